@@ -1,0 +1,189 @@
+//! API keys for programs: `oxk_<prefix>_<secret>`. Only the SHA-256 of a key is stored (a random
+//! 190-bit secret needs no slow hash); the prefix finds the row and the hashes are compared in
+//! constant time.
+
+use std::net::IpAddr;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use ipnet::IpNet;
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::db::models::ApiKeyRow;
+use crate::db::schema::api_keys;
+use crate::db::AnyConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Read,
+    Write,
+    Impersonate,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+            Scope::Impersonate => "impersonate",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Scope> {
+        match s {
+            "read" => Some(Scope::Read),
+            "write" => Some(Scope::Write),
+            "impersonate" => Some(Scope::Impersonate),
+            _ => None,
+        }
+    }
+}
+
+/// A key that was found, is not revoked and may be used from the caller's address.
+#[derive(Debug, Clone)]
+pub struct VerifiedKey {
+    pub id: i64,
+    pub name: String,
+    pub scopes: Vec<Scope>,
+}
+
+impl VerifiedKey {
+    pub fn has(&self, scope: Scope) -> bool {
+        self.scopes.contains(&scope)
+    }
+}
+
+/// Parses "read,write" into scopes; the error names the first unknown one.
+pub fn parse_scopes(text: &str) -> Result<Vec<Scope>, String> {
+    let mut scopes = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let scope = Scope::parse(part)
+            .ok_or_else(|| format!("unknown scope {part:?}: use read, write, impersonate"))?;
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    if scopes.is_empty() {
+        return Err("at least one scope is needed".into());
+    }
+    Ok(scopes)
+}
+
+pub fn parse_networks(list: &[String]) -> Result<Vec<IpNet>, String> {
+    list.iter()
+        .flat_map(|item| item.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| format!("{s:?} is not an address range like 10.0.0.0/8"))
+        })
+        .collect()
+}
+
+fn sha256_hex(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// A new key: the text to show once, and what to store.
+pub struct NewKey {
+    pub secret: String,
+    pub prefix: String,
+    pub hash: String,
+}
+
+pub fn generate() -> NewKey {
+    let mut rng = rand::thread_rng();
+    let prefix: String = (&mut rng).sample_iter(Alphanumeric).take(8).map(char::from).collect();
+    let body: String = (&mut rng).sample_iter(Alphanumeric).take(32).map(char::from).collect();
+    let secret = format!("oxk_{prefix}_{body}");
+    NewKey { hash: sha256_hex(&secret), prefix, secret }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum KeyRejection {
+    Unknown,
+    Revoked,
+    AddressNotAllowed,
+}
+
+pub fn verify(
+    conn: &mut AnyConnection,
+    presented: &str,
+    client: Option<IpAddr>,
+) -> Result<Result<VerifiedKey, KeyRejection>, diesel::result::Error> {
+    let Some(prefix) = presented.strip_prefix("oxk_").and_then(|rest| rest.split('_').next()) else {
+        return Ok(Err(KeyRejection::Unknown));
+    };
+    let row: Option<ApiKeyRow> = api_keys::table
+        .filter(api_keys::prefix.eq(prefix))
+        .select(ApiKeyRow::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(row) = row else { return Ok(Err(KeyRejection::Unknown)) };
+    let matches: bool = sha256_hex(presented).as_bytes().ct_eq(row.key_hash.as_bytes()).into();
+    if !matches {
+        return Ok(Err(KeyRejection::Unknown));
+    }
+    if row.revoked_at.is_some() {
+        return Ok(Err(KeyRejection::Revoked));
+    }
+    if let Some(allowed) = row.allow_ip.as_deref().filter(|s| !s.is_empty()) {
+        let networks = parse_networks(&[allowed.to_owned()]).unwrap_or_default();
+        if !client.is_some_and(|ip| networks.iter().any(|n| n.contains(&ip))) {
+            return Ok(Err(KeyRejection::AddressNotAllowed));
+        }
+    }
+    touch_last_used(conn, row.id, row.last_used_at)?;
+    Ok(Ok(VerifiedKey {
+        id: row.id,
+        name: row.name,
+        scopes: row.scopes.split(',').filter_map(Scope::parse).collect(),
+    }))
+}
+
+/// Recording every use would turn each read into a write; once a minute is enough to show
+/// whether a key is in use.
+fn touch_last_used(
+    conn: &mut AnyConnection,
+    id: i64,
+    last: Option<NaiveDateTime>,
+) -> Result<(), diesel::result::Error> {
+    let now = chrono::Utc::now().naive_utc();
+    if last.is_some_and(|t| now - t < chrono::Duration::seconds(60)) {
+        return Ok(());
+    }
+    diesel::update(api_keys::table.find(id)).set(api_keys::last_used_at.eq(now)).execute(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_parse_strictly() {
+        assert_eq!(parse_scopes("read, write,read").unwrap(), vec![Scope::Read, Scope::Write]);
+        assert!(parse_scopes("read,admin").is_err());
+        assert!(parse_scopes(" , ").is_err());
+    }
+
+    #[test]
+    fn networks_accept_ranges_and_single_addresses() {
+        let nets = parse_networks(&["10.0.0.0/8,127.0.0.1".into()]).unwrap();
+        assert!(nets[0].contains(&"10.1.2.3".parse::<IpAddr>().unwrap()));
+        assert!(nets[1].contains(&"127.0.0.1".parse::<IpAddr>().unwrap()));
+        assert!(parse_networks(&["10.0.0.0/33".into()]).is_err());
+    }
+
+    #[test]
+    fn generated_keys_carry_their_prefix() {
+        let key = generate();
+        assert!(key.secret.starts_with(&format!("oxk_{}_", key.prefix)));
+        assert_eq!(key.hash, sha256_hex(&key.secret));
+    }
+}

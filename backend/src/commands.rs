@@ -1,0 +1,165 @@
+//! What each subcommand does. Errors are reported once, by `main`, as a sentence.
+
+use std::io::{BufRead, IsTerminal};
+use std::net::TcpListener;
+
+use actix_web::web;
+use diesel::prelude::*;
+use shared::validate::{check_password, Email, PersonName, Username};
+use shared::AccessLevel;
+
+use crate::accounts::{insert_user, NewUserInput};
+use crate::auth::apikeys;
+use crate::auth::jwt::JwtKeys;
+use crate::auth::password;
+use crate::cli::{AdminCommand, ApikeyCommand, Cli, Command};
+use crate::config::Config;
+use crate::db::models::ApiKeyRow;
+use crate::db::schema::api_keys;
+use crate::db::{self, write_tx, DbPool};
+use crate::state::AppState;
+
+pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
+
+pub fn run(cli: Cli) -> CommandResult {
+    let bind = match &cli.command {
+        Command::Serve { bind } => bind.clone(),
+        _ => None,
+    };
+    let config = Config::load(&cli.global, bind.as_deref())?;
+    match cli.command {
+        Command::Openapi => {
+            println!("{}", crate::openapi::json());
+            Ok(())
+        }
+        Command::Serve { .. } => serve(config),
+        Command::Migrate => {
+            open(&config)?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Admin { command: AdminCommand::Create { username, email, name } } => {
+            admin_create(&config, &username, &email, name.as_deref())
+        }
+        Command::Apikey { command } => apikey(&config, command),
+        Command::Seed { tickets } => crate::seed::run(&open(&config)?, tickets),
+    }
+}
+
+fn open(config: &Config) -> Result<DbPool, db::DbSetupError> {
+    db::connect(&config.database_url, config.pool_size)
+}
+
+fn serve(config: Config) -> CommandResult {
+    let pool = open(&config)?;
+    let jwt = JwtKeys::load_or_create(&config.data_dir)?;
+    std::fs::create_dir_all(config.attachments_dir())?;
+    let listener = TcpListener::bind(config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
+    let addr = listener.local_addr()?;
+    let workers = config.workers;
+    let state = web::Data::new(AppState::new(pool, config, jwt));
+    tracing::info!(%addr, engine = ?state.engine, "oxidesk listening on http://{addr}");
+    actix_web::rt::System::new().block_on(async move { crate::startup::run(listener, state, workers)?.await })?;
+    Ok(())
+}
+
+/// The password comes from OXIDESK_ADMIN_PASSWORD, or the first line of standard input.
+fn read_password() -> Result<String, Box<dyn std::error::Error>> {
+    if let Ok(p) = std::env::var("OXIDESK_ADMIN_PASSWORD") {
+        return Ok(p);
+    }
+    if std::io::stdin().is_terminal() {
+        eprint!("Password for the new administrator: ");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn admin_create(config: &Config, username: &str, email: &str, name: Option<&str>) -> CommandResult {
+    let username = Username::parse(username).map_err(|e| format!("--username {e}"))?;
+    let email = Email::parse(email).map_err(|e| format!("--email {e}"))?;
+    let name = PersonName::parse(name.unwrap_or(username.as_str())).map_err(|e| format!("--name {e}"))?;
+    let password = read_password()?;
+    check_password(&password).map_err(|e| format!("the password {e}"))?;
+    let hash = password::hash(&password).map_err(|e| e.to_string())?;
+    let pool = open(config)?;
+    let mut conn = pool.get()?;
+    let user = write_tx(&mut conn, |conn| {
+        insert_user(conn, None, NewUserInput {
+            username: Some(&username),
+            email: &email,
+            name: &name,
+            phone: "",
+            level: AccessLevel::Administrator,
+            password_hash: Some(&hash),
+            notes: "",
+            timezone: None,
+        }, None)
+    })
+    .map_err(|e| match e {
+        crate::error::ApiError::InvalidFields(f) => {
+            f.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join("; ")
+        }
+        other => other.to_string(),
+    })?;
+    println!("administrator {} created (id {})", username, user.id);
+    Ok(())
+}
+
+fn apikey(config: &Config, command: ApikeyCommand) -> CommandResult {
+    let pool = open(config)?;
+    let mut conn = pool.get()?;
+    let now = chrono::Utc::now().naive_utc();
+    match command {
+        ApikeyCommand::Create { name, scopes, allow_ip } => {
+            let name = name.trim().to_owned();
+            if name.is_empty() || name.len() > 100 {
+                return Err("--name must be 1 to 100 characters".into());
+            }
+            let scopes = apikeys::parse_scopes(&scopes).map_err(|e| format!("--scopes: {e}"))?;
+            let networks = apikeys::parse_networks(&allow_ip).map_err(|e| format!("--allow-ip: {e}"))?;
+            let key = apikeys::generate();
+            let scope_text = scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
+            let allow = (!networks.is_empty()).then(|| networks.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","));
+            let id: i64 = diesel::insert_into(api_keys::table)
+                .values((
+                    api_keys::name.eq(&name),
+                    api_keys::prefix.eq(&key.prefix),
+                    api_keys::key_hash.eq(&key.hash),
+                    api_keys::scopes.eq(&scope_text),
+                    api_keys::allow_ip.eq(allow.as_deref()),
+                    api_keys::created_at.eq(now),
+                ))
+                .returning(api_keys::id)
+                .get_result(&mut conn)?;
+            eprintln!("API key {id} \"{name}\" created with scopes {scope_text}. It is shown only now:");
+            println!("{}", key.secret);
+        }
+        ApikeyCommand::List => {
+            let keys: Vec<ApiKeyRow> = api_keys::table.select(ApiKeyRow::as_select()).order(api_keys::id).load(&mut conn)?;
+            println!("{:<5} {:<24} {:<26} {:<20} {:<20} {}", "ID", "NAME", "SCOPES", "ALLOWED FROM", "LAST USED", "STATE");
+            for k in keys {
+                println!(
+                    "{:<5} {:<24} {:<26} {:<20} {:<20} {}",
+                    k.id,
+                    k.name,
+                    k.scopes,
+                    k.allow_ip.unwrap_or_else(|| "anywhere".into()),
+                    k.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into()),
+                    if k.revoked_at.is_some() { "revoked" } else { "active" }
+                );
+            }
+        }
+        ApikeyCommand::Revoke { id } => {
+            let changed = diesel::update(api_keys::table.find(id).filter(api_keys::revoked_at.is_null()))
+                .set(api_keys::revoked_at.eq(now))
+                .execute(&mut conn)?;
+            if changed == 0 {
+                return Err(format!("no active API key has id {id}").into());
+            }
+            println!("API key {id} revoked");
+        }
+    }
+    Ok(())
+}

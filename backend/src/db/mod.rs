@@ -1,0 +1,169 @@
+//! The database: one code path for SQLite and PostgreSQL through diesel's `MultiConnection`.
+//! The pool picks the engine from the URL; only `search.rs` holds SQL that differs between them.
+
+pub mod models;
+pub mod schema;
+pub mod search;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Sqlite(SqliteConnection),
+    Postgresql(PgConnection),
+}
+
+pub type DbPool = Pool<ConnectionManager<AnyConnection>>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn of_url(url: &str) -> Engine {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        }
+    }
+
+    pub fn of(conn: &AnyConnection) -> Engine {
+        match conn {
+            AnyConnection::Sqlite(_) => Engine::Sqlite,
+            AnyConnection::Postgresql(_) => Engine::Postgres,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot open the database: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("cannot prepare the data folder {path}: {source}")]
+    DataDir { path: String, source: std::io::Error },
+    #[error("cannot back up the database before migrating: {0}")]
+    Backup(std::io::Error),
+    #[error("migration failed: {0}")]
+    Migration(String),
+}
+
+/// SQLite settings every connection needs: WAL with synchronous=NORMAL keeps an acknowledged write
+/// across a killed process; foreign keys are off by default in SQLite; a busy timeout lets writers
+/// queue instead of failing under load.
+#[derive(Debug)]
+struct SqlitePragmas;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        if let AnyConnection::Sqlite(c) = conn {
+            c.batch_execute(
+                // busy_timeout first: switching to WAL needs a lock another connection may hold.
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;",
+            )
+            .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// Opens a pool on `url` (a `postgres://` URL, or a SQLite file path) and brings the schema up to
+/// date. A SQLite file with pending migrations is copied to `<file>.bak-<timestamp>` first.
+pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbSetupError> {
+    let engine = Engine::of_url(url);
+    let url = match engine {
+        Engine::Postgres => url.to_owned(),
+        Engine::Sqlite => {
+            let path = url.strip_prefix("sqlite://").unwrap_or(url);
+            if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent).map_err(|source| DbSetupError::DataDir {
+                    path: parent.display().to_string(),
+                    source,
+                })?;
+            }
+            path.to_owned()
+        }
+    };
+    let pool = Pool::builder()
+        .max_size(pool_size)
+        // Open connections as needed rather than all at once at start.
+        .min_idle(Some(1))
+        .connection_timeout(Duration::from_secs(10))
+        .connection_customizer(Box::new(SqlitePragmas))
+        .build(ConnectionManager::<AnyConnection>::new(url.clone()))?;
+    let mut conn = pool.get()?;
+    migrate(&mut conn, engine, &url)?;
+    Ok(pool)
+}
+
+fn migrate(conn: &mut AnyConnection, engine: Engine, url: &str) -> Result<(), DbSetupError> {
+    let migrations = || match engine {
+        Engine::Sqlite => SQLITE_MIGRATIONS,
+        Engine::Postgres => POSTGRES_MIGRATIONS,
+    };
+    let pending = conn
+        .pending_migrations(migrations())
+        .map_err(|e| DbSetupError::Migration(e.to_string()))?;
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let has_data = !conn
+        .applied_migrations()
+        .map_err(|e| DbSetupError::Migration(e.to_string()))?
+        .is_empty();
+    if engine == Engine::Sqlite && has_data && url != ":memory:" {
+        backup_sqlite(conn, url)?;
+    }
+    conn.run_pending_migrations(migrations())
+        .map_err(|e| DbSetupError::Migration(e.to_string()))?;
+    tracing::info!(count = pending.len(), "database migrated");
+    Ok(())
+}
+
+/// `VACUUM INTO` writes a consistent copy even while the WAL holds recent writes.
+fn backup_sqlite(conn: &mut AnyConnection, path: &str) -> Result<(), DbSetupError> {
+    let target = format!("{path}.bak-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S"));
+    conn.batch_execute(&format!("VACUUM INTO '{}'", target.replace('\'', "''")))
+        .map_err(|e| DbSetupError::Backup(std::io::Error::other(e.to_string())))?;
+    tracing::info!(backup = %target, "database backed up before migrating");
+    Ok(())
+}
+
+/// Runs `work` in a write transaction. On SQLite it is `BEGIN IMMEDIATE`: taking the write lock
+/// up front means a transaction that read first never fails to upgrade under concurrent writers
+/// (the busy timeout queues it instead).
+pub fn write_tx<T, E, F>(conn: &mut AnyConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+    match Engine::of(conn) {
+        Engine::Postgres => conn.transaction(work),
+        Engine::Sqlite => {
+            conn.batch_execute("BEGIN IMMEDIATE")?;
+            let outcome = work(conn).and_then(|value| {
+                conn.batch_execute("COMMIT")?;
+                Ok(value)
+            });
+            if outcome.is_err() {
+                // Nothing of a failed request may stay behind; a failed COMMIT needs this too.
+                let _ = conn.batch_execute("ROLLBACK");
+            }
+            outcome
+        }
+    }
+}

@@ -1,0 +1,195 @@
+//! The tables as diesel sees them. Written by hand for both engines: the migrations in
+//! migrations/sqlite and migrations/postgres create exactly these columns.
+//! (PostgreSQL's generated `search_vector` columns are left out: only db/search.rs reads them.)
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        username -> Nullable<Text>,
+        email -> Text,
+        fullname -> Text,
+        firstname -> Text,
+        lastname -> Text,
+        phone -> Text,
+        level -> SmallInt,
+        password_hash -> Nullable<Text>,
+        notes -> Text,
+        timezone -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> BigInt,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Text,
+        scopes -> Text,
+        allow_ip -> Nullable<Text>,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    queues (id) {
+        id -> BigInt,
+        name -> Text,
+        email -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    help_topics (id) {
+        id -> BigInt,
+        name -> Text,
+        queue_id -> BigInt,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    statuses (id) {
+        id -> BigInt,
+        name -> Text,
+        state -> Text,
+        sort -> Integer,
+    }
+}
+
+diesel::table! {
+    priorities (id) {
+        id -> BigInt,
+        name -> Text,
+        sort -> Integer,
+    }
+}
+
+diesel::table! {
+    tickets (id) {
+        id -> BigInt,
+        number -> Text,
+        subject -> Text,
+        user_id -> BigInt,
+        status_id -> BigInt,
+        priority_id -> BigInt,
+        queue_id -> BigInt,
+        topic_id -> Nullable<BigInt>,
+        source -> Text,
+        resolution -> Nullable<Text>,
+        due_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        last_message_at -> Nullable<Timestamp>,
+        last_response_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    thread_entries (id) {
+        id -> BigInt,
+        ticket_id -> BigInt,
+        entry_type -> Text,
+        user_id -> Nullable<BigInt>,
+        staff_id -> Nullable<BigInt>,
+        poster -> Text,
+        source -> Text,
+        title -> Nullable<Text>,
+        body -> Text,
+        format -> Text,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> BigInt,
+        entry_id -> BigInt,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
+    }
+}
+
+diesel::table! {
+    ticket_assignees (ticket_id, user_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_followers (ticket_id, user_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        actor_user_id -> Nullable<BigInt>,
+        actor_key_id -> Nullable<BigInt>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        detail -> Text,
+        ip -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(tickets -> users (user_id));
+diesel::joinable!(tickets -> statuses (status_id));
+diesel::joinable!(tickets -> priorities (priority_id));
+diesel::joinable!(tickets -> queues (queue_id));
+diesel::joinable!(tickets -> help_topics (topic_id));
+diesel::joinable!(help_topics -> queues (queue_id));
+diesel::joinable!(thread_entries -> tickets (ticket_id));
+diesel::joinable!(attachments -> thread_entries (entry_id));
+diesel::joinable!(ticket_assignees -> tickets (ticket_id));
+diesel::joinable!(ticket_assignees -> users (user_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    settings,
+    users,
+    api_keys,
+    refresh_tokens,
+    queues,
+    help_topics,
+    statuses,
+    priorities,
+    tickets,
+    thread_entries,
+    attachments,
+    ticket_assignees,
+    ticket_followers,
+    audit_log,
+);

@@ -1,0 +1,82 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations. `oxidesk openapi` prints
+//! it; openapi/openapi.json is the committed copy, which a test keeps in step.
+
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Oxidesk API",
+        description = "The JSON API of Oxidesk, a self-hosted IT helpdesk. Resources follow the \
+                       extended osTicket API (`/api/tickets.json`, `/api/topics.json`, `/api/scp/…`). \
+                       People authenticate with a Bearer JWT from `/api/auth/login.json`; programs \
+                       with an `X-API-Key` (scopes read, write, impersonate). Errors are \
+                       `{\"error\": {\"code\", \"message\", \"fields\"}}`.",
+    ),
+    paths(
+        routes::health::health,
+        routes::auth::login,
+        routes::auth::refresh,
+        routes::auth::logout,
+        routes::auth::me,
+        routes::tickets::list_tickets,
+        routes::tickets::create_ticket,
+        routes::tickets::get_ticket,
+        routes::tickets::update_ticket,
+        routes::tickets::close_ticket,
+        routes::tickets::reopen_ticket,
+        routes::attachments::download,
+        routes::catalog::list_topics,
+        routes::catalog::create_topic,
+        routes::catalog::list_queues,
+        routes::users::list_users,
+        routes::users::create_user,
+        routes::users::create_user_osticket,
+        routes::scp::staff_tickets,
+        routes::scp::client_tickets,
+        routes::scp::ticket_info,
+        routes::scp::staff_reply,
+        routes::scp::ticket_index,
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "tickets", description = "Tickets, their threads, topics and queues (osTicket's API)"),
+        (name = "osticket-staff", description = "osTicket's staff endpoints under /api/scp/"),
+        (name = "auth", description = "Signing in and out"),
+        (name = "users", description = "Customers and agents"),
+        (name = "meta", description = "Health"),
+    )
+)]
+pub struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "api_key",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                crate::auth::API_KEY_HEADER,
+                "A key from `oxidesk apikey create`",
+            ))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from /api/auth/login.json"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+pub fn json() -> String {
+    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}

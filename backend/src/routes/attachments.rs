@@ -1,0 +1,65 @@
+//! Attachment downloads, with the same visibility as the ticket they belong to.
+
+use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{web, HttpResponse};
+use diesel::prelude::*;
+use shared::tickets::EntryType;
+use shared::ApiErrorBody;
+
+use crate::auth::apikeys::Scope;
+use crate::auth::Caller;
+use crate::db::models::AttachmentRow;
+use crate::db::schema::{attachments, thread_entries, tickets};
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::tickets::content::blob_path;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::resource("/api/attachments/{id}").route(web::get().to(download)));
+}
+
+/// Download an attachment (always as a download, never rendered inline).
+#[utoipa::path(
+    get, path = "/api/attachments/{id}", tag = "tickets",
+    params(("id" = i64, Path, description = "Attachment id")),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 401, body = ApiErrorBody),
+        (status = 404, description = "No such attachment, or not yours", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn download(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Read)?;
+    let actor = caller.as_actor();
+    let id = id.into_inner();
+    let attachment = state
+        .db(move |conn| {
+            let found: Option<(AttachmentRow, i64, String)> = attachments::table
+                .inner_join(thread_entries::table.on(thread_entries::id.eq(attachments::entry_id)))
+                .inner_join(tickets::table.on(tickets::id.eq(thread_entries::ticket_id)))
+                .filter(attachments::id.eq(id))
+                .select((AttachmentRow::as_select(), tickets::user_id, thread_entries::entry_type))
+                .first(conn)
+                .optional()?;
+            found
+                .filter(|(_, owner, entry_type)| {
+                    let sees_ticket = actor.sees_all_tickets() || actor.user_id() == Some(*owner);
+                    let sees_entry = actor.is_staff() || entry_type != EntryType::N.as_str();
+                    sees_ticket && sees_entry
+                })
+                .map(|(a, _, _)| a)
+                .ok_or(ApiError::NotFound("attachment"))
+        })
+        .await?;
+    let path = blob_path(&state.config.attachments_dir(), &attachment.sha256);
+    let bytes = web::block(move || std::fs::read(path)).await??;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "application/octet-stream"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(attachment.filename)],
+        })
+        .body(bytes))
+}

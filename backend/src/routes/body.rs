@@ -1,0 +1,107 @@
+//! The one way request bodies are read: JSON (or no body at all, which reads as `{}`), bounded in
+//! size, with each kind of failure mapped to its status — 415 wrong type, 413 too large,
+//! 400 malformed, 422 a field of the wrong type.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+pub struct JsonBody<T>(pub T);
+
+fn is_json(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+impl<T: DeserializeOwned + Default + 'static> FromRequest for JsonBody<T> {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<JsonBody<T>, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let limit = req
+            .app_data::<web::Data<AppState>>()
+            .map(|s| s.config.max_json_bytes())
+            .unwrap_or(2 * 1024 * 1024);
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap_or("invalid").to_owned());
+        let declared_length = req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<usize>().ok());
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if declared_length.is_some_and(|n| n > limit) {
+                return Err(too_large(limit));
+            }
+            let mut bytes = web::BytesMut::new();
+            while let Some(chunk) = payload.next().await {
+                let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("Could not read the request body: {e}")))?;
+                if bytes.len() + chunk.len() > limit {
+                    return Err(too_large(limit));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(JsonBody(T::default()));
+            }
+            if let Some(ct) = content_type.filter(|ct| !is_json(ct)) {
+                return Err(ApiError::UnsupportedMediaType(format!(
+                    "Send JSON with Content-Type: application/json (got {ct:?})"
+                )));
+            }
+            parse(&bytes).map(JsonBody)
+        })
+    }
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::PayloadTooLarge(format!("The request body is larger than {} KiB", limit / 1024))
+}
+
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data if path != "." => ApiError::field(&path, inner.to_string()),
+            serde_json::error::Category::Data => {
+                ApiError::BadRequest(format!("Expected a JSON object: {inner}"))
+            }
+            _ => ApiError::BadRequest(format!("Malformed JSON: {inner}")),
+        }
+    })?;
+    de.end().map_err(|e| ApiError::BadRequest(format!("Malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use shared::tickets::TicketCreate;
+
+    #[test]
+    fn errors_by_kind() {
+        assert!(matches!(parse::<TicketCreate>(b"{\"subject\": "), Err(ApiError::BadRequest(_))));
+        assert!(matches!(parse::<TicketCreate>(b"[1,2]"), Err(ApiError::BadRequest(_))));
+        assert!(matches!(parse::<TicketCreate>(b"{} trailing"), Err(ApiError::BadRequest(_))));
+        match parse::<TicketCreate>(br#"{"subject": 5}"#) {
+            Err(ApiError::InvalidFields(f)) => assert!(f.contains_key("subject"), "{f:?}"),
+            other => panic!("{other:?}"),
+        }
+        let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+        assert!(matches!(parse::<serde_json::Value>(deep.as_bytes()), Err(ApiError::BadRequest(_))));
+        assert!(is_json("application/json; charset=utf-8") && is_json("application/merge-patch+json"));
+        assert!(!is_json("text/plain") && !is_json("application/x-www-form-urlencoded"));
+    }
+}

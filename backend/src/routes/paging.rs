@@ -1,0 +1,85 @@
+//! List plumbing shared by list endpoints: RFC 8288 `Link` headers, and osTicket's habit of
+//! sending GET parameters as a JSON body.
+
+use actix_web::HttpRequest;
+use shared::tickets::TicketListQuery;
+
+/// `<…?page=1>; rel="first", …` for the pages around `page`; None when everything fits on one.
+pub fn link_header(req: &HttpRequest, page: i64, per_page: i64, total: i64) -> Option<String> {
+    let last = ((total + per_page - 1) / per_page).max(1);
+    if last == 1 && page == 1 {
+        return None;
+    }
+    let others: Vec<(String, String)> = url_pairs(req.query_string())
+        .into_iter()
+        .filter(|(k, _)| k != "page")
+        .collect();
+    let link = |p: i64, rel: &str| {
+        let mut pairs = others.clone();
+        pairs.push(("page".into(), p.to_string()));
+        let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+        format!("<{}?{}>; rel=\"{rel}\"", req.path(), query.join("&"))
+    };
+    let mut links = vec![link(1, "first")];
+    if page > 1 {
+        links.push(link((page - 1).min(last), "prev"));
+    }
+    if page < last {
+        links.push(link(page + 1, "next"));
+    }
+    links.push(link(last, "last"));
+    Some(links.join(", "))
+}
+
+fn url_pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(&s.replace('+', " ")).decode_utf8_lossy().into_owned()
+}
+
+fn encode(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The query string's values, completed by those of a JSON body.
+pub fn merge_list_query(query: TicketListQuery, body: TicketListQuery) -> TicketListQuery {
+    TicketListQuery {
+        user_id: query.user_id.or(body.user_id),
+        email: query.email.or(body.email),
+        status: query.status.or(body.status),
+        queue: query.queue.or(body.queue),
+        assignee: query.assignee.or(body.assignee),
+        q: query.q.or(body.q),
+        sort: query.sort.or(body.sort),
+        page: query.page.or(body.page),
+        per_page: query.per_page.or(body.per_page),
+        threads: query.threads.or(body.threads),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    #[test]
+    fn links_keep_filters_and_name_the_pages_around() {
+        let req = TestRequest::get().uri("/api/tickets.json?q=printer%20jam&page=2&per_page=10").to_http_request();
+        let link = link_header(&req, 2, 10, 35).unwrap();
+        assert!(link.contains("</api/tickets.json?q=printer%20jam&per_page=10&page=1>; rel=\"first\""), "{link}");
+        assert!(link.contains("page=1>; rel=\"prev\""));
+        assert!(link.contains("page=3>; rel=\"next\""));
+        assert!(link.contains("page=4>; rel=\"last\""));
+        let single = TestRequest::get().uri("/api/tickets.json").to_http_request();
+        assert_eq!(link_header(&single, 1, 25, 3), None);
+    }
+}

@@ -1,0 +1,249 @@
+//! `/api/tickets.json`: osTicket's ticket resource. HTTP only — the rules live in `crate::tickets`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use shared::tickets::{Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate};
+use shared::ApiErrorBody;
+
+use super::body::JsonBody;
+use super::paging::{link_header, merge_list_query};
+use crate::auth::apikeys::Scope;
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::state::AppState;
+use crate::tickets::{self, change, create::Limits};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        super::resource("/api/tickets.json")
+            .route(web::get().to(list_tickets))
+            .route(web::post().to(create_ticket)),
+    )
+    .service(
+        super::resource("/api/tickets.json/{number}")
+            .route(web::get().to(get_ticket))
+            .route(web::put().to(update_ticket))
+            .route(web::delete().to(close_ticket))
+            .route(web::post().to(reopen_ticket)),
+    );
+}
+
+fn client_ip(caller: &Caller, given: Option<&str>) -> Option<String> {
+    given
+        .map(str::trim)
+        .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok())
+        .map(str::to_owned)
+        .or_else(|| caller.ip.map(|ip| ip.to_string()))
+}
+
+/// List tickets. Customers see only their own; filters narrow the list.
+#[utoipa::path(
+    get, path = "/api/tickets.json", tag = "tickets",
+    params(TicketListQuery),
+    responses(
+        (status = 200, description = "A page of tickets, newest activity first", body = [Ticket],
+         headers(("X-Total-Count" = i64, description = "Tickets matching the filters"),
+                 ("Link" = String, description = "RFC 8288 first/prev/next/last pages"))),
+        (status = 401, description = "No or bad credentials", body = ApiErrorBody),
+        (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
+        (status = 422, description = "A filter is invalid", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn list_tickets(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<TicketListQuery>,
+    body: JsonBody<TicketListQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Read)?;
+    // osTicket scripts send GET parameters as a JSON body; the query string wins.
+    let query = merge_list_query(query.into_inner(), body.0);
+    let actor = caller.as_actor();
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(tickets::DEFAULT_PER_PAGE);
+    let (list, total) = state.db(move |conn| tickets::list(conn, &actor, &query)).await?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header(("X-Total-Count", total.to_string()));
+    if let Some(link) = link_header(&req, page, per_page, total) {
+        response.insert_header((header::LINK, link));
+    }
+    Ok(response.json(list))
+}
+
+/// Open a ticket (osTicket's create). Answers the ticket number as text, or the ticket as JSON
+/// when the request accepts application/json.
+#[utoipa::path(
+    post, path = "/api/tickets.json", tag = "tickets",
+    request_body = TicketCreate,
+    responses(
+        (status = 201, description = "Created: the ticket number as text/plain, or the ticket with `Accept: application/json`",
+         content((String = "text/plain", example = "TCK-1042"), (Ticket = "application/json"))),
+        (status = 400, description = "Malformed JSON", body = ApiErrorBody),
+        (status = 401, description = "No or bad credentials", body = ApiErrorBody),
+        (status = 403, description = "The key lacks the write (or impersonate) scope", body = ApiErrorBody),
+        (status = 413, description = "An attachment or the body is too large", body = ApiErrorBody),
+        (status = 415, description = "The body is not JSON", body = ApiErrorBody),
+        (status = 422, description = "Missing or invalid fields", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn create_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<TicketCreate>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let body = body.0;
+    let wants_json = accepts_json(&req);
+    let ip = client_ip(&caller, body.ip.as_deref());
+    let st = state.clone();
+    let ticket = state
+        .db(move |conn| {
+            let acting = shared::tickets::ActingAs { user_id: body.user_id, ..Default::default() };
+            let actor = caller.actor(conn, &acting)?;
+            let limits = Limits { max_attachment_bytes: st.config.max_attachment_bytes, attachments_dir: &st.config.attachments_dir() };
+            let id = tickets::create::create_ticket(conn, &actor, &body, &limits, ip.as_deref())?;
+            tickets::render_one(conn, &actor, id)
+        })
+        .await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, format!("/api/tickets.json/{}", ticket.ticket_number)));
+    Ok(if wants_json {
+        response.json(ticket)
+    } else {
+        response.content_type("text/plain; charset=utf-8").body(ticket.ticket_number)
+    })
+}
+
+fn accepts_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+/// One ticket with its thread (internal notes only for agents).
+#[utoipa::path(
+    get, path = "/api/tickets.json/{number}", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number, e.g. TCK-1042 (or just 1042)")),
+    responses(
+        (status = 200, body = Ticket),
+        (status = 401, body = ApiErrorBody),
+        (status = 404, description = "No such ticket, or not yours", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn get_ticket(state: web::Data<AppState>, caller: Caller, number: web::Path<String>) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Read)?;
+    let actor = caller.as_actor();
+    let ticket = state
+        .db(move |conn| {
+            let row = tickets::find_visible(conn, &actor, &number)?;
+            tickets::render_one(conn, &actor, row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Post a reply (customer message, agent response or internal note) and/or change fields.
+#[utoipa::path(
+    put, path = "/api/tickets.json/{number}", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    request_body = TicketUpdate,
+    responses(
+        (status = 200, description = "The updated ticket", body = Ticket),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Not allowed (a customer changing fields, a missing scope)", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody),
+        (status = 409, description = "`version` is stale: someone else changed the ticket", body = ApiErrorBody),
+        (status = 413, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn update_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<String>,
+    body: JsonBody<TicketUpdate>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let body = body.0;
+    let st = state.clone();
+    let ticket = state
+        .db(move |conn| {
+            let actor = caller.actor(conn, &body.acting_as)?;
+            let row = tickets::find_visible(conn, &actor, &number)?;
+            let limits = Limits { max_attachment_bytes: st.config.max_attachment_bytes, attachments_dir: &st.config.attachments_dir() };
+            let ip = caller.ip.map(|ip| ip.to_string());
+            change::update_ticket(conn, &actor, &row, &body, &limits, ip.as_deref())?;
+            tickets::render_one(conn, &actor, row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Close a ticket. Closing a closed ticket changes nothing.
+#[utoipa::path(
+    delete, path = "/api/tickets.json/{number}", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    request_body(content = TicketTransition, description = "Optional: who acts, the version you saw, a resolution"),
+    responses(
+        (status = 204, description = "Closed"),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn close_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<String>,
+    body: JsonBody<TicketTransition>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let body = body.0;
+    state
+        .db(move |conn| {
+            let actor = caller.actor(conn, &body.acting_as)?;
+            let row = tickets::find_visible(conn, &actor, &number)?;
+            let ip = caller.ip.map(|ip| ip.to_string());
+            change::close_ticket(conn, &actor, &row, body.version, body.resolution.as_deref(), ip.as_deref())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Reopen a resolved or closed ticket (customers within the auto-close window, agents always).
+#[utoipa::path(
+    post, path = "/api/tickets.json/{number}", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    request_body(content = TicketTransition, description = "Optional: who acts and the version you saw"),
+    responses(
+        (status = 200, description = "The reopened ticket", body = Ticket),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn reopen_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<String>,
+    body: JsonBody<TicketTransition>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let body = body.0;
+    let ticket = state
+        .db(move |conn| {
+            let actor = caller.actor(conn, &body.acting_as)?;
+            let row = tickets::find_visible(conn, &actor, &number)?;
+            let ip = caller.ip.map(|ip| ip.to_string());
+            change::reopen_ticket(conn, &actor, &row, body.version, ip.as_deref())?;
+            tickets::render_one(conn, &actor, row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ticket))
+}

@@ -1,0 +1,218 @@
+//! `/api/users.json`: people — customers and agents. osTicket's `/api/scp/users.json` creates one
+//! the same way and answers in osTicket's shape.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use shared::users::{User, UserCreate};
+use shared::validate::{check_password, Email, PersonName, Username};
+use shared::{AccessLevel, ApiErrorBody};
+
+use super::body::JsonBody;
+use super::paging::link_header;
+use crate::auth::apikeys::Scope;
+use crate::auth::{level_of, password, Actor, Caller};
+use crate::accounts::{insert_user, NewUserInput};
+use crate::db::models::UserRow;
+use crate::db::schema::users;
+use crate::db::write_tx;
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use crate::tickets::view::timestamp;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        super::resource("/api/users.json")
+            .route(web::get().to(list_users))
+            .route(web::post().to(create_user)),
+    )
+    .service(super::resource("/api/scp/users.json").route(web::post().to(create_user_osticket)));
+}
+
+pub fn user_view(u: &UserRow) -> User {
+    let level = level_of(u);
+    User {
+        id: u.id,
+        username: u.username.clone(),
+        email: u.email.clone(),
+        fullname: u.fullname.clone(),
+        firstname: u.firstname.clone(),
+        lastname: u.lastname.clone(),
+        phone: u.phone.clone(),
+        level,
+        level_name: level.name().to_owned(),
+        created: timestamp(u.created_at),
+    }
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    /// Part of a name, user name or email address.
+    q: Option<String>,
+    /// Only users of this access level.
+    level: Option<i16>,
+    page: Option<i64>,
+    /// 1–100, default 25.
+    per_page: Option<i64>,
+}
+
+/// List users (agents and keys with the read scope).
+#[utoipa::path(
+    get, path = "/api/users.json", tag = "users", params(UserListQuery),
+    responses(
+        (status = 200, body = [User], headers(("X-Total-Count" = i64), ("Link" = String))),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<UserListQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Read)?;
+    if !caller.as_actor().is_staff() {
+        return Err(ApiError::Forbidden("Only agents can list users".into()));
+    }
+    let query = query.into_inner();
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(25);
+    if page < 1 {
+        return Err(ApiError::field("page", "must be 1 or more"));
+    }
+    if !(1..=100).contains(&per_page) {
+        return Err(ApiError::field("per_page", "must be 1 to 100"));
+    }
+    let (rows, total) = state
+        .db(move |conn| {
+            let filtered = || {
+                let mut q = users::table.into_boxed();
+                if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+                    q = q.filter(
+                        users::fullname.like(pattern.clone()).or(users::email.like(pattern.clone())).or(users::username.like(pattern)),
+                    );
+                }
+                if let Some(level) = query.level {
+                    q = q.filter(users::level.eq(level));
+                }
+                q
+            };
+            let total: i64 = filtered().count().get_result(conn)?;
+            let rows: Vec<UserRow> = filtered()
+                .select(UserRow::as_select())
+                .order(users::id)
+                .limit(per_page)
+                .offset((page - 1) * per_page)
+                .load(conn)?;
+            Ok((rows, total))
+        })
+        .await?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header(("X-Total-Count", total.to_string()));
+    if let Some(link) = link_header(&req, page, per_page, total) {
+        response.insert_header((actix_web::http::header::LINK, link));
+    }
+    Ok(response.json(rows.iter().map(user_view).collect::<Vec<_>>()))
+}
+
+/// Create a user. People may create users below their own level (user managers and up); keys
+/// with the write scope any level below administrator.
+#[utoipa::path(
+    post, path = "/api/users.json", tag = "users", request_body = UserCreate,
+    responses(
+        (status = 201, body = User),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn create_user(state: web::Data<AppState>, caller: Caller, body: JsonBody<UserCreate>) -> ApiResult<HttpResponse> {
+    let user = create(&state, caller, body.0).await?;
+    Ok(HttpResponse::Created().json(user_view(&user)))
+}
+
+/// osTicket's answer to a user creation.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OsTicketUser {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// Create a user, osTicket style (`/api/scp/users.json`).
+#[utoipa::path(
+    post, path = "/api/scp/users.json", tag = "osticket-staff", request_body = UserCreate,
+    responses(
+        (status = 201, body = OsTicketUser),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn create_user_osticket(state: web::Data<AppState>, caller: Caller, body: JsonBody<UserCreate>) -> ApiResult<HttpResponse> {
+    let user = create(&state, caller, body.0).await?;
+    Ok(HttpResponse::Created().json(OsTicketUser { name: user.fullname, email: user.email, phone: user.phone }))
+}
+
+async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult<UserRow> {
+    caller.require(Scope::Write)?;
+    let actor = caller.as_actor();
+    let level = match body.level {
+        None => AccessLevel::AuthorizedUser,
+        Some(l) => i16::try_from(l)
+            .ok()
+            .and_then(|l| AccessLevel::try_from(l).ok())
+            .ok_or_else(|| ApiError::field("level", "must be 0 to 6"))?,
+    };
+    match &actor {
+        Actor::User(u) if level_of(u) < AccessLevel::UserManager => {
+            return Err(ApiError::Forbidden("Only user managers and administrators can create users".into()))
+        }
+        Actor::User(u) if level_of(u) != AccessLevel::Administrator && level >= level_of(u) => {
+            return Err(ApiError::Forbidden("You can only create users below your own level".into()))
+        }
+        Actor::Key(_) if level == AccessLevel::Administrator => {
+            return Err(ApiError::Forbidden("Administrators are created with `oxidesk admin create`".into()))
+        }
+        _ => {}
+    }
+    let mut errors = BTreeMap::new();
+    let email = Email::parse(body.email.as_deref().unwrap_or("")).map_err(|e| errors.insert("email".into(), e)).ok();
+    let name = PersonName::parse(body.name.as_deref().unwrap_or("")).map_err(|e| errors.insert("name".into(), e)).ok();
+    let username = match body.username.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => Username::parse(u).map(Some).map_err(|e| errors.insert("username".into(), e)).ok().flatten(),
+        None => None,
+    };
+    if let Some(p) = &body.password {
+        if let Err(e) = check_password(p) {
+            errors.insert("password".into(), e);
+        }
+    }
+    let phone = body.phone.clone().unwrap_or_default();
+    if phone.chars().count() > 64 || phone.chars().any(char::is_control) {
+        errors.insert("phone".into(), "must be one line of at most 64 characters".into());
+    }
+    let (Some(email), Some(name)) = (email, name) else {
+        return Err(ApiError::InvalidFields(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidFields(errors));
+    }
+    let hash = body.password.as_deref().map(password::hash).transpose()?;
+    let notes = body.notes.unwrap_or_default();
+    let timezone = body.timezone;
+    let ip = caller.ip.map(|i| i.to_string());
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                insert_user(conn, Some(&actor), NewUserInput { username: username.as_ref(), email: &email, name: &name, phone: &phone, level, password_hash: hash.as_deref(), notes: &notes, timezone: timezone.as_deref() }, ip.as_deref())
+            })
+        })
+        .await
+}
+

@@ -1,0 +1,189 @@
+//! `oxidesk seed --tickets N`: realistic demo data — customers, agents, and tickets with threads of
+//! messages, responses, notes and events, spread over the last year. Used for demos and benchmarks.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+
+use crate::commands::CommandResult;
+use crate::db::models::{NewEntry, NewTicket, NewUser};
+use crate::db::schema::{thread_entries, ticket_assignees, tickets, users};
+use crate::db::{write_tx, AnyConnection, DbPool};
+use crate::tickets::catalog::ticket_settings;
+
+const FIRST: &[&str] = &["Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kofi", "Lena", "Mateo", "Nora", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara"];
+const LAST: &[&str] = &["Meyer", "Okafor", "Dubois", "Rossi", "Nakamura", "Silva", "Kowalski", "Andersen", "García", "Novak", "Haddad", "Schmidt", "Murphy", "Ivanova", "Chen", "Müller"];
+const DEVICES: &[&str] = &["laptop", "printer", "VPN", "Outlook", "Wi-Fi", "monitor", "docking station", "phone", "Teams", "shared drive", "password", "scanner", "ERP login", "badge reader"];
+const PROBLEMS: &[&str] = &["does not start", "is very slow", "keeps disconnecting", "shows an error", "stopped working after the update", "cannot be reached", "asks for a password again and again", "prints blank pages", "needs to be set up for a new hire", "is locked"];
+const DETAILS: &[&str] = &[
+    "It started this morning after I came back from the meeting.",
+    "A colleague on the same floor has the same issue.",
+    "I already restarted twice and it did not help.",
+    "The error message says: access denied (0x80070005).",
+    "This blocks the monthly report, which is due on Friday.",
+    "It works from home but not in the office.",
+];
+const RESPONSES: &[&str] = &[
+    "Thanks for reporting this. Could you send a screenshot of the error?",
+    "I have reset the configuration on our side; please try again and tell me whether it works.",
+    "We are aware of an outage affecting this service and are working on it.",
+    "I will come by your desk this afternoon to look at it.",
+];
+const NOTES: &[&str] = &["Probably the expired certificate again.", "Checked the logs: repeated auth failures from this host.", "Vendor ticket opened, waiting for an answer."];
+
+/// (status id, resolution) drawn with realistic weights: most tickets are closed or open.
+fn draw_status(rng: &mut StdRng) -> (i64, Option<&'static str>) {
+    match rng.gen_range(0..100) {
+        0..=34 => (1, None),
+        35..=44 => (5, None),
+        45..=49 => (6, None),
+        50..=64 => (2, Some("Fixed by resetting the configuration.")),
+        _ => (3, Some("Solved; confirmed by the customer.")),
+    }
+}
+
+pub fn run(pool: &DbPool, count: u64) -> CommandResult {
+    let mut conn = pool.get()?;
+    let mut rng = StdRng::from_entropy();
+    let now = chrono::Utc::now().naive_utc();
+    let run_id: u32 = rng.gen();
+    let (customers, agents) = write_tx(&mut conn, |conn| people(conn, &mut rng, run_id, now, count))?;
+    let settings = ticket_settings(&mut conn)?;
+    let bar = ProgressBar::new(count);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} seeding [{bar:40}] {pos}/{len} tickets ({per_sec}, {eta})")
+            .map_err(|e| e.to_string())?
+            .progress_chars("=> "),
+    );
+    let mut done = 0u64;
+    while done < count {
+        let batch = (count - done).min(2000);
+        write_tx(&mut conn, |conn| {
+            for i in 0..batch {
+                ticket(conn, &mut rng, &customers, &agents, now, run_id, done + i)?;
+            }
+            Ok::<_, diesel::result::Error>(())
+        })?;
+        done += batch;
+        bar.set_position(done);
+    }
+    // Numbers follow ids, as for tickets opened through the API.
+    let placeholder = format!("seed-{run_id:08x}-%");
+    diesel::sql_query(format!(
+        "UPDATE tickets SET number = '{}' || CAST({} + id AS TEXT) WHERE number LIKE '{}'",
+        settings.prefix.replace('\'', "''"),
+        settings.number_start,
+        placeholder
+    ))
+    .execute(&mut conn)?;
+    bar.finish();
+    eprintln!("seeded {count} tickets for {} customers and {} agents", customers.len(), agents.len());
+    Ok(())
+}
+
+fn people(conn: &mut AnyConnection, rng: &mut StdRng, run_id: u32, now: NaiveDateTime, tickets: u64) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), diesel::result::Error> {
+    let customers = (tickets / 20).clamp(10, 5000);
+    let mut made = (Vec::new(), Vec::new());
+    for i in 0..customers + 8 {
+        let first = FIRST.choose(rng).copied().unwrap_or("Alex");
+        let last = LAST.choose(rng).copied().unwrap_or("Smith");
+        let agent = i >= customers;
+        let fullname = format!("{first} {last}");
+        let email = format!("{}.{}.{run_id:08x}.{i}@{}", first.to_lowercase(), last.to_lowercase(), if agent { "helpdesk.example" } else { "customer.example" });
+        let username = agent.then(|| format!("agent{i}-{run_id:08x}"));
+        let id: i64 = diesel::insert_into(users::table)
+            .values(NewUser {
+                username: username.as_deref(),
+                email: &email,
+                fullname: &fullname,
+                firstname: first,
+                lastname: last,
+                phone: "",
+                level: if agent { 3 } else { 1 },
+                password_hash: None,
+                notes: "",
+                timezone: None,
+                created_at: now,
+                updated_at: now,
+            })
+            .returning(users::id)
+            .get_result(conn)?;
+        if agent { made.1.push((id, fullname)) } else { made.0.push((id, fullname)) }
+    }
+    Ok(made)
+}
+
+fn ticket(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    customers: &[(i64, String)],
+    agents: &[(i64, String)],
+    now: NaiveDateTime,
+    run_id: u32,
+    n: u64,
+) -> Result<(), diesel::result::Error> {
+    let (customer, customer_name) = customers.choose(rng).cloned().unwrap_or((1, String::new()));
+    let created = now - Duration::minutes(rng.gen_range(0..525_600));
+    let subject = format!("{} {}", DEVICES.choose(rng).copied().unwrap_or("laptop"), PROBLEMS.choose(rng).copied().unwrap_or("is broken"));
+    let subject = format!("{}{}", subject[..1].to_uppercase(), &subject[1..]);
+    let (status_id, resolution) = draw_status(rng);
+    let number = format!("seed-{run_id:08x}-{n}");
+    let updated = created + Duration::minutes(rng.gen_range(5..4000));
+    let id: i64 = diesel::insert_into(tickets::table)
+        .values(NewTicket {
+            number: &number,
+            subject: &subject,
+            user_id: customer,
+            status_id,
+            priority_id: [1, 2, 2, 2, 3, 3, 4][rng.gen_range(0..7)],
+            queue_id: if rng.gen_bool(0.85) { 1 } else { 2 },
+            topic_id: Some(rng.gen_range(1..=4)),
+            source: ["Web", "Email", "API", "Phone"][rng.gen_range(0..4)],
+            due_at: Some(created + Duration::hours(48)),
+            last_message_at: Some(created),
+            created_at: created,
+            updated_at: updated,
+        })
+        .returning(tickets::id)
+        .get_result(conn)?;
+    if let Some(r) = resolution {
+        diesel::update(tickets::table.find(id))
+            .set((tickets::resolution.eq(r), tickets::closed_at.eq(Some(updated)), tickets::last_response_at.eq(Some(updated))))
+            .execute(conn)?;
+    }
+    let message = format!("Hello,\n\nmy {subject}. {}\n\nThanks,\n{customer_name}", DETAILS.choose(rng).copied().unwrap_or(""));
+    let mut entries = vec![("M", Some(customer), None, customer_name.clone(), Some(subject.as_str()), message, created)];
+    let agent = agents.choose(rng).cloned();
+    if let Some((agent_id, agent_name)) = agent.clone().filter(|_| rng.gen_bool(0.7)) {
+        entries.push(("R", None, Some(agent_id), agent_name.clone(), None, RESPONSES.choose(rng).copied().unwrap_or("").to_owned(), created + Duration::minutes(30)));
+        if rng.gen_bool(0.3) {
+            entries.push(("N", None, Some(agent_id), agent_name, None, NOTES.choose(rng).copied().unwrap_or("").to_owned(), created + Duration::minutes(40)));
+        }
+        diesel::insert_into(ticket_assignees::table)
+            .values((ticket_assignees::ticket_id.eq(id), ticket_assignees::user_id.eq(agent_id)))
+            .execute(conn)?;
+    }
+    if let Some(r) = resolution {
+        entries.push(("E", None, None, "SYSTEM".into(), Some("Status Changed"), format!("Open → Closed: {r}"), updated));
+    }
+    for (kind, user_id, staff_id, poster, title, body, at) in &entries {
+        diesel::insert_into(thread_entries::table)
+            .values(NewEntry {
+                ticket_id: id,
+                entry_type: kind,
+                user_id: *user_id,
+                staff_id: *staff_id,
+                poster,
+                source: "Web",
+                title: *title,
+                body,
+                format: "text",
+                created_at: *at,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! What every handler shares, built once at start and passed as `web::Data<AppState>`.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+
+use actix_web::web;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+
+use crate::auth::jwt::JwtKeys;
+use crate::config::Config;
+use crate::db::{AnyConnection, DbPool, Engine};
+use crate::error::{ApiError, ApiResult};
+
+pub struct AppState {
+    pub pool: DbPool,
+    pub engine: Engine,
+    pub config: Config,
+    pub jwt: JwtKeys,
+    pub login_limiter: LoginLimiter,
+}
+
+impl AppState {
+    pub fn new(pool: DbPool, config: Config, jwt: JwtKeys) -> AppState {
+        AppState {
+            engine: Engine::of_url(&config.database_url),
+            login_limiter: LoginLimiter::per_minute(config.login_attempts_per_minute),
+            pool,
+            config,
+            jwt,
+        }
+    }
+
+    /// Runs blocking database work on actix's thread pool, so request threads never wait on I/O.
+    pub async fn db<T, F>(&self, work: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> ApiResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        web::block(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+}
+
+/// Login attempts per client address. Kept in memory: each replica limits on its own, which still
+/// caps guessing at (replicas × limit) per minute.
+pub struct LoginLimiter(DefaultKeyedRateLimiter<IpAddr>);
+
+impl LoginLimiter {
+    pub fn per_minute(n: u32) -> LoginLimiter {
+        let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+        LoginLimiter(RateLimiter::keyed(Quota::per_minute(n)))
+    }
+
+    pub fn check(&self, ip: IpAddr) -> ApiResult<()> {
+        self.0.check_key(&ip).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            ApiError::RateLimited { retry_after: wait.as_secs().max(1) }
+        })
+    }
+}

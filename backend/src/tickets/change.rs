@@ -1,0 +1,399 @@
+//! Changing a ticket: replies and notes, field updates, close and reopen. Every change bumps
+//! `version` with a compare-and-set, so two people editing at once never silently overwrite each
+//! other: the second gets 409. Status changes add an E entry ("Status Changed") and an audit row.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+use shared::catalog::StatusState;
+use shared::tickets::{EntryType, TicketUpdate};
+use shared::validate::Subject;
+
+use super::catalog::{self, status_state, TicketSettings};
+use super::content::{self, Body, Upload};
+use super::create::{attach, insert_entry, Limits};
+use crate::audit::{self, AuditEvent};
+use crate::auth::{level_of, Actor};
+use crate::db::models::{StatusRow, TicketRow, UserRow};
+use crate::db::schema::{ticket_assignees, tickets, users};
+use crate::db::{write_tx, AnyConnection};
+use crate::error::{ApiError, ApiResult};
+
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = tickets)]
+struct TicketChanges {
+    subject: Option<String>,
+    status_id: Option<i64>,
+    priority_id: Option<i64>,
+    queue_id: Option<i64>,
+    topic_id: Option<Option<i64>>,
+    resolution: Option<Option<String>>,
+    closed_at: Option<Option<NaiveDateTime>>,
+    last_message_at: Option<Option<NaiveDateTime>>,
+    last_response_at: Option<Option<NaiveDateTime>>,
+    updated_at: Option<NaiveDateTime>,
+}
+
+/// A status change worked out before writing: what to set, and the E entry to add.
+struct Transition {
+    from: StatusRow,
+    to: StatusRow,
+    event: String,
+}
+
+fn is_owner(actor: &Actor, ticket: &TicketRow) -> bool {
+    actor.user_id() == Some(ticket.user_id)
+}
+
+/// Staff may change any ticket they see; a customer (or a restricted viewer) only their own.
+fn require_can_act(actor: &Actor, ticket: &TicketRow) -> ApiResult<()> {
+    if actor.is_staff() || is_owner(actor, ticket) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden("You may view this ticket but not change it".into()))
+    }
+}
+
+/// May this actor reopen the ticket? Agents always; its customer within the auto-close window
+/// after it was resolved or closed.
+fn require_can_reopen(actor: &Actor, ticket: &TicketRow, settings: &TicketSettings, now: NaiveDateTime) -> ApiResult<()> {
+    if actor.is_staff() {
+        return Ok(());
+    }
+    let within = ticket
+        .closed_at
+        .is_some_and(|at| now - at <= chrono::Duration::hours(settings.auto_close_hours));
+    if within {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!(
+            "This ticket was closed more than {} hours ago; please open a new one",
+            settings.auto_close_hours
+        )))
+    }
+}
+
+fn plan_transition(
+    conn: &mut AnyConnection,
+    ticket: &TicketRow,
+    to_id: i64,
+    field: &str,
+    resolution: Option<&str>,
+    who: &str,
+) -> ApiResult<Option<(Transition, Option<String>)>> {
+    if to_id == ticket.status_id {
+        return Ok(None);
+    }
+    let from = catalog::status(conn, ticket.status_id, field)?;
+    let to = catalog::status(conn, to_id, field)?;
+    let resolution = resolution.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+    let leaving_active = status_state(&from).is_active() && !status_state(&to).is_active();
+    if leaving_active && resolution.is_none() {
+        return Err(ApiError::field("resolution", "is required when a ticket leaves the open states"));
+    }
+    let mut event = format!("{} → {} by {who}", from.name, to.name);
+    if let Some(r) = resolution.as_deref().filter(|_| leaving_active) {
+        event.push_str(&format!(": {r}"));
+    }
+    Ok(Some((Transition { from, to, event }, resolution)))
+}
+
+fn apply_transition(changes: &mut TicketChanges, t: &Transition, resolution: Option<String>, now: NaiveDateTime) {
+    changes.status_id = Some(t.to.id);
+    if status_state(&t.to).is_active() {
+        changes.resolution = Some(None);
+        changes.closed_at = Some(None);
+    } else {
+        if status_state(&t.from).is_active() {
+            changes.closed_at = Some(Some(now));
+        }
+        if resolution.is_some() {
+            changes.resolution = Some(resolution);
+        }
+    }
+}
+
+/// Writes `changes` if the ticket is still at `expected_version`; 409 otherwise.
+fn save(conn: &mut AnyConnection, ticket: &TicketRow, expected_version: i64, mut changes: TicketChanges, now: NaiveDateTime) -> ApiResult<()> {
+    changes.updated_at = Some(now);
+    let updated = diesel::update(
+        tickets::table.filter(tickets::id.eq(ticket.id)).filter(tickets::version.eq(expected_version)),
+    )
+    .set((changes, tickets::version.eq(tickets::version + 1)))
+    .execute(conn)?;
+    if updated == 0 {
+        return Err(ApiError::Conflict(
+            "The ticket was changed by someone else meanwhile; reload it and try again".into(),
+        ));
+    }
+    Ok(())
+}
+
+fn status_event(conn: &mut AnyConnection, ticket: &TicketRow, actor: &Actor, ip: Option<&str>, t: &Transition, body: &str, now: NaiveDateTime) -> ApiResult<()> {
+    let event = Body { text: body.to_owned(), format: "text" };
+    insert_entry(conn, ticket.id, EntryType::E, None, None, "SYSTEM", "", Some("Status Changed"), &event, now)?;
+    audit::record(
+        conn,
+        Some(actor),
+        ip,
+        AuditEvent {
+            action: "ticket.status",
+            target_type: "ticket",
+            target_id: ticket.number.clone(),
+            detail: json!({"from": t.from.name, "to": t.to.name, "note": body}),
+        },
+    )?;
+    Ok(())
+}
+
+struct CheckedUpdate {
+    message: Option<(EntryType, Body, Vec<Upload>)>,
+    changes: TicketChanges,
+    transition: Option<Transition>,
+    assignees: Option<Vec<UserRow>>,
+}
+
+/// PUT: a reply (customer message, agent response or internal note) and/or field changes.
+pub fn update_ticket(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    body: &TicketUpdate,
+    limits: &Limits<'_>,
+    ip: Option<&str>,
+) -> ApiResult<()> {
+    require_can_act(actor, ticket)?;
+    let now = chrono::Utc::now().naive_utc();
+    let checked = check_update(conn, actor, ticket, body, limits, now)?;
+    if let Some((_, _, uploads)) = &checked.message {
+        for upload in uploads {
+            content::store(limits.attachments_dir, upload)?;
+        }
+    }
+    let expected = body.version.unwrap_or(ticket.version);
+    write_tx(conn, |conn| {
+        let CheckedUpdate { message, changes, transition, assignees } = checked;
+        save(conn, ticket, expected, changes, now)?;
+        if let Some((entry_type, text, uploads)) = &message {
+            let (user_id, staff_id) = match entry_type {
+                EntryType::M => (actor.user_id(), None),
+                _ => (None, actor.user_id()),
+            };
+            let source = if matches!(actor, Actor::Key(_)) { "API" } else { "Web" };
+            let entry = insert_entry(conn, ticket.id, *entry_type, user_id, staff_id, &actor.display_name(), source, None, text, now)?;
+            attach(conn, entry, uploads)?;
+            audit::record(conn, Some(actor), ip, AuditEvent {
+                action: match entry_type { EntryType::N => "ticket.note", EntryType::M => "ticket.message", _ => "ticket.response" },
+                target_type: "ticket",
+                target_id: ticket.number.clone(),
+                detail: json!({"entry_id": entry}),
+            })?;
+        }
+        if let Some(t) = &transition {
+            status_event(conn, ticket, actor, ip, t, &t.event, now)?;
+        }
+        if let Some(agents) = assignees {
+            diesel::delete(ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(ticket.id))).execute(conn)?;
+            for agent in &agents {
+                diesel::insert_into(ticket_assignees::table)
+                    .values((ticket_assignees::ticket_id.eq(ticket.id), ticket_assignees::user_id.eq(agent.id)))
+                    .execute(conn)?;
+            }
+            let names: Vec<&str> = agents.iter().map(|a| a.fullname.as_str()).collect();
+            let text = if names.is_empty() { format!("Unassigned by {}", actor.display_name()) } else { format!("Assigned to {} by {}", names.join(", "), actor.display_name()) };
+            insert_entry(conn, ticket.id, EntryType::E, None, None, "SYSTEM", "", Some("Assignment"), &Body { text: text.clone(), format: "text" }, now)?;
+            audit::record(conn, Some(actor), ip, AuditEvent {
+                action: "ticket.assign",
+                target_type: "ticket",
+                target_id: ticket.number.clone(),
+                detail: json!({"assignees": agents.iter().map(|a| a.id).collect::<Vec<_>>()}),
+            })?;
+        }
+        Ok(())
+    })
+}
+
+fn check_update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    body: &TicketUpdate,
+    limits: &Limits<'_>,
+    now: NaiveDateTime,
+) -> ApiResult<CheckedUpdate> {
+    let staff = actor.is_staff();
+    let field_change = body.status_id.is_some()
+        || body.priority.is_some()
+        || body.topic_id.is_some()
+        || body.queue_id.is_some()
+        || body.subject.is_some()
+        || body.assignee_ids.is_some();
+    if field_change && !staff {
+        return Err(ApiError::Forbidden("Only agents can change a ticket's fields".into()));
+    }
+    let has_message = body.message.as_deref().is_some_and(|m| !m.trim().is_empty()) || !body.attachments.is_empty();
+    if !has_message && !field_change {
+        return Err(ApiError::field("message", "is required unless fields are changed"));
+    }
+    let entry_type = match body.entry_type.as_deref().map(str::trim).map(str::to_ascii_lowercase).as_deref() {
+        None | Some("") => if staff { EntryType::R } else { EntryType::M },
+        Some("response" | "reply" | "r") if staff => EntryType::R,
+        Some("note" | "n" | "internal") if staff => EntryType::N,
+        Some("message" | "m") if !staff => EntryType::M,
+        Some("response" | "reply" | "r" | "note" | "n" | "internal") => {
+            return Err(ApiError::Forbidden("Only agents can post responses and internal notes".into()))
+        }
+        Some(_) => return Err(ApiError::field("type", "use response or note")),
+    };
+
+    let mut errors = BTreeMap::new();
+    let mut changes = TicketChanges::default();
+    let message = if has_message {
+        match content::parse_body("message", body.message.as_deref().unwrap_or("")) {
+            Ok(text) => Some(text),
+            Err(ApiError::InvalidFields(f)) => {
+                errors.extend(f);
+                None
+            }
+            Err(e) => return Err(e),
+        }
+    } else {
+        None
+    };
+    if let Some(subject) = &body.subject {
+        match Subject::parse(subject) {
+            Ok(s) => changes.subject = Some(s.into_inner()),
+            Err(e) => {
+                errors.insert("subject".into(), e);
+            }
+        }
+    }
+    if let Some(p) = &body.priority {
+        collect(&mut errors, catalog::priority(conn, p).map(|p| changes.priority_id = Some(p.id)));
+    }
+    if let Some(id) = body.topic_id {
+        collect(&mut errors, catalog::topic(conn, id).map(|t| changes.topic_id = Some(Some(t.id))));
+    }
+    if let Some(id) = body.queue_id {
+        collect(&mut errors, catalog::queue_exists(conn, id).map(|_| changes.queue_id = Some(id)));
+    }
+    let assignees = match &body.assignee_ids {
+        Some(ids) => collect(&mut errors, agents(conn, ids)),
+        None => None,
+    };
+    let mut transition = None;
+    // A customer writing on a resolved or closed ticket reopens it, as in osTicket.
+    let reopen_by_message = !staff && message.is_some() && !status_state(&catalog::status(conn, ticket.status_id, "status_id")?).is_active();
+    if reopen_by_message {
+        let settings = catalog::ticket_settings(conn)?;
+        require_can_reopen(actor, ticket, &settings, now)?;
+    }
+    let target_status = body.status_id.or(reopen_by_message.then_some(catalog::OPEN_STATUS_ID));
+    if let Some(to) = target_status {
+        match plan_transition(conn, ticket, to, "status_id", body.resolution.as_deref(), &actor.display_name()) {
+            Ok(Some((t, resolution))) => {
+                apply_transition(&mut changes, &t, resolution, now);
+                transition = Some(t);
+            }
+            Ok(None) => {}
+            Err(ApiError::InvalidFields(f)) => errors.extend(f),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidFields(errors));
+    }
+    let uploads = content::decode_uploads(&body.attachments, limits.max_attachment_bytes)?;
+    let message = match (message, has_message) {
+        (Some(text), _) => Some((entry_type, text, uploads)),
+        // Attachments alone: keep them with a short entry so they have a place in the thread.
+        (None, true) => Some((entry_type, Body { text: "(attachments)".into(), format: "text" }, uploads)),
+        (None, false) => None,
+    };
+    match message.as_ref().map(|m| m.0) {
+        Some(EntryType::M) => changes.last_message_at = Some(Some(now)),
+        Some(EntryType::R) => changes.last_response_at = Some(Some(now)),
+        _ => {}
+    }
+    Ok(CheckedUpdate { message, changes, transition, assignees })
+}
+
+fn collect<T>(errors: &mut BTreeMap<String, String>, result: ApiResult<T>) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(ApiError::InvalidFields(f)) => {
+            errors.extend(f);
+            None
+        }
+        Err(e) => {
+            errors.insert("_".into(), e.to_string());
+            None
+        }
+    }
+}
+
+/// The users with these ids, all of whom must be agents.
+fn agents(conn: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<UserRow>> {
+    let found: Vec<UserRow> = users::table.filter(users::id.eq_any(ids)).select(UserRow::as_select()).load(conn)?;
+    for id in ids {
+        match found.iter().find(|u| u.id == *id) {
+            None => return Err(ApiError::field("assignee_ids", format!("no user has id {id}"))),
+            Some(u) if !level_of(u).is_staff() => {
+                return Err(ApiError::field("assignee_ids", format!("user {id} is not an agent")))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(found)
+}
+
+/// DELETE: close. Closing a closed ticket changes nothing.
+pub fn close_ticket(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    version: Option<i64>,
+    resolution: Option<&str>,
+    ip: Option<&str>,
+) -> ApiResult<()> {
+    require_can_act(actor, ticket)?;
+    let current = catalog::status(conn, ticket.status_id, "status_id")?;
+    if status_state(&current) == StatusState::Closed {
+        return Ok(());
+    }
+    let who = if actor.is_staff() { actor.display_name() } else { "user".to_owned() };
+    let resolution = resolution.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned).unwrap_or_else(|| format!("Closed by {who}"));
+    let now = chrono::Utc::now().naive_utc();
+    let to = catalog::status(conn, catalog::CLOSED_STATUS_ID, "status_id")?;
+    let event = if resolution == format!("Closed by {who}") { resolution.clone() } else { format!("Closed by {who}: {resolution}") };
+    let transition = Transition { from: current, to, event };
+    let mut changes = TicketChanges::default();
+    apply_transition(&mut changes, &transition, Some(resolution), now);
+    write_tx(conn, |conn| {
+        save(conn, ticket, version.unwrap_or(ticket.version), changes, now)?;
+        status_event(conn, ticket, actor, ip, &transition, &transition.event, now)
+    })
+}
+
+/// POST on a ticket: reopen. Reopening an open ticket changes nothing.
+pub fn reopen_ticket(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow, version: Option<i64>, ip: Option<&str>) -> ApiResult<()> {
+    require_can_act(actor, ticket)?;
+    let current = catalog::status(conn, ticket.status_id, "status_id")?;
+    if status_state(&current).is_active() {
+        return Ok(());
+    }
+    let now = chrono::Utc::now().naive_utc();
+    let settings = catalog::ticket_settings(conn)?;
+    require_can_reopen(actor, ticket, &settings, now)?;
+    let who = if actor.is_staff() { actor.display_name() } else { "user".to_owned() };
+    let to = catalog::status(conn, catalog::OPEN_STATUS_ID, "status_id")?;
+    let transition = Transition { from: current, to, event: format!("Reopened by {who}") };
+    let mut changes = TicketChanges::default();
+    apply_transition(&mut changes, &transition, None, now);
+    write_tx(conn, |conn| {
+        save(conn, ticket, version.unwrap_or(ticket.version), changes, now)?;
+        status_event(conn, ticket, actor, ip, &transition, &transition.event, now)
+    })
+}

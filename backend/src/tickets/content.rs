@@ -1,0 +1,205 @@
+//! What people write into tickets: message bodies (text or HTML, possibly sent as osTicket data
+//! URLs) and attachments (data URLs), turned into safe, stored form.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use shared::tickets::AttachmentUpload;
+use shared::validate::MessageBody;
+
+use crate::error::{ApiError, ApiResult};
+
+/// A body ready to store: HTML is sanitised; text is kept as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    pub text: String,
+    /// "text" or "html".
+    pub format: &'static str,
+}
+
+/// Parses a message as osTicket does: plain text, or a data URL whose type says text or HTML.
+/// Text that contains markup is treated as HTML and sanitised, so no stored body can carry a
+/// script, whichever way a client later renders it.
+pub fn parse_body(field: &str, raw: &str) -> ApiResult<Body> {
+    let (text, declared_html) = if raw.starts_with("data:") {
+        let decoded = DataUrl::parse(raw).map_err(|e| ApiError::field(field, e))?;
+        let text = String::from_utf8(decoded.bytes)
+            .map_err(|_| ApiError::field(field, "the data URL is not UTF-8 text"))?;
+        (text, decoded.mime.eq_ignore_ascii_case("text/html"))
+    } else {
+        (raw.to_owned(), false)
+    };
+    let text = MessageBody::parse(&text).map_err(|e| ApiError::field(field, e))?.into_inner();
+    if declared_html || looks_like_html(&text) {
+        let clean = ammonia::clean(&text);
+        if clean.trim().is_empty() {
+            return Err(ApiError::field(field, "must not be empty once unsafe HTML is removed"));
+        }
+        Ok(Body { text: clean, format: "html" })
+    } else {
+        Ok(Body { text, format: "text" })
+    }
+}
+
+fn looks_like_html(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'))
+}
+
+/// An RFC 2397 data URL, decoded.
+#[derive(Debug)]
+pub struct DataUrl {
+    pub mime: String,
+    pub bytes: Vec<u8>,
+}
+
+impl DataUrl {
+    pub fn parse(url: &str) -> Result<DataUrl, String> {
+        let rest = url.strip_prefix("data:").ok_or("is not a data URL (data:…)")?;
+        let (meta, data) = rest.split_once(',').ok_or("is not a valid data URL: no comma")?;
+        let mut parts = meta.split(';');
+        let mime = parts.next().filter(|m| !m.is_empty()).unwrap_or("text/plain").trim();
+        if !mime.contains('/') || mime.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(format!("has an invalid media type {mime:?}"));
+        }
+        let is_base64 = parts.any(|p| p.eq_ignore_ascii_case("base64"));
+        let bytes = if is_base64 {
+            let compact: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+            base64::engine::general_purpose::STANDARD
+                .decode(compact.as_bytes())
+                .map_err(|_| "is not valid base64".to_string())?
+        } else {
+            percent_encoding::percent_decode_str(data).collect()
+        };
+        Ok(DataUrl { mime: mime.to_ascii_lowercase(), bytes })
+    }
+}
+
+/// An attachment decoded and checked, not yet stored.
+#[derive(Debug)]
+pub struct Upload {
+    pub filename: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+/// Decodes osTicket's `[{"name.ext": "data:…"}]` list. Anything invalid is a 422 naming the
+/// attachment; anything over `max_bytes` is a 413.
+pub fn decode_uploads(list: &[AttachmentUpload], max_bytes: usize) -> ApiResult<Vec<Upload>> {
+    let mut uploads = Vec::new();
+    for (index, item) in list.iter().enumerate() {
+        if item.is_empty() {
+            return Err(ApiError::field(&format!("attachments[{index}]"), "must name a file"));
+        }
+        for (name, url) in item {
+            let field = format!("attachments[{index}]");
+            // A quick bound before decoding: base64 is 4/3 of the bytes it carries.
+            if url.len() / 4 * 3 > max_bytes + 3 {
+                return Err(too_large(name, max_bytes));
+            }
+            let decoded = DataUrl::parse(url).map_err(|e| ApiError::field(&field, format!("{name}: {e}")))?;
+            if decoded.bytes.len() > max_bytes {
+                return Err(too_large(name, max_bytes));
+            }
+            let filename = safe_filename(name).ok_or_else(|| ApiError::field(&field, "has no usable file name"))?;
+            uploads.push(Upload {
+                filename,
+                content_type: decoded.mime,
+                sha256: hex::encode(Sha256::digest(&decoded.bytes)),
+                bytes: decoded.bytes,
+            });
+        }
+    }
+    Ok(uploads)
+}
+
+fn too_large(name: &str, max_bytes: usize) -> ApiError {
+    ApiError::PayloadTooLarge(format!(
+        "Attachment {:?} is larger than the limit of {} KiB",
+        safe_filename(name).unwrap_or_default(),
+        max_bytes / 1024
+    ))
+}
+
+/// The last path component, without control characters or characters that are special in
+/// headers and file systems; None when nothing is left.
+pub fn safe_filename(name: &str) -> Option<String> {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !"\"<>:|?*;".contains(*c))
+        .collect::<String>()
+        .trim()
+        .trim_start_matches('.')
+        .chars()
+        .take(200)
+        .collect();
+    (!cleaned.is_empty()).then_some(cleaned)
+}
+
+/// Where content with this hash lives: files are stored once per content (`ab/cd/abcd…`).
+pub fn blob_path(root: &Path, sha256: &str) -> PathBuf {
+    root.join(&sha256[0..2]).join(&sha256[2..4]).join(sha256)
+}
+
+/// Writes the bytes under their hash unless already there. Written to a temporary name and
+/// renamed, so a crash never leaves a half-written file under a real name.
+pub fn store(root: &Path, upload: &Upload) -> std::io::Result<()> {
+    let path = blob_path(root, &upload.sha256);
+    if path.exists() {
+        return Ok(());
+    }
+    let dir = path.parent().ok_or_else(|| std::io::Error::other("attachment path has no parent"))?;
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".{}.{}.tmp", upload.sha256, std::process::id()));
+    let mut file = std::fs::File::create(&tmp)?;
+    file.write_all(&upload.bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, &path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_are_text_unless_they_carry_markup() {
+        assert_eq!(parse_body("m", "a < b and c > d").unwrap().format, "text");
+        let html = parse_body("m", "Hi <b>there</b><script>alert(1)</script><img src=x onerror=alert(2)>").unwrap();
+        assert_eq!(html.format, "html");
+        assert!(!html.text.contains("script") && !html.text.contains("onerror"), "{}", html.text);
+        assert!(html.text.contains("<b>there</b>"));
+        assert!(parse_body("m", "<script>alert(1)</script>").is_err());
+    }
+
+    #[test]
+    fn osticket_data_url_messages() {
+        let b = parse_body("m", "data:text/html,<p>Hello%20world</p>").unwrap();
+        assert_eq!(b, Body { text: "<p>Hello world</p>".into(), format: "html" });
+        let b = parse_body("m", "data:text/plain;charset=utf-8;base64,SGVsbG8=").unwrap();
+        assert_eq!(b, Body { text: "Hello".into(), format: "text" });
+        assert!(parse_body("m", "data:text/plain;base64,***").is_err());
+    }
+
+    #[test]
+    fn uploads_decode_and_enforce_the_limit() {
+        let ok = [AttachmentUpload::from([("../../etc/passwd".into(), "data:text/plain;base64,SGVsbG8=".into())])];
+        let u = decode_uploads(&ok, 100).unwrap();
+        assert_eq!(u[0].filename, "passwd");
+        assert_eq!(u[0].bytes, b"Hello");
+        let err = decode_uploads(&ok, 4).unwrap_err();
+        assert!(matches!(err, ApiError::PayloadTooLarge(_)));
+        let bad = [AttachmentUpload::from([("a.txt".into(), "not a data url".into())])];
+        assert!(matches!(decode_uploads(&bad, 100), Err(ApiError::InvalidFields(_))));
+    }
+
+    #[test]
+    fn filenames_are_made_safe() {
+        assert_eq!(safe_filename("..\\..\\boot.ini").as_deref(), Some("boot.ini"));
+        assert_eq!(safe_filename("a\r\nb\".txt").as_deref(), Some("ab.txt"));
+        assert_eq!(safe_filename("../.."), None);
+    }
+}

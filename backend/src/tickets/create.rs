@@ -1,0 +1,278 @@
+//! Opening a ticket: osTicket's create body, validated in full before anything is written, then
+//! written in one transaction (ticket, first message, attachments, audit row).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde_json::json;
+use shared::tickets::{EntryType, TicketCreate};
+use shared::validate::{Email, PersonName, Subject};
+use shared::AccessLevel;
+
+use super::catalog;
+use super::content::{self, Body, Upload};
+use crate::audit::{self, AuditEvent};
+use crate::auth::{find_by_login, Actor};
+use crate::accounts::{insert_user, NewUserInput};
+use crate::db::models::{NewEntry, NewTicket, UserRow};
+use crate::db::schema::{attachments, thread_entries, tickets};
+use crate::db::{write_tx, AnyConnection};
+use crate::error::{ApiError, ApiResult};
+
+pub struct Limits<'a> {
+    pub max_attachment_bytes: usize,
+    pub attachments_dir: &'a Path,
+}
+
+/// Who the ticket is for, as the request describes it.
+enum Requester {
+    Me,
+    ByEmail { email: Email, name: Option<PersonName>, phone: String },
+}
+
+struct Checked {
+    subject: Subject,
+    body: Body,
+    requester: Requester,
+    topic_id: Option<i64>,
+    queue_id: Option<i64>,
+    priority_id: i64,
+    source: String,
+    uploads: Vec<Upload>,
+}
+
+/// Creates the ticket and returns its id.
+pub fn create_ticket(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    body: &TicketCreate,
+    limits: &Limits<'_>,
+    ip: Option<&str>,
+) -> ApiResult<i64> {
+    let checked = check(conn, actor, body, limits)?;
+    for upload in &checked.uploads {
+        content::store(limits.attachments_dir, upload)?;
+    }
+    write_tx(conn, |conn| insert(conn, actor, checked, ip))
+}
+
+fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &Limits<'_>) -> ApiResult<Checked> {
+    let mut errors = BTreeMap::new();
+    let subject = Subject::parse(body.subject.as_deref().unwrap_or(""));
+    if let Err(e) = &subject {
+        errors.insert("subject".to_owned(), e.clone());
+    }
+    let message = content::parse_body("message", body.message.as_deref().unwrap_or(""));
+    if let Err(ApiError::InvalidFields(fields)) = &message {
+        errors.extend(fields.clone());
+    }
+    let requester = if actor.is_staff() {
+        match body.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            Some(email) => {
+                let email = Email::parse(email);
+                if let Err(e) = &email {
+                    errors.insert("email".to_owned(), e.clone());
+                }
+                let name = body.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(PersonName::parse);
+                if let Some(Err(e)) = &name {
+                    errors.insert("name".into(), e.clone());
+                }
+                let phone = body.phone.clone().unwrap_or_default();
+                if phone.chars().count() > 64 || phone.chars().any(char::is_control) {
+                    errors.insert("phone".into(), "must be one line of at most 64 characters".into());
+                }
+                email.ok().map(|email| Requester::ByEmail { email, name: name.and_then(Result::ok), phone })
+            }
+            None if actor.user().is_some() => Some(Requester::Me),
+            None => {
+                errors.insert("email".into(), "is required: whom is the ticket for?".into());
+                None
+            }
+        }
+    } else {
+        Some(Requester::Me)
+    };
+    let source = match body.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None if matches!(actor, Actor::Key(_)) => Some("API".to_owned()),
+        None => Some("Web".to_owned()),
+        Some(s) => match ["Web", "Email", "API", "Phone"].iter().find(|k| k.eq_ignore_ascii_case(s)) {
+            Some(known) => Some((*known).to_owned()),
+            None => {
+                errors.insert("source".into(), "use Web, Email, API or Phone".into());
+                None
+            }
+        },
+    };
+    if let Some(ip) = body.ip.as_deref().filter(|ip| !ip.trim().is_empty()) {
+        if ip.trim().parse::<std::net::IpAddr>().is_err() {
+            errors.insert("ip".into(), "is not an IP address".into());
+        }
+    }
+    // Lookups that need the database, each reported against its own field.
+    let topic = match body.topic_id {
+        Some(id) => catalog::topic(conn, id).map(Some),
+        None => Ok(None),
+    };
+    let topic = collect(&mut errors, topic);
+    let queue_id = match body.queue_id {
+        Some(id) => collect(&mut errors, catalog::queue_exists(conn, id).map(|_| Some(id))),
+        None => topic.as_ref().map(|t| t.as_ref().map(|t| t.queue_id)),
+    };
+    let priority_id = match body.priority.as_deref() {
+        Some(p) => collect(&mut errors, catalog::priority(conn, p).map(|p| p.id)),
+        None => Some(catalog::DEFAULT_PRIORITY_ID),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidFields(errors));
+    }
+    // Size limits last: a 413 only once the rest is known to be valid.
+    let uploads = content::decode_uploads(&body.attachments, limits.max_attachment_bytes)?;
+    match (subject, message, requester, source, topic, queue_id, priority_id) {
+        (Ok(subject), Ok(body), Some(requester), Some(source), Some(topic), Some(queue_id), Some(priority_id)) => {
+            Ok(Checked { subject, body, requester, topic_id: topic.map(|t| t.id), queue_id, priority_id, source, uploads })
+        }
+        _ => Err(ApiError::Internal("validation passed without values".into())),
+    }
+}
+
+/// Moves an invalid-field error into `errors`; other errors (the database failing) cannot be
+/// reported per field, so they are kept as the overall answer.
+fn collect<T>(errors: &mut BTreeMap<String, String>, result: ApiResult<T>) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(ApiError::InvalidFields(fields)) => {
+            errors.extend(fields);
+            None
+        }
+        Err(other) => {
+            errors.insert("_".into(), other.to_string());
+            None
+        }
+    }
+}
+
+fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, ip: Option<&str>) -> ApiResult<i64> {
+    let now = chrono::Utc::now().naive_utc();
+    let settings = catalog::ticket_settings(conn)?;
+    let owner = match c.requester {
+        Requester::Me => actor.user().cloned().ok_or_else(|| ApiError::field("email", "is required"))?,
+        Requester::ByEmail { email, name, phone } => find_or_create_customer(conn, actor, &email, name.as_ref(), &phone)?,
+    };
+    let queue_id = match c.queue_id {
+        Some(id) => id,
+        None => catalog::first_queue(conn)?,
+    };
+    let placeholder = format!("new-{}", rand_suffix());
+    let id: i64 = diesel::insert_into(tickets::table)
+        .values(NewTicket {
+            number: &placeholder,
+            subject: c.subject.as_str(),
+            user_id: owner.id,
+            status_id: catalog::OPEN_STATUS_ID,
+            priority_id: c.priority_id,
+            queue_id,
+            topic_id: c.topic_id,
+            source: &c.source,
+            due_at: Some(now + chrono::Duration::hours(settings.sla_hours)),
+            last_message_at: Some(now),
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(tickets::id)
+        .get_result(conn)?;
+    let number = format!("{}{}", settings.prefix, settings.number_start + id);
+    diesel::update(tickets::table.find(id)).set(tickets::number.eq(&number)).execute(conn)?;
+    let entry_id = insert_entry(conn, id, EntryType::M, Some(owner.id), None, &owner.fullname, &c.source, Some(c.subject.as_str()), &c.body, now)?;
+    attach(conn, entry_id, &c.uploads)?;
+    audit::record(
+        conn,
+        Some(actor),
+        ip,
+        AuditEvent {
+            action: "ticket.create",
+            target_type: "ticket",
+            target_id: number,
+            detail: json!({"subject": c.subject.as_str(), "user_id": owner.id, "source": c.source}),
+        },
+    )?;
+    Ok(id)
+}
+
+fn rand_suffix() -> String {
+    use rand::Rng;
+    format!("{:016x}", rand::thread_rng().gen::<u64>())
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_entry(
+    conn: &mut AnyConnection,
+    ticket_id: i64,
+    entry_type: EntryType,
+    user_id: Option<i64>,
+    staff_id: Option<i64>,
+    poster: &str,
+    source: &str,
+    title: Option<&str>,
+    body: &Body,
+    now: NaiveDateTime,
+) -> ApiResult<i64> {
+    Ok(diesel::insert_into(thread_entries::table)
+        .values(NewEntry {
+            ticket_id,
+            entry_type: entry_type.as_str(),
+            user_id,
+            staff_id,
+            poster,
+            source,
+            title,
+            body: &body.text,
+            format: body.format,
+            created_at: now,
+        })
+        .returning(thread_entries::id)
+        .get_result(conn)?)
+}
+
+pub(crate) fn attach(conn: &mut AnyConnection, entry_id: i64, uploads: &[Upload]) -> ApiResult<()> {
+    for u in uploads {
+        diesel::insert_into(attachments::table)
+            .values((
+                attachments::entry_id.eq(entry_id),
+                attachments::filename.eq(&u.filename),
+                attachments::content_type.eq(&u.content_type),
+                attachments::size.eq(u.bytes.len() as i64),
+                attachments::sha256.eq(&u.sha256),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The customer with this email, created (without a password, level 1) when new — as osTicket
+/// does for tickets that arrive by API or email.
+pub(crate) fn find_or_create_customer(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    email: &Email,
+    name: Option<&PersonName>,
+    phone: &str,
+) -> ApiResult<UserRow> {
+    if let Some(user) = find_by_login(conn, email.as_str())? {
+        return Ok(user);
+    }
+    let local_part = email.as_str().split('@').next().unwrap_or("customer");
+    let fallback = PersonName::parse(local_part).map_err(|e| ApiError::field("name", e))?;
+    let name = name.unwrap_or(&fallback);
+    insert_user(conn, Some(actor), NewUserInput {
+        username: None,
+        email,
+        name,
+        phone,
+        level: AccessLevel::AuthorizedUser,
+        password_hash: None,
+        notes: "",
+        timezone: None,
+    }, None)
+}

@@ -1,0 +1,168 @@
+//! The ticket core: who may see which ticket, and the rules for creating and changing one.
+//! Everything here takes a connection and an actor, so tests can call it without HTTP.
+
+pub mod catalog;
+pub mod change;
+pub mod content;
+pub mod create;
+pub mod view;
+
+use diesel::prelude::*;
+use shared::tickets::{Ticket, TicketListQuery};
+
+use crate::auth::Actor;
+use crate::db::models::TicketRow;
+use crate::db::schema::{statuses, ticket_assignees, tickets, users};
+use crate::db::{search, AnyConnection, Engine};
+use crate::error::{ApiError, ApiResult};
+
+pub const DEFAULT_PER_PAGE: i64 = 25;
+pub const MAX_PER_PAGE: i64 = 100;
+
+/// The ticket with this number, if the actor may see it. A customer asking for someone else's
+/// ticket gets the same 404 as for a number that does not exist.
+pub fn find_visible(conn: &mut AnyConnection, actor: &Actor, number: &str) -> ApiResult<TicketRow> {
+    let number = number.trim();
+    let mut row = by_number(conn, number)?;
+    if row.is_none() && !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()) {
+        // osTicket clients send bare numbers; try them with the current prefix.
+        let prefix = catalog::ticket_settings(conn)?.prefix;
+        row = by_number(conn, &format!("{prefix}{number}"))?;
+    }
+    row.filter(|t| actor.sees_all_tickets() || Some(t.user_id) == actor.user_id())
+        .ok_or(ApiError::NotFound("ticket"))
+}
+
+fn by_number(conn: &mut AnyConnection, number: &str) -> ApiResult<Option<TicketRow>> {
+    Ok(tickets::table
+        .filter(tickets::number.eq(number))
+        .select(TicketRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// One ticket as JSON, with its thread as the actor may see it.
+pub fn render_one(conn: &mut AnyConnection, actor: &Actor, id: i64) -> ApiResult<Ticket> {
+    view::render(conn, &[id], true, actor.is_staff())?
+        .pop()
+        .ok_or(ApiError::NotFound("ticket"))
+}
+
+/// A page of tickets and the total that match.
+pub fn list(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    query: &TicketListQuery,
+) -> ApiResult<(Vec<Ticket>, i64)> {
+    let page = query.page.unwrap_or(1);
+    if page < 1 {
+        return Err(ApiError::field("page", "must be 1 or more"));
+    }
+    let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
+    if !(1..=MAX_PER_PAGE).contains(&per_page) {
+        return Err(ApiError::field("per_page", format!("must be 1 to {MAX_PER_PAGE}")));
+    }
+    let status_ids = match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => Some(status_filter(conn, s)?),
+        None => None,
+    };
+    let terms = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        Some(q) => {
+            let terms = search::terms(q);
+            if terms.is_empty() {
+                return Err(ApiError::field("q", "needs at least one word"));
+            }
+            Some(terms)
+        }
+        None => None,
+    };
+    let (sort_column, descending) = parse_sort(query.sort.as_deref())?;
+    let email = query.email.as_deref().map(|e| e.trim().to_lowercase());
+    let engine = Engine::of(conn);
+
+    // Built twice (count, then page): boxed queries cannot be cloned.
+    let filtered = || {
+        let mut q = tickets::table.into_boxed();
+        if !actor.sees_all_tickets() {
+            q = q.filter(tickets::user_id.eq(actor.user_id().unwrap_or(-1)));
+        }
+        if let Some(id) = query.user_id {
+            q = q.filter(tickets::user_id.eq(id));
+        }
+        if let Some(email) = &email {
+            q = q.filter(tickets::user_id.eq_any(users::table.filter(users::email.eq(email.clone())).select(users::id)));
+        }
+        if let Some(ids) = &status_ids {
+            q = q.filter(tickets::status_id.eq_any(ids.clone()));
+        }
+        if let Some(queue) = query.queue {
+            q = q.filter(tickets::queue_id.eq(queue));
+        }
+        if let Some(agent) = query.assignee {
+            q = q.filter(tickets::id.eq_any(
+                ticket_assignees::table.filter(ticket_assignees::user_id.eq(agent)).select(ticket_assignees::ticket_id),
+            ));
+        }
+        if let Some(terms) = &terms {
+            q = q.filter(search::ticket_matches(engine, terms, actor.is_staff()));
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let mut page_query = filtered().select(tickets::id);
+    page_query = match (sort_column, descending) {
+        (SortColumn::Updated, true) => page_query.order((tickets::updated_at.desc(), tickets::id.desc())),
+        (SortColumn::Updated, false) => page_query.order((tickets::updated_at.asc(), tickets::id.asc())),
+        (SortColumn::Created, true) => page_query.order(tickets::id.desc()),
+        (SortColumn::Created, false) => page_query.order(tickets::id.asc()),
+        (SortColumn::Priority, true) => page_query.order((tickets::priority_id.desc(), tickets::id.desc())),
+        (SortColumn::Priority, false) => page_query.order((tickets::priority_id.asc(), tickets::id.asc())),
+    };
+    let ids: Vec<i64> = page_query.limit(per_page).offset((page - 1) * per_page).load(conn)?;
+    let tickets = view::render(conn, &ids, query.threads.unwrap_or(true), actor.is_staff())?;
+    Ok((tickets, total))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum SortColumn {
+    Created,
+    Updated,
+    Priority,
+}
+
+fn parse_sort(sort: Option<&str>) -> ApiResult<(SortColumn, bool)> {
+    let sort = sort.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("-updated");
+    let (name, descending) = match sort.strip_prefix('-') {
+        Some(name) => (name, true),
+        None => (sort, false),
+    };
+    let column = match name {
+        "created" | "number" => SortColumn::Created,
+        "updated" => SortColumn::Updated,
+        "priority" => SortColumn::Priority,
+        _ => return Err(ApiError::field("sort", "use created, updated, priority or number, with - for descending")),
+    };
+    Ok((column, descending))
+}
+
+/// A status filter names an id, a status (`Open`) or a state (`open`, `pending`, `resolved`, `closed`).
+fn status_filter(conn: &mut AnyConnection, given: &str) -> ApiResult<Vec<i64>> {
+    let all: Vec<(i64, String, String)> = statuses::table
+        .select((statuses::id, statuses::name, statuses::state))
+        .load(conn)?;
+    let ids: Vec<i64> = match given.parse::<i64>() {
+        Ok(id) => all.iter().filter(|s| s.0 == id).map(|s| s.0).collect(),
+        Err(_) => {
+            let by_name: Vec<i64> = all.iter().filter(|s| s.1.eq_ignore_ascii_case(given)).map(|s| s.0).collect();
+            if by_name.is_empty() {
+                all.iter().filter(|s| s.2.eq_ignore_ascii_case(given)).map(|s| s.0).collect()
+            } else {
+                by_name
+            }
+        }
+    };
+    if ids.is_empty() {
+        return Err(ApiError::field("status", "no status or state has this name or id"));
+    }
+    Ok(ids)
+}

@@ -1,0 +1,178 @@
+//! Rows → the ticket JSON of the API. Loads a page of tickets with their people, statuses and
+//! threads in four queries whatever the page size.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDateTime, SecondsFormat};
+use diesel::prelude::*;
+use shared::tickets::{
+    Assignee, Attachment, EntryType, NameParts, ThreadEntry, ThreadMessage, Ticket, TicketUser, UserName,
+};
+
+use super::catalog::status_state;
+use crate::db::models::{AttachmentRow, EntryRow, PriorityRow, QueueRow, StatusRow, TicketRow, TopicRow, UserRow};
+use crate::db::schema::{attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, tickets, users};
+use crate::db::AnyConnection;
+use crate::error::ApiResult;
+
+type Joined = (TicketRow, UserRow, StatusRow, PriorityRow, QueueRow, Option<TopicRow>);
+
+pub fn timestamp(t: NaiveDateTime) -> String {
+    t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Builds the JSON of the tickets with these ids, in the order given. Internal notes are included
+/// only for agents.
+pub fn render(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+    with_threads: bool,
+    include_notes: bool,
+) -> ApiResult<Vec<Ticket>> {
+    let mut rows: Vec<Joined> = tickets::table
+        .inner_join(users::table.on(tickets::user_id.eq(users::id)))
+        .inner_join(statuses::table.on(tickets::status_id.eq(statuses::id)))
+        .inner_join(priorities::table.on(tickets::priority_id.eq(priorities::id)))
+        .inner_join(queues::table.on(tickets::queue_id.eq(queues::id)))
+        .left_join(help_topics::table.on(tickets::topic_id.eq(help_topics::id.nullable())))
+        .filter(tickets::id.eq_any(ids))
+        .select((
+            TicketRow::as_select(),
+            UserRow::as_select(),
+            StatusRow::as_select(),
+            PriorityRow::as_select(),
+            QueueRow::as_select(),
+            Option::<TopicRow>::as_select(),
+        ))
+        .load(conn)?;
+    let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|r| position.get(&r.0.id).copied().unwrap_or(usize::MAX));
+    let mut threads = if with_threads { load_threads(conn, ids, include_notes)? } else { HashMap::new() };
+    let mut assignees = load_assignees(conn, ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|(t, user, status, priority, queue, topic)| Ticket {
+            ticket_number: t.number,
+            subject: t.subject,
+            ticket_status: status.name.clone(),
+            status_id: status.id,
+            status_state: status_state(&status),
+            priority: priority.name,
+            priority_id: priority.id,
+            department: queue.name,
+            queue_id: queue.id,
+            create_timestamp: timestamp(t.created_at),
+            updated_timestamp: timestamp(t.updated_at),
+            user: TicketUser {
+                id: user.id,
+                fullname: user.fullname,
+                firstname: user.firstname,
+                lastname: user.lastname,
+                email: user.email,
+                phone: user.phone,
+            },
+            source: t.source,
+            due_timestamp: t.due_at.map(timestamp),
+            close_timestamp: t.closed_at.map(timestamp),
+            resolution: t.resolution,
+            topic: topic.as_ref().map(|tp| tp.name.clone()),
+            topic_id: topic.map(|tp| tp.id),
+            last_message_timestamp: t.last_message_at.map(timestamp),
+            last_response_timestamp: t.last_response_at.map(timestamp),
+            assigned_to: assignees.remove(&t.id).unwrap_or_default(),
+            version: t.version,
+            threads: threads.remove(&t.id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+fn load_threads(
+    conn: &mut AnyConnection,
+    ticket_ids: &[i64],
+    include_notes: bool,
+) -> ApiResult<HashMap<i64, Vec<ThreadEntry>>> {
+    let mut query = thread_entries::table
+        .left_join(attachments::table.on(attachments::entry_id.eq(thread_entries::id)))
+        .filter(thread_entries::ticket_id.eq_any(ticket_ids))
+        .select((EntryRow::as_select(), Option::<AttachmentRow>::as_select()))
+        .order((thread_entries::ticket_id, thread_entries::id, attachments::id))
+        .into_boxed();
+    if !include_notes {
+        query = query.filter(thread_entries::entry_type.ne(EntryType::N.as_str()));
+    }
+    let mut threads: HashMap<i64, Vec<ThreadEntry>> = HashMap::new();
+    for (entry, attachment) in query.load::<(EntryRow, Option<AttachmentRow>)>(conn)? {
+        let list = threads.entry(entry.ticket_id).or_default();
+        if list.last().map(|e| e.id) != Some(entry.id) {
+            list.push(entry_view(entry));
+        }
+        if let (Some(a), Some(last)) = (attachment, list.last_mut()) {
+            last.attachments.push(Attachment {
+                href: format!("/api/attachments/{}", a.id),
+                id: a.id,
+                filename: a.filename,
+                content_type: a.content_type,
+                size: a.size,
+                sha256: a.sha256,
+            });
+        }
+    }
+    Ok(threads)
+}
+
+fn entry_view(e: EntryRow) -> ThreadEntry {
+    let entry_type = EntryType::parse(&e.entry_type).unwrap_or(EntryType::E);
+    let user_name = e.user_id.filter(|_| entry_type == EntryType::M).map(|_| name_of(&e.poster));
+    let staff_name = e.staff_id.map(|_| e.poster.clone());
+    ThreadEntry {
+        id: e.id,
+        pid: 0,
+        thread_id: e.ticket_id,
+        staff_id: e.staff_id,
+        user_id: e.user_id,
+        entry_type,
+        poster: e.poster,
+        editor: None,
+        source: e.source,
+        title: e.title,
+        message: ThreadMessage {
+            body: e.body.clone(),
+            format: e.format.clone(),
+            stripped_images: Vec::new(),
+            embedded_images: Vec::new(),
+        },
+        body: e.body,
+        format: e.format,
+        created: timestamp(e.created_at),
+        updated: e.updated_at.map(timestamp),
+        staff_name,
+        user_name,
+        attachments: Vec::new(),
+    }
+}
+
+fn name_of(full: &str) -> UserName {
+    let (first, last) = match full.rsplit_once(' ') {
+        Some((f, l)) => (f.to_owned(), l.to_owned()),
+        None => (full.to_owned(), String::new()),
+    };
+    UserName {
+        format: "original".into(),
+        parts: NameParts { salutation: String::new(), first, suffix: String::new(), last, middle: String::new() },
+        name: full.to_owned(),
+    }
+}
+
+fn load_assignees(conn: &mut AnyConnection, ticket_ids: &[i64]) -> ApiResult<HashMap<i64, Vec<Assignee>>> {
+    let rows: Vec<(i64, i64, String, Option<String>)> = ticket_assignees::table
+        .inner_join(users::table.on(users::id.eq(ticket_assignees::user_id)))
+        .filter(ticket_assignees::ticket_id.eq_any(ticket_ids))
+        .select((ticket_assignees::ticket_id, users::id, users::fullname, users::username))
+        .order((ticket_assignees::ticket_id, users::id))
+        .load(conn)?;
+    let mut map: HashMap<i64, Vec<Assignee>> = HashMap::new();
+    for (ticket_id, id, name, username) in rows {
+        map.entry(ticket_id).or_default().push(Assignee { id, name, username });
+    }
+    Ok(map)
+}

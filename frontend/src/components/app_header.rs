@@ -1,0 +1,61 @@
+//! The bar at the top: where you are, where you can go, and how to sign out.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+
+use crate::api;
+use crate::components::feedback::ErrorNotice;
+use crate::session::Session;
+
+#[component]
+pub fn AppHeader() -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let sign_out = Action::new_local(move |_: &()| {
+        let navigate = navigate.clone();
+        async move {
+            // Only forget the token once the server has dropped the refresh cookie; otherwise
+            // the next reload would silently sign the visitor back in.
+            api::logout().await?;
+            navigate("/login", Default::default());
+            session.sign_out();
+            Ok::<(), api::ApiError>(())
+        }
+    });
+    let pending = sign_out.pending();
+
+    view! {
+        <header class="app-header">
+            <div class="app-header-inner">
+                <A href="/" {..} class="brand">"Oxidesk"</A>
+                <Show when=move || session.is_signed_in()>
+                    <nav aria-label="Main">
+                        <A href="/tickets" exact=true>"Tickets"</A>
+                        <A href="/tickets/new" exact=true>"New ticket"</A>
+                    </nav>
+                    <div class="account">
+                        <span class="who" data-testid="current-user">
+                            {move || session.user().map(|u| u.fullname).unwrap_or_default()}
+                        </span>
+                        <button
+                            type="button"
+                            class="secondary"
+                            disabled=move || pending.get()
+                            on:click=move |_| {
+                                sign_out.dispatch(());
+                            }
+                        >
+                            {move || if pending.get() { "Signing out…" } else { "Sign out" }}
+                        </button>
+                    </div>
+                </Show>
+            </div>
+            {move || {
+                sign_out.value().get().and_then(Result::err).map(|error| view! {
+                    <div class="app-header-inner"><ErrorNotice error/></div>
+                })
+            }}
+        </header>
+    }
+}

@@ -1,0 +1,7 @@
+//! Pieces shared by several pages.
+
+pub mod app_header;
+pub mod feedback;
+pub mod reply_form;
+pub mod require_sign_in;
+pub mod thread;

@@ -1,0 +1,14 @@
+DROP TABLE audit_log;
+DROP TABLE ticket_followers;
+DROP TABLE ticket_assignees;
+DROP TABLE attachments;
+DROP TABLE thread_entries;
+DROP TABLE tickets;
+DROP TABLE priorities;
+DROP TABLE statuses;
+DROP TABLE help_topics;
+DROP TABLE queues;
+DROP TABLE refresh_tokens;
+DROP TABLE api_keys;
+DROP TABLE users;
+DROP TABLE settings;

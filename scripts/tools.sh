@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs what building and testing Oxidesk needs, skipping whatever is already there at the right
+# version. Every tool comes from a package registry (crates.io, npm, Debian); nothing is downloaded
+# from anywhere else. Usage: scripts/tools.sh build|test|bench
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOOLS_DIR="${OXIDESK_TOOLS_DIR:-$HOME/.cache/oxidesk/tools}"
+TRUNK_VERSION="0.21"
+BINARYEN_VERSION="132"
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# apt-get as root, through sudo when there is one; otherwise stop and name the package.
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo -n"; else
+      echo "error: please install these Debian packages as root: ${missing[*]}" >&2; exit 1
+    fi
+  fi
+  say "apt-get install ${missing[*]}"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+need_cmd() {
+  command -v "$1" >/dev/null || { echo "error: '$1' is needed: $2" >&2; exit 1; }
+}
+
+wasm_bindgen_version() {
+  # The CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+build_tools() {
+  need_cmd cargo "install the Rust toolchain (rustup)"
+  if ! rustup target list --installed 2>/dev/null | grep -q '^wasm32-unknown-unknown$'; then
+    say "rustup target add wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! trunk --version 2>/dev/null | grep -q "trunk ${TRUNK_VERSION}\."; then
+    say "cargo install trunk ${TRUNK_VERSION} (about 10 minutes, once)"
+    cargo install trunk --version "~${TRUNK_VERSION}" --locked
+  fi
+  local wbg; wbg=$(wasm_bindgen_version)
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " ${wbg}$"; then
+    say "cargo install wasm-bindgen-cli ${wbg} (about 4 minutes, once)"
+    # --locked fails for this crate (a pinned dependency left the index), see TOOLCHAIN.md.
+    cargo install wasm-bindgen-cli --version "=${wbg}" --force
+  fi
+  if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION}"; then
+    command -v npm >/dev/null || apt_install nodejs npm
+    say "npm install binaryen@${BINARYEN_VERSION}"
+    mkdir -p "$TOOLS_DIR"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@${BINARYEN_VERSION}" >/dev/null
+  fi
+}
+
+test_tools() {
+  build_tools
+  apt_install chromium postgresql
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -d e2e/browser/node_modules/@playwright/test ]; then
+    say "npm ci in e2e/browser (Playwright without its browser download)"
+    (cd e2e/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund >/dev/null)
+  fi
+}
+
+case "${1:-build}" in
+  build) build_tools ;;
+  test) test_tools ;;
+  bench) build_tools; apt_install wrk ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac

@@ -1,0 +1,14 @@
+//! What the Oxidesk server and its SPA agree on: the JSON shapes of the API and the rules that
+//! decide whether an input is valid. Both sides call the same `parse` functions, so a form in the
+//! browser rejects exactly what the server would reject.
+
+pub mod access;
+pub mod auth;
+pub mod catalog;
+pub mod error;
+pub mod tickets;
+pub mod users;
+pub mod validate;
+
+pub use access::AccessLevel;
+pub use error::{ApiErrorBody, ApiErrorDetail};

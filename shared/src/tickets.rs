@@ -1,0 +1,470 @@
+//! Tickets and their threads in the JSON shape of the extended osTicket API (seed 003), plus the
+//! fields Oxidesk adds (`version`, `status_state`, ids next to names, attachments).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::StatusState;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "ticket_number": "TCK-1042", "subject": "Testing API", "ticket_status": "Open", "statusId": 1,
+    "status_state": "open", "priority": "Normal", "priority_id": 2, "department": "Support",
+    "queue_id": 1, "create_timestamp": "2026-11-16T13:21:53Z",
+    "updated_timestamp": "2026-11-16T13:21:53Z",
+    "user": {"id": 5, "fullname": "Michael User2", "firstname": "Michael", "lastname": "User2",
+             "email": "michael@example.com", "phone": ""},
+    "source": "API", "due_timestamp": null, "close_timestamp": null, "resolution": null,
+    "topic": "Feedback", "topicId": 2, "last_message_timestamp": "2026-11-16T13:21:53Z",
+    "last_response_timestamp": null, "assigned_to": [], "version": 1, "threads": []
+})))]
+pub struct Ticket {
+    pub ticket_number: String,
+    pub subject: String,
+    /// The status's name.
+    pub ticket_status: String,
+    #[serde(rename = "statusId")]
+    pub status_id: i64,
+    pub status_state: StatusState,
+    /// The priority's name.
+    pub priority: String,
+    pub priority_id: i64,
+    /// The queue's name (osTicket calls queues departments).
+    pub department: String,
+    pub queue_id: i64,
+    pub create_timestamp: String,
+    pub updated_timestamp: String,
+    pub user: TicketUser,
+    /// Where it came from: Web, Email, API or Phone.
+    pub source: String,
+    pub due_timestamp: Option<String>,
+    pub close_timestamp: Option<String>,
+    /// Why it left the open states.
+    pub resolution: Option<String>,
+    pub topic: Option<String>,
+    #[serde(rename = "topicId")]
+    pub topic_id: Option<i64>,
+    pub last_message_timestamp: Option<String>,
+    pub last_response_timestamp: Option<String>,
+    pub assigned_to: Vec<Assignee>,
+    /// Increases with every change; send it back to update without overwriting someone else's change.
+    pub version: i64,
+    pub threads: Vec<ThreadEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TicketUser {
+    pub id: i64,
+    pub fullname: String,
+    pub firstname: String,
+    pub lastname: String,
+    pub email: String,
+    pub phone: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Assignee {
+    pub id: i64,
+    pub name: String,
+    pub username: Option<String>,
+}
+
+/// M message (customer), R response (agent), N internal note (agents only), E event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum EntryType {
+    M,
+    R,
+    N,
+    E,
+}
+
+impl EntryType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryType::M => "M",
+            EntryType::R => "R",
+            EntryType::N => "N",
+            EntryType::E => "E",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<EntryType> {
+        match s {
+            "M" => Some(EntryType::M),
+            "R" => Some(EntryType::R),
+            "N" => Some(EntryType::N),
+            "E" => Some(EntryType::E),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThreadEntry {
+    pub id: i64,
+    /// Parent entry; always 0 (threads are flat).
+    pub pid: i64,
+    /// The ticket's thread (one per ticket).
+    pub thread_id: i64,
+    pub staff_id: Option<i64>,
+    pub user_id: Option<i64>,
+    #[serde(rename = "type")]
+    pub entry_type: EntryType,
+    /// Who wrote it, or SYSTEM.
+    pub poster: String,
+    pub editor: Option<String>,
+    pub source: String,
+    pub title: Option<String>,
+    pub body: String,
+    pub message: ThreadMessage,
+    /// text, html or markdown.
+    pub format: String,
+    pub created: String,
+    pub updated: Option<String>,
+    pub staff_name: Option<String>,
+    pub user_name: Option<UserName>,
+    pub attachments: Vec<Attachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ThreadMessage {
+    pub body: String,
+    #[serde(rename = "type")]
+    pub format: String,
+    pub stripped_images: Vec<String>,
+    pub embedded_images: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserName {
+    pub format: String,
+    pub parts: NameParts,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NameParts {
+    pub salutation: String,
+    pub first: String,
+    pub suffix: String,
+    pub last: String,
+    pub middle: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attachment {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size: i64,
+    /// SHA-256 of the content: attachments are stored once per content.
+    pub sha256: String,
+    /// Where to download it (with the same credentials).
+    pub href: String,
+}
+
+/// An osTicket attachment: one object mapping a file name to an RFC 2397 data URL,
+/// e.g. `{"file.txt": "data:text/plain;base64,SGVsbG8="}`.
+pub type AttachmentUpload = BTreeMap<String, String>;
+
+/// Body of `POST /api/tickets.json`: osTicket's create body, plus `user_id`, `phone`, `queue_id`.
+/// Required fields are optional here so that a missing one gets a 422 naming it, not a parse error.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "name": "John Doe", "email": "john@example.com", "subject": "Testing API",
+    "message": "My original message", "topicId": 2, "priority": "High",
+    "attachments": [{"notes.txt": "data:text/plain;base64,SGVsbG8="}],
+    "ip": "192.0.2.10", "alert": true, "autorespond": true
+})))]
+pub struct TicketCreate {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Plain text, or a data URL (`data:text/html,…`) as osTicket accepts.
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default, rename = "topicId", alias = "topic_id", deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub topic_id: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub queue_id: Option<i64>,
+    /// A priority id (1–4) or name (Low, Normal, High, Urgent).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub priority: Option<String>,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentUpload>,
+    /// The customer's IP address, kept in the audit log.
+    #[serde(default)]
+    pub ip: Option<String>,
+    /// Notify agents (default true). Mail is a later feature; the flag is stored.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub alert: Option<bool>,
+    /// Send the customer an auto-response (default true).
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub autorespond: Option<bool>,
+    /// Web, Email, API or Phone; API when created with a key, Web otherwise.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Act as this existing user (needs the impersonate scope).
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub user_id: Option<i64>,
+}
+
+/// Who a request acts as, when an impersonating API key speaks for a user.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActingAs {
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub user_id: Option<i64>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// A user name or email address.
+    #[serde(default)]
+    pub from_user: Option<String>,
+}
+
+/// Body of `PUT /api/tickets.json/{number}`: a reply, a note, field changes, or all at once.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "user_id": 5, "message": "My updated message using user_id"
+})))]
+pub struct TicketUpdate {
+    #[serde(flatten)]
+    pub acting_as: ActingAs,
+    #[serde(default)]
+    pub message: Option<String>,
+    /// `response` (default for agents) or `note` (internal, agents only).
+    #[serde(default, rename = "type")]
+    pub entry_type: Option<String>,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentUpload>,
+    /// The version you last saw; a stale one gets 409 and changes nothing.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub version: Option<i64>,
+    #[serde(default, alias = "statusId", deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub status_id: Option<i64>,
+    /// Required when the new status leaves the open states.
+    #[serde(default)]
+    pub resolution: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub priority: Option<String>,
+    #[serde(default, rename = "topicId", alias = "topic_id", deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub topic_id: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub queue_id: Option<i64>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    /// Replace the assignees with these agents' ids (agents only).
+    #[serde(default)]
+    pub assignee_ids: Option<Vec<i64>>,
+}
+
+/// Body of `DELETE` (close) and `POST` (reopen) on `/api/tickets.json/{number}`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"user_id": 5})))]
+pub struct TicketTransition {
+    #[serde(flatten)]
+    pub acting_as: ActingAs,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub version: Option<i64>,
+    /// Why it is closed; "Closed by user" (or by the agent's name) when absent.
+    #[serde(default)]
+    pub resolution: Option<String>,
+}
+
+/// Query of `GET /api/tickets.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct TicketListQuery {
+    /// Tickets of this user.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub user_id: Option<i64>,
+    /// Tickets of the user with this email address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// A status name (`Open`), id (`1`) or state (`open`, `pending`, `resolved`, `closed`).
+    #[serde(default)]
+    pub status: Option<String>,
+    /// A queue id.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub queue: Option<i64>,
+    /// An agent's id.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub assignee: Option<i64>,
+    /// Full-text search in subjects and thread bodies.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// `created`, `updated`, `priority`, `number`; prefix `-` for descending. Default `-updated`.
+    #[serde(default)]
+    pub sort: Option<String>,
+    /// 1-based page number.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub page: Option<i64>,
+    /// 1–100, default 25.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub per_page: Option<i64>,
+    /// Include each ticket's thread (default true, as osTicket does; false is faster).
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub threads: Option<bool>,
+}
+
+/// Body of `POST /api/scp/tickets/reply.json`; other osTicket form fields are accepted and ignored.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "ticketNumber": "TCK-1042", "response": "ticket issue is resolved!", "reply_status_id": "2",
+    "staffUserName": "michael", "ip_address": "::1"
+})))]
+pub struct StaffReply {
+    #[serde(default, rename = "ticketNumber", deserialize_with = "lenient::opt_string")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub ticket_number: Option<String>,
+    #[serde(default)]
+    pub response: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub reply_status_id: Option<i64>,
+    /// Resolution text when the new status leaves the open states; the response is used when absent.
+    #[serde(default)]
+    pub resolution: Option<String>,
+    #[serde(default, rename = "staffUserName")]
+    pub staff_user_name: Option<String>,
+    #[serde(default)]
+    pub ip_address: Option<String>,
+}
+
+/// The envelope of osTicket's `/api/scp/` answers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScpStatus {
+    /// "0" on success.
+    pub status_code: String,
+    pub status_msg: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScpTickets {
+    pub tickets: Vec<Ticket>,
+    pub status_code: String,
+    pub status_msg: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScpTicketInfo {
+    pub ticket: Ticket,
+    pub status_code: String,
+    pub status_msg: String,
+}
+
+/// osTicket clients send numbers and flags as strings as often as not ("2", "1", "true"); these
+/// accept both, and treat an empty string as absent.
+pub mod lenient {
+    use serde::{Deserialize, Deserializer};
+    use serde_json::Value;
+
+    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom("expected an integer")),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| serde::de::Error::custom(format!("expected an integer, got {s:?}"))),
+            Some(_) => Err(serde::de::Error::custom("expected an integer")),
+        }
+    }
+
+    pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+        match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(b)),
+            Some(Value::Number(n)) => Ok(Some(n.as_f64() != Some(0.0))),
+            Some(Value::String(s)) => match s.trim().to_ascii_lowercase().as_str() {
+                "" => Ok(None),
+                "1" | "true" | "yes" | "on" => Ok(Some(true)),
+                "0" | "false" | "no" | "off" => Ok(Some(false)),
+                other => Err(serde::de::Error::custom(format!("expected a boolean, got {other:?}"))),
+            },
+            Some(_) => Err(serde::de::Error::custom("expected a boolean")),
+        }
+    }
+
+    pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        match Option::<Value>::deserialize(d)? {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err(serde::de::Error::custom("expected a string or a number")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn create_body_accepts_osticket_strings_for_numbers_and_flags() {
+        let body: TicketCreate = serde_json::from_str(
+            r#"{"subject":"s","message":"m","topicId":"2","alert":"true","autorespond":0,"priority":3}"#,
+        )
+        .unwrap();
+        assert_eq!(body.topic_id, Some(2));
+        assert_eq!(body.alert, Some(true));
+        assert_eq!(body.autorespond, Some(false));
+        assert_eq!(body.priority.as_deref(), Some("3"));
+    }
+
+    #[test]
+    fn non_numeric_ids_are_rejected() {
+        assert!(serde_json::from_str::<TicketCreate>(r#"{"topicId":"two"}"#).is_err());
+        assert!(serde_json::from_str::<TicketCreate>(r#"{"topicId":[1]}"#).is_err());
+    }
+
+    #[test]
+    fn update_takes_the_acting_user_from_the_same_object() {
+        let body: TicketUpdate =
+            serde_json::from_str(r#"{"email":"a@b.c","message":"hi","version":"3"}"#).unwrap();
+        assert_eq!(body.acting_as.email.as_deref(), Some("a@b.c"));
+        assert_eq!(body.version, Some(3));
+    }
+}

@@ -1,0 +1,55 @@
+use serde::{Deserialize, Serialize};
+
+use crate::access::AccessLevel;
+use crate::tickets::lenient;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": 5, "username": "michael", "email": "michael@example.com", "fullname": "Michael User2",
+    "firstname": "Michael", "lastname": "User2", "phone": "", "level": 1,
+    "level_name": "Authorized user", "created": "2026-11-16T13:21:53Z"
+})))]
+pub struct User {
+    pub id: i64,
+    /// Customers created from an email address have no user name until they register.
+    pub username: Option<String>,
+    pub email: String,
+    pub fullname: String,
+    pub firstname: String,
+    pub lastname: String,
+    pub phone: String,
+    pub level: AccessLevel,
+    pub level_name: String,
+    pub created: String,
+}
+
+/// Body of `POST /api/users.json` (and osTicket's `POST /api/scp/users.json`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "username": "jdoe", "name": "John Doe", "email": "new.user@example.com",
+    "phone": "4254441212X123", "password": "a long passphrase", "level": 3
+})))]
+pub struct UserCreate {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Without a password the account cannot log in until a password is set.
+    #[serde(default)]
+    pub password: Option<String>,
+    /// 1 (customer) when absent.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 6))]
+    pub level: Option<i64>,
+    /// Accepted for osTicket compatibility and kept with the user.
+    #[serde(default)]
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+}

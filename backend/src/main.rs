@@ -1,20 +1,5 @@
 //! `oxidesk`: the helpdesk server and its administration commands.
 
-mod accounts;
-mod audit;
-mod auth;
-mod cli;
-mod commands;
-mod config;
-mod db;
-mod error;
-mod openapi;
-mod routes;
-mod seed;
-mod startup;
-mod state;
-mod tickets;
-
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -27,8 +12,8 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = cli::Cli::parse();
-    match commands::run(cli) {
+    let cli = oxidesk::cli::Cli::parse();
+    match oxidesk::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -13,31 +13,34 @@ use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
 
-/// Starts serving on `listener` (bound by the caller, so tests can use port 0).
-pub fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) -> std::io::Result<Server> {
+/// Everything the app serves, as one configuration: the real server and the in-process
+/// integration tests (backend/tests) build the same app from it.
+pub fn app_config(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
     let spec = ApiDoc::openapi();
-    let mut server = HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
+    move |cfg: &mut web::ServiceConfig| {
+        cfg.app_data(state.clone())
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
                 ApiError::BadRequest(format!("Invalid query string: {err}")).into()
             }))
-            .app_data(web::PathConfig::default().error_handler(|err, _| {
-                ApiError::NotFound(match err {
-                    actix_web::error::PathError::Deserialize(_) => "resource",
-                    _ => "resource",
-                })
-                .into()
-            }))
+            .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("resource").into()))
+            .configure(routes::configure)
+            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
+            .default_service(web::to(routes::spa::serve));
+    }
+}
+
+/// Starts serving on `listener` (bound by the caller, so tests can use port 0).
+pub fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) -> std::io::Result<Server> {
+    let config = app_config(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
             .wrap(Logger::new("%a \"%r\" %s %b %Dms").log_target("oxidesk::http"))
             .wrap(
                 DefaultHeaders::new()
                     .add(("X-Content-Type-Options", "nosniff"))
                     .add(("Referrer-Policy", "same-origin")),
             )
-            .configure(routes::configure)
-            .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
-            .default_service(web::to(routes::spa::serve))
+            .configure(config.clone())
     })
     .listen(listener)?;
     if workers > 0 {

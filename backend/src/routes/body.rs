@@ -68,7 +68,15 @@ fn too_large(limit: usize) -> ApiError {
     ApiError::PayloadTooLarge(format!("The request body is larger than {} KiB", limit / 1024))
 }
 
+/// Every body of this API is a JSON object.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => {}
+        Some(b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') => {
+            return Err(ApiError::BadRequest("Expected a JSON object".into()))
+        }
+        _ => return Err(ApiError::BadRequest("Malformed JSON: expected a JSON object".into())),
+    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -99,7 +107,7 @@ mod tests {
             Err(ApiError::InvalidFields(f)) => assert!(f.contains_key("subject"), "{f:?}"),
             other => panic!("{other:?}"),
         }
-        let deep = format!("{}{}", "[".repeat(1000), "]".repeat(1000));
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(1000), "]".repeat(1000));
         assert!(matches!(parse::<serde_json::Value>(deep.as_bytes()), Err(ApiError::BadRequest(_))));
         assert!(is_json("application/json; charset=utf-8") && is_json("application/merge-patch+json"));
         assert!(!is_json("text/plain") && !is_json("application/x-www-form-urlencoded"));

@@ -1,0 +1,54 @@
+# Oxidesk — the two commands: `make run` and `make test`. Both install what is missing first.
+
+SHELL := /bin/bash
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),$(CURDIR)/target)
+TOOLS_BIN := $(HOME)/.cache/oxidesk/tools/node_modules/.bin
+export PATH := $(HOME)/.cargo/bin:$(TOOLS_BIN):$(PATH)
+BIN_RELEASE := $(TARGET_DIR)/release/oxidesk
+BIN_DEBUG := $(TARGET_DIR)/debug/oxidesk
+DATA_DIR ?= data
+
+.PHONY: run build spa test test-unit test-postgres test-browser openapi bench clean-data
+
+## make run: build everything in release and serve on 127.0.0.1:8080 with SQLite in ./data
+run: build
+	$(BIN_RELEASE) --data-dir $(DATA_DIR) serve --bind 127.0.0.1:8080
+
+build:
+	scripts/tools.sh build
+	$(MAKE) spa
+	cargo build --release -p oxidesk
+
+## The SPA, built by Trunk into frontend/dist (embedded into the binary by the backend build).
+spa:
+	trunk build --offline --release
+
+## make test: every suite — unit, integration and e2e on SQLite, again on PostgreSQL, browser.
+test:
+	scripts/tools.sh test
+	$(MAKE) spa
+	cargo build -p oxidesk
+	$(MAKE) test-unit
+	$(MAKE) test-postgres
+	$(MAKE) test-browser
+
+test-unit:
+	OXIDESK_BIN=$(BIN_DEBUG) cargo test --workspace --exclude oxidesk-frontend
+
+test-postgres:
+	TEST_DATABASE_URL=$$(scripts/postgres.sh) OXIDESK_BIN=$(BIN_DEBUG) \
+		cargo test -p oxidesk -p oxidesk-e2e
+
+test-browser:
+	e2e/browser/run.sh $(BIN_DEBUG)
+
+## Regenerate the committed OpenAPI document.
+openapi:
+	cargo run -q -p oxidesk -- openapi > openapi/openapi.json
+
+## Load benchmark (see docs/PERFORMANCE.md).
+bench:
+	scripts/tools.sh bench
+	$(MAKE) spa
+	cargo build --release -p oxidesk -p oxidesk-e2e
+	OXIDESK_BIN=$(BIN_RELEASE) $(TARGET_DIR)/release/bench

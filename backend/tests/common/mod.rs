@@ -1,0 +1,111 @@
+//! The real app, in-process, on a real database: a SQLite file in a temporary folder, or a fresh
+//! PostgreSQL database when TEST_DATABASE_URL is set.
+
+use actix_http::Request;
+use actix_web::dev::{Service, ServiceResponse};
+use actix_web::{test, web, App};
+use diesel::prelude::*;
+use oxidesk::auth::jwt::JwtKeys;
+use oxidesk::cli::GlobalArgs;
+use oxidesk::config::Config;
+use oxidesk::db::{self, AnyConnection};
+use oxidesk::state::AppState;
+use serde_json::Value;
+
+pub struct TestDb {
+    pub url: String,
+    pub dir: tempfile::TempDir,
+    drop_pg: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = self.drop_pg.take() {
+            if let Ok(mut conn) = diesel::PgConnection::establish(&admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+            }
+        }
+    }
+}
+
+pub fn test_db() -> TestDb {
+    let dir = tempfile::tempdir().expect("tempdir");
+    match std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+        Some(admin_url) => {
+            static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+            let name = format!(
+                "oxidesk_it_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            );
+            let mut conn = diesel::PgConnection::establish(&admin_url).expect("connect to TEST_DATABASE_URL");
+            diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create database");
+            let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+            TestDb { url: format!("{base}/{name}"), dir, drop_pg: Some((admin_url, name)) }
+        }
+        None => {
+            let url = dir.path().join("oxidesk.db").display().to_string();
+            TestDb { url, dir, drop_pg: None }
+        }
+    }
+}
+
+pub fn state(db: &TestDb) -> web::Data<AppState> {
+    let args = GlobalArgs {
+        data_dir: Some(db.dir.path().to_path_buf()),
+        database_url: Some(db.url.clone()),
+        config: None,
+    };
+    let config = Config::load(&args, None).expect("config");
+    let pool = db::connect(&config.database_url, 8).expect("database");
+    let jwt = JwtKeys::load_or_create(&config.data_dir).expect("jwt secret");
+    web::Data::new(AppState::new(pool, config, jwt))
+}
+
+pub async fn app(
+    state: web::Data<AppState>,
+) -> impl Service<Request, Response = ServiceResponse, Error = actix_web::Error> {
+    test::init_service(App::new().configure(oxidesk::startup::app_config(state))).await
+}
+
+pub fn conn(state: &AppState) -> diesel::r2d2::PooledConnection<diesel::r2d2::ConnectionManager<AnyConnection>> {
+    state.pool.get().expect("connection")
+}
+
+/// A key with these scopes, stored as `oxidesk apikey create` stores it.
+pub fn api_key(state: &AppState, scopes: &str) -> String {
+    use oxidesk::db::schema::api_keys;
+    let key = oxidesk::auth::apikeys::generate();
+    diesel::insert_into(api_keys::table)
+        .values((
+            api_keys::name.eq("test"),
+            api_keys::prefix.eq(&key.prefix),
+            api_keys::key_hash.eq(&key.hash),
+            api_keys::scopes.eq(scopes),
+            api_keys::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(&mut conn(state))
+        .expect("insert key");
+    key.secret
+}
+
+pub async fn call(
+    app: &impl Service<Request, Response = ServiceResponse, Error = actix_web::Error>,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = test::TestRequest::default()
+        .method(method.parse().expect("method"))
+        .uri(path)
+        .insert_header(("X-API-Key", key))
+        .insert_header(("Accept", "application/json"));
+    if let Some(body) = body {
+        req = req.set_json(body);
+    }
+    let resp = test::call_service(app, req.to_request()).await;
+    let status = resp.status().as_u16();
+    let bytes = test::read_body(resp).await;
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}

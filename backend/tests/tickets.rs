@@ -1,0 +1,110 @@
+//! The ticket rules that need a real database: concurrent writers, numbering, visibility of
+//! internal notes, and the customer's reopen window.
+
+mod common;
+
+use common::{api_key, app, call, conn, state, test_db};
+use diesel::prelude::*;
+use serde_json::json;
+
+#[actix_web::test]
+async fn a_stale_version_gets_409_and_changes_nothing() {
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let key = api_key(&st, "read,write,impersonate");
+    let (status, ticket) = call(&app, "POST", "/api/tickets.json", &key,
+        Some(json!({"email": "ann@example.com", "name": "Ann Lee", "subject": "VPN down", "message": "It drops."}))).await;
+    assert_eq!(status, 201, "{ticket}");
+    let number = ticket["ticket_number"].as_str().unwrap().to_owned();
+    let path = format!("/api/tickets.json/{number}");
+    let (first, after) = call(&app, "PUT", &path, &key, Some(json!({"message": "Looking into it", "version": 1}))).await;
+    assert_eq!(first, 200, "{after}");
+    assert_eq!(after["version"], 2);
+    let (second, error) = call(&app, "PUT", &path, &key, Some(json!({"message": "Me too", "version": 1}))).await;
+    assert_eq!(second, 409);
+    assert_eq!(error["error"]["code"], "conflict");
+    let (_, now) = call(&app, "GET", &path, &key, None).await;
+    assert_eq!(now["version"], 2);
+    assert_eq!(now["threads"].as_array().unwrap().len(), 2, "the rejected reply was not stored");
+}
+
+#[actix_web::test]
+async fn parallel_creates_get_distinct_numbers() {
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let key = api_key(&st, "read,write");
+    let calls = (0..12).map(|i| {
+        call(&app, "POST", "/api/tickets.json", &key, Some(json!({
+            "email": format!("user{}@example.com", i % 3), "name": "Some One",
+            "subject": format!("Ticket {i}"), "message": "Hello"
+        })))
+    });
+    let results = futures_util::future::join_all(calls).await;
+    let mut numbers: Vec<String> = results
+        .iter()
+        .map(|(status, t)| {
+            assert_eq!(*status, 201, "{t}");
+            t["ticket_number"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 12);
+    let (_, list) = call(&app, "GET", "/api/tickets.json?per_page=100&threads=false", &key, None).await;
+    assert_eq!(list.as_array().unwrap().len(), 12);
+    let customers: i64 = oxidesk::db::schema::users::table.count().get_result(&mut conn(&st)).unwrap();
+    assert_eq!(customers, 3, "one account per email address");
+}
+
+#[actix_web::test]
+async fn customers_never_see_internal_notes_nor_find_tickets_by_them() {
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let key = api_key(&st, "read,write,impersonate");
+    let (_, ticket) = call(&app, "POST", "/api/tickets.json", &key,
+        Some(json!({"email": "bo@example.com", "name": "Bo Berg", "subject": "Laptop", "message": "Broken screen"}))).await;
+    let number = ticket["ticket_number"].as_str().unwrap();
+    let user_id = ticket["user"]["id"].as_i64().unwrap();
+    let path = format!("/api/tickets.json/{number}");
+    let (status, _) = call(&app, "PUT", &path, &key, Some(json!({"message": "warranty expired zebra", "type": "note"}))).await;
+    assert_eq!(status, 200);
+    // The agent's view has the note; the customer's has not.
+    let (_, agent_view) = call(&app, "GET", &path, &key, None).await;
+    assert!(agent_view["threads"].as_array().unwrap().iter().any(|e| e["type"] == "N"));
+    let (status, customer_view) = call(&app, "PUT", &path, &key, Some(json!({"user_id": user_id, "message": "Any news?"}))).await;
+    assert_eq!(status, 200);
+    assert!(customer_view["threads"].as_array().unwrap().iter().all(|e| e["type"] != "N"), "{customer_view}");
+    let (_, agent_hits) = call(&app, "GET", "/api/tickets.json?q=zebra", &key, None).await;
+    assert_eq!(agent_hits.as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn customers_reopen_only_within_the_window_agents_always() {
+    use oxidesk::db::schema::tickets;
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let key = api_key(&st, "read,write,impersonate");
+    let (_, ticket) = call(&app, "POST", "/api/tickets.json", &key,
+        Some(json!({"email": "cy@example.com", "name": "Cy Dee", "subject": "Badge", "message": "Badge rejected"}))).await;
+    let number = ticket["ticket_number"].as_str().unwrap().to_owned();
+    let user_id = ticket["user"]["id"].as_i64().unwrap();
+    let path = format!("/api/tickets.json/{number}");
+    let (status, _) = call(&app, "DELETE", &path, &key, Some(json!({"user_id": user_id}))).await;
+    assert_eq!(status, 204);
+    // Pretend it was closed four days ago.
+    let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::hours(96);
+    diesel::update(tickets::table.filter(tickets::number.eq(&number)))
+        .set(tickets::closed_at.eq(Some(long_ago)))
+        .execute(&mut conn(&st))
+        .unwrap();
+    let (status, error) = call(&app, "POST", &path, &key, Some(json!({"user_id": user_id}))).await;
+    assert_eq!(status, 403, "{error}");
+    let (status, reopened) = call(&app, "POST", &path, &key, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(reopened["status_state"], "open");
+    assert_eq!(reopened["close_timestamp"], serde_json::Value::Null);
+}

@@ -101,8 +101,13 @@ impl ResponseError for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
         match e {
-            diesel::result::Error::NotFound => ApiError::NotFound("record"),
+            Error::NotFound => ApiError::NotFound("record"),
+            // Two requests saving the same unique value at once: the later one may simply retry.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::Conflict("The same record was saved at the same moment; try again".into())
+            }
             other => ApiError::Internal(format!("database: {other}")),
         }
     }

@@ -18,7 +18,7 @@ use crate::auth::{find_by_login, Actor};
 use crate::accounts::{insert_user, NewUserInput};
 use crate::db::models::{NewEntry, NewTicket, UserRow};
 use crate::db::schema::{attachments, thread_entries, tickets};
-use crate::db::{write_tx, AnyConnection};
+use crate::db::{write_tx, AnyConnection, Engine};
 use crate::error::{ApiError, ApiResult};
 
 pub struct Limits<'a> {
@@ -265,7 +265,7 @@ pub(crate) fn find_or_create_customer(
     let local_part = email.as_str().split('@').next().unwrap_or("customer");
     let fallback = PersonName::parse(local_part).map_err(|e| ApiError::field("name", e))?;
     let name = name.unwrap_or(&fallback);
-    insert_user(conn, Some(actor), NewUserInput {
+    let input = || NewUserInput {
         username: None,
         email,
         name,
@@ -274,5 +274,17 @@ pub(crate) fn find_or_create_customer(
         password_hash: None,
         notes: "",
         timezone: None,
-    }, None)
+    };
+    // On PostgreSQL another request may create the same customer at the same moment: insert under
+    // a savepoint, and on a unique violation use the row that won. (SQLite writers never overlap.)
+    let inserted = match Engine::of(conn) {
+        Engine::Postgres => conn.transaction(|conn| insert_user(conn, Some(actor), input(), None)),
+        Engine::Sqlite => insert_user(conn, Some(actor), input(), None),
+    };
+    match inserted {
+        Err(ApiError::Conflict(_) | ApiError::InvalidFields(_)) => {
+            find_by_login(conn, email.as_str())?.ok_or(ApiError::Conflict("Please try again".into()))
+        }
+        other => other,
+    }
 }

@@ -18,7 +18,10 @@ const API: &str = "/api";
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The server answered with an error status; `body` is its JSON error when it sent one.
-    Status { status: u16, body: Option<ApiErrorBody> },
+    Status {
+        status: u16,
+        body: Option<ApiErrorBody>,
+    },
     /// No answer at all: the server is down, the network is gone, or the request was refused.
     Network(String),
     /// A success status whose body is not what this version of the SPA expects.
@@ -40,7 +43,9 @@ impl ApiError {
     /// Field name → message, as the server reported them for a 422.
     pub fn fields(&self) -> BTreeMap<String, String> {
         match self {
-            ApiError::Status { body: Some(body), .. } => body.error.fields.clone(),
+            ApiError::Status {
+                body: Some(body), ..
+            } => body.error.fields.clone(),
             _ => BTreeMap::new(),
         }
     }
@@ -48,7 +53,9 @@ impl ApiError {
     /// A sentence to show people.
     pub fn message(&self) -> String {
         match self {
-            ApiError::Status { body: Some(body), .. } => body.error.message.clone(),
+            ApiError::Status {
+                body: Some(body), ..
+            } => body.error.message.clone(),
             ApiError::Status { status, body: None } => match status {
                 401 => "Please sign in again.".to_owned(),
                 403 => "You are not allowed to do that.".to_owned(),
@@ -57,13 +64,18 @@ impl ApiError {
                 _ => format!("The server answered with status {status}."),
             },
             ApiError::Network(detail) => format!("Could not reach the server ({detail})."),
-            ApiError::Decode(detail) => format!("The server's answer could not be read ({detail})."),
+            ApiError::Decode(detail) => {
+                format!("The server's answer could not be read ({detail}).")
+            }
         }
     }
 
     /// Used when a page needs a token but nobody is signed in (the guard normally prevents this).
     pub fn signed_out() -> Self {
-        ApiError::Status { status: 401, body: None }
+        ApiError::Status {
+            status: 401,
+            body: None,
+        }
     }
 }
 
@@ -81,7 +93,8 @@ pub struct TicketPage {
 }
 
 pub async fn login(credentials: &LoginRequest) -> Result<LoginResponse, ApiError> {
-    let request = json_accepting(Request::post(&format!("{API}/auth/login.json"))).json(credentials);
+    let request =
+        json_accepting(Request::post(&format!("{API}/auth/login.json"))).json(credentials);
     receive_json(send(request).await?).await
 }
 
@@ -111,7 +124,9 @@ pub async fn list_tickets(token: &str, query: &TicketListQuery) -> Result<Ticket
     if let Some(per_page) = query.per_page {
         params.push(("per_page", per_page.to_string()));
     }
-    let request = authorized(Request::get(&format!("{API}/tickets.json")), token).query(params).build();
+    let request = authorized(Request::get(&format!("{API}/tickets.json")), token)
+        .query(params)
+        .build();
     let response = send(request).await?;
     let total = response
         .headers()
@@ -133,7 +148,11 @@ pub async fn get_ticket(token: &str, number: &str) -> Result<Ticket, ApiError> {
     receive_json(send(request).await?).await
 }
 
-pub async fn update_ticket(token: &str, number: &str, update: &TicketUpdate) -> Result<Ticket, ApiError> {
+pub async fn update_ticket(
+    token: &str,
+    number: &str,
+    update: &TicketUpdate,
+) -> Result<Ticket, ApiError> {
     let request = authorized(Request::put(&ticket_url(number)), token).json(update);
     receive_json(send(request).await?).await
 }
@@ -170,9 +189,15 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
     }
     // Proxies and crashes may answer without our JSON body; the status alone still says enough.
     let body = response.json::<ApiErrorBody>().await.ok();
-    Err(ApiError::Status { status: response.status(), body })
+    Err(ApiError::Status {
+        status: response.status(),
+        body,
+    })
 }
 
 async fn receive_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    response.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
 }

@@ -7,7 +7,7 @@ use shared::tickets::{Ticket, TicketUpdate};
 use shared::validate::MessageBody;
 
 use crate::api::{self, ApiError};
-use crate::components::feedback::{ErrorNotice, FieldError};
+use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
 use crate::session::Session;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,6 +83,7 @@ pub fn ReplyForm(
             Ok(body) => body,
             Err(reason) => {
                 message_error.set(Some(format!("Reply {reason}.")));
+                focus_field("reply-message");
                 return;
             }
         };
@@ -90,7 +91,9 @@ pub fn ReplyForm(
         let update = TicketUpdate {
             message: Some(body.into_inner()),
             // Customers have one kind of reply; the server decides what it is.
-            entry_type: is_staff.get_untracked().then(|| kind.get_untracked().as_api().to_owned()),
+            entry_type: is_staff
+                .get_untracked()
+                .then(|| kind.get_untracked().as_api().to_owned()),
             version: version.get_untracked(),
             ..Default::default()
         };

@@ -29,7 +29,11 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
 
     if entry.entry_type == EntryType::E {
         // Events (status changes, assignments) are context, not conversation: one quiet line.
-        let text = entry.title.clone().filter(|t| !t.is_empty()).unwrap_or(body);
+        let text = entry
+            .title
+            .clone()
+            .filter(|t| !t.is_empty())
+            .unwrap_or(body);
         return view! {
             <li class="entry entry-event" data-testid="thread-entry" data-entry-type="E">
                 <span>{text}</span>" · "

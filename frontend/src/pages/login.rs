@@ -29,7 +29,13 @@ pub fn LoginPage() -> impl IntoView {
     // Signed in by this form, or by a session restored at start-up: either way, move on.
     Effect::new(move |_| {
         if session.is_ready() && session.is_signed_in() {
-            navigate(&next(), NavigateOptions { replace: true, ..Default::default() });
+            navigate(
+                &next(),
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
 

@@ -11,7 +11,7 @@ use shared::tickets::TicketCreate;
 use shared::validate::{MessageBody, Subject};
 
 use crate::api::{self, ApiError};
-use crate::components::feedback::{ErrorNotice, FieldError, Loading};
+use crate::components::feedback::{focus_field, ErrorNotice, FieldError, Loading};
 use crate::session::Session;
 
 /// The priorities every install has (seeded by the first migration); the server takes the name.
@@ -26,9 +26,12 @@ pub fn NewTicketPage() -> impl IntoView {
     let session = Session::get();
     let navigate = use_navigate();
 
-    let topics: LocalResource<Result<Vec<Topic>, ApiError>> = LocalResource::new(move || async move {
-        session.call(|token| async move { api::topics(&token).await }).await
-    });
+    let topics: LocalResource<Result<Vec<Topic>, ApiError>> =
+        LocalResource::new(move || async move {
+            session
+                .call(|token| async move { api::topics(&token).await })
+                .await
+        });
 
     let subject = RwSignal::new(String::new());
     let topic_id = RwSignal::new(None::<i64>);
@@ -57,7 +60,10 @@ pub fn NewTicketPage() -> impl IntoView {
                 .await;
             match created {
                 Ok(created) => {
-                    navigate(&format!("/tickets/{}", created.ticket_number), Default::default());
+                    navigate(
+                        &format!("/tickets/{}", created.ticket_number),
+                        Default::default(),
+                    );
                     Ok(())
                 }
                 Err(error) => {
@@ -82,6 +88,11 @@ pub fn NewTicketPage() -> impl IntoView {
             found.insert("message", format!("Message {reason}."));
         }
         let (Ok(parsed_subject), Ok(parsed_message)) = (parsed_subject, parsed_message) else {
+            focus_field(if found.contains_key("subject") {
+                "ticket-subject"
+            } else {
+                "ticket-message"
+            });
             errors.set(found);
             return;
         };
@@ -95,8 +106,10 @@ pub fn NewTicketPage() -> impl IntoView {
         });
     };
 
-    let error_for = move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
-    let invalid = move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
+    let error_for =
+        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
 
     view! {
         <section class="page page-narrow" aria-labelledby="new-ticket-heading">

@@ -16,8 +16,12 @@ use crate::text::timestamp;
 
 const PER_PAGE: i64 = 25;
 
-const STATES: [StatusState; 4] =
-    [StatusState::Open, StatusState::Pending, StatusState::Resolved, StatusState::Closed];
+const STATES: [StatusState; 4] = [
+    StatusState::Open,
+    StatusState::Pending,
+    StatusState::Resolved,
+    StatusState::Closed,
+];
 
 #[derive(Debug, Clone, PartialEq)]
 struct ListFilter {
@@ -33,15 +37,29 @@ impl ListFilter {
             .get("status")
             .filter(|s| StatusState::parse(s).is_some())
             .unwrap_or_default();
-        let page = query.get("page").and_then(|p| p.parse::<i64>().ok()).filter(|p| *p >= 1);
-        ListFilter { q: query.get("q").unwrap_or_default(), status, page: page.unwrap_or(1) }
+        let page = query
+            .get("page")
+            .and_then(|p| p.parse::<i64>().ok())
+            .filter(|p| *p >= 1);
+        ListFilter {
+            q: query.get("q").unwrap_or_default(),
+            status,
+            page: page.unwrap_or(1),
+        }
     }
 
     fn href(&self) -> String {
         let params: Vec<(&str, String)> = [
             ("q", self.q.trim().to_owned()),
             ("status", self.status.clone()),
-            ("page", if self.page > 1 { self.page.to_string() } else { String::new() }),
+            (
+                "page",
+                if self.page > 1 {
+                    self.page.to_string()
+                } else {
+                    String::new()
+                },
+            ),
         ]
         .into_iter()
         .filter(|(_, value)| !value.is_empty())
@@ -51,14 +69,22 @@ impl ListFilter {
         }
         let search = params
             .iter()
-            .map(|(key, value)| format!("{key}={}", String::from(js_sys::encode_uri_component(value))))
+            .map(|(key, value)| {
+                format!(
+                    "{key}={}",
+                    String::from(js_sys::encode_uri_component(value))
+                )
+            })
             .collect::<Vec<_>>()
             .join("&");
         format!("/tickets?{search}")
     }
 
     fn with_page(&self, page: i64) -> Self {
-        ListFilter { page, ..self.clone() }
+        ListFilter {
+            page,
+            ..self.clone()
+        }
     }
 
     fn to_query(&self) -> TicketListQuery {
@@ -137,7 +163,11 @@ fn SearchForm(filter: Memo<ListFilter>) -> impl IntoView {
     });
 
     let go = move || {
-        let target = ListFilter { q: q.get_untracked(), status: status.get_untracked(), page: 1 };
+        let target = ListFilter {
+            q: q.get_untracked(),
+            status: status.get_untracked(),
+            page: 1,
+        };
         navigate(&target.href(), Default::default());
     };
     let on_submit = {
@@ -191,7 +221,8 @@ fn SearchForm(filter: Memo<ListFilter>) -> impl IntoView {
 #[component]
 fn TicketList(tickets: Vec<Ticket>) -> impl IntoView {
     if tickets.is_empty() {
-        return view! { <p class="muted" data-testid="no-tickets">"No tickets match."</p> }.into_any();
+        return view! { <p class="muted" data-testid="no-tickets">"No tickets match."</p> }
+            .into_any();
     }
     view! {
         <ul class="ticket-list" aria-label="Tickets">

@@ -4,7 +4,8 @@ use std::net::TcpListener;
 
 use actix_web::dev::Server;
 use actix_web::middleware::{DefaultHeaders, Logger};
-use actix_web::{web, App, HttpServer};
+use actix_web::http::header;
+use actix_web::{web, App, HttpResponse, HttpServer};
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -24,6 +25,9 @@ pub fn app_config(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig
             }))
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("resource").into()))
             .configure(routes::configure)
+            .route("/api/docs", web::get().to(|| async {
+                HttpResponse::Found().insert_header((header::LOCATION, "/api/docs/")).finish()
+            }))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
             .default_service(web::to(routes::spa::serve));
     }

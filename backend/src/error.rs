@@ -132,3 +132,19 @@ impl From<std::io::Error> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// For validating a whole request before answering: an invalid-field error joins `errors` so that
+/// one answer names every bad field; any other error (the database failing) is kept under "_".
+pub fn collect<T>(errors: &mut BTreeMap<String, String>, result: ApiResult<T>) -> Option<T> {
+    match result {
+        Ok(v) => Some(v),
+        Err(ApiError::InvalidFields(fields)) => {
+            errors.extend(fields);
+            None
+        }
+        Err(other) => {
+            errors.insert("_".into(), other.to_string());
+            None
+        }
+    }
+}

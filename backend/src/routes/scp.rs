@@ -11,9 +11,10 @@ use shared::ApiErrorBody;
 use super::body::JsonBody;
 use crate::auth::apikeys::Scope;
 use crate::auth::{find_by_login, Caller};
+use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
-use crate::tickets::{self, change, create::Limits};
+use crate::tickets::{self, change};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/api/scp/tickets/staffTickets.json").route(web::get().to(staff_tickets)))
@@ -52,15 +53,29 @@ pub struct StaffTicketsQuery {
     security(("api_key" = []), ("bearer" = []))
 )]
 pub async fn staff_tickets(state: web::Data<AppState>, caller: Caller, query: web::Query<StaffTicketsQuery>) -> ApiResult<HttpResponse> {
-    require_staff(&caller)?;
     let name = query.into_inner().staff_user_name.filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::field("staffUserName", "is required"))?;
+    scp_list(&state, &caller, move |conn| {
+        // An unknown agent has no tickets, as in osTicket.
+        Ok(find_by_login(conn, &name)?.map(|agent| TicketListQuery { assignee: Some(agent.id), ..Default::default() }))
+    })
+    .await
+}
+
+/// The first 100 tickets matching a query, most recently active first, in osTicket's envelope.
+async fn scp_list<F>(state: &AppState, caller: &Caller, query: F) -> ApiResult<HttpResponse>
+where
+    F: FnOnce(&mut AnyConnection) -> ApiResult<Option<TicketListQuery>> + Send + 'static,
+{
+    require_staff(caller)?;
     let actor = caller.as_actor();
     let list = state
-        .db(move |conn| {
-            let Some(agent) = find_by_login(conn, &name)? else { return Ok(Vec::new()) };
-            let query = TicketListQuery { assignee: Some(agent.id), per_page: Some(tickets::MAX_PER_PAGE), ..Default::default() };
-            Ok(tickets::list(conn, &actor, &query)?.0)
+        .db(move |conn| match query(conn)? {
+            Some(query) => {
+                let query = TicketListQuery { per_page: Some(tickets::MAX_PER_PAGE), ..query };
+                Ok(tickets::list(conn, &actor, &query)?.0)
+            }
+            None => Ok(Vec::new()),
         })
         .await?;
     let (status_code, status_msg) = success("success");
@@ -83,18 +98,9 @@ pub struct ClientTicketsQuery {
     security(("api_key" = []), ("bearer" = []))
 )]
 pub async fn client_tickets(state: web::Data<AppState>, caller: Caller, query: web::Query<ClientTicketsQuery>) -> ApiResult<HttpResponse> {
-    require_staff(&caller)?;
     let email = query.into_inner().client_user_mail.filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::field("clientUserMail", "is required"))?;
-    let actor = caller.as_actor();
-    let list = state
-        .db(move |conn| {
-            let query = TicketListQuery { email: Some(email), per_page: Some(tickets::MAX_PER_PAGE), ..Default::default() };
-            Ok(tickets::list(conn, &actor, &query)?.0)
-        })
-        .await?;
-    let (status_code, status_msg) = success("success");
-    Ok(HttpResponse::Ok().json(ScpTickets { tickets: list, status_code, status_msg }))
+    scp_list(&state, &caller, move |_| Ok(Some(TicketListQuery { email: Some(email), ..Default::default() }))).await
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -161,7 +167,7 @@ pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonB
                 resolution: body.resolution.clone().or(Some(response)),
                 ..Default::default()
             };
-            let limits = Limits { max_attachment_bytes: st.config.max_attachment_bytes, attachments_dir: &st.config.attachments_dir() };
+            let limits = st.config.limits();
             let ip = body.ip_address.clone().or_else(|| caller.ip.map(|i| i.to_string()));
             change::update_ticket(conn, &actor, &row, &update, &limits, ip.as_deref())
         })

@@ -11,7 +11,7 @@ use crate::auth::apikeys::Scope;
 use crate::auth::Caller;
 use crate::error::ApiResult;
 use crate::state::AppState;
-use crate::tickets::{self, change, create::Limits};
+use crate::tickets::{self, change};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -104,7 +104,7 @@ pub async fn create_ticket(
         .db(move |conn| {
             let acting = shared::tickets::ActingAs { user_id: body.user_id, ..Default::default() };
             let actor = caller.actor(conn, &acting)?;
-            let limits = Limits { max_attachment_bytes: st.config.max_attachment_bytes, attachments_dir: &st.config.attachments_dir() };
+            let limits = st.config.limits();
             let id = tickets::create::create_ticket(conn, &actor, &body, &limits, ip.as_deref())?;
             tickets::render_one(conn, &actor, id)
         })
@@ -176,7 +176,7 @@ pub async fn update_ticket(
         .db(move |conn| {
             let actor = caller.actor(conn, &body.acting_as)?;
             let row = tickets::find_visible(conn, &actor, &number)?;
-            let limits = Limits { max_attachment_bytes: st.config.max_attachment_bytes, attachments_dir: &st.config.attachments_dir() };
+            let limits = st.config.limits();
             let ip = caller.ip.map(|ip| ip.to_string());
             change::update_ticket(conn, &actor, &row, &body, &limits, ip.as_deref())?;
             tickets::render_one(conn, &actor, row.id)

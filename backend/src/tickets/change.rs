@@ -19,7 +19,7 @@ use crate::auth::{level_of, Actor};
 use crate::db::models::{StatusRow, TicketRow, UserRow};
 use crate::db::schema::{ticket_assignees, tickets, users};
 use crate::db::{write_tx, AnyConnection};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{collect, ApiError, ApiResult};
 
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = tickets)]
@@ -161,7 +161,7 @@ pub fn update_ticket(
     actor: &Actor,
     ticket: &TicketRow,
     body: &TicketUpdate,
-    limits: &Limits<'_>,
+    limits: &Limits,
     ip: Option<&str>,
 ) -> ApiResult<()> {
     require_can_act(actor, ticket)?;
@@ -169,7 +169,7 @@ pub fn update_ticket(
     let checked = check_update(conn, actor, ticket, body, limits, now)?;
     if let Some((_, _, uploads)) = &checked.message {
         for upload in uploads {
-            content::store(limits.attachments_dir, upload)?;
+            content::store(&limits.attachments_dir, upload)?;
         }
     }
     let expected = body.version.unwrap_or(ticket.version);
@@ -220,7 +220,7 @@ fn check_update(
     actor: &Actor,
     ticket: &TicketRow,
     body: &TicketUpdate,
-    limits: &Limits<'_>,
+    limits: &Limits,
     now: NaiveDateTime,
 ) -> ApiResult<CheckedUpdate> {
     let staff = actor.is_staff();
@@ -318,20 +318,6 @@ fn check_update(
         _ => {}
     }
     Ok(CheckedUpdate { message, changes, transition, assignees })
-}
-
-fn collect<T>(errors: &mut BTreeMap<String, String>, result: ApiResult<T>) -> Option<T> {
-    match result {
-        Ok(v) => Some(v),
-        Err(ApiError::InvalidFields(f)) => {
-            errors.extend(f);
-            None
-        }
-        Err(e) => {
-            errors.insert("_".into(), e.to_string());
-            None
-        }
-    }
 }
 
 /// The users with these ids, all of whom must be agents.

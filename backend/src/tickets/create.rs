@@ -2,7 +2,7 @@
 //! written in one transaction (ticket, first message, attachments, audit row).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -19,11 +19,11 @@ use crate::accounts::{insert_user, NewUserInput};
 use crate::db::models::{NewEntry, NewTicket, UserRow};
 use crate::db::schema::{attachments, thread_entries, tickets};
 use crate::db::{write_tx, AnyConnection, Engine};
-use crate::error::{ApiError, ApiResult};
+use crate::error::{collect, ApiError, ApiResult};
 
-pub struct Limits<'a> {
+pub struct Limits {
     pub max_attachment_bytes: usize,
-    pub attachments_dir: &'a Path,
+    pub attachments_dir: PathBuf,
 }
 
 /// Who the ticket is for, as the request describes it.
@@ -48,17 +48,17 @@ pub fn create_ticket(
     conn: &mut AnyConnection,
     actor: &Actor,
     body: &TicketCreate,
-    limits: &Limits<'_>,
+    limits: &Limits,
     ip: Option<&str>,
 ) -> ApiResult<i64> {
     let checked = check(conn, actor, body, limits)?;
     for upload in &checked.uploads {
-        content::store(limits.attachments_dir, upload)?;
+        content::store(&limits.attachments_dir, upload)?;
     }
     write_tx(conn, |conn| insert(conn, actor, checked, ip))
 }
 
-fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &Limits<'_>) -> ApiResult<Checked> {
+fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &Limits) -> ApiResult<Checked> {
     let mut errors = BTreeMap::new();
     let subject = Subject::parse(body.subject.as_deref().unwrap_or(""));
     if let Err(e) = &subject {
@@ -134,22 +134,6 @@ fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &
             Ok(Checked { subject, body, requester, topic_id: topic.map(|t| t.id), queue_id, priority_id, source, uploads })
         }
         _ => Err(ApiError::Internal("validation passed without values".into())),
-    }
-}
-
-/// Moves an invalid-field error into `errors`; other errors (the database failing) cannot be
-/// reported per field, so they are kept as the overall answer.
-fn collect<T>(errors: &mut BTreeMap<String, String>, result: ApiResult<T>) -> Option<T> {
-    match result {
-        Ok(v) => Some(v),
-        Err(ApiError::InvalidFields(fields)) => {
-            errors.extend(fields);
-            None
-        }
-        Err(other) => {
-            errors.insert("_".into(), other.to_string());
-            None
-        }
     }
 }
 

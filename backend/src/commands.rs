@@ -46,12 +46,14 @@ pub fn run(cli: Cli) -> CommandResult {
     }
 }
 
+/// Commands other than `serve` need one connection. (A larger pool would keep opening connections
+/// in the background while the command exits, which libpq does not survive.)
 fn open(config: &Config) -> Result<DbPool, db::DbSetupError> {
-    db::connect(&config.database_url, config.pool_size)
+    db::connect(&config.database_url, 1)
 }
 
 fn serve(config: Config) -> CommandResult {
-    let pool = open(&config)?;
+    let pool = db::connect(&config.database_url, config.pool_size)?;
     let jwt = JwtKeys::load_or_create(&config.data_dir)?;
     std::fs::create_dir_all(config.attachments_dir())?;
     let listener = TcpListener::bind(config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;

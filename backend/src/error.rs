@@ -40,6 +40,23 @@ impl ApiError {
         ApiError::InvalidFields(BTreeMap::from([(name.to_owned(), problem.into())]))
     }
 
+    /// The same error with fields named as the client named them (for endpoints whose body
+    /// is translated into another's, like osTicket's staff reply).
+    pub fn rename_fields(self, names: &[(&str, &str)]) -> ApiError {
+        match self {
+            ApiError::InvalidFields(fields) => ApiError::InvalidFields(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| match names.iter().find(|(inner, _)| *inner == k) {
+                        Some((_, outer)) => ((*outer).to_owned(), v),
+                        None => (k, v),
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+
     fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "bad_request",

@@ -1,0 +1,651 @@
+//! Black-box test harness: starts the real `oxidesk` binary on a free loopback port with its own
+//! data directory (and, when `TEST_DATABASE_URL` is set, its own PostgreSQL database), runs its
+//! CLI against the same data, and sends HTTP requests to it.
+//!
+//! - Binary: `OXIDESK_BIN`, else `$CARGO_TARGET_DIR/debug/oxidesk`, else `<workspace>/target/debug/oxidesk`.
+//! - PostgreSQL: `TEST_DATABASE_URL=postgres://…` (a role with CREATEDB); each `TestServer` creates
+//!   a database `oxidesk_e2e_<pid>_<n>` and drops it when dropped.
+//!
+//! Every response is read whole into a [`Resp`], so assertions can show the body on failure.
+
+use std::fs::File;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+pub use reqwest::blocking::Client;
+pub use reqwest::header::HeaderMap;
+pub use reqwest::Method;
+pub use serde_json::{json, Value};
+
+/// How a request authenticates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Auth {
+    None,
+    /// `X-API-Key: <key>`.
+    Key(String),
+    /// `Authorization: Bearer <jwt>`.
+    Bearer(String),
+}
+
+impl Auth {
+    pub fn key(key: &str) -> Auth {
+        Auth::Key(key.to_owned())
+    }
+
+    pub fn bearer(token: &str) -> Auth {
+        Auth::Bearer(token.to_owned())
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+    /// What was asked, for failure messages.
+    pub request: String,
+}
+
+impl Resp {
+    /// The body as JSON; panics (showing the body) when it is not JSON.
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| {
+            panic!("{}: the body is not JSON ({e}): status {} body {:?}", self.request, self.status, self.text)
+        })
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).map(|v| v.to_str().unwrap_or("<not text>").to_owned())
+    }
+
+    pub fn content_type(&self) -> String {
+        self.header("content-type").unwrap_or_default()
+    }
+
+    /// Panics unless the status is `expected`, showing the request and the body.
+    #[track_caller]
+    pub fn expect(&self, expected: u16) -> &Resp {
+        assert_eq!(
+            self.status, expected,
+            "{}: expected status {expected}, got {} with body {}",
+            self.request, self.status, self.text
+        );
+        self
+    }
+
+    /// Panics unless this is the API's error body with this status and code; returns the body.
+    #[track_caller]
+    pub fn expect_error(&self, status: u16, code: &str) -> Value {
+        self.expect(status);
+        assert!(
+            self.content_type().starts_with("application/json"),
+            "{}: an error should be JSON, got content type {:?}",
+            self.request,
+            self.content_type()
+        );
+        let body = self.json();
+        let error = body.get("error").unwrap_or_else(|| panic!("{}: no `error` object in {}", self.request, self.text));
+        assert_eq!(error["code"], code, "{}: wrong error code in {}", self.request, self.text);
+        assert!(
+            error["message"].as_str().is_some_and(|m| !m.trim().is_empty()),
+            "{}: the error has no message: {}",
+            self.request,
+            self.text
+        );
+        body
+    }
+
+    /// Panics unless this is a 422 naming every one of `fields`; returns the `fields` object.
+    #[track_caller]
+    pub fn expect_invalid_fields(&self, fields: &[&str]) -> Value {
+        let body = self.expect_error(422, "invalid_fields");
+        let named = body["error"]["fields"].clone();
+        for field in fields {
+            assert!(
+                named.get(*field).and_then(Value::as_str).is_some_and(|m| !m.is_empty()),
+                "{}: the 422 should name the field {field:?}, it named {named}",
+                self.request
+            );
+        }
+        named
+    }
+
+    /// `X-Total-Count` as a number.
+    #[track_caller]
+    pub fn total_count(&self) -> i64 {
+        self.header("x-total-count")
+            .unwrap_or_else(|| panic!("{}: no X-Total-Count header", self.request))
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: X-Total-Count is not a number: {e}", self.request))
+    }
+}
+
+/// An API key made with the CLI.
+#[derive(Debug, Clone)]
+pub struct ApiKey {
+    pub id: i64,
+    pub key: String,
+}
+
+impl ApiKey {
+    pub fn auth(&self) -> Auth {
+        Auth::Key(self.key.clone())
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+/// The PostgreSQL database of one server: created on start, dropped on drop.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+    url: String,
+}
+
+impl PgDatabase {
+    fn create(admin_url: &str) -> PgDatabase {
+        let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+        let name = format!("oxidesk_e2e_{}_{}", std::process::id(), n);
+        psql(admin_url, &format!("DROP DATABASE IF EXISTS {name}"));
+        psql(admin_url, &format!("CREATE DATABASE {name}"));
+        PgDatabase { admin_url: admin_url.to_owned(), url: with_database(admin_url, &name), name }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let out = Command::new("psql")
+            .arg(&self.admin_url)
+            .args(["-v", "ON_ERROR_STOP=1", "-q", "-c"])
+            .arg(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name))
+            .stdin(Stdio::null())
+            .output();
+        match out {
+            Ok(o) if o.status.success() => {}
+            Ok(o) => eprintln!("warning: could not drop {}: {}", self.name, String::from_utf8_lossy(&o.stderr)),
+            Err(e) => eprintln!("warning: could not run psql to drop {}: {e}", self.name),
+        }
+    }
+}
+
+fn psql(url: &str, sql: &str) {
+    let out = Command::new("psql")
+        .arg(url)
+        .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run psql (needed for TEST_DATABASE_URL): {e}"));
+    assert!(
+        out.status.success(),
+        "psql {sql:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The same URL naming another database: `postgres://u:p@h:5432/db?x=y` → `…/name?x=y`.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let after_scheme = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_end = base[after_scheme..].find('/').map(|i| i + after_scheme).unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..host_end], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+/// Where the server binary is.
+pub fn binary_path() -> PathBuf {
+    if let Some(bin) = std::env::var_os("OXIDESK_BIN").filter(|v| !v.is_empty()) {
+        return PathBuf::from(bin);
+    }
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR").filter(|v| !v.is_empty()) {
+        let dir = PathBuf::from(dir);
+        let dir = if dir.is_absolute() { dir } else { workspace.join(dir) };
+        let bin = dir.join("debug").join("oxidesk");
+        if bin.exists() {
+            return bin;
+        }
+    }
+    workspace.join("target").join("debug").join("oxidesk")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0").local_addr().unwrap().port()
+}
+
+/// A running server with its own data.
+pub struct TestServer {
+    pub base_url: String,
+    pub port: u16,
+    bin: PathBuf,
+    child: Option<Child>,
+    log_path: PathBuf,
+    database_url: Option<String>,
+    client: Client,
+    cookie_client: Client,
+    // Dropped after the child is killed (fields drop in order; Drop::drop kills first).
+    pg: Option<PgDatabase>,
+    data_dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server on SQLite, or on a fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
+    pub fn start() -> TestServer {
+        let bin = binary_path();
+        assert!(
+            bin.exists(),
+            "the server binary {} does not exist: run `cargo build -p oxidesk` or set OXIDESK_BIN",
+            bin.display()
+        );
+        let data_dir = tempfile::Builder::new().prefix("oxidesk-e2e-").tempdir().expect("tempdir");
+        let pg = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|u| !u.trim().is_empty())
+            .map(|u| PgDatabase::create(u.trim()));
+        let database_url = pg.as_ref().map(|p| p.url.clone());
+        let log_path = data_dir.path().join("server.log");
+        let client = Client::builder()
+            .timeout(Duration::from_secs(180))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        let cookie_client = Client::builder()
+            .timeout(Duration::from_secs(180))
+            .redirect(reqwest::redirect::Policy::none())
+            .cookie_store(true)
+            .build()
+            .expect("http client");
+        let mut server = TestServer {
+            base_url: String::new(),
+            port: 0,
+            bin,
+            child: None,
+            log_path,
+            database_url,
+            client,
+            cookie_client,
+            pg,
+            data_dir,
+        };
+        // The free port may be taken between probing and binding: try a few.
+        let mut last_error = String::new();
+        for _ in 0..5 {
+            match server.spawn_and_wait() {
+                Ok(()) => return server,
+                Err(e) => last_error = e,
+            }
+        }
+        panic!("the server did not start: {last_error}");
+    }
+
+    fn spawn_and_wait(&mut self) -> Result<(), String> {
+        let port = free_port();
+        let log = File::create(&self.log_path).map_err(|e| e.to_string())?;
+        let log_err = log.try_clone().map_err(|e| e.to_string())?;
+        let mut cmd = self.command();
+        cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}")])
+            .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err);
+        let child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", self.bin.display()))?;
+        self.child = Some(child);
+        self.port = port;
+        self.base_url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.as_mut().unwrap().try_wait().map_err(|e| e.to_string())? {
+                self.child = None;
+                return Err(format!("the server exited ({status}) while starting; its log:\n{}", self.log()));
+            }
+            let probe = self.client.get(format!("{}/api/health", self.base_url)).timeout(Duration::from_secs(2)).send();
+            if let Ok(r) = probe {
+                if r.status().as_u16() == 200 {
+                    return Ok(());
+                }
+            }
+            if Instant::now() > deadline {
+                self.kill();
+                return Err(format!("GET /api/health did not answer 200 within 30 s; server log:\n{}", self.log()));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The binary with this server's data directory (and database), in a clean environment.
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.bin);
+        for (name, _) in std::env::vars_os() {
+            let n = name.to_string_lossy();
+            if n.starts_with("OXIDESK_") || n == "DATABASE_URL" {
+                cmd.env_remove(&name);
+            }
+        }
+        // No ./oxidesk.toml of the caller's may leak in.
+        cmd.current_dir(self.data_dir.path());
+        cmd.arg("--data-dir").arg(self.data_dir.path());
+        if let Some(url) = &self.database_url {
+            cmd.arg("--database-url").arg(url);
+        }
+        cmd
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.data_dir.path()
+    }
+
+    /// "postgres" or "sqlite".
+    pub fn engine(&self) -> &'static str {
+        if self.database_url.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    }
+
+    /// What the server wrote so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Runs the CLI with this server's data and returns what it did, whatever its exit status.
+    pub fn cli_output(&self, args: &[&str], envs: &[(&str, &str)]) -> Output {
+        let mut cmd = self.command();
+        cmd.args(args).stdin(Stdio::null());
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap_or_else(|e| panic!("cannot run {}: {e}", self.bin.display()))
+    }
+
+    /// Runs the CLI with this server's data; panics unless it exits with success.
+    #[track_caller]
+    pub fn cli(&self, args: &[&str], envs: &[(&str, &str)]) -> Output {
+        let out = self.cli_output(args, envs);
+        assert!(
+            out.status.success(),
+            "oxidesk {args:?} failed ({}): {}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    }
+
+    /// `oxidesk admin create` with the password in `OXIDESK_ADMIN_PASSWORD`.
+    pub fn admin_create(&self, username: &str, email: &str, password: &str) {
+        self.cli(&["admin", "create", "--username", username, "--email", email], &[("OXIDESK_ADMIN_PASSWORD", password)]);
+    }
+
+    /// `oxidesk apikey create`; returns the key as printed (one line on stdout).
+    pub fn apikey_create(&self, name: &str, scopes: &str, allow_ip: Option<&str>) -> String {
+        self.apikey(name, scopes, allow_ip).key
+    }
+
+    /// `oxidesk apikey create`, with the key's id (from the CLI's message on stderr).
+    pub fn apikey(&self, name: &str, scopes: &str, allow_ip: Option<&str>) -> ApiKey {
+        let mut args = vec!["apikey", "create", "--name", name, "--scopes", scopes];
+        if let Some(ip) = allow_ip {
+            args.extend(["--allow-ip", ip]);
+        }
+        let out = self.cli(&args, &[]);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let lines: Vec<&str> = stdout.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 1, "apikey create should print the key alone on stdout, printed {stdout:?}");
+        let key = lines[0].to_owned();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let id = stderr
+            .split_whitespace()
+            .skip_while(|w| *w != "key")
+            .nth(1)
+            .and_then(|w| w.parse::<i64>().ok())
+            .unwrap_or_else(|| self.apikey_id_by_name(name));
+        ApiKey { id, key }
+    }
+
+    fn apikey_id_by_name(&self, name: &str) -> i64 {
+        let out = self.cli(&["apikey", "list"], &[]);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .skip(1)
+            .find_map(|l| {
+                let mut words = l.split_whitespace();
+                let id = words.next()?.parse::<i64>().ok()?;
+                (words.next()? == name).then_some(id)
+            })
+            .unwrap_or_else(|| panic!("no API key named {name:?} in `apikey list`"))
+    }
+
+    /// `oxidesk apikey revoke ID`.
+    pub fn apikey_revoke(&self, id: i64) {
+        self.cli(&["apikey", "revoke", &id.to_string()], &[]);
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// The client without a cookie store.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// The client that keeps cookies (for the refresh cookie of logins).
+    pub fn cookie_client(&self) -> &Client {
+        &self.cookie_client
+    }
+
+    /// Sends any request; `body` is sent as is with `content_type` when given.
+    pub fn send_with(
+        &self,
+        client: &Client,
+        method: Method,
+        path: &str,
+        auth: &Auth,
+        headers: &[(&str, &str)],
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Resp {
+        let request = format!("{method} {path}");
+        let mut rb = client.request(method, self.url(path));
+        rb = match auth {
+            Auth::None => rb,
+            Auth::Key(k) => rb.header("X-API-Key", k),
+            Auth::Bearer(t) => rb.header("Authorization", format!("Bearer {t}")),
+        };
+        for (k, v) in headers {
+            rb = rb.header(*k, *v);
+        }
+        if let Some(ct) = content_type {
+            rb = rb.header("Content-Type", ct);
+        }
+        if let Some(b) = body {
+            rb = rb.body(b);
+        }
+        let response = rb.send().unwrap_or_else(|e| {
+            panic!("{request}: no answer ({e}); the server log ends with:\n{}", tail(&self.log(), 40))
+        });
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().unwrap_or_else(|e| panic!("{request}: cannot read the body: {e}"));
+        Resp { status, headers, text, request }
+    }
+
+    pub fn send(&self, method: Method, path: &str, auth: &Auth, headers: &[(&str, &str)], content_type: Option<&str>, body: Option<Vec<u8>>) -> Resp {
+        self.send_with(&self.client, method, path, auth, headers, content_type, body)
+    }
+
+    fn send_json(&self, method: Method, path: &str, auth: &Auth, body: &Value) -> Resp {
+        let bytes = serde_json::to_vec(body).expect("serialise");
+        self.send(method, path, auth, &[], Some("application/json"), Some(bytes))
+    }
+
+    pub fn get(&self, path: &str, auth: &Auth) -> Resp {
+        self.send(Method::GET, path, auth, &[], None, None)
+    }
+
+    pub fn post_json(&self, path: &str, auth: &Auth, body: &Value) -> Resp {
+        self.send_json(Method::POST, path, auth, body)
+    }
+
+    pub fn put_json(&self, path: &str, auth: &Auth, body: &Value) -> Resp {
+        self.send_json(Method::PUT, path, auth, body)
+    }
+
+    pub fn delete_json(&self, path: &str, auth: &Auth, body: &Value) -> Resp {
+        self.send_json(Method::DELETE, path, auth, body)
+    }
+
+    /// POST /api/auth/login.json with the cookie-keeping client.
+    pub fn login(&self, username: &str, password: &str) -> Resp {
+        let body = serde_json::to_vec(&json!({"username": username, "password": password})).unwrap();
+        self.send_with(&self.cookie_client, Method::POST, "/api/auth/login.json", &Auth::None, &[], Some("application/json"), Some(body))
+    }
+
+    /// Logs in and returns the access token; panics unless the login succeeds.
+    #[track_caller]
+    pub fn login_token(&self, username: &str, password: &str) -> String {
+        let r = self.login(username, password);
+        r.expect(200);
+        r.json()["access_token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no access_token in {}", r.text))
+            .to_owned()
+    }
+
+    /// GET /api/tickets.json/{number} as `auth`; panics unless 200.
+    #[track_caller]
+    pub fn ticket(&self, number: &str, auth: &Auth) -> Value {
+        let r = self.get(&format!("/api/tickets.json/{number}"), auth);
+        r.expect(200);
+        r.json()
+    }
+
+    /// The server's own view of how many tickets exist (as seen by `auth`, a staff key).
+    #[track_caller]
+    pub fn ticket_total(&self, auth: &Auth) -> i64 {
+        let r = self.get("/api/tickets.json?threads=false&per_page=1", auth);
+        r.expect(200);
+        r.total_count()
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        // A server that died by itself during the test crashed: say so (unless already failing).
+        let crashed = match self.child.as_mut().map(|c| c.try_wait()) {
+            Some(Ok(Some(status))) => Some(status.to_string()),
+            _ => None,
+        };
+        self.kill();
+        // The database goes after the server is gone (field order: pg before data_dir).
+        self.pg.take();
+        let log = self.log();
+        if std::thread::panicking() {
+            eprintln!("--- server log ({}) ---\n{}", self.engine(), tail(&log, 60));
+            return;
+        }
+        if let Some(status) = crashed {
+            panic!("the server exited by itself during the test ({status}); its log:\n{}", tail(&log, 80));
+        }
+        if log.contains("panicked at") {
+            panic!("the server panicked during the test; its log:\n{}", tail(&log, 80));
+        }
+    }
+}
+
+fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// `data:<mime>;base64,<bytes>`.
+pub fn data_url(mime: &str, bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes))
+}
+
+/// The thread entries of a ticket.
+pub fn threads(ticket: &Value) -> Vec<Value> {
+    ticket["threads"].as_array().cloned().unwrap_or_else(|| panic!("the ticket has no threads array: {ticket}"))
+}
+
+/// The thread entries of one type ("M", "R", "N", "E").
+pub fn entries_of(ticket: &Value, kind: &str) -> Vec<Value> {
+    threads(ticket).into_iter().filter(|e| e["type"] == kind).collect()
+}
+
+/// What a rejected write must not change: the version, the status, the thread.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub version: Value,
+    pub status_id: Value,
+    pub subject: Value,
+    pub priority_id: Value,
+    pub topic_id: Value,
+    pub assigned_to: Value,
+    pub updated: Value,
+    pub thread_ids: Vec<Value>,
+    pub thread_bodies: Vec<Value>,
+}
+
+impl Snapshot {
+    pub fn of(ticket: &Value) -> Snapshot {
+        let t = threads(ticket);
+        Snapshot {
+            version: ticket["version"].clone(),
+            status_id: ticket["statusId"].clone(),
+            subject: ticket["subject"].clone(),
+            priority_id: ticket["priority_id"].clone(),
+            topic_id: ticket["topicId"].clone(),
+            assigned_to: ticket["assigned_to"].clone(),
+            updated: ticket["updated_timestamp"].clone(),
+            thread_ids: t.iter().map(|e| e["id"].clone()).collect(),
+            thread_bodies: t.iter().map(|e| e["body"].clone()).collect(),
+        }
+    }
+}
+
+impl TestServer {
+    /// The ticket's state as a staff key sees it.
+    #[track_caller]
+    pub fn snapshot(&self, number: &str, staff: &Auth) -> Snapshot {
+        Snapshot::of(&self.ticket(number, staff))
+    }
+
+    /// Panics unless the ticket is exactly as in `before`.
+    #[track_caller]
+    pub fn assert_unchanged(&self, number: &str, staff: &Auth, before: &Snapshot, what: &str) {
+        let after = self.snapshot(number, staff);
+        assert_eq!(&after, before, "{what}: a rejected request changed ticket {number}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_are_rewritten_to_the_test_database() {
+        assert_eq!(with_database("postgres://u:p@h:5432/db", "x"), "postgres://u:p@h:5432/x");
+        assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
+        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+    }
+}

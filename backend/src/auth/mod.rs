@@ -37,6 +37,12 @@ pub struct Caller {
     pub ip: Option<IpAddr>,
 }
 
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub channel: &'static str,
+}
+
 /// Whom a request acts as once impersonation is resolved.
 #[derive(Debug, Clone)]
 pub enum Actor {
@@ -133,6 +139,18 @@ impl Caller {
                 }
                 Ok(Actor::User(user))
             }
+        }
+    }
+
+    /// Where a request comes from, for the audit log and the thread: the client's address and
+    /// the channel (API for keys, Web for people) — also when a key acts for a user.
+    pub fn origin(&self, ip: Option<String>) -> Origin {
+        Origin {
+            ip: ip.or_else(|| self.ip.map(|ip| ip.to_string())),
+            channel: match self.credential {
+                Credential::Key(_) => "API",
+                Credential::User(_) => "Web",
+            },
         }
     }
 

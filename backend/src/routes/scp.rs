@@ -167,11 +167,11 @@ pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonB
                 resolution: body.resolution.clone().or(Some(response)),
                 ..Default::default()
             };
-            let limits = st.config.limits();
-            let ip = body.ip_address.clone().or_else(|| caller.ip.map(|i| i.to_string()));
-            change::update_ticket(conn, &actor, &row, &update, &limits, ip.as_deref())
+            let origin = caller.origin(body.ip_address.clone());
+            change::update_ticket(conn, &actor, &row, &update, &st.config.limits(), &origin)
         })
-        .await?;
+        .await
+        .map_err(|e| e.rename_fields(&[("from_user", "staffUserName"), ("status_id", "reply_status_id"), ("message", "response")]))?;
     let (status_code, status_msg) = success("reply posted successfully");
     Ok(HttpResponse::Ok().json(ScpStatus { status_code, status_msg }))
 }

@@ -28,14 +28,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
-fn client_ip(caller: &Caller, given: Option<&str>) -> Option<String> {
-    given
-        .map(str::trim)
-        .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok())
-        .map(str::to_owned)
-        .or_else(|| caller.ip.map(|ip| ip.to_string()))
-}
-
 /// List tickets. Customers see only their own; filters narrow the list.
 #[utoipa::path(
     get, path = "/api/tickets.json", tag = "tickets",
@@ -98,14 +90,15 @@ pub async fn create_ticket(
     caller.require(Scope::Write)?;
     let body = body.0;
     let wants_json = accepts_json(&req);
-    let ip = client_ip(&caller, body.ip.as_deref());
+    // osTicket's `ip` names the customer's address when a website files the ticket for them.
+    let origin = caller.origin(body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned));
     let st = state.clone();
     let ticket = state
         .db(move |conn| {
             let acting = shared::tickets::ActingAs { user_id: body.user_id, ..Default::default() };
             let actor = caller.actor(conn, &acting)?;
             let limits = st.config.limits();
-            let id = tickets::create::create_ticket(conn, &actor, &body, &limits, ip.as_deref())?;
+            let id = tickets::create::create_ticket(conn, &actor, &body, &limits, &origin)?;
             tickets::render_one(conn, &actor, id)
         })
         .await?;
@@ -177,8 +170,7 @@ pub async fn update_ticket(
             let actor = caller.actor(conn, &body.acting_as)?;
             let row = tickets::find_visible(conn, &actor, &number)?;
             let limits = st.config.limits();
-            let ip = caller.ip.map(|ip| ip.to_string());
-            change::update_ticket(conn, &actor, &row, &body, &limits, ip.as_deref())?;
+            change::update_ticket(conn, &actor, &row, &body, &limits, &caller.origin(None))?;
             tickets::render_one(conn, &actor, row.id)
         })
         .await?;

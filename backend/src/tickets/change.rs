@@ -15,7 +15,7 @@ use super::catalog::{self, status_state, TicketSettings};
 use super::content::{self, Body, Upload};
 use super::create::{attach, insert_entry, Limits};
 use crate::audit::{self, AuditEvent};
-use crate::auth::{level_of, Actor};
+use crate::auth::{level_of, Actor, Origin};
 use crate::db::models::{StatusRow, TicketRow, UserRow};
 use crate::db::schema::{ticket_assignees, tickets, users};
 use crate::db::{write_tx, AnyConnection};
@@ -124,11 +124,13 @@ fn save(conn: &mut AnyConnection, ticket: &TicketRow, expected_version: i64, mut
     .set((changes, tickets::version.eq(tickets::version + 1)))
     .execute(conn)?;
     if updated == 0 {
-        return Err(ApiError::Conflict(
-            "The ticket was changed by someone else meanwhile; reload it and try again".into(),
-        ));
+        return Err(stale());
     }
     Ok(())
+}
+
+fn stale() -> ApiError {
+    ApiError::Conflict("The ticket was changed by someone else meanwhile; reload it and try again".into())
 }
 
 fn status_event(conn: &mut AnyConnection, ticket: &TicketRow, actor: &Actor, ip: Option<&str>, t: &Transition, body: &str, now: NaiveDateTime) -> ApiResult<()> {
@@ -162,17 +164,22 @@ pub fn update_ticket(
     ticket: &TicketRow,
     body: &TicketUpdate,
     limits: &Limits,
-    ip: Option<&str>,
+    origin: &Origin,
 ) -> ApiResult<()> {
     require_can_act(actor, ticket)?;
+    let expected = body.version.unwrap_or(ticket.version);
+    if expected != ticket.version {
+        // Checked here too, before attachments are stored: a stale request leaves nothing behind.
+        return Err(stale());
+    }
     let now = chrono::Utc::now().naive_utc();
     let checked = check_update(conn, actor, ticket, body, limits, now)?;
+    let ip = origin.ip.as_deref();
     if let Some((_, _, uploads)) = &checked.message {
         for upload in uploads {
             content::store(&limits.attachments_dir, upload)?;
         }
     }
-    let expected = body.version.unwrap_or(ticket.version);
     write_tx(conn, |conn| {
         let CheckedUpdate { message, changes, transition, assignees } = checked;
         save(conn, ticket, expected, changes, now)?;
@@ -181,8 +188,7 @@ pub fn update_ticket(
                 EntryType::M => (actor.user_id(), None),
                 _ => (None, actor.user_id()),
             };
-            let source = if matches!(actor, Actor::Key(_)) { "API" } else { "Web" };
-            let entry = insert_entry(conn, ticket.id, *entry_type, user_id, staff_id, &actor.display_name(), source, None, text, now)?;
+            let entry = insert_entry(conn, ticket.id, *entry_type, user_id, staff_id, &actor.display_name(), origin.channel, None, text, now)?;
             attach(conn, entry, uploads)?;
             audit::record(conn, Some(actor), ip, AuditEvent {
                 action: match entry_type { EntryType::N => "ticket.note", EntryType::M => "ticket.message", _ => "ticket.response" },

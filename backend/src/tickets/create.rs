@@ -14,7 +14,7 @@ use shared::AccessLevel;
 use super::catalog;
 use super::content::{self, Body, Upload};
 use crate::audit::{self, AuditEvent};
-use crate::auth::{find_by_login, Actor};
+use crate::auth::{find_by_login, Actor, Origin};
 use crate::accounts::{insert_user, NewUserInput};
 use crate::db::models::{NewEntry, NewTicket, UserRow};
 use crate::db::schema::{attachments, thread_entries, tickets};
@@ -49,16 +49,16 @@ pub fn create_ticket(
     actor: &Actor,
     body: &TicketCreate,
     limits: &Limits,
-    ip: Option<&str>,
+    origin: &Origin,
 ) -> ApiResult<i64> {
-    let checked = check(conn, actor, body, limits)?;
+    let checked = check(conn, actor, body, limits, origin)?;
     for upload in &checked.uploads {
         content::store(&limits.attachments_dir, upload)?;
     }
-    write_tx(conn, |conn| insert(conn, actor, checked, ip))
+    write_tx(conn, |conn| insert(conn, actor, checked, origin.ip.as_deref()))
 }
 
-fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &Limits) -> ApiResult<Checked> {
+fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &Limits, origin: &Origin) -> ApiResult<Checked> {
     let mut errors = BTreeMap::new();
     let subject = Subject::parse(body.subject.as_deref().unwrap_or(""));
     if let Err(e) = &subject {
@@ -95,8 +95,7 @@ fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &
         Some(Requester::Me)
     };
     let source = match body.source.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None if matches!(actor, Actor::Key(_)) => Some("API".to_owned()),
-        None => Some("Web".to_owned()),
+        None => Some(origin.channel.to_owned()),
         Some(s) => match ["Web", "Email", "API", "Phone"].iter().find(|k| k.eq_ignore_ascii_case(s)) {
             Some(known) => Some((*known).to_owned()),
             None => {

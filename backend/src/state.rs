@@ -1,12 +1,16 @@
 //! What every handler shares, built once at start and passed as `web::Data<AppState>`.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use actix_web::web;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::auth::apikeys::KeyRecord;
 use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::db::{AnyConnection, DbPool, Engine};
@@ -18,6 +22,7 @@ pub struct AppState {
     pub config: Config,
     pub jwt: JwtKeys,
     pub login_limiter: LoginLimiter,
+    pub keys: KeyCache,
 }
 
 impl AppState {
@@ -25,6 +30,7 @@ impl AppState {
         AppState {
             engine: Engine::of_url(&config.database_url),
             login_limiter: LoginLimiter::per_minute(config.login_attempts_per_minute),
+            keys: KeyCache::default(),
             pool,
             config,
             jwt,
@@ -43,6 +49,30 @@ impl AppState {
             work(&mut conn)
         })
         .await?
+    }
+}
+
+/// Keys checked in the last few seconds, so that a program's requests do not each look their key
+/// up. A revoked key therefore stops working within `KEY_CACHE_TTL` on every replica. Keys that
+/// were not found are not kept (random keys must not grow the cache).
+#[derive(Default)]
+pub struct KeyCache(Mutex<HashMap<String, (KeyRecord, Instant)>>);
+
+pub const KEY_CACHE_TTL: Duration = Duration::from_secs(2);
+const KEY_CACHE_MAX: usize = 10_000;
+
+impl KeyCache {
+    pub fn get(&self, fingerprint: &str) -> Option<KeyRecord> {
+        let map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        map.get(fingerprint).filter(|(_, at)| at.elapsed() < KEY_CACHE_TTL).map(|(k, _)| k.clone())
+    }
+
+    pub fn put(&self, fingerprint: String, record: KeyRecord) {
+        let mut map = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if map.len() >= KEY_CACHE_MAX {
+            map.retain(|_, (_, at)| at.elapsed() < KEY_CACHE_TTL);
+        }
+        map.insert(fingerprint, (record, Instant::now()));
     }
 }
 

@@ -433,6 +433,19 @@ impl TestServer {
             .unwrap_or_else(|| panic!("no API key named {name:?} in `apikey list`"))
     }
 
+    /// GET `path` until the key is refused: the server keeps checked keys for up to 2 s, so a
+    /// revocation takes effect within that time. Returns the refusal (or the last answer).
+    pub fn get_until_revoked(&self, path: &str, auth: &Auth) -> Resp {
+        let start = std::time::Instant::now();
+        loop {
+            let r = self.get(path, auth);
+            if r.status == 401 || start.elapsed() > std::time::Duration::from_secs(3) {
+                return r;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+
     /// `oxidesk apikey revoke ID`.
     pub fn apikey_revoke(&self, id: i64) {
         self.cli(&["apikey", "revoke", &id.to_string()], &[]);

@@ -65,7 +65,7 @@ fn keys_made_listed_and_revoked_by_the_cli_rule_the_api() {
     assert!(row.contains("read,write,impersonate") && row.contains("active"), "{row}");
 
     server.apikey_revoke(key.id);
-    server.get("/api/tickets.json", &key.auth()).expect_error(401, "unauthorized");
+    server.get_until_revoked("/api/tickets.json", &key.auth()).expect_error(401, "unauthorized");
     let out = server.cli(&["apikey", "list"], &[]);
     let row = text(&out.stdout).lines().find(|l| l.contains("integration")).unwrap().to_owned();
     assert!(row.contains("revoked"), "{row}");

@@ -111,38 +111,56 @@ pub enum KeyRejection {
     AddressNotAllowed,
 }
 
-pub fn verify(
-    conn: &mut AnyConnection,
-    presented: &str,
-    client: Option<IpAddr>,
-) -> Result<Result<VerifiedKey, KeyRejection>, diesel::result::Error> {
+/// A stored key, found by the key a client presented.
+#[derive(Debug, Clone)]
+pub struct KeyRecord {
+    key: VerifiedKey,
+    networks: Vec<IpNet>,
+    revoked: bool,
+}
+
+impl KeyRecord {
+    /// The key, if it is still valid and may be used from `client`.
+    pub fn check(&self, client: Option<IpAddr>) -> Result<VerifiedKey, KeyRejection> {
+        if self.revoked {
+            return Err(KeyRejection::Revoked);
+        }
+        if !self.networks.is_empty() && !client.is_some_and(|ip| self.networks.iter().any(|n| n.contains(&ip))) {
+            return Err(KeyRejection::AddressNotAllowed);
+        }
+        Ok(self.key.clone())
+    }
+}
+
+/// What the cache of checked keys is keyed by: the SHA-256 of the presented key.
+pub fn fingerprint(presented: &str) -> String {
+    sha256_hex(presented)
+}
+
+/// The stored key matching `presented` (compared in constant time), if any.
+pub fn lookup(conn: &mut AnyConnection, presented: &str) -> Result<Option<KeyRecord>, diesel::result::Error> {
     let Some(prefix) = presented.strip_prefix("oxk_").and_then(|rest| rest.split('_').next()) else {
-        return Ok(Err(KeyRejection::Unknown));
+        return Ok(None);
     };
     let row: Option<ApiKeyRow> = api_keys::table
         .filter(api_keys::prefix.eq(prefix))
         .select(ApiKeyRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?;
-    let Some(row) = row else { return Ok(Err(KeyRejection::Unknown)) };
+    let Some(row) = row else { return Ok(None) };
     let matches: bool = sha256_hex(presented).as_bytes().ct_eq(row.key_hash.as_bytes()).into();
     if !matches {
-        return Ok(Err(KeyRejection::Unknown));
-    }
-    if row.revoked_at.is_some() {
-        return Ok(Err(KeyRejection::Revoked));
-    }
-    if let Some(allowed) = row.allow_ip.as_deref().filter(|s| !s.is_empty()) {
-        let networks = parse_networks(&[allowed.to_owned()]).unwrap_or_default();
-        if !client.is_some_and(|ip| networks.iter().any(|n| n.contains(&ip))) {
-            return Ok(Err(KeyRejection::AddressNotAllowed));
-        }
+        return Ok(None);
     }
     touch_last_used(conn, row.id, row.last_used_at)?;
-    Ok(Ok(VerifiedKey {
-        id: row.id,
-        name: row.name,
-        scopes: row.scopes.split(',').filter_map(Scope::parse).collect(),
+    Ok(Some(KeyRecord {
+        networks: row.allow_ip.as_deref().map(|a| parse_networks(&[a.to_owned()]).unwrap_or_default()).unwrap_or_default(),
+        revoked: row.revoked_at.is_some(),
+        key: VerifiedKey {
+            id: row.id,
+            name: row.name,
+            scopes: row.scopes.split(',').filter_map(Scope::parse).collect(),
+        },
     }))
 }
 

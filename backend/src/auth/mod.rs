@@ -192,7 +192,7 @@ pub fn find_by_login(conn: &mut AnyConnection, login: &str) -> ApiResult<Option<
     Ok(users::table
         .filter(users::email.eq(&login).or(lower(users::username).eq(&login)))
         .select(UserRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 
@@ -214,9 +214,20 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             if let Some(key) = key {
-                let key = state
-                    .db(move |conn| Ok(apikeys::verify(conn, &key, ip)?))
-                    .await?
+                let fingerprint = apikeys::fingerprint(&key);
+                let record = match state.keys.get(&fingerprint) {
+                    Some(record) => Some(record),
+                    None => {
+                        let record = state.db(move |conn| Ok(apikeys::lookup(conn, &key)?)).await?;
+                        if let Some(record) = &record {
+                            state.keys.put(fingerprint, record.clone());
+                        }
+                        record
+                    }
+                };
+                let key = record
+                    .ok_or(KeyRejection::Unknown)
+                    .and_then(|record| record.check(ip))
                     .map_err(|rejection| match rejection {
                         KeyRejection::Unknown => ApiError::Unauthorized("Invalid API key".into()),
                         KeyRejection::Revoked => ApiError::Unauthorized("This API key was revoked".into()),

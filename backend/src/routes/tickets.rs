@@ -93,21 +93,22 @@ pub async fn create_ticket(
     // osTicket's `ip` names the customer's address when a website files the ticket for them.
     let origin = caller.origin(body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned));
     let st = state.clone();
-    let ticket = state
+    let (number, ticket) = state
         .db(move |conn| {
             let acting = shared::tickets::ActingAs { user_id: body.user_id, ..Default::default() };
             let actor = caller.actor(conn, &acting)?;
             let limits = st.config.limits();
-            let id = tickets::create::create_ticket(conn, &actor, &body, &limits, &origin)?;
-            tickets::render_one(conn, &actor, id)
+            let (id, number) = tickets::create::create_ticket(conn, &actor, &body, &limits, &origin)?;
+            // osTicket clients want only the number: skip building the JSON for them.
+            let ticket = if wants_json { Some(tickets::render_one(conn, &actor, id)?) } else { None };
+            Ok((number, ticket))
         })
         .await?;
     let mut response = HttpResponse::Created();
-    response.insert_header((header::LOCATION, format!("/api/tickets.json/{}", ticket.ticket_number)));
-    Ok(if wants_json {
-        response.json(ticket)
-    } else {
-        response.content_type("text/plain; charset=utf-8").body(ticket.ticket_number)
+    response.insert_header((header::LOCATION, format!("/api/tickets.json/{number}")));
+    Ok(match ticket {
+        Some(ticket) => response.json(ticket),
+        None => response.content_type("text/plain; charset=utf-8").body(number),
     })
 }
 

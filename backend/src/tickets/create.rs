@@ -43,14 +43,14 @@ struct Checked {
     uploads: Vec<Upload>,
 }
 
-/// Creates the ticket and returns its id.
+/// Creates the ticket and returns its id and number.
 pub fn create_ticket(
     conn: &mut AnyConnection,
     actor: &Actor,
     body: &TicketCreate,
     limits: &Limits,
     origin: &Origin,
-) -> ApiResult<i64> {
+) -> ApiResult<(i64, String)> {
     let checked = check(conn, actor, body, limits, origin)?;
     for upload in &checked.uploads {
         content::store(&limits.attachments_dir, upload)?;
@@ -136,7 +136,7 @@ fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &
     }
 }
 
-fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, ip: Option<&str>) -> ApiResult<i64> {
+fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, ip: Option<&str>) -> ApiResult<(i64, String)> {
     let now = chrono::Utc::now().naive_utc();
     let settings = catalog::ticket_settings(conn)?;
     let owner = match c.requester {
@@ -176,11 +176,11 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, ip: Option<&str>)
         AuditEvent {
             action: "ticket.create",
             target_type: "ticket",
-            target_id: number,
+            target_id: number.clone(),
             detail: json!({"subject": c.subject.as_str(), "user_id": owner.id, "source": c.source}),
         },
     )?;
-    Ok(id)
+    Ok((id, number))
 }
 
 fn rand_suffix() -> String {

@@ -37,7 +37,7 @@ fn by_number(conn: &mut AnyConnection, number: &str) -> ApiResult<Option<TicketR
     Ok(tickets::table
         .filter(tickets::number.eq(number))
         .select(TicketRow::as_select())
-        .first(conn)
+        .get_result(conn)
         .optional()?)
 }
 

@@ -15,6 +15,17 @@ use crate::db::schema::{attachments, help_topics, priorities, queues, statuses, 
 use crate::db::AnyConnection;
 use crate::error::ApiResult;
 
+/// Loads `query` for these ids. One id (a ticket page, the most frequent case) filters with `=`,
+/// which diesel can keep as a prepared statement; a list of ids cannot be cached on SQLite.
+macro_rules! by_ids {
+    ($query:expr, $column:expr, $ids:expr, $conn:expr) => {
+        match $ids {
+            [id] => $query.filter($column.eq(*id)).load($conn)?,
+            ids => $query.filter($column.eq_any(ids)).load($conn)?,
+        }
+    };
+}
+
 type Joined = (TicketRow, UserRow, StatusRow, PriorityRow, QueueRow, Option<TopicRow>);
 
 pub fn timestamp(t: NaiveDateTime) -> String {
@@ -29,13 +40,12 @@ pub fn render(
     with_threads: bool,
     include_notes: bool,
 ) -> ApiResult<Vec<Ticket>> {
-    let mut rows: Vec<Joined> = tickets::table
+    let query = tickets::table
         .inner_join(users::table.on(tickets::user_id.eq(users::id)))
         .inner_join(statuses::table.on(tickets::status_id.eq(statuses::id)))
         .inner_join(priorities::table.on(tickets::priority_id.eq(priorities::id)))
         .inner_join(queues::table.on(tickets::queue_id.eq(queues::id)))
         .left_join(help_topics::table.on(tickets::topic_id.eq(help_topics::id.nullable())))
-        .filter(tickets::id.eq_any(ids))
         .select((
             TicketRow::as_select(),
             UserRow::as_select(),
@@ -43,8 +53,8 @@ pub fn render(
             PriorityRow::as_select(),
             QueueRow::as_select(),
             Option::<TopicRow>::as_select(),
-        ))
-        .load(conn)?;
+        ));
+    let mut rows: Vec<Joined> = by_ids!(query, tickets::id, ids, conn);
     let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     rows.sort_by_key(|r| position.get(&r.0.id).copied().unwrap_or(usize::MAX));
     let mut threads = if with_threads { load_threads(conn, ids, include_notes)? } else { HashMap::new() };
@@ -91,17 +101,16 @@ fn load_threads(
     ticket_ids: &[i64],
     include_notes: bool,
 ) -> ApiResult<HashMap<i64, Vec<ThreadEntry>>> {
-    let mut query = thread_entries::table
+    // Bound rather than left out, so one cached statement serves agents and customers.
+    let hidden = if include_notes { "" } else { EntryType::N.as_str() };
+    let query = thread_entries::table
         .left_join(attachments::table.on(attachments::entry_id.eq(thread_entries::id)))
-        .filter(thread_entries::ticket_id.eq_any(ticket_ids))
+        .filter(thread_entries::entry_type.ne(hidden))
         .select((EntryRow::as_select(), Option::<AttachmentRow>::as_select()))
-        .order((thread_entries::ticket_id, thread_entries::id, attachments::id))
-        .into_boxed();
-    if !include_notes {
-        query = query.filter(thread_entries::entry_type.ne(EntryType::N.as_str()));
-    }
+        .order((thread_entries::ticket_id, thread_entries::id, attachments::id));
+    let rows: Vec<(EntryRow, Option<AttachmentRow>)> = by_ids!(query, thread_entries::ticket_id, ticket_ids, conn);
     let mut threads: HashMap<i64, Vec<ThreadEntry>> = HashMap::new();
-    for (entry, attachment) in query.load::<(EntryRow, Option<AttachmentRow>)>(conn)? {
+    for (entry, attachment) in rows {
         let list = threads.entry(entry.ticket_id).or_default();
         if list.last().map(|e| e.id) != Some(entry.id) {
             list.push(entry_view(entry));
@@ -164,12 +173,11 @@ fn name_of(full: &str) -> UserName {
 }
 
 fn load_assignees(conn: &mut AnyConnection, ticket_ids: &[i64]) -> ApiResult<HashMap<i64, Vec<Assignee>>> {
-    let rows: Vec<(i64, i64, String, Option<String>)> = ticket_assignees::table
+    let query = ticket_assignees::table
         .inner_join(users::table.on(users::id.eq(ticket_assignees::user_id)))
-        .filter(ticket_assignees::ticket_id.eq_any(ticket_ids))
         .select((ticket_assignees::ticket_id, users::id, users::fullname, users::username))
-        .order((ticket_assignees::ticket_id, users::id))
-        .load(conn)?;
+        .order((ticket_assignees::ticket_id, users::id));
+    let rows: Vec<(i64, i64, String, Option<String>)> = by_ids!(query, ticket_assignees::ticket_id, ticket_ids, conn);
     let mut map: HashMap<i64, Vec<Assignee>> = HashMap::new();
     for (ticket_id, id, name, username) in rows {
         map.entry(ticket_id).or_default().push(Assignee { id, name, username });

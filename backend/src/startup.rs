@@ -50,5 +50,8 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) ->
     if workers > 0 {
         server = server.workers(workers);
     }
+    // Database work runs on these threads and waits for one of a few pooled connections: more
+    // threads would only wait longer and each keep its own allocator arena.
+    server = server.worker_max_blocking_threads(8);
     Ok(server.run())
 }

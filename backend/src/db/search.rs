@@ -1,5 +1,6 @@
 //! Full-text search, the one place where SQL differs between the engines: FTS5 on SQLite,
-//! tsvector + GIN on PostgreSQL. Both get the same words and treat each as a prefix, all required.
+//! tsvector + GIN on PostgreSQL. Both get the same words and treat each as a prefix, all required
+//! (on SQLite anywhere in the ticket, on PostgreSQL in its subject or in one of its entries).
 
 use diesel::dsl::sql;
 use diesel::prelude::*;
@@ -29,39 +30,44 @@ fn engine_query(engine: Engine, terms: &[String]) -> String {
     }
 }
 
-/// A condition on `tickets` that holds when the subject or a thread entry matches every term.
-/// Internal notes are searched only when `include_notes` (agents): a customer must not find a
-/// ticket through words they cannot see.
+/// A condition on `tickets` that holds when the ticket matches every term. Internal notes are
+/// searched only when `include_notes` (agents): a customer must not find a ticket through words
+/// they cannot see.
 pub fn ticket_matches(
     engine: Engine,
     terms: &[String],
     include_notes: bool,
 ) -> Box<dyn BoxableExpression<tickets::table, MultiBackend, SqlType = Bool>> {
     let q = engine_query(engine, terms);
-    let notes = if include_notes { "" } else { " AND e.entry_type <> 'N'" };
-    let (subject_match, entry_match, cast) = match engine {
-        Engine::Sqlite => (
-            "tickets.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ",
-            "tickets.id IN (SELECT e.ticket_id FROM entry_fts JOIN thread_entries e \
-             ON e.id = entry_fts.rowid WHERE entry_fts MATCH ",
-            "",
-        ),
-        Engine::Postgres => (
-            "(tickets.search_vector @@ to_tsquery('simple', ",
-            "tickets.id IN (SELECT e.ticket_id FROM thread_entries e \
-             WHERE e.search_vector @@ to_tsquery('simple', ",
-            ")",
-        ),
-    };
-    Box::new(
-        sql::<Bool>("(")
-            .sql(subject_match)
-            .bind::<Text, _>(q.clone())
-            .sql(&format!("{cast}) OR "))
-            .sql(entry_match)
-            .bind::<Text, _>(q)
-            .sql(&format!("{cast}{notes}))")),
-    )
+    match engine {
+        // One document per ticket (subject, messages and responses; notes apart): see the
+        // SQLite migration.
+        Engine::Sqlite => {
+            let visible = sql::<Bool>("(tickets.id IN (SELECT rowid FROM ticket_fts WHERE ticket_fts MATCH ")
+                .bind::<Text, _>(q.clone());
+            if include_notes {
+                Box::new(
+                    visible
+                        .sql(") OR tickets.id IN (SELECT ticket_id FROM note_fts WHERE note_fts MATCH ")
+                        .bind::<Text, _>(q)
+                        .sql("))"),
+                )
+            } else {
+                Box::new(visible.sql("))"))
+            }
+        }
+        Engine::Postgres => {
+            let notes = if include_notes { "" } else { " AND e.entry_type <> 'N'" };
+            Box::new(
+                sql::<Bool>("((tickets.search_vector @@ to_tsquery('simple', ")
+                    .bind::<Text, _>(q.clone())
+                    .sql(")) OR tickets.id IN (SELECT e.ticket_id FROM thread_entries e \
+                          WHERE e.search_vector @@ to_tsquery('simple', ")
+                    .bind::<Text, _>(q)
+                    .sql(&format!("){notes}))")),
+            )
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,4 @@
-DROP TABLE entry_fts;
+DROP TABLE note_fts;
 DROP TABLE ticket_fts;
 DROP TABLE audit_log;
 DROP TABLE ticket_followers;

@@ -147,33 +147,33 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_target ON audit_log (target_type, target_id);
 
--- Full-text search: external-content FTS5 tables kept in step by triggers.
+-- Full-text search: one document per ticket (its subject and what its customer can read:
+-- messages and responses), so a match yields ticket ids directly and every word may stand in any
+-- part of the ticket. Internal notes have their own index, searched only for agents. Triggers keep
+-- both in step; thread entries are never edited, only added.
 CREATE VIRTUAL TABLE ticket_fts USING fts5 (
-    subject, content = 'tickets', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
+    subject, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE note_fts USING fts5 (
+    body, ticket_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
 );
 CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN
-    INSERT INTO ticket_fts (rowid, subject) VALUES (new.id, new.subject);
+    INSERT INTO ticket_fts (rowid, subject, body) VALUES (new.id, new.subject, '');
 END;
 CREATE TRIGGER tickets_fts_update AFTER UPDATE OF subject ON tickets BEGIN
-    INSERT INTO ticket_fts (ticket_fts, rowid, subject) VALUES ('delete', old.id, old.subject);
-    INSERT INTO ticket_fts (rowid, subject) VALUES (new.id, new.subject);
+    UPDATE ticket_fts SET subject = new.subject WHERE rowid = new.id;
 END;
 CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN
-    INSERT INTO ticket_fts (ticket_fts, rowid, subject) VALUES ('delete', old.id, old.subject);
+    DELETE FROM ticket_fts WHERE rowid = old.id;
+    DELETE FROM note_fts WHERE ticket_id = old.id;
 END;
-
-CREATE VIRTUAL TABLE entry_fts USING fts5 (
-    body, content = 'thread_entries', content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2'
-);
-CREATE TRIGGER entries_fts_insert AFTER INSERT ON thread_entries BEGIN
-    INSERT INTO entry_fts (rowid, body) VALUES (new.id, new.body);
+CREATE TRIGGER entries_fts_insert AFTER INSERT ON thread_entries
+WHEN new.entry_type IN ('M', 'R') BEGIN
+    UPDATE ticket_fts SET body = body || ' ' || new.body WHERE rowid = new.ticket_id;
 END;
-CREATE TRIGGER entries_fts_update AFTER UPDATE OF body ON thread_entries BEGIN
-    INSERT INTO entry_fts (entry_fts, rowid, body) VALUES ('delete', old.id, old.body);
-    INSERT INTO entry_fts (rowid, body) VALUES (new.id, new.body);
-END;
-CREATE TRIGGER entries_fts_delete AFTER DELETE ON thread_entries BEGIN
-    INSERT INTO entry_fts (entry_fts, rowid, body) VALUES ('delete', old.id, old.body);
+CREATE TRIGGER notes_fts_insert AFTER INSERT ON thread_entries
+WHEN new.entry_type = 'N' BEGIN
+    INSERT INTO note_fts (rowid, body, ticket_id) VALUES (new.id, new.body, new.ticket_id);
 END;
 
 -- Defaults of a new install. Ids 1–3 of statuses match osTicket's (Open, Resolved, Closed), so

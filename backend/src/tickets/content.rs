@@ -142,7 +142,10 @@ pub fn safe_filename(name: &str) -> Option<String> {
 
 /// Where content with this hash lives: files are stored once per content (`ab/cd/abcd…`).
 pub fn blob_path(root: &Path, sha256: &str) -> PathBuf {
-    root.join(&sha256[0..2]).join(&sha256[2..4]).join(sha256)
+    match (sha256.get(0..2), sha256.get(2..4)) {
+        (Some(a), Some(b)) => root.join(a).join(b).join(sha256),
+        _ => root.join(sha256),
+    }
 }
 
 /// Writes the bytes under their hash unless already there. Written to a temporary name and

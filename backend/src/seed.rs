@@ -127,8 +127,9 @@ fn ticket(
 ) -> Result<(), diesel::result::Error> {
     let (customer, customer_name) = customers.choose(rng).cloned().unwrap_or((1, String::new()));
     let created = now - Duration::minutes(rng.gen_range(0..525_600));
-    let subject = format!("{} {}", DEVICES.choose(rng).copied().unwrap_or("laptop"), PROBLEMS.choose(rng).copied().unwrap_or("is broken"));
-    let subject = format!("{}{}", subject[..1].to_uppercase(), &subject[1..]);
+    let problem = format!("{} {}", DEVICES.choose(rng).copied().unwrap_or("laptop"), PROBLEMS.choose(rng).copied().unwrap_or("is broken"));
+    let mut letters = problem.chars();
+    let subject: String = letters.next().map(|c| c.to_uppercase().chain(letters).collect()).unwrap_or_default();
     let (status_id, resolution) = draw_status(rng);
     let number = format!("seed-{run_id:08x}-{n}");
     let updated = created + Duration::minutes(rng.gen_range(5..4000));
@@ -154,7 +155,7 @@ fn ticket(
             .set((tickets::resolution.eq(r), tickets::closed_at.eq(Some(updated)), tickets::last_response_at.eq(Some(updated))))
             .execute(conn)?;
     }
-    let message = format!("Hello,\n\nmy {subject}. {}\n\nThanks,\n{customer_name}", DETAILS.choose(rng).copied().unwrap_or(""));
+    let message = format!("Hello,\n\nmy {problem}. {}\n\nThanks,\n{customer_name}", DETAILS.choose(rng).copied().unwrap_or(""));
     let mut entries = vec![("M", Some(customer), None, customer_name.clone(), Some(subject.as_str()), message, created)];
     let agent = agents.choose(rng).cloned();
     if let Some((agent_id, agent_name)) = agent.clone().filter(|_| rng.gen_bool(0.7)) {

@@ -53,7 +53,7 @@ fn open(config: &Config) -> Result<DbPool, db::DbSetupError> {
 }
 
 fn serve(config: Config) -> CommandResult {
-    let pool = db::connect(&config.database_url, config.pool_size)?;
+    let pool = db::connect_server(&config.database_url, config.pool_size)?;
     let jwt = JwtKeys::load_or_create(&config.data_dir)?;
     std::fs::create_dir_all(config.attachments_dir())?;
     let listener = TcpListener::bind(config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;

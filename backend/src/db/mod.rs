@@ -58,13 +58,19 @@ pub enum DbSetupError {
     Backup(std::io::Error),
     #[error("migration failed: {0}")]
     Migration(String),
+    #[error("cannot start the WAL checkpoint thread: {0}")]
+    Checkpointer(std::io::Error),
 }
 
 /// SQLite settings every connection needs: WAL with synchronous=NORMAL keeps an acknowledged write
 /// across a killed process; foreign keys are off by default in SQLite; a busy timeout lets writers
 /// queue instead of failing under load.
 #[derive(Debug)]
-struct SqlitePragmas;
+struct SqlitePragmas {
+    /// The server checkpoints the WAL in the background (`spawn_checkpointer`), so that no request
+    /// pays for it; other commands let SQLite checkpoint as it writes.
+    background_checkpoints: bool,
+}
 
 impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
@@ -76,14 +82,48 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for SqlitePragmas {
                  PRAGMA foreign_keys = ON; PRAGMA cache_size = -8000;",
             )
             .map_err(diesel::r2d2::Error::QueryError)?;
+            if self.background_checkpoints {
+                c.batch_execute("PRAGMA wal_autocheckpoint = 0;").map_err(diesel::r2d2::Error::QueryError)?;
+            }
         }
         Ok(())
     }
 }
 
+/// Copies the WAL back into the database once a second on a thread of its own (SQLite only).
+/// PASSIVE never blocks readers or writers; it does what it can and tries again.
+pub fn spawn_checkpointer(pool: DbPool) -> std::io::Result<()> {
+    std::thread::Builder::new().name("wal-checkpoint".into()).spawn(move || loop {
+        std::thread::sleep(Duration::from_secs(1));
+        match pool.get() {
+            Ok(mut conn) => {
+                if let Err(e) = conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);") {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "no connection for the WAL checkpoint"),
+        }
+    })?;
+    Ok(())
+}
+
 /// Opens a pool on `url` (a `postgres://` URL, or a SQLite file path) and brings the schema up to
 /// date. A SQLite file with pending migrations is copied to `<file>.bak-<timestamp>` first.
 pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbSetupError> {
+    open_pool(url, pool_size, false)
+}
+
+/// The server's pool: as `connect`, and on SQLite the WAL is checkpointed by a background thread
+/// rather than by whichever request crosses the threshold.
+pub fn connect_server(url: &str, pool_size: u32) -> Result<DbPool, DbSetupError> {
+    let pool = open_pool(url, pool_size, true)?;
+    if Engine::of_url(url) == Engine::Sqlite {
+        spawn_checkpointer(pool.clone()).map_err(DbSetupError::Checkpointer)?;
+    }
+    Ok(pool)
+}
+
+fn open_pool(url: &str, pool_size: u32, background_checkpoints: bool) -> Result<DbPool, DbSetupError> {
     let engine = Engine::of_url(url);
     let url = match engine {
         Engine::Postgres => url.to_owned(),
@@ -112,7 +152,7 @@ pub fn connect(url: &str, pool_size: u32) -> Result<DbPool, DbSetupError> {
         // Open connections as needed rather than all at once at start.
         .min_idle(Some(1))
         .connection_timeout(Duration::from_secs(10))
-        .connection_customizer(Box::new(SqlitePragmas))
+        .connection_customizer(Box::new(SqlitePragmas { background_checkpoints }))
         .build(ConnectionManager::<AnyConnection>::new(url.clone()))?;
     let mut conn = pool.get()?;
     migrate(&mut conn, engine, &url)?;

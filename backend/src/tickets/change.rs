@@ -133,8 +133,8 @@ fn stale() -> ApiError {
     ApiError::Conflict("The ticket was changed by someone else meanwhile; reload it and try again".into())
 }
 
-fn status_event(conn: &mut AnyConnection, ticket: &TicketRow, actor: &Actor, ip: Option<&str>, t: &Transition, body: &str, now: NaiveDateTime) -> ApiResult<()> {
-    let event = Body { text: body.to_owned(), format: "text" };
+fn status_event(conn: &mut AnyConnection, ticket: &TicketRow, actor: &Actor, ip: Option<&str>, t: &Transition, now: NaiveDateTime) -> ApiResult<()> {
+    let event = Body { text: t.event.clone(), format: "text" };
     insert_entry(conn, ticket.id, EntryType::E, None, None, "SYSTEM", "", Some("Status Changed"), &event, now)?;
     audit::record(
         conn,
@@ -144,7 +144,7 @@ fn status_event(conn: &mut AnyConnection, ticket: &TicketRow, actor: &Actor, ip:
             action: "ticket.status",
             target_type: "ticket",
             target_id: ticket.number.clone(),
-            detail: json!({"from": t.from.name, "to": t.to.name, "note": body}),
+            detail: json!({"from": t.from.name, "to": t.to.name, "note": t.event}),
         },
     )?;
     Ok(())
@@ -198,7 +198,7 @@ pub fn update_ticket(
             })?;
         }
         if let Some(t) = &transition {
-            status_event(conn, ticket, actor, ip, t, &t.event, now)?;
+            status_event(conn, ticket, actor, ip, t, now)?;
         }
         if let Some(agents) = assignees {
             diesel::delete(ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(ticket.id))).execute(conn)?;
@@ -341,6 +341,30 @@ fn agents(conn: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<UserRow>> {
     Ok(found)
 }
 
+/// How the actor is named in close and reopen events: customers as "user", as osTicket does.
+fn who(actor: &Actor) -> String {
+    if actor.is_staff() { actor.display_name() } else { "user".to_owned() }
+}
+
+/// Writes a status change that carries no message: the ticket, its E entry and the audit row.
+fn commit_transition(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    version: Option<i64>,
+    transition: Transition,
+    resolution: Option<String>,
+    ip: Option<&str>,
+) -> ApiResult<()> {
+    let now = chrono::Utc::now().naive_utc();
+    let mut changes = TicketChanges::default();
+    apply_transition(&mut changes, &transition, resolution, now);
+    write_tx(conn, |conn| {
+        save(conn, ticket, version.unwrap_or(ticket.version), changes, now)?;
+        status_event(conn, ticket, actor, ip, &transition, now)
+    })
+}
+
 /// DELETE: close. Closing a closed ticket changes nothing.
 pub fn close_ticket(
     conn: &mut AnyConnection,
@@ -355,18 +379,12 @@ pub fn close_ticket(
     if status_state(&current) == StatusState::Closed {
         return Ok(());
     }
-    let who = if actor.is_staff() { actor.display_name() } else { "user".to_owned() };
-    let resolution = resolution.map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned).unwrap_or_else(|| format!("Closed by {who}"));
-    let now = chrono::Utc::now().naive_utc();
+    let closed_by = format!("Closed by {}", who(actor));
+    let given = resolution.map(str::trim).filter(|r| !r.is_empty());
+    let event = given.map_or_else(|| closed_by.clone(), |r| format!("{closed_by}: {r}"));
+    let resolution = given.map_or(closed_by, str::to_owned);
     let to = catalog::status(conn, catalog::CLOSED_STATUS_ID, "status_id")?;
-    let event = if resolution == format!("Closed by {who}") { resolution.clone() } else { format!("Closed by {who}: {resolution}") };
-    let transition = Transition { from: current, to, event };
-    let mut changes = TicketChanges::default();
-    apply_transition(&mut changes, &transition, Some(resolution), now);
-    write_tx(conn, |conn| {
-        save(conn, ticket, version.unwrap_or(ticket.version), changes, now)?;
-        status_event(conn, ticket, actor, ip, &transition, &transition.event, now)
-    })
+    commit_transition(conn, actor, ticket, version, Transition { from: current, to, event }, Some(resolution), ip)
 }
 
 /// POST on a ticket: reopen. Reopening an open ticket changes nothing.
@@ -376,16 +394,9 @@ pub fn reopen_ticket(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow
     if status_state(&current).is_active() {
         return Ok(());
     }
-    let now = chrono::Utc::now().naive_utc();
     let settings = catalog::ticket_settings(conn)?;
-    require_can_reopen(actor, ticket, &settings, now)?;
-    let who = if actor.is_staff() { actor.display_name() } else { "user".to_owned() };
+    require_can_reopen(actor, ticket, &settings, chrono::Utc::now().naive_utc())?;
     let to = catalog::status(conn, catalog::OPEN_STATUS_ID, "status_id")?;
-    let transition = Transition { from: current, to, event: format!("Reopened by {who}") };
-    let mut changes = TicketChanges::default();
-    apply_transition(&mut changes, &transition, None, now);
-    write_tx(conn, |conn| {
-        save(conn, ticket, version.unwrap_or(ticket.version), changes, now)?;
-        status_event(conn, ticket, actor, ip, &transition, &transition.event, now)
-    })
+    let event = format!("Reopened by {}", who(actor));
+    commit_transition(conn, actor, ticket, version, Transition { from: current, to, event }, None, ip)
 }

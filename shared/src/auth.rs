@@ -23,3 +23,21 @@ pub struct LoginResponse {
     pub expires_in: i64,
     pub user: User,
 }
+
+/// Body of `POST /api/auth/register.json`, open when the settings allow registrations. The new
+/// account is a customer (level 1) and is signed in at once.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "username": "jdoe", "name": "John Doe", "email": "john@example.com", "password": "a long passphrase"
+})))]
+pub struct RegisterRequest {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub email: String,
+    #[serde(default)]
+    pub password: String,
+}

@@ -3,9 +3,11 @@
 //! browser rejects exactly what the server would reject.
 
 pub mod access;
+pub mod apikeys;
 pub mod auth;
 pub mod catalog;
 pub mod error;
+pub mod settings;
 pub mod tickets;
 pub mod users;
 pub mod validate;

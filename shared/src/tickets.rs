@@ -18,7 +18,8 @@ use crate::catalog::StatusState;
              "email": "michael@example.com", "phone": ""},
     "source": "API", "due_timestamp": null, "close_timestamp": null, "resolution": null,
     "topic": "Feedback", "topicId": 2, "last_message_timestamp": "2026-11-16T13:21:53Z",
-    "last_response_timestamp": null, "assigned_to": [], "version": 1, "threads": []
+    "last_response_timestamp": null, "assigned_to": [], "followers": [], "time_spent": 0,
+    "version": 1, "threads": []
 })))]
 pub struct Ticket {
     pub ticket_number: String,
@@ -49,6 +50,10 @@ pub struct Ticket {
     pub last_message_timestamp: Option<String>,
     pub last_response_timestamp: Option<String>,
     pub assigned_to: Vec<Assignee>,
+    /// Agents (or others) who follow the ticket: its home-page list and, later, its notifications.
+    pub followers: Vec<Assignee>,
+    /// Minutes of work recorded on the ticket.
+    pub time_spent: i64,
     /// Increases with every change; send it back to update without overwriting someone else's change.
     pub version: i64,
     pub threads: Vec<ThreadEntry>,
@@ -285,7 +290,14 @@ pub struct TicketUpdate {
     /// Replace the assignees with these agents' ids (agents only).
     #[serde(default)]
     pub assignee_ids: Option<Vec<i64>>,
+    /// Minutes of work to add to the ticket's time spent (agents only; 1–1440).
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 1, maximum = 1440))]
+    pub time_spent: Option<i64>,
 }
+
+/// The most minutes one update may record.
+pub const TIME_SPENT_MAX_MINUTES: i64 = 1440;
 
 /// Body of `DELETE` (close) and `POST` (reopen) on `/api/tickets.json/{number}`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -319,9 +331,19 @@ pub struct TicketListQuery {
     /// A queue id.
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     pub queue: Option<i64>,
-    /// An agent's id.
+    /// A help topic id.
     #[serde(default, deserialize_with = "lenient::opt_i64")]
-    pub assignee: Option<i64>,
+    pub topic: Option<i64>,
+    /// A priority id.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub priority: Option<i64>,
+    /// An agent's id, `me` (assigned to the caller) or `none` (unassigned).
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<String>))]
+    pub assignee: Option<String>,
+    /// Only tickets the caller follows.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    pub followed: Option<bool>,
     /// Full-text search in subjects and thread bodies.
     #[serde(default)]
     pub q: Option<String>,
@@ -337,6 +359,62 @@ pub struct TicketListQuery {
     /// Include each ticket's thread (default true, as osTicket does; false is faster).
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub threads: Option<bool>,
+}
+
+/// Body of `POST /api/tickets/bulk.json` (agents): the same change to many tickets, all or none.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "numbers": ["TCK-1042", "TCK-1043"], "status_id": 2, "resolution": "Fixed by the printer update"
+})))]
+pub struct BulkUpdate {
+    /// 1–100 ticket numbers.
+    #[serde(default)]
+    pub numbers: Vec<String>,
+    /// Replace the assignees of every ticket (an empty list unassigns).
+    #[serde(default)]
+    pub assignee_ids: Option<Vec<i64>>,
+    #[serde(default, alias = "statusId", deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub status_id: Option<i64>,
+    /// Required when the new status leaves the open states.
+    #[serde(default)]
+    pub resolution: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_string")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub priority: Option<String>,
+}
+
+/// The most tickets one bulk change may touch.
+pub const BULK_MAX_TICKETS: usize = 100;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BulkResult {
+    /// The tickets changed (those already in the asked state are left alone and not listed).
+    pub updated: Vec<String>,
+}
+
+/// A saved ticket-list filter (agents' "views"), private to the person who saved it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"id": 4, "name": "My urgent", "query": "assignee=me&priority=4&status=open"})))]
+pub struct SavedView {
+    pub id: i64,
+    pub name: String,
+    /// The list's query string (the parameters of `GET /api/tickets.json`, without page).
+    pub query: String,
+}
+
+/// Body of `POST /api/views.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "My urgent", "query": "assignee=me&priority=4&status=open"})))]
+pub struct SavedViewCreate {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub query: String,
 }
 
 /// Body of `POST /api/scp/tickets/reply.json`; other osTicket form fields are accepted and ignored.

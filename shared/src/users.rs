@@ -8,7 +8,7 @@ use crate::tickets::lenient;
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "id": 5, "username": "michael", "email": "michael@example.com", "fullname": "Michael User2",
     "firstname": "Michael", "lastname": "User2", "phone": "", "level": 1,
-    "level_name": "Authorized user", "created": "2026-11-16T13:21:53Z"
+    "level_name": "Authorized user", "created": "2026-11-16T13:21:53Z", "last_login": null
 })))]
 pub struct User {
     pub id: i64,
@@ -22,6 +22,7 @@ pub struct User {
     pub level: AccessLevel,
     pub level_name: String,
     pub created: String,
+    pub last_login: Option<String>,
 }
 
 /// Body of `POST /api/users.json` (and osTicket's `POST /api/scp/users.json`).
@@ -52,4 +53,33 @@ pub struct UserCreate {
     pub notes: Option<String>,
     #[serde(default)]
     pub timezone: Option<String>,
+}
+
+/// Body of `PUT /api/users.json/{id}`: absent fields keep their value. Level 0 disables the
+/// account (its sessions and sign-ins are refused).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"level": 3, "name": "Jo Agent"})))]
+pub struct UserUpdate {
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 6))]
+    pub level: Option<i64>,
+}
+
+/// Body of `PUT /api/users.json/{id}/password`: an administrator (or user manager) sets a new
+/// password; the user's sessions end.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"password": "a new long passphrase"})))]
+pub struct PasswordSet {
+    #[serde(default)]
+    pub password: String,
 }

@@ -78,6 +78,7 @@ pub struct TicketRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub version: i64,
+    pub time_spent: i64,
 }
 
 #[derive(Debug, Insertable)]

@@ -106,6 +106,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         version -> BigInt,
+        time_spent -> BigInt,
     }
 }
 
@@ -145,6 +146,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    saved_views (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        name -> Text,
+        query -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     ticket_followers (ticket_id, user_id) {
         ticket_id -> BigInt,
         user_id -> BigInt,
@@ -176,6 +187,9 @@ diesel::joinable!(attachments -> thread_entries (entry_id));
 diesel::joinable!(ticket_assignees -> tickets (ticket_id));
 diesel::joinable!(ticket_assignees -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(ticket_followers -> tickets (ticket_id));
+diesel::joinable!(ticket_followers -> users (user_id));
+diesel::joinable!(saved_views -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -191,5 +205,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     attachments,
     ticket_assignees,
     ticket_followers,
+    saved_views,
     audit_log,
 );

@@ -38,7 +38,7 @@ fn topics(conn: &mut AnyConnection, id: Option<i64>) -> ApiResult<Vec<Topic>> {
     }
     Ok(q.load::<(i64, String, i64, String)>(conn)?
         .into_iter()
-        .map(|(id, value, queue_id, queue)| Topic { id, value, queue_id, queue })
+        .map(|(id, value, queue_id, queue)| Topic { id, value, queue_id, queue, active: true })
         .collect())
 }
 

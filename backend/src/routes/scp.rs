@@ -57,7 +57,7 @@ pub async fn staff_tickets(state: web::Data<AppState>, caller: Caller, query: we
         .ok_or_else(|| ApiError::field("staffUserName", "is required"))?;
     scp_list(&state, &caller, move |conn| {
         // An unknown agent has no tickets, as in osTicket.
-        Ok(find_by_login(conn, &name)?.map(|agent| TicketListQuery { assignee: Some(agent.id), ..Default::default() }))
+        Ok(find_by_login(conn, &name)?.map(|agent| TicketListQuery { assignee: Some(agent.id.to_string()), ..Default::default() }))
     })
     .await
 }

@@ -44,6 +44,7 @@ pub fn user_view(u: &UserRow) -> User {
         level,
         level_name: level.name().to_owned(),
         created: timestamp(u.created_at),
+        last_login: u.last_login_at.map(timestamp),
     }
 }
 

@@ -12,7 +12,7 @@ use shared::tickets::{Ticket, TicketListQuery};
 
 use crate::auth::Actor;
 use crate::db::models::TicketRow;
-use crate::db::schema::{statuses, ticket_assignees, tickets, users};
+use crate::db::schema::{statuses, ticket_assignees, ticket_followers, tickets, users};
 use crate::db::{search, AnyConnection, Engine};
 use crate::error::{ApiError, ApiResult};
 
@@ -78,6 +78,14 @@ pub fn list(
     };
     let (sort_column, descending) = parse_sort(query.sort.as_deref())?;
     let email = query.email.as_deref().map(|e| e.trim().to_lowercase());
+    let assignee = match query.assignee.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(given) => Some(assignee_filter(actor, given)?),
+        None => None,
+    };
+    let followed_by = match query.followed {
+        Some(true) => Some(me(actor, "followed")?),
+        _ => None,
+    };
     let engine = Engine::of(conn);
 
     // Built twice (count, then page): boxed queries cannot be cloned.
@@ -98,9 +106,28 @@ pub fn list(
         if let Some(queue) = query.queue {
             q = q.filter(tickets::queue_id.eq(queue));
         }
-        if let Some(agent) = query.assignee {
+        if let Some(topic) = query.topic {
+            q = q.filter(tickets::topic_id.eq(topic));
+        }
+        if let Some(priority) = query.priority {
+            q = q.filter(tickets::priority_id.eq(priority));
+        }
+        match assignee {
+            Some(Assigned::To(agent)) => {
+                q = q.filter(tickets::id.eq_any(
+                    ticket_assignees::table.filter(ticket_assignees::user_id.eq(agent)).select(ticket_assignees::ticket_id),
+                ));
+            }
+            Some(Assigned::Nobody) => {
+                q = q.filter(diesel::dsl::not(diesel::dsl::exists(
+                    ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(tickets::id)),
+                )));
+            }
+            None => {}
+        }
+        if let Some(user) = followed_by {
             q = q.filter(tickets::id.eq_any(
-                ticket_assignees::table.filter(ticket_assignees::user_id.eq(agent)).select(ticket_assignees::ticket_id),
+                ticket_followers::table.filter(ticket_followers::user_id.eq(user)).select(ticket_followers::ticket_id),
             ));
         }
         if let Some(terms) = &terms {
@@ -121,6 +148,31 @@ pub fn list(
     let ids: Vec<i64> = page_query.limit(per_page).offset((page - 1) * per_page).load(conn)?;
     let tickets = view::render(conn, &ids, query.threads.unwrap_or(true), actor.is_staff())?;
     Ok((tickets, total))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Assigned {
+    To(i64),
+    Nobody,
+}
+
+/// `me`, `none`, or an agent's id.
+fn assignee_filter(actor: &Actor, given: &str) -> ApiResult<Assigned> {
+    match given {
+        "me" => Ok(Assigned::To(me(actor, "assignee")?)),
+        "none" => Ok(Assigned::Nobody),
+        id => id
+            .parse()
+            .map(Assigned::To)
+            .map_err(|_| ApiError::field("assignee", "use an agent's id, me or none")),
+    }
+}
+
+/// The caller's own user id, for filters that mean "mine"; a key acting as itself has none.
+fn me(actor: &Actor, field: &str) -> ApiResult<i64> {
+    actor
+        .user_id()
+        .ok_or_else(|| ApiError::field(field, "needs a signed-in user or an impersonated one"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -11,7 +11,7 @@ use shared::tickets::{
 
 use super::catalog::status_state;
 use crate::db::models::{AttachmentRow, EntryRow, PriorityRow, QueueRow, StatusRow, TicketRow, TopicRow, UserRow};
-use crate::db::schema::{attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, tickets, users};
+use crate::db::schema::{attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users};
 use crate::db::AnyConnection;
 use crate::error::ApiResult;
 
@@ -59,6 +59,7 @@ pub fn render(
     rows.sort_by_key(|r| position.get(&r.0.id).copied().unwrap_or(usize::MAX));
     let mut threads = if with_threads { load_threads(conn, ids, include_notes)? } else { HashMap::new() };
     let mut assignees = load_assignees(conn, ids)?;
+    let mut followers = load_followers(conn, ids)?;
     Ok(rows
         .into_iter()
         .map(|(t, user, status, priority, queue, topic)| Ticket {
@@ -90,6 +91,8 @@ pub fn render(
             last_message_timestamp: t.last_message_at.map(timestamp),
             last_response_timestamp: t.last_response_at.map(timestamp),
             assigned_to: assignees.remove(&t.id).unwrap_or_default(),
+            followers: followers.remove(&t.id).unwrap_or_default(),
+            time_spent: t.time_spent,
             version: t.version,
             threads: threads.remove(&t.id).unwrap_or_default(),
         })
@@ -172,15 +175,28 @@ fn name_of(full: &str) -> UserName {
     }
 }
 
-fn load_assignees(conn: &mut AnyConnection, ticket_ids: &[i64]) -> ApiResult<HashMap<i64, Vec<Assignee>>> {
+type People = HashMap<i64, Vec<Assignee>>;
+
+fn group_people(rows: Vec<(i64, i64, String, Option<String>)>) -> People {
+    let mut map: People = HashMap::new();
+    for (ticket_id, id, name, username) in rows {
+        map.entry(ticket_id).or_default().push(Assignee { id, name, username });
+    }
+    map
+}
+
+fn load_assignees(conn: &mut AnyConnection, ticket_ids: &[i64]) -> ApiResult<People> {
     let query = ticket_assignees::table
         .inner_join(users::table.on(users::id.eq(ticket_assignees::user_id)))
         .select((ticket_assignees::ticket_id, users::id, users::fullname, users::username))
         .order((ticket_assignees::ticket_id, users::id));
-    let rows: Vec<(i64, i64, String, Option<String>)> = by_ids!(query, ticket_assignees::ticket_id, ticket_ids, conn);
-    let mut map: HashMap<i64, Vec<Assignee>> = HashMap::new();
-    for (ticket_id, id, name, username) in rows {
-        map.entry(ticket_id).or_default().push(Assignee { id, name, username });
-    }
-    Ok(map)
+    Ok(group_people(by_ids!(query, ticket_assignees::ticket_id, ticket_ids, conn)))
+}
+
+fn load_followers(conn: &mut AnyConnection, ticket_ids: &[i64]) -> ApiResult<People> {
+    let query = ticket_followers::table
+        .inner_join(users::table.on(users::id.eq(ticket_followers::user_id)))
+        .select((ticket_followers::ticket_id, users::id, users::fullname, users::username))
+        .order((ticket_followers::ticket_id, users::id));
+    Ok(group_people(by_ids!(query, ticket_followers::ticket_id, ticket_ids, conn)))
 }

@@ -1,0 +1,46 @@
+//! API keys as the administrator manages them: the secret is shown once, at creation.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "id": 3, "name": "website", "prefix": "k3Jd9aQe", "scopes": ["read", "write"],
+    "allow_ip": "192.0.2.0/24", "created": "2026-11-16T13:21:53Z", "last_used": null, "revoked": null
+})))]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    /// The public part of the key (`oxk_<prefix>_…`), to tell keys apart.
+    pub prefix: String,
+    /// read, write, impersonate.
+    pub scopes: Vec<String>,
+    /// Requests are accepted only from this network (CIDR) when set.
+    pub allow_ip: Option<String>,
+    pub created: String,
+    pub last_used: Option<String>,
+    /// When it was revoked; a revoked key is refused.
+    pub revoked: Option<String>,
+}
+
+/// Body of `POST /api/apikeys.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"name": "website", "scopes": ["read", "write"], "allow_ip": "192.0.2.0/24"})))]
+pub struct ApiKeyCreate {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub allow_ip: Option<String>,
+}
+
+/// The answer to a create: the key, and its secret — shown this once, never again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApiKeyCreated {
+    pub key: ApiKey,
+    /// Send it as `X-API-Key`; only its hash is stored.
+    pub secret: String,
+}

@@ -6,6 +6,7 @@ use leptos_router::path;
 
 use crate::components::app_header::AppHeader;
 use crate::components::require_sign_in::RequireSignIn;
+use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::new_ticket::NewTicketPage;
 use crate::pages::ticket::TicketPage;
@@ -22,7 +23,7 @@ pub fn App() -> impl IntoView {
             <main id="main" tabindex="-1">
                 <Routes fallback=NotFound>
                     <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/") view=|| view! { <RequireSignIn><TicketListPage/></RequireSignIn> }/>
+                    <Route path=path!("/") view=|| view! { <RequireSignIn><HomePage/></RequireSignIn> }/>
                     <Route path=path!("/tickets") view=|| view! { <RequireSignIn><TicketListPage/></RequireSignIn> }/>
                     // Before `:number`, which would otherwise take "new" for a ticket number.
                     <Route path=path!("/tickets/new") view=|| view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }/>

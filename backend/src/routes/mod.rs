@@ -7,9 +7,11 @@ pub mod catalog;
 pub mod health;
 pub mod paging;
 pub mod scp;
+pub mod setup;
 pub mod spa;
 pub mod tickets;
 pub mod users;
+pub mod views;
 
 use actix_web::{web, HttpRequest, HttpResponse, Resource};
 
@@ -31,5 +33,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(catalog::routes)
         .configure(users::routes)
         .configure(scp::routes)
+        .configure(setup::routes)
+        .configure(views::routes)
         .configure(attachments::routes);
 }

@@ -59,6 +59,7 @@ macro_rules! set_up_desk {
         let $db = test_db();
         let st = state(&$db);
         let $app = app(st.clone()).await;
+        #[allow(unused_variables)]
         let $admin = set_up(&$app).await;
         #[allow(unused_variables)]
         let $key = api_key(&st, "read,write");

@@ -1,5 +1,6 @@
 //! HTTP: one file per resource. Handlers extract, authorise, call the domain and respond.
 
+pub mod apikeys;
 pub mod attachments;
 pub mod auth;
 pub mod body;
@@ -10,6 +11,7 @@ pub mod scp;
 pub mod spa;
 pub mod tickets;
 pub mod users;
+pub mod workflow;
 
 use actix_web::{web, HttpRequest, HttpResponse, Resource};
 
@@ -29,6 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(auth::routes)
         .configure(tickets::routes)
         .configure(catalog::routes)
+        .configure(workflow::routes)
+        .configure(apikeys::routes)
         .configure(users::routes)
         .configure(scp::routes)
         .configure(attachments::routes);

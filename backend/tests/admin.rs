@@ -475,3 +475,29 @@ async fn administrators_create_list_and_revoke_api_keys() {
     assert_eq!(audit_count(&st, "apikey.create"), 1);
     assert_eq!(audit_count(&st, "apikey.revoke"), 1);
 }
+
+#[actix_web::test]
+async fn every_admin_route_is_documented() {
+    let doc: Value = serde_json::from_str(&oxidesk::openapi::json()).unwrap();
+    for (path, methods) in [
+        ("/api/statuses.json", &["get", "post"][..]),
+        ("/api/statuses.json/{id}", &["put", "delete"][..]),
+        ("/api/priorities.json", &["get", "post"][..]),
+        ("/api/priorities.json/{id}", &["put", "delete"][..]),
+        ("/api/queues.json", &["get", "post"][..]),
+        ("/api/queues.json/{id}", &["put", "delete"][..]),
+        ("/api/topics.json/{id}", &["put", "delete"][..]),
+        ("/api/users.json/{id}", &["get", "put"][..]),
+        ("/api/users.json/{id}/password", &["put"][..]),
+        ("/api/apikeys.json", &["get", "post"][..]),
+        ("/api/apikeys.json/{id}", &["delete"][..]),
+    ] {
+        for method in methods {
+            assert!(doc["paths"][path][method].is_object(), "{method} {path} is missing from the OpenAPI document");
+        }
+    }
+    let topics = &doc["paths"]["/api/topics.json"]["get"]["parameters"];
+    assert!(topics.as_array().unwrap().iter().any(|p| p["name"] == "all"), "{topics}");
+    let users = &doc["paths"]["/api/users.json"]["get"]["parameters"];
+    assert!(users.as_array().unwrap().iter().any(|p| p["name"] == "staff"), "{users}");
+}

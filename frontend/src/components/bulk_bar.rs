@@ -214,7 +214,7 @@ pub fn BulkBar(
                     </button>
                 </form>
                 <form class="bulk-form" on:submit=on_status>
-                    <label for="bulk-status">"Status"</label>
+                    <label for="bulk-status">"Set status"</label>
                     <select
                         id="bulk-status"
                         disabled=none_selected

@@ -252,6 +252,7 @@ pub fn BulkBar(
                         </label>
                         <textarea
                             id="bulk-resolution"
+                            aria-required="true"
                             rows="3"
                             aria-describedby="bulk-resolution-error"
                             aria-invalid=move || resolution_error.get().is_some().to_string()

@@ -371,7 +371,7 @@ fn Properties(ctx: TicketContext) -> impl IntoView {
     view! {
         <section class="side-section" aria-labelledby="props-heading">
             <h2 id="props-heading">"Status and fields"</h2>
-            <form class="stack" on:submit=on_submit data-testid="ticket-properties">
+            <form class="stack" novalidate on:submit=on_submit data-testid="ticket-properties">
                 <div class="field">
                     <label for="ticket-status">"Status"</label>
                     <select
@@ -403,7 +403,7 @@ fn Properties(ctx: TicketContext) -> impl IntoView {
                         <textarea
                             id="ticket-resolution"
                             rows="3"
-                            required
+                            aria-required="true"
                             aria-describedby="ticket-resolution-error"
                             aria-invalid=move || resolution_error.get().is_some().to_string()
                             prop:value=move || resolution.get()
@@ -552,7 +552,7 @@ fn TimeSpent(ctx: TicketContext) -> impl IntoView {
         <section class="side-section" aria-labelledby="time-heading">
             <h2 id="time-heading">"Time spent"</h2>
             <p data-testid="time-spent">{move || duration(total.get())}</p>
-            <form class="inline-form" on:submit=on_submit>
+            <form class="inline-form" novalidate on:submit=on_submit>
                 <div class="field">
                     <label for="time-minutes">"Add minutes"</label>
                     <input

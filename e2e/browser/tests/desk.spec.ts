@@ -229,6 +229,19 @@ test('a colleague changes the ticket meanwhile: the draft and its file survive t
   await expect(page.getByTestId('chosen-file')).toHaveCount(1);
   await expect(page.getByTestId('chosen-file')).toContainText('cable-photo.txt');
 
+  // Files can be dropped on the form as well, and removed again before sending.
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['dropped text'], 'dropped.txt', { type: 'text/plain' }));
+    const form = document.querySelector('[data-testid="reply-form"]');
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      form?.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  });
+  await expect(page.getByTestId('chosen-file')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Remove dropped.txt' }).click();
+  await expect(page.getByTestId('chosen-file')).toHaveCount(1);
+
   // Someone else writes on the ticket in between.
   const theirs = `Colleague was here ${marker('n')}`;
   await api.addNote(number, theirs);
@@ -250,6 +263,10 @@ test('a colleague changes the ticket meanwhile: the draft and its file survive t
   await expect(mine).toBeVisible();
   await expect(mine).toHaveAttribute('data-entry-type', 'R');
   await expect(mine).toContainText('cable-photo.txt');
+  // The attachment downloads with the session's credentials.
+  const download = page.waitForEvent('download');
+  await mine.getByRole('button', { name: 'Download cable-photo.txt' }).click();
+  expect((await download).suggestedFilename()).toBe('cable-photo.txt');
   await expect(page.getByLabel('Message', { exact: true })).toHaveValue('');
   await expect(page.getByTestId('chosen-file')).toHaveCount(0);
 
@@ -331,6 +348,17 @@ test('a saved view keeps a filter one click away; filters live in the URL', asyn
   await expect(page.getByLabel('Status', { exact: true })).toHaveValue('open');
   await page.goForward();
   await expect(page.getByLabel('Sort by')).toHaveValue('-created');
+
+  // Column headers sort too: first click newest/most urgent first, the second turns it around.
+  const table = page.getByRole('grid', { name: 'Tickets' });
+  await table.getByRole('link', { name: 'Priority' }).click();
+  await expect(page).toHaveURL(/sort=-priority/);
+  await expect(table.getByRole('columnheader', { name: /Priority/ })).toHaveAttribute('aria-sort', 'descending');
+  await table.getByRole('link', { name: 'Priority' }).click();
+  await expect(page).toHaveURL(/sort=priority/);
+  await expect(table.getByRole('columnheader', { name: /Priority/ })).toHaveAttribute('aria-sort', 'ascending');
+  await expect(page.getByLabel('Sort by')).toHaveValue('priority');
+  await page.getByLabel('Sort by').selectOption('-created');
 
   const name = `Unassigned open ${word}`;
   await page.getByRole('button', { name: 'Save view' }).click();

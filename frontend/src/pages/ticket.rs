@@ -12,6 +12,7 @@ use crate::components::composer::{Composer, Draft, ReplyMode, MESSAGE_ID};
 use crate::components::feedback::{focus_field, ErrorNotice, Loading};
 use crate::components::shortcuts::{focus_id, use_shortcuts, ShortcutsButton, ShortcutsDialog};
 use crate::components::thread::Thread;
+use crate::pages::ticket_list::last_list_href;
 use crate::components::ticket_sidebar::{TicketContext, TicketSidebar};
 use crate::session::Session;
 use crate::text::timestamp;
@@ -111,7 +112,7 @@ pub fn TicketPage() -> impl IntoView {
     view! {
         <section class="page desk-ticket" aria-labelledby="ticket-heading">
             <div class="page-head">
-                <p class="back"><A href="/tickets">"← All tickets"</A></p>
+                <p class="back"><A href=last_list_href()>"← All tickets"</A></p>
                 <ShortcutsButton open=help/>
             </div>
             <Show when=move || conflict.get()>

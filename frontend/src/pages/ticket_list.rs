@@ -162,6 +162,16 @@ pub fn encode_pairs(pairs: &[(String, String)]) -> String {
         .join("&")
 }
 
+thread_local! {
+    /// The list as last shown (with its filters), for the ticket page's way back.
+    static LAST_LIST: std::cell::RefCell<String> = std::cell::RefCell::new("/tickets".to_owned());
+}
+
+/// Where "back to the list" goes: the list with the filters it last had.
+pub fn last_list_href() -> String {
+    LAST_LIST.with(|last| last.borrow().clone())
+}
+
 fn row_id(index: usize) -> String {
     format!("ticket-row-{index}")
 }
@@ -203,6 +213,10 @@ pub fn TicketListPage() -> impl IntoView {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default()
+    });
+    Effect::new(move |_| {
+        let href = filter.get().href();
+        LAST_LIST.with(|last| *last.borrow_mut() = href);
     });
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let cursor = RwSignal::new(None::<usize>);

@@ -187,7 +187,10 @@ pub struct DeskPage {
 
 /// `GET /api/tickets.json` with the list's query parameters as they are (the URL's query string
 /// minus what the SPA alone uses), without threads.
-pub async fn search_tickets(token: &str, params: &[(String, String)]) -> Result<DeskPage, ApiError> {
+pub async fn search_tickets(
+    token: &str,
+    params: &[(String, String)],
+) -> Result<DeskPage, ApiError> {
     let mut query: Vec<(&str, &str)> = vec![("threads", "false")];
     query.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let request = authorized(Request::get(&format!("{API}/tickets.json")), token)
@@ -214,15 +217,17 @@ pub async fn search_tickets(token: &str, params: &[(String, String)]) -> Result<
 
 /// The `page` of the `rel="last"` entry of an RFC 8288 `Link` header.
 fn last_page(link: &str) -> Option<u64> {
-    link.split(',').find(|part| part.contains("rel=\"last\"")).and_then(|part| {
-        let url = part.split('<').nth(1)?.split('>').next()?;
-        let query = url.split_once('?')?.1;
-        query
-            .split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(key, _)| *key == "page")
-            .and_then(|(_, value)| value.parse().ok())
-    })
+    link.split(',')
+        .find(|part| part.contains("rel=\"last\""))
+        .and_then(|part| {
+            let url = part.split('<').nth(1)?.split('>').next()?;
+            let query = url.split_once('?')?.1;
+            query
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(key, _)| *key == "page")
+                .and_then(|(_, value)| value.parse().ok())
+        })
 }
 
 /// The desk's public settings (upload limit, rows per page); no credentials needed.
@@ -312,7 +317,9 @@ pub async fn delete_view(token: &str, id: i64) -> Result<(), ApiError> {
 /// same credentials as everything else: a plain link would not carry the access token.
 pub async fn download_attachment(token: &str, href: &str) -> Result<Vec<u8>, ApiError> {
     if !href.starts_with("/api/") {
-        return Err(ApiError::Decode(format!("unexpected attachment address {href}")));
+        return Err(ApiError::Decode(format!(
+            "unexpected attachment address {href}"
+        )));
     }
     let request = authorized(Request::get(href), token).build();
     let response = send(request).await?;

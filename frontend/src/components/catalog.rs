@@ -27,16 +27,24 @@ impl Catalog {
     pub fn load() -> Self {
         let session = Session::get();
         let statuses = LocalResource::new(move || async move {
-            session.call(|token| async move { api::statuses(&token).await }).await
+            session
+                .call(|token| async move { api::statuses(&token).await })
+                .await
         });
         let priorities = LocalResource::new(move || async move {
-            session.call(|token| async move { api::priorities(&token).await }).await
+            session
+                .call(|token| async move { api::priorities(&token).await })
+                .await
         });
         let queues = LocalResource::new(move || async move {
-            session.call(|token| async move { api::queues(&token).await }).await
+            session
+                .call(|token| async move { api::queues(&token).await })
+                .await
         });
         let topics = LocalResource::new(move || async move {
-            session.call(|token| async move { api::topics(&token).await }).await
+            session
+                .call(|token| async move { api::topics(&token).await })
+                .await
         });
         let agents = LocalResource::new(move || {
             let staff = session.is_staff();
@@ -44,10 +52,12 @@ impl Catalog {
                 if !staff {
                     return Ok(Vec::new());
                 }
-                session.call(|token| async move { api::staff_users(&token).await }).await
+                session
+                    .call(|token| async move { api::staff_users(&token).await })
+                    .await
             }
         });
-        let settings = LocalResource::new(|| api::desk_settings());
+        let settings = LocalResource::new(api::desk_settings);
         Catalog {
             statuses,
             priorities,
@@ -102,7 +112,7 @@ impl Catalog {
 
     pub fn agents(&self) -> Vec<User> {
         let mut agents = self.agents.get().and_then(Result::ok).unwrap_or_default();
-        agents.sort_by(|a, b| a.fullname.to_lowercase().cmp(&b.fullname.to_lowercase()));
+        agents.sort_by_key(|a| a.fullname.to_lowercase());
         agents
     }
 
@@ -126,7 +136,10 @@ impl Catalog {
     }
 
     pub fn status_state(&self, id: i64) -> Option<StatusState> {
-        self.statuses().into_iter().find(|s| s.id == id).map(|s| s.state)
+        self.statuses()
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| s.state)
     }
 }
 

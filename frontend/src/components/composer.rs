@@ -118,7 +118,9 @@ pub fn Composer(
         let limit = max_upload.get_untracked();
         let mut rejected = Vec::new();
         for index in 0..list.length() {
-            let Some(file) = list.get(index) else { continue };
+            let Some(file) = list.get(index) else {
+                continue;
+            };
             let name = file.name();
             let size = file.size();
             if let Some(limit) = limit.filter(|limit| size > *limit as f64) {
@@ -151,7 +153,13 @@ pub fn Composer(
                 files
                     .iter()
                     .filter(|f| f.size > limit as f64)
-                    .map(|f| format!("{} is larger than the {} limit: remove it.", f.name, human_size(limit as f64)))
+                    .map(|f| {
+                        format!(
+                            "{} is larger than the {} limit: remove it.",
+                            f.name,
+                            human_size(limit as f64)
+                        )
+                    })
                     .collect()
             });
             if !too_big.is_empty() {

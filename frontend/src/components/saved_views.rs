@@ -13,9 +13,12 @@ use crate::session::Session;
 #[component]
 pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
     let session = Session::get();
-    let views: LocalResource<Result<Vec<SavedView>, ApiError>> = LocalResource::new(move || async move {
-        session.call(|token| async move { api::saved_views(&token).await }).await
-    });
+    let views: LocalResource<Result<Vec<SavedView>, ApiError>> =
+        LocalResource::new(move || async move {
+            session
+                .call(|token| async move { api::saved_views(&token).await })
+                .await
+        });
 
     let adding = RwSignal::new(false);
     let name = RwSignal::new(String::new());

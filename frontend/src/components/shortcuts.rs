@@ -10,7 +10,10 @@ use web_sys::KeyboardEvent;
 /// Listens for shortcuts while the calling component lives. `handler` gets the key (`"j"`,
 /// `"Enter"`, …) and the event, and answers whether it used the key (its default is then
 /// prevented). `?` always opens the help dialog.
-pub fn use_shortcuts(help: RwSignal<bool>, handler: impl Fn(&str, &KeyboardEvent) -> bool + 'static) {
+pub fn use_shortcuts(
+    help: RwSignal<bool>,
+    handler: impl Fn(&str, &KeyboardEvent) -> bool + 'static,
+) {
     let handle = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if event.default_prevented()
             || event.ctrl_key()

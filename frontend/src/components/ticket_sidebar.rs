@@ -49,9 +49,9 @@ fn change_action(ctx: TicketContext, done: &'static str) -> Action<Change, Resul
                     let (number, change) = (number.clone(), change.clone());
                     async move {
                         match change {
-                            Change::Update(update) => {
-                                api::update_ticket(&token, &number, &update).await.map(|_| ())
-                            }
+                            Change::Update(update) => api::update_ticket(&token, &number, &update)
+                                .await
+                                .map(|_| ()),
                             Change::Follow(on) => {
                                 api::set_following(&token, &number, on).await.map(|_| ())
                             }
@@ -122,13 +122,14 @@ fn Assignees(ctx: TicketContext) -> impl IntoView {
     let pending = action.pending();
     let chosen = RwSignal::new(String::new());
     let choose_error = RwSignal::new(None::<String>);
-    let assigned = Memo::new(move |_| {
-        ctx.ticket
-            .get()
-            .map(|t| t.assigned_to)
-            .unwrap_or_default()
-    });
-    let ids = move || assigned.get_untracked().iter().map(|a| a.id).collect::<Vec<_>>();
+    let assigned = Memo::new(move |_| ctx.ticket.get().map(|t| t.assigned_to).unwrap_or_default());
+    let ids = move || {
+        assigned
+            .get_untracked()
+            .iter()
+            .map(|a| a.id)
+            .collect::<Vec<_>>()
+    };
     let send = move |assignee_ids: Vec<i64>| {
         action.dispatch(Change::Update(TicketUpdate {
             assignee_ids: Some(assignee_ids),
@@ -151,7 +152,10 @@ fn Assignees(ctx: TicketContext) -> impl IntoView {
         chosen.set(String::new());
         send(list);
     };
-    let is_mine = move || me.get().is_some_and(|id| assigned.get().iter().any(|a| a.id == id));
+    let is_mine = move || {
+        me.get()
+            .is_some_and(|id| assigned.get().iter().any(|a| a.id == id))
+    };
 
     view! {
         <section class="side-section" aria-labelledby="assignees-heading">
@@ -308,17 +312,24 @@ fn Properties(ctx: TicketContext) -> impl IntoView {
 
     // The resolution is asked for when the chosen status leaves the open states.
     let leaving_active = Memo::new(move |_| {
-        let Some(t) = ctx.ticket.get() else { return false };
+        let Some(t) = ctx.ticket.get() else {
+            return false;
+        };
         let chosen = status.get();
         chosen != t.status_id
             && t.status_state.is_active()
-            && ctx.catalog.status_state(chosen).is_some_and(|s| !s.is_active())
+            && ctx
+                .catalog
+                .status_state(chosen)
+                .is_some_and(|s| !s.is_active())
     });
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         nothing.set(false);
-        let Some(t) = ctx.ticket.get_untracked() else { return };
+        let Some(t) = ctx.ticket.get_untracked() else {
+            return;
+        };
         let mut update = TicketUpdate {
             version: Some(t.version),
             ..Default::default()
@@ -362,11 +373,7 @@ fn Properties(ctx: TicketContext) -> impl IntoView {
         action.dispatch(Change::Update(update));
     };
 
-    let current_topic = Memo::new(move |_| {
-        ctx.ticket
-            .get()
-            .and_then(|t| t.topic_id.zip(t.topic))
-    });
+    let current_topic = Memo::new(move |_| ctx.ticket.get().and_then(|t| t.topic_id.zip(t.topic)));
 
     view! {
         <section class="side-section" aria-labelledby="props-heading">
@@ -595,11 +602,7 @@ fn CustomerActions(ctx: TicketContext) -> impl IntoView {
     let close = change_action(ctx, "Ticket closed.");
     let reopen = change_action(ctx, "Ticket reopened.");
     let pending = Memo::new(move |_| close.pending().get() || reopen.pending().get());
-    let active = Memo::new(move |_| {
-        ctx.ticket
-            .get()
-            .is_some_and(|t| t.status_state.is_active())
-    });
+    let active = Memo::new(move |_| ctx.ticket.get().is_some_and(|t| t.status_state.is_active()));
     view! {
         <section class="side-section" aria-labelledby="customer-actions-heading">
             <h2 id="customer-actions-heading">"This ticket"</h2>

@@ -12,8 +12,8 @@ use crate::components::composer::{Composer, Draft, ReplyMode, MESSAGE_ID};
 use crate::components::feedback::{focus_field, ErrorNotice, Loading};
 use crate::components::shortcuts::{focus_id, use_shortcuts, ShortcutsButton, ShortcutsDialog};
 use crate::components::thread::Thread;
-use crate::pages::ticket_list::last_list_href;
 use crate::components::ticket_sidebar::{TicketContext, TicketSidebar};
+use crate::pages::ticket_list::last_list_href;
 use crate::session::Session;
 use crate::text::timestamp;
 

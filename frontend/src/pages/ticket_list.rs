@@ -73,8 +73,14 @@ impl ListFilter {
             .filter(|s| SORTS.iter().any(|(key, _)| key == s) && s != DEFAULT_SORT)
             .unwrap_or_default();
         ListFilter {
-            q: query.get("q").map(|q| q.trim().to_owned()).unwrap_or_default(),
-            status: query.get("status").map(|s| s.trim().to_owned()).unwrap_or_default(),
+            q: query
+                .get("q")
+                .map(|q| q.trim().to_owned())
+                .unwrap_or_default(),
+            status: query
+                .get("status")
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default(),
             queue: id("queue"),
             topic: id("topic"),
             priority: id("priority"),
@@ -94,12 +100,31 @@ impl ListFilter {
         let mut pairs: Vec<(&str, String)> = vec![
             ("q", self.q.clone()),
             ("status", self.status.clone()),
-            ("queue", self.queue.map(|v| v.to_string()).unwrap_or_default()),
-            ("topic", self.topic.map(|v| v.to_string()).unwrap_or_default()),
-            ("priority", self.priority.map(|v| v.to_string()).unwrap_or_default()),
+            (
+                "queue",
+                self.queue.map(|v| v.to_string()).unwrap_or_default(),
+            ),
+            (
+                "topic",
+                self.topic.map(|v| v.to_string()).unwrap_or_default(),
+            ),
+            (
+                "priority",
+                self.priority.map(|v| v.to_string()).unwrap_or_default(),
+            ),
             ("assignee", self.assignee.clone()),
-            ("followed", if self.followed { "true".into() } else { String::new() }),
-            ("user_id", self.user_id.map(|v| v.to_string()).unwrap_or_default()),
+            (
+                "followed",
+                if self.followed {
+                    "true".into()
+                } else {
+                    String::new()
+                },
+            ),
+            (
+                "user_id",
+                self.user_id.map(|v| v.to_string()).unwrap_or_default(),
+            ),
             ("sort", self.sort.clone()),
         ];
         if with_page && self.page > 1 {
@@ -157,7 +182,12 @@ impl ListFilter {
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
-        .map(|(key, value)| format!("{key}={}", String::from(js_sys::encode_uri_component(value))))
+        .map(|(key, value)| {
+            format!(
+                "{key}={}",
+                String::from(js_sys::encode_uri_component(value))
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -325,7 +355,9 @@ pub fn TicketListPage() -> impl IntoView {
 }
 
 fn target_element(event: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
-    event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
 }
 
 fn target_is_row(event: &web_sys::KeyboardEvent) -> bool {
@@ -646,9 +678,19 @@ fn SortHeader(filter: ListFilter, key: &'static str, label: &'static str) -> imp
         format!("-{key}")
     };
     let target = filter
-        .changed(|f| f.sort = if next == DEFAULT_SORT { String::new() } else { next.clone() })
+        .changed(|f| {
+            f.sort = if next == DEFAULT_SORT {
+                String::new()
+            } else {
+                next.clone()
+            }
+        })
         .href();
-    let order = if next.starts_with('-') { "descending" } else { "ascending" };
+    let order = if next.starts_with('-') {
+        "descending"
+    } else {
+        "ascending"
+    };
     view! {
         <th scope="col" aria-sort=direction>
             <a

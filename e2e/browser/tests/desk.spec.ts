@@ -285,7 +285,7 @@ test('a colleague changes the ticket meanwhile: the draft and its file survive t
   expect(problems).toEqual([]);
 });
 
-test('bulk close asks for a resolution and closes every selected ticket', async ({ page, request }) => {
+test('bulk assign, then bulk close with its required resolution', async ({ page, request }) => {
   const problems = watchProblems(page);
   const api = await Api.signIn(request);
   const word = marker('bulk');
@@ -300,6 +300,17 @@ test('bulk close asks for a resolution and closes every selected ticket', async 
 
   await page.getByLabel('Select all on this page').check();
   await expect(page.getByTestId('bulk-count')).toHaveText('2 tickets selected');
+
+  // Assign both to me in one go; the list reloads and the selection is gone.
+  await page.getByLabel('Assign to').selectOption('me');
+  await page.getByRole('button', { name: 'Assign', exact: true }).click();
+  await expect(page.getByTestId('bulk-done')).toHaveText('2 tickets updated.');
+  await expect(page.getByTestId('bulk-count')).toHaveText('No tickets selected');
+  for (const row of await page.getByTestId('ticket-row').all()) {
+    await expect(row.locator('.col-assignees')).toHaveText(username);
+  }
+
+  await page.getByLabel('Select all on this page').check();
   await page.getByRole('button', { name: 'Close…' }).click();
   const resolution = page.getByLabel(/^Resolution for 2/);
   await expect(resolution).toBeFocused();
@@ -319,6 +330,7 @@ test('bulk close asks for a resolution and closes every selected ticket', async 
     const ticket = await api.ticket(number);
     expect(ticket.status_state).toBe('closed');
     expect(ticket.resolution).toBe('Replaced the switch on floor 3.');
+    expect(ticket.assigned_to.map((a: any) => a.username)).toEqual([username]);
   }
 
   expect(problems).toEqual([]);

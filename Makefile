@@ -8,7 +8,7 @@ BIN_RELEASE := $(TARGET_DIR)/release/oxidesk
 BIN_DEBUG := $(TARGET_DIR)/debug/oxidesk
 DATA_DIR ?= data
 
-.PHONY: run build spa test test-unit test-postgres test-browser openapi bench clean-data
+.PHONY: run build spa test test-unit test-postgres test-browser openapi bench bench-ui clean-data
 
 ## make run: build everything in release and serve on 127.0.0.1:8080 with SQLite in ./data
 run: build
@@ -52,3 +52,11 @@ bench:
 	$(MAKE) spa
 	cargo build --release -p oxidesk -p oxidesk-e2e
 	OXIDESK_BIN=$(BIN_RELEASE) $(TARGET_DIR)/release/bench
+	scripts/bench-ui.sh $(BIN_RELEASE)
+
+## Only the SPA's budgets: WASM size and the list's first page with 10k tickets in Chromium.
+bench-ui:
+	scripts/tools.sh test
+	$(MAKE) spa
+	cargo build --release -p oxidesk
+	scripts/bench-ui.sh $(BIN_RELEASE)

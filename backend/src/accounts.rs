@@ -1,5 +1,5 @@
 //! Accounts: creating users, shared by the API, the command line and tickets that arrive from
-//! new customers.
+//! new customers; changing them, and who may.
 
 use diesel::prelude::*;
 use serde_json::json;
@@ -9,7 +9,7 @@ use shared::AccessLevel;
 use crate::audit::{self, AuditEvent};
 use crate::auth::{find_by_login, Actor};
 use crate::db::models::{NewUser, UserRow};
-use crate::db::schema::users;
+use crate::db::schema::{refresh_tokens, users};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
 
@@ -60,4 +60,203 @@ pub fn insert_user(conn: &mut AnyConnection, actor: Option<&Actor>, input: NewUs
         detail: json!({"level": i16::from(input.level), "email": input.email.as_str()}),
     })?;
     Ok(users::table.find(id).select(UserRow::as_select()).first(conn)?)
+}
+
+/// Who changes an account: a person of some level, or an API key with the write scope, which
+/// manages users below administrator (as it creates them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Manager {
+    Person { id: i64, level: AccessLevel },
+    Key,
+}
+
+impl Manager {
+    pub fn of(actor: &Actor) -> Manager {
+        match actor {
+            Actor::User(u) => Manager::Person { id: u.id, level: crate::auth::level_of(u) },
+            Actor::Key(_) => Manager::Key,
+            // A visitor without an account manages nobody: the lowest level is refused everything.
+            Actor::Guest => Manager::Person { id: 0, level: AccessLevel::Disabled },
+        }
+    }
+}
+
+/// Whether `manager` may change the user `target_id` (now at `target_level`), giving them
+/// `new_level` when set. The refusal is a sentence for a 403.
+pub fn check_manage(manager: Manager, target_id: i64, target_level: AccessLevel, new_level: Option<AccessLevel>) -> Result<(), String> {
+    let (me, own) = match manager {
+        Manager::Person { id, level } => (Some(id), level),
+        // A key stands where a user manager does: it never touches administrators.
+        Manager::Key => (None, AccessLevel::UserManager),
+    };
+    if matches!(manager, Manager::Person { .. }) && own < AccessLevel::UserManager {
+        return Err("Only user managers and administrators can change users".into());
+    }
+    if target_level == AccessLevel::Administrator && own != AccessLevel::Administrator {
+        return Err("Only an administrator can change an administrator".into());
+    }
+    let Some(level) = new_level else { return Ok(()) };
+    if level > own {
+        return Err(match manager {
+            Manager::Key => "An API key cannot make administrators".into(),
+            Manager::Person { .. } => format!("You cannot grant a level above your own ({})", own.name()),
+        });
+    }
+    // Nobody locks themselves out: the last administrator would have no way back.
+    if me == Some(target_id) && level < own {
+        return Err("You cannot lower your own level or disable yourself".into());
+    }
+    Ok(())
+}
+
+/// Valid new values for a user; `None` keeps the old one.
+#[derive(Debug, Default)]
+pub struct UserChanges {
+    pub username: Option<Username>,
+    pub email: Option<Email>,
+    pub name: Option<PersonName>,
+    pub phone: Option<String>,
+    pub level: Option<AccessLevel>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = users)]
+struct UserChangeset<'a> {
+    username: Option<&'a str>,
+    email: Option<&'a str>,
+    fullname: Option<&'a str>,
+    firstname: Option<String>,
+    lastname: Option<String>,
+    phone: Option<&'a str>,
+    level: Option<i16>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl<'a> UserChangeset<'a> {
+    fn of(changes: &'a UserChanges) -> UserChangeset<'a> {
+        let (firstname, lastname) = changes.name.as_ref().map(PersonName::split).unzip();
+        UserChangeset {
+            username: changes.username.as_ref().map(Username::as_str),
+            email: changes.email.as_ref().map(Email::as_str),
+            fullname: changes.name.as_ref().map(PersonName::as_str),
+            firstname,
+            lastname,
+            phone: changes.phone.as_deref(),
+            level: changes.level.map(i16::from),
+            updated_at: chrono::Utc::now().naive_utc(),
+        }
+    }
+}
+
+pub fn find_user(conn: &mut AnyConnection, id: i64) -> ApiResult<UserRow> {
+    users::table.find(id).select(UserRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound("user"))
+}
+
+/// A 422 on `field` when another user than `id` signs in with `login`.
+fn ensure_login_free(conn: &mut AnyConnection, login: &str, id: i64, field: &str) -> ApiResult<()> {
+    match find_by_login(conn, login)? {
+        Some(other) if other.id != id => Err(ApiError::field(field, "is already in use")),
+        _ => Ok(()),
+    }
+}
+
+/// Ends every session of the user: their refresh tokens stop working (access tokens of a
+/// disabled user are refused on their next request).
+pub fn end_sessions(conn: &mut AnyConnection, user_id: i64) -> ApiResult<usize> {
+    Ok(diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()))
+        .set(refresh_tokens::revoked_at.eq(chrono::Utc::now().naive_utc()))
+        .execute(conn)?)
+}
+
+fn changed_fields(changes: &UserChanges) -> Vec<&'static str> {
+    [
+        ("username", changes.username.is_some()),
+        ("email", changes.email.is_some()),
+        ("name", changes.name.is_some()),
+        ("phone", changes.phone.is_some()),
+        ("level", changes.level.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(f, set)| set.then_some(f))
+    .collect()
+}
+
+/// Changes a user as `actor` may (403 otherwise), with an audit row. Disabling ends their sessions.
+pub fn update_user(conn: &mut AnyConnection, actor: &Actor, id: i64, changes: UserChanges, ip: Option<&str>) -> ApiResult<UserRow> {
+    let before = find_user(conn, id)?;
+    let old_level = crate::auth::level_of(&before);
+    check_manage(Manager::of(actor), id, old_level, changes.level).map_err(ApiError::Forbidden)?;
+    if let Some(email) = &changes.email {
+        ensure_login_free(conn, email.as_str(), id, "email")?;
+    }
+    if let Some(username) = &changes.username {
+        ensure_login_free(conn, username.as_str(), id, "username")?;
+    }
+    diesel::update(users::table.find(id)).set(UserChangeset::of(&changes)).execute(conn)?;
+    let disabled = changes.level == Some(AccessLevel::Disabled) && old_level != AccessLevel::Disabled;
+    if disabled {
+        end_sessions(conn, id)?;
+    }
+    audit::record(conn, Some(actor), ip, AuditEvent {
+        action: if disabled { "user.disable" } else { "user.update" },
+        target_type: "user",
+        target_id: id.to_string(),
+        detail: json!({
+            "changed": changed_fields(&changes),
+            "level": {"from": i16::from(old_level), "to": i16::from(changes.level.unwrap_or(old_level))},
+        }),
+    })?;
+    find_user(conn, id)
+}
+
+/// Sets a user's password (already hashed) as `actor` may, and ends the user's sessions.
+pub fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, hash: &str, ip: Option<&str>) -> ApiResult<()> {
+    let user = find_user(conn, id)?;
+    check_manage(Manager::of(actor), id, crate::auth::level_of(&user), None).map_err(ApiError::Forbidden)?;
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(chrono::Utc::now().naive_utc())))
+        .execute(conn)?;
+    let ended = end_sessions(conn, id)?;
+    audit::record(conn, Some(actor), ip, AuditEvent {
+        action: "user.password",
+        target_type: "user",
+        target_id: id.to_string(),
+        detail: json!({"sessions_ended": ended}),
+    })?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AccessLevel::*;
+
+    fn person(id: i64, level: AccessLevel) -> Manager {
+        Manager::Person { id, level }
+    }
+
+    #[test]
+    fn only_user_managers_and_administrators_manage_users() {
+        assert!(check_manage(person(1, ProjectManager), 2, AuthorizedUser, None).is_err());
+        assert!(check_manage(person(1, UserManager), 2, Agent, Some(UserManager)).is_ok());
+        assert!(check_manage(person(1, UserManager), 2, Agent, Some(Administrator)).is_err());
+        assert!(check_manage(person(1, UserManager), 2, Administrator, Some(Disabled)).is_err());
+        assert!(check_manage(person(1, UserManager), 2, Administrator, None).is_err());
+        assert!(check_manage(person(1, Administrator), 2, Administrator, Some(Disabled)).is_ok());
+    }
+
+    #[test]
+    fn nobody_lowers_their_own_level() {
+        assert!(check_manage(person(1, Administrator), 1, Administrator, Some(Disabled)).is_err());
+        assert!(check_manage(person(1, Administrator), 1, Administrator, Some(Agent)).is_err());
+        assert!(check_manage(person(1, Administrator), 1, Administrator, Some(Administrator)).is_ok());
+        assert!(check_manage(person(1, UserManager), 1, UserManager, None).is_ok());
+    }
+
+    #[test]
+    fn keys_manage_users_below_administrator() {
+        assert!(check_manage(Manager::Key, 2, Agent, Some(UserManager)).is_ok());
+        assert!(check_manage(Manager::Key, 2, Agent, Some(Administrator)).is_err());
+        assert!(check_manage(Manager::Key, 2, Administrator, Some(Agent)).is_err());
+    }
 }

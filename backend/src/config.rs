@@ -103,13 +103,6 @@ impl Config {
     }
 
     /// What a ticket change may carry, and where its attachments go.
-    pub fn limits(&self) -> crate::tickets::create::Limits {
-        crate::tickets::create::Limits {
-            max_attachment_bytes: self.max_attachment_bytes,
-            attachments_dir: self.attachments_dir(),
-        }
-    }
-
     /// A JSON body may carry a message, a few base64 attachments and their overhead.
     pub fn max_json_bytes(&self) -> usize {
         self.max_attachment_bytes * 4 / 3 * 4 + 2 * 1024 * 1024

@@ -12,6 +12,7 @@ pub mod error;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
+pub mod settings;
 pub mod startup;
 pub mod state;
 pub mod tickets;

@@ -15,6 +15,7 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::db::{AnyConnection, DbPool, Engine};
 use crate::error::{ApiError, ApiResult};
+use crate::tickets::create::Limits;
 
 pub struct AppState {
     pub pool: DbPool,
@@ -26,6 +27,16 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Upload limits for a request: the administrator's setting, never above the server's own
+    /// `max_attachment_mb` (the request body limit is sized from that).
+    pub fn limits(&self, conn: &mut AnyConnection) -> ApiResult<Limits> {
+        let setting = usize::try_from(crate::settings::load(conn)?.max_upload_bytes).unwrap_or(0);
+        Ok(Limits {
+            max_attachment_bytes: setting.min(self.config.max_attachment_bytes),
+            attachments_dir: self.config.attachments_dir(),
+        })
+    }
+
     pub fn new(pool: DbPool, config: Config, jwt: JwtKeys) -> AppState {
         AppState {
             engine: Engine::of_url(&config.database_url),

@@ -374,7 +374,7 @@ fn topics_are_listed_and_a_new_one_routes_tickets_to_its_queue() {
     r.expect(201);
     let topic = r.json();
     let topic_id = topic["id"].as_i64().expect("topic id");
-    assert_eq!(topic, json!({"id": topic_id, "value": "Printer problems", "queue_id": 2, "queue": "Sales"}));
+    assert_eq!(topic, json!({"id": topic_id, "value": "Printer problems", "queue_id": 2, "queue": "Sales", "active": true}));
     assert!(topic_id > 4);
     let r = server.get("/api/topics.json", &key);
     r.expect(200);

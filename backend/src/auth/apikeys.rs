@@ -104,6 +104,51 @@ pub fn generate() -> NewKey {
     NewKey { hash: sha256_hex(&secret), prefix, secret }
 }
 
+/// Scopes given one per item (`["read", "write"]`): each must be exactly one known scope, and
+/// at least one is needed. The error names the first unknown one.
+pub fn parse_scope_list(items: &[String]) -> Result<Vec<Scope>, String> {
+    let mut scopes = Vec::new();
+    for item in items {
+        let scope = Scope::parse(item.trim())
+            .ok_or_else(|| format!("unknown scope {item:?}: use read, write, impersonate"))?;
+        if !scopes.contains(&scope) {
+            scopes.push(scope);
+        }
+    }
+    if scopes.is_empty() {
+        return Err("at least one scope is needed".into());
+    }
+    Ok(scopes)
+}
+
+/// What a new key is for: its name, scopes and the networks it may be used from (none: anywhere).
+pub struct KeySpec<'a> {
+    pub name: &'a str,
+    pub scopes: &'a [Scope],
+    pub networks: &'a [IpNet],
+}
+
+/// Generates a key and stores it (hashed); returns the stored row and the secret to show once.
+pub fn insert(conn: &mut AnyConnection, spec: KeySpec<'_>) -> Result<(ApiKeyRow, String), diesel::result::Error> {
+    let key = generate();
+    let scopes = spec.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
+    let allow = (!spec.networks.is_empty())
+        .then(|| spec.networks.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","));
+    let id: i64 = diesel::insert_into(api_keys::table)
+        .values((
+            api_keys::name.eq(spec.name),
+            api_keys::prefix.eq(&key.prefix),
+            api_keys::key_hash.eq(&key.hash),
+            api_keys::scopes.eq(&scopes),
+            api_keys::allow_ip.eq(allow.as_deref()),
+            api_keys::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .returning(api_keys::id)
+        .get_result(conn)?;
+    let row = api_keys::table.find(id).select(ApiKeyRow::as_select()).first(conn)?;
+    Ok((row, key.secret))
+}
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum KeyRejection {
     Unknown,
@@ -130,6 +175,21 @@ impl KeyRecord {
         }
         Ok(self.key.clone())
     }
+
+    /// A revoked key as the cache keeps it, so that this server refuses the key at once rather
+    /// than when its cached record expires.
+    pub fn revoked(row: &ApiKeyRow) -> KeyRecord {
+        KeyRecord {
+            key: VerifiedKey { id: row.id, name: row.name.clone(), scopes: Vec::new() },
+            networks: Vec::new(),
+            revoked: true,
+        }
+    }
+}
+
+/// The stored hash of a key is the SHA-256 of its text, which is also what the cache is keyed by.
+pub fn fingerprint_of(row: &ApiKeyRow) -> String {
+    row.key_hash.clone()
 }
 
 /// What the cache of checked keys is keyed by: the SHA-256 of the presented key.
@@ -196,6 +256,15 @@ mod tests {
         assert!(nets[0].contains(&"10.1.2.3".parse::<IpAddr>().unwrap()));
         assert!(nets[1].contains(&"127.0.0.1".parse::<IpAddr>().unwrap()));
         assert!(parse_networks(&["10.0.0.0/33".into()]).is_err());
+    }
+
+    #[test]
+    fn scope_lists_take_one_known_scope_per_item() {
+        let list = |items: &[&str]| parse_scope_list(&items.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(list(&["read", "write", "read"]).unwrap(), vec![Scope::Read, Scope::Write]);
+        assert!(list(&[]).is_err());
+        assert!(list(&["read,write"]).is_err());
+        assert!(list(&["admin"]).is_err());
     }
 
     #[test]

@@ -49,6 +49,8 @@ pub enum Actor {
     User(UserRow),
     /// A program acting as itself, with an agent's rights over tickets.
     Key(VerifiedKey),
+    /// A visitor without an account, where the settings let guests file or read tickets.
+    Guest,
 }
 
 pub fn level_of(user: &UserRow) -> AccessLevel {
@@ -60,21 +62,24 @@ impl Actor {
         match self {
             Actor::User(u) => level_of(u).is_staff(),
             Actor::Key(_) => true,
+            Actor::Guest => false,
         }
     }
 
-    /// Restricted viewers and up see every ticket; customers only their own.
+    /// Restricted viewers and up see every ticket whatever the visibility setting; below that,
+    /// `tickets::sees_all` asks the setting.
     pub fn sees_all_tickets(&self) -> bool {
         match self {
             Actor::User(u) => level_of(u) >= AccessLevel::RestrictedViewer,
             Actor::Key(_) => true,
+            Actor::Guest => false,
         }
     }
 
     pub fn user(&self) -> Option<&UserRow> {
         match self {
             Actor::User(u) => Some(u),
-            Actor::Key(_) => None,
+            Actor::Key(_) | Actor::Guest => None,
         }
     }
 
@@ -85,7 +90,7 @@ impl Actor {
     pub fn key_id(&self) -> Option<i64> {
         match self {
             Actor::Key(k) => Some(k.id),
-            Actor::User(_) => None,
+            Actor::User(_) | Actor::Guest => None,
         }
     }
 
@@ -94,6 +99,7 @@ impl Actor {
         match self {
             Actor::User(u) => u.fullname.clone(),
             Actor::Key(k) => format!("API ({})", k.name),
+            Actor::Guest => "Guest".to_owned(),
         }
     }
 }
@@ -194,6 +200,30 @@ pub fn find_by_login(conn: &mut AnyConnection, login: &str) -> ApiResult<Option<
         .select(UserRow::as_select())
         .get_result(conn)
         .optional()?)
+}
+
+/// A request that may come without credentials: `None` only when it sends none at all (a wrong
+/// key or an expired token is still a 401, never a silent downgrade to a guest).
+#[derive(Debug, Clone)]
+pub struct Visitor(pub Option<Caller>);
+
+impl Visitor {
+    pub fn actor(&self) -> Actor {
+        self.0.as_ref().map_or(Actor::Guest, Caller::as_actor)
+    }
+}
+
+impl FromRequest for Visitor {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Visitor, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        if header(req, API_KEY_HEADER).is_none() && header(req, "Authorization").is_none() {
+            return Box::pin(async { Ok(Visitor(None)) });
+        }
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move { Ok(Visitor(Some(caller.await?))) })
+    }
 }
 
 fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {

@@ -49,7 +49,7 @@ fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Co
 }
 
 /// A new refresh token for the user, stored hashed.
-fn issue_refresh(conn: &mut AnyConnection, user_id: i64, ttl_days: i64) -> ApiResult<String> {
+pub(crate) fn issue_refresh(conn: &mut AnyConnection, user_id: i64, ttl_days: i64) -> ApiResult<String> {
     let token: String = rand::thread_rng().sample_iter(Alphanumeric).take(48).map(char::from).collect();
     let now = chrono::Utc::now().naive_utc();
     diesel::insert_into(refresh_tokens::table)
@@ -63,7 +63,7 @@ fn issue_refresh(conn: &mut AnyConnection, user_id: i64, ttl_days: i64) -> ApiRe
     Ok(token)
 }
 
-fn session(req: &HttpRequest, state: &AppState, user: UserRow, refresh: String) -> ApiResult<HttpResponse> {
+pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, refresh: String) -> ApiResult<HttpResponse> {
     let ttl = state.config.access_token_ttl_secs;
     let access_token = state
         .jwt
@@ -113,9 +113,10 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
                 }
             };
             match user {
-                Some(user) if ok && level_of(&user) != AccessLevel::Disabled => write_tx(conn, |conn| {
+                Some(mut user) if ok && level_of(&user) != AccessLevel::Disabled => write_tx(conn, |conn| {
                     let now = chrono::Utc::now().naive_utc();
                     diesel::update(users::table.find(user.id)).set(users::last_login_at.eq(now)).execute(conn)?;
+                    user.last_login_at = Some(now);
                     audit::record(conn, Some(&Actor::User(user.clone())), ip_text.as_deref(), AuditEvent {
                         action: "auth.login", target_type: "user", target_id: user.id.to_string(), detail: json!({}),
                     })?;

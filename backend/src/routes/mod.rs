@@ -1,5 +1,6 @@
 //! HTTP: one file per resource. Handlers extract, authorise, call the domain and respond.
 
+pub mod apikeys;
 pub mod attachments;
 pub mod auth;
 pub mod body;
@@ -7,9 +8,12 @@ pub mod catalog;
 pub mod health;
 pub mod paging;
 pub mod scp;
+pub mod setup;
 pub mod spa;
 pub mod tickets;
 pub mod users;
+pub mod views;
+pub mod workflow;
 
 use actix_web::{web, HttpRequest, HttpResponse, Resource};
 
@@ -29,7 +33,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(auth::routes)
         .configure(tickets::routes)
         .configure(catalog::routes)
+        .configure(workflow::routes)
+        .configure(apikeys::routes)
         .configure(users::routes)
         .configure(scp::routes)
+        .configure(setup::routes)
+        .configure(views::routes)
         .configure(attachments::routes);
 }

@@ -73,7 +73,7 @@ where
         .db(move |conn| match query(conn)? {
             Some(query) => {
                 let query = TicketListQuery { per_page: Some(tickets::MAX_PER_PAGE), ..query };
-                Ok(tickets::list(conn, &actor, &query)?.0)
+                Ok(tickets::list(conn, &actor, &query)?.tickets)
             }
             None => Ok(Vec::new()),
         })
@@ -168,7 +168,7 @@ pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonB
                 ..Default::default()
             };
             let origin = caller.origin(body.ip_address.clone());
-            change::update_ticket(conn, &actor, &row, &update, &st.config.limits(), &origin)
+            { let limits = st.limits(conn)?; change::update_ticket(conn, &actor, &row, &update, &limits, &origin) }
         })
         .await
         .map_err(|e| e.rename_fields(&[("from_user", "staffUserName"), ("status_id", "reply_status_id"), ("message", "response")]))?;
@@ -188,7 +188,7 @@ pub async fn ticket_index(state: web::Data<AppState>, caller: Caller, query: web
     let mut query = query.into_inner();
     query.threads = Some(false);
     let actor = caller.as_actor();
-    let (list, _) = state.db(move |conn| tickets::list(conn, &actor, &query)).await?;
+    let list = state.db(move |conn| tickets::list(conn, &actor, &query)).await?.tickets;
     let index: Vec<Value> = list
         .into_iter()
         .map(|t| {

@@ -2,14 +2,15 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use shared::tickets::{Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate};
+use shared::tickets::{ActingAs, BulkResult, BulkUpdate, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate};
 use shared::ApiErrorBody;
 
 use super::body::JsonBody;
 use super::paging::{link_header, merge_list_query};
 use crate::auth::apikeys::Scope;
-use crate::auth::Caller;
-use crate::error::ApiResult;
+use crate::auth::{Actor, Caller, Origin, Visitor};
+use crate::error::{ApiError, ApiResult};
+use crate::settings;
 use crate::state::AppState;
 use crate::tickets::{self, change};
 
@@ -25,10 +26,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::put().to(update_ticket))
             .route(web::delete().to(close_ticket))
             .route(web::post().to(reopen_ticket)),
-    );
+    )
+    .service(
+        super::resource("/api/tickets.json/{number}/follow")
+            .route(web::put().to(follow_ticket))
+            .route(web::delete().to(unfollow_ticket)),
+    )
+    .service(super::resource("/api/tickets/bulk.json").route(web::post().to(bulk_update)));
 }
 
-/// List tickets. Customers see only their own; filters narrow the list.
+/// Who reads: a caller with the read scope, or a guest (whom `tickets` lets in only when the
+/// visibility setting is public).
+fn reader(visitor: &Visitor) -> ApiResult<Actor> {
+    if let Some(caller) = &visitor.0 {
+        caller.require(Scope::Read)?;
+    }
+    Ok(visitor.actor())
+}
+
+/// List tickets. Customers see only their own (unless the visibility setting is public or
+/// private); without credentials only when it is public. Filters narrow the list.
 #[utoipa::path(
     get, path = "/api/tickets.json", tag = "tickets",
     params(TicketListQuery),
@@ -36,36 +53,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         (status = 200, description = "A page of tickets, newest activity first", body = [Ticket],
          headers(("X-Total-Count" = i64, description = "Tickets matching the filters"),
                  ("Link" = String, description = "RFC 8288 first/prev/next/last pages"))),
-        (status = 401, description = "No or bad credentials", body = ApiErrorBody),
+        (status = 401, description = "No or bad credentials (or none, unless tickets are public)", body = ApiErrorBody),
         (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 422, description = "A filter is invalid", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = []), ("bearer" = []), ())
 )]
 pub async fn list_tickets(
     state: web::Data<AppState>,
-    caller: Caller,
+    visitor: Visitor,
     query: web::Query<TicketListQuery>,
     body: JsonBody<TicketListQuery>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Read)?;
+    let actor = reader(&visitor)?;
     // osTicket scripts send GET parameters as a JSON body; the query string wins.
     let query = merge_list_query(query.into_inner(), body.0);
-    let actor = caller.as_actor();
-    let page = query.page.unwrap_or(1);
-    let per_page = query.per_page.unwrap_or(tickets::DEFAULT_PER_PAGE);
-    let (list, total) = state.db(move |conn| tickets::list(conn, &actor, &query)).await?;
+    let page_number = query.page.unwrap_or(1);
+    let page = state.db(move |conn| tickets::list(conn, &actor, &query)).await?;
     let mut response = HttpResponse::Ok();
-    response.insert_header(("X-Total-Count", total.to_string()));
-    if let Some(link) = link_header(&req, page, per_page, total) {
+    response.insert_header(("X-Total-Count", page.total.to_string()));
+    if let Some(link) = link_header(&req, page_number, page.per_page, page.total) {
         response.insert_header((header::LINK, link));
     }
-    Ok(response.json(list))
+    Ok(response.json(page.tickets))
 }
 
 /// Open a ticket (osTicket's create). Answers the ticket number as text, or the ticket as JSON
-/// when the request accepts application/json.
+/// when the request accepts application/json. Without credentials (a guest, when the settings
+/// allow guest tickets) `name` and `email` say who files it.
 #[utoipa::path(
     post, path = "/api/tickets.json", tag = "tickets",
     request_body = TicketCreate,
@@ -73,31 +89,47 @@ pub async fn list_tickets(
         (status = 201, description = "Created: the ticket number as text/plain, or the ticket with `Accept: application/json`",
          content((String = "text/plain", example = "TCK-1042"), (Ticket = "application/json"))),
         (status = 400, description = "Malformed JSON", body = ApiErrorBody),
-        (status = 401, description = "No or bad credentials", body = ApiErrorBody),
+        (status = 401, description = "No or bad credentials (or none, unless guest tickets are allowed)", body = ApiErrorBody),
         (status = 403, description = "The key lacks the write (or impersonate) scope", body = ApiErrorBody),
         (status = 413, description = "An attachment or the body is too large", body = ApiErrorBody),
         (status = 415, description = "The body is not JSON", body = ApiErrorBody),
         (status = 422, description = "Missing or invalid fields", body = ApiErrorBody),
+        (status = 429, description = "Too many guest tickets from this address", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = []), ("bearer" = []), ())
 )]
 pub async fn create_ticket(
     state: web::Data<AppState>,
-    caller: Caller,
+    visitor: Visitor,
     body: JsonBody<TicketCreate>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let body = body.0;
     let wants_json = accepts_json(&req);
     // osTicket's `ip` names the customer's address when a website files the ticket for them.
-    let origin = caller.origin(body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned));
+    let given_ip = body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned);
+    let origin = match &visitor.0 {
+        Some(caller) => {
+            caller.require(Scope::Write)?;
+            caller.origin(given_ip)
+        }
+        None => {
+            // Guests share the sign-in budget per address: both are anonymous attempts.
+            if let Some(ip) = req.peer_addr().map(|a| a.ip()) {
+                state.login_limiter.check(ip)?;
+            }
+            Origin { ip: req.peer_addr().map(|a| a.ip().to_string()), channel: "Web" }
+        }
+    };
     let st = state.clone();
     let (number, ticket) = state
         .db(move |conn| {
-            let acting = shared::tickets::ActingAs { user_id: body.user_id, ..Default::default() };
-            let actor = caller.actor(conn, &acting)?;
-            let limits = st.config.limits();
+            let actor = match &visitor.0 {
+                Some(caller) => caller.actor(conn, &ActingAs { user_id: body.user_id, ..Default::default() })?,
+                None if settings::load(conn)?.allow_guest_tickets => Actor::Guest,
+                None => return Err(ApiError::Unauthorized("Sign in to file a ticket".into())),
+            };
+            let limits = st.limits(conn)?;
             let (id, number) = tickets::create::create_ticket(conn, &actor, &body, &limits, &origin)?;
             // osTicket clients want only the number: skip building the JSON for them.
             let ticket = if wants_json { Some(tickets::render_one(conn, &actor, id)?) } else { None };
@@ -128,11 +160,10 @@ fn accepts_json(req: &HttpRequest) -> bool {
         (status = 401, body = ApiErrorBody),
         (status = 404, description = "No such ticket, or not yours", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = []), ("bearer" = []), ())
 )]
-pub async fn get_ticket(state: web::Data<AppState>, caller: Caller, number: web::Path<String>) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Read)?;
-    let actor = caller.as_actor();
+pub async fn get_ticket(state: web::Data<AppState>, visitor: Visitor, number: web::Path<String>) -> ApiResult<HttpResponse> {
+    let actor = reader(&visitor)?;
     let ticket = state
         .db(move |conn| {
             let row = tickets::find_visible(conn, &actor, &number)?;
@@ -170,7 +201,7 @@ pub async fn update_ticket(
         .db(move |conn| {
             let actor = caller.actor(conn, &body.acting_as)?;
             let row = tickets::find_visible(conn, &actor, &number)?;
-            let limits = st.config.limits();
+            let limits = st.limits(conn)?;
             change::update_ticket(conn, &actor, &row, &body, &limits, &caller.origin(None))?;
             tickets::render_one(conn, &actor, row.id)
         })
@@ -239,4 +270,71 @@ pub async fn reopen_ticket(
         })
         .await?;
     Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Follow a ticket: it shows on your home page (and, with mail, you hear of its changes).
+/// Following does not change the ticket, so it needs no `version`.
+#[utoipa::path(
+    put, path = "/api/tickets.json/{number}/follow", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    responses(
+        (status = 200, description = "The ticket, with you among its followers", body = Ticket),
+        (status = 401, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody),
+        (status = 422, description = "An API key acting as itself is nobody who could follow", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn follow_ticket(state: web::Data<AppState>, caller: Caller, number: web::Path<String>) -> ApiResult<HttpResponse> {
+    set_following(state, caller, number.into_inner(), true).await
+}
+
+/// Stop following a ticket.
+#[utoipa::path(
+    delete, path = "/api/tickets.json/{number}/follow", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    responses(
+        (status = 200, description = "The ticket, without you among its followers", body = Ticket),
+        (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn unfollow_ticket(state: web::Data<AppState>, caller: Caller, number: web::Path<String>) -> ApiResult<HttpResponse> {
+    set_following(state, caller, number.into_inner(), false).await
+}
+
+async fn set_following(state: web::Data<AppState>, caller: Caller, number: String, follow: bool) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let actor = caller.as_actor();
+    let ticket = state
+        .db(move |conn| {
+            let row = tickets::find_visible(conn, &actor, &number)?;
+            change::set_following(conn, &actor, &row, follow)?;
+            tickets::render_one(conn, &actor, row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Change many tickets at once (agents): assign, set a status (with a resolution when leaving the
+/// open states) or a priority. All or nothing: one unknown ticket or stale rule changes none.
+#[utoipa::path(
+    post, path = "/api/tickets/bulk.json", tag = "tickets",
+    request_body = BulkUpdate,
+    responses(
+        (status = 200, description = "The tickets changed", body = BulkResult),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Not an agent, or the key lacks the write scope", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody),
+        (status = 422, description = "No tickets, too many, an unknown number, or an invalid change", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn bulk_update(state: web::Data<AppState>, caller: Caller, body: JsonBody<BulkUpdate>) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let actor = caller.as_actor();
+    let origin = caller.origin(None);
+    let body = body.0;
+    let updated = state.db(move |conn| change::bulk_update(conn, &actor, &body, &origin)).await?;
+    Ok(HttpResponse::Ok().json(BulkResult { updated }))
 }

@@ -1,12 +1,13 @@
 //! `/api/users.json`: people — customers and agents. osTicket's `/api/scp/users.json` creates one
-//! the same way and answers in osTicket's shape.
+//! the same way and answers in osTicket's shape. User managers and administrators change users
+//! (`/api/users.json/{id}`) and set their passwords.
 
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use shared::users::{User, UserCreate};
+use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
 use shared::validate::{check_password, Email, PersonName, Username};
 use shared::{AccessLevel, ApiErrorBody};
 
@@ -14,7 +15,7 @@ use super::body::JsonBody;
 use super::paging::link_header;
 use crate::auth::apikeys::Scope;
 use crate::auth::{level_of, password, Actor, Caller};
-use crate::accounts::{insert_user, NewUserInput};
+use crate::accounts::{self, insert_user, NewUserInput, UserChanges};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::write_tx;
@@ -28,6 +29,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(list_users))
             .route(web::post().to(create_user)),
     )
+    .service(
+        super::resource("/api/users.json/{id}")
+            .route(web::get().to(get_user))
+            .route(web::put().to(update_user)),
+    )
+    .service(super::resource("/api/users.json/{id}/password").route(web::put().to(set_password)))
     .service(super::resource("/api/scp/users.json").route(web::post().to(create_user_osticket)));
 }
 
@@ -55,6 +62,8 @@ pub struct UserListQuery {
     q: Option<String>,
     /// Only users of this access level.
     level: Option<i16>,
+    /// `true`: only staff (agents and up, level 3 or more), e.g. whom tickets can be assigned to.
+    staff: Option<bool>,
     page: Option<i64>,
     /// 1–100, default 25.
     per_page: Option<i64>,
@@ -100,6 +109,9 @@ pub async fn list_users(
                 }
                 if let Some(level) = query.level {
                     q = q.filter(users::level.eq(level));
+                }
+                if query.staff == Some(true) {
+                    q = q.filter(users::level.ge(i16::from(AccessLevel::Agent)));
                 }
                 q
             };
@@ -195,8 +207,8 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
         }
     }
     let phone = body.phone.clone().unwrap_or_default();
-    if phone.chars().count() > 64 || phone.chars().any(char::is_control) {
-        errors.insert("phone".into(), "must be one line of at most 64 characters".into());
+    if let Err(e) = check_phone(&phone) {
+        errors.insert("phone".into(), e);
     }
     let (Some(email), Some(name)) = (email, name) else {
         return Err(ApiError::InvalidFields(errors));
@@ -217,3 +229,133 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
         .await
 }
 
+
+fn check_phone(phone: &str) -> Result<(), String> {
+    if phone.chars().count() > 64 || phone.chars().any(char::is_control) {
+        return Err("must be one line of at most 64 characters".into());
+    }
+    Ok(())
+}
+
+/// One user: for agents (and keys with the read scope), and for the user themselves.
+#[utoipa::path(
+    get, path = "/api/users.json/{id}", tag = "users",
+    params(("id" = i64, Path, description = "The user id")),
+    responses(
+        (status = 200, body = User),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn get_user(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Read)?;
+    let id = id.into_inner();
+    let actor = caller.as_actor();
+    if !actor.is_staff() && actor.user_id() != Some(id) {
+        return Err(ApiError::Forbidden("Only agents can see other users".into()));
+    }
+    let user = state.db(move |conn| accounts::find_user(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(user_view(&user)))
+}
+
+/// The valid changes of an update body, or a 422 naming every bad field.
+fn check_update(body: UserUpdate) -> ApiResult<UserChanges> {
+    let mut errors = BTreeMap::new();
+    let mut field = |name: &str, result: Result<(), String>| {
+        if let Err(e) = result {
+            errors.insert(name.to_owned(), e);
+        }
+    };
+    let mut changes = UserChanges::default();
+    if let Some(u) = body.username.as_deref() {
+        field("username", Username::parse(u).map(|u| changes.username = Some(u)));
+    }
+    if let Some(e) = body.email.as_deref() {
+        field("email", Email::parse(e).map(|e| changes.email = Some(e)));
+    }
+    if let Some(n) = body.name.as_deref() {
+        field("name", PersonName::parse(n).map(|n| changes.name = Some(n)));
+    }
+    if let Some(p) = body.phone {
+        let p = p.trim().to_owned();
+        field("phone", check_phone(&p).map(|()| changes.phone = Some(p)));
+    }
+    if let Some(l) = body.level {
+        let level = i16::try_from(l).ok().and_then(|l| AccessLevel::try_from(l).ok());
+        field("level", level.map(|l| changes.level = Some(l)).ok_or_else(|| "must be 0 to 6".to_owned()));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidFields(errors));
+    }
+    Ok(changes)
+}
+
+/// Change a user: absent fields keep their value; level 0 disables the account and ends its
+/// sessions. User managers and administrators (and keys with the write scope, for users below
+/// administrator); nobody grants a level above their own, only an administrator changes an
+/// administrator, and nobody lowers their own level.
+#[utoipa::path(
+    put, path = "/api/users.json/{id}", tag = "users", request_body = UserUpdate,
+    params(("id" = i64, Path, description = "The user id")),
+    responses(
+        (status = 200, body = User),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
+        (status = 422, description = "Invalid fields, or an email address or user name in use", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<UserUpdate>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let actor = caller.as_actor();
+    let id = id.into_inner();
+    let changes = check_update(body.0)?;
+    let ip = caller.ip.map(|i| i.to_string());
+    let user = state
+        .db(move |conn| write_tx(conn, |conn| accounts::update_user(conn, &actor, id, changes, ip.as_deref())))
+        .await?;
+    Ok(HttpResponse::Ok().json(user_view(&user)))
+}
+
+/// Set a user's password (user managers and administrators; an administrator's only by an
+/// administrator). The user's sessions end. API keys cannot: a program taking over a person's
+/// sign-in is what impersonation exists to avoid.
+#[utoipa::path(
+    put, path = "/api/users.json/{id}/password", tag = "users", request_body = PasswordSet,
+    params(("id" = i64, Path, description = "The user id")),
+    responses(
+        (status = 204, description = "Set; the user's sessions ended"),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn set_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<PasswordSet>,
+) -> ApiResult<HttpResponse> {
+    let Actor::User(me) = caller.as_actor() else {
+        return Err(ApiError::Forbidden("API keys cannot set passwords: sign in as a user manager or administrator".into()));
+    };
+    if level_of(&me) < AccessLevel::UserManager {
+        return Err(ApiError::Forbidden("Only user managers and administrators can set passwords".into()));
+    }
+    let given = body.0.password;
+    check_password(&given).map_err(|e| ApiError::field("password", e))?;
+    // Hashing is slow on purpose: off the request threads, like database work.
+    let hash = web::block(move || password::hash(&given)).await??;
+    let id = id.into_inner();
+    let ip = caller.ip.map(|i| i.to_string());
+    let actor = Actor::User(me);
+    state
+        .db(move |conn| write_tx(conn, |conn| accounts::set_password(conn, &actor, id, &hash, ip.as_deref())))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

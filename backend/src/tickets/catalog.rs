@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use shared::catalog::StatusState;
 
 use crate::db::models::{PriorityRow, StatusRow, TopicRow};
-use crate::db::schema::{help_topics, priorities, queues, settings, statuses};
+use crate::db::schema::{help_topics, priorities, queues, settings, statuses, tickets};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
 
@@ -90,4 +90,90 @@ pub fn first_queue(conn: &mut AnyConnection) -> ApiResult<i64> {
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::Internal("no queue exists".into()))
+}
+
+/// The statuses osTicket scripts know by id (Open, Resolved, Closed): the code opens, resolves
+/// and closes tickets with them, so they stay and keep their state.
+pub fn is_builtin_status(id: i64) -> bool {
+    (1..=3).contains(&id)
+}
+
+/// What a ticket refers to; deleting a row that tickets still use would break them.
+#[derive(Debug, Clone, Copy)]
+pub enum TicketRef {
+    Status,
+    Priority,
+    Queue,
+    Topic,
+}
+
+/// How many tickets refer to the row `id` of `what`.
+pub fn tickets_using(conn: &mut AnyConnection, what: TicketRef, id: i64) -> ApiResult<i64> {
+    let all = tickets::table.count();
+    let n = match what {
+        TicketRef::Status => all.filter(tickets::status_id.eq(id)).get_result(conn)?,
+        TicketRef::Priority => all.filter(tickets::priority_id.eq(id)).get_result(conn)?,
+        TicketRef::Queue => all.filter(tickets::queue_id.eq(id)).get_result(conn)?,
+        TicketRef::Topic => all.filter(tickets::topic_id.eq(id)).get_result(conn)?,
+    };
+    Ok(n)
+}
+
+/// How many help topics route to the queue `id`.
+pub fn topics_in_queue(conn: &mut AnyConnection, id: i64) -> ApiResult<i64> {
+    Ok(help_topics::table.filter(help_topics::queue_id.eq(id)).count().get_result(conn)?)
+}
+
+/// A 409 when another row (not `except`) already has this name. Compared without regard to case:
+/// tickets name priorities in any case ("high"), so "High" and "high" could not be told apart.
+pub fn ensure_name_free(existing: &[(i64, String)], name: &str, except: Option<i64>, what: &str) -> ApiResult<()> {
+    let taken = existing
+        .iter()
+        .any(|(id, other)| Some(*id) != except && other.trim().to_lowercase() == name.to_lowercase());
+    if taken {
+        return Err(ApiError::Conflict(format!("A {what} named \"{name}\" already exists")));
+    }
+    Ok(())
+}
+
+pub fn status_names(conn: &mut AnyConnection) -> ApiResult<Vec<(i64, String)>> {
+    Ok(statuses::table.select((statuses::id, statuses::name)).load(conn)?)
+}
+
+pub fn priority_names(conn: &mut AnyConnection) -> ApiResult<Vec<(i64, String)>> {
+    Ok(priorities::table.select((priorities::id, priorities::name)).load(conn)?)
+}
+
+pub fn queue_names(conn: &mut AnyConnection) -> ApiResult<Vec<(i64, String)>> {
+    Ok(queues::table.select((queues::id, queues::name)).load(conn)?)
+}
+
+pub fn topic_names(conn: &mut AnyConnection) -> ApiResult<Vec<(i64, String)>> {
+    Ok(help_topics::table.select((help_topics::id, help_topics::name)).load(conn)?)
+}
+
+/// The sort a new status goes to when none is given: after the others.
+pub fn next_status_sort(conn: &mut AnyConnection) -> ApiResult<i32> {
+    let max: Option<i32> = statuses::table.select(diesel::dsl::max(statuses::sort)).first(conn)?;
+    Ok(max.map_or(1, |m| m.saturating_add(1)))
+}
+
+/// The sort a new priority goes to when none is given: above the others (the most urgent).
+pub fn next_priority_sort(conn: &mut AnyConnection) -> ApiResult<i32> {
+    let max: Option<i32> = priorities::table.select(diesel::dsl::max(priorities::sort)).first(conn)?;
+    Ok(max.map_or(1, |m| m.saturating_add(1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_clash_without_regard_to_case_but_not_with_themselves() {
+        let existing = vec![(1, "High".to_owned()), (2, "Low".to_owned())];
+        assert!(matches!(ensure_name_free(&existing, "high", None, "priority"), Err(ApiError::Conflict(_))));
+        assert!(ensure_name_free(&existing, "HIGH", Some(1), "priority").is_ok());
+        assert!(ensure_name_free(&existing, "Urgent", None, "priority").is_ok());
+        assert!(is_builtin_status(3) && !is_builtin_status(4));
+    }
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
 use shared::catalog::StatusState;
-use shared::tickets::{EntryType, TicketUpdate};
+use shared::tickets::{BulkUpdate, EntryType, TicketUpdate, BULK_MAX_TICKETS, TIME_SPENT_MAX_MINUTES};
 use shared::validate::Subject;
 
 use super::catalog::{self, status_state, TicketSettings};
@@ -17,7 +17,7 @@ use super::create::{attach, insert_entry, Limits};
 use crate::audit::{self, AuditEvent};
 use crate::auth::{level_of, Actor, Origin};
 use crate::db::models::{StatusRow, TicketRow, UserRow};
-use crate::db::schema::{ticket_assignees, tickets, users};
+use crate::db::schema::{ticket_assignees, ticket_followers, tickets, users};
 use crate::db::{write_tx, AnyConnection};
 use crate::error::{collect, ApiError, ApiResult};
 
@@ -34,6 +34,7 @@ struct TicketChanges {
     last_message_at: Option<Option<NaiveDateTime>>,
     last_response_at: Option<Option<NaiveDateTime>>,
     updated_at: Option<NaiveDateTime>,
+    time_spent: Option<i64>,
 }
 
 /// A status change worked out before writing: what to set, and the E entry to add.
@@ -155,6 +156,23 @@ struct CheckedUpdate {
     changes: TicketChanges,
     transition: Option<Transition>,
     assignees: Option<Vec<UserRow>>,
+    /// Minutes of work to record.
+    time_added: Option<i64>,
+}
+
+impl CheckedUpdate {
+    /// Nothing to write: e.g. a bulk status change for a ticket already in that status.
+    fn is_noop(&self, ticket: &TicketRow) -> bool {
+        let c = &self.changes;
+        self.message.is_none()
+            && self.transition.is_none()
+            && self.assignees.is_none()
+            && self.time_added.is_none()
+            && c.priority_id.is_none_or(|p| p == ticket.priority_id)
+            && c.subject.is_none()
+            && c.topic_id.is_none()
+            && c.queue_id.is_none()
+    }
 }
 
 /// PUT: a reply (customer message, agent response or internal note) and/or field changes.
@@ -173,52 +191,79 @@ pub fn update_ticket(
         return Err(stale());
     }
     let now = chrono::Utc::now().naive_utc();
-    let checked = check_update(conn, actor, ticket, body, limits, now)?;
-    let ip = origin.ip.as_deref();
+    let checked = check_update(conn, actor, ticket, body, limits.max_attachment_bytes, now)?;
     if let Some((_, _, uploads)) = &checked.message {
         for upload in uploads {
             content::store(&limits.attachments_dir, upload)?;
         }
     }
-    write_tx(conn, |conn| {
-        let CheckedUpdate { message, changes, transition, assignees } = checked;
-        save(conn, ticket, expected, changes, now)?;
-        if let Some((entry_type, text, uploads)) = &message {
-            let (user_id, staff_id) = match entry_type {
-                EntryType::M => (actor.user_id(), None),
-                _ => (None, actor.user_id()),
-            };
-            let entry = insert_entry(conn, ticket.id, *entry_type, user_id, staff_id, &actor.display_name(), origin.channel, None, text, now)?;
-            attach(conn, entry, uploads)?;
-            audit::record(conn, Some(actor), ip, AuditEvent {
-                action: match entry_type { EntryType::N => "ticket.note", EntryType::M => "ticket.message", _ => "ticket.response" },
-                target_type: "ticket",
-                target_id: ticket.number.clone(),
-                detail: json!({"entry_id": entry}),
-            })?;
+    write_tx(conn, |conn| apply_update(conn, actor, ticket, expected, checked, origin, now))
+}
+
+/// Writes a checked update (inside the caller's transaction): the ticket, its thread entries and
+/// audit rows.
+fn apply_update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    expected: i64,
+    checked: CheckedUpdate,
+    origin: &Origin,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
+    let ip = origin.ip.as_deref();
+    let CheckedUpdate { message, changes, transition, assignees, time_added } = checked;
+    save(conn, ticket, expected, changes, now)?;
+    if let Some((entry_type, text, uploads)) = &message {
+        let (user_id, staff_id) = match entry_type {
+            EntryType::M => (actor.user_id(), None),
+            _ => (None, actor.user_id()),
+        };
+        let entry = insert_entry(conn, ticket.id, *entry_type, user_id, staff_id, &actor.display_name(), origin.channel, None, text, now)?;
+        attach(conn, entry, uploads)?;
+        audit::record(conn, Some(actor), ip, AuditEvent {
+            action: match entry_type { EntryType::N => "ticket.note", EntryType::M => "ticket.message", _ => "ticket.response" },
+            target_type: "ticket",
+            target_id: ticket.number.clone(),
+            detail: json!({"entry_id": entry}),
+        })?;
+    }
+    if let Some(t) = &transition {
+        status_event(conn, ticket, actor, ip, t, now)?;
+    }
+    if let Some(agents) = assignees {
+        diesel::delete(ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(ticket.id))).execute(conn)?;
+        for agent in &agents {
+            diesel::insert_into(ticket_assignees::table)
+                .values((ticket_assignees::ticket_id.eq(ticket.id), ticket_assignees::user_id.eq(agent.id)))
+                .execute(conn)?;
         }
-        if let Some(t) = &transition {
-            status_event(conn, ticket, actor, ip, t, now)?;
-        }
-        if let Some(agents) = assignees {
-            diesel::delete(ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(ticket.id))).execute(conn)?;
-            for agent in &agents {
-                diesel::insert_into(ticket_assignees::table)
-                    .values((ticket_assignees::ticket_id.eq(ticket.id), ticket_assignees::user_id.eq(agent.id)))
-                    .execute(conn)?;
-            }
-            let names: Vec<&str> = agents.iter().map(|a| a.fullname.as_str()).collect();
-            let text = if names.is_empty() { format!("Unassigned by {}", actor.display_name()) } else { format!("Assigned to {} by {}", names.join(", "), actor.display_name()) };
-            insert_entry(conn, ticket.id, EntryType::E, None, None, "SYSTEM", "", Some("Assignment"), &Body { text: text.clone(), format: "text" }, now)?;
-            audit::record(conn, Some(actor), ip, AuditEvent {
-                action: "ticket.assign",
-                target_type: "ticket",
-                target_id: ticket.number.clone(),
-                detail: json!({"assignees": agents.iter().map(|a| a.id).collect::<Vec<_>>()}),
-            })?;
-        }
-        Ok(())
-    })
+        let names: Vec<&str> = agents.iter().map(|a| a.fullname.as_str()).collect();
+        let text = if names.is_empty() { format!("Unassigned by {}", actor.display_name()) } else { format!("Assigned to {} by {}", names.join(", "), actor.display_name()) };
+        event(conn, ticket, "Assignment", text, now)?;
+        audit::record(conn, Some(actor), ip, AuditEvent {
+            action: "ticket.assign",
+            target_type: "ticket",
+            target_id: ticket.number.clone(),
+            detail: json!({"assignees": agents.iter().map(|a| a.id).collect::<Vec<_>>()}),
+        })?;
+    }
+    if let Some(minutes) = time_added {
+        event(conn, ticket, "Time Spent", format!("{minutes} min recorded by {}", actor.display_name()), now)?;
+        audit::record(conn, Some(actor), ip, AuditEvent {
+            action: "ticket.time",
+            target_type: "ticket",
+            target_id: ticket.number.clone(),
+            detail: json!({"minutes": minutes}),
+        })?;
+    }
+    Ok(())
+}
+
+/// An E entry: something happened to the ticket, told in one line.
+fn event(conn: &mut AnyConnection, ticket: &TicketRow, title: &str, text: String, now: NaiveDateTime) -> ApiResult<()> {
+    insert_entry(conn, ticket.id, EntryType::E, None, None, "SYSTEM", "", Some(title), &Body { text, format: "text" }, now)?;
+    Ok(())
 }
 
 fn check_update(
@@ -226,7 +271,7 @@ fn check_update(
     actor: &Actor,
     ticket: &TicketRow,
     body: &TicketUpdate,
-    limits: &Limits,
+    max_attachment_bytes: usize,
     now: NaiveDateTime,
 ) -> ApiResult<CheckedUpdate> {
     let staff = actor.is_staff();
@@ -235,7 +280,8 @@ fn check_update(
         || body.topic_id.is_some()
         || body.queue_id.is_some()
         || body.subject.is_some()
-        || body.assignee_ids.is_some();
+        || body.assignee_ids.is_some()
+        || body.time_spent.is_some();
     if field_change && !staff {
         return Err(ApiError::Forbidden("Only agents can change a ticket's fields".into()));
     }
@@ -289,6 +335,14 @@ fn check_update(
         Some(ids) => collect(&mut errors, agents(conn, ids)),
         None => None,
     };
+    let time_added = body.time_spent;
+    if let Some(minutes) = time_added {
+        if (1..=TIME_SPENT_MAX_MINUTES).contains(&minutes) {
+            changes.time_spent = Some(ticket.time_spent + minutes);
+        } else {
+            errors.insert("time_spent".into(), format!("must be 1 to {TIME_SPENT_MAX_MINUTES} minutes"));
+        }
+    }
     let mut transition = None;
     // A customer writing on a resolved or closed ticket reopens it, as in osTicket.
     let reopen_by_message = !staff && message.is_some() && !status_state(&catalog::status(conn, ticket.status_id, "status_id")?).is_active();
@@ -311,7 +365,7 @@ fn check_update(
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }
-    let uploads = content::decode_uploads(&body.attachments, limits.max_attachment_bytes)?;
+    let uploads = content::decode_uploads(&body.attachments, max_attachment_bytes)?;
     let message = match (message, has_message) {
         (Some(text), _) => Some((entry_type, text, uploads)),
         // Attachments alone: keep them with a short entry so they have a place in the thread.
@@ -323,7 +377,7 @@ fn check_update(
         Some(EntryType::R) => changes.last_response_at = Some(Some(now)),
         _ => {}
     }
-    Ok(CheckedUpdate { message, changes, transition, assignees })
+    Ok(CheckedUpdate { message, changes, transition, assignees, time_added })
 }
 
 /// The users with these ids, all of whom must be agents.
@@ -399,4 +453,83 @@ pub fn reopen_ticket(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow
     let to = catalog::status(conn, catalog::OPEN_STATUS_ID, "status_id")?;
     let event = format!("Reopened by {}", who(actor));
     commit_transition(conn, actor, ticket, version, Transition { from: current, to, event }, None, ip)
+}
+
+/// Follow or stop following a ticket. Not a change of the ticket: no version, no event.
+pub fn set_following(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow, follow: bool) -> ApiResult<()> {
+    let user_id = actor
+        .user_id()
+        .ok_or_else(|| ApiError::field("user", "an API key acting as itself cannot follow; act as a user"))?;
+    write_tx(conn, |conn| {
+        let mine = ticket_followers::table
+            .filter(ticket_followers::ticket_id.eq(ticket.id))
+            .filter(ticket_followers::user_id.eq(user_id));
+        let already: i64 = mine.count().get_result(conn)?;
+        match (follow, already > 0) {
+            (true, false) => {
+                diesel::insert_into(ticket_followers::table)
+                    .values((ticket_followers::ticket_id.eq(ticket.id), ticket_followers::user_id.eq(user_id)))
+                    .execute(conn)?;
+            }
+            (false, true) => {
+                diesel::delete(mine).execute(conn)?;
+            }
+            _ => return Ok(()),
+        }
+        audit::record(conn, Some(actor), None, AuditEvent {
+            action: if follow { "ticket.follow" } else { "ticket.unfollow" },
+            target_type: "ticket",
+            target_id: ticket.number.clone(),
+            detail: json!({}),
+        })?;
+        Ok(())
+    })
+}
+
+/// The same change to many tickets, in one transaction: every ticket is checked first, and one
+/// bad number or invalid change (or a concurrent edit) leaves all of them as they were.
+/// Returns the numbers of the tickets that changed.
+pub fn bulk_update(conn: &mut AnyConnection, actor: &Actor, body: &BulkUpdate, origin: &Origin) -> ApiResult<Vec<String>> {
+    if !actor.is_staff() {
+        return Err(ApiError::Forbidden("Only agents can change many tickets at once".into()));
+    }
+    let mut numbers: Vec<&str> = Vec::new();
+    for n in body.numbers.iter().map(|n| n.trim()) {
+        if !numbers.contains(&n) {
+            numbers.push(n);
+        }
+    }
+    if numbers.is_empty() || numbers.len() > BULK_MAX_TICKETS {
+        return Err(ApiError::field("numbers", format!("give 1 to {BULK_MAX_TICKETS} ticket numbers")));
+    }
+    let update = TicketUpdate {
+        status_id: body.status_id,
+        resolution: body.resolution.clone(),
+        priority: body.priority.clone(),
+        assignee_ids: body.assignee_ids.clone(),
+        ..Default::default()
+    };
+    if update.status_id.is_none() && update.priority.is_none() && update.assignee_ids.is_none() {
+        return Err(ApiError::field("status_id", "choose a change: status_id, priority or assignee_ids"));
+    }
+    let now = chrono::Utc::now().naive_utc();
+    let mut planned = Vec::with_capacity(numbers.len());
+    for number in numbers {
+        let ticket = super::find_visible(conn, actor, number).map_err(|e| match e {
+            ApiError::NotFound(_) => ApiError::field("numbers", format!("no ticket has the number {number}")),
+            other => other,
+        })?;
+        let checked = check_update(conn, actor, &ticket, &update, 0, now)?;
+        if !checked.is_noop(&ticket) {
+            planned.push((ticket, checked));
+        }
+    }
+    write_tx(conn, |conn| {
+        let mut updated = Vec::with_capacity(planned.len());
+        for (ticket, checked) in planned {
+            apply_update(conn, actor, &ticket, ticket.version, checked, origin, now)?;
+            updated.push(ticket.number);
+        }
+        Ok(updated)
+    })
 }

@@ -68,7 +68,12 @@ fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &
     if let Err(ApiError::InvalidFields(fields)) = &message {
         errors.extend(fields.clone());
     }
-    let requester = if actor.is_staff() {
+    // Agents and keys file for someone (by email); a guest names themselves the same way.
+    let guest = matches!(actor, Actor::Guest);
+    if guest && body.name.as_deref().is_none_or(|n| n.trim().is_empty()) {
+        errors.insert("name".into(), "is required: who are you?".into());
+    }
+    let requester = if actor.is_staff() || guest {
         match body.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
             Some(email) => {
                 let email = Email::parse(email);

@@ -14,9 +14,10 @@ use crate::auth::Actor;
 use crate::db::models::TicketRow;
 use crate::db::schema::{statuses, ticket_assignees, ticket_followers, tickets, users};
 use crate::db::{search, AnyConnection, Engine};
+use crate::settings;
+use shared::settings::Visibility;
 use crate::error::{ApiError, ApiResult};
 
-pub const DEFAULT_PER_PAGE: i64 = 25;
 pub const MAX_PER_PAGE: i64 = 100;
 
 /// The ticket with this number, if the actor may see it. A customer asking for someone else's
@@ -29,8 +30,29 @@ pub fn find_visible(conn: &mut AnyConnection, actor: &Actor, number: &str) -> Ap
         let prefix = catalog::ticket_settings(conn)?.prefix;
         row = by_number(conn, &format!("{prefix}{number}"))?;
     }
-    row.filter(|t| actor.sees_all_tickets() || Some(t.user_id) == actor.user_id())
-        .ok_or(ApiError::NotFound("ticket"))
+    match row {
+        Some(t) if Some(t.user_id) == actor.user_id() => Ok(t),
+        row if sees_all(conn, actor)? => row.ok_or(ApiError::NotFound("ticket")),
+        _ if matches!(actor, Actor::Guest) => Err(sign_in_to_read()),
+        _ => Err(ApiError::NotFound("ticket")),
+    }
+}
+
+fn sign_in_to_read() -> ApiError {
+    ApiError::Unauthorized("Sign in to read tickets".into())
+}
+
+/// May the actor read every ticket? Restricted viewers and up always; below that it is the
+/// visibility setting: public lets everyone read, private every signed-in user.
+pub fn sees_all(conn: &mut AnyConnection, actor: &Actor) -> ApiResult<bool> {
+    if actor.sees_all_tickets() {
+        return Ok(true);
+    }
+    Ok(match settings::load(conn)?.visibility {
+        Visibility::Public => true,
+        Visibility::Private => actor.user().is_some(),
+        Visibility::Restricted => false,
+    })
 }
 
 fn by_number(conn: &mut AnyConnection, number: &str) -> ApiResult<Option<TicketRow>> {
@@ -48,17 +70,25 @@ pub fn render_one(conn: &mut AnyConnection, actor: &Actor, id: i64) -> ApiResult
         .ok_or(ApiError::NotFound("ticket"))
 }
 
+/// A page of tickets.
+pub struct ListPage {
+    pub tickets: Vec<Ticket>,
+    /// How many match the filters.
+    pub total: i64,
+    /// The page size used: the request's, or the rows-per-page setting.
+    pub per_page: i64,
+}
+
 /// A page of tickets and the total that match.
-pub fn list(
-    conn: &mut AnyConnection,
-    actor: &Actor,
-    query: &TicketListQuery,
-) -> ApiResult<(Vec<Ticket>, i64)> {
+pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) -> ApiResult<ListPage> {
     let page = query.page.unwrap_or(1);
     if page < 1 {
         return Err(ApiError::field("page", "must be 1 or more"));
     }
-    let per_page = query.per_page.unwrap_or(DEFAULT_PER_PAGE);
+    let per_page = match query.per_page {
+        Some(n) => n,
+        None => settings::load(conn)?.rows_per_page,
+    };
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(ApiError::field("per_page", format!("must be 1 to {MAX_PER_PAGE}")));
     }
@@ -78,6 +108,10 @@ pub fn list(
     };
     let (sort_column, descending) = parse_sort(query.sort.as_deref())?;
     let email = query.email.as_deref().map(|e| e.trim().to_lowercase());
+    let everyone = sees_all(conn, actor)?;
+    if !everyone && matches!(actor, Actor::Guest) {
+        return Err(sign_in_to_read());
+    }
     let assignee = match query.assignee.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(given) => Some(assignee_filter(actor, given)?),
         None => None,
@@ -91,7 +125,7 @@ pub fn list(
     // Built twice (count, then page): boxed queries cannot be cloned.
     let filtered = || {
         let mut q = tickets::table.into_boxed();
-        if !actor.sees_all_tickets() {
+        if !everyone {
             q = q.filter(tickets::user_id.eq(actor.user_id().unwrap_or(-1)));
         }
         if let Some(id) = query.user_id {
@@ -147,7 +181,7 @@ pub fn list(
     };
     let ids: Vec<i64> = page_query.limit(per_page).offset((page - 1) * per_page).load(conn)?;
     let tickets = view::render(conn, &ids, query.threads.unwrap_or(true), actor.is_staff())?;
-    Ok((tickets, total))
+    Ok(ListPage { tickets, total, per_page })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

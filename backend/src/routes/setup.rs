@@ -1,0 +1,237 @@
+//! First run, settings and registration: `/api/setup.json`, `/api/settings.json`,
+//! `/api/auth/register.json`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde_json::json;
+use shared::auth::{LoginResponse, RegisterRequest};
+use shared::settings::{Settings, SettingsUpdate, SetupRequest};
+use shared::validate::{check_password, Email, PersonName, Username};
+use shared::{AccessLevel, ApiErrorBody};
+
+use super::auth::{issue_refresh, session};
+use super::body::JsonBody;
+use crate::accounts::{insert_user, NewUserInput};
+use crate::audit::{self, AuditEvent};
+use crate::auth::apikeys::Scope;
+use crate::auth::{password, Actor, Caller};
+use crate::db::schema::settings as settings_table;
+use crate::db::write_tx;
+use crate::error::{ApiError, ApiResult};
+use crate::settings;
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::resource("/api/setup.json").route(web::post().to(setup)))
+        .service(
+            super::resource("/api/settings.json")
+                .route(web::get().to(get_settings))
+                .route(web::put().to(update_settings)),
+        )
+        .service(super::resource("/api/auth/register.json").route(web::post().to(register)));
+}
+
+/// The settings as a browser should see them: the upload limit is the one in force.
+fn effective(state: &AppState, mut s: Settings) -> Settings {
+    s.max_upload_bytes = s.max_upload_bytes.min(i64::try_from(state.config.max_attachment_bytes).unwrap_or(i64::MAX));
+    s
+}
+
+/// The desk's public settings: what the sign-in page and every screen need. No credentials needed.
+#[utoipa::path(
+    get, path = "/api/settings.json", tag = "settings",
+    responses((status = 200, body = Settings))
+)]
+pub async fn get_settings(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let s = state.db(settings::load).await?;
+    Ok(HttpResponse::Ok().json(effective(&state, s)))
+}
+
+/// Change settings (administrators). Absent fields keep their value; every field is checked
+/// before any is written.
+#[utoipa::path(
+    put, path = "/api/settings.json", tag = "settings", request_body = SettingsUpdate,
+    responses(
+        (status = 200, description = "The settings now in force", body = Settings),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Not an administrator", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn update_settings(state: web::Data<AppState>, caller: Caller, body: JsonBody<SettingsUpdate>) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    // Keys never change settings: they are for programs working tickets, not running the desk.
+    let admin = caller
+        .user()
+        .filter(|u| crate::auth::level_of(u) == AccessLevel::Administrator)
+        .cloned()
+        .ok_or_else(|| ApiError::Forbidden("Only an administrator can change settings".into()))?;
+    let values = settings::check(&body.0, ceiling(&state))?;
+    let ip = caller.ip.map(|ip| ip.to_string());
+    let s = state
+        .db(move |conn| {
+            write_tx(conn, |conn| settings::store(conn, &Actor::User(admin), ip.as_deref(), &values))?;
+            settings::load(conn)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(effective(&state, s)))
+}
+
+fn ceiling(state: &AppState) -> i64 {
+    i64::try_from(state.config.max_attachment_bytes).unwrap_or(i64::MAX)
+}
+
+/// A new account's fields, checked with the same rules as the SPA's forms.
+struct Signup {
+    username: Username,
+    name: PersonName,
+    email: Email,
+    /// Hashed in `create_account`, on the blocking pool: argon2 takes tens of milliseconds.
+    password: String,
+}
+
+fn check_signup(username: &str, name: &str, email: &str, password: &str) -> ApiResult<Signup> {
+    let mut errors = std::collections::BTreeMap::new();
+    let username = Username::parse(username.trim()).map_err(|e| errors.insert("username".to_owned(), e)).ok();
+    let name = PersonName::parse(name).map_err(|e| errors.insert("name".to_owned(), e)).ok();
+    let email = Email::parse(email).map_err(|e| errors.insert("email".to_owned(), e)).ok();
+    if let Err(e) = check_password(password) {
+        errors.insert("password".to_owned(), e);
+    }
+    match (username, name, email) {
+        (Some(username), Some(name), Some(email)) if errors.is_empty() => {
+            Ok(Signup { username, name, email, password: password.to_owned() })
+        }
+        _ => Err(ApiError::InvalidFields(errors)),
+    }
+}
+
+/// Creates the account and signs it in (inside the caller's transaction).
+fn create_account(
+    conn: &mut crate::db::AnyConnection,
+    signup: &Signup,
+    level: AccessLevel,
+    ip: Option<&str>,
+    refresh_days: i64,
+) -> ApiResult<(crate::db::models::UserRow, String)> {
+    let password_hash = password::hash(&signup.password)?;
+    let user = insert_user(conn, None, NewUserInput {
+        username: Some(&signup.username),
+        email: &signup.email,
+        name: &signup.name,
+        phone: "",
+        level,
+        password_hash: Some(&password_hash),
+        notes: "",
+        timezone: None,
+    }, ip)?;
+    let refresh = issue_refresh(conn, user.id, refresh_days)?;
+    Ok((user, refresh))
+}
+
+fn created(mut response: HttpResponse) -> HttpResponse {
+    *response.status_mut() = StatusCode::CREATED;
+    response
+}
+
+/// First run: create the administrator and the basic settings, and sign the administrator in.
+/// Refused once an administrator exists.
+#[utoipa::path(
+    post, path = "/api/setup.json", tag = "settings", request_body = SetupRequest,
+    responses(
+        (status = 201, description = "Set up; the administrator is signed in (a refresh cookie is set)", body = LoginResponse),
+        (status = 400, body = ApiErrorBody),
+        (status = 409, description = "Already set up", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    )
+)]
+pub async fn setup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<SetupRequest>) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let already = || ApiError::Conflict("This desk is already set up; sign in instead".into());
+    if state.db(settings::admin_exists).await? {
+        return Err(already());
+    }
+    // Both checked before anything is written, and reported together.
+    let signup = check_signup(&body.username, &body.name, &body.email, &body.password);
+    let values = settings::check(&body.settings, ceiling(&state));
+    let (signup, values) = match (signup, values) {
+        (Ok(s), Ok(v)) => (s, v),
+        (s, v) => {
+            let mut fields = std::collections::BTreeMap::new();
+            for result in [s.err(), v.err()].into_iter().flatten() {
+                match result {
+                    ApiError::InvalidFields(f) => fields.extend(f),
+                    other => return Err(other),
+                }
+            }
+            return Err(ApiError::InvalidFields(fields));
+        }
+    };
+    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let refresh_days = state.config.refresh_token_ttl_days;
+    let (user, refresh) = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                // Two first runs at once: the second finds the first's administrator, or (on
+                // PostgreSQL) trips over the same settings key and gets the 409 too.
+                if settings::admin_exists(conn)? {
+                    return Err(already());
+                }
+                diesel::insert_into(settings_table::table)
+                    .values((settings_table::key.eq("setup_at"), settings_table::value.eq(chrono::Utc::now().to_rfc3339())))
+                    .execute(conn)
+                    .map_err(|e| match ApiError::from(e) {
+                        ApiError::Conflict(_) => already(),
+                        other => other,
+                    })?;
+                let (user, refresh) = create_account(conn, &signup, AccessLevel::Administrator, ip.as_deref(), refresh_days)?;
+                settings::store(conn, &Actor::User(user.clone()), ip.as_deref(), &values)?;
+                Ok((user, refresh))
+            })
+        })
+        .await?;
+    Ok(created(session(&req, &state, user, refresh)?))
+}
+
+/// Create your own customer account (when the settings allow registrations); you are signed in.
+#[utoipa::path(
+    post, path = "/api/auth/register.json", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered and signed in (a refresh cookie is set)", body = LoginResponse),
+        (status = 400, body = ApiErrorBody),
+        (status = 403, description = "Registrations are closed", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody),
+        (status = 422, description = "Invalid fields, or the user name or email is taken", body = ApiErrorBody),
+        (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
+    )
+)]
+pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<RegisterRequest>) -> ApiResult<HttpResponse> {
+    let peer = req.peer_addr().map(|a| a.ip());
+    if let Some(ip) = peer {
+        state.login_limiter.check(ip)?;
+    }
+    if !state.db(settings::load).await?.allow_registrations {
+        return Err(ApiError::Forbidden("Registrations are closed; ask the help desk for an account".into()));
+    }
+    let b = body.0;
+    let signup = check_signup(&b.username, &b.name, &b.email, &b.password)?;
+    let ip = peer.map(|ip| ip.to_string());
+    let refresh_days = state.config.refresh_token_ttl_days;
+    let (user, refresh) = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let (user, refresh) = create_account(conn, &signup, AccessLevel::AuthorizedUser, ip.as_deref(), refresh_days)?;
+                audit::record(conn, Some(&Actor::User(user.clone())), ip.as_deref(), AuditEvent {
+                    action: "auth.register",
+                    target_type: "user",
+                    target_id: user.id.to_string(),
+                    detail: json!({}),
+                })?;
+                Ok((user, refresh))
+            })
+        })
+        .await?;
+    Ok(created(session(&req, &state, user, refresh)?))
+}

@@ -1,0 +1,395 @@
+//! First run, settings, registration, guest tickets, visibility, and the agents' desk features
+//! (list filters, following, time spent, bulk changes, saved views): each with its bad inputs,
+//! on a real database.
+
+#[allow(dead_code)]
+mod common;
+
+use actix_web::test;
+use common::{api_key, app, state, test_db};
+use serde_json::{json, Value};
+
+
+#[derive(Clone, Copy)]
+enum Auth<'a> {
+    Nobody,
+    Key(&'a str),
+    Bearer(&'a str),
+}
+
+async fn send(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>, method: &str, path: &str, auth: Auth<'_>, body: Option<Value>) -> (u16, Value) {
+    let mut req = test::TestRequest::default()
+        .method(method.parse().expect("method"))
+        .uri(path)
+        .peer_addr("192.0.2.20:40000".parse().expect("addr"))
+        .insert_header(("Accept", "application/json"));
+    req = match auth {
+        Auth::Nobody => req,
+        Auth::Key(k) => req.insert_header(("X-API-Key", k.to_owned())),
+        Auth::Bearer(t) => req.insert_header(("Authorization", format!("Bearer {t}"))),
+    };
+    if let Some(body) = body {
+        req = req.set_json(body);
+    }
+    let resp = test::call_service(app, req.to_request()).await;
+    let status = resp.status().as_u16();
+    let bytes = test::read_body(resp).await;
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+fn setup_body() -> Value {
+    json!({
+        "username": "admin", "name": "Ada Admin", "email": "admin@example.com",
+        "password": "a long passphrase", "site_name": "ACME IT", "ticket_prefix": "IT-",
+        "visibility": "restricted", "allow_registrations": true, "allow_guest_tickets": false
+    })
+}
+
+/// Runs the first-run setup and answers the administrator's access token.
+async fn set_up(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>) -> String {
+    let (status, body) = send(app, "POST", "/api/setup.json", Auth::Nobody, Some(setup_body())).await;
+    assert_eq!(status, 201, "{body}");
+    body["access_token"].as_str().expect("token").to_owned()
+}
+
+/// A desk after its first run: the database (kept alive), the app, the administrator's token and
+/// a read/write key.
+macro_rules! set_up_desk {
+    ($db:ident, $app:ident, $admin:ident, $key:ident) => {
+        let $db = test_db();
+        let st = state(&$db);
+        let $app = app(st.clone()).await;
+        #[allow(unused_variables)]
+        let $admin = set_up(&$app).await;
+        #[allow(unused_variables)]
+        let $key = api_key(&st, "read,write");
+    };
+}
+
+/// Creates a user with the key and signs them in.
+async fn person(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>, key: &str, username: &str, level: i64) -> (i64, String) {
+    let (status, user) = send(app, "POST", "/api/users.json", Auth::Key(key), Some(json!({
+        "username": username, "name": format!("{username} Person"), "email": format!("{username}@example.com"),
+        "password": "a long passphrase", "level": level
+    }))).await;
+    assert_eq!(status, 201, "{user}");
+    let (status, login) = send(app, "POST", "/api/auth/login.json", Auth::Nobody, Some(json!({
+        "username": username, "password": "a long passphrase"
+    }))).await;
+    assert_eq!(status, 200, "{login}");
+    (user["id"].as_i64().expect("id"), login["access_token"].as_str().expect("token").to_owned())
+}
+
+async fn new_ticket(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>, auth: Auth<'_>, subject: &str) -> String {
+    let (status, t) = send(app, "POST", "/api/tickets.json", auth, Some(json!({
+        "subject": subject, "message": format!("About {subject}")
+    }))).await;
+    assert_eq!(status, 201, "{t}");
+    t["ticket_number"].as_str().expect("number").to_owned()
+}
+
+async fn numbers(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>, auth: Auth<'_>, query: &str) -> Vec<String> {
+    let (status, list) = send(app, "GET", &format!("/api/tickets.json?threads=false&{query}"), auth, None).await;
+    assert_eq!(status, 200, "{query}: {list}");
+    list.as_array().expect("list").iter().map(|t| t["ticket_number"].as_str().unwrap_or_default().to_owned()).collect()
+}
+
+#[actix_web::test]
+async fn first_run_creates_the_administrator_once_and_only_from_valid_input() {
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let (_, settings) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
+    assert_eq!(settings["setup_needed"], true);
+    assert_eq!(settings["visibility"], "restricted");
+
+    // Every bad field at once, and nothing is created.
+    let mut bad = setup_body();
+    bad["username"] = json!("a b");
+    bad["password"] = json!("short");
+    bad["ticket_prefix"] = json!("no spaces");
+    bad["visibility"] = json!("secret");
+    let (status, err) = send(&app, "POST", "/api/setup.json", Auth::Nobody, Some(bad)).await;
+    assert_eq!(status, 422, "{err}");
+    for field in ["username", "password", "ticket_prefix", "visibility"] {
+        assert!(err["error"]["fields"][field].is_string(), "{field}: {err}");
+    }
+    let (_, settings) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
+    assert_eq!(settings["setup_needed"], true);
+    assert_eq!(settings["site_name"], "Oxidesk");
+
+    let token = set_up(&app).await;
+    let (status, me) = send(&app, "GET", "/api/users/me.json", Auth::Bearer(&token), None).await;
+    assert_eq!((status, me["level"].as_i64()), (200, Some(6)));
+    let (_, settings) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
+    assert_eq!(settings["setup_needed"], false);
+    assert_eq!(settings["site_name"], "ACME IT");
+    assert_eq!(settings["allow_registrations"], true);
+
+    // The prefix applies to new tickets.
+    let number = new_ticket(&app, Auth::Bearer(&token), "Prefix check").await;
+    assert!(number.starts_with("IT-"), "{number}");
+
+    // A second first run is refused and changes nothing.
+    let mut again = setup_body();
+    again["username"] = json!("intruder");
+    again["email"] = json!("intruder@example.com");
+    again["site_name"] = json!("Owned");
+    let (status, _) = send(&app, "POST", "/api/setup.json", Auth::Nobody, Some(again)).await;
+    assert_eq!(status, 409);
+    let (_, settings) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
+    assert_eq!(settings["site_name"], "ACME IT");
+    let (status, _) = send(&app, "POST", "/api/auth/login.json", Auth::Nobody, Some(json!({"username": "intruder", "password": "a long passphrase"}))).await;
+    assert_eq!(status, 401);
+}
+
+#[actix_web::test]
+async fn settings_change_only_for_administrators_and_only_with_valid_values() {
+    set_up_desk!(db, app, admin, key);
+    let (_, agent) = person(&app, &key, "agent", 3).await;
+
+    let (status, s) = send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({
+        "notice": "Maintenance on Friday", "rows_per_page": 50, "max_upload_bytes": 2048
+    }))).await;
+    assert_eq!(status, 200, "{s}");
+    assert_eq!((s["notice"].as_str(), s["rows_per_page"].as_i64(), s["max_upload_bytes"].as_i64()), (Some("Maintenance on Friday"), Some(50), Some(2048)));
+
+    for (auth, expected) in [(Auth::Bearer(&agent), 403), (Auth::Key(&key), 403), (Auth::Nobody, 401)] {
+        let (status, _) = send(&app, "PUT", "/api/settings.json", auth, Some(json!({"site_name": "Changed"}))).await;
+        assert_eq!(status, expected);
+    }
+    for (body, field) in [
+        (json!({"rows_per_page": 1000}), "rows_per_page"),
+        (json!({"rows_per_page": "many"}), "rows_per_page"),
+        (json!({"allow_guest_tickets": "perhaps"}), "allow_guest_tickets"),
+        (json!({"max_upload_bytes": 1}), "max_upload_bytes"),
+        (json!({"max_upload_bytes": 1_000_000_000}), "max_upload_bytes"),
+        (json!({"site_name": ""}), "site_name"),
+        (json!({"notice": "x".repeat(1001)}), "notice"),
+        (json!({"visibility": "everyone"}), "visibility"),
+        (json!({"site_name": "Good", "ticket_prefix": "bad prefix"}), "ticket_prefix"),
+    ] {
+        let (status, err) = send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(body.clone())).await;
+        assert_eq!(status, 422, "{body}: {err}");
+        assert!(err["error"]["fields"][field].is_string(), "{body}: {err}");
+    }
+    let (_, s) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
+    assert_eq!((s["site_name"].as_str(), s["ticket_prefix"].as_str(), s["rows_per_page"].as_i64()), (Some("ACME IT"), Some("IT-"), Some(50)));
+
+    // The upload limit applies to attachments; the rows per page to lists.
+    let (status, _) = send(&app, "POST", "/api/tickets.json", Auth::Bearer(&admin), Some(json!({
+        "subject": "Big", "message": "file", "attachments": [{"big.txt": format!("data:text/plain,{}", "x".repeat(4096))}]
+    }))).await;
+    assert_eq!(status, 413);
+    for i in 0..3 {
+        new_ticket(&app, Auth::Bearer(&admin), &format!("Row {i}")).await;
+    }
+    send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"rows_per_page": 5}))).await;
+    for i in 0..3 {
+        new_ticket(&app, Auth::Bearer(&admin), &format!("More {i}")).await;
+    }
+    assert_eq!(numbers(&app, Auth::Bearer(&admin), "").await.len(), 5);
+}
+
+#[actix_web::test]
+async fn visitors_register_only_when_allowed_and_with_valid_fields() {
+    set_up_desk!(db, app, admin, key);
+    let body = json!({"username": "jdoe", "name": "John Doe", "email": "john@example.com", "password": "a long passphrase"});
+
+    for (bad, field) in [
+        (json!({"username": "jd", "name": "John", "email": "j2@example.com", "password": "a long passphrase"}), "username"),
+        (json!({"username": "jdoe2", "name": "", "email": "j2@example.com", "password": "a long passphrase"}), "name"),
+        (json!({"username": "jdoe2", "name": "John", "email": "nope", "password": "a long passphrase"}), "email"),
+        (json!({"username": "jdoe2", "name": "John", "email": "j2@example.com", "password": "short"}), "password"),
+        (json!({"username": "ADMIN", "name": "John", "email": "j2@example.com", "password": "a long passphrase"}), "username"),
+        (json!({"username": "jdoe2", "name": "John", "email": "ADMIN@example.com", "password": "a long passphrase"}), "email"),
+    ] {
+        let (status, err) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(bad.clone())).await;
+        assert_eq!(status, 422, "{bad}: {err}");
+        assert!(err["error"]["fields"][field].is_string(), "{bad}: {err}");
+    }
+    let (status, reg) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(body.clone())).await;
+    assert_eq!(status, 201, "{reg}");
+    assert_eq!(reg["user"]["level"], 1);
+    let token = reg["access_token"].as_str().expect("token");
+    new_ticket(&app, Auth::Bearer(token), "My first ticket").await;
+    let (_, users) = send(&app, "GET", "/api/users.json?per_page=100", Auth::Bearer(&admin), None).await;
+    assert_eq!(users.as_array().map(Vec::len), Some(2), "only the admin and jdoe: {users}");
+
+    send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"allow_registrations": false}))).await;
+    let (status, _) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(json!({
+        "username": "late", "name": "Late Comer", "email": "late@example.com", "password": "a long passphrase"
+    }))).await;
+    assert_eq!(status, 403);
+}
+
+#[actix_web::test]
+async fn guests_file_tickets_only_when_allowed() {
+    set_up_desk!(db, app, admin, key);
+    let ticket = json!({"name": "Gus Guest", "email": "gus@example.com", "subject": "No account", "message": "Help"});
+    let (status, _) = send(&app, "POST", "/api/tickets.json", Auth::Nobody, Some(ticket.clone())).await;
+    assert_eq!(status, 401);
+
+    send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"allow_guest_tickets": true}))).await;
+    let (status, err) = send(&app, "POST", "/api/tickets.json", Auth::Nobody, Some(json!({"subject": "s", "message": "m"}))).await;
+    assert_eq!(status, 422, "{err}");
+    assert!(err["error"]["fields"]["email"].is_string(), "{err}");
+    let (status, err) = send(&app, "POST", "/api/tickets.json", Auth::Nobody, Some(json!({"email": "gus@example.com", "subject": "s", "message": "m"}))).await;
+    assert_eq!(status, 422, "a guest names themselves: {err}");
+    assert!(err["error"]["fields"]["name"].is_string(), "{err}");
+    assert_eq!(numbers(&app, Auth::Bearer(&admin), "").await.len(), 0);
+
+    let (status, t) = send(&app, "POST", "/api/tickets.json", Auth::Nobody, Some(ticket)).await;
+    assert_eq!(status, 201, "{t}");
+    assert_eq!(t["user"]["email"], "gus@example.com");
+    assert_eq!(t["user"]["fullname"], "Gus Guest");
+    assert_eq!(t["source"], "Web");
+    // A guest's wrong key is still a 401, never a guest ticket.
+    let (status, _) = send(&app, "POST", "/api/tickets.json", Auth::Key("oxk_wrong_key"), Some(json!({"subject": "s", "message": "m"}))).await;
+    assert_eq!(status, 401);
+}
+
+#[actix_web::test]
+async fn visibility_decides_who_reads_which_tickets_and_notes_stay_internal() {
+    set_up_desk!(db, app, admin, key);
+    let (_, alice) = person(&app, &key, "alice", 1).await;
+    let (_, bob) = person(&app, &key, "bob", 1).await;
+    let number = new_ticket(&app, Auth::Bearer(&alice), "Alice's laptop").await;
+    let (status, _) = send(&app, "PUT", &format!("/api/tickets.json/{number}"), Auth::Bearer(&admin), Some(json!({
+        "message": "secret internal remark", "type": "note"
+    }))).await;
+    assert_eq!(status, 200);
+    let path = format!("/api/tickets.json/{number}");
+
+    // Restricted: Bob sees nothing of Alice's; visitors must sign in.
+    assert!(numbers(&app, Auth::Bearer(&bob), "").await.is_empty());
+    assert_eq!(send(&app, "GET", &path, Auth::Bearer(&bob), None).await.0, 404);
+    assert_eq!(send(&app, "GET", &path, Auth::Nobody, None).await.0, 401);
+    assert_eq!(send(&app, "GET", "/api/tickets.json", Auth::Nobody, None).await.0, 401);
+
+    // Private: every signed-in user reads every ticket, but only its owner writes to it.
+    send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"visibility": "private"}))).await;
+    assert_eq!(numbers(&app, Auth::Bearer(&bob), "").await, vec![number.clone()]);
+    let (status, t) = send(&app, "GET", &path, Auth::Bearer(&bob), None).await;
+    assert_eq!(status, 200);
+    assert!(!t.to_string().contains("secret internal remark"), "{t}");
+    let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&bob), Some(json!({"message": "me too"}))).await;
+    assert_eq!(status, 403);
+    assert_eq!(send(&app, "GET", &path, Auth::Nobody, None).await.0, 401);
+
+    // Public: visitors read too, never notes, and never search them.
+    send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"visibility": "public"}))).await;
+    let (status, t) = send(&app, "GET", &path, Auth::Nobody, None).await;
+    assert_eq!(status, 200);
+    assert!(!t.to_string().contains("secret internal remark"), "{t}");
+    assert_eq!(numbers(&app, Auth::Nobody, "").await, vec![number.clone()]);
+    assert!(numbers(&app, Auth::Nobody, "q=secret").await.is_empty());
+    assert_eq!(send(&app, "PUT", &path, Auth::Nobody, Some(json!({"message": "hi"}))).await.0, 401);
+}
+
+#[actix_web::test]
+async fn agents_filter_follow_record_time_and_change_tickets_in_bulk() {
+    set_up_desk!(db, app, admin, key);
+    let (agent_id, agent) = person(&app, &key, "agent", 3).await;
+    let (_, customer) = person(&app, &key, "carol", 1).await;
+    let a = new_ticket(&app, Auth::Bearer(&customer), "Printer jam").await;
+    let b = new_ticket(&app, Auth::Bearer(&customer), "VPN down").await;
+    let c = new_ticket(&app, Auth::Bearer(&customer), "New mouse").await;
+    let me = Auth::Bearer(&agent);
+
+    // Assignment, priority and topic filters.
+    send(&app, "PUT", &format!("/api/tickets.json/{a}"), me, Some(json!({"assignee_ids": [agent_id], "priority": "Urgent", "topicId": 2}))).await;
+    assert_eq!(numbers(&app, me, "assignee=me").await, vec![a.clone()]);
+    assert_eq!(numbers(&app, me, &format!("assignee={agent_id}")).await, vec![a.clone()]);
+    let mut unassigned = numbers(&app, me, "assignee=none").await;
+    unassigned.sort();
+    assert_eq!(unassigned, vec![b.clone(), c.clone()]);
+    assert_eq!(numbers(&app, me, "priority=4").await, vec![a.clone()]);
+    assert_eq!(numbers(&app, me, "topic=2").await, vec![a.clone()]);
+    for bad in ["assignee=someone", "priority=high", "topic=x", "followed=maybe"] {
+        let (status, _) = send(&app, "GET", &format!("/api/tickets.json?{bad}"), me, None).await;
+        assert!(status == 400 || status == 422, "{bad}: {status}");
+    }
+    let (status, _) = send(&app, "GET", "/api/tickets.json?assignee=me", Auth::Key(&key), None).await;
+    assert_eq!(status, 422, "a key acting as itself is nobody");
+
+    // Following is personal and does not change the ticket.
+    let (status, t) = send(&app, "PUT", &format!("/api/tickets.json/{b}/follow"), me, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(t["followers"][0]["id"].as_i64(), Some(agent_id));
+    let version = t["version"].as_i64();
+    send(&app, "PUT", &format!("/api/tickets.json/{b}/follow"), me, None).await;
+    assert_eq!(numbers(&app, me, "followed=true").await, vec![b.clone()]);
+    let (_, t) = send(&app, "DELETE", &format!("/api/tickets.json/{b}/follow"), me, None).await;
+    assert_eq!((t["followers"].as_array().map(Vec::len), t["version"].as_i64()), (Some(0), version));
+    assert_eq!(send(&app, "PUT", "/api/tickets.json/NOPE-1/follow", me, None).await.0, 404);
+    assert_eq!(send(&app, "PUT", &format!("/api/tickets.json/{b}/follow"), Auth::Key(&key), None).await.0, 422);
+
+    // Time spent adds up; only agents record it, and only 1–1440 minutes at a time.
+    send(&app, "PUT", &format!("/api/tickets.json/{c}"), me, Some(json!({"time_spent": 15}))).await;
+    let (_, t) = send(&app, "PUT", &format!("/api/tickets.json/{c}"), me, Some(json!({"time_spent": 30, "message": "Swapped it"}))).await;
+    assert_eq!(t["time_spent"], 45);
+    for minutes in [0, -5, 1441] {
+        let (status, _) = send(&app, "PUT", &format!("/api/tickets.json/{c}"), me, Some(json!({"time_spent": minutes}))).await;
+        assert_eq!(status, 422, "{minutes}");
+    }
+    assert_eq!(send(&app, "PUT", &format!("/api/tickets.json/{c}"), Auth::Bearer(&customer), Some(json!({"time_spent": 5}))).await.0, 403);
+    let (_, t) = send(&app, "GET", &format!("/api/tickets.json/{c}"), me, None).await;
+    assert_eq!(t["time_spent"], 45);
+
+    // Bulk: all or nothing.
+    let bulk = |body: Value| send(&app, "POST", "/api/tickets/bulk.json", me, Some(body));
+    let (status, err) = bulk(json!({"numbers": [a, b], "status_id": 2})).await;
+    assert_eq!(status, 422, "resolution needed: {err}");
+    assert!(err["error"]["fields"]["resolution"].is_string());
+    let (status, err) = bulk(json!({"numbers": [a, "NOPE-1"], "status_id": 2, "resolution": "done"})).await;
+    assert_eq!(status, 422, "{err}");
+    assert!(err["error"]["fields"]["numbers"].is_string());
+    for bad in [json!({"numbers": [], "status_id": 3}), json!({"numbers": [a]}), json!({"numbers": vec!["X"; 101], "status_id": 3})] {
+        assert_eq!(bulk(bad.clone()).await.0, 422, "{bad}");
+    }
+    assert_eq!(numbers(&app, me, "status=open").await.len(), 3, "nothing changed");
+    let (status, _) = send(&app, "POST", "/api/tickets/bulk.json", Auth::Bearer(&customer), Some(json!({"numbers": [a], "status_id": 3, "resolution": "x"}))).await;
+    assert_eq!(status, 403);
+    let (status, done) = bulk(json!({"numbers": [a, b, a], "status_id": 2, "resolution": "Fixed by the driver update"})).await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["updated"].as_array().map(Vec::len), Some(2));
+    let (_, t) = send(&app, "GET", &format!("/api/tickets.json/{a}"), me, None).await;
+    assert_eq!((t["ticket_status"].as_str(), t["resolution"].as_str()), (Some("Resolved"), Some("Fixed by the driver update")));
+    // Already resolved: left alone. Assigning in bulk works on any state.
+    let (_, done) = bulk(json!({"numbers": [a, b], "status_id": 2, "resolution": "again"})).await;
+    assert_eq!(done["updated"].as_array().map(Vec::len), Some(0));
+    let (_, done) = bulk(json!({"numbers": [b, c], "assignee_ids": [agent_id]})).await;
+    assert_eq!(done["updated"].as_array().map(Vec::len), Some(2));
+    assert_eq!(numbers(&app, me, "assignee=me").await.len(), 3);
+}
+
+#[actix_web::test]
+async fn saved_views_are_private_named_filters() {
+    set_up_desk!(db, app, admin, key);
+    let (_, agent) = person(&app, &key, "agent", 3).await;
+    let me = Auth::Bearer(&agent);
+
+    let (status, view) = send(&app, "POST", "/api/views.json", me, Some(json!({"name": "My urgent", "query": "?assignee=me&priority=4&page=3"}))).await;
+    assert_eq!(status, 201, "{view}");
+    assert_eq!(view["query"], "assignee=me&priority=4");
+    for (body, status) in [
+        (json!({"name": "My urgent", "query": "status=open"}), 409),
+        (json!({"name": "", "query": "status=open"}), 422),
+        (json!({"name": "Bad", "query": "priority=high"}), 422),
+        (json!({"name": "Long", "query": "q=".to_owned() + &"x".repeat(1000)}), 422),
+    ] {
+        assert_eq!(send(&app, "POST", "/api/views.json", me, Some(body.clone())).await.0, status, "{body}");
+    }
+    let (_, views) = send(&app, "GET", "/api/views.json", me, None).await;
+    assert_eq!(views.as_array().map(Vec::len), Some(1));
+    // Someone else's view is not there for you; keys have none.
+    let (_, others) = send(&app, "GET", "/api/views.json", Auth::Bearer(&admin), None).await;
+    assert_eq!(others.as_array().map(Vec::len), Some(0));
+    let id = view["id"].as_i64().expect("id");
+    assert_eq!(send(&app, "DELETE", &format!("/api/views.json/{id}"), Auth::Bearer(&admin), None).await.0, 404);
+    assert_eq!(send(&app, "GET", "/api/views.json", Auth::Key(&key), None).await.0, 403);
+    assert_eq!(send(&app, "DELETE", "/api/views.json/abc", me, None).await.0, 404);
+    assert_eq!(send(&app, "DELETE", &format!("/api/views.json/{id}"), me, None).await.0, 204);
+    assert_eq!(send(&app, "DELETE", &format!("/api/views.json/{id}"), me, None).await.0, 404);
+}

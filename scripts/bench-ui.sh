@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The SPA's budgets (issue 3): the release WASM's gzip size, and how long the ticket list takes to
+# show its first page in headless Chromium with TICKETS tickets (default 10,000) in the database.
+# Usage: scripts/bench-ui.sh path/to/release/oxidesk
+set -euo pipefail
+BINARY=$(realpath "$1")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TICKETS=${TICKETS:-10000}
+
+for wasm in "$ROOT"/frontend/dist/*.wasm; do
+  echo "release WASM $(basename "$wasm"): $(stat -c %s "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9"
+done
+
+DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-bench-ui.XXXXXX")
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  rm -rf "$DATA_DIR"
+}
+trap cleanup EXIT
+
+export OXIDESK_ADMIN_USER=admin
+export OXIDESK_ADMIN_PASSWORD="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+"$BINARY" --data-dir "$DATA_DIR" admin create --username admin --email admin@example.com
+"$BINARY" --data-dir "$DATA_DIR" seed --tickets "$TICKETS"
+PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+export OXIDESK_URL="http://127.0.0.1:$PORT"
+"$BINARY" serve --bind "127.0.0.1:$PORT" --data-dir "$DATA_DIR" >"$DATA_DIR/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 60); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$OXIDESK_URL/api/health")" = "200" ] && break
+  sleep 0.5
+done
+cd "$ROOT/e2e/browser"
+[ -d node_modules/@playwright/test ] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
+node bench/list-page.mjs

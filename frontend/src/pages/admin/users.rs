@@ -31,12 +31,16 @@ fn LevelSelect(
     /// The highest level the signed-in user may hand out.
     max: AccessLevel,
     #[prop(optional)] with_any: bool,
+    /// In table rows the column header says it; the label is for screen readers only.
+    #[prop(optional)]
+    hide_label: bool,
     #[prop(optional, into)] disabled: Signal<bool>,
     #[prop(optional, into)] on_pick: Option<Callback<i64>>,
 ) -> impl IntoView {
+    let label_class = if hide_label { "visually-hidden" } else { "" };
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=id.clone() class=label_class>{label}</label>
             <select id=id disabled=move || disabled.get() on:change=move |ev| {
                 let picked = event_target_value(&ev).parse::<i64>().unwrap_or(-1);
                 value.set(picked);
@@ -305,6 +309,7 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
                 <LevelSelect
                     id=format!("user-{id}-level")
                     label=format!("Access level of {who}")
+                    hide_label=true
                     value=level
                     max=if locked { AccessLevel::Administrator } else { my_level }
                     disabled=Signal::derive(move || locked || busy.get())

@@ -232,12 +232,6 @@ pub async fn create_guest_ticket(ticket: &TicketCreate) -> Result<Ticket, ApiErr
     receive_json(send(request).await?).await
 }
 
-/// The active help topics, asked without credentials (the guest form); may be refused.
-pub async fn public_topics() -> Result<Vec<Topic>, ApiError> {
-    let request = json_accepting(Request::get(&format!("{API}/topics.json"))).build();
-    receive_json(send(request).await?).await
-}
-
 /// The administration screens' requests: catalogs, users, API keys and settings. In a module of
 /// their own so that their short names (`queues`, `statuses`) cannot clash with the desk's.
 pub mod admin {

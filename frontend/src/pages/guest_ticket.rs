@@ -4,29 +4,23 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use shared::catalog::Topic;
 use shared::tickets::{Ticket, TicketCreate};
 use shared::validate::{Email, MessageBody, PersonName, Subject};
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::attachments::{to_uploads, AttachmentsPicker, PickedFile};
 use crate::components::feedback::ErrorNotice;
 use crate::components::form::{show_server_errors, Checks, FieldErrors, TextArea, TextField};
-use crate::pages::new_ticket::TopicField;
 use crate::site::Site;
 
 #[component]
 pub fn GuestTicketPage() -> impl IntoView {
     let site = Site::get();
-    // Not every desk lets visitors list the topics; without them the ticket goes to the default.
-    let topics: LocalResource<Result<Vec<Topic>, ApiError>> =
-        LocalResource::new(|| async { api::public_topics().await });
 
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let subject = RwSignal::new(String::new());
     let message = RwSignal::new(String::new());
-    let topic_id = RwSignal::new(None::<i64>);
     let files = RwSignal::new(Vec::<PickedFile>::new());
     let errors = RwSignal::new(FieldErrors::new());
     let created = RwSignal::new(None::<Ticket>);
@@ -67,7 +61,8 @@ pub fn GuestTicketPage() -> impl IntoView {
             email: Some(mail.into_inner()),
             subject: Some(subj.into_inner()),
             message: Some(body.into_inner()),
-            topic_id: topic_id.get_untracked(),
+            // GET /api/topics.json needs credentials, so a guest cannot pick a topic yet: the
+            // server files the ticket under its default topic.
             attachments: to_uploads(&files.get_untracked()),
             ..Default::default()
         });
@@ -101,12 +96,6 @@ pub fn GuestTicketPage() -> impl IntoView {
                             autocomplete="name" required=true/>
                         <TextField id="guest-email" name="email" label="Email" value=email errors
                             input_type="email" autocomplete="email" required=true/>
-                        {move || match topics.get() {
-                            Some(Ok(list)) if !list.is_empty() => Some(view! {
-                                <TopicField id="guest-topic" topics=list selected=topic_id errors/>
-                            }),
-                            _ => None,
-                        }}
                         <TextField id="guest-subject" name="subject" label="Subject" value=subject errors
                             required=true maxlength=255/>
                         <TextArea id="guest-message" name="message" label="Message" value=message errors rows=8/>

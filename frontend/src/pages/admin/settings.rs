@@ -48,11 +48,13 @@ fn format_mb(bytes: i64) -> String {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let site = Site::get();
+    // Built once, when the settings are there: saving replaces them in the site context, and that
+    // must not rebuild the form (which would drop its "saved" message).
+    let loaded = Memo::new(move |_| site.with(|s| s.is_some()));
     view! {
         <AdminLayout title="Settings">
-            {move || match site.settings() {
+            {move || match loaded.get().then(|| untrack(|| site.settings())).flatten() {
                 None => view! { <Loading label="Loading settings…"/> }.into_any(),
-                // Built once from the loaded settings; later changes come from this form itself.
                 Some(current) => view! { <SettingsForm current/> }.into_any(),
             }}
         </AdminLayout>

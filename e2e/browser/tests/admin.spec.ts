@@ -26,11 +26,15 @@ function watch(page: Page, problems: string[], who: string): void {
   });
 }
 
-/** Screenshots at desktop width and at 390 px, and checks nothing is wider than the phone. */
+/** Screenshots at desktop width (light and dark) and at 390 px, and checks nothing is wider than the phone. */
 async function snap(page: Page, name: string): Promise<void> {
   fs.mkdirSync(shots, { recursive: true });
   const desktop = page.viewportSize() ?? { width: 1280, height: 800 };
   await page.screenshot({ path: path.join(shots, `${name}-desktop.png`), fullPage: true });
+  // Dark mode follows prefers-color-scheme.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(shots, `${name}-desktop-dark.png`), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,

@@ -36,6 +36,15 @@ pub fn AppHeader() -> impl IntoView {
         <header class="app-header">
             <div class="app-header-inner">
                 <A href="/" {..} class="brand" data-testid="site-name">{move || site.name()}</A>
+                <Show when=move || {
+                    session.is_ready()
+                        && !session.is_signed_in()
+                        && site.with(|s| s.is_some_and(|s| !s.setup_needed))
+                }>
+                    <div class="account">
+                        <A href="/login">"Sign in"</A>
+                    </div>
+                </Show>
                 <Show when=move || session.is_signed_in()>
                     <nav aria-label="Main">
                         <A href="/tickets" exact=true>"Tickets"</A>

@@ -95,11 +95,22 @@ pub fn check_manage(manager: Manager, target_id: i64, target_level: AccessLevel,
     if target_level == AccessLevel::Administrator && own != AccessLevel::Administrator {
         return Err("Only an administrator can change an administrator".into());
     }
+    // As on create: below administrator, people manage and grant only levels below their own, so
+    // a user manager cannot make or change another user manager. Keys stop below administrator.
+    let below_own = |l: AccessLevel| own == AccessLevel::Administrator || l < own;
+    let is_person = matches!(manager, Manager::Person { .. });
+    if is_person && me != Some(target_id) && !below_own(target_level) {
+        return Err(format!("You can only change users below your own level ({})", own.name()));
+    }
     let Some(level) = new_level else { return Ok(()) };
-    if level > own {
+    let allowed = match manager {
+        Manager::Key => level < AccessLevel::Administrator,
+        Manager::Person { .. } => below_own(level) || (me == Some(target_id) && level == own),
+    };
+    if !allowed {
         return Err(match manager {
             Manager::Key => "An API key cannot make administrators".into(),
-            Manager::Person { .. } => format!("You cannot grant a level above your own ({})", own.name()),
+            Manager::Person { .. } => format!("You can only grant levels below your own ({})", own.name()),
         });
     }
     // Nobody locks themselves out: the last administrator would have no way back.
@@ -238,7 +249,9 @@ mod tests {
     #[test]
     fn only_user_managers_and_administrators_manage_users() {
         assert!(check_manage(person(1, ProjectManager), 2, AuthorizedUser, None).is_err());
-        assert!(check_manage(person(1, UserManager), 2, Agent, Some(UserManager)).is_ok());
+        assert!(check_manage(person(1, UserManager), 2, Agent, Some(UserManager)).is_err());
+        assert!(check_manage(person(1, UserManager), 2, UserManager, Some(Agent)).is_err());
+        assert!(check_manage(person(1, UserManager), 2, Agent, Some(ProjectManager)).is_ok());
         assert!(check_manage(person(1, UserManager), 2, Agent, Some(Administrator)).is_err());
         assert!(check_manage(person(1, UserManager), 2, Administrator, Some(Disabled)).is_err());
         assert!(check_manage(person(1, UserManager), 2, Administrator, None).is_err());

@@ -121,22 +121,9 @@ fn apikey(config: &Config, command: ApikeyCommand) -> CommandResult {
             }
             let scopes = apikeys::parse_scopes(&scopes).map_err(|e| format!("--scopes: {e}"))?;
             let networks = apikeys::parse_networks(&allow_ip).map_err(|e| format!("--allow-ip: {e}"))?;
-            let key = apikeys::generate();
-            let scope_text = scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
-            let allow = (!networks.is_empty()).then(|| networks.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","));
-            let id: i64 = diesel::insert_into(api_keys::table)
-                .values((
-                    api_keys::name.eq(&name),
-                    api_keys::prefix.eq(&key.prefix),
-                    api_keys::key_hash.eq(&key.hash),
-                    api_keys::scopes.eq(&scope_text),
-                    api_keys::allow_ip.eq(allow.as_deref()),
-                    api_keys::created_at.eq(now),
-                ))
-                .returning(api_keys::id)
-                .get_result(&mut conn)?;
-            eprintln!("API key {id} \"{name}\" created with scopes {scope_text}. It is shown only now:");
-            println!("{}", key.secret);
+            let (row, secret) = apikeys::insert(&mut conn, apikeys::KeySpec { name: &name, scopes: &scopes, networks: &networks })?;
+            eprintln!("API key {} \"{}\" created with scopes {}. It is shown only now:", row.id, row.name, row.scopes);
+            println!("{secret}");
         }
         ApikeyCommand::List => {
             let keys: Vec<ApiKeyRow> = api_keys::table.select(ApiKeyRow::as_select()).order(api_keys::id).load(&mut conn)?;

@@ -353,12 +353,12 @@ async fn user_managers_change_users_within_their_own_level() {
     let ids: Vec<i64> = staff.as_array().unwrap().iter().map(|u| u["id"].as_i64().unwrap()).collect();
     assert_eq!(ids, [admin_id, other_admin, manager_id, agent_id]);
 
-    // A user manager promotes up to their own level, edits fields; validated and unique.
+    // A user manager promotes below their own level, edits fields; validated and unique.
     let (status, promoted) = send(&app, "PUT", &path(customer_id), &manager, Some(json!({"level": 3, "name": "Cara Agent", "phone": " 555 "}))).await;
     assert_eq!(status, 200, "{promoted}");
     assert_eq!((promoted["level"].as_i64(), promoted["firstname"].as_str(), promoted["lastname"].as_str(), promoted["phone"].as_str()), (Some(3), Some("Cara"), Some("Agent"), Some("555")));
-    let (status, _) = send(&app, "PUT", &path(agent_id), &manager, Some(json!({"level": 5}))).await;
-    assert_eq!(status, 200);
+    expect_error(&send(&app, "PUT", &path(agent_id), &manager, Some(json!({"level": 5}))).await, 403, "forbidden");
+    assert_eq!(send(&app, "PUT", &path(agent_id), &manager, Some(json!({"level": 4}))).await.0, 200);
     let before = send(&app, "GET", &path(customer_id), &admin, None).await.1;
     expect_error(&send(&app, "PUT", &path(customer_id), &manager, Some(json!({"level": 6}))).await, 403, "forbidden");
     expect_error(&send(&app, "PUT", &path(admin_id), &manager, Some(json!({"name": "Demoted"}))).await, 403, "forbidden");

@@ -239,6 +239,11 @@ async fn guests_file_tickets_only_when_allowed() {
     assert!(err["error"]["fields"]["name"].is_string(), "{err}");
     assert_eq!(numbers(&app, Auth::Bearer(&admin), "").await.len(), 0);
 
+    // The form offers the active help topics without credentials; inactive ones stay for agents.
+    let (status, topics) = send(&app, "GET", "/api/topics.json", Auth::Nobody, None).await;
+    assert_eq!(status, 200);
+    assert!(topics.as_array().is_some_and(|t| !t.is_empty()), "{topics}");
+    assert_eq!(send(&app, "GET", "/api/topics.json?all=true", Auth::Nobody, None).await.0, 403);
     let (status, t) = send(&app, "POST", "/api/tickets.json", Auth::Nobody, Some(ticket)).await;
     assert_eq!(status, 201, "{t}");
     assert_eq!(t["user"]["email"], "gus@example.com");

@@ -14,7 +14,7 @@ use super::body::JsonBody;
 use super::workflow::check_name;
 use crate::audit::{self, AuditEvent};
 use crate::auth::apikeys::Scope;
-use crate::auth::{level_of, Actor, Caller};
+use crate::auth::{level_of, Actor, Caller, Visitor};
 use crate::db::models::{QueueRow, TopicRow};
 use crate::db::schema::{help_topics, queues};
 use crate::db::{write_tx, AnyConnection};
@@ -110,17 +110,20 @@ pub struct TopicListQuery {
     all: Option<bool>,
 }
 
-/// The help topics, by name: the active ones, or all with `all=true`.
+/// The help topics, by name: the active ones, or all with `all=true`. The active ones need no
+/// credentials: the guest and public forms offer them, as osTicket's open-ticket page does.
 #[utoipa::path(
     get, path = "/api/topics.json", tag = "tickets", params(TopicListQuery),
     responses((status = 200, body = [Topic]), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
               (status = 403, description = "all=true by a customer", body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = []), ("bearer" = []), ())
 )]
-pub async fn list_topics(state: web::Data<AppState>, caller: Caller, query: web::Query<TopicListQuery>) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Read)?;
+pub async fn list_topics(state: web::Data<AppState>, visitor: Visitor, query: web::Query<TopicListQuery>) -> ApiResult<HttpResponse> {
+    if let Some(caller) = &visitor.0 {
+        caller.require(Scope::Read)?;
+    }
     let all = query.all.unwrap_or(false);
-    if all && !caller.as_actor().is_staff() {
+    if all && !visitor.actor().is_staff() {
         return Err(ApiError::Forbidden("Only agents can list inactive help topics".into()));
     }
     Ok(HttpResponse::Ok().json(state.db(move |conn| topics(conn, None, all)).await?))

@@ -1,6 +1,7 @@
 //! Users (NodePoint's users management panel): search, create with a level, change a level,
-//! disable (level 0), reset a password. User managers (5) and administrators (6) come here;
-//! nobody grants a level above their own, and nobody lowers or disables themselves.
+//! disable (level 0), reset a password. User managers (5) and administrators (6) come here.
+//! Below administrator, people grant and manage only levels below their own (so a user manager
+//! cannot make or change another user manager); nobody lowers or disables themselves.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -15,6 +16,19 @@ use crate::components::form::{show_server_errors, Checks, ConfirmButton, FieldEr
 use crate::session::Session;
 use crate::site::Site;
 use crate::text::timestamp;
+
+/// The highest level `own` may grant (the server's rule, mirrored to offer only what it accepts).
+fn max_grant(own: AccessLevel) -> AccessLevel {
+    if own == AccessLevel::Administrator {
+        return own;
+    }
+    AccessLevel::try_from(i16::from(own) - 1).unwrap_or(AccessLevel::Disabled)
+}
+
+/// Whether `own` may change a user at `level` (other than themselves).
+fn may_manage(own: AccessLevel, level: AccessLevel) -> bool {
+    own == AccessLevel::Administrator || level < own
+}
 
 #[derive(Debug, Clone, PartialEq)]
 struct Query {
@@ -156,7 +170,7 @@ pub fn UsersPage() -> impl IntoView {
                         <TextField id="user-new-password" name="password" label="Password" value=password errors
                             input_type="password" autocomplete="new-password"
                             hint="At least 8 characters. Without one, the user cannot sign in until it is reset."/>
-                        <LevelSelect id="user-new-level" label="Access level" value=level max=my_level/>
+                        <LevelSelect id="user-new-level" label="Access level" value=level max=max_grant(my_level)/>
                     </div>
                     {move || create.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
                     {move || created.get().map(|user| view! {
@@ -226,8 +240,8 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
     let session = Session::get();
     let id = user.id;
     let is_me = id == my_id;
-    // Only an administrator changes an administrator; nobody changes their own level.
-    let locked = is_me || user.level > my_level;
+    // Nobody changes their own level; below administrator, only users below one's own level.
+    let locked = is_me || !may_manage(my_level, user.level);
     let who = user.username.clone().unwrap_or_else(|| user.email.clone());
     let panel = RwSignal::new(Panel::None);
     let level = RwSignal::new(user.level as i64);
@@ -311,7 +325,7 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
                     label=format!("Access level of {who}")
                     hide_label=true
                     value=level
-                    max=if locked { AccessLevel::Administrator } else { my_level }
+                    max=if locked { AccessLevel::Administrator } else { max_grant(my_level) }
                     disabled=Signal::derive(move || locked || busy.get())
                     on_pick=Callback::new(move |picked: i64| {
                         update.dispatch(UserUpdate { level: Some(picked), ..Default::default() });
@@ -362,5 +376,20 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
                 }}
             </td>
         </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AccessLevel::*;
+
+    #[test]
+    fn grants_follow_the_server_rule() {
+        assert_eq!(max_grant(Administrator), Administrator);
+        assert_eq!(max_grant(UserManager), ProjectManager);
+        assert!(may_manage(UserManager, Agent));
+        assert!(!may_manage(UserManager, UserManager));
+        assert!(may_manage(Administrator, Administrator));
     }
 }

@@ -1,24 +1,33 @@
 #!/usr/bin/env bash
-# Runs the browser test against the real binary: a fresh data directory, an admin account, and the
-# server on a free local port. Usage: e2e/browser/run.sh path/to/oxidesk
+# Runs the browser tests against the real binary: a server on a fresh data directory with an admin
+# account (OXIDESK_URL), and a second one on another fresh data directory with no administrator at
+# all (OXIDESK_FRESH_URL), where the first-run setup is tested. Both listen on free local ports.
+# Usage: e2e/browser/run.sh path/to/oxidesk [playwright args…], e.g. `… tests/admin.spec.ts`
 set -euo pipefail
 
-if [ $# -ne 1 ]; then
-  echo "usage: $0 BINARY" >&2
+if [ $# -lt 1 ]; then
+  echo "usage: $0 BINARY [playwright args…]" >&2
   exit 2
 fi
 BINARY=$(realpath "$1")
+shift
 cd "$(dirname "$0")"
 
 DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-browser.XXXXXX")
+FRESH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-browser-fresh.XXXXXX")
 SERVER_PID=""
-cleanup() {
-  # Only the server this script started, by its pid.
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
+FRESH_PID=""
+stop() {
+  # Only a server this script started, by its pid.
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
   fi
-  rm -rf "$DATA_DIR"
+}
+cleanup() {
+  stop "$SERVER_PID"
+  stop "$FRESH_PID"
+  rm -rf "$DATA_DIR" "$FRESH_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -33,35 +42,49 @@ export OXIDESK_ADMIN_PASSWORD="${OXIDESK_ADMIN_PASSWORD:-browser-$(od -An -N8 -t
 "$BINARY" --data-dir "$DATA_DIR" admin create --username "$OXIDESK_ADMIN_USER" --email admin@example.com
 
 # Ask the kernel for a free port (node is here anyway, for Playwright).
-PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
-export OXIDESK_URL="http://127.0.0.1:$PORT"
+free_port() {
+  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
 
+# wait_healthy URL PID LOG: waits up to 30 s for URL/api/health to answer 200.
+wait_healthy() {
+  for _ in $(seq 1 60); do
+    if ! kill -0 "$2" 2>/dev/null; then
+      echo "error: the server for $1 exited before answering; its log:" >&2
+      cat "$3" >&2
+      exit 1
+    fi
+    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$1/api/health")" = "200" ]; then
+      return 0
+    fi
+    sleep 0.5
+  done
+  echo "error: $1/api/health did not answer 200 within 30 s; server log:" >&2
+  tail -n 50 "$3" >&2
+  exit 1
+}
+
+PORT=$(free_port)
+export OXIDESK_URL="http://127.0.0.1:$PORT"
 "$BINARY" serve --bind "127.0.0.1:$PORT" --data-dir "$DATA_DIR" >"$DATA_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 
-healthy=""
-for _ in $(seq 1 60); do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "error: the server exited before answering; its log:" >&2
-    cat "$DATA_DIR/server.log" >&2
-    exit 1
-  fi
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' "$OXIDESK_URL/api/health")" = "200" ]; then
-    healthy=yes
-    break
-  fi
-  sleep 0.5
-done
-if [ -z "$healthy" ]; then
-  echo "error: $OXIDESK_URL/api/health did not answer 200 within 30 s; server log:" >&2
-  tail -n 50 "$DATA_DIR/server.log" >&2
-  exit 1
-fi
+# The second server: nothing in it yet, so the SPA shows the first-run setup.
+FRESH_PORT=$(free_port)
+export OXIDESK_FRESH_URL="http://127.0.0.1:$FRESH_PORT"
+"$BINARY" serve --bind "127.0.0.1:$FRESH_PORT" --data-dir "$FRESH_DIR" >"$FRESH_DIR/server.log" 2>&1 &
+FRESH_PID=$!
 
+wait_healthy "$OXIDESK_URL" "$SERVER_PID" "$DATA_DIR/server.log"
+wait_healthy "$OXIDESK_FRESH_URL" "$FRESH_PID" "$FRESH_DIR/server.log"
+
+mkdir -p screenshots
 status=0
-npx playwright test || status=$?
+npx playwright test "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- server log (last 50 lines) ---" >&2
   tail -n 50 "$DATA_DIR/server.log" >&2
+  echo "--- first-run server log (last 50 lines) ---" >&2
+  tail -n 50 "$FRESH_DIR/server.log" >&2
 fi
 exit "$status"

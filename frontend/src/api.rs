@@ -7,7 +7,8 @@ use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use shared::auth::{LoginRequest, LoginResponse};
+use shared::auth::{LoginRequest, LoginResponse, RegisterRequest};
+use shared::settings::{Settings, SetupRequest};
 use shared::catalog::Topic;
 use shared::tickets::{Ticket, TicketCreate, TicketUpdate};
 use shared::ApiErrorBody;
@@ -172,7 +173,6 @@ async fn receive_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiE
 // ---------------------------------------------------------------------------------------------
 
 use shared::catalog::{Priority, Queue, Status};
-use shared::settings::Settings;
 use shared::tickets::{BulkResult, BulkUpdate, SavedView, SavedViewCreate, TicketTransition};
 use shared::users::User;
 
@@ -230,8 +230,12 @@ fn last_page(link: &str) -> Option<u64> {
         })
 }
 
-/// The desk's public settings (upload limit, rows per page); no credentials needed.
-pub async fn desk_settings() -> Result<Settings, ApiError> {
+// ---------------------------------------------------------------------------------------------
+// Site settings, first run, registration, guest tickets (no credentials needed).
+// ---------------------------------------------------------------------------------------------
+
+/// The desk's public settings; asked before anything else (the header and the setup gate need them).
+pub async fn settings() -> Result<Settings, ApiError> {
     let request = json_accepting(Request::get(&format!("{API}/settings.json"))).build();
     receive_json(send(request).await?).await
 }
@@ -327,4 +331,173 @@ pub async fn download_attachment(token: &str, href: &str) -> Result<Vec<u8>, Api
         .binary()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// First run, registration, guest tickets (no credentials needed).
+// ---------------------------------------------------------------------------------------------
+
+/// Creates the first administrator; answers like a sign-in (and sets the refresh cookie).
+pub async fn setup(request: &SetupRequest) -> Result<LoginResponse, ApiError> {
+    let request = json_accepting(Request::post(&format!("{API}/setup.json"))).json(request);
+    receive_json(send(request).await?).await
+}
+
+/// Opens a customer account; answers like a sign-in.
+pub async fn register(request: &RegisterRequest) -> Result<LoginResponse, ApiError> {
+    let request =
+        json_accepting(Request::post(&format!("{API}/auth/register.json"))).json(request);
+    receive_json(send(request).await?).await
+}
+
+/// A ticket from a visitor without an account (needs `name` and `email`).
+pub async fn create_guest_ticket(ticket: &TicketCreate) -> Result<Ticket, ApiError> {
+    let request = json_accepting(Request::post(&format!("{API}/tickets.json"))).json(ticket);
+    receive_json(send(request).await?).await
+}
+
+/// The administration screens' requests: catalogs, users, API keys and settings. In a module of
+/// their own, next to the catalog reads they share with the desk.
+pub mod admin {
+    use gloo_net::http::Request;
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    use shared::apikeys::{ApiKey, ApiKeyCreate, ApiKeyCreated};
+    use shared::catalog::{
+        Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, Topic, TopicCreate,
+        TopicUpdate,
+    };
+    use shared::settings::{Settings, SettingsUpdate};
+    use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
+
+    use super::{authorized, receive_json, send, ApiError, API};
+    // The catalog reads are the desk's; the admin pages use the same ones.
+    pub use super::{priorities, queues, statuses};
+
+    async fn get<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+        let request = authorized(Request::get(&format!("{API}{path}")), token).build();
+        receive_json(send(request).await?).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        token: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let request = authorized(Request::post(&format!("{API}{path}")), token).json(body);
+        receive_json(send(request).await?).await
+    }
+
+    async fn put<B: Serialize, T: DeserializeOwned>(
+        token: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let request = authorized(Request::put(&format!("{API}{path}")), token).json(body);
+        receive_json(send(request).await?).await
+    }
+
+    /// PUT whose answer has no body worth reading (204).
+    async fn put_empty<B: Serialize>(token: &str, path: &str, body: &B) -> Result<(), ApiError> {
+        let request = authorized(Request::put(&format!("{API}{path}")), token).json(body);
+        send(request).await.map(|_| ())
+    }
+
+    async fn delete(token: &str, path: &str) -> Result<(), ApiError> {
+        let request = authorized(Request::delete(&format!("{API}{path}")), token).build();
+        send(request).await.map(|_| ())
+    }
+
+    pub async fn update_settings(token: &str, update: &SettingsUpdate) -> Result<Settings, ApiError> {
+        put(token, "/settings.json", update).await
+    }
+
+    pub async fn create_queue(token: &str, input: &QueueInput) -> Result<Queue, ApiError> {
+        post(token, "/queues.json", input).await
+    }
+    pub async fn update_queue(token: &str, id: i64, input: &QueueInput) -> Result<Queue, ApiError> {
+        put(token, &format!("/queues.json/{id}"), input).await
+    }
+    pub async fn delete_queue(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/queues.json/{id}")).await
+    }
+
+    /// Every topic, inactive ones too (administrators).
+    pub async fn all_topics(token: &str) -> Result<Vec<Topic>, ApiError> {
+        get(token, "/topics.json?all=true").await
+    }
+    pub async fn create_topic(token: &str, input: &TopicCreate) -> Result<Topic, ApiError> {
+        post(token, "/topics.json", input).await
+    }
+    pub async fn update_topic(token: &str, id: i64, input: &TopicUpdate) -> Result<Topic, ApiError> {
+        put(token, &format!("/topics.json/{id}"), input).await
+    }
+    pub async fn delete_topic(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/topics.json/{id}")).await
+    }
+
+    pub async fn create_status(token: &str, input: &StatusInput) -> Result<Status, ApiError> {
+        post(token, "/statuses.json", input).await
+    }
+    pub async fn update_status(token: &str, id: i64, input: &StatusInput) -> Result<Status, ApiError> {
+        put(token, &format!("/statuses.json/{id}"), input).await
+    }
+    pub async fn delete_status(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/statuses.json/{id}")).await
+    }
+
+    pub async fn create_priority(token: &str, input: &PriorityInput) -> Result<Priority, ApiError> {
+        post(token, "/priorities.json", input).await
+    }
+    pub async fn update_priority(
+        token: &str,
+        id: i64,
+        input: &PriorityInput,
+    ) -> Result<Priority, ApiError> {
+        put(token, &format!("/priorities.json/{id}"), input).await
+    }
+    pub async fn delete_priority(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/priorities.json/{id}")).await
+    }
+
+    /// One page of users matching `q` (name, user name or email) and, when given, a level.
+    pub async fn users(
+        token: &str,
+        q: &str,
+        level: Option<i64>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Vec<User>, ApiError> {
+        let mut params: Vec<(&str, String)> =
+            vec![("page", page.to_string()), ("per_page", per_page.to_string())];
+        if !q.trim().is_empty() {
+            params.push(("q", q.trim().to_owned()));
+        }
+        if let Some(level) = level {
+            params.push(("level", level.to_string()));
+        }
+        let request = authorized(Request::get(&format!("{API}/users.json")), token)
+            .query(params)
+            .build();
+        receive_json(send(request).await?).await
+    }
+    pub async fn create_user(token: &str, input: &UserCreate) -> Result<User, ApiError> {
+        post(token, "/users.json", input).await
+    }
+    pub async fn update_user(token: &str, id: i64, input: &UserUpdate) -> Result<User, ApiError> {
+        put(token, &format!("/users.json/{id}"), input).await
+    }
+    pub async fn set_password(token: &str, id: i64, input: &PasswordSet) -> Result<(), ApiError> {
+        put_empty(token, &format!("/users.json/{id}/password"), input).await
+    }
+
+    pub async fn api_keys(token: &str) -> Result<Vec<ApiKey>, ApiError> {
+        get(token, "/apikeys.json").await
+    }
+    pub async fn create_api_key(token: &str, input: &ApiKeyCreate) -> Result<ApiKeyCreated, ApiError> {
+        post(token, "/apikeys.json", input).await
+    }
+    pub async fn revoke_api_key(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/apikeys.json/{id}")).await
+    }
 }

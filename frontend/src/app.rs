@@ -1,36 +1,84 @@
-//! The routes, and what every page shares: the session and the header.
+//! The routes, and what every page shares: the site settings, the session, the header and the
+//! public notice. Until an administrator exists, every route shows the first-run setup.
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes, A};
 use leptos_router::path;
+use shared::AccessLevel;
 
 use crate::components::app_header::AppHeader;
-use crate::components::require_sign_in::RequireSignIn;
+use crate::components::feedback::{ErrorNotice, Loading};
+use crate::components::require_sign_in::{RequireLevel, RequireSignIn};
+use crate::pages::admin::api_keys::ApiKeysPage;
+use crate::pages::admin::catalog::{PrioritiesPage, QueuesPage, StatusesPage};
+use crate::pages::admin::settings::SettingsPage;
+use crate::pages::admin::topics::TopicsPage;
+use crate::pages::admin::users::UsersPage;
+use crate::pages::admin::AdminHome;
+use crate::pages::guest_ticket::GuestTicketPage;
 use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::new_ticket::NewTicketPage;
+use crate::pages::register::RegisterPage;
+use crate::pages::setup::SetupPage;
 use crate::pages::ticket::TicketPage;
 use crate::pages::ticket_list::TicketListPage;
 use crate::session::Session;
+use crate::site::{Site, SiteNotice, SiteState};
+
+const ADMIN: AccessLevel = AccessLevel::Administrator;
+const USER_MANAGER: AccessLevel = AccessLevel::UserManager;
 
 #[component]
 pub fn App() -> impl IntoView {
+    let site = Site::provide();
     Session::provide();
+    // A memo: a changed site name must not rebuild the routes (and lose what is being typed).
+    let state = Memo::new(move |_| site.state());
     view! {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <AppHeader/>
+            <SiteNotice/>
             <main id="main" tabindex="-1">
-                <Routes fallback=NotFound>
-                    <Route path=path!("/login") view=LoginPage/>
-                    <Route path=path!("/") view=|| view! { <RequireSignIn><HomePage/></RequireSignIn> }/>
-                    <Route path=path!("/tickets") view=|| view! { <RequireSignIn><TicketListPage/></RequireSignIn> }/>
-                    // Before `:number`, which would otherwise take "new" for a ticket number.
-                    <Route path=path!("/tickets/new") view=|| view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }/>
-                    <Route path=path!("/tickets/:number") view=|| view! { <RequireSignIn><TicketPage/></RequireSignIn> }/>
-                </Routes>
+                {move || match state.get() {
+                    SiteState::Loading => view! { <Loading label="Loading…"/> }.into_any(),
+                    SiteState::Failed(error) => view! {
+                        <section class="page page-narrow">
+                            <h1>"The help desk is not reachable"</h1>
+                            <ErrorNotice error retry=Callback::new(move |()| site.reload())/>
+                        </section>
+                    }
+                    .into_any(),
+                    SiteState::SetupNeeded => view! { <SetupPage/> }.into_any(),
+                    SiteState::Ready => view! { <AppRoutes/> }.into_any(),
+                }}
             </main>
         </Router>
+    }
+}
+
+#[component]
+fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=NotFound>
+            <Route path=path!("/login") view=LoginPage/>
+            <Route path=path!("/register") view=RegisterPage/>
+            <Route path=path!("/guest") view=GuestTicketPage/>
+            <Route path=path!("/") view=|| view! { <RequireSignIn><HomePage/></RequireSignIn> }/>
+            <Route path=path!("/tickets") view=|| view! { <RequireSignIn><TicketListPage/></RequireSignIn> }/>
+            // Before `:number`, which would otherwise take "new" for a ticket number.
+            <Route path=path!("/tickets/new") view=|| view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }/>
+            <Route path=path!("/tickets/:number") view=|| view! { <RequireSignIn><TicketPage/></RequireSignIn> }/>
+            <Route path=path!("/admin") view=|| view! { <RequireLevel min=USER_MANAGER><AdminHome/></RequireLevel> }/>
+            <Route path=path!("/admin/users") view=|| view! { <RequireLevel min=USER_MANAGER><UsersPage/></RequireLevel> }/>
+            <Route path=path!("/admin/settings") view=|| view! { <RequireLevel min=ADMIN><SettingsPage/></RequireLevel> }/>
+            <Route path=path!("/admin/queues") view=|| view! { <RequireLevel min=ADMIN><QueuesPage/></RequireLevel> }/>
+            <Route path=path!("/admin/topics") view=|| view! { <RequireLevel min=ADMIN><TopicsPage/></RequireLevel> }/>
+            <Route path=path!("/admin/statuses") view=|| view! { <RequireLevel min=ADMIN><StatusesPage/></RequireLevel> }/>
+            <Route path=path!("/admin/priorities") view=|| view! { <RequireLevel min=ADMIN><PrioritiesPage/></RequireLevel> }/>
+            <Route path=path!("/admin/api-keys") view=|| view! { <RequireLevel min=ADMIN><ApiKeysPage/></RequireLevel> }/>
+        </Routes>
     }
 }
 

@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod pages;
 mod session;
+mod site;
 mod text;
 
 fn main() {

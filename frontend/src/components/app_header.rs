@@ -7,10 +7,17 @@ use leptos_router::hooks::use_navigate;
 use crate::api;
 use crate::components::feedback::ErrorNotice;
 use crate::session::Session;
+use crate::site::Site;
 
 #[component]
 pub fn AppHeader() -> impl IntoView {
     let session = Session::get();
+    let site = Site::get();
+    let is_manager = Memo::new(move |_| {
+        session
+            .user()
+            .is_some_and(|user| user.level >= shared::AccessLevel::UserManager)
+    });
     let navigate = use_navigate();
     let sign_out = Action::new_local(move |_: &()| {
         let navigate = navigate.clone();
@@ -28,11 +35,23 @@ pub fn AppHeader() -> impl IntoView {
     view! {
         <header class="app-header">
             <div class="app-header-inner">
-                <A href="/" {..} class="brand">"Oxidesk"</A>
+                <A href="/" {..} class="brand" data-testid="site-name">{move || site.name()}</A>
+                <Show when=move || {
+                    session.is_ready()
+                        && !session.is_signed_in()
+                        && site.with(|s| s.is_some_and(|s| !s.setup_needed))
+                }>
+                    <div class="account">
+                        <A href="/login">"Sign in"</A>
+                    </div>
+                </Show>
                 <Show when=move || session.is_signed_in()>
                     <nav aria-label="Main">
                         <A href="/tickets" exact=true>"Tickets"</A>
                         <A href="/tickets/new" exact=true>"New ticket"</A>
+                        <Show when=move || is_manager.get()>
+                            <A href="/admin">"Admin"</A>
+                        </Show>
                     </nav>
                     <div class="account">
                         <span class="who" data-testid="current-user">

@@ -29,3 +29,33 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
         }
     }
 }
+
+/// The guard in front of the administration pages: signed in, and at least `min` access level.
+#[component]
+pub fn RequireLevel(min: shared::AccessLevel, children: ChildrenFn) -> impl IntoView {
+    let session = Session::get();
+    let allowed = Memo::new(move |_| session.user().is_some_and(|user| user.level >= min));
+    view! {
+        <RequireSignIn>
+            {
+                let children = children.clone();
+                move || {
+                    if allowed.get() {
+                        children().into_any()
+                    } else {
+                        view! {
+                            <section class="page page-narrow" data-testid="forbidden">
+                                <h1>"Not allowed"</h1>
+                                <p>
+                                    "This page needs the "{min.name()}" access level or higher. "
+                                    "Ask an administrator if you need it."
+                                </p>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                }
+            }
+        </RequireSignIn>
+    }
+}

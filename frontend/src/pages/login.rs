@@ -2,6 +2,7 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use shared::auth::LoginRequest;
@@ -9,10 +10,12 @@ use shared::auth::LoginRequest;
 use crate::api;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::session::Session;
+use crate::site::Site;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = Session::get();
+    let site = Site::get();
     let query = use_query_map();
     let navigate = use_navigate();
 
@@ -97,6 +100,16 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </form>
+                <Show when=move || site.allow_registrations() || site.allow_guest_tickets()>
+                    <ul class="links" aria-label="Other ways in">
+                        <Show when=move || site.allow_registrations()>
+                            <li><A href="/register">"Create an account"</A></li>
+                        </Show>
+                        <Show when=move || site.allow_guest_tickets()>
+                            <li><A href="/guest">"File a ticket without an account"</A></li>
+                        </Show>
+                    </ul>
+                </Show>
             </Show>
         </section>
     }

@@ -1,30 +1,29 @@
 //! `/tickets/new`: open a ticket. The name and email come from the signed-in account, so the form
-//! asks only for what the ticket is about.
-
-use std::collections::BTreeMap;
+//! asks only for what the ticket is about; agents also choose its priority.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use shared::catalog::Topic;
+use shared::catalog::{Priority, Topic};
 use shared::tickets::TicketCreate;
 use shared::validate::{MessageBody, Subject};
 
 use crate::api::{self, ApiError};
-use crate::components::feedback::{focus_field, ErrorNotice, FieldError, Loading};
+use crate::components::attachments::{to_uploads, AttachmentsPicker, PickedFile};
+use crate::components::feedback::{ErrorNotice, Loading};
+use crate::components::form::{show_server_errors, Checks, FieldErrors, TextArea, TextField};
 use crate::session::Session;
+use crate::site::Site;
 
-/// The priorities every install has (seeded by the first migration); the server takes the name.
-const PRIORITIES: [&str; 4] = ["Low", "Normal", "High", "Urgent"];
+/// Preselected for agents when the desk has it; otherwise the server's default applies.
 const DEFAULT_PRIORITY: &str = "Normal";
-
-/// Field name → problem; keyed like the server's `fields` so both kinds of message land in one place.
-type FieldErrors = BTreeMap<&'static str, String>;
 
 #[component]
 pub fn NewTicketPage() -> impl IntoView {
     let session = Session::get();
+    let site = Site::get();
     let navigate = use_navigate();
+    let is_staff = Memo::new(move |_| session.is_staff());
 
     let topics: LocalResource<Result<Vec<Topic>, ApiError>> =
         LocalResource::new(move || async move {
@@ -32,18 +31,42 @@ pub fn NewTicketPage() -> impl IntoView {
                 .call(|token| async move { api::topics(&token).await })
                 .await
         });
+    // Only agents pick a priority; customers never ask for the list.
+    let priorities: LocalResource<Option<Result<Vec<Priority>, ApiError>>> =
+        LocalResource::new(move || async move {
+            if !is_staff.get() {
+                return None;
+            }
+            Some(
+                session
+                    .call(|token| async move { api::admin::priorities(&token).await })
+                    .await,
+            )
+        });
 
     let subject = RwSignal::new(String::new());
     let topic_id = RwSignal::new(None::<i64>);
-    let priority = RwSignal::new(DEFAULT_PRIORITY.to_owned());
+    let priority_id = RwSignal::new(None::<i64>);
     let message = RwSignal::new(String::new());
+    let files = RwSignal::new(Vec::<PickedFile>::new());
     let errors = RwSignal::new(FieldErrors::new());
 
-    // Preselect the first topic once they arrive, unless one was picked already.
+    // Preselect the first topic and the normal priority once they arrive.
     Effect::new(move |_| {
         if let Some(Ok(list)) = topics.get() {
             if topic_id.get_untracked().is_none() {
                 topic_id.set(list.first().map(|t| t.id));
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Some(Ok(list))) = priorities.get() {
+            if priority_id.get_untracked().is_none() {
+                priority_id.set(
+                    list.iter()
+                        .find(|p| p.name.eq_ignore_ascii_case(DEFAULT_PRIORITY))
+                        .map(|p| p.id),
+                );
             }
         }
     });
@@ -67,7 +90,7 @@ pub fn NewTicketPage() -> impl IntoView {
                     Ok(())
                 }
                 Err(error) => {
-                    errors.set(server_field_errors(&error));
+                    show_server_errors(&error, errors);
                     Err(error)
                 }
             }
@@ -78,104 +101,59 @@ pub fn NewTicketPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         // The same parsers the server runs, so the form rejects exactly what the server would.
-        let parsed_subject = Subject::parse(&subject.get_untracked());
-        let parsed_message = MessageBody::parse(&message.get_untracked());
-        let mut found = FieldErrors::new();
-        if let Err(reason) = &parsed_subject {
-            found.insert("subject", format!("Subject {reason}."));
-        }
-        if let Err(reason) = &parsed_message {
-            found.insert("message", format!("Message {reason}."));
-        }
-        let (Ok(parsed_subject), Ok(parsed_message)) = (parsed_subject, parsed_message) else {
-            focus_field(if found.contains_key("subject") {
-                "ticket-subject"
-            } else {
-                "ticket-message"
-            });
-            errors.set(found);
+        let mut checks = Checks::default();
+        let subj = checks.check("subject", "ticket-subject", "Subject", Subject::parse(&subject.get_untracked()));
+        let body = checks.check("message", "ticket-message", "Message", MessageBody::parse(&message.get_untracked()));
+        if !checks.finish(errors) {
             return;
-        };
-        errors.set(found);
+        }
+        let (Some(subj), Some(body)) = (subj, body) else { return };
         create.dispatch(TicketCreate {
-            subject: Some(parsed_subject.into_inner()),
-            message: Some(parsed_message.into_inner()),
+            subject: Some(subj.into_inner()),
+            message: Some(body.into_inner()),
             topic_id: topic_id.get_untracked(),
-            priority: Some(priority.get_untracked()),
+            priority: if is_staff.get_untracked() {
+                priority_id.get_untracked().map(|id| id.to_string())
+            } else {
+                None
+            },
+            attachments: to_uploads(&files.get_untracked()),
             ..Default::default()
         });
     };
-
-    let error_for =
-        move |field: &'static str| Signal::derive(move || errors.with(|e| e.get(field).cloned()));
-    let invalid =
-        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
 
     view! {
         <section class="page page-narrow" aria-labelledby="new-ticket-heading">
             <h1 id="new-ticket-heading">"New ticket"</h1>
             <form class="stack" on:submit=on_submit novalidate data-testid="new-ticket-form">
-                <div class="field">
-                    <label for="ticket-subject">"Subject"</label>
-                    <input
-                        id="ticket-subject"
-                        name="subject"
-                        maxlength="255"
-                        aria-describedby="ticket-subject-error"
-                        aria-invalid=invalid("subject")
-                        prop:value=move || subject.get()
-                        on:input=move |ev| {
-                            subject.set(event_target_value(&ev));
-                            errors.update(|e| { e.remove("subject"); });
-                        }
-                    />
-                    <FieldError id="ticket-subject-error" message=error_for("subject")/>
-                </div>
-                <div class="field">
-                    <label for="ticket-topic">"Topic"</label>
-                    {move || match topics.get() {
-                        None => view! { <Loading label="Loading topics…"/> }.into_any(),
+                {move || match topics.get() {
+                    None => view! { <Loading label="Loading topics…"/> }.into_any(),
+                    Some(Err(error)) => view! {
+                        <ErrorNotice error retry=Callback::new(move |()| topics.refetch())/>
+                    }
+                    .into_any(),
+                    Some(Ok(list)) => view! {
+                        <TopicField id="ticket-topic" topics=list selected=topic_id errors/>
+                    }
+                    .into_any(),
+                }}
+                <TextField id="ticket-subject" name="subject" label="Subject" value=subject errors
+                    required=true maxlength=255/>
+                <Show when=move || is_staff.get()>
+                    {move || match priorities.get().flatten() {
+                        None => view! { <Loading label="Loading priorities…"/> }.into_any(),
                         Some(Err(error)) => view! {
-                            <ErrorNotice error retry=Callback::new(move |()| topics.refetch())/>
+                            <ErrorNotice error retry=Callback::new(move |()| priorities.refetch())/>
                         }
                         .into_any(),
-                        Some(Ok(list)) => view! { <TopicSelect topics=list selected=topic_id/> }.into_any(),
-                    }}
-                    <FieldError id="ticket-topic-error" message=error_for("topicId")/>
-                </div>
-                <div class="field">
-                    <label for="ticket-priority">"Priority"</label>
-                    <select
-                        id="ticket-priority"
-                        name="priority"
-                        aria-describedby="ticket-priority-error"
-                        on:change=move |ev| priority.set(event_target_value(&ev))
-                    >
-                        {PRIORITIES
-                            .into_iter()
-                            .map(|name| view! {
-                                <option value=name selected=move || priority.get() == name>{name}</option>
-                            })
-                            .collect_view()}
-                    </select>
-                    <FieldError id="ticket-priority-error" message=error_for("priority")/>
-                </div>
-                <div class="field">
-                    <label for="ticket-message">"Message"</label>
-                    <textarea
-                        id="ticket-message"
-                        name="message"
-                        rows="8"
-                        aria-describedby="ticket-message-error"
-                        aria-invalid=invalid("message")
-                        prop:value=move || message.get()
-                        on:input=move |ev| {
-                            message.set(event_target_value(&ev));
-                            errors.update(|e| { e.remove("message"); });
+                        Some(Ok(list)) => view! {
+                            <PriorityField id="ticket-priority" priorities=list selected=priority_id errors/>
                         }
-                    ></textarea>
-                    <FieldError id="ticket-message-error" message=error_for("message")/>
-                </div>
+                        .into_any(),
+                    }}
+                </Show>
+                <TextArea id="ticket-message" name="message" label="Message" value=message errors rows=8/>
+                <AttachmentsPicker id="ticket-attachments" files max_bytes=Signal::derive(move || site.max_upload_bytes())/>
                 {move || create.value().get().and_then(Result::err).map(|error| view! {
                     <ErrorNotice error/>
                 })}
@@ -187,44 +165,75 @@ pub fn NewTicketPage() -> impl IntoView {
     }
 }
 
+/// The help topic select, with its error line (key `topicId`, as the API names it).
 #[component]
-fn TopicSelect(topics: Vec<Topic>, selected: RwSignal<Option<i64>>) -> impl IntoView {
+pub fn TopicField(
+    #[prop(into)] id: String,
+    topics: Vec<Topic>,
+    selected: RwSignal<Option<i64>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let message = Signal::derive(move || {
+        errors.with(|e| e.get("topicId").or_else(|| e.get("topic_id")).cloned())
+    });
     view! {
-        <select
-            id="ticket-topic"
-            name="topicId"
-            aria-describedby="ticket-topic-error"
-            on:change=move |ev| selected.set(event_target_value(&ev).parse::<i64>().ok())
-        >
-            {topics
-                .into_iter()
-                .map(|topic| {
-                    let id = topic.id;
-                    view! {
-                        <option value=id.to_string() selected=move || selected.get() == Some(id)>
-                            {topic.value}" ("{topic.queue}")"
-                        </option>
-                    }
-                })
-                .collect_view()}
-        </select>
+        <div class="field">
+            <label for=id.clone()>"Topic"</label>
+            <select
+                id=id
+                name="topicId"
+                aria-describedby=error_id.clone()
+                on:change=move |ev| selected.set(event_target_value(&ev).parse::<i64>().ok())
+            >
+                {topics
+                    .into_iter()
+                    .map(|topic| {
+                        let id = topic.id;
+                        view! {
+                            <option value=id.to_string() selected=move || selected.get() == Some(id)>
+                                {topic.value}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-error" id=error_id aria-live="polite">{move || message.get()}</p>
+        </div>
     }
 }
 
-/// The server's 422 names fields as the API does; map the ones this form shows onto its fields.
-fn server_field_errors(error: &ApiError) -> FieldErrors {
-    error
-        .fields()
-        .into_iter()
-        .filter_map(|(field, reason)| {
-            let key = match field.as_str() {
-                "subject" => "subject",
-                "message" => "message",
-                "topicId" | "topic_id" => "topicId",
-                "priority" => "priority",
-                _ => return None,
-            };
-            Some((key, reason))
-        })
-        .collect()
+#[component]
+fn PriorityField(
+    #[prop(into)] id: String,
+    priorities: Vec<Priority>,
+    selected: RwSignal<Option<i64>>,
+    errors: RwSignal<FieldErrors>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let message = Signal::derive(move || errors.with(|e| e.get("priority").cloned()));
+    view! {
+        <div class="field">
+            <label for=id.clone()>"Priority"</label>
+            <select
+                id=id
+                name="priority"
+                aria-describedby=error_id.clone()
+                on:change=move |ev| selected.set(event_target_value(&ev).parse::<i64>().ok())
+            >
+                {priorities
+                    .into_iter()
+                    .map(|priority| {
+                        let id = priority.id;
+                        view! {
+                            <option value=id.to_string() selected=move || selected.get() == Some(id)>
+                                {priority.name}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-error" id=error_id aria-live="polite">{move || message.get()}</p>
+        </div>
+    }
 }

@@ -1,0 +1,91 @@
+//! The administration area (`/admin/…`): NodePoint's settings and users panels, plus the lists a
+//! ticket picks from and the API keys. Administrators see every page; user managers only Users.
+
+pub mod api_keys;
+pub mod catalog;
+pub mod settings;
+pub mod topics;
+pub mod users;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use shared::AccessLevel;
+
+use crate::session::Session;
+
+/// (path, label, what it is for, lowest level that may open it)
+const PAGES: [(&str, &str, &str, AccessLevel); 7] = [
+    ("/admin/settings", "Settings", "Site name, notice, ticket numbers, who may register and file tickets.", AccessLevel::Administrator),
+    ("/admin/users", "Users", "Accounts, access levels, password resets.", AccessLevel::UserManager),
+    ("/admin/queues", "Queues", "The departments tickets are routed to.", AccessLevel::Administrator),
+    ("/admin/topics", "Help topics", "What customers choose when they open a ticket, and its queue.", AccessLevel::Administrator),
+    ("/admin/statuses", "Statuses", "The steps a ticket goes through.", AccessLevel::Administrator),
+    ("/admin/priorities", "Priorities", "How urgent a ticket is.", AccessLevel::Administrator),
+    ("/admin/api-keys", "API keys", "Keys for scripts and other systems.", AccessLevel::Administrator),
+];
+
+fn level() -> Signal<AccessLevel> {
+    let session = Session::get();
+    Signal::derive(move || session.user().map_or(AccessLevel::Disabled, |u| u.level))
+}
+
+#[component]
+pub fn AdminNav() -> impl IntoView {
+    let level = level();
+    view! {
+        <nav class="admin-nav" aria-label="Administration">
+            <ul>
+                {move || PAGES
+                    .into_iter()
+                    .filter(|(_, _, _, min)| level.get() >= *min)
+                    .map(|(path, label, _, _)| view! { <li><A href=path>{label}</A></li> })
+                    .collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// Every admin page: the section navigation, then the page with its heading.
+#[component]
+pub fn AdminLayout(#[prop(into)] title: String, children: Children) -> impl IntoView {
+    view! {
+        <div class="admin">
+            <AdminNav/>
+            <section class="page admin-page" aria-labelledby="admin-heading">
+                <h1 id="admin-heading">{title}</h1>
+                {children()}
+            </section>
+        </div>
+    }
+}
+
+/// `/admin`: what each page is for.
+#[component]
+pub fn AdminHome() -> impl IntoView {
+    let level = level();
+    view! {
+        <AdminLayout title="Administration">
+            <ul class="admin-cards">
+                {move || PAGES
+                    .into_iter()
+                    .filter(|(_, _, _, min)| level.get() >= *min)
+                    .map(|(path, label, about, _)| view! {
+                        <li><A href=path>{label}</A><p class="muted">{about}</p></li>
+                    })
+                    .collect_view()}
+            </ul>
+        </AdminLayout>
+    }
+}
+
+/// "" → None (put it last); a whole number → Some; anything else is refused.
+pub fn parse_order(value: &str) -> Result<Option<i64>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    value
+        .parse::<i64>()
+        .map(Some)
+        .map_err(|_| "must be a whole number".to_owned())
+}

@@ -33,15 +33,13 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
     let when = timestamp(&entry.created);
 
     if entry.entry_type == EntryType::E {
-        // Events (status changes, assignments) are context, not conversation: one quiet line.
-        let text = entry
-            .title
-            .clone()
-            .filter(|t| !t.is_empty())
-            .unwrap_or(body);
+        // Events (status changes, assignments) are context, not conversation: one quiet line
+        // that says what happened ("Status Changed: Open → Resolved by Alex: …").
+        let title = entry.title.clone().filter(|t| !t.is_empty());
         return view! {
             <li class="entry entry-event" data-testid="thread-entry" data-entry-type="E">
-                <span>{text}</span>" · "
+                {title.map(|t| view! { <strong>{t}</strong>": " })}
+                <span>{body}</span>" · "
                 <time datetime=entry.created.clone()>{when}</time>
             </li>
         }

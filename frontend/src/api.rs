@@ -9,8 +9,8 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use shared::auth::{LoginRequest, LoginResponse, RegisterRequest};
 use shared::catalog::Topic;
-use shared::settings::{Settings, SetupRequest};
-use shared::tickets::{Ticket, TicketCreate, TicketListQuery, TicketUpdate};
+use shared::settings::SetupRequest;
+use shared::tickets::{Ticket, TicketCreate, TicketUpdate};
 use shared::ApiErrorBody;
 
 /// All endpoints are same-origin: the server that serves the SPA also serves the API.
@@ -86,13 +86,6 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// One page of the ticket list, with the total that the server reports in `X-Total-Count`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TicketPage {
-    pub tickets: Vec<Ticket>,
-    pub total: u64,
-}
-
 pub async fn login(credentials: &LoginRequest) -> Result<LoginResponse, ApiError> {
     let request =
         json_accepting(Request::post(&format!("{API}/auth/login.json"))).json(credentials);
@@ -109,34 +102,6 @@ pub async fn refresh() -> Result<LoginResponse, ApiError> {
 pub async fn logout() -> Result<(), ApiError> {
     let request = json_accepting(Request::post(&format!("{API}/auth/logout.json"))).build();
     send(request).await.map(|_| ())
-}
-
-pub async fn list_tickets(token: &str, query: &TicketListQuery) -> Result<TicketPage, ApiError> {
-    let mut params: Vec<(&str, String)> = vec![("threads", "false".to_owned())];
-    if let Some(q) = query.q.as_deref().filter(|q| !q.trim().is_empty()) {
-        params.push(("q", q.to_owned()));
-    }
-    if let Some(status) = query.status.as_deref().filter(|s| !s.is_empty()) {
-        params.push(("status", status.to_owned()));
-    }
-    if let Some(page) = query.page {
-        params.push(("page", page.to_string()));
-    }
-    if let Some(per_page) = query.per_page {
-        params.push(("per_page", per_page.to_string()));
-    }
-    let request = authorized(Request::get(&format!("{API}/tickets.json")), token)
-        .query(params)
-        .build();
-    let response = send(request).await?;
-    let total = response
-        .headers()
-        .get("X-Total-Count")
-        .and_then(|value| value.trim().parse::<u64>().ok());
-    let tickets: Vec<Ticket> = receive_json(response).await?;
-    // Without the header the best we know is what we got; pagination then shows a single page.
-    let total = total.unwrap_or(tickets.len() as u64);
-    Ok(TicketPage { tickets, total })
 }
 
 pub async fn create_ticket(token: &str, ticket: &TicketCreate) -> Result<Ticket, ApiError> {
@@ -204,6 +169,168 @@ async fn receive_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiE
 }
 
 // ---------------------------------------------------------------------------------------------
+// The agents' desk and the ticket page: list filters, catalog lists, follow, bulk, saved views.
+// ---------------------------------------------------------------------------------------------
+
+use shared::catalog::{Priority, Queue, Status};
+use shared::settings::Settings;
+use shared::tickets::{BulkResult, BulkUpdate, SavedView, SavedViewCreate, TicketTransition};
+use shared::users::User;
+
+/// One page of a filtered ticket list: the tickets, the total (`X-Total-Count`) and the number of
+/// pages (the `last` link of the `Link` header; the server picks the page size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeskPage {
+    pub tickets: Vec<Ticket>,
+    pub total: u64,
+    pub pages: u64,
+}
+
+/// `GET /api/tickets.json` with the list's query parameters as they are (the URL's query string
+/// minus what the SPA alone uses), without threads.
+pub async fn search_tickets(
+    token: &str,
+    params: &[(String, String)],
+) -> Result<DeskPage, ApiError> {
+    let mut query: Vec<(&str, &str)> = vec![("threads", "false")];
+    query.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let request = authorized(Request::get(&format!("{API}/tickets.json")), token)
+        .query(query)
+        .build();
+    let response = send(request).await?;
+    let total = response
+        .headers()
+        .get("X-Total-Count")
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    let pages = response
+        .headers()
+        .get("Link")
+        .and_then(|link| last_page(&link))
+        .unwrap_or(1);
+    let tickets: Vec<Ticket> = receive_json(response).await?;
+    let total = total.unwrap_or(tickets.len() as u64);
+    Ok(DeskPage {
+        tickets,
+        total,
+        pages: pages.max(1),
+    })
+}
+
+/// The `page` of the `rel="last"` entry of an RFC 8288 `Link` header.
+fn last_page(link: &str) -> Option<u64> {
+    link.split(',')
+        .find(|part| part.contains("rel=\"last\""))
+        .and_then(|part| {
+            let url = part.split('<').nth(1)?.split('>').next()?;
+            let query = url.split_once('?')?.1;
+            query
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(key, _)| *key == "page")
+                .and_then(|(_, value)| value.parse().ok())
+        })
+}
+
+/// The desk's public settings (upload limit, rows per page); no credentials needed.
+pub async fn desk_settings() -> Result<Settings, ApiError> {
+    let request = json_accepting(Request::get(&format!("{API}/settings.json"))).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn statuses(token: &str) -> Result<Vec<Status>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/statuses.json")), token).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn priorities(token: &str) -> Result<Vec<Priority>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/priorities.json")), token).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn queues(token: &str) -> Result<Vec<Queue>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/queues.json")), token).build();
+    receive_json(send(request).await?).await
+}
+
+/// The agents one can assign tickets to (staff only). Filtered here as well, in case the server
+/// does not know the `staff` parameter.
+pub async fn staff_users(token: &str) -> Result<Vec<User>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/users.json")), token)
+        .query([("staff", "true"), ("per_page", "100")])
+        .build();
+    let users: Vec<User> = receive_json(send(request).await?).await?;
+    Ok(users.into_iter().filter(|u| u.level.is_staff()).collect())
+}
+
+/// Follows (`true`) or stops following (`false`) a ticket.
+pub async fn set_following(token: &str, number: &str, follow: bool) -> Result<Ticket, ApiError> {
+    let url = format!("{}/follow", ticket_url(number));
+    let builder = if follow {
+        Request::put(&url)
+    } else {
+        Request::delete(&url)
+    };
+    let request = authorized(builder, token).build();
+    receive_json(send(request).await?).await
+}
+
+/// Closes a ticket (`DELETE`); the server answers 204.
+pub async fn close_ticket(
+    token: &str,
+    number: &str,
+    transition: &TicketTransition,
+) -> Result<(), ApiError> {
+    let request = authorized(Request::delete(&ticket_url(number)), token).json(transition);
+    send(request).await.map(|_| ())
+}
+
+/// Reopens a ticket (`POST` on the ticket).
+pub async fn reopen_ticket(
+    token: &str,
+    number: &str,
+    transition: &TicketTransition,
+) -> Result<(), ApiError> {
+    let request = authorized(Request::post(&ticket_url(number)), token).json(transition);
+    send(request).await.map(|_| ())
+}
+
+pub async fn bulk_update(token: &str, bulk: &BulkUpdate) -> Result<BulkResult, ApiError> {
+    let request = authorized(Request::post(&format!("{API}/tickets/bulk.json")), token).json(bulk);
+    receive_json(send(request).await?).await
+}
+
+pub async fn saved_views(token: &str) -> Result<Vec<SavedView>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/views.json")), token).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn create_view(token: &str, view: &SavedViewCreate) -> Result<SavedView, ApiError> {
+    let request = authorized(Request::post(&format!("{API}/views.json")), token).json(view);
+    receive_json(send(request).await?).await
+}
+
+pub async fn delete_view(token: &str, id: i64) -> Result<(), ApiError> {
+    let request = authorized(Request::delete(&format!("{API}/views.json/{id}")), token).build();
+    send(request).await.map(|_| ())
+}
+
+/// The bytes of an attachment (`href` as the server gave it, under `/api/`), fetched with the
+/// same credentials as everything else: a plain link would not carry the access token.
+pub async fn download_attachment(token: &str, href: &str) -> Result<Vec<u8>, ApiError> {
+    if !href.starts_with("/api/") {
+        return Err(ApiError::Decode(format!(
+            "unexpected attachment address {href}"
+        )));
+    }
+    let request = authorized(Request::get(href), token).build();
+    let response = send(request).await?;
+    response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Site settings, first run, registration, guest tickets (no credentials needed).
 // ---------------------------------------------------------------------------------------------
 
@@ -228,6 +355,12 @@ pub async fn register(request: &RegisterRequest) -> Result<LoginResponse, ApiErr
 /// A ticket from a visitor without an account (needs `name` and `email`).
 pub async fn create_guest_ticket(ticket: &TicketCreate) -> Result<Ticket, ApiError> {
     let request = json_accepting(Request::post(&format!("{API}/tickets.json"))).json(ticket);
+    receive_json(send(request).await?).await
+}
+
+/// The active help topics, asked without credentials (the guest form).
+pub async fn public_topics() -> Result<Vec<Topic>, ApiError> {
+    let request = json_accepting(Request::get(&format!("{API}/topics.json"))).build();
     receive_json(send(request).await?).await
 }
 

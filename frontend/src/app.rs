@@ -16,6 +16,7 @@ use crate::pages::admin::topics::TopicsPage;
 use crate::pages::admin::users::UsersPage;
 use crate::pages::admin::AdminHome;
 use crate::pages::guest_ticket::GuestTicketPage;
+use crate::pages::home::HomePage;
 use crate::pages::login::LoginPage;
 use crate::pages::new_ticket::NewTicketPage;
 use crate::pages::register::RegisterPage;
@@ -64,7 +65,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/login") view=LoginPage/>
             <Route path=path!("/register") view=RegisterPage/>
             <Route path=path!("/guest") view=GuestTicketPage/>
-            <Route path=path!("/") view=|| view! { <RequireSignIn><TicketListPage/></RequireSignIn> }/>
+            <Route path=path!("/") view=|| view! { <RequireSignIn><HomePage/></RequireSignIn> }/>
             <Route path=path!("/tickets") view=|| view! { <RequireSignIn><TicketListPage/></RequireSignIn> }/>
             // Before `:number`, which would otherwise take "new" for a ticket number.
             <Route path=path!("/tickets/new") view=|| view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }/>

@@ -1,8 +1,13 @@
 //! A ticket's conversation: customer messages, agent responses, internal notes and events.
 
 use leptos::prelude::*;
-use shared::tickets::{EntryType, ThreadEntry};
+use shared::tickets::{Attachment, EntryType, ThreadEntry};
+use wasm_bindgen::{JsCast, JsValue};
 
+use crate::api::{self, ApiError};
+use crate::components::catalog::human_size;
+use crate::components::feedback::ErrorNotice;
+use crate::session::Session;
 use crate::text::{html_to_text, timestamp};
 
 #[component]
@@ -61,8 +66,75 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
                     <p class="entry-title">{title}</p>
                 })}
                 <div class="entry-body">{body}</div>
+                {(!entry.attachments.is_empty()).then(|| view! {
+                    <ul class="entry-files" aria-label="Attachments">
+                        {entry.attachments.into_iter().map(|file| view! { <AttachmentItem file/> }).collect_view()}
+                    </ul>
+                })}
             </article>
         </li>
     }
     .into_any()
+}
+
+/// One attached file: its name and size, and a button that downloads it with the session's
+/// credentials.
+#[component]
+fn AttachmentItem(file: Attachment) -> impl IntoView {
+    let session = Session::get();
+    let name = file.filename.clone();
+    let download = Action::new_local(move |file: &Attachment| {
+        let file = file.clone();
+        async move {
+            let bytes = session
+                .call(|token| {
+                    let href = file.href.clone();
+                    async move { api::download_attachment(&token, &href).await }
+                })
+                .await?;
+            save_as(&bytes, &file.filename, &file.content_type)
+                .map_err(|_| ApiError::Decode("the browser refused to save the file".into()))
+        }
+    });
+    let pending = download.pending();
+    let label = format!("Download {name}");
+    let size = human_size(file.size as f64);
+    view! {
+        <li data-testid="entry-file">
+            <button
+                type="button"
+                class="link-button file-name"
+                aria-label=label
+                disabled=move || pending.get()
+                on:click=move |_| {
+                    download.dispatch(file.clone());
+                }
+            >
+                {name}
+            </button>
+            <span class="muted">{move || if pending.get() { "downloading…".to_owned() } else { size.clone() }}</span>
+            {move || download.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+        </li>
+    }
+}
+
+/// Hands bytes to the browser as a download.
+fn save_as(bytes: &[u8], name: &str, content_type: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(content_type);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let link: web_sys::HtmlAnchorElement = document().create_element("a")?.dyn_into()?;
+    link.set_href(&url);
+    link.set_download(name);
+    link.click();
+    // The download has started from the object URL; it can go once this task is done.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(10),
+    );
+    Ok(())
 }

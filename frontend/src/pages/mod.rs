@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod guest_ticket;
+pub mod home;
 pub mod login;
 pub mod new_ticket;
 pub mod register;

@@ -9,7 +9,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use shared::auth::{LoginRequest, LoginResponse, RegisterRequest};
 use shared::catalog::Topic;
-use shared::settings::SetupRequest;
+use shared::settings::{Settings, SetupRequest};
 use shared::tickets::{Ticket, TicketCreate, TicketUpdate};
 use shared::ApiErrorBody;
 
@@ -173,7 +173,6 @@ async fn receive_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiE
 // ---------------------------------------------------------------------------------------------
 
 use shared::catalog::{Priority, Queue, Status};
-use shared::settings::Settings;
 use shared::tickets::{BulkResult, BulkUpdate, SavedView, SavedViewCreate, TicketTransition};
 use shared::users::User;
 
@@ -231,8 +230,12 @@ fn last_page(link: &str) -> Option<u64> {
         })
 }
 
-/// The desk's public settings (upload limit, rows per page); no credentials needed.
-pub async fn desk_settings() -> Result<Settings, ApiError> {
+// ---------------------------------------------------------------------------------------------
+// Site settings, first run, registration, guest tickets (no credentials needed).
+// ---------------------------------------------------------------------------------------------
+
+/// The desk's public settings; asked before anything else (the header and the setup gate need them).
+pub async fn settings() -> Result<Settings, ApiError> {
     let request = json_accepting(Request::get(&format!("{API}/settings.json"))).build();
     receive_json(send(request).await?).await
 }
@@ -331,14 +334,8 @@ pub async fn download_attachment(token: &str, href: &str) -> Result<Vec<u8>, Api
 }
 
 // ---------------------------------------------------------------------------------------------
-// Site settings, first run, registration, guest tickets (no credentials needed).
+// First run, registration, guest tickets (no credentials needed).
 // ---------------------------------------------------------------------------------------------
-
-/// The desk's public settings; asked before anything else (the header and the setup gate need them).
-pub async fn settings() -> Result<Settings, ApiError> {
-    let request = json_accepting(Request::get(&format!("{API}/settings.json"))).build();
-    receive_json(send(request).await?).await
-}
 
 /// Creates the first administrator; answers like a sign-in (and sets the refresh cookie).
 pub async fn setup(request: &SetupRequest) -> Result<LoginResponse, ApiError> {
@@ -365,7 +362,7 @@ pub async fn public_topics() -> Result<Vec<Topic>, ApiError> {
 }
 
 /// The administration screens' requests: catalogs, users, API keys and settings. In a module of
-/// their own so that their short names (`queues`, `statuses`) cannot clash with the desk's.
+/// their own, next to the catalog reads they share with the desk.
 pub mod admin {
     use gloo_net::http::Request;
     use serde::de::DeserializeOwned;
@@ -379,6 +376,8 @@ pub mod admin {
     use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
 
     use super::{authorized, receive_json, send, ApiError, API};
+    // The catalog reads are the desk's; the admin pages use the same ones.
+    pub use super::{priorities, queues, statuses};
 
     async fn get<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
         let request = authorized(Request::get(&format!("{API}{path}")), token).build();
@@ -421,9 +420,6 @@ pub mod admin {
         put(token, "/settings.json", update).await
     }
 
-    pub async fn queues(token: &str) -> Result<Vec<Queue>, ApiError> {
-        get(token, "/queues.json").await
-    }
     pub async fn create_queue(token: &str, input: &QueueInput) -> Result<Queue, ApiError> {
         post(token, "/queues.json", input).await
     }
@@ -452,9 +448,6 @@ pub mod admin {
         delete(token, &format!("/topics.json/{id}")).await
     }
 
-    pub async fn statuses(token: &str) -> Result<Vec<Status>, ApiError> {
-        get(token, "/statuses.json").await
-    }
     pub async fn create_status(token: &str, input: &StatusInput) -> Result<Status, ApiError> {
         post(token, "/statuses.json", input).await
     }
@@ -469,9 +462,6 @@ pub mod admin {
         delete(token, &format!("/statuses.json/{id}")).await
     }
 
-    pub async fn priorities(token: &str) -> Result<Vec<Priority>, ApiError> {
-        get(token, "/priorities.json").await
-    }
     pub async fn create_priority(token: &str, input: &PriorityInput) -> Result<Priority, ApiError> {
         post(token, "/priorities.json", input).await
     }

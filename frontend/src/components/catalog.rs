@@ -4,9 +4,9 @@
 
 use leptos::prelude::*;
 use shared::catalog::{Priority, Queue, Status, StatusState, Topic};
-use shared::settings::Settings;
 use shared::users::User;
 
+use crate::site::Site;
 use crate::api::{self, ApiError};
 use crate::session::Session;
 
@@ -19,7 +19,7 @@ pub struct Catalog {
     queues: Loaded<Queue>,
     topics: Loaded<Topic>,
     agents: Loaded<User>,
-    settings: LocalResource<Result<Settings, ApiError>>,
+    site: Site,
 }
 
 impl Catalog {
@@ -57,14 +57,14 @@ impl Catalog {
                     .await
             }
         });
-        let settings = LocalResource::new(api::desk_settings);
+        let site = Site::get();
         Catalog {
             statuses,
             priorities,
             queues,
             topics,
             agents,
-            settings,
+            site,
         }
     }
 
@@ -126,13 +126,9 @@ impl Catalog {
         self.agents.get().and_then(Result::err)
     }
 
-    /// The largest attachment the server accepts, once the settings have loaded.
+    /// The largest attachment the server accepts (the site's settings).
     pub fn max_upload_bytes(&self) -> Option<i64> {
-        self.settings
-            .get()
-            .and_then(Result::ok)
-            .map(|s| s.max_upload_bytes)
-            .filter(|max| *max > 0)
+        Some(self.site.max_upload_bytes()).filter(|max| *max > 0)
     }
 
     pub fn status_state(&self, id: i64) -> Option<StatusState> {

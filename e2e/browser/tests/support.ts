@@ -1,0 +1,73 @@
+// What every browser story shares: failing on page and console errors, separate people in
+// separate browser contexts, signing in through the UI, and screenshots at desktop and phone width.
+import { expect, type Browser, type ConsoleMessage, type Page } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const shots = path.join(__dirname, '..', 'screenshots');
+
+/** Console errors a healthy run still logs: the start-up session probe (401 without a refresh
+ *  cookie) and a sign-in refused by the rate limit (429, waited out by `signIn`). */
+export function isExpected(message: ConsoleMessage): boolean {
+  const text = message.text();
+  const url = message.location().url;
+  return (
+    (text.includes('status of 401') && url.endsWith('/api/auth/refresh.json')) ||
+    (text.includes('status of 429') && url.endsWith('/api/auth/login.json'))
+  );
+}
+
+/** Collects page errors and unexpected console errors: a WASM panic shows up only there. */
+export function watch(page: Page, problems: string[], who: string): void {
+  page.on('pageerror', (error) => problems.push(`${who} pageerror: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !isExpected(message)) {
+      problems.push(`${who} console error: ${message.text()} (${message.location().url})`);
+    }
+  });
+}
+
+/** A person of their own: a fresh browser context (own cookies, own session). */
+export async function newPerson(browser: Browser, problems: string[], who: string, baseURL?: string): Promise<Page> {
+  const context = await browser.newContext(baseURL ? { baseURL } : {});
+  const page = await context.newPage();
+  watch(page, problems, who);
+  return page;
+}
+
+/** Signs in through the sign-in page, waiting out the server's per-address rate limit. */
+export async function signIn(page: Page, who: string, secret: string): Promise<void> {
+  await page.goto('/login');
+  for (let attempt = 0; attempt < 4; attempt++) {
+    await page.getByLabel('User name or email').fill(who);
+    await page.getByLabel('Password', { exact: true }).fill(secret);
+    await page.getByLabel('Password', { exact: true }).press('Enter');
+    const outcome = await Promise.race([
+      page.waitForURL((url) => !url.pathname.startsWith('/login')).then(() => 'in'),
+      page.getByRole('alert').filter({ hasText: /try again in/ }).waitFor().then(() => 'limited'),
+    ]);
+    if (outcome === 'in') return;
+    const text = await page.getByRole('alert').filter({ hasText: /try again in/ }).innerText();
+    const seconds = Number(/try again in (\d+)/.exec(text)?.[1] ?? '10');
+    await page.waitForTimeout((seconds + 1) * 1000);
+  }
+  throw new Error(`could not sign in as ${who}`);
+}
+
+/** Screenshots at desktop width (light and dark) and at 390 px, and checks nothing is wider than the phone. */
+export async function snap(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(shots, { recursive: true });
+  const desktop = page.viewportSize() ?? { width: 1280, height: 800 };
+  await page.screenshot({ path: path.join(shots, `${name}-desktop.png`), fullPage: true });
+  // Dark mode follows prefers-color-scheme.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: path.join(shots, `${name}-desktop-dark.png`), fullPage: true });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.setViewportSize({ width: 390, height: 844 });
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow, `${name} is wider than a 390 px screen`).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: path.join(shots, `${name}-390.png`), fullPage: true });
+  await page.setViewportSize(desktop);
+}

@@ -8,8 +8,8 @@ use std::fmt;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use shared::auth::{LoginRequest, LoginResponse, RegisterRequest};
-use shared::settings::{Settings, SetupRequest};
 use shared::catalog::Topic;
+use shared::settings::{Settings, SetupRequest};
 use shared::tickets::{Ticket, TicketCreate, TicketUpdate};
 use shared::ApiErrorBody;
 
@@ -345,14 +345,19 @@ pub async fn setup(request: &SetupRequest) -> Result<LoginResponse, ApiError> {
 
 /// Opens a customer account; answers like a sign-in.
 pub async fn register(request: &RegisterRequest) -> Result<LoginResponse, ApiError> {
-    let request =
-        json_accepting(Request::post(&format!("{API}/auth/register.json"))).json(request);
+    let request = json_accepting(Request::post(&format!("{API}/auth/register.json"))).json(request);
     receive_json(send(request).await?).await
 }
 
 /// A ticket from a visitor without an account (needs `name` and `email`).
 pub async fn create_guest_ticket(ticket: &TicketCreate) -> Result<Ticket, ApiError> {
     let request = json_accepting(Request::post(&format!("{API}/tickets.json"))).json(ticket);
+    receive_json(send(request).await?).await
+}
+
+/// The active help topics, asked without credentials (the guest form).
+pub async fn public_topics() -> Result<Vec<Topic>, ApiError> {
+    let request = json_accepting(Request::get(&format!("{API}/topics.json"))).build();
     receive_json(send(request).await?).await
 }
 
@@ -408,7 +413,10 @@ pub mod admin {
         send(request).await.map(|_| ())
     }
 
-    pub async fn update_settings(token: &str, update: &SettingsUpdate) -> Result<Settings, ApiError> {
+    pub async fn update_settings(
+        token: &str,
+        update: &SettingsUpdate,
+    ) -> Result<Settings, ApiError> {
         put(token, "/settings.json", update).await
     }
 
@@ -429,7 +437,11 @@ pub mod admin {
     pub async fn create_topic(token: &str, input: &TopicCreate) -> Result<Topic, ApiError> {
         post(token, "/topics.json", input).await
     }
-    pub async fn update_topic(token: &str, id: i64, input: &TopicUpdate) -> Result<Topic, ApiError> {
+    pub async fn update_topic(
+        token: &str,
+        id: i64,
+        input: &TopicUpdate,
+    ) -> Result<Topic, ApiError> {
         put(token, &format!("/topics.json/{id}"), input).await
     }
     pub async fn delete_topic(token: &str, id: i64) -> Result<(), ApiError> {
@@ -439,7 +451,11 @@ pub mod admin {
     pub async fn create_status(token: &str, input: &StatusInput) -> Result<Status, ApiError> {
         post(token, "/statuses.json", input).await
     }
-    pub async fn update_status(token: &str, id: i64, input: &StatusInput) -> Result<Status, ApiError> {
+    pub async fn update_status(
+        token: &str,
+        id: i64,
+        input: &StatusInput,
+    ) -> Result<Status, ApiError> {
         put(token, &format!("/statuses.json/{id}"), input).await
     }
     pub async fn delete_status(token: &str, id: i64) -> Result<(), ApiError> {
@@ -468,8 +484,10 @@ pub mod admin {
         page: u32,
         per_page: u32,
     ) -> Result<Vec<User>, ApiError> {
-        let mut params: Vec<(&str, String)> =
-            vec![("page", page.to_string()), ("per_page", per_page.to_string())];
+        let mut params: Vec<(&str, String)> = vec![
+            ("page", page.to_string()),
+            ("per_page", per_page.to_string()),
+        ];
         if !q.trim().is_empty() {
             params.push(("q", q.trim().to_owned()));
         }
@@ -494,7 +512,10 @@ pub mod admin {
     pub async fn api_keys(token: &str) -> Result<Vec<ApiKey>, ApiError> {
         get(token, "/apikeys.json").await
     }
-    pub async fn create_api_key(token: &str, input: &ApiKeyCreate) -> Result<ApiKeyCreated, ApiError> {
+    pub async fn create_api_key(
+        token: &str,
+        input: &ApiKeyCreate,
+    ) -> Result<ApiKeyCreated, ApiError> {
         post(token, "/apikeys.json", input).await
     }
     pub async fn revoke_api_key(token: &str, id: i64) -> Result<(), ApiError> {

@@ -259,6 +259,7 @@ test('first run, administration, registration, a customer ticket and a guest tic
   await expect(guest.getByText('Your name must not be empty.')).toBeVisible();
   await guest.getByLabel('Your name').fill('Gus Guest');
   await guest.getByLabel('Email').fill(`gus.${stamp}@example.com`);
+  await guest.getByLabel('Topic').selectOption({ label: 'VPN access' });
   await guest.getByLabel('Subject').fill(`Printer out of paper ${stamp}`);
   await guest.getByLabel('Message', { exact: true }).fill('The printer in the lobby is out of paper.');
   await snap(guest, 'guest-ticket');

@@ -21,7 +21,13 @@ pub struct Checks {
 
 impl Checks {
     /// Records `result` under `key`; the message reads "<Label> <reason>.".
-    pub fn check<T>(&mut self, key: &str, id: &str, label: &str, result: Result<T, String>) -> Option<T> {
+    pub fn check<T>(
+        &mut self,
+        key: &str,
+        id: &str,
+        label: &str,
+        result: Result<T, String>,
+    ) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(reason) => {

@@ -4,18 +4,30 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use shared::catalog::Topic;
 use shared::tickets::{Ticket, TicketCreate};
 use shared::validate::{Email, MessageBody, PersonName, Subject};
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::attachments::{to_uploads, AttachmentsPicker, PickedFile};
-use crate::components::feedback::ErrorNotice;
+use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::form::{show_server_errors, Checks, FieldErrors, TextArea, TextField};
+use crate::pages::new_ticket::TopicField;
 use crate::site::Site;
 
 #[component]
 pub fn GuestTicketPage() -> impl IntoView {
     let site = Site::get();
+    let topics: LocalResource<Result<Vec<Topic>, ApiError>> =
+        LocalResource::new(|| async { api::public_topics().await });
+    let topic_id = RwSignal::new(None::<i64>);
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = topics.get() {
+            if topic_id.get_untracked().is_none() {
+                topic_id.set(list.first().map(|t| t.id));
+            }
+        }
+    });
 
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -48,21 +60,42 @@ pub fn GuestTicketPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let who = checks.check("name", "guest-name", "Your name", PersonName::parse(&name.get_untracked()));
-        let mail = checks.check("email", "guest-email", "Email", Email::parse(&email.get_untracked()));
-        let subj = checks.check("subject", "guest-subject", "Subject", Subject::parse(&subject.get_untracked()));
-        let body = checks.check("message", "guest-message", "Message", MessageBody::parse(&message.get_untracked()));
+        let who = checks.check(
+            "name",
+            "guest-name",
+            "Your name",
+            PersonName::parse(&name.get_untracked()),
+        );
+        let mail = checks.check(
+            "email",
+            "guest-email",
+            "Email",
+            Email::parse(&email.get_untracked()),
+        );
+        let subj = checks.check(
+            "subject",
+            "guest-subject",
+            "Subject",
+            Subject::parse(&subject.get_untracked()),
+        );
+        let body = checks.check(
+            "message",
+            "guest-message",
+            "Message",
+            MessageBody::parse(&message.get_untracked()),
+        );
         if !checks.finish(errors) {
             return;
         }
-        let (Some(who), Some(mail), Some(subj), Some(body)) = (who, mail, subj, body) else { return };
+        let (Some(who), Some(mail), Some(subj), Some(body)) = (who, mail, subj, body) else {
+            return;
+        };
         submit.dispatch(TicketCreate {
             name: Some(who.into_inner()),
             email: Some(mail.into_inner()),
             subject: Some(subj.into_inner()),
             message: Some(body.into_inner()),
-            // GET /api/topics.json needs credentials, so a guest cannot pick a topic yet: the
-            // server files the ticket under its default topic.
+            topic_id: topic_id.get_untracked(),
             attachments: to_uploads(&files.get_untracked()),
             ..Default::default()
         });
@@ -96,6 +129,17 @@ pub fn GuestTicketPage() -> impl IntoView {
                             autocomplete="name" required=true/>
                         <TextField id="guest-email" name="email" label="Email" value=email errors
                             input_type="email" autocomplete="email" required=true/>
+                        {move || match topics.get() {
+                            None => view! { <Loading label="Loading topics…"/> }.into_any(),
+                            Some(Err(error)) => view! {
+                                <ErrorNotice error retry=Callback::new(move |()| topics.refetch())/>
+                            }
+                            .into_any(),
+                            Some(Ok(list)) => view! {
+                                <TopicField id="guest-topic" topics=list selected=topic_id errors/>
+                            }
+                            .into_any(),
+                        }}
                         <TextField id="guest-subject" name="subject" label="Subject" value=subject errors
                             required=true maxlength=255/>
                         <TextArea id="guest-message" name="message" label="Message" value=message errors rows=8/>

@@ -102,12 +102,24 @@ pub fn NewTicketPage() -> impl IntoView {
         ev.prevent_default();
         // The same parsers the server runs, so the form rejects exactly what the server would.
         let mut checks = Checks::default();
-        let subj = checks.check("subject", "ticket-subject", "Subject", Subject::parse(&subject.get_untracked()));
-        let body = checks.check("message", "ticket-message", "Message", MessageBody::parse(&message.get_untracked()));
+        let subj = checks.check(
+            "subject",
+            "ticket-subject",
+            "Subject",
+            Subject::parse(&subject.get_untracked()),
+        );
+        let body = checks.check(
+            "message",
+            "ticket-message",
+            "Message",
+            MessageBody::parse(&message.get_untracked()),
+        );
         if !checks.finish(errors) {
             return;
         }
-        let (Some(subj), Some(body)) = (subj, body) else { return };
+        let (Some(subj), Some(body)) = (subj, body) else {
+            return;
+        };
         create.dispatch(TicketCreate {
             subject: Some(subj.into_inner()),
             message: Some(body.into_inner()),

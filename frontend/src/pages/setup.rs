@@ -5,7 +5,9 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
-use shared::settings::{check_site_name, check_ticket_prefix, SettingsUpdate, SetupRequest, Visibility};
+use shared::settings::{
+    check_site_name, check_ticket_prefix, SettingsUpdate, SetupRequest, Visibility,
+};
 use shared::validate::{check_password, Email, PersonName, Username};
 
 use crate::api;
@@ -19,17 +21,19 @@ pub fn SetupPage() -> impl IntoView {
     let site = Site::get();
     let session = Session::get();
     let navigate = use_navigate();
-    let defaults = site.settings().unwrap_or_else(|| shared::settings::Settings {
-        site_name: "Oxidesk".into(),
-        notice: String::new(),
-        ticket_prefix: "TCK-".into(),
-        visibility: Visibility::Restricted,
-        allow_registrations: false,
-        allow_guest_tickets: false,
-        max_upload_bytes: 10 * 1024 * 1024,
-        rows_per_page: 25,
-        setup_needed: true,
-    });
+    let defaults = site
+        .settings()
+        .unwrap_or_else(|| shared::settings::Settings {
+            site_name: "Oxidesk".into(),
+            notice: String::new(),
+            ticket_prefix: "TCK-".into(),
+            visibility: Visibility::Restricted,
+            allow_registrations: false,
+            allow_guest_tickets: false,
+            max_upload_bytes: 10 * 1024 * 1024,
+            rows_per_page: 25,
+            setup_needed: true,
+        });
 
     let username = RwSignal::new("admin".to_owned());
     let name = RwSignal::new(String::new());
@@ -71,21 +75,57 @@ pub fn SetupPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let user = checks.check("username", "setup-username", "User name", Username::parse(&username.get_untracked()));
-        let full = checks.check("name", "setup-name", "Full name", PersonName::parse(&name.get_untracked()));
-        let mail = checks.check("email", "setup-email", "Email", Email::parse(&email.get_untracked()));
+        let user = checks.check(
+            "username",
+            "setup-username",
+            "User name",
+            Username::parse(&username.get_untracked()),
+        );
+        let full = checks.check(
+            "name",
+            "setup-name",
+            "Full name",
+            PersonName::parse(&name.get_untracked()),
+        );
+        let mail = checks.check(
+            "email",
+            "setup-email",
+            "Email",
+            Email::parse(&email.get_untracked()),
+        );
         let pass = password.get_untracked();
-        checks.check("password", "setup-password", "Password", check_password(&pass));
+        checks.check(
+            "password",
+            "setup-password",
+            "Password",
+            check_password(&pass),
+        );
         if pass != confirm.get_untracked() {
-            checks.fail("password_confirmation", "setup-confirm", "The two passwords differ.".into());
+            checks.fail(
+                "password_confirmation",
+                "setup-confirm",
+                "The two passwords differ.".into(),
+            );
         }
-        checks.check("site_name", "setup-site-name", "Site name", check_site_name(&site_name.get_untracked()));
+        checks.check(
+            "site_name",
+            "setup-site-name",
+            "Site name",
+            check_site_name(&site_name.get_untracked()),
+        );
         let pre = prefix.get_untracked().trim().to_owned();
-        checks.check("ticket_prefix", "setup-prefix", "Ticket prefix", check_ticket_prefix(&pre));
+        checks.check(
+            "ticket_prefix",
+            "setup-prefix",
+            "Ticket prefix",
+            check_ticket_prefix(&pre),
+        );
         if !checks.finish(errors) {
             return;
         }
-        let (Some(user), Some(full), Some(mail)) = (user, full, mail) else { return };
+        let (Some(user), Some(full), Some(mail)) = (user, full, mail) else {
+            return;
+        };
         submit.dispatch(SetupRequest {
             username: user.into_inner(),
             name: full.into_inner(),

@@ -10,7 +10,9 @@ use wasm_bindgen::JsCast;
 use super::AdminLayout;
 use crate::api::{self, ApiError};
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::components::form::{show_server_errors, CheckField, Checks, ConfirmButton, FieldErrors, TextField};
+use crate::components::form::{
+    show_server_errors, CheckField, Checks, ConfirmButton, FieldErrors, TextField,
+};
 use crate::session::Session;
 use crate::text::timestamp;
 
@@ -27,7 +29,11 @@ fn check_cidr(value: &str) -> Result<(), String> {
         let max = if address.is_ipv4() { 32 } else { 128 };
         match bits.parse::<u8>() {
             Ok(bits) if bits <= max => {}
-            _ => return Err(format!("needs a prefix length from 0 to {max} after the slash")),
+            _ => {
+                return Err(format!(
+                    "needs a prefix length from 0 to {max} after the slash"
+                ))
+            }
         }
     }
     Ok(())
@@ -36,9 +42,12 @@ fn check_cidr(value: &str) -> Result<(), String> {
 #[component]
 pub fn ApiKeysPage() -> impl IntoView {
     let session = Session::get();
-    let list: LocalResource<Result<Vec<ApiKey>, ApiError>> = LocalResource::new(move || async move {
-        session.call(|t| async move { api::admin::api_keys(&t).await }).await
-    });
+    let list: LocalResource<Result<Vec<ApiKey>, ApiError>> =
+        LocalResource::new(move || async move {
+            session
+                .call(|t| async move { api::admin::api_keys(&t).await })
+                .await
+        });
     let changed = Callback::new(move |()| list.refetch());
 
     let name = RwSignal::new(String::new());
@@ -52,7 +61,13 @@ pub fn ApiKeysPage() -> impl IntoView {
     let create = Action::new_local(move |input: &ApiKeyCreate| {
         let input = input.clone();
         async move {
-            match session.call(|t| { let input = input.clone(); async move { api::admin::create_api_key(&t, &input).await } }).await {
+            match session
+                .call(|t| {
+                    let input = input.clone();
+                    async move { api::admin::create_api_key(&t, &input).await }
+                })
+                .await
+            {
                 Ok(created) => {
                     name.set(String::new());
                     allow_ip.set(String::new());
@@ -73,14 +88,27 @@ pub fn ApiKeysPage() -> impl IntoView {
         fresh.set(None);
         let mut checks = Checks::default();
         let key_name = name.get_untracked();
-        checks.check("name", "key-new-name", "Name", check_catalog_name(&key_name));
-        let scopes: Vec<String> = [("read", read), ("write", write), ("impersonate", impersonate)]
-            .into_iter()
-            .filter(|(_, on)| on.get_untracked())
-            .map(|(scope, _)| scope.to_owned())
-            .collect();
+        checks.check(
+            "name",
+            "key-new-name",
+            "Name",
+            check_catalog_name(&key_name),
+        );
+        let scopes: Vec<String> = [
+            ("read", read),
+            ("write", write),
+            ("impersonate", impersonate),
+        ]
+        .into_iter()
+        .filter(|(_, on)| on.get_untracked())
+        .map(|(scope, _)| scope.to_owned())
+        .collect();
         if scopes.is_empty() {
-            checks.fail("scopes", "key-new-scope-read", "Choose at least one scope.".into());
+            checks.fail(
+                "scopes",
+                "key-new-scope-read",
+                "Choose at least one scope.".into(),
+            );
         }
         let ip = allow_ip.get_untracked().trim().to_owned();
         if !ip.is_empty() {
@@ -212,7 +240,9 @@ fn KeyRow(key: ApiKey, changed: Callback<()>) -> impl IntoView {
     let session = Session::get();
     let id = key.id;
     let revoke = Action::new_local(move |_: &()| async move {
-        session.call(|t| async move { api::admin::revoke_api_key(&t, id).await }).await?;
+        session
+            .call(|t| async move { api::admin::revoke_api_key(&t, id).await })
+            .await?;
         changed.try_run(());
         Ok::<(), ApiError>(())
     });

@@ -4,7 +4,8 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::catalog::{
-    check_catalog_name, Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, StatusState,
+    check_catalog_name, Priority, PriorityInput, Queue, QueueInput, Status, StatusInput,
+    StatusState,
 };
 use shared::validate::Email;
 
@@ -41,30 +42,42 @@ fn list_view<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
 
 // --- Queues -----------------------------------------------------------------------------------
 
-fn queue_input(
-    checks: &mut Checks,
-    prefix: &str,
-    name: &str,
-    email: &str,
-) -> Option<QueueInput> {
-    let name = checks.check("name", &format!("{prefix}-name"), "Name", check_catalog_name(name))
+fn queue_input(checks: &mut Checks, prefix: &str, name: &str, email: &str) -> Option<QueueInput> {
+    let name = checks
+        .check(
+            "name",
+            &format!("{prefix}-name"),
+            "Name",
+            check_catalog_name(name),
+        )
         .map(|()| name.trim().to_owned());
     let email = if email.trim().is_empty() {
         Some(None)
     } else {
         checks
-            .check("email", &format!("{prefix}-email"), "Email", Email::parse(email))
+            .check(
+                "email",
+                &format!("{prefix}-email"),
+                "Email",
+                Email::parse(email),
+            )
             .map(|e| Some(e.into_inner()))
     };
-    Some(QueueInput { name: name?, email: email? })
+    Some(QueueInput {
+        name: name?,
+        email: email?,
+    })
 }
 
 #[component]
 pub fn QueuesPage() -> impl IntoView {
     let session = Session::get();
-    let list: LocalResource<Result<Vec<Queue>, ApiError>> = LocalResource::new(move || async move {
-        session.call(|t| async move { api::admin::queues(&t).await }).await
-    });
+    let list: LocalResource<Result<Vec<Queue>, ApiError>> =
+        LocalResource::new(move || async move {
+            session
+                .call(|t| async move { api::admin::queues(&t).await })
+                .await
+        });
     let changed = Callback::new(move |()| list.refetch());
 
     let name = RwSignal::new(String::new());
@@ -73,7 +86,13 @@ pub fn QueuesPage() -> impl IntoView {
     let create = Action::new_local(move |input: &QueueInput| {
         let input = input.clone();
         async move {
-            match session.call(|t| { let input = input.clone(); async move { api::admin::create_queue(&t, &input).await } }).await {
+            match session
+                .call(|t| {
+                    let input = input.clone();
+                    async move { api::admin::create_queue(&t, &input).await }
+                })
+                .await
+            {
                 Ok(_) => {
                     name.set(String::new());
                     email.set(String::new());
@@ -91,7 +110,12 @@ pub fn QueuesPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let input = queue_input(&mut checks, "queue-new", &name.get_untracked(), &email.get_untracked());
+        let input = queue_input(
+            &mut checks,
+            "queue-new",
+            &name.get_untracked(),
+            &email.get_untracked(),
+        );
         if checks.finish(errors) {
             if let Some(input) = input {
                 create.dispatch(input);
@@ -137,7 +161,13 @@ fn QueueRow(queue: Queue, changed: Callback<()>) -> impl IntoView {
     let save = Action::new_local(move |input: &QueueInput| {
         let input = input.clone();
         async move {
-            match session.call(|t| { let input = input.clone(); async move { api::admin::update_queue(&t, id, &input).await } }).await {
+            match session
+                .call(|t| {
+                    let input = input.clone();
+                    async move { api::admin::update_queue(&t, id, &input).await }
+                })
+                .await
+            {
                 Ok(_) => {
                     editing.set(false);
                     changed.try_run(());
@@ -151,7 +181,9 @@ fn QueueRow(queue: Queue, changed: Callback<()>) -> impl IntoView {
         }
     });
     let remove = Action::new_local(move |_: &()| async move {
-        session.call(|t| async move { api::admin::delete_queue(&t, id).await }).await?;
+        session
+            .call(|t| async move { api::admin::delete_queue(&t, id).await })
+            .await?;
         changed.try_run(());
         Ok::<(), ApiError>(())
     });
@@ -159,7 +191,12 @@ fn QueueRow(queue: Queue, changed: Callback<()>) -> impl IntoView {
         ev.prevent_default();
         let prefix = format!("queue-{id}");
         let mut checks = Checks::default();
-        let input = queue_input(&mut checks, &prefix, &name.get_untracked(), &email.get_untracked());
+        let input = queue_input(
+            &mut checks,
+            &prefix,
+            &name.get_untracked(),
+            &email.get_untracked(),
+        );
         if checks.finish(errors) {
             if let Some(input) = input {
                 save.dispatch(input);
@@ -177,7 +214,7 @@ fn QueueRow(queue: Queue, changed: Callback<()>) -> impl IntoView {
                     move || view! {
                         <td data-label="Name">{queue.name.clone()}</td>
                         <td data-label="Email">{queue.email.clone().unwrap_or_default()}</td>
-                        <RowActions what=format!("queue {}", label) editing remove=remove.clone()/>
+                        <RowActions what=format!("queue {}", label) editing remove/>
                     }
                 }
             >
@@ -236,15 +273,40 @@ pub fn SaveCancel(pending: Memo<bool>, editing: RwSignal<bool>) -> impl IntoView
 
 // --- Statuses ---------------------------------------------------------------------------------
 
-fn status_input(checks: &mut Checks, prefix: &str, name: &str, state: StatusState, order: &str) -> Option<StatusInput> {
-    let name = checks.check("name", &format!("{prefix}-name"), "Name", check_catalog_name(name))
+fn status_input(
+    checks: &mut Checks,
+    prefix: &str,
+    name: &str,
+    state: StatusState,
+    order: &str,
+) -> Option<StatusInput> {
+    let name = checks
+        .check(
+            "name",
+            &format!("{prefix}-name"),
+            "Name",
+            check_catalog_name(name),
+        )
         .map(|()| name.trim().to_owned());
-    let sort = checks.check("sort", &format!("{prefix}-sort"), "Order", parse_order(order));
-    Some(StatusInput { name: name?, state: state.as_str().to_owned(), sort: sort? })
+    let sort = checks.check(
+        "sort",
+        &format!("{prefix}-sort"),
+        "Order",
+        parse_order(order),
+    );
+    Some(StatusInput {
+        name: name?,
+        state: state.as_str().to_owned(),
+        sort: sort?,
+    })
 }
 
 #[component]
-fn StateSelect(#[prop(into)] id: String, value: RwSignal<StatusState>, #[prop(optional)] locked: bool) -> impl IntoView {
+fn StateSelect(
+    #[prop(into)] id: String,
+    value: RwSignal<StatusState>,
+    #[prop(optional)] locked: bool,
+) -> impl IntoView {
     view! {
         <div class="field">
             <label for=id.clone()>"State"</label>
@@ -278,9 +340,12 @@ fn is_builtin_status(id: i64) -> bool {
 #[component]
 pub fn StatusesPage() -> impl IntoView {
     let session = Session::get();
-    let list: LocalResource<Result<Vec<Status>, ApiError>> = LocalResource::new(move || async move {
-        session.call(|t| async move { api::admin::statuses(&t).await }).await
-    });
+    let list: LocalResource<Result<Vec<Status>, ApiError>> =
+        LocalResource::new(move || async move {
+            session
+                .call(|t| async move { api::admin::statuses(&t).await })
+                .await
+        });
     let changed = Callback::new(move |()| list.refetch());
     let name = RwSignal::new(String::new());
     let state = RwSignal::new(StatusState::Pending);
@@ -289,7 +354,13 @@ pub fn StatusesPage() -> impl IntoView {
     let create = Action::new_local(move |input: &StatusInput| {
         let input = input.clone();
         async move {
-            match session.call(|t| { let input = input.clone(); async move { api::admin::create_status(&t, &input).await } }).await {
+            match session
+                .call(|t| {
+                    let input = input.clone();
+                    async move { api::admin::create_status(&t, &input).await }
+                })
+                .await
+            {
                 Ok(_) => {
                     name.set(String::new());
                     order.set(String::new());
@@ -307,7 +378,13 @@ pub fn StatusesPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let input = status_input(&mut checks, "status-new", &name.get_untracked(), state.get_untracked(), &order.get_untracked());
+        let input = status_input(
+            &mut checks,
+            "status-new",
+            &name.get_untracked(),
+            state.get_untracked(),
+            &order.get_untracked(),
+        );
         if checks.finish(errors) {
             if let Some(input) = input {
                 create.dispatch(input);
@@ -358,7 +435,13 @@ fn StatusRow(status: Status, changed: Callback<()>) -> impl IntoView {
     let save = Action::new_local(move |input: &StatusInput| {
         let input = input.clone();
         async move {
-            match session.call(|t| { let input = input.clone(); async move { api::admin::update_status(&t, id, &input).await } }).await {
+            match session
+                .call(|t| {
+                    let input = input.clone();
+                    async move { api::admin::update_status(&t, id, &input).await }
+                })
+                .await
+            {
                 Ok(_) => {
                     editing.set(false);
                     changed.try_run(());
@@ -372,14 +455,22 @@ fn StatusRow(status: Status, changed: Callback<()>) -> impl IntoView {
         }
     });
     let remove = Action::new_local(move |_: &()| async move {
-        session.call(|t| async move { api::admin::delete_status(&t, id).await }).await?;
+        session
+            .call(|t| async move { api::admin::delete_status(&t, id).await })
+            .await?;
         changed.try_run(());
         Ok::<(), ApiError>(())
     });
     let on_save = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let input = status_input(&mut checks, &format!("status-{id}"), &name.get_untracked(), state.get_untracked(), &order.get_untracked());
+        let input = status_input(
+            &mut checks,
+            &format!("status-{id}"),
+            &name.get_untracked(),
+            state.get_untracked(),
+            &order.get_untracked(),
+        );
         if checks.finish(errors) {
             if let Some(input) = input {
                 save.dispatch(input);
@@ -398,7 +489,7 @@ fn StatusRow(status: Status, changed: Callback<()>) -> impl IntoView {
                         <td data-label="Name">{status.name.clone()}</td>
                         <td data-label="State"><span class=format!("badge state-{}", status.state.as_str())>{state_label(status.state)}</span></td>
                         <td data-label="Order">{status.sort}</td>
-                        <RowActions what=format!("status {}", label) editing remove=remove.clone()/>
+                        <RowActions what=format!("status {}", label) editing remove/>
                     }
                 }
             >
@@ -418,19 +509,41 @@ fn StatusRow(status: Status, changed: Callback<()>) -> impl IntoView {
 
 // --- Priorities -------------------------------------------------------------------------------
 
-fn priority_input(checks: &mut Checks, prefix: &str, name: &str, order: &str) -> Option<PriorityInput> {
-    let name = checks.check("name", &format!("{prefix}-name"), "Name", check_catalog_name(name))
+fn priority_input(
+    checks: &mut Checks,
+    prefix: &str,
+    name: &str,
+    order: &str,
+) -> Option<PriorityInput> {
+    let name = checks
+        .check(
+            "name",
+            &format!("{prefix}-name"),
+            "Name",
+            check_catalog_name(name),
+        )
         .map(|()| name.trim().to_owned());
-    let sort = checks.check("sort", &format!("{prefix}-sort"), "Order", parse_order(order));
-    Some(PriorityInput { name: name?, sort: sort? })
+    let sort = checks.check(
+        "sort",
+        &format!("{prefix}-sort"),
+        "Order",
+        parse_order(order),
+    );
+    Some(PriorityInput {
+        name: name?,
+        sort: sort?,
+    })
 }
 
 #[component]
 pub fn PrioritiesPage() -> impl IntoView {
     let session = Session::get();
-    let list: LocalResource<Result<Vec<Priority>, ApiError>> = LocalResource::new(move || async move {
-        session.call(|t| async move { api::admin::priorities(&t).await }).await
-    });
+    let list: LocalResource<Result<Vec<Priority>, ApiError>> =
+        LocalResource::new(move || async move {
+            session
+                .call(|t| async move { api::admin::priorities(&t).await })
+                .await
+        });
     let changed = Callback::new(move |()| list.refetch());
     let name = RwSignal::new(String::new());
     let order = RwSignal::new(String::new());
@@ -438,7 +551,13 @@ pub fn PrioritiesPage() -> impl IntoView {
     let create = Action::new_local(move |input: &PriorityInput| {
         let input = input.clone();
         async move {
-            match session.call(|t| { let input = input.clone(); async move { api::admin::create_priority(&t, &input).await } }).await {
+            match session
+                .call(|t| {
+                    let input = input.clone();
+                    async move { api::admin::create_priority(&t, &input).await }
+                })
+                .await
+            {
                 Ok(_) => {
                     name.set(String::new());
                     order.set(String::new());
@@ -456,7 +575,12 @@ pub fn PrioritiesPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let input = priority_input(&mut checks, "priority-new", &name.get_untracked(), &order.get_untracked());
+        let input = priority_input(
+            &mut checks,
+            "priority-new",
+            &name.get_untracked(),
+            &order.get_untracked(),
+        );
         if checks.finish(errors) {
             if let Some(input) = input {
                 create.dispatch(input);
@@ -501,7 +625,13 @@ fn PriorityRow(priority: Priority, changed: Callback<()>) -> impl IntoView {
     let save = Action::new_local(move |input: &PriorityInput| {
         let input = input.clone();
         async move {
-            match session.call(|t| { let input = input.clone(); async move { api::admin::update_priority(&t, id, &input).await } }).await {
+            match session
+                .call(|t| {
+                    let input = input.clone();
+                    async move { api::admin::update_priority(&t, id, &input).await }
+                })
+                .await
+            {
                 Ok(_) => {
                     editing.set(false);
                     changed.try_run(());
@@ -515,14 +645,21 @@ fn PriorityRow(priority: Priority, changed: Callback<()>) -> impl IntoView {
         }
     });
     let remove = Action::new_local(move |_: &()| async move {
-        session.call(|t| async move { api::admin::delete_priority(&t, id).await }).await?;
+        session
+            .call(|t| async move { api::admin::delete_priority(&t, id).await })
+            .await?;
         changed.try_run(());
         Ok::<(), ApiError>(())
     });
     let on_save = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let input = priority_input(&mut checks, &format!("priority-{id}"), &name.get_untracked(), &order.get_untracked());
+        let input = priority_input(
+            &mut checks,
+            &format!("priority-{id}"),
+            &name.get_untracked(),
+            &order.get_untracked(),
+        );
         if checks.finish(errors) {
             if let Some(input) = input {
                 save.dispatch(input);
@@ -540,7 +677,7 @@ fn PriorityRow(priority: Priority, changed: Callback<()>) -> impl IntoView {
                     move || view! {
                         <td data-label="Name">{priority.name.clone()}</td>
                         <td data-label="Order">{priority.sort}</td>
-                        <RowActions what=format!("priority {}", label) editing remove=remove.clone()/>
+                        <RowActions what=format!("priority {}", label) editing remove/>
                     }
                 }
             >

@@ -15,13 +15,48 @@ use crate::session::Session;
 
 /// (path, label, what it is for, lowest level that may open it)
 const PAGES: [(&str, &str, &str, AccessLevel); 7] = [
-    ("/admin/settings", "Settings", "Site name, notice, ticket numbers, who may register and file tickets.", AccessLevel::Administrator),
-    ("/admin/users", "Users", "Accounts, access levels, password resets.", AccessLevel::UserManager),
-    ("/admin/queues", "Queues", "The departments tickets are routed to.", AccessLevel::Administrator),
-    ("/admin/topics", "Help topics", "What customers choose when they open a ticket, and its queue.", AccessLevel::Administrator),
-    ("/admin/statuses", "Statuses", "The steps a ticket goes through.", AccessLevel::Administrator),
-    ("/admin/priorities", "Priorities", "How urgent a ticket is.", AccessLevel::Administrator),
-    ("/admin/api-keys", "API keys", "Keys for scripts and other systems.", AccessLevel::Administrator),
+    (
+        "/admin/settings",
+        "Settings",
+        "Site name, notice, ticket numbers, who may register and file tickets.",
+        AccessLevel::Administrator,
+    ),
+    (
+        "/admin/users",
+        "Users",
+        "Accounts, access levels, password resets.",
+        AccessLevel::UserManager,
+    ),
+    (
+        "/admin/queues",
+        "Queues",
+        "The departments tickets are routed to.",
+        AccessLevel::Administrator,
+    ),
+    (
+        "/admin/topics",
+        "Help topics",
+        "What customers choose when they open a ticket, and its queue.",
+        AccessLevel::Administrator,
+    ),
+    (
+        "/admin/statuses",
+        "Statuses",
+        "The steps a ticket goes through.",
+        AccessLevel::Administrator,
+    ),
+    (
+        "/admin/priorities",
+        "Priorities",
+        "How urgent a ticket is.",
+        AccessLevel::Administrator,
+    ),
+    (
+        "/admin/api-keys",
+        "API keys",
+        "Keys for scripts and other systems.",
+        AccessLevel::Administrator,
+    ),
 ];
 
 fn level() -> Signal<AccessLevel> {

@@ -4,14 +4,16 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::settings::{
-    check_site_name, check_ticket_prefix, Settings, SettingsUpdate, MAX_UPLOAD_BYTES, MIN_UPLOAD_BYTES,
-    NOTICE_MAX_CHARS, ROWS_PER_PAGE,
+    check_site_name, check_ticket_prefix, Settings, SettingsUpdate, MAX_UPLOAD_BYTES,
+    MIN_UPLOAD_BYTES, NOTICE_MAX_CHARS, ROWS_PER_PAGE,
 };
 
 use super::AdminLayout;
 use crate::api;
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::components::form::{show_server_errors, CheckField, Checks, FieldErrors, TextArea, TextField};
+use crate::components::form::{
+    show_server_errors, CheckField, Checks, FieldErrors, TextArea, TextField,
+};
 use crate::pages::setup::VisibilityChoice;
 use crate::session::Session;
 use crate::site::Site;
@@ -105,14 +107,33 @@ fn SettingsForm(current: Settings) -> impl IntoView {
         saved.set(false);
         let mut checks = Checks::default();
         let name = site_name.get_untracked();
-        checks.check("site_name", "settings-site-name", "Site name", check_site_name(&name));
+        checks.check(
+            "site_name",
+            "settings-site-name",
+            "Site name",
+            check_site_name(&name),
+        );
         let text = notice.get_untracked();
         if text.chars().count() > NOTICE_MAX_CHARS {
-            checks.fail("notice", "settings-notice", format!("Public notice must be at most {NOTICE_MAX_CHARS} characters."));
+            checks.fail(
+                "notice",
+                "settings-notice",
+                format!("Public notice must be at most {NOTICE_MAX_CHARS} characters."),
+            );
         }
         let pre = prefix.get_untracked().trim().to_owned();
-        checks.check("ticket_prefix", "settings-prefix", "Ticket prefix", check_ticket_prefix(&pre));
-        let upload = checks.check("max_upload_bytes", "settings-upload", "Maximum upload", parse_upload_mb(&upload_mb.get_untracked()));
+        checks.check(
+            "ticket_prefix",
+            "settings-prefix",
+            "Ticket prefix",
+            check_ticket_prefix(&pre),
+        );
+        let upload = checks.check(
+            "max_upload_bytes",
+            "settings-upload",
+            "Maximum upload",
+            parse_upload_mb(&upload_mb.get_untracked()),
+        );
         let per_page = checks.check(
             "rows_per_page",
             "settings-rows",
@@ -122,7 +143,13 @@ fn SettingsForm(current: Settings) -> impl IntoView {
                 .parse::<i64>()
                 .ok()
                 .filter(|n| ROWS_PER_PAGE.contains(n))
-                .ok_or_else(|| format!("must be a whole number from {} to {}", ROWS_PER_PAGE.start(), ROWS_PER_PAGE.end())),
+                .ok_or_else(|| {
+                    format!(
+                        "must be a whole number from {} to {}",
+                        ROWS_PER_PAGE.start(),
+                        ROWS_PER_PAGE.end()
+                    )
+                }),
         );
         if !checks.finish(errors) {
             return;

@@ -13,7 +13,11 @@ use crate::components::form::{show_server_errors, Checks, FieldErrors, TextField
 use crate::session::Session;
 
 #[component]
-fn QueueSelect(#[prop(into)] id: String, queues: Vec<Queue>, value: RwSignal<Option<i64>>) -> impl IntoView {
+fn QueueSelect(
+    #[prop(into)] id: String,
+    queues: Vec<Queue>,
+    value: RwSignal<Option<i64>>,
+) -> impl IntoView {
     view! {
         <div class="field">
             <label for=id.clone()>"Queue"</label>
@@ -30,12 +34,18 @@ fn QueueSelect(#[prop(into)] id: String, queues: Vec<Queue>, value: RwSignal<Opt
 #[component]
 pub fn TopicsPage() -> impl IntoView {
     let session = Session::get();
-    let list: LocalResource<Result<Vec<Topic>, ApiError>> = LocalResource::new(move || async move {
-        session.call(|t| async move { api::admin::all_topics(&t).await }).await
-    });
-    let queues: LocalResource<Result<Vec<Queue>, ApiError>> = LocalResource::new(move || async move {
-        session.call(|t| async move { api::admin::queues(&t).await }).await
-    });
+    let list: LocalResource<Result<Vec<Topic>, ApiError>> =
+        LocalResource::new(move || async move {
+            session
+                .call(|t| async move { api::admin::all_topics(&t).await })
+                .await
+        });
+    let queues: LocalResource<Result<Vec<Queue>, ApiError>> =
+        LocalResource::new(move || async move {
+            session
+                .call(|t| async move { api::admin::queues(&t).await })
+                .await
+        });
     let changed = Callback::new(move |()| list.refetch());
 
     let name = RwSignal::new(String::new());
@@ -51,7 +61,13 @@ pub fn TopicsPage() -> impl IntoView {
     let create = Action::new_local(move |input: &TopicCreate| {
         let input = input.clone();
         async move {
-            match session.call(|t| { let input = input.clone(); async move { api::admin::create_topic(&t, &input).await } }).await {
+            match session
+                .call(|t| {
+                    let input = input.clone();
+                    async move { api::admin::create_topic(&t, &input).await }
+                })
+                .await
+            {
                 Ok(_) => {
                     name.set(String::new());
                     list.refetch();
@@ -69,9 +85,17 @@ pub fn TopicsPage() -> impl IntoView {
         ev.prevent_default();
         let mut checks = Checks::default();
         let value = name.get_untracked();
-        let ok = checks.check("value", "topic-new-name", "Name", check_catalog_name(&value));
+        let ok = checks.check(
+            "value",
+            "topic-new-name",
+            "Name",
+            check_catalog_name(&value),
+        );
         if checks.finish(errors) && ok.is_some() {
-            create.dispatch(TopicCreate { value: value.trim().to_owned(), queue_id: queue_id.get_untracked() });
+            create.dispatch(TopicCreate {
+                value: value.trim().to_owned(),
+                queue_id: queue_id.get_untracked(),
+            });
         }
     };
 
@@ -132,7 +156,13 @@ fn TopicRow(topic: Topic, queues: Vec<Queue>, changed: Callback<()>) -> impl Int
     let save = Action::new_local(move |input: &TopicUpdate| {
         let input = input.clone();
         async move {
-            match session.call(|t| { let input = input.clone(); async move { api::admin::update_topic(&t, id, &input).await } }).await {
+            match session
+                .call(|t| {
+                    let input = input.clone();
+                    async move { api::admin::update_topic(&t, id, &input).await }
+                })
+                .await
+            {
                 Ok(saved) => {
                     active.set(saved.active);
                     editing.set(false);
@@ -147,7 +177,9 @@ fn TopicRow(topic: Topic, queues: Vec<Queue>, changed: Callback<()>) -> impl Int
         }
     });
     let remove = Action::new_local(move |_: &()| async move {
-        session.call(|t| async move { api::admin::delete_topic(&t, id).await }).await?;
+        session
+            .call(|t| async move { api::admin::delete_topic(&t, id).await })
+            .await?;
         changed.try_run(());
         Ok::<(), ApiError>(())
     });
@@ -155,7 +187,12 @@ fn TopicRow(topic: Topic, queues: Vec<Queue>, changed: Callback<()>) -> impl Int
         ev.prevent_default();
         let mut checks = Checks::default();
         let value = name.get_untracked();
-        let ok = checks.check("value", &format!("topic-{id}-name"), "Name", check_catalog_name(&value));
+        let ok = checks.check(
+            "value",
+            &format!("topic-{id}-name"),
+            "Name",
+            check_catalog_name(&value),
+        );
         if checks.finish(errors) && ok.is_some() {
             save.dispatch(TopicUpdate {
                 value: Some(value.trim().to_owned()),
@@ -194,7 +231,7 @@ fn TopicRow(topic: Topic, queues: Vec<Queue>, changed: Callback<()>) -> impl Int
                             </label>
                             {move || save.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
                         </td>
-                        <RowActions what=format!("topic {}", label) editing remove=remove.clone()/>
+                        <RowActions what=format!("topic {}", label) editing remove/>
                     }
                 }
             >

@@ -33,7 +33,7 @@ test:
 	$(MAKE) test-browser
 
 test-unit:
-	OXIDESK_BIN=$(BIN_DEBUG) cargo test --workspace --exclude oxidesk-frontend
+	OXIDESK_BIN=$(BIN_DEBUG) cargo test --workspace
 
 test-postgres:
 	TEST_DATABASE_URL=$$(scripts/postgres.sh) OXIDESK_BIN=$(BIN_DEBUG) \

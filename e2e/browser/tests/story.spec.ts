@@ -121,7 +121,9 @@ test('from registration to resolution: customer, agent and administrator', async
   await expect(agent.getByTestId('ticket-status')).toHaveText('Resolved');
   await customer.goto(`/tickets/${number}`);
   await expect(customer.getByTestId('ticket-status')).toHaveText('Resolved');
-  await expect(customer.getByText('The indexer was stuck')).toBeVisible();
+  await expect(customer.getByTestId('ticket-resolution')).toHaveText('The indexer was stuck; quitting it fixed the noise.');
+  // The thread tells the story too: the status change with its resolution.
+  await expect(customer.getByTestId('thread-entry').filter({ hasText: 'Status Changed' }).last()).toContainText('The indexer was stuck');
 
   expect(problems).toEqual([]);
 });

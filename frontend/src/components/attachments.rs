@@ -25,7 +25,7 @@ pub fn to_uploads(files: &[PickedFile]) -> Vec<AttachmentUpload> {
 /// 1536 → "1.5 KB".
 pub fn human_size(bytes: f64) -> String {
     const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
-    let mut value = bytes;
+    let mut value = bytes.max(0.0);
     let mut unit = 0;
     while value >= 1024.0 && unit < UNITS.len() - 1 {
         value /= 1024.0;
@@ -159,7 +159,8 @@ pub fn AttachmentsPicker(
     }
 }
 
-async fn read_data_url(file: &web_sys::File) -> Result<String, String> {
+/// A file's bytes as an RFC 2397 data URL (`data:mime;base64,…`).
+pub async fn read_data_url(file: &web_sys::File) -> Result<String, String> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
         .map_err(|e| e.as_string().unwrap_or_else(|| "unreadable".to_owned()))?;

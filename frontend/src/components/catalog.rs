@@ -6,9 +6,9 @@ use leptos::prelude::*;
 use shared::catalog::{Priority, Queue, Status, StatusState, Topic};
 use shared::users::User;
 
-use crate::site::Site;
 use crate::api::{self, ApiError};
 use crate::session::Session;
+use crate::site::Site;
 
 type Loaded<T> = LocalResource<Result<Vec<T>, ApiError>>;
 
@@ -145,21 +145,5 @@ fn builtin_status(id: i64, name: &str, state: StatusState) -> Status {
         name: name.to_owned(),
         state,
         sort: id,
-    }
-}
-
-/// `1536` → `1.5 KB`: sizes people can compare at a glance.
-pub fn human_size(bytes: f64) -> String {
-    const UNITS: [&str; 4] = ["bytes", "KB", "MB", "GB"];
-    let mut value = bytes.max(0.0);
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{value:.0} {}", UNITS[unit])
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }

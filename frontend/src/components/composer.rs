@@ -2,17 +2,14 @@
 //! chosen by the picker or dropped onto the form. The draft lives in the page's [`Draft`], so a
 //! reload of the ticket (after a conflict, say) keeps the text and the chosen files.
 
-use std::collections::BTreeMap;
-
 use leptos::ev::{DragEvent, SubmitEvent};
 use leptos::prelude::*;
-use shared::tickets::{AttachmentUpload, TicketUpdate};
+use shared::tickets::TicketUpdate;
 use shared::validate::MessageBody;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::api;
-use crate::components::catalog::human_size;
+use crate::components::attachments::{human_size, read_data_url, to_uploads, PickedFile};
 use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
 use crate::session::Session;
 
@@ -22,22 +19,12 @@ pub enum ReplyMode {
     Note,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct PickedFile {
-    pub key: u32,
-    pub name: String,
-    pub size: f64,
-    /// `data:mime;base64,…`, as FileReader gives it.
-    pub data_url: String,
-}
-
 /// What is being written. Owned by the page, not by the form.
 #[derive(Debug, Clone, Copy)]
 pub struct Draft {
     pub message: RwSignal<String>,
     pub mode: RwSignal<ReplyMode>,
     pub files: RwSignal<Vec<PickedFile>>,
-    next_key: RwSignal<u32>,
 }
 
 impl Draft {
@@ -46,7 +33,6 @@ impl Draft {
             message: RwSignal::new(String::new()),
             mode: RwSignal::new(ReplyMode::Reply),
             files: RwSignal::new(Vec::new()),
-            next_key: RwSignal::new(0),
         }
     }
 
@@ -168,12 +154,7 @@ pub fn Composer(
             }
         }
         message_error.set(None);
-        let attachments: Vec<AttachmentUpload> = draft.files.with_untracked(|files| {
-            files
-                .iter()
-                .map(|f| BTreeMap::from([(f.name.clone(), f.data_url.clone())]))
-                .collect()
-        });
+        let attachments = draft.files.with_untracked(|files| to_uploads(files));
         let note = is_staff.get_untracked() && draft.mode.get_untracked() == ReplyMode::Note;
         let update = TicketUpdate {
             message: Some(body.into_inner()),
@@ -302,10 +283,9 @@ pub fn Composer(
                 })}
                 <ul class="file-list" aria-label="Files to attach" data-testid="chosen-files">
                     <For
-                        each=move || draft.files.get()
-                        key=|file| file.key
-                        children=move |file| {
-                            let key = file.key;
+                        each=move || draft.files.get().into_iter().enumerate()
+                        key=|(index, file)| (*index, file.name.clone())
+                        children=move |(index, file)| {
                             view! {
                                 <li data-testid="chosen-file">
                                     <span class="file-name">{file.name.clone()}</span>
@@ -314,7 +294,11 @@ pub fn Composer(
                                         type="button"
                                         class="icon"
                                         aria-label=format!("Remove {}", file.name)
-                                        on:click=move |_| draft.files.update(|files| files.retain(|f| f.key != key))
+                                        on:click=move |_| draft.files.update(|files| {
+                                            if index < files.len() {
+                                                files.remove(index);
+                                            }
+                                        })
                                     >
                                         "×"
                                     </button>
@@ -351,43 +335,23 @@ fn read_file(
     reading: RwSignal<usize>,
     errors: RwSignal<Vec<String>>,
 ) {
-    let Ok(reader) = web_sys::FileReader::new() else {
-        errors.update(|e| e.push(format!("{} could not be read.", file.name())));
-        return;
-    };
     reading.update(|n| *n += 1);
-    let name = file.name();
-    let size = file.size();
-    let done_reader = reader.clone();
-    let fail_name = name.clone();
-    let onload = Closure::once_into_js(move || {
-        reading.try_update(|n| *n = n.saturating_sub(1));
-        match done_reader.result().ok().and_then(|r| r.as_string()) {
-            Some(data_url) => {
-                let key = draft.next_key.try_get_untracked().unwrap_or(0);
-                draft.next_key.try_set(key.wrapping_add(1));
+    leptos::task::spawn_local(async move {
+        let name = file.name();
+        match read_data_url(&file).await {
+            Ok(data_url) => {
                 draft.files.try_update(|files| {
                     files.push(PickedFile {
-                        key,
                         name,
-                        size,
+                        size: file.size(),
                         data_url,
                     })
                 });
             }
-            None => {
-                errors.try_update(|e| e.push(format!("{name} could not be read.")));
+            Err(reason) => {
+                errors.try_update(|e| e.push(format!("{name} could not be read ({reason}).")));
             }
         }
-    });
-    let onerror = Closure::once_into_js(move || {
         reading.try_update(|n| *n = n.saturating_sub(1));
-        errors.try_update(|e| e.push(format!("{fail_name} could not be read.")));
     });
-    reader.set_onload(Some(onload.unchecked_ref()));
-    reader.set_onerror(Some(onerror.unchecked_ref()));
-    if reader.read_as_data_url(&file).is_err() {
-        reading.update(|n| *n = n.saturating_sub(1));
-        errors.update(|e| e.push(format!("{} could not be read.", file.name())));
-    }
 }

@@ -5,7 +5,7 @@ use shared::tickets::{Attachment, EntryType, ThreadEntry};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::{self, ApiError};
-use crate::components::catalog::human_size;
+use crate::components::attachments::human_size;
 use crate::components::feedback::ErrorNotice;
 use crate::session::Session;
 use crate::text::{html_to_text, timestamp};

@@ -199,7 +199,7 @@ fn TicketFacts(ticket: Ticket) -> impl IntoView {
                 <div><dt>"Assigned"</dt><dd data-testid="ticket-assigned">{assigned}</dd></div>
                 <div><dt>"Created"</dt><dd>{timestamp(&ticket.create_timestamp)}</dd></div>
                 {ticket.resolution.filter(|r| !r.is_empty()).map(|r| view! {
-                    <div class="wide"><dt>"Resolution"</dt><dd>{r}</dd></div>
+                    <div class="wide"><dt>"Resolution"</dt><dd data-testid="ticket-resolution">{r}</dd></div>
                 })}
             </dl>
         </header>

@@ -1,54 +1,12 @@
-import { test, expect, type Browser, type ConsoleMessage, type Page } from '@playwright/test';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { test, expect, type Browser, type Page } from '@playwright/test';
+import { newPerson, snap } from './support';
 
 // A server with no administrator yet (run.sh starts it on a fresh data directory).
 const freshUrl = process.env.OXIDESK_FRESH_URL ?? '';
-const shots = path.join(__dirname, '..', 'screenshots');
 
-// At start-up the SPA asks /api/auth/refresh.json whether a session can be restored; with no
-// refresh cookie the answer is 401, which Chromium logs as a failed resource load. That one is
-// expected; every other console error fails the test.
-function isExpectedNoSessionProbe(message: ConsoleMessage): boolean {
-  return (
-    message.text().includes('status of 401') &&
-    message.location().url.endsWith('/api/auth/refresh.json')
-  );
-}
-
-/** Collects page errors and console errors: a WASM panic shows up only there. */
-function watch(page: Page, problems: string[], who: string): void {
-  page.on('pageerror', (error) => problems.push(`${who} pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !isExpectedNoSessionProbe(message)) {
-      problems.push(`${who} console error: ${message.text()} (${message.location().url})`);
-    }
-  });
-}
-
-/** Screenshots at desktop width (light and dark) and at 390 px, and checks nothing is wider than the phone. */
-async function snap(page: Page, name: string): Promise<void> {
-  fs.mkdirSync(shots, { recursive: true });
-  const desktop = page.viewportSize() ?? { width: 1280, height: 800 };
-  await page.screenshot({ path: path.join(shots, `${name}-desktop.png`), fullPage: true });
-  // Dark mode follows prefers-color-scheme.
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await page.screenshot({ path: path.join(shots, `${name}-desktop-dark.png`), fullPage: true });
-  await page.emulateMedia({ colorScheme: 'light' });
-  await page.setViewportSize({ width: 390, height: 844 });
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
-  expect(overflow, `${name} is wider than a 390 px screen`).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: path.join(shots, `${name}-390.png`), fullPage: true });
-  await page.setViewportSize(desktop);
-}
-
-async function newPage(browser: Browser, problems: string[], who: string): Promise<Page> {
-  const context = await browser.newContext({ baseURL: freshUrl });
-  const page = await context.newPage();
-  watch(page, problems, who);
-  return page;
+/** A person of their own on the server without an administrator. */
+function newPage(browser: Browser, problems: string[], who: string): Promise<Page> {
+  return newPerson(browser, problems, who, freshUrl);
 }
 
 function adminNav(page: Page) {

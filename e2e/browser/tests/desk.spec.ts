@@ -1,10 +1,5 @@
-import {
-  test,
-  expect,
-  type APIRequestContext,
-  type ConsoleMessage,
-  type Page,
-} from '@playwright/test';
+import { test, expect, type APIRequestContext, type Page } from '@playwright/test';
+import { signIn as signInAs, watch } from './support';
 
 // The agents' desk and the ticket page, driven as an agent would: by keyboard, in bulk, with
 // saved views, on a phone, and against a colleague who changes the same ticket.
@@ -12,28 +7,10 @@ import {
 const username = process.env.OXIDESK_ADMIN_USER ?? 'admin';
 const password = process.env.OXIDESK_ADMIN_PASSWORD ?? '';
 
-// With no refresh cookie the SPA's start-up probe gets a 401, which Chromium logs; that one is
-// expected, as is a 429 from the sign-in rate limit (waited out). A 409 is provoked on purpose in
-// the collision test and is logged the same way.
-function isExpected(message: ConsoleMessage, allow409: boolean): boolean {
-  const text = message.text();
-  const url = message.location().url;
-  if (text.includes('status of 401') && url.endsWith('/api/auth/refresh.json')) return true;
-  // A sign-in refused by the rate limit; signIn waits and tries again.
-  if (text.includes('status of 429') && url.endsWith('/api/auth/login.json')) return true;
-  if (allow409 && text.includes('status of 409') && /\/api\/tickets\.json\//.test(url)) return true;
-  return false;
-}
-
 /** Fails the test on any page error or console error (a WASM panic shows up only there). */
 function watchProblems(page: Page, options: { allow409?: boolean } = {}): string[] {
   const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !isExpected(message, options.allow409 ?? false)) {
-      problems.push(`console error: ${message.text()} (${message.location().url})`);
-    }
-  });
+  watch(page, problems, 'agent', options);
   return problems;
 }
 
@@ -41,27 +18,9 @@ function watchProblems(page: Page, options: { allow409?: boolean } = {}): string
 // session is shared by the whole file, and a refused sign-in waits as long as the server asks.
 test.setTimeout(120_000);
 
-async function signIn(page: Page, who = username, secret = password): Promise<void> {
+function signIn(page: Page, who = username, secret = password): Promise<void> {
   expect(secret, 'OXIDESK_ADMIN_PASSWORD must be set').not.toBe('');
-  await page.goto('/login');
-  for (let attempt = 0; attempt < 4; attempt++) {
-    await page.getByLabel('User name or email').fill(who);
-    await page.getByLabel('Password', { exact: true }).fill(secret);
-    await page.getByLabel('Password', { exact: true }).press('Enter');
-    const outcome = await Promise.race([
-      page.waitForURL((url) => !url.pathname.startsWith('/login')).then(() => 'in'),
-      page
-        .getByRole('alert')
-        .filter({ hasText: /try again in/ })
-        .waitFor()
-        .then(() => 'limited'),
-    ]);
-    if (outcome === 'in') return;
-    const text = await page.getByRole('alert').filter({ hasText: /try again in/ }).innerText();
-    const seconds = Number(/try again in (\d+)/.exec(text)?.[1] ?? '10');
-    await page.waitForTimeout((seconds + 1) * 1000);
-  }
-  throw new Error(`could not sign in as ${who}`);
+  return signInAs(page, who, secret);
 }
 
 /** Signs in over the API, waiting out the sign-in rate limit when the server asks. */
@@ -191,6 +150,8 @@ test('keyboard only: search, move through the list, open a ticket, reply, shortc
   await expect(help).toContainText('Write an internal note');
   await page.keyboard.press('Escape');
   await expect(help).toBeHidden();
+  // Keys go to the page again once focus has left the closed dialog.
+  await expect.poll(() => page.evaluate(() => !document.activeElement?.closest('dialog'))).toBe(true);
   await page.keyboard.press('n');
   await expect(page.getByLabel('Message', { exact: true })).toBeFocused();
   await expect(page.getByLabel('Internal note (agents only)')).toBeChecked();

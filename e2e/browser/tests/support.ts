@@ -7,21 +7,23 @@ import * as path from 'node:path';
 export const shots = path.join(__dirname, '..', 'screenshots');
 
 /** Console errors a healthy run still logs: the start-up session probe (401 without a refresh
- *  cookie) and a sign-in refused by the rate limit (429, waited out by `signIn`). */
-export function isExpected(message: ConsoleMessage): boolean {
+ *  cookie), a sign-in refused by the rate limit (429, waited out by `signIn`), and — where a test
+ *  provokes one — a 409 from a ticket changed meanwhile. */
+export function isExpected(message: ConsoleMessage, allow409 = false): boolean {
   const text = message.text();
   const url = message.location().url;
   return (
     (text.includes('status of 401') && url.endsWith('/api/auth/refresh.json')) ||
-    (text.includes('status of 429') && url.endsWith('/api/auth/login.json'))
+    (text.includes('status of 429') && url.endsWith('/api/auth/login.json')) ||
+    (allow409 && text.includes('status of 409') && /\/api\/tickets\.json\//.test(url))
   );
 }
 
 /** Collects page errors and unexpected console errors: a WASM panic shows up only there. */
-export function watch(page: Page, problems: string[], who: string): void {
+export function watch(page: Page, problems: string[], who: string, options: { allow409?: boolean } = {}): void {
   page.on('pageerror', (error) => problems.push(`${who} pageerror: ${error.message}`));
   page.on('console', (message) => {
-    if (message.type() === 'error' && !isExpected(message)) {
+    if (message.type() === 'error' && !isExpected(message, options.allow409 ?? false)) {
       problems.push(`${who} console error: ${message.text()} (${message.location().url})`);
     }
   });

@@ -1,21 +1,8 @@
-import { test, expect, type ConsoleMessage } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { signIn, watch } from './support';
 
 const username = process.env.OXIDESK_ADMIN_USER ?? 'admin';
 const password = process.env.OXIDESK_ADMIN_PASSWORD ?? '';
-
-// At start-up the SPA asks /api/auth/refresh.json whether a session can be restored; with no
-// refresh cookie the answer is 401, which Chromium logs as a failed resource load. That one is
-// expected; every other console error fails the test.
-function isExpectedNoSessionProbe(message: ConsoleMessage): boolean {
-  return (
-    (message.text().includes('status of 401') &&
-      message.location().url.endsWith('/api/auth/refresh.json')) ||
-    // The sign-in rate limit (10 a minute) can be reached when the other specs ran just before;
-    // the test then waits as the server asks and signs in again.
-    (message.text().includes('status of 429') &&
-      message.location().url.endsWith('/api/auth/login.json'))
-  );
-}
 
 test('an agent opens a ticket, finds it in the list, and replies', async ({ page }) => {
   test.setTimeout(120_000);
@@ -23,31 +10,14 @@ test('an agent opens a ticket, finds it in the list, and replies', async ({ page
 
   // A WASM panic shows up only as a page error or a console error.
   const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !isExpectedNoSessionProbe(message)) {
-      problems.push(`console error: ${message.text()} (${message.location().url})`);
-    }
-  });
+  watch(page, problems, 'agent');
 
   // Signed out: the guard sends us to the sign-in page.
   await page.goto('/');
   await expect(page).toHaveURL(/\/login/);
-  await page.getByLabel('User name or email').fill(username);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  const limited = page.getByRole('alert').filter({ hasText: /try again in/ });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const outcome = await Promise.race([
-      page.waitForURL((url) => !url.pathname.startsWith('/login')).then(() => 'in'),
-      limited.waitFor().then(() => 'limited'),
-    ]);
-    if (outcome === 'in') break;
-    const seconds = Number(/try again in (\d+)/.exec(await limited.innerText())?.[1] ?? '10');
-    await page.waitForTimeout((seconds + 1) * 1000);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-  // Signed in, we start on the home page with its short lists.
+  await signIn(page, username, password);
+  // Signed in, the home page has its short lists.
+  await page.goto('/');
   await expect(page.getByRole('heading', { level: 1, name: /^Welcome/ })).toBeVisible();
 
   // One word no other ticket has, so that both the list and the search can find this one.

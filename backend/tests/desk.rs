@@ -310,6 +310,13 @@ async fn agents_filter_follow_record_time_and_change_tickets_in_bulk() {
     unassigned.sort();
     assert_eq!(unassigned, vec![b.clone(), c.clone()]);
     assert_eq!(numbers(&app, me, "priority=4").await, vec![a.clone()]);
+    // Sorting by priority follows the administrator's order, not the ids.
+    send(&app, "PUT", &format!("/api/tickets.json/{b}"), me, Some(json!({"priority": "Low"}))).await;
+    assert_eq!(numbers(&app, me, "sort=-priority").await[0], a);
+    let (status, _) = send(&app, "PUT", "/api/priorities.json/4", Auth::Bearer(&admin), Some(json!({"name": "Urgent", "sort": 0}))).await;
+    assert_eq!(status, 200);
+    assert_eq!(numbers(&app, me, "sort=priority").await[0], a);
+    assert_eq!(numbers(&app, me, "sort=-priority").await[2], a);
     assert_eq!(numbers(&app, me, "topic=2").await, vec![a.clone()]);
     for bad in ["assignee=someone", "priority=high", "topic=x", "followed=maybe"] {
         let (status, _) = send(&app, "GET", &format!("/api/tickets.json?{bad}"), me, None).await;

@@ -12,7 +12,7 @@ use shared::tickets::{Ticket, TicketListQuery};
 
 use crate::auth::Actor;
 use crate::db::models::TicketRow;
-use crate::db::schema::{statuses, ticket_assignees, ticket_followers, tickets, users};
+use crate::db::schema::{priorities, statuses, ticket_assignees, ticket_followers, tickets, users};
 use crate::db::{search, AnyConnection, Engine};
 use crate::settings;
 use shared::settings::Visibility;
@@ -176,12 +176,21 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
         (SortColumn::Updated, false) => page_query.order((tickets::updated_at.asc(), tickets::id.asc())),
         (SortColumn::Created, true) => page_query.order(tickets::id.desc()),
         (SortColumn::Created, false) => page_query.order(tickets::id.asc()),
-        (SortColumn::Priority, true) => page_query.order((tickets::priority_id.desc(), tickets::id.desc())),
-        (SortColumn::Priority, false) => page_query.order((tickets::priority_id.asc(), tickets::id.asc())),
+        (SortColumn::Priority, true) => page_query.order((priority_rank().desc(), tickets::id.desc())),
+        (SortColumn::Priority, false) => page_query.order((priority_rank().asc(), tickets::id.asc())),
     };
     let ids: Vec<i64> = page_query.limit(per_page).offset((page - 1) * per_page).load(conn)?;
     let tickets = view::render(conn, &ids, query.threads.unwrap_or(true), actor.is_staff())?;
     Ok(ListPage { tickets, total, per_page })
+}
+
+/// A ticket's priority as the administrator ordered them (`priorities.sort`), not by id.
+fn priority_rank() -> diesel::dsl::AssumeNotNull<diesel::dsl::SingleValue<diesel::dsl::Select<diesel::dsl::Filter<priorities::table, diesel::dsl::Eq<priorities::id, tickets::priority_id>>, priorities::sort>>> {
+    priorities::table
+        .filter(priorities::id.eq(tickets::priority_id))
+        .select(priorities::sort)
+        .single_value()
+        .assume_not_null()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod catalog;
+pub mod crud;
 pub mod settings;
 pub mod topics;
 pub mod users;

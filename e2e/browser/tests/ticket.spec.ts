@@ -12,8 +12,14 @@ test('an agent opens a ticket, finds it in the list, and replies', async ({ page
   const problems: string[] = [];
   watch(page, problems, 'agent');
 
-  // Signed out: the guard sends us to the sign-in page.
-  await page.goto('/');
+  // Signed out: the guard sends us to the sign-in page. The app runs under a strict policy:
+  // scripts from this server and its own loader only (a violation would be a console error).
+  const document = await page.goto('/');
+  const policy = document?.headers()['content-security-policy'] ?? '';
+  const scripts = /script-src ([^;]*)/.exec(policy)?.[1] ?? '';
+  expect(scripts).toContain("'self'");
+  expect(scripts).not.toContain('unsafe-inline');
+  expect(policy).toContain("frame-ancestors 'none'");
   await expect(page).toHaveURL(/\/login/);
   await signIn(page, username, password);
   // Signed in, the home page has its short lists.

@@ -17,25 +17,55 @@ use crate::db::schema::{settings, users};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
 
-/// The settings as stored, with the defaults of a new install for any key that is missing.
+/// The settings table as read for one request: typed values, with the defaults of a new install
+/// for any key that is missing. Cheap (one small query); `load` adds what only the public
+/// settings need.
+pub struct Stored(HashMap<String, String>);
+
+impl Stored {
+    pub fn read(conn: &mut AnyConnection) -> ApiResult<Stored> {
+        Ok(Stored(
+            settings::table.select((settings::key, settings::value)).load::<(String, String)>(conn)?.into_iter().collect(),
+        ))
+    }
+
+    pub fn text(&self, key: &str, default: &str) -> String {
+        self.0.get(key).cloned().unwrap_or_else(|| default.to_owned())
+    }
+
+    pub fn num(&self, key: &str, default: i64) -> i64 {
+        self.0.get(key).and_then(|v| v.parse().ok()).unwrap_or(default)
+    }
+
+    pub fn flag(&self, key: &str) -> bool {
+        self.0.get(key).is_some_and(|v| v == "true")
+    }
+
+    pub fn visibility(&self) -> Visibility {
+        self.0.get("visibility").and_then(|v| Visibility::parse(v)).unwrap_or(Visibility::Restricted)
+    }
+
+    pub fn rows_per_page(&self) -> i64 {
+        self.num("rows_per_page", 25)
+    }
+
+    pub fn max_upload_bytes(&self) -> i64 {
+        self.num("max_upload_bytes", 10 * 1024 * 1024)
+    }
+}
+
+/// The settings as the API shows them.
 pub fn load(conn: &mut AnyConnection) -> ApiResult<Settings> {
-    let map: HashMap<String, String> = settings::table
-        .select((settings::key, settings::value))
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .collect();
-    let text = |key: &str, default: &str| map.get(key).cloned().unwrap_or_else(|| default.to_owned());
-    let flag = |key: &str| map.get(key).is_some_and(|v| v == "true");
-    let num = |key: &str, default: i64| map.get(key).and_then(|v| v.parse().ok()).unwrap_or(default);
+    let s = Stored::read(conn)?;
     Ok(Settings {
-        site_name: text("site_name", "Oxidesk"),
-        notice: text("notice", ""),
-        ticket_prefix: text("ticket_prefix", "TCK-"),
-        visibility: map.get("visibility").and_then(|v| Visibility::parse(v)).unwrap_or(Visibility::Restricted),
-        allow_registrations: flag("allow_registrations"),
-        allow_guest_tickets: flag("allow_guest_tickets"),
-        max_upload_bytes: num("max_upload_bytes", 10 * 1024 * 1024),
-        rows_per_page: num("rows_per_page", 25),
+        site_name: s.text("site_name", "Oxidesk"),
+        notice: s.text("notice", ""),
+        ticket_prefix: s.text("ticket_prefix", "TCK-"),
+        visibility: s.visibility(),
+        allow_registrations: s.flag("allow_registrations"),
+        allow_guest_tickets: s.flag("allow_guest_tickets"),
+        max_upload_bytes: s.max_upload_bytes(),
+        rows_per_page: s.rows_per_page(),
         setup_needed: !admin_exists(conn)?,
     })
 }

@@ -212,7 +212,7 @@ pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBo
     if let Some(ip) = peer {
         state.login_limiter.check(ip)?;
     }
-    if !state.db(settings::load).await?.allow_registrations {
+    if !state.db(|conn| settings::Stored::read(conn)).await?.flag("allow_registrations") {
         return Err(ApiError::Forbidden("Registrations are closed; ask the help desk for an account".into()));
     }
     let b = body.0;

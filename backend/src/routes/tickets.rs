@@ -126,7 +126,7 @@ pub async fn create_ticket(
         .db(move |conn| {
             let actor = match &visitor.0 {
                 Some(caller) => caller.actor(conn, &ActingAs { user_id: body.user_id, ..Default::default() })?,
-                None if settings::load(conn)?.allow_guest_tickets => Actor::Guest,
+                None if settings::Stored::read(conn)?.flag("allow_guest_tickets") => Actor::Guest,
                 None => return Err(ApiError::Unauthorized("Sign in to file a ticket".into())),
             };
             let limits = st.limits(conn)?;

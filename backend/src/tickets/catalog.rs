@@ -1,13 +1,11 @@
 //! The small tables a ticket refers to (settings, statuses, priorities, queues, topics) and the
 //! lookups that turn what a client sent into their ids.
 
-use std::collections::HashMap;
-
 use diesel::prelude::*;
 use shared::catalog::StatusState;
 
 use crate::db::models::{PriorityRow, StatusRow, TopicRow};
-use crate::db::schema::{help_topics, priorities, queues, settings, statuses, tickets};
+use crate::db::schema::{help_topics, priorities, queues, statuses, tickets};
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
 
@@ -27,17 +25,12 @@ pub struct TicketSettings {
 }
 
 pub fn ticket_settings(conn: &mut AnyConnection) -> ApiResult<TicketSettings> {
-    let map: HashMap<String, String> = settings::table
-        .select((settings::key, settings::value))
-        .load::<(String, String)>(conn)?
-        .into_iter()
-        .collect();
-    let num = |key: &str, default: i64| map.get(key).and_then(|v| v.parse().ok()).unwrap_or(default);
+    let s = crate::settings::Stored::read(conn)?;
     Ok(TicketSettings {
-        prefix: map.get("ticket_prefix").cloned().unwrap_or_else(|| "TCK-".into()),
-        number_start: num("ticket_number_start", 1000),
-        sla_hours: num("sla_hours", 48),
-        auto_close_hours: num("auto_close_hours", 72),
+        prefix: s.text("ticket_prefix", "TCK-"),
+        number_start: s.num("ticket_number_start", 1000),
+        sla_hours: s.num("sla_hours", 48),
+        auto_close_hours: s.num("auto_close_hours", 72),
     })
 }
 

@@ -48,11 +48,16 @@ pub fn sees_all(conn: &mut AnyConnection, actor: &Actor) -> ApiResult<bool> {
     if actor.sees_all_tickets() {
         return Ok(true);
     }
-    Ok(match settings::load(conn)?.visibility {
-        Visibility::Public => true,
-        Visibility::Private => actor.user().is_some(),
-        Visibility::Restricted => false,
-    })
+    Ok(visible_to(actor, settings::Stored::read(conn)?.visibility()))
+}
+
+fn visible_to(actor: &Actor, visibility: Visibility) -> bool {
+    actor.sees_all_tickets()
+        || match visibility {
+            Visibility::Public => true,
+            Visibility::Private => actor.user().is_some(),
+            Visibility::Restricted => false,
+        }
 }
 
 fn by_number(conn: &mut AnyConnection, number: &str) -> ApiResult<Option<TicketRow>> {
@@ -85,10 +90,8 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
     if page < 1 {
         return Err(ApiError::field("page", "must be 1 or more"));
     }
-    let per_page = match query.per_page {
-        Some(n) => n,
-        None => settings::load(conn)?.rows_per_page,
-    };
+    let stored = settings::Stored::read(conn)?;
+    let per_page = query.per_page.unwrap_or_else(|| stored.rows_per_page());
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(ApiError::field("per_page", format!("must be 1 to {MAX_PER_PAGE}")));
     }
@@ -108,7 +111,7 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
     };
     let (sort_column, descending) = parse_sort(query.sort.as_deref())?;
     let email = query.email.as_deref().map(|e| e.trim().to_lowercase());
-    let everyone = sees_all(conn, actor)?;
+    let everyone = visible_to(actor, stored.visibility());
     if !everyone && matches!(actor, Actor::Guest) {
         return Err(sign_in_to_read());
     }

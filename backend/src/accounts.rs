@@ -9,7 +9,8 @@ use shared::AccessLevel;
 use crate::audit::{self, AuditEvent};
 use crate::auth::{find_by_login, Actor};
 use crate::db::models::{NewUser, UserRow};
-use crate::db::schema::{refresh_tokens, users};
+use crate::auth::sessions::{self, EndReason};
+use crate::db::schema::users;
 use crate::db::AnyConnection;
 use crate::error::{ApiError, ApiResult};
 
@@ -22,6 +23,8 @@ pub struct NewUserInput<'a> {
     pub password_hash: Option<&'a str>,
     pub notes: &'a str,
     pub timezone: Option<&'a str>,
+    /// False only for accounts people make for themselves: their address is unproven.
+    pub email_confirmed: bool,
 }
 
 /// Inserts a user whose email and user name are free (422 otherwise), with an audit row.
@@ -46,6 +49,7 @@ pub fn insert_user(conn: &mut AnyConnection, actor: Option<&Actor>, input: NewUs
             phone: input.phone,
             level: input.level.into(),
             password_hash: input.password_hash,
+            email_confirmed_at: input.email_confirmed.then_some(now),
             notes: input.notes,
             timezone: input.timezone,
             created_at: now,
@@ -128,6 +132,7 @@ pub struct UserChanges {
     pub name: Option<PersonName>,
     pub phone: Option<String>,
     pub level: Option<AccessLevel>,
+    pub email_confirmed: Option<bool>,
 }
 
 #[derive(AsChangeset)]
@@ -140,6 +145,8 @@ struct UserChangeset<'a> {
     lastname: Option<String>,
     phone: Option<&'a str>,
     level: Option<i16>,
+    // Some(None) clears it: diesel writes NULL for an inner None.
+    email_confirmed_at: Option<Option<chrono::NaiveDateTime>>,
     updated_at: chrono::NaiveDateTime,
 }
 
@@ -154,6 +161,7 @@ impl<'a> UserChangeset<'a> {
             lastname,
             phone: changes.phone.as_deref(),
             level: changes.level.map(i16::from),
+            email_confirmed_at: changes.email_confirmed.map(|yes| yes.then(|| chrono::Utc::now().naive_utc())),
             updated_at: chrono::Utc::now().naive_utc(),
         }
     }
@@ -171,14 +179,6 @@ fn ensure_login_free(conn: &mut AnyConnection, login: &str, id: i64, field: &str
     }
 }
 
-/// Ends every session of the user: their refresh tokens stop working (access tokens of a
-/// disabled user are refused on their next request).
-pub fn end_sessions(conn: &mut AnyConnection, user_id: i64) -> ApiResult<usize> {
-    Ok(diesel::update(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()))
-        .set(refresh_tokens::revoked_at.eq(chrono::Utc::now().naive_utc()))
-        .execute(conn)?)
-}
-
 fn changed_fields(changes: &UserChanges) -> Vec<&'static str> {
     [
         ("username", changes.username.is_some()),
@@ -186,13 +186,15 @@ fn changed_fields(changes: &UserChanges) -> Vec<&'static str> {
         ("name", changes.name.is_some()),
         ("phone", changes.phone.is_some()),
         ("level", changes.level.is_some()),
+        ("email_confirmed", changes.email_confirmed.is_some()),
     ]
     .into_iter()
     .filter_map(|(f, set)| set.then_some(f))
     .collect()
 }
 
-/// Changes a user as `actor` may (403 otherwise), with an audit row. Disabling ends their sessions.
+/// Changes a user as `actor` may (403 otherwise), with an audit row. A new level ends their
+/// sessions: they sign in again to work with the rights they now have.
 pub fn update_user(conn: &mut AnyConnection, actor: &Actor, id: i64, changes: UserChanges, ip: Option<&str>) -> ApiResult<UserRow> {
     let before = find_user(conn, id)?;
     let old_level = crate::auth::level_of(&before);
@@ -206,7 +208,9 @@ pub fn update_user(conn: &mut AnyConnection, actor: &Actor, id: i64, changes: Us
     diesel::update(users::table.find(id)).set(UserChangeset::of(&changes)).execute(conn)?;
     let disabled = changes.level == Some(AccessLevel::Disabled) && old_level != AccessLevel::Disabled;
     if disabled {
-        end_sessions(conn, id)?;
+        sessions::revoke_all(conn, id, EndReason::Disabled)?;
+    } else if changes.level.is_some_and(|l| l != old_level) {
+        sessions::revoke_all(conn, id, EndReason::LevelChanged)?;
     }
     audit::record(conn, Some(actor), ip, AuditEvent {
         action: if disabled { "user.disable" } else { "user.update" },
@@ -224,10 +228,7 @@ pub fn update_user(conn: &mut AnyConnection, actor: &Actor, id: i64, changes: Us
 pub fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, hash: &str, ip: Option<&str>) -> ApiResult<()> {
     let user = find_user(conn, id)?;
     check_manage(Manager::of(actor), id, crate::auth::level_of(&user), None).map_err(ApiError::Forbidden)?;
-    diesel::update(users::table.find(id))
-        .set((users::password_hash.eq(hash), users::updated_at.eq(chrono::Utc::now().naive_utc())))
-        .execute(conn)?;
-    let ended = end_sessions(conn, id)?;
+    let ended = replace_password(conn, id, hash)?;
     audit::record(conn, Some(actor), ip, AuditEvent {
         action: "user.password",
         target_type: "user",
@@ -235,6 +236,19 @@ pub fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, hash: &str
         detail: json!({"sessions_ended": ended}),
     })?;
     Ok(())
+}
+
+/// Stores a new password hash and ends every session of the user.
+pub fn replace_password(conn: &mut AnyConnection, id: i64, hash: &str) -> ApiResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(chrono::Utc::now().naive_utc())))
+        .execute(conn)?;
+    sessions::revoke_all(conn, id, EndReason::PasswordChanged)
+}
+
+/// The level of accounts that register or first sign in through the directory.
+pub fn new_user_level(conn: &mut AnyConnection) -> ApiResult<AccessLevel> {
+    Ok(crate::settings::Stored::read(conn)?.new_user_level())
 }
 
 #[cfg(test)]

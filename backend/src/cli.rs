@@ -76,12 +76,15 @@ pub enum ApikeyCommand {
     Create {
         #[arg(long)]
         name: String,
-        /// Comma-separated: read, write, impersonate.
+        /// Comma-separated: read, write, impersonate, admin.
         #[arg(long, default_value = "read")]
         scopes: String,
         /// Accept the key only from this address range (CIDR, e.g. 10.0.0.0/8); repeatable.
         #[arg(long)]
         allow_ip: Vec<String>,
+        /// Refuse the key after this date (2027-06-30, through that day UTC) or RFC 3339 moment.
+        #[arg(long)]
+        expires: Option<String>,
     },
     /// List keys (never their secrets).
     List,

@@ -5,7 +5,7 @@ use std::net::TcpListener;
 
 use actix_web::web;
 use diesel::prelude::*;
-use shared::validate::{check_password, Email, PersonName, Username};
+use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
 
 use crate::accounts::{insert_user, NewUserInput};
@@ -83,7 +83,7 @@ fn admin_create(config: &Config, username: &str, email: &str, name: Option<&str>
     let email = Email::parse(email).map_err(|e| format!("--email {e}"))?;
     let name = PersonName::parse(name.unwrap_or(username.as_str())).map_err(|e| format!("--name {e}"))?;
     let password = read_password()?;
-    check_password(&password).map_err(|e| format!("the password {e}"))?;
+    password::check_new(&password, &[username.as_str(), email.as_str(), name.as_str()]).map_err(|e| format!("the password {e}"))?;
     let hash = password::hash(&password).map_err(|e| e.to_string())?;
     let pool = open(config)?;
     let mut conn = pool.get()?;
@@ -97,6 +97,7 @@ fn admin_create(config: &Config, username: &str, email: &str, name: Option<&str>
             password_hash: Some(&hash),
             notes: "",
             timezone: None,
+            email_confirmed: true,
         }, None)
     })
     .map_err(|e| match e {
@@ -114,14 +115,16 @@ fn apikey(config: &Config, command: ApikeyCommand) -> CommandResult {
     let mut conn = pool.get()?;
     let now = chrono::Utc::now().naive_utc();
     match command {
-        ApikeyCommand::Create { name, scopes, allow_ip } => {
+        ApikeyCommand::Create { name, scopes, allow_ip, expires } => {
             let name = name.trim().to_owned();
             if name.is_empty() || name.len() > 100 {
                 return Err("--name must be 1 to 100 characters".into());
             }
             let scopes = apikeys::parse_scopes(&scopes).map_err(|e| format!("--scopes: {e}"))?;
             let networks = apikeys::parse_networks(&allow_ip).map_err(|e| format!("--allow-ip: {e}"))?;
-            let (row, secret) = apikeys::insert(&mut conn, apikeys::KeySpec { name: &name, scopes: &scopes, networks: &networks })?;
+            let expires_at = expires.as_deref().map(apikeys::parse_expiry).transpose().map_err(|e| format!("--expires: {e}"))?;
+            let spec = apikeys::KeySpec { name: &name, scopes: &scopes, networks: &networks, expires_at };
+            let (row, secret) = apikeys::insert(&mut conn, spec)?;
             eprintln!("API key {} \"{}\" created with scopes {}. It is shown only now:", row.id, row.name, row.scopes);
             println!("{secret}");
         }
@@ -136,7 +139,11 @@ fn apikey(config: &Config, command: ApikeyCommand) -> CommandResult {
                     k.scopes,
                     k.allow_ip.unwrap_or_else(|| "anywhere".into()),
                     k.last_used_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()).unwrap_or_else(|| "never".into()),
-                    if k.revoked_at.is_some() { "revoked" } else { "active" }
+                    match (k.revoked_at, k.expires_at) {
+                        (Some(_), _) => "revoked",
+                        (None, Some(at)) if at <= now => "expired",
+                        _ => "active",
+                    }
                 );
             }
         }

@@ -27,6 +27,12 @@ pub struct Config {
     pub workers: usize,
     /// Login attempts allowed per client address per minute.
     pub login_attempts_per_minute: u32,
+    /// The address people reach the desk at, for links in mail (never taken from a request's
+    /// Host header, which an attacker chooses). Default: http:// and the bind address.
+    pub public_url: String,
+    /// Web origins (`https://intranet.example.com`) whose pages may call the API from the
+    /// browser. Empty (the default): no cross-origin calls.
+    pub cors_origins: Vec<String>,
 }
 
 /// What `oxidesk.toml` may hold; every key is optional.
@@ -42,6 +48,8 @@ struct FileConfig {
     pool_size: Option<u32>,
     workers: Option<usize>,
     login_attempts_per_minute: Option<u32>,
+    public_url: Option<String>,
+    cors_origins: Option<Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +62,8 @@ pub enum ConfigError {
     Bind(String),
     #[error("{0} must be greater than zero")]
     Zero(&'static str),
+    #[error("invalid {field} {value:?}: expected http:// or https://, a host and an optional port{extra}")]
+    Url { field: &'static str, value: String, extra: &'static str },
 }
 
 impl Config {
@@ -85,6 +95,14 @@ impl Config {
             pool_size: file.pool_size.unwrap_or(16),
             workers: file.workers.unwrap_or(0),
             login_attempts_per_minute: file.login_attempts_per_minute.unwrap_or(10),
+            public_url: match env_or("OXIDESK_PUBLIC_URL", file.public_url) {
+                Some(url) => web_origin("public_url", &url, true)?,
+                None => format!("http://{bind}"),
+            },
+            cors_origins: match std::env::var("OXIDESK_CORS_ORIGINS").ok().filter(|v| !v.trim().is_empty()) {
+                Some(list) => list.split(',').map(|o| web_origin("cors_origins", o, false)).collect::<Result<_, _>>()?,
+                None => file.cors_origins.unwrap_or_default().iter().map(|o| web_origin("cors_origins", o, false)).collect::<Result<_, _>>()?,
+            },
         };
         if config.max_attachment_bytes == 0 {
             return Err(ConfigError::Zero("max_attachment_mb"));
@@ -107,6 +125,29 @@ impl Config {
     pub fn max_json_bytes(&self) -> usize {
         self.max_attachment_bytes * 4 / 3 * 4 + 2 * 1024 * 1024
     }
+}
+
+fn env_or(name: &str, from_file: Option<String>) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).or(from_file)
+}
+
+/// `scheme://host[:port]`, and for the public URL an optional path prefix; without a trailing
+/// slash, so that links are made by appending `/page`.
+fn web_origin(field: &'static str, value: &str, path_allowed: bool) -> Result<String, ConfigError> {
+    let value = value.trim().trim_end_matches('/');
+    let bad = |extra| ConfigError::Url { field, value: value.to_owned(), extra };
+    let rest = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")).ok_or_else(|| bad(""))?;
+    let (host, path) = rest.split_once('/').map_or((rest, ""), |(h, p)| (h, p));
+    if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c == '@' || c.is_control()) {
+        return Err(bad(""));
+    }
+    if !path.is_empty() && !path_allowed {
+        return Err(bad(", and no path"));
+    }
+    if value.contains(|c: char| c.is_whitespace() || c.is_control() || c == '?' || c == '#') {
+        return Err(bad(""));
+    }
+    Ok(value.to_owned())
 }
 
 fn read_file(explicit: Option<&Path>) -> Result<FileConfig, ConfigError> {
@@ -142,6 +183,16 @@ mod tests {
         assert!(c.database_url.ends_with("oxidesk.db"));
         let c = Config::load(&a, Some("127.0.0.1:7000")).unwrap();
         assert_eq!(c.bind.port(), 7000);
+    }
+
+    #[test]
+    fn web_origins_are_checked_and_normalised() {
+        assert_eq!(web_origin("public_url", "https://help.example.com/desk/", true).unwrap(), "https://help.example.com/desk");
+        assert_eq!(web_origin("cors_origins", "http://localhost:3000", false).unwrap(), "http://localhost:3000");
+        assert!(web_origin("cors_origins", "https://a.example/path", false).is_err());
+        assert!(web_origin("public_url", "ftp://a.example", true).is_err());
+        assert!(web_origin("public_url", "https://", true).is_err());
+        assert!(web_origin("public_url", "https://a.example/?x=1", true).is_err());
     }
 
     #[test]

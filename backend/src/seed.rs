@@ -108,6 +108,7 @@ fn people(conn: &mut AnyConnection, rng: &mut StdRng, run_id: u32, now: NaiveDat
                 timezone: None,
                 created_at: now,
                 updated_at: now,
+                email_confirmed_at: Some(now),
             })
             .returning(users::id)
             .get_result(conn)?;

@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 use diesel::prelude::*;
 use serde_json::json;
 use shared::settings::{
-    check_site_name, check_ticket_prefix, Settings, SettingsUpdate, Visibility, MAX_UPLOAD_BYTES, MIN_UPLOAD_BYTES,
-    NOTICE_MAX_CHARS, ROWS_PER_PAGE,
+    check_site_name, check_ticket_prefix, Capabilities, Capability, Settings, SettingsUpdate, Visibility, MAX_UPLOAD_BYTES,
+    MIN_UPLOAD_BYTES, NEW_USER_LEVELS, NOTICE_MAX_CHARS, ROWS_PER_PAGE,
 };
 use shared::AccessLevel;
 
@@ -41,6 +41,10 @@ impl Stored {
         self.0.get(key).is_some_and(|v| v == "true")
     }
 
+    pub fn site_name(&self) -> String {
+        self.text("site_name", "Oxidesk")
+    }
+
     pub fn visibility(&self) -> Visibility {
         self.0.get("visibility").and_then(|v| Visibility::parse(v)).unwrap_or(Visibility::Restricted)
     }
@@ -52,13 +56,38 @@ impl Stored {
     pub fn max_upload_bytes(&self) -> i64 {
         self.num("max_upload_bytes", 10 * 1024 * 1024)
     }
+
+    fn level(&self, key: &str, default: AccessLevel) -> AccessLevel {
+        i16::try_from(self.num(key, i64::from(i16::from(default))))
+            .ok()
+            .and_then(|n| AccessLevel::try_from(n).ok())
+            .unwrap_or(default)
+    }
+
+    pub fn new_user_level(&self) -> AccessLevel {
+        self.level("new_user_level", AccessLevel::AuthorizedUser)
+    }
+
+    /// The lowest level that has the capability.
+    pub fn threshold(&self, capability: Capability) -> AccessLevel {
+        self.level(&capability.setting_key(), capability.default_level())
+    }
+
+    pub fn capabilities(&self) -> Capabilities {
+        Capability::ALL.into_iter().map(|c| (c, self.threshold(c))).collect()
+    }
+
+    /// Self-registered accounts wait for their address to be confirmed (on unless turned off).
+    pub fn confirm_registrations(&self) -> bool {
+        self.0.get("confirm_registrations").is_none_or(|v| v == "true")
+    }
 }
 
 /// The settings as the API shows them.
 pub fn load(conn: &mut AnyConnection) -> ApiResult<Settings> {
     let s = Stored::read(conn)?;
     Ok(Settings {
-        site_name: s.text("site_name", "Oxidesk"),
+        site_name: s.site_name(),
         notice: s.text("notice", ""),
         ticket_prefix: s.text("ticket_prefix", "TCK-"),
         visibility: s.visibility(),
@@ -66,6 +95,9 @@ pub fn load(conn: &mut AnyConnection) -> ApiResult<Settings> {
         allow_guest_tickets: s.flag("allow_guest_tickets"),
         max_upload_bytes: s.max_upload_bytes(),
         rows_per_page: s.rows_per_page(),
+        confirm_registrations: s.confirm_registrations(),
+        new_user_level: s.new_user_level(),
+        capabilities: s.capabilities(),
         setup_needed: !admin_exists(conn)?,
     })
 }
@@ -79,11 +111,11 @@ pub fn admin_exists(conn: &mut AnyConnection) -> ApiResult<bool> {
 /// Checks every given field (all errors at once, as a 422) and turns them into stored values.
 /// `max_upload_ceiling` is the server's own limit (`max_attachment_mb`): the request body limit
 /// is sized from it, so the setting may lower it but not raise it.
-pub fn check(update: &SettingsUpdate, max_upload_ceiling: i64) -> ApiResult<Vec<(&'static str, String)>> {
+pub fn check(update: &SettingsUpdate, max_upload_ceiling: i64) -> ApiResult<Vec<(String, String)>> {
     let mut errors = BTreeMap::new();
     let mut values = Vec::new();
     let mut field = |name: &'static str, result: Result<String, String>| match result {
-        Ok(value) => values.push((name, value)),
+        Ok(value) => values.push((name.to_owned(), value)),
         Err(message) => {
             errors.insert(name.to_owned(), message);
         }
@@ -130,6 +162,30 @@ pub fn check(update: &SettingsUpdate, max_upload_ceiling: i64) -> ApiResult<Vec<
         };
         field("rows_per_page", ok);
     }
+    if let Some(v) = update.confirm_registrations {
+        field("confirm_registrations", Ok(v.to_string()));
+    }
+    if let Some(v) = update.new_user_level {
+        let ok = NEW_USER_LEVELS
+            .into_iter()
+            .find(|l| i64::from(i16::from(*l)) == v)
+            .map(|l| i16::from(l).to_string())
+            .ok_or_else(|| "must be 0 (enabled by a user manager), 1 or 2".to_owned());
+        field("new_user_level", ok);
+    }
+    for (name, level) in update.capabilities.iter().flatten() {
+        match Capability::parse(name) {
+            Some(capability) => match i16::try_from(*level).ok().and_then(|l| AccessLevel::try_from(l).ok()) {
+                Some(level) => values.push((capability.setting_key(), i16::from(level).to_string())),
+                None => {
+                    errors.insert(format!("capabilities.{name}"), "must be a level from 0 to 6".into());
+                }
+            },
+            None => {
+                errors.insert(format!("capabilities.{name}"), "is not a capability".into());
+            }
+        }
+    }
     if errors.is_empty() {
         Ok(values)
     } else {
@@ -138,15 +194,15 @@ pub fn check(update: &SettingsUpdate, max_upload_ceiling: i64) -> ApiResult<Vec<
 }
 
 /// Writes checked values (inside the caller's transaction) with one audit row.
-pub fn store(conn: &mut AnyConnection, actor: &Actor, ip: Option<&str>, values: &[(&'static str, String)]) -> ApiResult<()> {
+pub fn store(conn: &mut AnyConnection, actor: &Actor, ip: Option<&str>, values: &[(String, String)]) -> ApiResult<()> {
     for (key, value) in values {
-        let updated = diesel::update(settings::table.find(*key)).set(settings::value.eq(value)).execute(conn)?;
+        let updated = diesel::update(settings::table.find(key)).set(settings::value.eq(value)).execute(conn)?;
         if updated == 0 {
-            diesel::insert_into(settings::table).values((settings::key.eq(*key), settings::value.eq(value))).execute(conn)?;
+            diesel::insert_into(settings::table).values((settings::key.eq(key), settings::value.eq(value))).execute(conn)?;
         }
     }
     let detail: serde_json::Map<String, serde_json::Value> =
-        values.iter().map(|(k, v)| ((*k).to_owned(), json!(v))).collect();
+        values.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     Ok(audit::record(conn, Some(actor), ip, AuditEvent {
         action: "settings.update",
         target_type: "settings",
@@ -175,7 +231,28 @@ mod tests {
         }
         let good = SettingsUpdate { site_name: Some(" ACME IT ".into()), allow_registrations: Some(true), ..Default::default() };
         let values = check(&good, 10 << 20).unwrap();
-        assert_eq!(values, vec![("site_name", "ACME IT".to_owned()), ("allow_registrations", "true".to_owned())]);
+        let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
+        assert_eq!(values, vec![pair("site_name", "ACME IT"), pair("allow_registrations", "true")]);
+    }
+
+    #[test]
+    fn capability_thresholds_and_the_new_user_level_are_checked() {
+        let levels = |pairs: &[(&str, i64)]| Some(pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect());
+        let bad = SettingsUpdate {
+            new_user_level: Some(3),
+            capabilities: levels(&[("upload_files", 7), ("fly", 1), ("view_reports", -1)]),
+            ..Default::default()
+        };
+        match check(&bad, 10 << 20) {
+            Err(ApiError::InvalidFields(f)) => assert_eq!(
+                f.keys().map(String::as_str).collect::<Vec<_>>(),
+                ["capabilities.fly", "capabilities.upload_files", "capabilities.view_reports", "new_user_level"]
+            ),
+            other => panic!("expected 422, got {other:?}"),
+        }
+        let good = SettingsUpdate { new_user_level: Some(0), capabilities: levels(&[("upload_files", 3)]), ..Default::default() };
+        let values = check(&good, 10 << 20).unwrap();
+        assert_eq!(values, vec![("new_user_level".to_owned(), "0".to_owned()), ("cap_upload_files".to_owned(), "3".to_owned())]);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, Logger};
+use actix_cors::Cors;
+use actix_web::middleware::{Condition, DefaultHeaders, Logger};
 use actix_web::http::header;
 use actix_web::{web, App, HttpResponse, HttpServer};
 use utoipa::OpenApi;
@@ -33,11 +34,30 @@ pub fn app_config(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig
     }
 }
 
+/// Cross-origin calls from the configured web origins only (none by default). Other origins get
+/// no CORS headers, so browsers keep their pages from reading the answers; same-origin calls and
+/// programs outside browsers are unaffected.
+pub fn cors(origins: &[String]) -> Condition<Cors> {
+    let cors = origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .allowed_header(crate::auth::API_KEY_HEADER)
+        .expose_headers([header::LINK, header::RETRY_AFTER])
+        .expose_headers(["X-Total-Count"])
+        .block_on_origin_mismatch(false)
+        .max_age(3600);
+    Condition::new(!origins.is_empty(), cors)
+}
+
 /// Starts serving on `listener` (bound by the caller, so tests can use port 0).
 pub fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) -> std::io::Result<Server> {
+    let origins = state.config.cors_origins.clone();
     let config = app_config(state);
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(cors(&origins))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms").log_target("oxidesk::http"))
             .wrap(
                 DefaultHeaders::new()

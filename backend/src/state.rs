@@ -30,10 +30,12 @@ impl AppState {
     /// Upload limits for a request: the administrator's setting, never above the server's own
     /// `max_attachment_mb` (the request body limit is sized from that).
     pub fn limits(&self, conn: &mut AnyConnection) -> ApiResult<Limits> {
-        let setting = usize::try_from(crate::settings::Stored::read(conn)?.max_upload_bytes()).unwrap_or(0);
+        let stored = crate::settings::Stored::read(conn)?;
+        let setting = usize::try_from(stored.max_upload_bytes()).unwrap_or(0);
         Ok(Limits {
             max_attachment_bytes: setting.min(self.config.max_attachment_bytes),
             attachments_dir: self.config.attachments_dir(),
+            upload_level: stored.threshold(shared::settings::Capability::UploadFiles),
         })
     }
 

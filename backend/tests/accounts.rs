@@ -40,7 +40,13 @@ async fn users_are_created_with_valid_fields_only() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let key = api_key(&st, "read,write");
+    let key = api_key(&st, "read,write,admin");
+    // Customers take the write scope; staff the admin scope.
+    let writer = api_key(&st, "read,write");
+    let (status, body) = call(&app, "POST", "/api/users.json", &writer, Some(json!({
+        "name": "Agent Smith", "email": "smith@example.com", "level": 3
+    }))).await;
+    assert_eq!(status, 403, "{body}");
     let (status, user) = call(&app, "POST", "/api/users.json", &key, Some(json!({
         "username": "agent.smith", "name": "Agent Smith", "email": "Smith@Example.com", "password": "long enough pass", "level": 3
     }))).await;
@@ -70,10 +76,16 @@ async fn users_are_created_with_valid_fields_only() {
     let (status, list) = call(&app, "GET", "/api/users.json?q=smith", &key, None).await;
     assert_eq!(status, 200);
     assert_eq!(list.as_array().unwrap().len(), 1, "only the one valid user exists");
-    let (status, answer) = call(&app, "POST", "/api/scp/users.json", &key, Some(json!({
+    // osTicket's example password is one of the most common ones: refused.
+    let osticket_example = json!({
         "phone": "4254441212X123", "notes": "Mynotes", "name": "john doe", "email": "new.user@example.com",
         "password": "thepassword", "timezone": "America/Los_Angeles"
-    }))).await;
+    });
+    let (status, body) = call(&app, "POST", "/api/scp/users.json", &key, Some(osticket_example.clone())).await;
+    assert_eq!((status, body["error"]["fields"]["password"].is_string()), (422, true), "{body}");
+    let mut fine = osticket_example;
+    fine["password"] = json!("john's own passphrase");
+    let (status, answer) = call(&app, "POST", "/api/scp/users.json", &key, Some(fine)).await;
     assert_eq!(status, 201);
     assert_eq!(answer, json!({"name": "john doe", "email": "new.user@example.com", "phone": "4254441212X123"}));
 }
@@ -151,7 +163,7 @@ async fn topics_are_created_by_admins_and_keys_with_valid_names() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let key = api_key(&st, "read,write");
+    let key = api_key(&st, "read,write,admin");
     let (status, topics) = call(&app, "GET", "/api/topics.json", &key, None).await;
     assert_eq!(status, 200);
     assert_eq!(topics.as_array().unwrap().len(), 4);

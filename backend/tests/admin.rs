@@ -4,7 +4,7 @@
 mod common;
 
 use actix_web::test;
-use common::{api_key, app, call, conn, state, test_db};
+use common::{api_key, app, bearer, call, conn, state, test_db};
 use diesel::prelude::*;
 use oxidesk::accounts::{insert_user, NewUserInput};
 use oxidesk::db::schema::audit_log;
@@ -66,10 +66,10 @@ fn person(st: &AppState, username: &str, level: AccessLevel) -> (i64, Auth) {
     let name = PersonName::parse(&format!("{username} Person")).unwrap();
     let user = insert_user(&mut conn(st), None, NewUserInput {
         username: Some(&username), email: &email, name: &name, phone: "", level,
-        password_hash: Some(&hash), notes: "", timezone: None,
+        password_hash: Some(&hash), notes: "", timezone: None, email_confirmed: true,
     }, None)
     .unwrap();
-    (user.id, Auth::Bearer(st.jwt.issue(user.id, 600).unwrap()))
+    (user.id, Auth::Bearer(bearer(st, user.id)))
 }
 
 fn audit_count(st: &AppState, action: &str) -> i64 {
@@ -110,7 +110,7 @@ async fn statuses_are_listed_in_order_and_changed_by_administrators() {
     let (_, admin) = person(&st, "admin", AccessLevel::Administrator);
     let (_, agent) = person(&st, "agent", AccessLevel::Agent);
     let (_, customer) = person(&st, "customer", AccessLevel::AuthorizedUser);
-    let staff_key = api_key(&st, "read,write");
+    let staff_key = api_key(&st, "read,write,admin");
     let staff = Auth::Key(staff_key.clone());
     assert_eq!(call(&app, "GET", "/api/statuses.json", &staff_key, None).await.0, 200);
 
@@ -129,6 +129,8 @@ async fn statuses_are_listed_in_order_and_changed_by_administrators() {
     // Who may not, and what is not valid: nothing is stored.
     expect_error(&send(&app, "POST", "/api/statuses.json", &agent, Some(json!({"name": "X", "state": "open"}))).await, 403, "forbidden");
     expect_error(&send(&app, "POST", "/api/statuses.json", &Auth::Key(api_key(&st, "read")), Some(json!({"name": "X", "state": "open"}))).await, 403, "forbidden");
+    // Tickets' write scope is not enough to change the catalog: that takes the admin scope.
+    expect_error(&send(&app, "POST", "/api/statuses.json", &Auth::Key(api_key(&st, "read,write")), Some(json!({"name": "X", "state": "open"}))).await, 403, "forbidden");
     expect_error(&send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "waiting FOR parts", "state": "open"}))).await, 409, "conflict");
     expect_fields(&send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "", "state": "asleep", "sort": -1}))).await, &["name", "state", "sort"]);
     expect_fields(&send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "x".repeat(65), "state": "open"}))).await, &["name"]);
@@ -178,7 +180,7 @@ async fn priorities_are_changed_unless_tickets_or_new_tickets_need_them() {
     let app = app(st.clone()).await;
     let (_, admin) = person(&st, "admin", AccessLevel::Administrator);
     let (_, manager) = person(&st, "manager", AccessLevel::UserManager);
-    let staff = Auth::Key(api_key(&st, "read,write"));
+    let staff = Auth::Key(api_key(&st, "read,write,admin"));
 
     let (status, list) = send(&app, "GET", "/api/priorities.json", &manager, None).await;
     assert_eq!(status, 200);
@@ -215,7 +217,7 @@ async fn queues_are_created_and_deleted_only_when_unused() {
     let app = app(st.clone()).await;
     let (_, admin) = person(&st, "admin", AccessLevel::Administrator);
     let (_, agent) = person(&st, "agent", AccessLevel::Agent);
-    let staff = Auth::Key(api_key(&st, "read,write"));
+    let staff = Auth::Key(api_key(&st, "read,write,admin"));
 
     let (status, queue) = send(&app, "POST", "/api/queues.json", &admin, Some(json!({"name": "Network", "email": "Net@Example.com"}))).await;
     assert_eq!(status, 201, "{queue}");
@@ -271,7 +273,7 @@ async fn topics_can_be_deactivated_renamed_and_deleted_when_unused() {
     let app = app(st.clone()).await;
     let (_, admin) = person(&st, "admin", AccessLevel::Administrator);
     let (_, customer) = person(&st, "customer", AccessLevel::AuthorizedUser);
-    let staff = Auth::Key(api_key(&st, "read,write"));
+    let staff = Auth::Key(api_key(&st, "read,write,admin"));
 
     let (status, topic) = send(&app, "PUT", "/api/topics.json/2", &admin, Some(json!({"active": false}))).await;
     assert_eq!(status, 200, "{topic}");
@@ -375,7 +377,7 @@ async fn user_managers_change_users_within_their_own_level() {
     assert_eq!(send(&app, "PUT", &path(manager_id), &manager, Some(json!({"level": 5, "phone": "1"}))).await.0, 200);
     assert_eq!(send(&app, "PUT", &path(other_admin), &admin, Some(json!({"level": 4}))).await.0, 200);
     // A key manages users below administrator only.
-    let key = Auth::Key(api_key(&st, "read,write"));
+    let key = Auth::Key(api_key(&st, "read,write,admin"));
     assert_eq!(send(&app, "PUT", &path(other_admin), &key, Some(json!({"level": 3}))).await.0, 200);
     expect_error(&send(&app, "PUT", &path(other_admin), &key, Some(json!({"level": 6}))).await, 403, "forbidden");
     expect_error(&send(&app, "PUT", &path(admin_id), &key, Some(json!({"name": "Key Made"}))).await, 403, "forbidden");
@@ -413,7 +415,7 @@ async fn disabled_users_and_reset_passwords_end_sessions() {
     expect_error(&send(&app, "PUT", "/api/users.json/999/password", &admin, Some(json!({"password": "nobody's pass"}))).await, 404, "not_found");
 
     // Disabled: no sign-in, no refresh, no token.
-    let token = Auth::Bearer(st.jwt.issue(user_id, 600).unwrap());
+    let token = Auth::Bearer(bearer(&st, user_id));
     assert_eq!(send(&app, "GET", "/api/users/me.json", &token, None).await.0, 200);
     let (status, user) = send(&app, "PUT", &path, &admin, Some(json!({"level": 0}))).await;
     assert_eq!((status, user["level_name"].as_str()), (200, Some("Disabled")));
@@ -452,7 +454,7 @@ async fn administrators_create_list_and_revoke_api_keys() {
     expect_error(&send(&app, "POST", "/api/apikeys.json", &cli_key, Some(json!({"name": "x", "scopes": ["read"]}))).await, 403, "forbidden");
     expect_error(&send(&app, "DELETE", &format!("/api/apikeys.json/{id}"), &cli_key, None).await, 403, "forbidden");
     expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({}))).await, &["name", "scopes"]);
-    expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({"name": "x".repeat(65), "scopes": ["admin"], "allow_ip": "10.0.0.0/33"}))).await, &["name", "scopes", "allow_ip"]);
+    expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({"name": "x".repeat(65), "scopes": ["root"], "allow_ip": "10.0.0.0/33"}))).await, &["name", "scopes", "allow_ip"]);
     expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({"name": "x", "scopes": "read"}))).await, &["scopes"]);
     expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({"name": "x", "scopes": ["read"], "allow_ip": "somewhere"}))).await, &["allow_ip"]);
     let (_, list) = send(&app, "GET", "/api/apikeys.json", &admin, None).await;

@@ -6,36 +6,9 @@
 mod common;
 
 use actix_web::test;
-use common::{api_key, app, state, test_db};
+use common::{api_key, app, send, state, test_db, Auth};
 use serde_json::{json, Value};
 
-
-#[derive(Clone, Copy)]
-enum Auth<'a> {
-    Nobody,
-    Key(&'a str),
-    Bearer(&'a str),
-}
-
-async fn send(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>, method: &str, path: &str, auth: Auth<'_>, body: Option<Value>) -> (u16, Value) {
-    let mut req = test::TestRequest::default()
-        .method(method.parse().expect("method"))
-        .uri(path)
-        .peer_addr("192.0.2.20:40000".parse().expect("addr"))
-        .insert_header(("Accept", "application/json"));
-    req = match auth {
-        Auth::Nobody => req,
-        Auth::Key(k) => req.insert_header(("X-API-Key", k.to_owned())),
-        Auth::Bearer(t) => req.insert_header(("Authorization", format!("Bearer {t}"))),
-    };
-    if let Some(body) = body {
-        req = req.set_json(body);
-    }
-    let resp = test::call_service(app, req.to_request()).await;
-    let status = resp.status().as_u16();
-    let bytes = test::read_body(resp).await;
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
 
 fn setup_body() -> Value {
     json!({
@@ -53,7 +26,7 @@ async fn set_up(app: &impl actix_web::dev::Service<actix_http::Request, Response
 }
 
 /// A desk after its first run: the database (kept alive), the app, the administrator's token and
-/// a read/write key.
+/// a key with every scope but impersonation.
 macro_rules! set_up_desk {
     ($db:ident, $app:ident, $admin:ident, $key:ident) => {
         let $db = test_db();
@@ -62,7 +35,7 @@ macro_rules! set_up_desk {
         #[allow(unused_variables)]
         let $admin = set_up(&$app).await;
         #[allow(unused_variables)]
-        let $key = api_key(&st, "read,write");
+        let $key = api_key(&st, "read,write,admin");
     };
 }
 
@@ -154,10 +127,13 @@ async fn settings_change_only_for_administrators_and_only_with_valid_values() {
     assert_eq!(status, 200, "{s}");
     assert_eq!((s["notice"].as_str(), s["rows_per_page"].as_i64(), s["max_upload_bytes"].as_i64()), (Some("Maintenance on Friday"), Some(50), Some(2048)));
 
-    for (auth, expected) in [(Auth::Bearer(&agent), 403), (Auth::Key(&key), 403), (Auth::Nobody, 401)] {
+    for (auth, expected) in [(Auth::Bearer(&agent), 403), (Auth::Nobody, 401)] {
         let (status, _) = send(&app, "PUT", "/api/settings.json", auth, Some(json!({"site_name": "Changed"}))).await;
         assert_eq!(status, expected);
     }
+    // A key with the admin scope runs the desk too.
+    let (status, _) = send(&app, "PUT", "/api/settings.json", Auth::Key(&key), Some(json!({"notice": "Set by a script"}))).await;
+    assert_eq!(status, 200);
     for (body, field) in [
         (json!({"rows_per_page": 1000}), "rows_per_page"),
         (json!({"rows_per_page": "many"}), "rows_per_page"),
@@ -208,13 +184,21 @@ async fn visitors_register_only_when_allowed_and_with_valid_fields() {
         assert_eq!(status, 422, "{bad}: {err}");
         assert!(err["error"]["fields"][field].is_string(), "{bad}: {err}");
     }
+    // Registrations are confirmed by mail unless the administrator turns that off.
     let (status, reg) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(body.clone())).await;
-    assert_eq!(status, 201, "{reg}");
+    assert_eq!((status, reg["user"]["email_confirmed"].as_bool()), (202, Some(false)), "{reg}");
     assert_eq!(reg["user"]["level"], 1);
-    let token = reg["access_token"].as_str().expect("token");
-    new_ticket(&app, Auth::Bearer(token), "My first ticket").await;
+    // (Confirming, and signing in after it: tests/security.rs.)
+
+    // Without confirmation, at the level the settings give new accounts, signed in at once.
+    send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"confirm_registrations": false, "new_user_level": 2}))).await;
+    let (status, reg) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(json!({
+        "username": "vic", "name": "Vic Viewer", "email": "vic@example.com", "password": "vic's long passphrase"
+    }))).await;
+    assert_eq!((status, reg["user"]["level"].as_i64()), (201, Some(2)), "{reg}");
+    assert!(reg["access_token"].is_string());
     let (_, users) = send(&app, "GET", "/api/users.json?per_page=100", Auth::Bearer(&admin), None).await;
-    assert_eq!(users.as_array().map(Vec::len), Some(2), "only the admin and jdoe: {users}");
+    assert_eq!(users.as_array().map(Vec::len), Some(3), "only the admin, jdoe and vic: {users}");
 
     send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"allow_registrations": false}))).await;
     let (status, _) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(json!({

@@ -34,7 +34,7 @@ fn open_ticket(server: &TestServer, auth: &Auth, body: Value) -> String {
 
 fn world() -> World {
     let server = TestServer::start();
-    let staff = server.apikey("staff", "read,write,impersonate", None).auth();
+    let staff = server.apikey("staff", "read,write,impersonate,admin", None).auth();
     let alice_id = create_customer(&server, &staff, "Alice Able", "alice@example.com", ALICE_PASSWORD);
     let bob_id = create_customer(&server, &staff, "Bob Baker", "bob@example.com", BOB_PASSWORD);
     let alice_ticket = open_ticket(

@@ -74,7 +74,8 @@ fn keys_made_listed_and_revoked_by_the_cli_rule_the_api() {
     for (args, envs) in [
         (vec!["apikey", "revoke", &key.id.to_string()], vec![]),
         (vec!["apikey", "revoke", "9999"], vec![]),
-        (vec!["apikey", "create", "--name", "bad", "--scopes", "read,admin"], vec![]),
+        (vec!["apikey", "create", "--name", "bad", "--scopes", "read,root"], vec![]),
+        (vec!["apikey", "create", "--name", "old", "--scopes", "read", "--expires", "2001-01-01"], vec![]),
         (vec!["apikey", "create", "--name", "bad", "--scopes", "read", "--allow-ip", "10.0.0.0/33"], vec![]),
         (vec!["apikey", "create", "--name", "  ", "--scopes", "read"], vec![]),
         (vec!["admin", "create", "--username", "ok-name", "--email", "ok@example.com"], vec![("OXIDESK_ADMIN_PASSWORD", "short")]),

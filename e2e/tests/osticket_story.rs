@@ -42,7 +42,7 @@ fn create_agent(server: &TestServer, key: &Auth, username: &str, name: &str, ema
 #[test]
 fn a_customer_ticket_goes_from_creation_to_an_agent_resolving_it() {
     let server = TestServer::start();
-    let key = server.apikey("helpdesk-integration", "read,write,impersonate", None).auth();
+    let key = server.apikey("helpdesk-integration", "read,write,impersonate,admin", None).auth();
 
     // The integration registers the customer first, as seed 003's script does.
     let r = server.post_json(
@@ -348,7 +348,7 @@ fn a_ticket_for_a_new_email_creates_the_customer_and_answers_json_when_asked() {
 #[test]
 fn topics_are_listed_and_a_new_one_routes_tickets_to_its_queue() {
     let server = TestServer::start();
-    let key = server.apikey("admin-script", "read,write", None).auth();
+    let key = server.apikey("admin-script", "read,write,admin", None).auth();
 
     let r = server.get("/api/queues.json", &key);
     r.expect(200);
@@ -479,7 +479,7 @@ fn the_admin_signs_in_and_the_token_answers_who_am_i() {
 #[test]
 fn full_text_search_finds_a_ticket_by_a_word_of_a_reply() {
     let server = TestServer::start();
-    let key = server.apikey("search", "read,write,impersonate", None).auth();
+    let key = server.apikey("search", "read,write,impersonate,admin", None).auth();
 
     let mut created = Vec::new();
     for (email, subject, message) in [
@@ -535,7 +535,7 @@ fn full_text_search_finds_a_ticket_by_a_word_of_a_reply() {
 #[test]
 fn internal_notes_stay_with_agents() {
     let server = TestServer::start();
-    let key = server.apikey("notes", "read,write,impersonate", None).auth();
+    let key = server.apikey("notes", "read,write,impersonate,admin", None).auth();
     let r = server.post_json(
         "/api/users.json",
         &key,
@@ -583,7 +583,7 @@ fn internal_notes_stay_with_agents() {
 #[test]
 fn a_signed_in_agent_closes_a_ticket_and_the_customer_reopens_it_by_writing() {
     let server = TestServer::start();
-    let key = server.apikey("integration", "read,write,impersonate", None).auth();
+    let key = server.apikey("integration", "read,write,impersonate,admin", None).auth();
     let agent_id = create_agent(&server, &key, "tina", "Tina Tech", "tina@example.com");
     let agent = Auth::Bearer(server.login_token("tina", "a long agent passphrase"));
     let r = server.post_json(

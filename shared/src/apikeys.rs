@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "id": 3, "name": "website", "prefix": "k3Jd9aQe", "scopes": ["read", "write"],
-    "allow_ip": "192.0.2.0/24", "created": "2026-11-16T13:21:53Z", "last_used": null, "revoked": null
+    "allow_ip": "192.0.2.0/24", "created": "2026-11-16T13:21:53Z", "last_used": null, "revoked": null,
+    "expires": "2027-06-30T00:00:00Z"
 })))]
 pub struct ApiKey {
     pub id: i64,
@@ -21,6 +22,8 @@ pub struct ApiKey {
     pub last_used: Option<String>,
     /// When it was revoked; a revoked key is refused.
     pub revoked: Option<String>,
+    /// After this moment the key is refused.
+    pub expires: Option<String>,
 }
 
 /// Body of `POST /api/apikeys.json`.
@@ -30,10 +33,16 @@ pub struct ApiKey {
 pub struct ApiKeyCreate {
     #[serde(default)]
     pub name: String,
+    /// read (lists and tickets), write (tickets), impersonate (act for a named user), admin
+    /// (help topics, queues, statuses, priorities, users, the outbox).
     #[serde(default)]
     pub scopes: Vec<String>,
     #[serde(default)]
     pub allow_ip: Option<String>,
+    /// A date (`2027-06-30`, the key works through that day, UTC) or an RFC 3339 moment; in
+    /// the future. Absent: the key never expires.
+    #[serde(default)]
+    pub expires: Option<String>,
 }
 
 /// The answer to a create: the key, and its secret — shown this once, never again.

@@ -41,3 +41,58 @@ pub struct RegisterRequest {
     #[serde(default)]
     pub password: String,
 }
+
+/// Answer to a registration that waits for its email address to be confirmed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Registered {
+    pub user: User,
+    /// What to tell the person (where the link went).
+    pub message: String,
+}
+
+/// Body of `PUT /api/users/me/password.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"current_password": "the old passphrase", "new_password": "a new long passphrase"})))]
+pub struct PasswordChange {
+    #[serde(default)]
+    pub current_password: String,
+    #[serde(default)]
+    pub new_password: String,
+}
+
+/// Body of `POST /api/auth/reset.json`: a user name or email address.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"login": "john@example.com"})))]
+pub struct ResetRequest {
+    #[serde(default)]
+    pub login: String,
+}
+
+/// Body of `POST /api/auth/reset/confirm.json`: the mailed token and the new password.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"token": "Zr4…", "password": "a new long passphrase"})))]
+pub struct ResetConfirm {
+    #[serde(default)]
+    pub token: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// Body of `POST /api/auth/confirm.json`: the mailed token.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfirmEmail {
+    #[serde(default)]
+    pub token: String,
+}
+
+/// A short answer that only says what happened.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Notice {
+    pub message: String,
+}

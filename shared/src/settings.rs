@@ -1,8 +1,110 @@
 //! The help desk's settings (NodePoint's configuration page) and the first-run setup.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use crate::access::AccessLevel;
 use crate::tickets::lenient;
+
+/// NodePoint's capability thresholds: for each, the lowest access level that may do it. The
+/// administrator edits them in the settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Capability {
+    /// Attach files to tickets and replies.
+    UploadFiles,
+    /// Edit what earlier messages of a ticket say.
+    ModifyPastChanges,
+    /// Create and edit custom ticket forms.
+    CustomForms,
+    /// See reports and statistics.
+    ViewReports,
+    /// Assign tasks to users.
+    AssignTasks,
+    /// List users and see their details (email address, level, tickets).
+    ViewUserDetails,
+    /// See clients' details, billing included.
+    ViewClientDetails,
+    /// Add and edit client events.
+    AddClientEvents,
+    /// Configure automation modules.
+    ConfigureAutomation,
+}
+
+impl Capability {
+    pub const ALL: [Capability; 9] = [
+        Capability::UploadFiles,
+        Capability::ModifyPastChanges,
+        Capability::CustomForms,
+        Capability::ViewReports,
+        Capability::AssignTasks,
+        Capability::ViewUserDetails,
+        Capability::ViewClientDetails,
+        Capability::AddClientEvents,
+        Capability::ConfigureAutomation,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Capability::UploadFiles => "upload_files",
+            Capability::ModifyPastChanges => "modify_past_changes",
+            Capability::CustomForms => "custom_forms",
+            Capability::ViewReports => "view_reports",
+            Capability::AssignTasks => "assign_tasks",
+            Capability::ViewUserDetails => "view_user_details",
+            Capability::ViewClientDetails => "view_client_details",
+            Capability::AddClientEvents => "add_client_events",
+            Capability::ConfigureAutomation => "configure_automation",
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<Capability> {
+        Capability::ALL.into_iter().find(|c| c.key() == key)
+    }
+
+    /// As NodePoint's settings page names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Capability::UploadFiles => "Can upload files",
+            Capability::ModifyPastChanges => "Can modify past ticket changes",
+            Capability::CustomForms => "Can make custom forms",
+            Capability::ViewReports => "Can view reports and statistics",
+            Capability::AssignTasks => "Can assign tasks to users",
+            Capability::ViewUserDetails => "Can view user details",
+            Capability::ViewClientDetails => "Can view client details",
+            Capability::AddClientEvents => "Can add client events",
+            Capability::ConfigureAutomation => "Can configure automation",
+        }
+    }
+
+    /// The threshold of a new install (NodePoint's defaults where its manual gives them).
+    pub fn default_level(self) -> AccessLevel {
+        match self {
+            Capability::UploadFiles => AccessLevel::AuthorizedUser,
+            Capability::ViewReports | Capability::ViewClientDetails => AccessLevel::RestrictedViewer,
+            Capability::ViewUserDetails => AccessLevel::Agent,
+            Capability::CustomForms | Capability::AssignTasks => AccessLevel::ProjectManager,
+            Capability::ModifyPastChanges | Capability::AddClientEvents => AccessLevel::UserManager,
+            Capability::ConfigureAutomation => AccessLevel::Administrator,
+        }
+    }
+
+    /// The settings key it is stored under.
+    pub fn setting_key(self) -> String {
+        format!("cap_{}", self.key())
+    }
+}
+
+/// Every capability with its threshold.
+pub type Capabilities = BTreeMap<Capability, AccessLevel>;
+
+/// The levels new accounts may get from the settings: a desk that hands out agent rights to
+/// whoever registers is one typo away from a breach, so the choice stops below agents. 0 makes
+/// every new account wait for a user manager to enable it.
+pub const NEW_USER_LEVELS: [AccessLevel; 3] =
+    [AccessLevel::Disabled, AccessLevel::AuthorizedUser, AccessLevel::RestrictedViewer];
 
 /// Who may read which tickets (NodePoint's "ticket visibility").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +150,11 @@ impl Visibility {
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "site_name": "Oxidesk", "notice": "", "ticket_prefix": "TCK-", "visibility": "restricted",
     "allow_registrations": false, "allow_guest_tickets": false, "max_upload_bytes": 10485760,
-    "rows_per_page": 25, "setup_needed": false
+    "rows_per_page": 25, "confirm_registrations": true, "new_user_level": 1,
+    "capabilities": {"upload_files": 1, "modify_past_changes": 5, "custom_forms": 4, "view_reports": 2,
+        "assign_tasks": 4, "view_user_details": 3, "view_client_details": 2, "add_client_events": 5,
+        "configure_automation": 6},
+    "setup_needed": false
 })))]
 pub struct Settings {
     pub site_name: String,
@@ -65,6 +171,13 @@ pub struct Settings {
     pub max_upload_bytes: i64,
     /// Rows per page in lists.
     pub rows_per_page: i64,
+    /// Registered accounts sign in only once their email address is confirmed by a mailed link.
+    pub confirm_registrations: bool,
+    /// The level of accounts that register or first sign in through the directory (LDAP).
+    pub new_user_level: AccessLevel,
+    /// The lowest level (0–6) for each capability.
+    #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, i64>))]
+    pub capabilities: Capabilities,
     /// True until the first administrator is created through `POST /api/setup.json`.
     pub setup_needed: bool,
 }
@@ -94,6 +207,17 @@ pub struct SettingsUpdate {
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 5, maximum = 100))]
     pub rows_per_page: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub confirm_registrations: Option<bool>,
+    /// 0, 1 or 2.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 2))]
+    pub new_user_level: Option<i64>,
+    /// Capability name → lowest level (0–6); capabilities not named keep their threshold.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, i64>>, example = json!({"upload_files": 3})))]
+    pub capabilities: Option<BTreeMap<String, i64>>,
 }
 
 /// Body of `POST /api/setup.json`: the first administrator and the basic settings. Accepted only

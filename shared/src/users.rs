@@ -8,7 +8,8 @@ use crate::tickets::lenient;
 #[cfg_attr(feature = "openapi", schema(example = json!({
     "id": 5, "username": "michael", "email": "michael@example.com", "fullname": "Michael User2",
     "firstname": "Michael", "lastname": "User2", "phone": "", "level": 1,
-    "level_name": "Authorized user", "created": "2026-11-16T13:21:53Z", "last_login": null
+    "level_name": "Authorized user", "created": "2026-11-16T13:21:53Z", "last_login": null,
+    "email_confirmed": true
 })))]
 pub struct User {
     pub id: i64,
@@ -23,6 +24,9 @@ pub struct User {
     pub level_name: String,
     pub created: String,
     pub last_login: Option<String>,
+    /// Whether the person proved the address is theirs (a confirmation or reset link), or the
+    /// account was made by the desk. Registered accounts sign in only once it is confirmed.
+    pub email_confirmed: bool,
 }
 
 /// Body of `POST /api/users.json` (and osTicket's `POST /api/scp/users.json`).

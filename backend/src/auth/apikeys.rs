@@ -19,8 +19,13 @@ use crate::db::AnyConnection;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
     Read,
+    /// Tickets: create, reply, change, close.
     Write,
+    /// Act for a named user, with exactly that user's rights.
     Impersonate,
+    /// Run the desk: help topics, queues, statuses, priorities, settings, users, the outbox.
+    /// Never API keys themselves: a leaked key cannot mint its successors.
+    Admin,
 }
 
 impl Scope {
@@ -29,6 +34,7 @@ impl Scope {
             Scope::Read => "read",
             Scope::Write => "write",
             Scope::Impersonate => "impersonate",
+            Scope::Admin => "admin",
         }
     }
 
@@ -37,6 +43,7 @@ impl Scope {
             "read" => Some(Scope::Read),
             "write" => Some(Scope::Write),
             "impersonate" => Some(Scope::Impersonate),
+            "admin" => Some(Scope::Admin),
             _ => None,
         }
     }
@@ -58,18 +65,23 @@ impl VerifiedKey {
 
 /// Parses "read,write" into scopes; the error names the first unknown one.
 pub fn parse_scopes(text: &str) -> Result<Vec<Scope>, String> {
-    let mut scopes = Vec::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let scope = Scope::parse(part)
-            .ok_or_else(|| format!("unknown scope {part:?}: use read, write, impersonate"))?;
-        if !scopes.contains(&scope) {
-            scopes.push(scope);
-        }
+    let items: Vec<String> = text.split(',').map(str::trim).filter(|p| !p.is_empty()).map(str::to_owned).collect();
+    parse_scope_list(&items)
+}
+
+/// When a key stops working: a date (`2027-06-30`: through that day, UTC) or an RFC 3339 moment,
+/// which must lie ahead.
+pub fn parse_expiry(text: &str) -> Result<NaiveDateTime, String> {
+    let text = text.trim();
+    let at = match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+        Ok(day) => day.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)),
+        Err(_) => chrono::DateTime::parse_from_rfc3339(text).ok().map(|t| t.naive_utc()),
     }
-    if scopes.is_empty() {
-        return Err("at least one scope is needed".into());
+    .ok_or_else(|| "use a date like 2027-06-30 or a moment like 2027-06-30T18:00:00Z".to_owned())?;
+    if at <= chrono::Utc::now().naive_utc() {
+        return Err("must be in the future".into());
     }
-    Ok(scopes)
+    Ok(at)
 }
 
 pub fn parse_networks(list: &[String]) -> Result<Vec<IpNet>, String> {
@@ -110,7 +122,7 @@ pub fn parse_scope_list(items: &[String]) -> Result<Vec<Scope>, String> {
     let mut scopes = Vec::new();
     for item in items {
         let scope = Scope::parse(item.trim())
-            .ok_or_else(|| format!("unknown scope {item:?}: use read, write, impersonate"))?;
+            .ok_or_else(|| format!("unknown scope {item:?}: use read, write, impersonate, admin"))?;
         if !scopes.contains(&scope) {
             scopes.push(scope);
         }
@@ -126,6 +138,7 @@ pub struct KeySpec<'a> {
     pub name: &'a str,
     pub scopes: &'a [Scope],
     pub networks: &'a [IpNet],
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 /// Generates a key and stores it (hashed); returns the stored row and the secret to show once.
@@ -141,6 +154,7 @@ pub fn insert(conn: &mut AnyConnection, spec: KeySpec<'_>) -> Result<(ApiKeyRow,
             api_keys::key_hash.eq(&key.hash),
             api_keys::scopes.eq(&scopes),
             api_keys::allow_ip.eq(allow.as_deref()),
+            api_keys::expires_at.eq(spec.expires_at),
             api_keys::created_at.eq(chrono::Utc::now().naive_utc()),
         ))
         .returning(api_keys::id)
@@ -153,6 +167,7 @@ pub fn insert(conn: &mut AnyConnection, spec: KeySpec<'_>) -> Result<(ApiKeyRow,
 pub enum KeyRejection {
     Unknown,
     Revoked,
+    Expired,
     AddressNotAllowed,
 }
 
@@ -162,6 +177,7 @@ pub struct KeyRecord {
     key: VerifiedKey,
     networks: Vec<IpNet>,
     revoked: bool,
+    expires_at: Option<NaiveDateTime>,
 }
 
 impl KeyRecord {
@@ -169,6 +185,9 @@ impl KeyRecord {
     pub fn check(&self, client: Option<IpAddr>) -> Result<VerifiedKey, KeyRejection> {
         if self.revoked {
             return Err(KeyRejection::Revoked);
+        }
+        if self.expires_at.is_some_and(|at| at <= chrono::Utc::now().naive_utc()) {
+            return Err(KeyRejection::Expired);
         }
         if !self.networks.is_empty() && !client.is_some_and(|ip| self.networks.iter().any(|n| n.contains(&ip))) {
             return Err(KeyRejection::AddressNotAllowed);
@@ -183,6 +202,7 @@ impl KeyRecord {
             key: VerifiedKey { id: row.id, name: row.name.clone(), scopes: Vec::new() },
             networks: Vec::new(),
             revoked: true,
+            expires_at: row.expires_at,
         }
     }
 }
@@ -216,6 +236,7 @@ pub fn lookup(conn: &mut AnyConnection, presented: &str) -> Result<Option<KeyRec
     Ok(Some(KeyRecord {
         networks: row.allow_ip.as_deref().map(|a| parse_networks(&[a.to_owned()]).unwrap_or_default()).unwrap_or_default(),
         revoked: row.revoked_at.is_some(),
+        expires_at: row.expires_at,
         key: VerifiedKey {
             id: row.id,
             name: row.name,
@@ -246,7 +267,8 @@ mod tests {
     #[test]
     fn scopes_parse_strictly() {
         assert_eq!(parse_scopes("read, write,read").unwrap(), vec![Scope::Read, Scope::Write]);
-        assert!(parse_scopes("read,admin").is_err());
+        assert_eq!(parse_scopes("read,admin").unwrap(), vec![Scope::Read, Scope::Admin]);
+        assert!(parse_scopes("read,root").is_err());
         assert!(parse_scopes(" , ").is_err());
     }
 
@@ -264,7 +286,19 @@ mod tests {
         assert_eq!(list(&["read", "write", "read"]).unwrap(), vec![Scope::Read, Scope::Write]);
         assert!(list(&[]).is_err());
         assert!(list(&["read,write"]).is_err());
-        assert!(list(&["admin"]).is_err());
+        assert!(list(&["root"]).is_err());
+    }
+
+    #[test]
+    fn expiry_takes_a_future_date_or_moment() {
+        use chrono::Datelike as _;
+        let next_year = chrono::Utc::now().date_naive().year() + 1;
+        let day = parse_expiry(&format!("{next_year}-06-30")).unwrap();
+        assert_eq!(day.to_string(), format!("{next_year}-07-01 00:00:00"));
+        assert!(parse_expiry(&format!("{next_year}-06-30T18:00:00+02:00")).is_ok());
+        assert!(parse_expiry("2001-01-01").is_err());
+        assert!(parse_expiry("tomorrow").is_err());
+        assert!(parse_expiry("2027-13-40").is_err());
     }
 
     #[test]

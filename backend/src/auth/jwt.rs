@@ -17,6 +17,8 @@ const SECRET_FILE: &str = "jwt_secret";
 pub struct Claims {
     /// The user's id.
     pub sub: String,
+    /// The session (sign-in) the token belongs to: revoking it ends the token too.
+    pub sid: i64,
     pub iat: i64,
     pub nbf: i64,
     pub exp: i64,
@@ -74,10 +76,11 @@ impl JwtKeys {
         }
     }
 
-    pub fn issue(&self, user_id: i64, ttl_secs: i64) -> Result<String, jsonwebtoken::errors::Error> {
+    pub fn issue(&self, user_id: i64, session_id: i64, ttl_secs: i64) -> Result<String, jsonwebtoken::errors::Error> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
+            sid: session_id,
             iat: now,
             nbf: now,
             exp: now + ttl_secs,
@@ -87,11 +90,10 @@ impl JwtKeys {
         jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
     }
 
-    /// The user id of a valid token.
-    pub fn verify(&self, token: &str) -> Option<i64> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .ok()
-            .and_then(|data| data.claims.sub.parse().ok())
+    /// The user and session of a valid token.
+    pub fn verify(&self, token: &str) -> Option<(i64, i64)> {
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?.claims;
+        Some((claims.sub.parse().ok()?, claims.sid))
     }
 }
 
@@ -102,11 +104,11 @@ mod tests {
     #[test]
     fn tokens_verify_only_with_the_same_secret_and_in_time() {
         let keys = JwtKeys::from_secret(b"one secret that is long enough");
-        let token = keys.issue(42, 60).unwrap();
-        assert_eq!(keys.verify(&token), Some(42));
+        let token = keys.issue(42, 7, 60).unwrap();
+        assert_eq!(keys.verify(&token), Some((42, 7)));
         let other = JwtKeys::from_secret(b"another secret entirely, also long");
         assert_eq!(other.verify(&token), None);
-        let expired = keys.issue(42, -120).unwrap();
+        let expired = keys.issue(42, 7, -120).unwrap();
         assert_eq!(keys.verify(&expired), None);
     }
 
@@ -116,7 +118,7 @@ mod tests {
         let now = chrono::Utc::now().timestamp();
         let header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
         let body = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!(
-            r#"{{"sub":"1","iat":{now},"nbf":{now},"exp":{},"iss":"oxidesk","aud":"oxidesk-api"}}"#,
+            r#"{{"sub":"1","sid":1,"iat":{now},"nbf":{now},"exp":{},"iss":"oxidesk","aud":"oxidesk-api"}}"#,
             now + 60
         ));
         assert_eq!(keys.verify(&format!("{header}.{body}.")), None);
@@ -127,6 +129,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let a = JwtKeys::load_or_create(dir.path()).unwrap();
         let b = JwtKeys::load_or_create(dir.path()).unwrap();
-        assert_eq!(b.verify(&a.issue(7, 60).unwrap()), Some(7));
+        assert_eq!(b.verify(&a.issue(7, 1, 60).unwrap()), Some((7, 1)));
     }
 }

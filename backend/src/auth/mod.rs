@@ -2,9 +2,11 @@
 //! API key (`X-API-Key`). An impersonating key may name a user (`user_id`, `email`, `from_user`)
 //! and then acts with exactly that user's rights.
 
+pub mod account_tokens;
 pub mod apikeys;
 pub mod jwt;
 pub mod password;
+pub mod sessions;
 
 use std::future::Future;
 use std::net::IpAddr;
@@ -80,6 +82,17 @@ impl Actor {
         match self {
             Actor::User(u) => Some(u),
             Actor::Key(_) | Actor::Guest => None,
+        }
+    }
+
+    /// Whether the actor is at `threshold` or above, for NodePoint's capability thresholds.
+    /// Keys work for the desk and pass; a guest files tickets as the customer it becomes, an
+    /// authorized user.
+    pub fn reaches(&self, threshold: AccessLevel) -> bool {
+        match self {
+            Actor::User(u) => level_of(u) >= threshold,
+            Actor::Key(_) => true,
+            Actor::Guest => AccessLevel::AuthorizedUser >= threshold,
         }
     }
 
@@ -261,6 +274,7 @@ impl FromRequest for Caller {
                     .map_err(|rejection| match rejection {
                         KeyRejection::Unknown => ApiError::Unauthorized("Invalid API key".into()),
                         KeyRejection::Revoked => ApiError::Unauthorized("This API key was revoked".into()),
+                        KeyRejection::Expired => ApiError::Unauthorized("This API key has expired".into()),
                         KeyRejection::AddressNotAllowed => ApiError::Forbidden(
                             "This API key may not be used from your address".into(),
                         ),
@@ -272,16 +286,13 @@ impl FromRequest for Caller {
                     "Send an X-API-Key header or an Authorization: Bearer token".into(),
                 ));
             };
-            let user_id = state
+            let (user_id, session_id) = state
                 .jwt
                 .verify(&token)
                 .ok_or_else(|| ApiError::Unauthorized("Invalid or expired token".into()))?;
             let user = state
-                .db(move |conn| {
-                    Ok(users::table.find(user_id).select(UserRow::as_select()).first(conn).optional()?)
-                })
+                .db(move |conn| sessions::token_user(conn, user_id, session_id))
                 .await?
-                .filter(|u| level_of(u) != AccessLevel::Disabled)
                 .ok_or_else(|| ApiError::Unauthorized("Invalid or expired token".into()))?;
             Ok(Caller { credential: Credential::User(user), ip })
         })

@@ -4,6 +4,9 @@ use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
+use zxcvbn::feedback::Warning;
+use zxcvbn::Score;
+
 use crate::error::ApiError;
 
 pub fn hash(password: &str) -> Result<String, ApiError> {
@@ -29,8 +32,41 @@ pub fn verify_dummy(password: &str) {
     let _ = verify(stored, password);
 }
 
+/// A password someone chooses: long enough (the rule the SPA's forms check too), and not one that
+/// attackers try first. zxcvbn knows 30,000 common passwords with their l33t, reversed and
+/// capitalised variants, and is told the person's own user name, name and address.
+pub fn check_new(password: &str, personal: &[&str]) -> Result<(), String> {
+    shared::validate::check_password(password)?;
+    // zxcvbn's work grows with the length; the first 64 characters decide whether it is common.
+    let head: String = password.chars().take(64).collect();
+    let estimate = zxcvbn::zxcvbn(&head, personal);
+    let warning = estimate.feedback().and_then(|f| f.warning());
+    let common = matches!(
+        warning,
+        Some(Warning::ThisIsATop10Password | Warning::ThisIsATop100Password | Warning::ThisIsACommonPassword)
+            | Some(Warning::ThisIsSimilarToACommonlyUsedPassword)
+    );
+    if common || estimate.score() == Score::Zero {
+        let why = warning.map(|w| format!(" ({w})")).unwrap_or_default();
+        return Err(format!("is too common or too easy to guess{why}; a few unrelated words make a good one"));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn common_and_personal_passwords_are_refused() {
+        for weak in ["password", "password1", "P@ssw0rd1", "qwertyuiop", "iloveyou", "12345678", "aaaaaaaa"] {
+            assert!(super::check_new(weak, &[]).is_err(), "{weak}");
+        }
+        assert!(super::check_new("johnsmith", &["johnsmith"]).is_err());
+        assert!(super::check_new("short", &[]).is_err());
+        for fine in ["the admin's long password", "correct horse battery staple", "a fine long password"] {
+            assert_eq!(super::check_new(fine, &[]), Ok(()), "{fine}");
+        }
+    }
+
     #[test]
     fn hashes_verify_and_differ() {
         let a = super::hash("correct horse").unwrap();

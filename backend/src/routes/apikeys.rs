@@ -53,6 +53,7 @@ fn key_view(row: ApiKeyRow) -> ApiKey {
         created: timestamp(row.created_at),
         last_used: row.last_used_at.map(timestamp),
         revoked: row.revoked_at.map(timestamp),
+        expires: row.expires_at.map(timestamp),
     }
 }
 
@@ -74,6 +75,7 @@ struct CheckedKey {
     name: String,
     scopes: Vec<apikeys::Scope>,
     networks: Vec<ipnet::IpNet>,
+    expires_at: Option<chrono::NaiveDateTime>,
 }
 
 fn check_key(body: ApiKeyCreate) -> ApiResult<CheckedKey> {
@@ -88,8 +90,15 @@ fn check_key(body: ApiKeyCreate) -> ApiResult<CheckedKey> {
         None => Some(Vec::new()),
         Some(a) => apikeys::parse_networks(&[a.to_owned()]).map_err(|e| errors.insert("allow_ip".into(), e)).ok(),
     };
-    match (scopes, networks) {
-        (Some(scopes), Some(networks)) if errors.is_empty() => Ok(CheckedKey { name, scopes, networks }),
+    let expires = body.expires.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    let expires_at = match expires {
+        None => Some(None),
+        Some(e) => apikeys::parse_expiry(e).map(Some).map_err(|e| errors.insert("expires".into(), e)).ok(),
+    };
+    match (scopes, networks, expires_at) {
+        (Some(scopes), Some(networks), Some(expires_at)) if errors.is_empty() => {
+            Ok(CheckedKey { name, scopes, networks, expires_at })
+        }
         _ => Err(ApiError::InvalidFields(errors)),
     }
 }
@@ -111,7 +120,7 @@ pub async fn create_key(state: web::Data<AppState>, caller: Caller, body: JsonBo
     let (row, secret) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let spec = KeySpec { name: &key.name, scopes: &key.scopes, networks: &key.networks };
+                let spec = KeySpec { name: &key.name, scopes: &key.scopes, networks: &key.networks, expires_at: key.expires_at };
                 let (row, secret) = apikeys::insert(conn, spec)?;
                 audit::record(conn, Some(&actor), ip.as_deref(), AuditEvent {
                     action: "apikey.create",

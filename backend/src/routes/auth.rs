@@ -4,10 +4,7 @@
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
-use rand::distributions::Alphanumeric;
-use rand::Rng;
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use shared::auth::{LoginRequest, LoginResponse};
 use shared::users::User;
 use shared::ApiErrorBody;
@@ -15,10 +12,13 @@ use shared::ApiErrorBody;
 use super::body::JsonBody;
 use super::users::user_view;
 use crate::audit::{self, AuditEvent};
+use crate::auth::account_tokens::{mail_confirmation, Links};
+use crate::auth::sessions::{self, EndReason, Started};
 use crate::auth::{find_by_login, level_of, password, Actor, Caller};
 use crate::db::models::UserRow;
-use crate::db::schema::{refresh_tokens, users};
-use crate::db::{write_tx, AnyConnection};
+use crate::db::schema::users;
+use crate::db::write_tx;
+use crate::settings::Stored;
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use shared::AccessLevel;
@@ -30,10 +30,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(super::resource("/api/auth/refresh.json").route(web::post().to(refresh)))
         .service(super::resource("/api/auth/logout.json").route(web::post().to(logout)))
         .service(super::resource("/api/users/me.json").route(web::get().to(me)));
-}
-
-fn hash_token(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Cookie<'a> {
@@ -48,30 +44,24 @@ fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Co
         .finish()
 }
 
-/// A new refresh token for the user, stored hashed.
-pub(crate) fn issue_refresh(conn: &mut AnyConnection, user_id: i64, ttl_days: i64) -> ApiResult<String> {
-    let token: String = rand::thread_rng().sample_iter(Alphanumeric).take(48).map(char::from).collect();
-    let now = chrono::Utc::now().naive_utc();
-    diesel::insert_into(refresh_tokens::table)
-        .values((
-            refresh_tokens::user_id.eq(user_id),
-            refresh_tokens::token_hash.eq(hash_token(&token)),
-            refresh_tokens::expires_at.eq(now + chrono::Duration::days(ttl_days)),
-            refresh_tokens::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(token)
-}
-
-pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, refresh: String) -> ApiResult<HttpResponse> {
+/// The answer to a sign-in: an access token for the session and its refresh cookie.
+pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, started: Started) -> ApiResult<HttpResponse> {
     let ttl = state.config.access_token_ttl_secs;
     let access_token = state
         .jwt
-        .issue(user.id, ttl)
+        .issue(user.id, started.session_id, ttl)
         .map_err(|e| ApiError::Internal(format!("jwt: {e}")))?;
     Ok(HttpResponse::Ok()
-        .cookie(refresh_cookie(req, refresh, state.config.refresh_token_ttl_days))
+        .cookie(refresh_cookie(req, started.refresh, state.config.refresh_token_ttl_days))
         .json(LoginResponse { access_token, token_type: "Bearer".into(), expires_in: ttl, user: user_view(&user) }))
+}
+
+/// How a sign-in with the right password ends.
+enum SignIn {
+    Started(UserRow, Started),
+    /// A registered account whose address is not confirmed yet: a new link was mailed.
+    Unconfirmed,
+    Refused,
 }
 
 /// Sign in with a user name (or email) and password.
@@ -82,6 +72,7 @@ pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, refres
         (status = 200, description = "Signed in; a refresh cookie is set", body = LoginResponse),
         (status = 400, body = ApiErrorBody),
         (status = 401, description = "Wrong user name or password", body = ApiErrorBody),
+        (status = 403, description = "The email address is not confirmed yet (a new link was mailed)", body = ApiErrorBody),
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
     )
 )]
@@ -102,6 +93,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     }
     let ttl_days = state.config.refresh_token_ttl_days;
     let ip_text = ip.map(|i| i.to_string());
+    let public_url = state.config.public_url.clone();
     let outcome = state
         .db(move |conn| {
             let user = find_by_login(conn, &username)?;
@@ -112,29 +104,39 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
                     false
                 }
             };
+            let user = user.filter(|u| ok && level_of(u) != AccessLevel::Disabled);
+            let stored = Stored::read(conn)?;
             match user {
-                Some(mut user) if ok && level_of(&user) != AccessLevel::Disabled => write_tx(conn, |conn| {
+                Some(user) if user.email_confirmed_at.is_none() && stored.confirm_registrations() => write_tx(conn, |conn| {
+                    let links = Links { public_url: &public_url, site_name: &stored.site_name() };
+                    mail_confirmation(conn, &user, &links)?;
+                    Ok(SignIn::Unconfirmed)
+                }),
+                Some(mut user) => write_tx(conn, |conn| {
                     let now = chrono::Utc::now().naive_utc();
                     diesel::update(users::table.find(user.id)).set(users::last_login_at.eq(now)).execute(conn)?;
                     user.last_login_at = Some(now);
                     audit::record(conn, Some(&Actor::User(user.clone())), ip_text.as_deref(), AuditEvent {
                         action: "auth.login", target_type: "user", target_id: user.id.to_string(), detail: json!({}),
                     })?;
-                    let refresh = issue_refresh(conn, user.id, ttl_days)?;
-                    Ok(Some((user, refresh)))
+                    let started = sessions::start(conn, user.id, ttl_days)?;
+                    Ok(SignIn::Started(user, started))
                 }),
-                _ => {
+                None => {
                     audit::record(conn, None, ip_text.as_deref(), AuditEvent {
                         action: "auth.login_failed", target_type: "user", target_id: username.chars().take(254).collect(), detail: json!({}),
                     })?;
-                    Ok(None)
+                    Ok(SignIn::Refused)
                 }
             }
         })
         .await?;
     match outcome {
-        Some((user, refresh)) => session(&req, &state, user, refresh),
-        None => Err(ApiError::Unauthorized("Wrong user name or password".into())),
+        SignIn::Started(user, started) => session(&req, &state, user, started),
+        SignIn::Unconfirmed => Err(ApiError::Forbidden(
+            "Confirm your email address first: we have mailed you a new link".into(),
+        )),
+        SignIn::Refused => Err(ApiError::Unauthorized("Wrong user name or password".into())),
     }
 }
 
@@ -153,44 +155,25 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::Unauthorized("Not signed in".into()))?;
     let ttl_days = state.config.refresh_token_ttl_days;
+    let ip = req.peer_addr().map(|a| a.ip().to_string());
     let outcome = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                let found: Option<(i64, i64)> = refresh_tokens::table
-                    .filter(refresh_tokens::token_hash.eq(hash_token(&token)))
-                    .filter(refresh_tokens::revoked_at.is_null())
-                    .filter(refresh_tokens::expires_at.gt(now))
-                    .select((refresh_tokens::id, refresh_tokens::user_id))
-                    .first(conn)
-                    .optional()?;
-                let Some((token_id, user_id)) = found else { return Ok(None) };
-                diesel::update(refresh_tokens::table.find(token_id)).set(refresh_tokens::revoked_at.eq(now)).execute(conn)?;
-                let user: Option<UserRow> = users::table.find(user_id).select(UserRow::as_select()).first(conn).optional()?;
-                match user.filter(|u| level_of(u) != AccessLevel::Disabled) {
-                    Some(user) => Ok(Some((user, issue_refresh(conn, user_id, ttl_days)?))),
-                    None => Ok(None),
-                }
-            })
-        })
+        .db(move |conn| write_tx(conn, |conn| sessions::rotate(conn, &token, ttl_days, ip.as_deref())))
         .await?;
     match outcome {
-        Some((user, refresh)) => session(&req, &state, user, refresh),
+        Some((user, started)) => session(&req, &state, user, started),
         None => Err(ApiError::Unauthorized("Not signed in".into())),
     }
 }
 
-/// Sign out: the refresh token is revoked and its cookie cleared.
+/// Sign out: the session ends (its refresh tokens and access tokens stop working) and the
+/// cookie is cleared.
 #[utoipa::path(post, path = "/api/auth/logout.json", tag = "auth", responses((status = 204, description = "Signed out")))]
 pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     if let Some(token) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()) {
         state
-            .db(move |conn| {
-                let now = chrono::Utc::now().naive_utc();
-                diesel::update(refresh_tokens::table.filter(refresh_tokens::token_hash.eq(hash_token(&token))))
-                    .set(refresh_tokens::revoked_at.eq(now))
-                    .execute(conn)?;
-                Ok(())
+            .db(move |conn| match sessions::of_refresh(conn, &token)? {
+                Some(id) => sessions::revoke(conn, id, EndReason::Logout),
+                None => Ok(()),
             })
             .await?;
     }

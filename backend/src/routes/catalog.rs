@@ -47,8 +47,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// A catalog change, allowed: who makes it and from where, for the audit log.
 pub struct AdminCall {
-    actor: Actor,
-    ip: Option<String>,
+    pub actor: Actor,
+    pub ip: Option<String>,
 }
 
 impl AdminCall {
@@ -63,10 +63,10 @@ impl AdminCall {
     }
 }
 
-/// Catalog changes are for administrators, and for keys with the write scope (as topics always
-/// were: scripts set up a desk).
+/// Catalog changes are for administrators, and for keys with the admin scope (scripts that set
+/// up a desk).
 pub fn require_admin(caller: &Caller, what: &str) -> ApiResult<AdminCall> {
-    caller.require(Scope::Write)?;
+    caller.require(Scope::Admin)?;
     let actor = caller.as_actor();
     if let Actor::User(u) = &actor {
         if level_of(u) < AccessLevel::Administrator {

@@ -1,11 +1,13 @@
 //! HTTP: one file per resource. Handlers extract, authorise, call the domain and respond.
 
+pub mod account;
 pub mod apikeys;
 pub mod attachments;
 pub mod auth;
 pub mod body;
 pub mod catalog;
 pub mod health;
+pub mod outbox;
 pub mod paging;
 pub mod scp;
 pub mod setup;
@@ -31,6 +33,8 @@ async fn method_not_allowed(req: HttpRequest) -> Result<HttpResponse, ApiError> 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(health::routes)
         .configure(auth::routes)
+        .configure(account::routes)
+        .configure(outbox::routes)
         .configure(tickets::routes)
         .configure(catalog::routes)
         .configure(workflow::routes)

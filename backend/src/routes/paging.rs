@@ -4,6 +4,18 @@
 use actix_web::HttpRequest;
 use shared::tickets::TicketListQuery;
 
+/// A list's page and page size (1–100, default 25), or a 422 naming the bad one.
+pub fn check_page(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64), crate::error::ApiError> {
+    let (page, per_page) = (page.unwrap_or(1), per_page.unwrap_or(25));
+    if page < 1 {
+        return Err(crate::error::ApiError::field("page", "must be 1 or more"));
+    }
+    if !(1..=100).contains(&per_page) {
+        return Err(crate::error::ApiError::field("per_page", "must be 1 to 100"));
+    }
+    Ok((page, per_page))
+}
+
 /// `<…?page=1>; rel="first", …` for the pages around `page`; None when everything fits on one.
 pub fn link_header(req: &HttpRequest, page: i64, per_page: i64, total: i64) -> Option<String> {
     let last = ((total + per_page - 1) / per_page).max(1);

@@ -5,17 +5,18 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde_json::json;
-use shared::auth::{LoginResponse, RegisterRequest};
+use shared::auth::{LoginResponse, RegisterRequest, Registered};
 use shared::settings::{Settings, SettingsUpdate, SetupRequest};
-use shared::validate::{check_password, Email, PersonName, Username};
+use shared::validate::{Email, PersonName, Username};
 use shared::{AccessLevel, ApiErrorBody};
 
-use super::auth::{issue_refresh, session};
+use super::auth::session;
+use super::users::user_view;
 use super::body::JsonBody;
 use crate::accounts::{insert_user, NewUserInput};
 use crate::audit::{self, AuditEvent};
-use crate::auth::apikeys::Scope;
-use crate::auth::{password, Actor, Caller};
+use crate::auth::account_tokens::{mail_confirmation, Links};
+use crate::auth::{password, sessions, Actor, Caller};
 use crate::db::schema::settings as settings_table;
 use crate::db::write_tx;
 use crate::error::{ApiError, ApiResult};
@@ -61,18 +62,11 @@ pub async fn get_settings(state: web::Data<AppState>) -> ApiResult<HttpResponse>
     security(("bearer" = []), ("api_key" = []))
 )]
 pub async fn update_settings(state: web::Data<AppState>, caller: Caller, body: JsonBody<SettingsUpdate>) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
-    // Keys never change settings: they are for programs working tickets, not running the desk.
-    let admin = caller
-        .user()
-        .filter(|u| crate::auth::level_of(u) == AccessLevel::Administrator)
-        .cloned()
-        .ok_or_else(|| ApiError::Forbidden("Only an administrator can change settings".into()))?;
+    let admin = super::catalog::require_admin(&caller, "change settings")?;
     let values = settings::check(&body.0, ceiling(&state))?;
-    let ip = caller.ip.map(|ip| ip.to_string());
     let s = state
         .db(move |conn| {
-            write_tx(conn, |conn| settings::store(conn, &Actor::User(admin), ip.as_deref(), &values))?;
+            write_tx(conn, |conn| settings::store(conn, &admin.actor, admin.ip.as_deref(), &values))?;
             settings::load(conn)
         })
         .await?;
@@ -94,12 +88,13 @@ struct Signup {
 
 fn check_signup(username: &str, name: &str, email: &str, password: &str) -> ApiResult<Signup> {
     let mut errors = std::collections::BTreeMap::new();
+    // The password must not be built from the person's own name or address.
+    if let Err(e) = password::check_new(password, &[username.trim(), email.trim(), name.trim()]) {
+        errors.insert("password".to_owned(), e);
+    }
     let username = Username::parse(username.trim()).map_err(|e| errors.insert("username".to_owned(), e)).ok();
     let name = PersonName::parse(name).map_err(|e| errors.insert("name".to_owned(), e)).ok();
     let email = Email::parse(email).map_err(|e| errors.insert("email".to_owned(), e)).ok();
-    if let Err(e) = check_password(password) {
-        errors.insert("password".to_owned(), e);
-    }
     match (username, name, email) {
         (Some(username), Some(name), Some(email)) if errors.is_empty() => {
             Ok(Signup { username, name, email, password: password.to_owned() })
@@ -108,16 +103,16 @@ fn check_signup(username: &str, name: &str, email: &str, password: &str) -> ApiR
     }
 }
 
-/// Creates the account and signs it in (inside the caller's transaction).
+/// Creates the account (inside the caller's transaction).
 fn create_account(
     conn: &mut crate::db::AnyConnection,
     signup: &Signup,
     level: AccessLevel,
+    email_confirmed: bool,
     ip: Option<&str>,
-    refresh_days: i64,
-) -> ApiResult<(crate::db::models::UserRow, String)> {
+) -> ApiResult<crate::db::models::UserRow> {
     let password_hash = password::hash(&signup.password)?;
-    let user = insert_user(conn, None, NewUserInput {
+    insert_user(conn, None, NewUserInput {
         username: Some(&signup.username),
         email: &signup.email,
         name: &signup.name,
@@ -126,9 +121,8 @@ fn create_account(
         password_hash: Some(&password_hash),
         notes: "",
         timezone: None,
-    }, ip)?;
-    let refresh = issue_refresh(conn, user.id, refresh_days)?;
-    Ok((user, refresh))
+        email_confirmed,
+    }, ip)
 }
 
 fn created(mut response: HttpResponse) -> HttpResponse {
@@ -171,7 +165,7 @@ pub async fn setup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     };
     let ip = req.peer_addr().map(|a| a.ip().to_string());
     let refresh_days = state.config.refresh_token_ttl_days;
-    let (user, refresh) = state
+    let (user, started) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
                 // Two first runs at once: the second finds the first's administrator, or (on
@@ -186,24 +180,27 @@ pub async fn setup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
                         ApiError::Conflict(_) => already(),
                         other => other,
                     })?;
-                let (user, refresh) = create_account(conn, &signup, AccessLevel::Administrator, ip.as_deref(), refresh_days)?;
+                let user = create_account(conn, &signup, AccessLevel::Administrator, true, ip.as_deref())?;
                 settings::store(conn, &Actor::User(user.clone()), ip.as_deref(), &values)?;
-                Ok((user, refresh))
+                Ok((user.clone(), sessions::start(conn, user.id, refresh_days)?))
             })
         })
         .await?;
-    Ok(created(session(&req, &state, user, refresh)?))
+    Ok(created(session(&req, &state, user, started)?))
 }
 
-/// Create your own customer account (when the settings allow registrations); you are signed in.
+/// Create your own account (when the settings allow registrations), at the settings' level for
+/// new users. When registrations are confirmed (the default), a link is mailed and the account
+/// signs in once it is opened; otherwise it is signed in at once.
 #[utoipa::path(
     post, path = "/api/auth/register.json", tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered and signed in (a refresh cookie is set)", body = LoginResponse),
+        (status = 202, description = "Registered; a confirmation link was mailed", body = Registered),
         (status = 400, body = ApiErrorBody),
         (status = 403, description = "Registrations are closed", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody),
-        (status = 422, description = "Invalid fields, or the user name or email is taken", body = ApiErrorBody),
+        (status = 422, description = "Invalid fields, a common password, or the user name or email is taken", body = ApiErrorBody),
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
     )
 )]
@@ -212,26 +209,46 @@ pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBo
     if let Some(ip) = peer {
         state.login_limiter.check(ip)?;
     }
-    if !state.db(|conn| settings::Stored::read(conn)).await?.flag("allow_registrations") {
+    let stored = state.db(|conn| settings::Stored::read(conn)).await?;
+    if !stored.flag("allow_registrations") {
         return Err(ApiError::Forbidden("Registrations are closed; ask the help desk for an account".into()));
     }
     let b = body.0;
     let signup = check_signup(&b.username, &b.name, &b.email, &b.password)?;
     let ip = peer.map(|ip| ip.to_string());
     let refresh_days = state.config.refresh_token_ttl_days;
-    let (user, refresh) = state
+    let public_url = state.config.public_url.clone();
+    let confirm = stored.confirm_registrations();
+    let level = stored.new_user_level();
+    let (user, started) = state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let (user, refresh) = create_account(conn, &signup, AccessLevel::AuthorizedUser, ip.as_deref(), refresh_days)?;
+                let user = create_account(conn, &signup, level, !confirm, ip.as_deref())?;
                 audit::record(conn, Some(&Actor::User(user.clone())), ip.as_deref(), AuditEvent {
                     action: "auth.register",
                     target_type: "user",
                     target_id: user.id.to_string(),
-                    detail: json!({}),
+                    detail: json!({"level": i16::from(level), "confirm": confirm}),
                 })?;
-                Ok((user, refresh))
+                if confirm {
+                    let links = Links { public_url: &public_url, site_name: &stored.site_name() };
+                    mail_confirmation(conn, &user, &links)?;
+                    return Ok((user, None));
+                }
+                let started = (level != AccessLevel::Disabled).then(|| sessions::start(conn, user.id, refresh_days)).transpose()?;
+                Ok((user, started))
             })
         })
         .await?;
-    Ok(created(session(&req, &state, user, refresh)?))
+    match started {
+        Some(started) => Ok(created(session(&req, &state, user, started)?)),
+        None => {
+            let message = if confirm {
+                format!("We have mailed a link to {} to confirm the address; open it, then sign in.", user.email)
+            } else {
+                "A user manager will enable your account; you can sign in then.".to_owned()
+            };
+            Ok(HttpResponse::Accepted().json(Registered { user: user_view(&user), message }))
+        }
+    }
 }

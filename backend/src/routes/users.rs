@@ -8,11 +8,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
-use shared::validate::{check_password, Email, PersonName, Username};
+use shared::settings::Capability;
+use shared::validate::{Email, PersonName, Username};
 use shared::{AccessLevel, ApiErrorBody};
 
 use super::body::JsonBody;
-use super::paging::link_header;
+use super::paging::{check_page, link_header};
 use crate::auth::apikeys::Scope;
 use crate::auth::{level_of, password, Actor, Caller};
 use crate::accounts::{self, insert_user, NewUserInput, UserChanges};
@@ -20,6 +21,7 @@ use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::write_tx;
 use crate::error::{ApiError, ApiResult};
+use crate::settings::Stored;
 use crate::state::AppState;
 use crate::tickets::view::timestamp;
 
@@ -52,6 +54,7 @@ pub fn user_view(u: &UserRow) -> User {
         level_name: level.name().to_owned(),
         created: timestamp(u.created_at),
         last_login: u.last_login_at.map(timestamp),
+        email_confirmed: u.email_confirmed_at.is_some(),
     }
 }
 
@@ -85,18 +88,17 @@ pub async fn list_users(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Read)?;
-    if !caller.as_actor().is_staff() {
+    let actor = caller.as_actor();
+    if !actor.is_staff() {
         return Err(ApiError::Forbidden("Only agents can list users".into()));
     }
     let query = query.into_inner();
-    let page = query.page.unwrap_or(1);
-    let per_page = query.per_page.unwrap_or(25);
-    if page < 1 {
-        return Err(ApiError::field("page", "must be 1 or more"));
+    // Every agent may list the staff (whom to assign); the whole directory needs the level of
+    // "can view user details".
+    if query.staff != Some(true) {
+        require_user_details(&state, &actor).await?;
     }
-    if !(1..=100).contains(&per_page) {
-        return Err(ApiError::field("per_page", "must be 1 to 100"));
-    }
+    let (page, per_page) = check_page(query.page, query.per_page)?;
     let (rows, total) = state
         .db(move |conn| {
             let filtered = || {
@@ -182,6 +184,10 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
             .and_then(|l| AccessLevel::try_from(l).ok())
             .ok_or_else(|| ApiError::field("level", "must be 0 to 6"))?,
     };
+    // A script may add customers with the write scope; staff takes the admin scope.
+    if level > AccessLevel::AuthorizedUser {
+        caller.require(Scope::Admin)?;
+    }
     match &actor {
         Actor::User(u) if level_of(u) < AccessLevel::UserManager => {
             return Err(ApiError::Forbidden("Only user managers and administrators can create users".into()))
@@ -202,7 +208,8 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
         None => None,
     };
     if let Some(p) = &body.password {
-        if let Err(e) = check_password(p) {
+        let personal = [body.username.as_deref(), body.email.as_deref(), body.name.as_deref()];
+        if let Err(e) = password::check_new(p, &personal.into_iter().flatten().collect::<Vec<_>>()) {
             errors.insert("password".into(), e);
         }
     }
@@ -223,7 +230,7 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                insert_user(conn, Some(&actor), NewUserInput { username: username.as_ref(), email: &email, name: &name, phone: &phone, level, password_hash: hash.as_deref(), notes: &notes, timezone: timezone.as_deref() }, ip.as_deref())
+                insert_user(conn, Some(&actor), NewUserInput { username: username.as_ref(), email: &email, name: &name, phone: &phone, level, password_hash: hash.as_deref(), notes: &notes, timezone: timezone.as_deref(), email_confirmed: true }, ip.as_deref())
             })
         })
         .await
@@ -237,7 +244,18 @@ fn check_phone(phone: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// One user: for agents (and keys with the read scope), and for the user themselves.
+/// NodePoint's "can view user details" threshold (agents by default).
+async fn require_user_details(state: &AppState, actor: &Actor) -> ApiResult<()> {
+    let threshold = state.db(|conn| Ok(Stored::read(conn)?.threshold(Capability::ViewUserDetails))).await?;
+    if actor.reaches(threshold) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!("Seeing other users' details needs the {} level or higher", threshold.name())))
+    }
+}
+
+/// One user: for those who may view user details (agents by default; keys with the read
+/// scope), and for the user themselves.
 #[utoipa::path(
     get, path = "/api/users.json/{id}", tag = "users",
     params(("id" = i64, Path, description = "The user id")),
@@ -251,8 +269,8 @@ pub async fn get_user(state: web::Data<AppState>, caller: Caller, id: web::Path<
     caller.require(Scope::Read)?;
     let id = id.into_inner();
     let actor = caller.as_actor();
-    if !actor.is_staff() && actor.user_id() != Some(id) {
-        return Err(ApiError::Forbidden("Only agents can see other users".into()));
+    if actor.user_id() != Some(id) {
+        require_user_details(&state, &actor).await?;
     }
     let user = state.db(move |conn| accounts::find_user(conn, id)).await?;
     Ok(HttpResponse::Ok().json(user_view(&user)))
@@ -311,7 +329,7 @@ pub async fn update_user(
     id: web::Path<i64>,
     body: JsonBody<UserUpdate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+    caller.require(Scope::Admin)?;
     let actor = caller.as_actor();
     let id = id.into_inner();
     let changes = check_update(body.0)?;
@@ -348,7 +366,7 @@ pub async fn set_password(
         return Err(ApiError::Forbidden("Only user managers and administrators can set passwords".into()));
     }
     let given = body.0.password;
-    check_password(&given).map_err(|e| ApiError::field("password", e))?;
+    password::check_new(&given, &[]).map_err(|e| ApiError::field("password", e))?;
     // Hashing is slow on purpose: off the request threads, like database work.
     let hash = web::block(move || password::hash(&given)).await??;
     let id = id.into_inner();

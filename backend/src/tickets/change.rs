@@ -191,7 +191,7 @@ pub fn update_ticket(
         return Err(stale());
     }
     let now = chrono::Utc::now().naive_utc();
-    let checked = check_update(conn, actor, ticket, body, limits.max_attachment_bytes, now)?;
+    let checked = check_update(conn, actor, ticket, body, limits, now)?;
     if let Some((_, _, uploads)) = &checked.message {
         for upload in uploads {
             content::store(&limits.attachments_dir, upload)?;
@@ -271,7 +271,7 @@ fn check_update(
     actor: &Actor,
     ticket: &TicketRow,
     body: &TicketUpdate,
-    max_attachment_bytes: usize,
+    limits: &Limits,
     now: NaiveDateTime,
 ) -> ApiResult<CheckedUpdate> {
     let staff = actor.is_staff();
@@ -365,7 +365,7 @@ fn check_update(
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }
-    let uploads = content::decode_uploads(&body.attachments, max_attachment_bytes)?;
+    let uploads = limits.uploads(actor, &body.attachments)?;
     let message = match (message, has_message) {
         (Some(text), _) => Some((entry_type, text, uploads)),
         // Attachments alone: keep them with a short entry so they have a place in the thread.
@@ -519,7 +519,7 @@ pub fn bulk_update(conn: &mut AnyConnection, actor: &Actor, body: &BulkUpdate, o
             ApiError::NotFound(_) => ApiError::field("numbers", format!("no ticket has the number {number}")),
             other => other,
         })?;
-        let checked = check_update(conn, actor, &ticket, &update, 0, now)?;
+        let checked = check_update(conn, actor, &ticket, &update, &Limits::no_uploads(), now)?;
         if !checked.is_noop(&ticket) {
             planned.push((ticket, checked));
         }

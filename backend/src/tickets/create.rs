@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
-use shared::tickets::{EntryType, TicketCreate};
+use shared::tickets::{AttachmentUpload, EntryType, TicketCreate};
 use shared::validate::{Email, PersonName, Subject};
 use shared::AccessLevel;
 
@@ -24,6 +24,26 @@ use crate::error::{collect, ApiError, ApiResult};
 pub struct Limits {
     pub max_attachment_bytes: usize,
     pub attachments_dir: PathBuf,
+    /// NodePoint's "can upload files" threshold.
+    pub upload_level: AccessLevel,
+}
+
+impl Limits {
+    /// For changes that carry no files (bulk changes).
+    pub fn no_uploads() -> Limits {
+        Limits { max_attachment_bytes: 0, attachments_dir: PathBuf::new(), upload_level: AccessLevel::Administrator }
+    }
+
+    /// The decoded attachments, when the actor may attach files at all and each is small enough.
+    pub fn uploads(&self, actor: &Actor, list: &[AttachmentUpload]) -> ApiResult<Vec<Upload>> {
+        if !list.is_empty() && !actor.reaches(self.upload_level) {
+            return Err(ApiError::Forbidden(format!(
+                "Attaching files needs the {} level or higher",
+                self.upload_level.name()
+            )));
+        }
+        content::decode_uploads(list, self.max_attachment_bytes)
+    }
 }
 
 /// Who the ticket is for, as the request describes it.
@@ -132,7 +152,7 @@ fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &
         return Err(ApiError::InvalidFields(errors));
     }
     // Size limits last: a 413 only once the rest is known to be valid.
-    let uploads = content::decode_uploads(&body.attachments, limits.max_attachment_bytes)?;
+    let uploads = limits.uploads(actor, &body.attachments)?;
     match (subject, message, requester, source, topic, queue_id, priority_id) {
         (Ok(subject), Ok(body), Some(requester), Some(source), Some(topic), Some(queue_id), Some(priority_id)) => {
             Ok(Checked { subject, body, requester, topic_id: topic.map(|t| t.id), queue_id, priority_id, source, uploads })
@@ -262,6 +282,8 @@ pub(crate) fn find_or_create_customer(
         password_hash: None,
         notes: "",
         timezone: None,
+        // Someone else gave the address: it is confirmed when its owner sets a password.
+        email_confirmed: false,
     };
     // On PostgreSQL another request may create the same customer at the same moment: insert under
     // a savepoint, and on a unique violation use the row that won. (SQLite writers never overlap.)

@@ -73,6 +73,12 @@ pub fn conn(state: &AppState) -> diesel::r2d2::PooledConnection<diesel::r2d2::Co
 }
 
 /// A key with these scopes, stored as `oxidesk apikey create` stores it.
+/// An access token for the user, in a new session (as a sign-in would make).
+pub fn bearer(state: &AppState, user_id: i64) -> String {
+    let started = oxidesk::auth::sessions::start(&mut conn(state), user_id, 1).unwrap();
+    state.jwt.issue(user_id, started.session_id, 600).unwrap()
+}
+
 pub fn api_key(state: &AppState, scopes: &str) -> String {
     use oxidesk::db::schema::api_keys;
     let key = oxidesk::auth::apikeys::generate();
@@ -108,4 +114,96 @@ pub async fn call(
     let status = resp.status().as_u16();
     let bytes = test::read_body(resp).await;
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    Nobody,
+    Key(&'a str),
+    Bearer(&'a str),
+}
+
+/// A request from 192.0.2.20 with these credentials; the answer's status and JSON body.
+pub async fn send(
+    app: &impl Service<Request, Response = ServiceResponse, Error = actix_web::Error>,
+    method: &str,
+    path: &str,
+    auth: Auth<'_>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let reply = exchange(app, method, path, auth, &[], body).await;
+    (reply.status, reply.body)
+}
+
+/// An answer with its headers.
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub headers: actix_web::http::header::HeaderMap,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    }
+
+    /// The refresh cookie's value, as `name=value` to send back.
+    pub fn refresh_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .filter_map(|v| v.to_str().ok())
+            .find(|c| c.starts_with("oxidesk_refresh=") && !c.starts_with("oxidesk_refresh=;"))
+            .map(|c| c.split(';').next().unwrap_or_default().to_owned())
+    }
+}
+
+pub async fn exchange<S, B>(app: &S, method: &str, path: &str, auth: Auth<'_>, headers: &[(&str, &str)], body: Option<Value>) -> Reply
+where
+    S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: actix_web::body::MessageBody,
+{
+    let mut req = test::TestRequest::default()
+        .method(method.parse().expect("method"))
+        .uri(path)
+        .peer_addr("192.0.2.20:40000".parse().expect("addr"))
+        .insert_header(("Accept", "application/json"));
+    req = match auth {
+        Auth::Nobody => req,
+        Auth::Key(k) => req.insert_header(("X-API-Key", k.to_owned())),
+        Auth::Bearer(t) => req.insert_header(("Authorization", format!("Bearer {t}"))),
+    };
+    for (name, value) in headers {
+        req = req.insert_header((name.to_string(), value.to_string()));
+    }
+    if let Some(body) = body {
+        req = req.set_json(body);
+    }
+    let resp = test::call_service(app, req.to_request()).await;
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let bytes = test::read_body(resp).await;
+    Reply { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null), headers }
+}
+
+/// The token of the newest mail to `recipient` whose link contains `marker` (read from the
+/// outbox, as an administrator).
+pub async fn mailed_token(
+    app: &impl Service<Request, Response = ServiceResponse, Error = actix_web::Error>,
+    admin: &str,
+    recipient: &str,
+    marker: &str,
+) -> String {
+    let (status, mails) = send(app, "GET", "/api/outbox.json?per_page=100", Auth::Bearer(admin), None).await;
+    assert_eq!(status, 200, "{mails}");
+    let body = mails
+        .as_array()
+        .expect("mails")
+        .iter()
+        .find(|m| m["recipient"] == recipient && m["body"].as_str().is_some_and(|b| b.contains(marker)))
+        .unwrap_or_else(|| panic!("no mail to {recipient} with {marker}: {mails}"))["body"]
+        .as_str()
+        .expect("body")
+        .to_owned();
+    let start = body.find(marker).expect("marker") + marker.len();
+    body[start..].chars().take_while(char::is_ascii_alphanumeric).collect()
 }

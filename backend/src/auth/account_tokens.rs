@@ -1,0 +1,116 @@
+//! Single-use tokens mailed to a person: one confirms their email address, one lets them set a
+//! new password. Only a token's SHA-256 is stored; a newer token of the same kind replaces the
+//! older ones, and each works once, before it expires.
+
+use diesel::prelude::*;
+
+use super::sessions::{digest, random_token};
+use crate::db::models::UserRow;
+use crate::db::schema::account_tokens;
+use crate::db::AnyConnection;
+use crate::error::ApiResult;
+use crate::outbox::{self, Mail};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Confirm,
+    Reset,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Purpose::Confirm => "confirm",
+            Purpose::Reset => "reset",
+        }
+    }
+
+    /// A reset link is a key to the account: it lives an hour. A confirmation waits two days
+    /// for someone who registered and went to lunch.
+    fn lifetime(self) -> chrono::Duration {
+        match self {
+            Purpose::Confirm => chrono::Duration::hours(48),
+            Purpose::Reset => chrono::Duration::hours(1),
+        }
+    }
+}
+
+/// A new token for the user; earlier unused ones of the same purpose stop working.
+pub fn issue(conn: &mut AnyConnection, user_id: i64, purpose: Purpose) -> ApiResult<String> {
+    let now = chrono::Utc::now().naive_utc();
+    diesel::update(
+        account_tokens::table
+            .filter(account_tokens::user_id.eq(user_id))
+            .filter(account_tokens::purpose.eq(purpose.as_str()))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(now))
+    .execute(conn)?;
+    let token = random_token();
+    diesel::insert_into(account_tokens::table)
+        .values((
+            account_tokens::user_id.eq(user_id),
+            account_tokens::purpose.eq(purpose.as_str()),
+            account_tokens::token_hash.eq(digest(&token)),
+            account_tokens::expires_at.eq(now + purpose.lifetime()),
+            account_tokens::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(token)
+}
+
+/// Uses the token (inside the caller's transaction): the user id, or `None` when the token is
+/// unknown, used, expired or for another purpose.
+pub fn redeem(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> ApiResult<Option<i64>> {
+    let now = chrono::Utc::now().naive_utc();
+    let found: Option<(i64, i64)> = account_tokens::table
+        .filter(account_tokens::token_hash.eq(digest(token.trim())))
+        .filter(account_tokens::purpose.eq(purpose.as_str()))
+        .filter(account_tokens::used_at.is_null())
+        .filter(account_tokens::expires_at.gt(now))
+        .select((account_tokens::id, account_tokens::user_id))
+        .first(conn)
+        .optional()?;
+    let Some((id, user_id)) = found else { return Ok(None) };
+    // The filter on used_at makes a second, concurrent redeem update nothing.
+    let claimed = diesel::update(account_tokens::table.find(id).filter(account_tokens::used_at.is_null()))
+        .set(account_tokens::used_at.eq(now))
+        .execute(conn)?;
+    Ok((claimed == 1).then_some(user_id))
+}
+
+/// Where links in mail point: the desk's public address and the SPA's page for the token.
+pub struct Links<'a> {
+    pub public_url: &'a str,
+    pub site_name: &'a str,
+}
+
+/// Queues the mail that confirms the user's address.
+pub fn mail_confirmation(conn: &mut AnyConnection, user: &UserRow, links: &Links<'_>) -> ApiResult<()> {
+    let token = issue(conn, user.id, Purpose::Confirm)?;
+    let subject = format!("Confirm your email address for {}", links.site_name);
+    let body = format!(
+        "Hello {name},\n\nplease confirm that this address is yours by opening this link within 48 hours:\n\n\
+         {url}/confirm?token={token}\n\nIf you did not create an account at {site}, ignore this mail.\n",
+        name = user.fullname,
+        url = links.public_url,
+        site = links.site_name,
+    );
+    outbox::queue(conn, Mail { kind: "account.confirm", recipient: &user.email, subject: &subject, body: &body })?;
+    Ok(())
+}
+
+/// Queues the mail with a link to set a new password.
+pub fn mail_reset(conn: &mut AnyConnection, user: &UserRow, links: &Links<'_>) -> ApiResult<()> {
+    let token = issue(conn, user.id, Purpose::Reset)?;
+    let subject = format!("Reset your {} password", links.site_name);
+    let body = format!(
+        "Hello {name},\n\nsomeone (hopefully you) asked to reset your password. Open this link within an hour \
+         to choose a new one:\n\n{url}/reset?token={token}\n\nIf you did not ask, ignore this mail: your \
+         password stays as it is.\n",
+        name = user.fullname,
+        url = links.public_url,
+    );
+    outbox::queue(conn, Mail { kind: "account.reset", recipient: &user.email, subject: &subject, body: &body })?;
+    Ok(())
+}

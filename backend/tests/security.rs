@@ -324,3 +324,21 @@ async fn cors_answers_only_the_configured_origins() {
     let reply = exchange(&plain, "GET", "/api/settings.json", Auth::Nobody, &[("Origin", "https://intranet.example.com")], None).await;
     assert_eq!((reply.status, reply.header("access-control-allow-origin")), (200, None));
 }
+
+#[actix_web::test]
+async fn a_user_manager_confirms_an_address_whose_mail_never_arrived() {
+    let db = test_db();
+    let app = app(state(&db)).await;
+    let admin = admin_token(&app).await;
+    let (status, reg) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(json!({
+        "username": "lost", "name": "Lost Mail", "email": "lost@example.com", "password": "lost mail passphrase"
+    }))).await;
+    assert_eq!(status, 202, "{reg}");
+    let path = format!("/api/users.json/{}", reg["user"]["id"]);
+    let (status, err) = send(&app, "PUT", &path, Auth::Bearer(&admin), Some(json!({"email_confirmed": "perhaps"}))).await;
+    assert_eq!(status, 422, "{err}");
+    let (status, user) = send(&app, "PUT", &path, Auth::Bearer(&admin), Some(json!({"email_confirmed": true}))).await;
+    assert_eq!((status, user["email_confirmed"].as_bool()), (200, Some(true)), "{user}");
+    let (status, _) = send(&app, "POST", "/api/auth/login.json", Auth::Nobody, Some(json!({"username": "lost", "password": "lost mail passphrase"}))).await;
+    assert_eq!(status, 200);
+}

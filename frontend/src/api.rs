@@ -7,7 +7,10 @@ use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use shared::auth::{LoginRequest, LoginResponse, RegisterRequest};
+use shared::auth::{
+    ConfirmEmail, LoginRequest, LoginResponse, Notice, PasswordChange, RegisterRequest, Registered,
+    ResetConfirm, ResetRequest,
+};
 use shared::catalog::Topic;
 use shared::settings::{Settings, SetupRequest};
 use shared::tickets::{Ticket, TicketCreate, TicketUpdate};
@@ -343,9 +346,46 @@ pub async fn setup(request: &SetupRequest) -> Result<LoginResponse, ApiError> {
     receive_json(send(request).await?).await
 }
 
-/// Opens a customer account; answers like a sign-in.
-pub async fn register(request: &RegisterRequest) -> Result<LoginResponse, ApiError> {
+/// How a registration ends: signed in at once (201), or waiting for the mailed link (202).
+pub enum Registration {
+    SignedIn(LoginResponse),
+    Pending(Registered),
+}
+
+/// Opens an account.
+pub async fn register(request: &RegisterRequest) -> Result<Registration, ApiError> {
     let request = json_accepting(Request::post(&format!("{API}/auth/register.json"))).json(request);
+    let response = send(request).await?;
+    if response.status() == 202 {
+        Ok(Registration::Pending(receive_json(response).await?))
+    } else {
+        Ok(Registration::SignedIn(receive_json(response).await?))
+    }
+}
+
+/// Confirms an email address with the mailed token.
+pub async fn confirm_email(token: &str) -> Result<(), ApiError> {
+    let body = ConfirmEmail { token: token.to_owned() };
+    let request = json_accepting(Request::post(&format!("{API}/auth/confirm.json"))).json(&body);
+    send(request).await.map(|_| ())
+}
+
+/// Asks for a password-reset link (the answer is the same whether the account exists or not).
+pub async fn request_reset(login: &str) -> Result<Notice, ApiError> {
+    let body = ResetRequest { login: login.to_owned() };
+    let request = json_accepting(Request::post(&format!("{API}/auth/reset.json"))).json(&body);
+    receive_json(send(request).await?).await
+}
+
+/// Sets a new password with the mailed token.
+pub async fn confirm_reset(body: &ResetConfirm) -> Result<(), ApiError> {
+    let request = json_accepting(Request::post(&format!("{API}/auth/reset/confirm.json"))).json(body);
+    send(request).await.map(|_| ())
+}
+
+/// Changes the signed-in user's password; answers with the new session.
+pub async fn change_password(token: &str, body: &PasswordChange) -> Result<LoginResponse, ApiError> {
+    let request = authorized(Request::put(&format!("{API}/users/me/password.json")), token).json(body);
     receive_json(send(request).await?).await
 }
 
@@ -368,6 +408,7 @@ pub mod admin {
     use serde::de::DeserializeOwned;
     use serde::Serialize;
     use shared::apikeys::{ApiKey, ApiKeyCreate, ApiKeyCreated};
+    use shared::mail::OutboxMail;
     use shared::catalog::{
         Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, Topic, TopicCreate,
         TopicUpdate,
@@ -518,6 +559,11 @@ pub mod admin {
     ) -> Result<ApiKeyCreated, ApiError> {
         post(token, "/apikeys.json", input).await
     }
+    /// The newest mails of the outbox.
+    pub async fn outbox(token: &str) -> Result<Vec<OutboxMail>, ApiError> {
+        get(token, "/outbox.json?per_page=100").await
+    }
+
     pub async fn revoke_api_key(token: &str, id: i64) -> Result<(), ApiError> {
         delete(token, &format!("/apikeys.json/{id}")).await
     }

@@ -9,7 +9,9 @@ use shared::AccessLevel;
 use crate::components::app_header::AppHeader;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::require_sign_in::{RequireLevel, RequireSignIn};
+use crate::pages::account::{AccountPage, ConfirmPage, ForgotPage, ResetPage};
 use crate::pages::admin::api_keys::ApiKeysPage;
+use crate::pages::admin::outbox::OutboxPage;
 use crate::pages::admin::catalog::{PrioritiesPage, QueuesPage, StatusesPage};
 use crate::pages::admin::settings::SettingsPage;
 use crate::pages::admin::topics::TopicsPage;
@@ -65,6 +67,10 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/login") view=LoginPage/>
             <Route path=path!("/register") view=RegisterPage/>
             <Route path=path!("/guest") view=GuestTicketPage/>
+            <Route path=path!("/forgot") view=ForgotPage/>
+            <Route path=path!("/reset") view=ResetPage/>
+            <Route path=path!("/confirm") view=ConfirmPage/>
+            <Route path=path!("/account") view=|| view! { <RequireSignIn><AccountPage/></RequireSignIn> }/>
             <Route path=path!("/") view=|| view! { <RequireSignIn><HomePage/></RequireSignIn> }/>
             <Route path=path!("/tickets") view=|| view! { <RequireSignIn><TicketListPage/></RequireSignIn> }/>
             // Before `:number`, which would otherwise take "new" for a ticket number.
@@ -78,6 +84,7 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/statuses") view=|| view! { <RequireLevel min=ADMIN><StatusesPage/></RequireLevel> }/>
             <Route path=path!("/admin/priorities") view=|| view! { <RequireLevel min=ADMIN><PrioritiesPage/></RequireLevel> }/>
             <Route path=path!("/admin/api-keys") view=|| view! { <RequireLevel min=ADMIN><ApiKeysPage/></RequireLevel> }/>
+            <Route path=path!("/admin/outbox") view=|| view! { <RequireLevel min=ADMIN><OutboxPage/></RequireLevel> }/>
         </Routes>
     }
 }

@@ -182,6 +182,26 @@ pub struct Settings {
     pub setup_needed: bool,
 }
 
+impl Settings {
+    /// The settings of a desk before its first run.
+    pub fn new_install() -> Settings {
+        Settings {
+            site_name: "Oxidesk".into(),
+            notice: String::new(),
+            ticket_prefix: "TCK-".into(),
+            visibility: Visibility::Restricted,
+            allow_registrations: false,
+            allow_guest_tickets: false,
+            max_upload_bytes: 10 * 1024 * 1024,
+            rows_per_page: 25,
+            confirm_registrations: true,
+            new_user_level: AccessLevel::AuthorizedUser,
+            capabilities: Capability::ALL.into_iter().map(|c| (c, c.default_level())).collect(),
+            setup_needed: true,
+        }
+    }
+}
+
 /// Body of `PUT /api/settings.json` (administrators): absent fields keep their value.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -76,6 +76,11 @@ pub struct UserUpdate {
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 0, maximum = 6))]
     pub level: Option<i64>,
+    /// `true` confirms the email address for the person (when the link never arrived);
+    /// `false` asks for a new confirmation.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub email_confirmed: Option<bool>,
 }
 
 /// Body of `PUT /api/users.json/{id}/password`: an administrator (or user manager) sets a new

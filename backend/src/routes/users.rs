@@ -302,6 +302,9 @@ fn check_update(body: UserUpdate) -> ApiResult<UserChanges> {
         let level = i16::try_from(l).ok().and_then(|l| AccessLevel::try_from(l).ok());
         field("level", level.map(|l| changes.level = Some(l)).ok_or_else(|| "must be 0 to 6".to_owned()));
     }
+    if let Some(confirmed) = body.email_confirmed {
+        changes.email_confirmed = Some(confirmed);
+    }
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }

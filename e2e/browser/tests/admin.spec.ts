@@ -112,6 +112,8 @@ test('first run, administration, registration, a customer ticket and a guest tic
   await expect(admin.getByRole('heading', { level: 1, name: 'API keys' })).toBeVisible();
   await admin.getByTestId('create-form').getByLabel('Name').fill('monitoring');
   await admin.getByLabel('write').check();
+  await admin.getByLabel('admin', { exact: true }).check();
+  await admin.getByLabel('Expires (optional)').fill('2099-12-31');
   await admin.getByRole('button', { name: 'Create key' }).click();
   const secretBox = admin.getByTestId('api-key-secret');
   await expect(secretBox).toBeVisible();
@@ -123,7 +125,8 @@ test('first run, administration, registration, a customer ticket and a guest tic
   await secretBox.getByRole('button', { name: 'I have saved it' }).click();
   await expect(secretBox).toHaveCount(0);
   const keyRow = admin.getByTestId('admin-row').filter({ hasText: 'monitoring' });
-  await expect(keyRow).toContainText('read, write');
+  await expect(keyRow).toContainText('read, write, admin');
+  await expect(keyRow).toContainText('2100');
   // Never again: not after a reload either.
   await admin.reload();
   await expect(keyRow).toBeVisible();
@@ -142,8 +145,14 @@ test('first run, administration, registration, a customer ticket and a guest tic
   await admin.getByLabel('Site name').fill('ACME IT Desk');
   await admin.getByLabel('Public notice').fill('Maintenance on Friday 18:00');
   await admin.getByLabel('Maximum upload (MB)').fill('1');
+  // Registrations sign in at once here (the confirmation link is the main story's).
+  await admin.getByLabel('Confirm registrations by email').uncheck();
+  await admin.getByLabel('Can view reports and statistics').selectOption('3');
   await admin.getByRole('button', { name: 'Save settings' }).click();
   await expect(admin.getByText('Settings saved.')).toBeVisible();
+  await admin.reload();
+  await expect(admin.getByLabel('Can view reports and statistics')).toHaveValue('3');
+  await expect(admin.getByLabel('Confirm registrations by email')).not.toBeChecked();
   await expect(admin.getByTestId('site-name')).toHaveText('ACME IT Desk');
   await expect(admin.getByTestId('site-notice')).toContainText('Maintenance on Friday 18:00');
   await expect(admin).toHaveTitle('ACME IT Desk');

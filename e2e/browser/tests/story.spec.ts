@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { newPerson, signIn, snap } from './support';
+import { linkFromOutbox, newPerson, signIn, snap } from './support';
 
 // The issue's main story, across three people in three browsers: the administrator opens
 // registrations and creates an agent; a customer registers and files a ticket with an attachment;
@@ -50,6 +50,11 @@ test('from registration to resolution: customer, agent and administrator', async
   await customer.getByLabel('Password', { exact: true }).fill('customer passphrase');
   await customer.getByLabel('Confirm password').fill('customer passphrase');
   await customer.getByRole('button', { name: 'Create account' }).click();
+  // The address is confirmed by the mailed link (read from the outbox until mail is sent).
+  await expect(customer.getByTestId('register-pending')).toContainText(`cleo.${stamp}@example.com`);
+  await customer.goto(await linkFromOutbox(admin, `cleo.${stamp}@example.com`, '/confirm'));
+  await expect(customer.getByTestId('confirm-done')).toBeVisible();
+  await signIn(customer, `cust${stamp}`.slice(0, 20), 'customer passphrase');
   await expect(customer.getByTestId('current-user')).toHaveText('Cleo Customer');
   await customer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New ticket' }).click();
   await customer.getByLabel('Topic').selectOption({ label: 'Report a Problem' });

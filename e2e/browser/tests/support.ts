@@ -73,3 +73,15 @@ export async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shots, `${name}-390.png`), fullPage: true });
   await page.setViewportSize(desktop);
 }
+
+/** The link of the newest mail to `recipient` whose link goes to `page` (e.g. `/confirm`), read
+ *  by an administrator in Admin › Outbox, as a path to open. */
+export async function linkFromOutbox(admin: Page, recipient: string, page: string): Promise<string> {
+  await admin.goto('/admin/outbox');
+  const mail = admin.getByTestId('outbox-mail').filter({ hasText: recipient }).first();
+  await mail.locator('summary').click();
+  const body = await mail.locator('.mail-body').innerText();
+  const match = new RegExp(`https?://[^\\s]*(${page}\\?token=[A-Za-z0-9]+)`).exec(body);
+  if (!match) throw new Error(`no ${page} link in the mail to ${recipient}: ${body}`);
+  return match[1];
+}

@@ -54,9 +54,9 @@ pub fn AppHeader() -> impl IntoView {
                         </Show>
                     </nav>
                     <div class="account">
-                        <span class="who" data-testid="current-user">
+                        <A href="/account" {..} class="who" title="Your account" data-testid="current-user">
                             {move || session.user().map(|u| u.fullname).unwrap_or_default()}
-                        </span>
+                        </A>
                         <button
                             type="button"
                             class="secondary"

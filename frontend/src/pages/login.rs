@@ -100,16 +100,15 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </form>
-                <Show when=move || site.allow_registrations() || site.allow_guest_tickets()>
-                    <ul class="links" aria-label="Other ways in">
+                <ul class="links" aria-label="Other ways in">
+                    <li><A href="/forgot">"Forgot your password?"</A></li>
                         <Show when=move || site.allow_registrations()>
                             <li><A href="/register">"Create an account"</A></li>
                         </Show>
                         <Show when=move || site.allow_guest_tickets()>
                             <li><A href="/guest">"File a ticket without an account"</A></li>
                         </Show>
-                    </ul>
-                </Show>
+                </ul>
             </Show>
         </section>
     }

@@ -1,5 +1,6 @@
 //! One module per screen; each is a route in `app.rs`.
 
+pub mod account;
 pub mod admin;
 pub mod guest_ticket;
 pub mod home;

@@ -1,5 +1,5 @@
-//! `/register`: a visitor opens a customer account (when the settings allow registrations) and is
-//! signed in at once.
+//! `/register`: a visitor opens an account (when the settings allow registrations). They are
+//! signed in at once, or told to open the link mailed to them first.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -40,13 +40,19 @@ pub fn RegisterPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
+    // Set when the account waits for its address to be confirmed: what to tell the person.
+    let pending_note = RwSignal::new(None::<String>);
 
     let register = Action::new_local(move |request: &RegisterRequest| {
         let request = request.clone();
         async move {
             match api::register(&request).await {
-                Ok(response) => {
+                Ok(api::Registration::SignedIn(response)) => {
                     session.sign_in(response);
+                    Ok(())
+                }
+                Ok(api::Registration::Pending(registered)) => {
+                    pending_note.set(Some(registered.message));
                     Ok(())
                 }
                 Err(error) => {
@@ -118,6 +124,12 @@ pub fn RegisterPage() -> impl IntoView {
                 }
             >
                 <Show when=move || session.is_ready() fallback=|| view! { <Loading label="Checking for an existing session…"/> }>
+                  <Show when=move || pending_note.get().is_none() fallback=move || view! {
+                    <div class="notice" role="status" data-testid="register-pending">
+                        <p><strong>"Almost there."</strong> " " {move || pending_note.get().unwrap_or_default()}</p>
+                        <p><A href="/login">"Go to sign in"</A></p>
+                    </div>
+                  }>
                     <form class="stack" on:submit=on_submit novalidate data-testid="register-form">
                         <TextField id="register-username" name="username" label="User name" value=username errors
                             autocomplete="username" required=true maxlength=20
@@ -128,7 +140,7 @@ pub fn RegisterPage() -> impl IntoView {
                             input_type="email" autocomplete="email" required=true/>
                         <TextField id="register-password" name="password" label="Password" value=password errors
                             input_type="password" autocomplete="new-password" required=true
-                            hint="At least 8 characters."/>
+                            hint="At least 8 characters, and not a common password."/>
                         <TextField id="register-confirm" name="password_confirmation" label="Confirm password"
                             value=confirm errors input_type="password" autocomplete="new-password" required=true/>
                         {move || register.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
@@ -137,6 +149,7 @@ pub fn RegisterPage() -> impl IntoView {
                         </button>
                     </form>
                     <p class="muted">"Already have an account? " <A href="/login">"Sign in"</A></p>
+                  </Show>
                 </Show>
             </Show>
         </section>

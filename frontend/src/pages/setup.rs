@@ -23,17 +23,7 @@ pub fn SetupPage() -> impl IntoView {
     let navigate = use_navigate();
     let defaults = site
         .settings()
-        .unwrap_or_else(|| shared::settings::Settings {
-            site_name: "Oxidesk".into(),
-            notice: String::new(),
-            ticket_prefix: "TCK-".into(),
-            visibility: Visibility::Restricted,
-            allow_registrations: false,
-            allow_guest_tickets: false,
-            max_upload_bytes: 10 * 1024 * 1024,
-            rows_per_page: 25,
-            setup_needed: true,
-        });
+        .unwrap_or_else(shared::settings::Settings::new_install);
 
     let username = RwSignal::new("admin".to_owned());
     let name = RwSignal::new(String::new());

@@ -54,7 +54,10 @@ pub fn ApiKeysPage() -> impl IntoView {
     let read = RwSignal::new(true);
     let write = RwSignal::new(false);
     let impersonate = RwSignal::new(false);
+    let admin = RwSignal::new(false);
     let allow_ip = RwSignal::new(String::new());
+    // A date from the date picker (YYYY-MM-DD); the key works through that day.
+    let expires = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let fresh = RwSignal::new(None::<ApiKeyCreated>);
 
@@ -71,6 +74,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                 Ok(created) => {
                     name.set(String::new());
                     allow_ip.set(String::new());
+                    expires.set(String::new());
                     fresh.set(Some(created));
                     list.refetch();
                     Ok(())
@@ -98,6 +102,7 @@ pub fn ApiKeysPage() -> impl IntoView {
             ("read", read),
             ("write", write),
             ("impersonate", impersonate),
+            ("admin", admin),
         ]
         .into_iter()
         .filter(|(_, on)| on.get_untracked())
@@ -119,6 +124,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                 name: key_name.trim().to_owned(),
                 scopes,
                 allow_ip: (!ip.is_empty()).then_some(ip),
+                expires: Some(expires.get_untracked()).filter(|e| !e.is_empty()),
             });
         }
     };
@@ -128,7 +134,8 @@ pub fn ApiKeysPage() -> impl IntoView {
             <p class="muted">
                 "Scripts send a key as the " <code>"X-API-Key"</code> " header. "
                 "Read lists and reads tickets; write creates and updates them; impersonate lets a "
-                "script act for a user (" <code>"user_id"</code> ")."
+                "script act for a user (" <code>"user_id"</code> "); admin changes help topics, queues, "
+                "statuses, priorities, settings and users, and reads the outbox. No key manages keys."
             </p>
             <form class="stack panel" on:submit=on_submit novalidate aria-label="Create an API key" data-testid="create-form">
                 <div class="grid-2">
@@ -136,12 +143,15 @@ pub fn ApiKeysPage() -> impl IntoView {
                         hint="What uses it, e.g. website or monitoring."/>
                     <TextField id="key-new-ip" name="allow_ip" label="Allowed network (optional)" value=allow_ip errors
                         hint="Only requests from this address or CIDR network are accepted, e.g. 192.0.2.0/24."/>
+                    <TextField id="key-new-expires" name="expires" label="Expires (optional)" value=expires errors
+                        input_type="date" hint="The key works through this day (UTC), then is refused."/>
                 </div>
                 <fieldset class="choice" aria-describedby="key-new-scopes-error">
                     <legend>"Scopes"</legend>
                     <CheckField id="key-new-scope-read" label="read" checked=read/>
                     <CheckField id="key-new-scope-write" label="write" checked=write/>
                     <CheckField id="key-new-scope-impersonate" label="impersonate" checked=impersonate/>
+                    <CheckField id="key-new-scope-admin" label="admin" checked=admin/>
                 </fieldset>
                 <p class="field-error" id="key-new-scopes-error" aria-live="polite">
                     {move || errors.with(|e| e.get("scopes").cloned())}
@@ -165,6 +175,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                             <th scope="col">"Network"</th>
                             <th scope="col">"Created"</th>
                             <th scope="col">"Last used"</th>
+                            <th scope="col">"Expires"</th>
                             <th scope="col">"Status"</th>
                         </tr></thead>
                         <tbody>
@@ -256,6 +267,7 @@ fn KeyRow(key: ApiKey, changed: Callback<()>) -> impl IntoView {
             <td data-label="Network">{key.allow_ip.clone().unwrap_or_else(|| "any".into())}</td>
             <td data-label="Created">{timestamp(&key.created)}</td>
             <td data-label="Last used">{key.last_used.as_deref().map(timestamp).unwrap_or_else(|| "never".into())}</td>
+            <td data-label="Expires">{key.expires.as_deref().map(timestamp).unwrap_or_else(|| "never".into())}</td>
             <td data-label="Status" class="actions">
                 {match revoked {
                     Some(when) => view! { <span class="badge" data-testid="key-revoked">{format!("Revoked {}", timestamp(&when))}</span> }.into_any(),

@@ -4,6 +4,7 @@
 pub mod api_keys;
 pub mod catalog;
 pub mod crud;
+pub mod outbox;
 pub mod settings;
 pub mod topics;
 pub mod users;
@@ -15,7 +16,7 @@ use shared::AccessLevel;
 use crate::session::Session;
 
 /// (path, label, what it is for, lowest level that may open it)
-const PAGES: [(&str, &str, &str, AccessLevel); 7] = [
+const PAGES: [(&str, &str, &str, AccessLevel); 8] = [
     (
         "/admin/settings",
         "Settings",
@@ -56,6 +57,12 @@ const PAGES: [(&str, &str, &str, AccessLevel); 7] = [
         "/admin/api-keys",
         "API keys",
         "Keys for scripts and other systems.",
+        AccessLevel::Administrator,
+    ),
+    (
+        "/admin/outbox",
+        "Outbox",
+        "Mail the desk sent or is about to send: confirmations, password resets.",
         AccessLevel::Administrator,
     ),
 ];
@@ -125,3 +132,43 @@ pub fn parse_order(value: &str) -> Result<Option<i64>, String> {
         .map(Some)
         .map_err(|_| "must be a whole number".to_owned())
 }
+
+/// A choice of access levels up to `max`, shown as "3 · Agent".
+#[component]
+pub fn LevelSelect(
+    #[prop(into)] id: String,
+    #[prop(into)] label: String,
+    value: RwSignal<i64>,
+    /// The highest level the signed-in user may hand out.
+    max: AccessLevel,
+    #[prop(optional)] with_any: bool,
+    /// In table rows the column header says it; the label is for screen readers only.
+    #[prop(optional)]
+    hide_label: bool,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    #[prop(optional, into)] on_pick: Option<Callback<i64>>,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let label_class = if hide_label { "visually-hidden" } else { "" };
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id.clone() class=label_class>{label}</label>
+            {hint.as_ref().map(|h| view! { <p class="hint" id=hint_id.clone()>{h.clone()}</p> })}
+            <select id=id aria-describedby=hint.map(|_| hint_id) disabled=move || disabled.get() on:change=move |ev| {
+                let picked = event_target_value(&ev).parse::<i64>().unwrap_or(-1);
+                value.set(picked);
+                if let Some(on_pick) = on_pick {
+                    on_pick.run(picked);
+                }
+            }>
+                {with_any.then(|| view! { <option value="-1" selected=move || value.get() < 0>"Any level"</option> })}
+                {AccessLevel::ALL.into_iter().filter(move |l| *l <= max).map(|level| {
+                    let n = level as i64;
+                    view! { <option value=n.to_string() selected=move || value.get() == n>{format!("{n} · {}", level.name())}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+

@@ -4,11 +4,12 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::settings::{
-    check_site_name, check_ticket_prefix, Settings, SettingsUpdate, MAX_UPLOAD_BYTES,
-    MIN_UPLOAD_BYTES, NOTICE_MAX_CHARS, ROWS_PER_PAGE,
+    check_site_name, check_ticket_prefix, Capability, Settings, SettingsUpdate,
+    MAX_UPLOAD_BYTES, MIN_UPLOAD_BYTES, NEW_USER_LEVELS, NOTICE_MAX_CHARS, ROWS_PER_PAGE,
 };
+use shared::AccessLevel;
 
-use super::AdminLayout;
+use super::{AdminLayout, LevelSelect};
 use crate::api;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::form::{
@@ -75,6 +76,17 @@ fn SettingsForm(current: Settings) -> impl IntoView {
     let guests = RwSignal::new(current.allow_guest_tickets);
     let upload_mb = RwSignal::new(format_mb(current.max_upload_bytes));
     let rows = RwSignal::new(current.rows_per_page.to_string());
+    let confirm = RwSignal::new(current.confirm_registrations);
+    let new_level = RwSignal::new(i64::from(i16::from(current.new_user_level)));
+    // One signal per capability, in the order NodePoint's settings page lists them.
+    let thresholds: Vec<(Capability, RwSignal<i64>)> = Capability::ALL
+        .into_iter()
+        .map(|c| {
+            let level = current.capabilities.get(&c).copied().unwrap_or(c.default_level());
+            (c, RwSignal::new(i64::from(i16::from(level))))
+        })
+        .collect();
+    let thresholds = StoredValue::new(thresholds);
     let errors = RwSignal::new(FieldErrors::new());
     let saved = RwSignal::new(false);
 
@@ -163,6 +175,9 @@ fn SettingsForm(current: Settings) -> impl IntoView {
             allow_guest_tickets: Some(guests.get_untracked()),
             max_upload_bytes: upload,
             rows_per_page: per_page,
+            confirm_registrations: Some(confirm.get_untracked()),
+            new_user_level: Some(new_level.get_untracked()),
+            capabilities: Some(thresholds.with_value(|t| t.iter().map(|(c, v)| (c.key().to_owned(), v.get_untracked())).collect())),
         });
     };
 
@@ -179,6 +194,20 @@ fn SettingsForm(current: Settings) -> impl IntoView {
                 hint="Visitors may create their own customer account from the sign-in page."/>
             <CheckField id="settings-guests" label="Allow guest tickets" checked=guests
                 hint="Visitors may file a ticket with only their name and email address."/>
+            <CheckField id="settings-confirm" label="Confirm registrations by email" checked=confirm
+                hint="New accounts sign in once they open the link mailed to them."/>
+            <LevelSelect id="settings-new-level" label="New users' access level" value=new_level
+                max=NEW_USER_LEVELS[NEW_USER_LEVELS.len() - 1]
+                hint="For accounts that register or first sign in through the directory. 0 waits for a user manager."/>
+            <fieldset class="stack" data-testid="capabilities">
+                <legend>"Permissions: the lowest level for each"</legend>
+                <div class="grid-2">
+                    {thresholds.with_value(|t| t.iter().map(|(capability, value)| view! {
+                        <LevelSelect id=format!("settings-cap-{}", capability.key()) label=capability.label()
+                            value=*value max=AccessLevel::Administrator/>
+                    }).collect_view())}
+                </div>
+            </fieldset>
             <div class="grid-2">
                 <TextField id="settings-upload" name="max_upload_bytes" label="Maximum upload (MB)" value=upload_mb errors
                     inputmode="decimal" hint="The largest attachment accepted, per file."/>

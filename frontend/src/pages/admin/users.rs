@@ -9,7 +9,7 @@ use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
 use shared::validate::{check_password, Email, PersonName, Username};
 use shared::AccessLevel;
 
-use super::AdminLayout;
+use super::{AdminLayout, LevelSelect};
 use crate::api::{self, ApiError};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::form::{show_server_errors, Checks, ConfirmButton, FieldErrors, TextField};
@@ -35,41 +35,6 @@ struct Query {
     q: String,
     level: Option<i64>,
     page: u32,
-}
-
-#[component]
-fn LevelSelect(
-    #[prop(into)] id: String,
-    #[prop(into)] label: String,
-    value: RwSignal<i64>,
-    /// The highest level the signed-in user may hand out.
-    max: AccessLevel,
-    #[prop(optional)] with_any: bool,
-    /// In table rows the column header says it; the label is for screen readers only.
-    #[prop(optional)]
-    hide_label: bool,
-    #[prop(optional, into)] disabled: Signal<bool>,
-    #[prop(optional, into)] on_pick: Option<Callback<i64>>,
-) -> impl IntoView {
-    let label_class = if hide_label { "visually-hidden" } else { "" };
-    view! {
-        <div class="field">
-            <label for=id.clone() class=label_class>{label}</label>
-            <select id=id disabled=move || disabled.get() on:change=move |ev| {
-                let picked = event_target_value(&ev).parse::<i64>().unwrap_or(-1);
-                value.set(picked);
-                if let Some(on_pick) = on_pick {
-                    on_pick.run(picked);
-                }
-            }>
-                {with_any.then(|| view! { <option value="-1" selected=move || value.get() < 0>"Any level"</option> })}
-                {AccessLevel::ALL.into_iter().filter(move |l| *l <= max).map(|level| {
-                    let n = level as i64;
-                    view! { <option value=n.to_string() selected=move || value.get() == n>{format!("{n} · {}", level.name())}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-    }
 }
 
 #[component]
@@ -400,7 +365,17 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
         <tr data-testid="admin-row" class:inactive=disabled_account>
             <td data-label="User name">{user.username.clone().unwrap_or_else(|| "—".into())}{is_me.then(|| view! { <span class="muted">" (you)"</span> })}</td>
             <td data-label="Name">{user.fullname.clone()}</td>
-            <td data-label="Email" class="wrap">{user.email.clone()}</td>
+            <td data-label="Email" class="wrap">
+                {user.email.clone()}
+                {(!user.email_confirmed).then(|| view! {
+                    " " <span class="badge" data-testid="unconfirmed">"unconfirmed"</span> " "
+                    <button type="button" class="link" disabled=move || busy.get()
+                        aria-label=format!("Confirm the email address of {}", user.fullname)
+                        on:click=move |_| { update.dispatch(UserUpdate { email_confirmed: Some(true), ..Default::default() }); }>
+                        "Confirm"
+                    </button>
+                })}
+            </td>
             <td data-label="Level">
                 <LevelSelect
                     id=format!("user-{id}-level")

@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -27,6 +28,46 @@ pub struct Config {
     pub workers: usize,
     /// Login attempts allowed per client address per minute.
     pub login_attempts_per_minute: u32,
+    /// Sign-in through an LDAP / Active Directory server, when `[ldap]` is set.
+    pub ldap: Option<LdapConfig>,
+}
+
+/// The `[ldap]` section, checked: people without a local password sign in by a simple bind as
+/// themselves (see `auth::ldap`).
+#[derive(Debug, Clone)]
+pub struct LdapConfig {
+    /// `ldap://host[:port]` or `ldaps://host[:port]`.
+    pub url: String,
+    /// Upgrade an `ldap://` connection with StartTLS before binding.
+    pub starttls: bool,
+    /// Whom to bind as, `{username}` standing for the user name: a DN
+    /// (`uid={username},ou=people,dc=example,dc=org`), a UPN (`{username}@example.org`) or a
+    /// down-level logon name (`EXAMPLE\{username}`).
+    pub bind_dn: String,
+    /// Where to look the user up after the bind, to read their email and name. Without it, a DN
+    /// template's entry itself is read; a UPN or down-level template reads nothing.
+    pub base_dn: Option<String>,
+    /// The search filter under `base_dn`, `{username}` escaped per RFC 4515.
+    pub user_filter: String,
+    pub email_attribute: String,
+    pub name_attribute: String,
+    /// The longest a sign-in waits for the directory (connect, TLS, bind and search together).
+    pub timeout: Duration,
+}
+
+/// `[ldap]` as written in `oxidesk.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLdap {
+    url: String,
+    #[serde(default)]
+    starttls: bool,
+    bind_dn: String,
+    base_dn: Option<String>,
+    user_filter: Option<String>,
+    email_attribute: Option<String>,
+    name_attribute: Option<String>,
+    timeout_secs: Option<u64>,
 }
 
 /// What `oxidesk.toml` may hold; every key is optional.
@@ -42,6 +83,7 @@ struct FileConfig {
     pool_size: Option<u32>,
     workers: Option<usize>,
     login_attempts_per_minute: Option<u32>,
+    ldap: Option<FileLdap>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +96,8 @@ pub enum ConfigError {
     Bind(String),
     #[error("{0} must be greater than zero")]
     Zero(&'static str),
+    #[error("[ldap] {0}")]
+    Ldap(&'static str),
 }
 
 impl Config {
@@ -85,6 +129,7 @@ impl Config {
             pool_size: file.pool_size.unwrap_or(16),
             workers: file.workers.unwrap_or(0),
             login_attempts_per_minute: file.login_attempts_per_minute.unwrap_or(10),
+            ldap: file.ldap.map(LdapConfig::check).transpose()?,
         };
         if config.max_attachment_bytes == 0 {
             return Err(ConfigError::Zero("max_attachment_mb"));
@@ -106,6 +151,40 @@ impl Config {
     /// A JSON body may carry a message, a few base64 attachments and their overhead.
     pub fn max_json_bytes(&self) -> usize {
         self.max_attachment_bytes * 4 / 3 * 4 + 2 * 1024 * 1024
+    }
+}
+
+impl LdapConfig {
+    fn check(file: FileLdap) -> Result<LdapConfig, ConfigError> {
+        let url = file.url.trim().to_owned();
+        let tls = url.starts_with("ldaps://");
+        if !tls && !url.starts_with("ldap://") {
+            return Err(ConfigError::Ldap("url must start with ldap:// or ldaps://"));
+        }
+        if tls && file.starttls {
+            return Err(ConfigError::Ldap("starttls is for ldap:// URLs; ldaps:// is TLS already"));
+        }
+        if !file.bind_dn.contains("{username}") {
+            return Err(ConfigError::Ldap("bind_dn must contain {username}"));
+        }
+        let user_filter = file.user_filter.unwrap_or_else(|| "(uid={username})".to_owned());
+        if file.base_dn.is_some() && !user_filter.contains("{username}") {
+            return Err(ConfigError::Ldap("user_filter must contain {username}"));
+        }
+        let timeout_secs = file.timeout_secs.unwrap_or(5);
+        if timeout_secs == 0 {
+            return Err(ConfigError::Ldap("timeout_secs must be greater than zero"));
+        }
+        Ok(LdapConfig {
+            url,
+            starttls: file.starttls,
+            bind_dn: file.bind_dn,
+            base_dn: file.base_dn.filter(|b| !b.trim().is_empty()),
+            user_filter,
+            email_attribute: file.email_attribute.unwrap_or_else(|| "mail".to_owned()),
+            name_attribute: file.name_attribute.unwrap_or_else(|| "cn".to_owned()),
+            timeout: Duration::from_secs(timeout_secs),
+        })
     }
 }
 
@@ -153,5 +232,35 @@ mod tests {
         a.config = Some(file);
         assert!(matches!(Config::load(&a, None), Err(ConfigError::Parse { .. })));
         assert!(matches!(Config::load(&args(), Some("nowhere")), Err(ConfigError::Bind(_))));
+    }
+
+    fn load_text(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("oxidesk.toml");
+        std::fs::write(&file, text).unwrap();
+        let mut a = args();
+        a.config = Some(file);
+        a.data_dir = Some(dir.path().join("d"));
+        Config::load(&a, None)
+    }
+
+    #[test]
+    fn the_ldap_section_is_optional_and_checked() {
+        assert!(load_text("").unwrap().ldap.is_none());
+        let c = load_text("[ldap]\nurl = \"ldap://dc.example.org\"\nbind_dn = \"EXAMPLE\\\\{username}\"\n").unwrap();
+        let ldap = c.ldap.unwrap();
+        assert_eq!(ldap.bind_dn, "EXAMPLE\\{username}");
+        assert_eq!((ldap.user_filter.as_str(), ldap.email_attribute.as_str(), ldap.name_attribute.as_str()), ("(uid={username})", "mail", "cn"));
+        assert_eq!(ldap.timeout, Duration::from_secs(5));
+        for bad in [
+            "[ldap]\nurl = \"http://dc\"\nbind_dn = \"{username}@x\"\n",
+            "[ldap]\nurl = \"ldaps://dc\"\nstarttls = true\nbind_dn = \"{username}@x\"\n",
+            "[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"cn=admin\"\n",
+            "[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"{username}@x\"\nbase_dn = \"dc=x\"\nuser_filter = \"(uid=alice)\"\n",
+            "[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"{username}@x\"\ntimeout_secs = 0\n",
+        ] {
+            assert!(matches!(load_text(bad), Err(ConfigError::Ldap(_))), "{bad}");
+        }
+        assert!(matches!(load_text("[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"{username}@x\"\npassword = \"x\"\n"), Err(ConfigError::Parse { .. })));
     }
 }

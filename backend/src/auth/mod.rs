@@ -4,6 +4,7 @@
 
 pub mod apikeys;
 pub mod jwt;
+pub mod ldap;
 pub mod password;
 
 use std::future::Future;

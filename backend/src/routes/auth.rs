@@ -15,7 +15,7 @@ use shared::ApiErrorBody;
 use super::body::JsonBody;
 use super::users::user_view;
 use crate::audit::{self, AuditEvent};
-use crate::auth::{find_by_login, level_of, password, Actor, Caller};
+use crate::auth::{find_by_login, ldap, level_of, password, Actor, Caller};
 use crate::db::models::UserRow;
 use crate::db::schema::{refresh_tokens, users};
 use crate::db::{write_tx, AnyConnection};
@@ -83,6 +83,7 @@ pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, refres
         (status = 400, body = ApiErrorBody),
         (status = 401, description = "Wrong user name or password", body = ApiErrorBody),
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
+        (status = 503, description = "The LDAP directory that checks passwords does not answer", body = ApiErrorBody),
     )
 )]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> ApiResult<HttpResponse> {
@@ -102,12 +103,16 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     }
     let ttl_days = state.config.refresh_token_ttl_days;
     let ip_text = ip.map(|i| i.to_string());
+    // LDAP: `Some` when the directory decides (it may create the user); `None` leaves the local
+    // password check below as it is. See auth::ldap.
+    let directory = ldap::check_login(&state, &username, &given, ip_text.clone()).await?;
     let outcome = state
         .db(move |conn| {
             let user = find_by_login(conn, &username)?;
-            let ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
-                Some(hash) => password::verify(hash, &given),
-                None => {
+            let ok = match (directory, user.as_ref().and_then(|u| u.password_hash.as_deref())) {
+                (Some(verdict), _) => verdict.accepts(user.as_ref()),
+                (None, Some(hash)) => password::verify(hash, &given),
+                (None, None) => {
                     password::verify_dummy(&given);
                     false
                 }

@@ -51,12 +51,19 @@ pub fn test_db() -> TestDb {
 }
 
 pub fn state(db: &TestDb) -> web::Data<AppState> {
+    state_with(db, |_| {})
+}
+
+/// The state with settings changed from the defaults, e.g. an `[ldap]` section.
+#[allow(dead_code)] // not every test file changes settings
+pub fn state_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> web::Data<AppState> {
     let args = GlobalArgs {
         data_dir: Some(db.dir.path().to_path_buf()),
         database_url: Some(db.url.clone()),
         config: None,
     };
-    let config = Config::load(&args, None).expect("config");
+    let mut config = Config::load(&args, None).expect("config");
+    change(&mut config);
     let pool = db::connect(&config.database_url, 8).expect("database");
     let jwt = JwtKeys::load_or_create(&config.data_dir).expect("jwt secret");
     web::Data::new(AppState::new(pool, config, jwt))

@@ -210,6 +210,23 @@ async fn local_accounts_sign_in_locally_and_directory_users_get_no_local_passwor
     assert_eq!(login(&app, "alice", "alice-secret-1").await.0, 200, "still the directory's");
     // Local accounts keep their passwords managed here.
     assert_eq!(set_password(&app, &token, agent.id).await.0, 204);
+
+    // Nobody registers a local account, even where registrations are open: it could take a
+    // directory user's name before they first sign in.
+    let open = test::TestRequest::put()
+        .uri("/api/settings.json")
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .set_json(json!({"allow_registrations": true}))
+        .to_request();
+    assert_eq!(test::call_service(&app, open).await.status().as_u16(), 200);
+    let req = test::TestRequest::post()
+        .uri("/api/auth/register.json")
+        .set_json(json!({"username": "bob", "name": "Not Bob", "email": "not.bob@example.com", "password": "a password of mine"}))
+        .to_request();
+    let body: Value = test::call_and_read_body_json(&app, req).await;
+    assert_eq!(body["error"]["code"], "forbidden", "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("LDAP"), "{body}");
+    assert!(user_named(&st, "bob").is_none());
 }
 
 #[actix_web::test]

@@ -155,6 +155,21 @@ impl Config {
 }
 
 impl LdapConfig {
+    /// A directory with the defaults of every other key: plain LDAP, the `uid` filter, the
+    /// `mail` and `cn` attributes, 5 seconds.
+    pub fn new(url: impl Into<String>, bind_dn: impl Into<String>) -> LdapConfig {
+        LdapConfig {
+            url: url.into(),
+            starttls: false,
+            bind_dn: bind_dn.into(),
+            base_dn: None,
+            user_filter: "(uid={username})".to_owned(),
+            email_attribute: "mail".to_owned(),
+            name_attribute: "cn".to_owned(),
+            timeout: Duration::from_secs(5),
+        }
+    }
+
     fn check(file: FileLdap) -> Result<LdapConfig, ConfigError> {
         let url = file.url.trim().to_owned();
         let tls = url.starts_with("ldaps://");
@@ -167,24 +182,24 @@ impl LdapConfig {
         if !file.bind_dn.contains("{username}") {
             return Err(ConfigError::Ldap("bind_dn must contain {username}"));
         }
-        let user_filter = file.user_filter.unwrap_or_else(|| "(uid={username})".to_owned());
-        if file.base_dn.is_some() && !user_filter.contains("{username}") {
+        let mut config = LdapConfig::new(url, file.bind_dn);
+        config.starttls = file.starttls;
+        config.base_dn = file.base_dn.filter(|b| !b.trim().is_empty());
+        if let Some(filter) = file.user_filter {
+            config.user_filter = filter;
+        }
+        if config.base_dn.is_some() && !config.user_filter.contains("{username}") {
             return Err(ConfigError::Ldap("user_filter must contain {username}"));
         }
-        let timeout_secs = file.timeout_secs.unwrap_or(5);
-        if timeout_secs == 0 {
-            return Err(ConfigError::Ldap("timeout_secs must be greater than zero"));
+        if let Some(secs) = file.timeout_secs {
+            if secs == 0 {
+                return Err(ConfigError::Ldap("timeout_secs must be greater than zero"));
+            }
+            config.timeout = Duration::from_secs(secs);
         }
-        Ok(LdapConfig {
-            url,
-            starttls: file.starttls,
-            bind_dn: file.bind_dn,
-            base_dn: file.base_dn.filter(|b| !b.trim().is_empty()),
-            user_filter,
-            email_attribute: file.email_attribute.unwrap_or_else(|| "mail".to_owned()),
-            name_attribute: file.name_attribute.unwrap_or_else(|| "cn".to_owned()),
-            timeout: Duration::from_secs(timeout_secs),
-        })
+        config.email_attribute = file.email_attribute.unwrap_or(config.email_attribute);
+        config.name_attribute = file.name_attribute.unwrap_or(config.name_attribute);
+        Ok(config)
     }
 }
 

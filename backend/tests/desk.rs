@@ -2,7 +2,6 @@
 //! (list filters, following, time spent, bulk changes, saved views): each with its bad inputs,
 //! on a real database.
 
-#[allow(dead_code)]
 mod common;
 
 use actix_web::test;

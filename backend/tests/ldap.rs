@@ -2,18 +2,18 @@
 //! with the test directory (its people are listed in scripts/ldap.sh). Without it these tests say
 //! why on stderr and pass.
 
-#[allow(dead_code)]
 mod common;
 
 use std::time::Duration;
 
 use actix_web::test;
-use common::{app, conn, state_with, test_db, TestDb};
+use actix_web::web;
+use common::{answer, app, audit_count, conn, expect_error, state_with, test_db, TestDb};
 use diesel::prelude::*;
 use oxidesk::accounts::{insert_user, NewUserInput};
 use oxidesk::config::LdapConfig;
 use oxidesk::db::models::UserRow;
-use oxidesk::db::schema::{audit_log, users};
+use oxidesk::db::schema::users;
 use oxidesk::state::AppState;
 use serde_json::{json, Value};
 use shared::validate::{Email, PersonName, Username};
@@ -24,56 +24,47 @@ const LOCAL_PASSWORD: &str = "a long enough passphrase";
 trait TestApp: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error> {}
 impl<S> TestApp for S where S: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error> {}
 
-/// The test directory's URL, or `None` after saying why the test does nothing.
-fn directory_url(test: &str) -> Option<String> {
-    let url = std::env::var("OXIDESK_LDAP_URL").ok().filter(|u| !u.trim().is_empty());
-    if url.is_none() {
-        eprintln!("SKIPPED {test}: OXIDESK_LDAP_URL is not set (run with OXIDESK_LDAP_URL=$(scripts/ldap.sh), as `make test-unit` does)");
-    }
-    url
-}
-
-fn directory(url: &str) -> LdapConfig {
-    LdapConfig {
-        url: url.to_owned(),
-        starttls: false,
-        bind_dn: "uid={username},ou=people,dc=oxidesk,dc=test".into(),
-        base_dn: None,
-        user_filter: "(uid={username})".into(),
-        email_attribute: "mail".into(),
-        name_attribute: "cn".into(),
-        timeout: Duration::from_secs(5),
-    }
-}
+const PEOPLE: &str = "uid={username},ou=people,dc=oxidesk,dc=test";
 
 /// The app with this `[ldap]` section, and a login limit no test reaches.
-fn ldap_state(db: &TestDb, ldap: LdapConfig) -> actix_web::web::Data<AppState> {
-    state_with(db, |config| {
+async fn app_with(ldap: LdapConfig) -> (TestDb, web::Data<AppState>, impl TestApp) {
+    let db = test_db();
+    let st = state_with(&db, |config| {
         config.ldap = Some(ldap);
         config.login_attempts_per_minute = 10_000;
-    })
+    });
+    let app = app(st.clone()).await;
+    (db, st, app)
+}
+
+/// The app signing in through the test directory (`change` adjusting its section), or `None`
+/// after saying why the test does nothing.
+async fn with_directory(test: &str, change: impl FnOnce(&mut LdapConfig)) -> Option<(TestDb, web::Data<AppState>, impl TestApp)> {
+    let Some(url) = std::env::var("OXIDESK_LDAP_URL").ok().filter(|u| !u.trim().is_empty()) else {
+        eprintln!("SKIPPED {test}: OXIDESK_LDAP_URL is not set (run with OXIDESK_LDAP_URL=$(scripts/ldap.sh), as `make test-unit` does)");
+        return None;
+    };
+    let mut ldap = LdapConfig::new(url, PEOPLE);
+    change(&mut ldap);
+    Some(app_with(ldap).await)
 }
 
 async fn login(app: &impl TestApp, username: &str, password: &str) -> (u16, Value) {
     let req = test::TestRequest::post()
         .uri("/api/auth/login.json")
         .peer_addr("10.1.2.3:40000".parse().unwrap())
-        .set_json(json!({"username": username, "password": password}))
-        .to_request();
-    let resp = test::call_service(app, req).await;
-    let status = resp.status().as_u16();
-    (status, serde_json::from_slice(&test::read_body(resp).await).unwrap_or(Value::Null))
+        .set_json(json!({"username": username, "password": password}));
+    answer(app, req.to_request()).await
+}
+
+/// PUT as the bearer of `token`.
+async fn put(app: &impl TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
+    let req = test::TestRequest::put().uri(path).insert_header(("Authorization", format!("Bearer {token}"))).set_json(body);
+    answer(app, req.to_request()).await
 }
 
 async fn set_password(app: &impl TestApp, token: &str, id: i64) -> (u16, Value) {
-    let req = test::TestRequest::put()
-        .uri(&format!("/api/users.json/{id}/password"))
-        .insert_header(("Authorization", format!("Bearer {token}")))
-        .set_json(json!({"password": "a password set here"}))
-        .to_request();
-    let resp = test::call_service(app, req).await;
-    let status = resp.status().as_u16();
-    (status, serde_json::from_slice(&test::read_body(resp).await).unwrap_or(Value::Null))
+    put(app, token, &format!("/api/users.json/{id}/password"), json!({"password": "a password set here"})).await
 }
 
 /// A local account with a password, as `oxidesk admin create` makes one.
@@ -95,22 +86,9 @@ fn user_count(st: &AppState) -> i64 {
     users::table.count().get_result(&mut conn(st)).unwrap()
 }
 
-fn audit_count(st: &AppState, action: &str) -> i64 {
-    audit_log::table.filter(audit_log::action.eq(action)).count().get_result(&mut conn(st)).unwrap()
-}
-
-#[track_caller]
-fn expect_error(got: &(u16, Value), status: u16, code: &str) {
-    assert_eq!(got.0, status, "{}", got.1);
-    assert_eq!(got.1["error"]["code"], code, "{}", got.1);
-}
-
 #[actix_web::test]
 async fn the_first_sign_in_creates_the_user_from_the_directory_and_later_ones_find_it() {
-    let Some(url) = directory_url("first sign-in") else { return };
-    let db = test_db();
-    let st = ldap_state(&db, directory(&url));
-    let app = app(st.clone()).await;
+    let Some((_db, st, app)) = with_directory("first sign-in", |_| {}).await else { return };
 
     let (status, body) = login(&app, "alice", "alice-secret-1").await;
     assert_eq!(status, 200, "{body}");
@@ -137,10 +115,7 @@ async fn the_first_sign_in_creates_the_user_from_the_directory_and_later_ones_fi
 
 #[actix_web::test]
 async fn wrong_passwords_unknown_people_and_odd_names_are_refused_without_creating_anyone() {
-    let Some(url) = directory_url("refusals") else { return };
-    let db = test_db();
-    let st = ldap_state(&db, directory(&url));
-    let app = app(st.clone()).await;
+    let Some((_db, st, app)) = with_directory("refusals", |_| {}).await else { return };
 
     for (name, password) in [
         ("alice", "not-alices-password"),
@@ -162,10 +137,7 @@ async fn wrong_passwords_unknown_people_and_odd_names_are_refused_without_creati
 
 #[actix_web::test]
 async fn disabled_users_stay_out_and_directory_emails_never_take_over_accounts() {
-    let Some(url) = directory_url("disabled users") else { return };
-    let db = test_db();
-    let st = ldap_state(&db, directory(&url));
-    let app = app(st.clone()).await;
+    let Some((_db, st, app)) = with_directory("disabled users", |_| {}).await else { return };
 
     assert_eq!(login(&app, "dave", "dave-secret-1").await.0, 200);
     let dave = user_named(&st, "dave").unwrap();
@@ -190,10 +162,7 @@ async fn disabled_users_stay_out_and_directory_emails_never_take_over_accounts()
 
 #[actix_web::test]
 async fn local_accounts_sign_in_locally_and_directory_users_get_no_local_password() {
-    let Some(url) = directory_url("local accounts") else { return };
-    let db = test_db();
-    let st = ldap_state(&db, directory(&url));
-    let app = app(st.clone()).await;
+    let Some((_db, st, app)) = with_directory("local accounts", |_| {}).await else { return };
     // "admin" is in the directory too, with another password: the local one wins.
     let admin = local_user(&st, "admin", "admin@example.com", AccessLevel::Administrator);
     let agent = local_user(&st, "agent", "agent@example.com", AccessLevel::Agent);
@@ -213,32 +182,27 @@ async fn local_accounts_sign_in_locally_and_directory_users_get_no_local_passwor
 
     // Nobody registers a local account, even where registrations are open: it could take a
     // directory user's name before they first sign in.
-    let open = test::TestRequest::put()
-        .uri("/api/settings.json")
-        .insert_header(("Authorization", format!("Bearer {token}")))
-        .set_json(json!({"allow_registrations": true}))
-        .to_request();
-    assert_eq!(test::call_service(&app, open).await.status().as_u16(), 200);
+    assert_eq!(put(&app, &token, "/api/settings.json", json!({"allow_registrations": true})).await.0, 200);
     let req = test::TestRequest::post()
         .uri("/api/auth/register.json")
-        .set_json(json!({"username": "bob", "name": "Not Bob", "email": "not.bob@example.com", "password": "a password of mine"}))
-        .to_request();
-    let body: Value = test::call_and_read_body_json(&app, req).await;
-    assert_eq!(body["error"]["code"], "forbidden", "{body}");
-    assert!(body["error"]["message"].as_str().unwrap().contains("LDAP"), "{body}");
+        .set_json(json!({"username": "bob", "name": "Not Bob", "email": "not.bob@example.com", "password": "a password of mine"}));
+    let refused = answer(&app, req.to_request()).await;
+    expect_error(&refused, 403, "forbidden");
+    assert!(refused.1["error"]["message"].as_str().unwrap().contains("LDAP"), "{}", refused.1);
     assert!(user_named(&st, "bob").is_none());
 }
 
 #[actix_web::test]
 async fn with_base_dn_the_user_is_searched_and_the_configured_attributes_read() {
-    let Some(url) = directory_url("base_dn search") else { return };
-    let db = test_db();
-    let mut ldap = directory(&url);
-    ldap.base_dn = Some("dc=oxidesk,dc=test".into());
-    ldap.name_attribute = "sn".into();
-    ldap.email_attribute = "MAIL".into();
-    let st = ldap_state(&db, ldap);
-    let app = app(st.clone()).await;
+    let Some((_db, _, app)) = with_directory("base_dn search", |ldap| {
+        ldap.base_dn = Some("dc=oxidesk,dc=test".into());
+        ldap.name_attribute = "sn".into();
+        ldap.email_attribute = "MAIL".into();
+    })
+    .await
+    else {
+        return;
+    };
     let (status, body) = login(&app, "alice", "alice-secret-1").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!((body["user"]["fullname"].as_str(), body["user"]["email"].as_str()), (Some("Liddell"), Some("alice@oxidesk.test")));
@@ -255,11 +219,9 @@ async fn a_directory_that_does_not_answer_is_a_503_and_local_accounts_still_sign
     // Needs no directory: the point is that there is none.
     let (closed, silent) = dead_ports();
     for url in [format!("ldap://127.0.0.1:{closed}"), format!("ldap://{}", silent.local_addr().unwrap())] {
-        let db = test_db();
-        let mut ldap = directory(&url);
+        let mut ldap = LdapConfig::new(url.clone(), PEOPLE);
         ldap.timeout = Duration::from_secs(1);
-        let st = ldap_state(&db, ldap);
-        let app = app(st.clone()).await;
+        let (_db, st, app) = app_with(ldap).await;
         local_user(&st, "admin", "admin@example.com", AccessLevel::Administrator);
         let started = std::time::Instant::now();
         let down = login(&app, "alice", "alice-secret-1").await;

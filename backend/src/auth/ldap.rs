@@ -184,16 +184,7 @@ mod tests {
     /// A directory on a port where nothing listens: anything that reaches for it fails.
     fn closed() -> LdapConfig {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        LdapConfig {
-            url: format!("ldap://127.0.0.1:{port}"),
-            starttls: false,
-            bind_dn: "uid={username},ou=people,dc=oxidesk,dc=test".into(),
-            base_dn: None,
-            user_filter: "(uid={username})".into(),
-            email_attribute: "mail".into(),
-            name_attribute: "cn".into(),
-            timeout: std::time::Duration::from_secs(2),
-        }
+        LdapConfig::new(format!("ldap://127.0.0.1:{port}"), "uid={username},ou=people,dc=oxidesk,dc=test")
     }
 
     #[actix_rt::test]

@@ -67,13 +67,14 @@ async fn set_password(app: &impl TestApp, token: &str, id: i64) -> (u16, Value) 
     put(app, token, &format!("/api/users.json/{id}/password"), json!({"password": "a password set here"})).await
 }
 
-/// A local account with a password, as `oxidesk admin create` makes one.
-fn local_user(st: &AppState, username: &str, email: &str, level: AccessLevel) -> UserRow {
-    let hash = oxidesk::auth::password::hash(LOCAL_PASSWORD).unwrap();
-    let (username, email, name) = (Username::parse(username).unwrap(), Email::parse(email).unwrap(), PersonName::parse("Local Person").unwrap());
+/// A local account; with `LOCAL_PASSWORD` when `password`, as `oxidesk admin create` makes one.
+fn local_user(st: &AppState, username: Option<&str>, email: &str, level: AccessLevel, password: bool) -> UserRow {
+    let hash = password.then(|| oxidesk::auth::password::hash(LOCAL_PASSWORD).unwrap());
+    let username = username.map(|u| Username::parse(u).unwrap());
+    let (email, name) = (Email::parse(email).unwrap(), PersonName::parse("Local Person").unwrap());
     insert_user(&mut conn(st), None, NewUserInput {
-        username: Some(&username), email: &email, name: &name, phone: "", level,
-        password_hash: Some(&hash), notes: "", timezone: None,
+        username: username.as_ref(), email: &email, name: &name, phone: "", level,
+        password_hash: hash.as_deref(), notes: "", timezone: None,
     }, None)
     .unwrap()
 }
@@ -146,12 +147,7 @@ async fn disabled_users_stay_out_and_directory_emails_never_take_over_accounts()
 
     // bob@oxidesk.test is a local customer's address already (no user name, no password, as a
     // ticket by email makes one): bob from the directory gets an account of his own.
-    let (email, name) = (Email::parse("bob@oxidesk.test").unwrap(), PersonName::parse("Bob Customer").unwrap());
-    let customer = insert_user(&mut conn(&st), None, NewUserInput {
-        username: None, email: &email, name: &name, phone: "", level: AccessLevel::AuthorizedUser,
-        password_hash: None, notes: "", timezone: None,
-    }, None)
-    .unwrap();
+    let customer = local_user(&st, None, "bob@oxidesk.test", AccessLevel::AuthorizedUser, false);
     let (status, body) = login(&app, "bob", "bob-secret-1").await;
     assert_eq!(status, 200, "{body}");
     assert_ne!(body["user"]["id"].as_i64(), Some(customer.id));
@@ -164,8 +160,8 @@ async fn disabled_users_stay_out_and_directory_emails_never_take_over_accounts()
 async fn local_accounts_sign_in_locally_and_directory_users_get_no_local_password() {
     let Some((_db, st, app)) = with_directory("local accounts", |_| {}).await else { return };
     // "admin" is in the directory too, with another password: the local one wins.
-    let admin = local_user(&st, "admin", "admin@example.com", AccessLevel::Administrator);
-    let agent = local_user(&st, "agent", "agent@example.com", AccessLevel::Agent);
+    let admin = local_user(&st, Some("admin"), "admin@example.com", AccessLevel::Administrator, true);
+    let agent = local_user(&st, Some("agent"), "agent@example.com", AccessLevel::Agent, true);
     assert_eq!(login(&app, "admin", LOCAL_PASSWORD).await.0, 200);
     expect_error(&login(&app, "admin", "directory-admin-1").await, 401, "unauthorized");
 
@@ -179,6 +175,12 @@ async fn local_accounts_sign_in_locally_and_directory_users_get_no_local_passwor
     assert_eq!(login(&app, "alice", "alice-secret-1").await.0, 200, "still the directory's");
     // Local accounts keep their passwords managed here.
     assert_eq!(set_password(&app, &token, agent.id).await.0, 204);
+
+    // An account made beforehand with the directory's user name and no password gets its level
+    // before the first sign-in.
+    let carol = local_user(&st, Some("carol"), "carol@example.com", AccessLevel::Agent, false);
+    let (status, body) = login(&app, "carol", "carol-secret-1").await;
+    assert_eq!((status, body["user"]["id"].as_i64(), body["user"]["level"].as_i64()), (200, Some(carol.id), Some(3)), "{body}");
 
     // Nobody registers a local account, even where registrations are open: it could take a
     // directory user's name before they first sign in.
@@ -222,7 +224,7 @@ async fn a_directory_that_does_not_answer_is_a_503_and_local_accounts_still_sign
         let mut ldap = LdapConfig::new(url.clone(), PEOPLE);
         ldap.timeout = Duration::from_secs(1);
         let (_db, st, app) = app_with(ldap).await;
-        local_user(&st, "admin", "admin@example.com", AccessLevel::Administrator);
+        local_user(&st, Some("admin"), "admin@example.com", AccessLevel::Administrator, true);
         let started = std::time::Instant::now();
         let down = login(&app, "alice", "alice-secret-1").await;
         expect_error(&down, 503, "unavailable");

@@ -165,16 +165,22 @@ pub async fn check_login(state: &AppState, login: &str, password: &str, ip: Opti
     };
     let Some(username) = username else { return Ok(Some(Verdict::Refused)) };
     let Some(person) = authenticate(config, &username, password).await? else { return Ok(Some(Verdict::Refused)) };
-    let id = match local {
-        Some(user) => user.id,
-        None => {
-            let user = state
-                .db(move |conn| write_tx(conn, |conn| crate::accounts::create_directory_user(conn, &person, ip.as_deref())))
-                .await?;
-            user.id
-        }
+    if let Some(user) = local {
+        return Ok(Some(Verdict::Bound(user.id)));
+    }
+    let created = state
+        .db(move |conn| write_tx(conn, |conn| crate::accounts::create_directory_user(conn, &person, ip.as_deref())))
+        .await;
+    let user = match created {
+        Ok(user) => user,
+        // Two first sign-ins at once (PostgreSQL): the later one uses the account just made.
+        Err(ApiError::Conflict(_) | ApiError::InvalidFields(_)) => state
+            .db(move |conn| find_by_login(conn, &username))
+            .await?
+            .ok_or_else(|| ApiError::Conflict("Your account was being created at the same moment; try again".into()))?,
+        Err(other) => return Err(other),
     };
-    Ok(Some(Verdict::Bound(id)))
+    Ok(Some(Verdict::Bound(user.id)))
 }
 
 #[cfg(test)]

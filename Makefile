@@ -32,11 +32,12 @@ test:
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
 
+## The LDAP tests need the test directory of scripts/ldap.sh (a private slapd on 127.0.0.1:3389).
 test-unit:
-	OXIDESK_BIN=$(BIN_DEBUG) cargo test --workspace
+	ldap=$$(scripts/ldap.sh) && OXIDESK_LDAP_URL=$$ldap OXIDESK_BIN=$(BIN_DEBUG) cargo test --workspace
 
 test-postgres:
-	TEST_DATABASE_URL=$$(scripts/postgres.sh) OXIDESK_BIN=$(BIN_DEBUG) \
+	ldap=$$(scripts/ldap.sh) && TEST_DATABASE_URL=$$(scripts/postgres.sh) OXIDESK_LDAP_URL=$$ldap OXIDESK_BIN=$(BIN_DEBUG) \
 		cargo test -p oxidesk -p oxidesk-e2e
 
 test-browser:

@@ -65,7 +65,7 @@ build_tools() {
 
 test_tools() {
   build_tools
-  apt_install chromium postgresql curl
+  apt_install chromium postgresql curl slapd ldap-utils
   command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -d e2e/browser/node_modules/@playwright/test ]; then
     say "npm ci in e2e/browser (Playwright without its browser download)"

@@ -66,6 +66,42 @@ pub fn insert_user(conn: &mut AnyConnection, actor: Option<&Actor>, input: NewUs
     Ok(users::table.find(id).select(UserRow::as_select()).first(conn)?)
 }
 
+
+/// Where mail to a directory user goes until they or an administrator set a real address: the
+/// directory had none, or one that another account uses (accounts are never joined by email: a
+/// directory entry must not take over an existing account).
+const NO_EMAIL_DOMAIN: &str = "ldap.invalid";
+
+/// The local account of someone the directory vouched for, on their first sign-in: no password
+/// (the directory keeps it), the level for new users, and the directory's email and name when
+/// usable. The user name is kept in lower case, as sign-in compares it.
+pub fn create_directory_user(conn: &mut AnyConnection, person: &crate::auth::ldap::LdapPerson, ip: Option<&str>) -> ApiResult<UserRow> {
+    let username = Username::parse(&person.username.to_lowercase()).map_err(|e| ApiError::field("username", e))?;
+    let placeholder = || Email::parse(&format!("{}@{NO_EMAIL_DOMAIN}", username.as_str()));
+    let email = match person.email.as_deref().map(Email::parse) {
+        Some(Ok(email)) if find_by_login(conn, email.as_str())?.is_none() => email,
+        _ => placeholder().map_err(|e| ApiError::field("email", e))?,
+    };
+    let name = person.fullname.as_deref().and_then(|n| PersonName::parse(n).ok());
+    let name = match name {
+        Some(name) => name,
+        None => PersonName::parse(username.as_str()).map_err(|e| ApiError::field("name", e))?,
+    };
+    let level = new_user_level(conn)?;
+    insert_user(conn, None, NewUserInput {
+        username: Some(&username),
+        email: &email,
+        name: &name,
+        phone: "",
+        level,
+        password_hash: None,
+        notes: "Created on first sign-in through LDAP",
+        timezone: None,
+        // The directory vouches for its people; there is no link for them to open.
+        email_confirmed: true,
+    }, ip)
+}
+
 /// Who changes an account: a person of some level, or an API key with the write scope, which
 /// manages users below administrator (as it creates them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,10 +260,17 @@ pub fn update_user(conn: &mut AnyConnection, actor: &Actor, id: i64, changes: Us
     find_user(conn, id)
 }
 
-/// Sets a user's password (already hashed) as `actor` may, and ends the user's sessions.
-pub fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, hash: &str, ip: Option<&str>) -> ApiResult<()> {
+/// Sets a user's password (already hashed) as `actor` may, and ends the user's sessions. With a
+/// `directory` (LDAP), a user without a local password signs in through it and gets none here: a
+/// local password would take precedence over the directory's (see `auth::ldap`).
+pub fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, hash: &str, directory: bool, ip: Option<&str>) -> ApiResult<()> {
     let user = find_user(conn, id)?;
     check_manage(Manager::of(actor), id, crate::auth::level_of(&user), None).map_err(ApiError::Forbidden)?;
+    if directory && user.password_hash.is_none() {
+        return Err(ApiError::Conflict(
+            "This user signs in through the LDAP directory: their password is changed there, not here".into(),
+        ));
+    }
     let ended = replace_password(conn, id, hash)?;
     audit::record(conn, Some(actor), ip, AuditEvent {
         action: "user.password",

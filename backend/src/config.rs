@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -33,6 +34,46 @@ pub struct Config {
     /// Web origins (`https://intranet.example.com`) whose pages may call the API from the
     /// browser. Empty (the default): no cross-origin calls.
     pub cors_origins: Vec<String>,
+    /// Sign-in through an LDAP / Active Directory server, when `[ldap]` is set.
+    pub ldap: Option<LdapConfig>,
+}
+
+/// The `[ldap]` section, checked: people without a local password sign in by a simple bind as
+/// themselves (see `auth::ldap`).
+#[derive(Debug, Clone)]
+pub struct LdapConfig {
+    /// `ldap://host[:port]` or `ldaps://host[:port]`.
+    pub url: String,
+    /// Upgrade an `ldap://` connection with StartTLS before binding.
+    pub starttls: bool,
+    /// Whom to bind as, `{username}` standing for the user name: a DN
+    /// (`uid={username},ou=people,dc=example,dc=org`), a UPN (`{username}@example.org`) or a
+    /// down-level logon name (`EXAMPLE\{username}`).
+    pub bind_dn: String,
+    /// Where to look the user up after the bind, to read their email and name. Without it, a DN
+    /// template's entry itself is read; a UPN or down-level template reads nothing.
+    pub base_dn: Option<String>,
+    /// The search filter under `base_dn`, `{username}` escaped per RFC 4515.
+    pub user_filter: String,
+    pub email_attribute: String,
+    pub name_attribute: String,
+    /// The longest a sign-in waits for the directory (connect, TLS, bind and search together).
+    pub timeout: Duration,
+}
+
+/// `[ldap]` as written in `oxidesk.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLdap {
+    url: String,
+    #[serde(default)]
+    starttls: bool,
+    bind_dn: String,
+    base_dn: Option<String>,
+    user_filter: Option<String>,
+    email_attribute: Option<String>,
+    name_attribute: Option<String>,
+    timeout_secs: Option<u64>,
 }
 
 /// What `oxidesk.toml` may hold; every key is optional.
@@ -50,6 +91,7 @@ struct FileConfig {
     login_attempts_per_minute: Option<u32>,
     public_url: Option<String>,
     cors_origins: Option<Vec<String>>,
+    ldap: Option<FileLdap>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +106,8 @@ pub enum ConfigError {
     Zero(&'static str),
     #[error("invalid {field} {value:?}: expected http:// or https://, a host and an optional port{extra}")]
     Url { field: &'static str, value: String, extra: &'static str },
+    #[error("[ldap] {0}")]
+    Ldap(&'static str),
 }
 
 impl Config {
@@ -103,6 +147,7 @@ impl Config {
                 Some(list) => list.split(',').map(|o| web_origin("cors_origins", o, false)).collect::<Result<_, _>>()?,
                 None => file.cors_origins.unwrap_or_default().iter().map(|o| web_origin("cors_origins", o, false)).collect::<Result<_, _>>()?,
             },
+            ldap: file.ldap.map(LdapConfig::check).transpose()?,
         };
         if config.max_attachment_bytes == 0 {
             return Err(ConfigError::Zero("max_attachment_mb"));
@@ -148,6 +193,55 @@ fn web_origin(field: &'static str, value: &str, path_allowed: bool) -> Result<St
         return Err(bad(""));
     }
     Ok(value.to_owned())
+}
+
+impl LdapConfig {
+    /// A directory with the defaults of every other key: plain LDAP, the `uid` filter, the
+    /// `mail` and `cn` attributes, 5 seconds.
+    pub fn new(url: impl Into<String>, bind_dn: impl Into<String>) -> LdapConfig {
+        LdapConfig {
+            url: url.into(),
+            starttls: false,
+            bind_dn: bind_dn.into(),
+            base_dn: None,
+            user_filter: "(uid={username})".to_owned(),
+            email_attribute: "mail".to_owned(),
+            name_attribute: "cn".to_owned(),
+            timeout: Duration::from_secs(5),
+        }
+    }
+
+    fn check(file: FileLdap) -> Result<LdapConfig, ConfigError> {
+        let url = file.url.trim().to_owned();
+        let tls = url.starts_with("ldaps://");
+        if !tls && !url.starts_with("ldap://") {
+            return Err(ConfigError::Ldap("url must start with ldap:// or ldaps://"));
+        }
+        if tls && file.starttls {
+            return Err(ConfigError::Ldap("starttls is for ldap:// URLs; ldaps:// is TLS already"));
+        }
+        if !file.bind_dn.contains("{username}") {
+            return Err(ConfigError::Ldap("bind_dn must contain {username}"));
+        }
+        let mut config = LdapConfig::new(url, file.bind_dn);
+        config.starttls = file.starttls;
+        config.base_dn = file.base_dn.filter(|b| !b.trim().is_empty());
+        if let Some(filter) = file.user_filter {
+            config.user_filter = filter;
+        }
+        if config.base_dn.is_some() && !config.user_filter.contains("{username}") {
+            return Err(ConfigError::Ldap("user_filter must contain {username}"));
+        }
+        if let Some(secs) = file.timeout_secs {
+            if secs == 0 {
+                return Err(ConfigError::Ldap("timeout_secs must be greater than zero"));
+            }
+            config.timeout = Duration::from_secs(secs);
+        }
+        config.email_attribute = file.email_attribute.unwrap_or(config.email_attribute);
+        config.name_attribute = file.name_attribute.unwrap_or(config.name_attribute);
+        Ok(config)
+    }
 }
 
 fn read_file(explicit: Option<&Path>) -> Result<FileConfig, ConfigError> {
@@ -204,5 +298,35 @@ mod tests {
         a.config = Some(file);
         assert!(matches!(Config::load(&a, None), Err(ConfigError::Parse { .. })));
         assert!(matches!(Config::load(&args(), Some("nowhere")), Err(ConfigError::Bind(_))));
+    }
+
+    fn load_text(text: &str) -> Result<Config, ConfigError> {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("oxidesk.toml");
+        std::fs::write(&file, text).unwrap();
+        let mut a = args();
+        a.config = Some(file);
+        a.data_dir = Some(dir.path().join("d"));
+        Config::load(&a, None)
+    }
+
+    #[test]
+    fn the_ldap_section_is_optional_and_checked() {
+        assert!(load_text("").unwrap().ldap.is_none());
+        let c = load_text("[ldap]\nurl = \"ldap://dc.example.org\"\nbind_dn = \"EXAMPLE\\\\{username}\"\n").unwrap();
+        let ldap = c.ldap.unwrap();
+        assert_eq!(ldap.bind_dn, "EXAMPLE\\{username}");
+        assert_eq!((ldap.user_filter.as_str(), ldap.email_attribute.as_str(), ldap.name_attribute.as_str()), ("(uid={username})", "mail", "cn"));
+        assert_eq!(ldap.timeout, Duration::from_secs(5));
+        for bad in [
+            "[ldap]\nurl = \"http://dc\"\nbind_dn = \"{username}@x\"\n",
+            "[ldap]\nurl = \"ldaps://dc\"\nstarttls = true\nbind_dn = \"{username}@x\"\n",
+            "[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"cn=admin\"\n",
+            "[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"{username}@x\"\nbase_dn = \"dc=x\"\nuser_filter = \"(uid=alice)\"\n",
+            "[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"{username}@x\"\ntimeout_secs = 0\n",
+        ] {
+            assert!(matches!(load_text(bad), Err(ConfigError::Ldap(_))), "{bad}");
+        }
+        assert!(matches!(load_text("[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"{username}@x\"\npassword = \"x\"\n"), Err(ConfigError::Parse { .. })));
     }
 }

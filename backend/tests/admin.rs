@@ -4,10 +4,8 @@
 mod common;
 
 use actix_web::test;
-use common::{api_key, app, bearer, call, conn, state, test_db};
-use diesel::prelude::*;
+use common::{api_key, app, audit_count, bearer, call, conn, expect_error, state, test_db};
 use oxidesk::accounts::{insert_user, NewUserInput};
-use oxidesk::db::schema::audit_log;
 use oxidesk::state::AppState;
 use serde_json::{json, Value};
 use shared::validate::{Email, PersonName, Username};
@@ -70,17 +68,6 @@ fn person(st: &AppState, username: &str, level: AccessLevel) -> (i64, Auth) {
     }, None)
     .unwrap();
     (user.id, Auth::Bearer(bearer(st, user.id)))
-}
-
-fn audit_count(st: &AppState, action: &str) -> i64 {
-    audit_log::table.filter(audit_log::action.eq(action)).count().get_result(&mut conn(st)).unwrap()
-}
-
-#[track_caller]
-fn expect_error(got: &(u16, Value), status: u16, code: &str) {
-    assert_eq!(got.0, status, "{}", got.1);
-    assert_eq!(got.1["error"]["code"], code, "{}", got.1);
-    assert!(got.1["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", got.1);
 }
 
 #[track_caller]

@@ -2,10 +2,8 @@
 //! (list filters, following, time spent, bulk changes, saved views): each with its bad inputs,
 //! on a real database.
 
-#[allow(dead_code)]
 mod common;
 
-use actix_web::test;
 use common::{api_key, app, send, state, test_db, Auth};
 use serde_json::{json, Value};
 

@@ -242,6 +242,12 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on SQLite, or on a fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
     pub fn start() -> TestServer {
+        TestServer::start_with_config(None)
+    }
+
+    /// Like `start`, with an `oxidesk.toml` holding `toml` in the data folder (the server's and
+    /// the CLI's working directory, where they read it).
+    pub fn start_with_config(toml: Option<&str>) -> TestServer {
         let bin = binary_path();
         assert!(
             bin.exists(),
@@ -249,6 +255,9 @@ impl TestServer {
             bin.display()
         );
         let data_dir = tempfile::Builder::new().prefix("oxidesk-e2e-").tempdir().expect("tempdir");
+        if let Some(toml) = toml {
+            std::fs::write(data_dir.path().join("oxidesk.toml"), toml).expect("write oxidesk.toml");
+        }
         let pg = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|u| !u.trim().is_empty())

@@ -18,7 +18,8 @@ pub struct ApiErrorBody {
 pub struct ApiErrorDetail {
     /// Stable machine-readable code: bad_request, unauthorized, forbidden, not_found,
     /// method_not_allowed, conflict, payload_too_large, unsupported_media_type, invalid_fields,
-    /// rate_limited, internal.
+    /// rate_limited, unavailable (a service the server needs, like the LDAP directory, does not
+    /// answer: try again later), internal.
     pub code: String,
     /// A sentence for people.
     pub message: String,

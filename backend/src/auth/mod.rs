@@ -5,6 +5,7 @@
 pub mod account_tokens;
 pub mod apikeys;
 pub mod jwt;
+pub mod ldap;
 pub mod password;
 pub mod sessions;
 

@@ -120,12 +120,14 @@ pub async fn request_reset(state: web::Data<AppState>, req: HttpRequest, body: J
         return Err(ApiError::field("login", "give your user name or email address (at most 254 characters)"));
     }
     let public_url = state.config.public_url.clone();
+    let directory = state.config.ldap.is_some();
     state
         .db(move |conn| {
             let Some(user) = find_by_login(conn, &login)? else { return Ok(()) };
             // Disabled accounts stay disabled. Customers made from their tickets have no password
-            // yet: this is how they get one.
-            if level_of(&user) == AccessLevel::Disabled {
+            // yet: this is how they get one — unless a directory (LDAP) signs such people in,
+            // where a local password would take precedence over the directory's.
+            if level_of(&user) == AccessLevel::Disabled || directory && user.password_hash.is_none() {
                 return Ok(());
             }
             let site_name = Stored::read(conn)?.site_name();
@@ -157,6 +159,7 @@ fn check_token_shape(token: &str) -> ApiResult<()> {
     responses(
         (status = 204, description = "The new password is set; sign in with it"),
         (status = 400, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
+        (status = 409, description = "The account signs in through the LDAP directory", body = ApiErrorBody),
         (status = 422, description = "The token is not valid, or the password too short or too common", body = ApiErrorBody),
         (status = 429, body = ApiErrorBody),
     )
@@ -165,12 +168,16 @@ pub async fn confirm_reset(state: web::Data<AppState>, req: HttpRequest, body: J
     let ip = limit(&state, &req)?;
     let ResetConfirm { token, password: new_password } = body.0;
     check_token_shape(&token)?;
+    let directory = state.config.ldap.is_some();
     state
         .db(move |conn| {
             // All in one transaction: a refused password leaves the token unused.
             write_tx(conn, |conn| {
                 let user_id = redeem(conn, &token, Purpose::Reset)?.ok_or_else(bad_token)?;
                 let user = find_user(conn, user_id)?;
+                if directory && user.password_hash.is_none() {
+                    return Err(ApiError::Conflict("This account signs in through the LDAP directory: change its password there".into()));
+                }
                 password::check_new(&new_password, &personal(&user)).map_err(|e| ApiError::field("password", e))?;
                 replace_password(conn, user.id, &password::hash(&new_password)?)?;
                 confirm(conn, &user)?;

@@ -14,7 +14,7 @@ use super::users::user_view;
 use crate::audit::{self, AuditEvent};
 use crate::auth::account_tokens::{mail_confirmation, Links};
 use crate::auth::sessions::{self, EndReason, Started};
-use crate::auth::{find_by_login, level_of, password, Actor, Caller};
+use crate::auth::{find_by_login, ldap, level_of, password, Actor, Caller};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::write_tx;
@@ -74,6 +74,7 @@ enum SignIn {
         (status = 401, description = "Wrong user name or password", body = ApiErrorBody),
         (status = 403, description = "The email address is not confirmed yet (a new link was mailed)", body = ApiErrorBody),
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
+        (status = 503, description = "The LDAP directory that checks passwords does not answer", body = ApiErrorBody),
     )
 )]
 pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> ApiResult<HttpResponse> {
@@ -94,12 +95,16 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     let ttl_days = state.config.refresh_token_ttl_days;
     let ip_text = ip.map(|i| i.to_string());
     let public_url = state.config.public_url.clone();
+    // LDAP: `Some` when the directory decides (it may create the user); `None` leaves the local
+    // password check below as it is. See auth::ldap.
+    let directory = ldap::check_login(&state, &username, &given, ip_text.clone()).await?;
     let outcome = state
         .db(move |conn| {
             let user = find_by_login(conn, &username)?;
-            let ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
-                Some(hash) => password::verify(hash, &given),
-                None => {
+            let ok = match (directory, user.as_ref().and_then(|u| u.password_hash.as_deref())) {
+                (Some(verdict), _) => verdict.accepts(user.as_ref()),
+                (None, Some(hash)) => password::verify(hash, &given),
+                (None, None) => {
                     password::verify_dummy(&given);
                     false
                 }

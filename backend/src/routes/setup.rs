@@ -198,7 +198,7 @@ pub async fn setup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
         (status = 201, description = "Registered and signed in (a refresh cookie is set)", body = LoginResponse),
         (status = 202, description = "Registered; a confirmation link was mailed", body = Registered),
         (status = 400, body = ApiErrorBody),
-        (status = 403, description = "Registrations are closed", body = ApiErrorBody),
+        (status = 403, description = "Registrations are closed (always with LDAP sign-in)", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody),
         (status = 422, description = "Invalid fields, a common password, or the user name or email is taken", body = ApiErrorBody),
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
@@ -208,6 +208,11 @@ pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBo
     let peer = req.peer_addr().map(|a| a.ip());
     if let Some(ip) = peer {
         state.login_limiter.check(ip)?;
+    }
+    // With LDAP, accounts come from the directory: a local one registered under a directory
+    // user's name would take their name (local passwords come first, see auth::ldap).
+    if state.config.ldap.is_some() {
+        return Err(ApiError::Forbidden("Accounts come from the LDAP directory: sign in with your directory user name and password".into()));
     }
     let stored = state.db(|conn| settings::Stored::read(conn)).await?;
     if !stored.flag("allow_registrations") {

@@ -345,14 +345,17 @@ pub async fn update_user(
 
 /// Set a user's password (user managers and administrators; an administrator's only by an
 /// administrator). The user's sessions end. API keys cannot: a program taking over a person's
-/// sign-in is what impersonation exists to avoid.
+/// sign-in is what impersonation exists to avoid. With LDAP sign-in, users without a local
+/// password are the directory's: 409.
 #[utoipa::path(
     put, path = "/api/users.json/{id}/password", tag = "users", request_body = PasswordSet,
     params(("id" = i64, Path, description = "The user id")),
     responses(
         (status = 204, description = "Set; the user's sessions ended"),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
-        (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody),
+        (status = 409, description = "The user signs in through the LDAP directory", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -375,8 +378,9 @@ pub async fn set_password(
     let id = id.into_inner();
     let ip = caller.ip.map(|i| i.to_string());
     let actor = Actor::User(me);
+    let directory = state.config.ldap.is_some();
     state
-        .db(move |conn| write_tx(conn, |conn| accounts::set_password(conn, &actor, id, &hash, ip.as_deref())))
+        .db(move |conn| write_tx(conn, |conn| accounts::set_password(conn, &actor, id, &hash, directory, ip.as_deref())))
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,9 @@
 //! The real app, in-process, on a real database: a SQLite file in a temporary folder, or a fresh
 //! PostgreSQL database when TEST_DATABASE_URL is set.
 
+// Each test file uses some of these helpers.
+#![allow(dead_code)]
+
 use actix_http::Request;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
@@ -51,12 +54,18 @@ pub fn test_db() -> TestDb {
 }
 
 pub fn state(db: &TestDb) -> web::Data<AppState> {
+    state_with(db, |_| {})
+}
+
+/// The state with settings changed from the defaults, e.g. an `[ldap]` section.
+pub fn state_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> web::Data<AppState> {
     let args = GlobalArgs {
         data_dir: Some(db.dir.path().to_path_buf()),
         database_url: Some(db.url.clone()),
         config: None,
     };
-    let config = Config::load(&args, None).expect("config");
+    let mut config = Config::load(&args, None).expect("config");
+    change(&mut config);
     let pool = db::connect(&config.database_url, 8).expect("database");
     let jwt = JwtKeys::load_or_create(&config.data_dir).expect("jwt secret");
     web::Data::new(AppState::new(pool, config, jwt))
@@ -110,7 +119,15 @@ pub async fn call(
     if let Some(body) = body {
         req = req.set_json(body);
     }
-    let resp = test::call_service(app, req.to_request()).await;
+    answer(app, req.to_request()).await
+}
+
+/// Sends a request; its status and JSON body (Null when the body is not JSON).
+pub async fn answer(
+    app: &impl Service<Request, Response = ServiceResponse, Error = actix_web::Error>,
+    req: Request,
+) -> (u16, Value) {
+    let resp = test::call_service(app, req).await;
     let status = resp.status().as_u16();
     let bytes = test::read_body(resp).await;
     (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
@@ -206,4 +223,17 @@ pub async fn mailed_token(
         .to_owned();
     let start = body.find(marker).expect("marker") + marker.len();
     body[start..].chars().take_while(char::is_ascii_alphanumeric).collect()
+}
+
+pub fn audit_count(state: &AppState, action: &str) -> i64 {
+    use oxidesk::db::schema::audit_log;
+    audit_log::table.filter(audit_log::action.eq(action)).count().get_result(&mut conn(state)).expect("count audit rows")
+}
+
+/// Panics unless `got` is the API's error body with this status and code, and a message.
+#[track_caller]
+pub fn expect_error(got: &(u16, Value), status: u16, code: &str) {
+    assert_eq!(got.0, status, "{}", got.1);
+    assert_eq!(got.1["error"]["code"], code, "{}", got.1);
+    assert!(got.1["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", got.1);
 }

@@ -114,6 +114,15 @@ impl Resp {
         named
     }
 
+    /// The value of the cookie `name` this response sets, if it sets one.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers.get_all("set-cookie").iter().find_map(|v| {
+            let (pair, _) = v.to_str().ok()?.split_once(';').unwrap_or((v.to_str().ok()?, ""));
+            let (k, value) = pair.split_once('=')?;
+            (k.trim() == name).then(|| value.trim().to_owned())
+        })
+    }
+
     /// `X-Total-Count` as a number.
     #[track_caller]
     pub fn total_count(&self) -> i64 {
@@ -242,6 +251,12 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on SQLite, or on a fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
     pub fn start() -> TestServer {
+        TestServer::start_with_config("")
+    }
+
+    /// Starts a server whose data folder holds this `oxidesk.toml` (read by the server and the
+    /// CLI), e.g. `login_attempts_per_minute = 1000`.
+    pub fn start_with_config(config: &str) -> TestServer {
         let bin = binary_path();
         assert!(
             bin.exists(),
@@ -255,6 +270,9 @@ impl TestServer {
             .map(|u| PgDatabase::create(u.trim()));
         let database_url = pg.as_ref().map(|p| p.url.clone());
         let log_path = data_dir.path().join("server.log");
+        if !config.is_empty() {
+            std::fs::write(data_dir.path().join("oxidesk.toml"), config).expect("write oxidesk.toml");
+        }
         let client = Client::builder()
             .timeout(Duration::from_secs(180))
             .redirect(reqwest::redirect::Policy::none())
@@ -589,6 +607,61 @@ fn tail(text: &str, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
+/// A markdown table of a document of the workspace (`docs/…`), as the tests that walk one read it.
+#[derive(Debug, Clone)]
+pub struct DocTable {
+    /// The header's cells.
+    pub header: Vec<String>,
+    /// Each row's cells, as many as the header's.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl DocTable {
+    /// The first table of `docs/<name>` whose header's first cells are `first_cells`; cells are
+    /// trimmed and lose their backticks (`\|` stands for a `|` inside a cell). Panics when there
+    /// is no such table or a row has the wrong number of cells.
+    pub fn read(name: &str, first_cells: &[&str]) -> DocTable {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("docs").join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let mut lines = text.lines().map(str::trim);
+        let header = lines
+            .by_ref()
+            .filter(|l| l.starts_with('|'))
+            .map(table_cells)
+            .find(|cells| cells.len() >= first_cells.len() && cells.iter().zip(first_cells).all(|(c, f)| c == f))
+            .unwrap_or_else(|| panic!("docs/{name} has no table whose header starts with {first_cells:?}"));
+        let rows: Vec<Vec<String>> = lines
+            .take_while(|l| l.starts_with('|'))
+            .map(table_cells)
+            .filter(|cells| !cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':')))
+            .collect();
+        for row in &rows {
+            assert_eq!(row.len(), header.len(), "docs/{name}: this row has {} cells, the header {}: {row:?}", row.len(), header.len());
+        }
+        DocTable { header, rows }
+    }
+
+    /// Where a column is, by its header.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+fn table_cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').filter(|i| !i.ends_with('\\')).unwrap_or(inner);
+    let mut cells = vec![String::new()];
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => cells.last_mut().unwrap().push(chars.next().unwrap()),
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells.into_iter().map(|c| c.trim().trim_matches('`').trim().to_owned()).collect()
+}
+
 /// `data:<mime>;base64,<bytes>`.
 pub fn data_url(mime: &str, bytes: &[u8]) -> String {
     use base64::Engine as _;
@@ -654,6 +727,12 @@ impl TestServer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_cells_split_on_unescaped_pipes() {
+        assert_eq!(table_cells("| `GET /a` | 200 |"), ["GET /a", "200"]);
+        assert_eq!(table_cells(r"| a \| b | `x` |"), ["a | b", "x"]);
+    }
 
     #[test]
     fn database_urls_are_rewritten_to_the_test_database() {

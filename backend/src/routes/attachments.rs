@@ -42,9 +42,11 @@ pub async fn download(state: web::Data<AppState>, caller: Caller, id: web::Path<
                 .select((AttachmentRow::as_select(), tickets::user_id, thread_entries::entry_type))
                 .first(conn)
                 .optional()?;
+            // Whoever may read the ticket (the visibility setting included) may read its files.
+            let sees_all = found.is_some() && crate::tickets::sees_all(conn, &actor)?;
             found
                 .filter(|(_, owner, entry_type)| {
-                    let sees_ticket = actor.sees_all_tickets() || actor.user_id() == Some(*owner);
+                    let sees_ticket = sees_all || actor.user_id() == Some(*owner);
                     let sees_entry = actor.is_staff() || entry_type != EntryType::N.as_str();
                     sees_ticket && sees_entry
                 })

@@ -709,7 +709,45 @@ impl Snapshot {
     }
 }
 
+/// A user a test made through the API.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+}
+
 impl TestServer {
+    /// A user `username` (email `username@example.com`) of this level, made by `admin`.
+    #[track_caller]
+    pub fn create_person(&self, admin: &Auth, username: &str, level: i64, password: Option<&str>) -> Person {
+        let email = format!("{username}@example.com");
+        let body = json!({"username": username, "name": format!("{username} Person"), "email": email, "level": level, "password": password});
+        let r = self.post_json("/api/users.json", admin, &body);
+        r.expect(201);
+        Person { id: r.json()["id"].as_i64().expect("user id"), username: username.to_owned(), email }
+    }
+
+    /// A ticket of `owner` filed by a staff key, with a text attachment when one is named (its
+    /// content: "<username>'s file"); returns its number.
+    #[track_caller]
+    pub fn open_ticket_for(&self, staff: &Auth, owner: &Person, attachment: Option<&str>) -> String {
+        let mut body = json!({"email": owner.email, "subject": format!("{}'s problem", owner.username), "message": "It broke"});
+        if let Some(name) = attachment {
+            body["attachments"] = json!([{ name: data_url("text/plain", format!("{}'s file", owner.username).as_bytes()) }]);
+        }
+        let r = self.post_json("/api/tickets.json", staff, &body);
+        r.expect(201);
+        r.text.trim().to_owned()
+    }
+
+    /// The id of the first attachment of the ticket's first entry.
+    #[track_caller]
+    pub fn first_attachment(&self, staff: &Auth, number: &str) -> i64 {
+        let ticket = self.ticket(number, staff);
+        threads(&ticket)[0]["attachments"][0]["id"].as_i64().unwrap_or_else(|| panic!("no attachment on {number}: {ticket}"))
+    }
+
     /// The ticket's state as a staff key sees it.
     #[track_caller]
     pub fn snapshot(&self, number: &str, staff: &Auth) -> Snapshot {

@@ -167,13 +167,6 @@ fn ticket_path(number: &str) -> String {
     format!("/api/tickets.json/{number}")
 }
 
-#[derive(Debug, Clone)]
-struct Person {
-    id: i64,
-    username: String,
-    email: String,
-}
-
 /// One column's caller.
 struct Caller {
     name: String,
@@ -252,12 +245,12 @@ impl Fx {
 
     /// A customer the PUT rows change.
     fn fresh_user(&self) -> i64 {
-        create_person(&self.s, &self.admin, &self.unique("victim"), 1, None).id
+        self.s.create_person(&self.admin, &self.unique("victim"), 1, None).id
     }
 
     /// A new ticket of `owner`, closed when asked.
     fn fresh_ticket(&self, owner: &Person, closed: bool) -> String {
-        let number = open_ticket(&self.s, &self.staff, owner, None);
+        let number = self.s.open_ticket_for(&self.staff, owner, None);
         if closed {
             self.s.delete_json(&ticket_path(&number), &self.staff, &json!({})).expect(204);
         }
@@ -273,30 +266,6 @@ impl Fx {
         let id = create_catalog(&self.s, &self.admin, resource, &self.unique("Spare"));
         format!("/api/{resource}.json/{id}")
     }
-}
-
-fn create_person(s: &TestServer, admin: &Auth, username: &str, level: i64, password: Option<&str>) -> Person {
-    let email = format!("{username}@example.com");
-    let r = s.post_json("/api/users.json", admin, &json!({"username": username, "name": format!("{username} Person"), "email": email,
-                                                           "level": level, "password": password}));
-    r.expect(201);
-    Person { id: r.json()["id"].as_i64().unwrap(), username: username.to_owned(), email }
-}
-
-/// A ticket of `owner`, with a text attachment when named; returns its number.
-fn open_ticket(s: &TestServer, staff: &Auth, owner: &Person, attachment: Option<&str>) -> String {
-    let mut body = json!({"email": owner.email, "subject": format!("{}'s problem", owner.username), "message": "It broke"});
-    if let Some(name) = attachment {
-        body["attachments"] = json!([{ name: data_url("text/plain", format!("{}'s file", owner.username).as_bytes()) }]);
-    }
-    let r = s.post_json("/api/tickets.json", staff, &body);
-    r.expect(201);
-    r.text.trim().to_owned()
-}
-
-fn first_attachment(s: &TestServer, staff: &Auth, number: &str) -> i64 {
-    let ticket = s.ticket(number, staff);
-    threads(&ticket)[0]["attachments"][0]["id"].as_i64().unwrap_or_else(|| panic!("no attachment on {number}: {ticket}"))
 }
 
 fn create_catalog(s: &TestServer, admin: &Auth, resource: &str, name: &str) -> i64 {
@@ -318,10 +287,10 @@ fn fixtures() -> (Fx, Vec<Caller>) {
     s.admin_create("root", "root@example.com", PASSWORD);
     let admin = Auth::Bearer(s.login_token("root", PASSWORD));
     let staff = s.apikey("fixtures", "read,write,impersonate", None).auth();
-    let olga = create_person(&s, &admin, "olga", 1, Some(PASSWORD));
+    let olga = s.create_person(&admin, "olga", 1, Some(PASSWORD));
     let olga_auth = Auth::Bearer(s.login_token("olga", PASSWORD));
-    let other_ticket = open_ticket(&s, &staff, &olga, Some("olga.txt"));
-    let other_attachment = first_attachment(&s, &staff, &other_ticket);
+    let other_ticket = s.open_ticket_for(&staff, &olga, Some("olga.txt"));
+    let other_attachment = s.first_attachment(&staff, &other_ticket);
     let r = s.post_json("/api/views.json", &olga_auth, &json!({"name": "Olga's view", "query": "status=open"}));
     r.expect(201);
     let other_view = r.json()["id"].as_i64().unwrap();
@@ -331,10 +300,10 @@ fn fixtures() -> (Fx, Vec<Caller>) {
     let mut tokens = BTreeMap::new();
     for level in 0..=6 {
         // Level 0 is an agent who signed in and was then disabled.
-        let person = create_person(&s, &admin, &format!("level{level}"), if level == 0 { 3 } else { level }, Some(PASSWORD));
+        let person = s.create_person(&admin, &format!("level{level}"), if level == 0 { 3 } else { level }, Some(PASSWORD));
         tokens.insert(level, s.login_token(&person.username, PASSWORD));
-        let number = open_ticket(&s, &staff, &person, Some("mine.txt"));
-        owned.insert(person.id, (number.clone(), first_attachment(&s, &staff, &number)));
+        let number = s.open_ticket_for(&staff, &person, Some("mine.txt"));
+        owned.insert(person.id, (number.clone(), s.first_attachment(&staff, &number)));
         users.insert(level, person);
     }
     s.put_json(&format!("/api/users.json/{}", users[&0].id), &admin, &json!({"level": 0})).expect(200);
@@ -449,11 +418,11 @@ fn neighbours() -> Neighbours {
     s.admin_create("root", "root@example.com", PASSWORD);
     let admin = Auth::Bearer(s.login_token("root", PASSWORD));
     let staff = s.apikey("staff", "read,write,impersonate", None).auth();
-    let alice = create_person(&s, &admin, "alice", 1, Some(PASSWORD));
-    let olga = create_person(&s, &admin, "olga", 1, Some(PASSWORD));
-    open_ticket(&s, &staff, &alice, None);
-    let olga_ticket = open_ticket(&s, &staff, &olga, Some("payslip.txt"));
-    let olga_attachment = first_attachment(&s, &staff, &olga_ticket);
+    let alice = s.create_person(&admin, "alice", 1, Some(PASSWORD));
+    let olga = s.create_person(&admin, "olga", 1, Some(PASSWORD));
+    s.open_ticket_for(&staff, &alice, None);
+    let olga_ticket = s.open_ticket_for(&staff, &olga, Some("payslip.txt"));
+    let olga_attachment = s.first_attachment(&staff, &olga_ticket);
     let note = json!({"message": "Salary band 7", "type": "note", "attachments": [{"band.txt": data_url("text/plain", b"band 7")}]});
     let r = s.put_json(&ticket_path(&olga_ticket), &staff, &note);
     r.expect(200);

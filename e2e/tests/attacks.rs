@@ -65,6 +65,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("P5", p5_invalid_utf8),
         ("P6", p6_nul_in_a_subject),
         ("P7", p7_numbers_out_of_range),
+        ("P8", p8_a_page_past_any_end),
         ("C1", c1_crlf_in_a_ticket_email),
         ("C2", c2_crlf_in_a_persons_name),
         ("C3", c3_crlf_in_a_subject),
@@ -803,6 +804,16 @@ fn p7_numbers_out_of_range(w: &World) {
     });
 }
 
+fn p8_a_page_past_any_end(w: &World) {
+    for path in ["/api/tickets.json", "/api/users.json", "/api/scp/tickets.json"] {
+        for page in ["9223372036854775807", "92233720368547758"] {
+            let r = w.s.get(&format!("{path}?page={page}&per_page=100"), &w.staff);
+            r.expect(200);
+            assert_eq!(r.json(), json!([]), "{path}?page={page}");
+        }
+    }
+}
+
 // --- C: line breaks in fields and headers ---
 
 const INJECTED: &str = "\r\nBcc: everyone@example.com";
@@ -860,6 +871,11 @@ fn c7_crlf_in_the_url(w: &World) {
     let r = w.s.get(&format!("{}%0d%0aSet-Cookie:%20owned=1", w.path(&w.alice_ticket)), &w.staff);
     r.expect_error(404, "not_found");
     assert!(r.header("set-cookie").is_none(), "{:?}", r.headers);
+    // The list's Link header repeats the query: encoded, never as a line break.
+    let r = w.s.get("/api/tickets.json?per_page=1&x=%0d%0aSet-Cookie:%20owned=1", &w.staff);
+    r.expect(200);
+    assert!(r.header("set-cookie").is_none(), "{:?}", r.headers);
+    assert!(r.header("link").unwrap_or_default().contains("x=%0D%0ASet-Cookie%3A%20owned%3D1"), "{:?}", r.header("link"));
 }
 
 fn c8_crlf_in_the_ip_field(w: &World) {

@@ -172,7 +172,8 @@ pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonB
                 resolution: body.resolution.clone().or(Some(response)),
                 ..Default::default()
             };
-            let origin = caller.origin(body.ip_address.clone());
+            // As on create: only a program names the address; a person is recorded by their own.
+            let origin = caller.origin(body.ip_address.clone().filter(|_| caller.user().is_none()));
             { let limits = st.limits(conn)?; change::update_ticket(conn, &actor, &row, &update, &limits, &origin) }
         })
         .await

@@ -517,7 +517,7 @@ fn s9_search_engine_syntax(w: &World) {
     alice_lists(w, "q=olga");
     let r = w.s.get("/api/tickets.json?q=olga", &w.staff);
     r.expect(200);
-    assert_eq!(numbers(&r), [w.olga_ticket.clone()]);
+    assert_eq!(numbers(&r), std::slice::from_ref(&w.olga_ticket));
 }
 
 fn s10_sql_in_the_user_search(w: &World) {

@@ -108,3 +108,32 @@ async fn customers_reopen_only_within_the_window_agents_always() {
     assert_eq!(reopened["status_state"], "open");
     assert_eq!(reopened["close_timestamp"], serde_json::Value::Null);
 }
+
+#[actix_web::test]
+async fn only_keys_name_the_address_a_ticket_came_from() {
+    use actix_web::test::{call_service, TestRequest};
+    use oxidesk::db::schema::audit_log;
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let key = api_key(&st, "read,write");
+    // A website files for its visitor and names the visitor's address.
+    let (status, ticket) = call(&app, "POST", "/api/tickets.json", &key,
+        Some(json!({"email": "cat@example.com", "subject": "From the website", "message": "Hi", "ip": "203.0.113.7"}))).await;
+    assert_eq!(status, 201, "{ticket}");
+    // A person naming an address is recorded by their own: the audit log cannot be forged.
+    let token = st.jwt.issue(ticket["user"]["id"].as_i64().unwrap(), 60).unwrap();
+    let req = TestRequest::post()
+        .uri("/api/tickets.json")
+        .insert_header(("Authorization", format!("Bearer {token}")))
+        .peer_addr("192.0.2.44:50000".parse().unwrap())
+        .set_json(json!({"subject": "Myself", "message": "Hi", "ip": "203.0.113.99"}));
+    assert_eq!(call_service(&app, req.to_request()).await.status().as_u16(), 201);
+    let ips: Vec<Option<String>> = audit_log::table
+        .filter(audit_log::action.eq("ticket.create"))
+        .order(audit_log::id)
+        .select(audit_log::ip)
+        .load(&mut conn(&st))
+        .unwrap();
+    assert_eq!(ips, [Some("203.0.113.7".to_owned()), Some("192.0.2.44".to_owned())]);
+}

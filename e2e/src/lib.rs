@@ -114,6 +114,15 @@ impl Resp {
         named
     }
 
+    /// The value of the cookie `name` this response sets, if it sets one.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.headers.get_all("set-cookie").iter().find_map(|v| {
+            let (pair, _) = v.to_str().ok()?.split_once(';').unwrap_or((v.to_str().ok()?, ""));
+            let (k, value) = pair.split_once('=')?;
+            (k.trim() == name).then(|| value.trim().to_owned())
+        })
+    }
+
     /// `X-Total-Count` as a number.
     #[track_caller]
     pub fn total_count(&self) -> i64 {
@@ -242,12 +251,12 @@ pub struct TestServer {
 impl TestServer {
     /// Starts a server on SQLite, or on a fresh PostgreSQL database when `TEST_DATABASE_URL` is set.
     pub fn start() -> TestServer {
-        TestServer::start_with_config(None)
+        TestServer::start_with_config("")
     }
 
-    /// Like `start`, with an `oxidesk.toml` holding `toml` in the data folder (the server's and
-    /// the CLI's working directory, where they read it).
-    pub fn start_with_config(toml: Option<&str>) -> TestServer {
+    /// Starts a server whose data folder holds this `oxidesk.toml` (read by the server and the
+    /// CLI), e.g. `login_attempts_per_minute = 1000`.
+    pub fn start_with_config(config: &str) -> TestServer {
         let bin = binary_path();
         assert!(
             bin.exists(),
@@ -255,15 +264,15 @@ impl TestServer {
             bin.display()
         );
         let data_dir = tempfile::Builder::new().prefix("oxidesk-e2e-").tempdir().expect("tempdir");
-        if let Some(toml) = toml {
-            std::fs::write(data_dir.path().join("oxidesk.toml"), toml).expect("write oxidesk.toml");
-        }
         let pg = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|u| !u.trim().is_empty())
             .map(|u| PgDatabase::create(u.trim()));
         let database_url = pg.as_ref().map(|p| p.url.clone());
         let log_path = data_dir.path().join("server.log");
+        if !config.is_empty() {
+            std::fs::write(data_dir.path().join("oxidesk.toml"), config).expect("write oxidesk.toml");
+        }
         let client = Client::builder()
             .timeout(Duration::from_secs(180))
             .redirect(reqwest::redirect::Policy::none())
@@ -598,6 +607,61 @@ fn tail(text: &str, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
+/// A markdown table of a document of the workspace (`docs/…`), as the tests that walk one read it.
+#[derive(Debug, Clone)]
+pub struct DocTable {
+    /// The header's cells.
+    pub header: Vec<String>,
+    /// Each row's cells, as many as the header's.
+    pub rows: Vec<Vec<String>>,
+}
+
+impl DocTable {
+    /// The first table of `docs/<name>` whose header's first cells are `first_cells`; cells are
+    /// trimmed and lose their backticks (`\|` stands for a `|` inside a cell). Panics when there
+    /// is no such table or a row has the wrong number of cells.
+    pub fn read(name: &str, first_cells: &[&str]) -> DocTable {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("docs").join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let mut lines = text.lines().map(str::trim);
+        let header = lines
+            .by_ref()
+            .filter(|l| l.starts_with('|'))
+            .map(table_cells)
+            .find(|cells| cells.len() >= first_cells.len() && cells.iter().zip(first_cells).all(|(c, f)| c == f))
+            .unwrap_or_else(|| panic!("docs/{name} has no table whose header starts with {first_cells:?}"));
+        let rows: Vec<Vec<String>> = lines
+            .take_while(|l| l.starts_with('|'))
+            .map(table_cells)
+            .filter(|cells| !cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':')))
+            .collect();
+        for row in &rows {
+            assert_eq!(row.len(), header.len(), "docs/{name}: this row has {} cells, the header {}: {row:?}", row.len(), header.len());
+        }
+        DocTable { header, rows }
+    }
+
+    /// Where a column is, by its header.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.header.iter().position(|h| h == name)
+    }
+}
+
+fn table_cells(line: &str) -> Vec<String> {
+    let inner = line.trim().trim_start_matches('|');
+    let inner = inner.strip_suffix('|').filter(|i| !i.ends_with('\\')).unwrap_or(inner);
+    let mut cells = vec![String::new()];
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' if chars.peek() == Some(&'|') => cells.last_mut().unwrap().push(chars.next().unwrap()),
+            '|' => cells.push(String::new()),
+            c => cells.last_mut().unwrap().push(c),
+        }
+    }
+    cells.into_iter().map(|c| c.trim().trim_matches('`').trim().to_owned()).collect()
+}
+
 /// `data:<mime>;base64,<bytes>`.
 pub fn data_url(mime: &str, bytes: &[u8]) -> String {
     use base64::Engine as _;
@@ -645,7 +709,45 @@ impl Snapshot {
     }
 }
 
+/// A user a test made through the API.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+}
+
 impl TestServer {
+    /// A user `username` (email `username@example.com`) of this level, made by `admin`.
+    #[track_caller]
+    pub fn create_person(&self, admin: &Auth, username: &str, level: i64, password: Option<&str>) -> Person {
+        let email = format!("{username}@example.com");
+        let body = json!({"username": username, "name": format!("{username} Person"), "email": email, "level": level, "password": password});
+        let r = self.post_json("/api/users.json", admin, &body);
+        r.expect(201);
+        Person { id: r.json()["id"].as_i64().expect("user id"), username: username.to_owned(), email }
+    }
+
+    /// A ticket of `owner` filed by a staff key, with a text attachment when one is named (its
+    /// content: "<username>'s file"); returns its number.
+    #[track_caller]
+    pub fn open_ticket_for(&self, staff: &Auth, owner: &Person, attachment: Option<&str>) -> String {
+        let mut body = json!({"email": owner.email, "subject": format!("{}'s problem", owner.username), "message": "It broke"});
+        if let Some(name) = attachment {
+            body["attachments"] = json!([{ name: data_url("text/plain", format!("{}'s file", owner.username).as_bytes()) }]);
+        }
+        let r = self.post_json("/api/tickets.json", staff, &body);
+        r.expect(201);
+        r.text.trim().to_owned()
+    }
+
+    /// The id of the first attachment of the ticket's first entry.
+    #[track_caller]
+    pub fn first_attachment(&self, staff: &Auth, number: &str) -> i64 {
+        let ticket = self.ticket(number, staff);
+        threads(&ticket)[0]["attachments"][0]["id"].as_i64().unwrap_or_else(|| panic!("no attachment on {number}: {ticket}"))
+    }
+
     /// The ticket's state as a staff key sees it.
     #[track_caller]
     pub fn snapshot(&self, number: &str, staff: &Auth) -> Snapshot {
@@ -663,6 +765,12 @@ impl TestServer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_cells_split_on_unescaped_pipes() {
+        assert_eq!(table_cells("| `GET /a` | 200 |"), ["GET /a", "200"]);
+        assert_eq!(table_cells(r"| a \| b | `x` |"), ["a | b", "x"]);
+    }
 
     #[test]
     fn database_urls_are_rewritten_to_the_test_database() {

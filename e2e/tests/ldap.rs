@@ -16,9 +16,9 @@ fn directory_users_sign_in_over_http_and_the_local_administrator_too() {
         eprintln!("SKIPPED: OXIDESK_LDAP_URL is not set (run with OXIDESK_LDAP_URL=$(scripts/ldap.sh), as `make test-unit` does)");
         return;
     };
-    let s = TestServer::start_with_config(Some(&format!(
+    let s = TestServer::start_with_config(&format!(
         "[ldap]\nurl = \"{url}\"\nbind_dn = \"uid={{username}},ou=people,dc=oxidesk,dc=test\"\ntimeout_secs = 5\n"
-    )));
+    ));
     s.admin_create("admin", "admin@example.com", ADMIN_PASSWORD);
 
     // Alice's first sign-in creates her account from the directory; her session works.
@@ -42,9 +42,9 @@ fn directory_users_sign_in_over_http_and_the_local_administrator_too() {
 #[test]
 fn a_directory_that_does_not_answer_is_a_503_not_a_wrong_password() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let s = TestServer::start_with_config(Some(&format!(
+    let s = TestServer::start_with_config(&format!(
         "[ldap]\nurl = \"ldap://127.0.0.1:{closed}\"\nbind_dn = \"{{username}}@oxidesk.test\"\ntimeout_secs = 2\n"
-    )));
+    ));
     let body = s.login("alice", "alice-secret-1").expect_error(503, "unavailable");
     assert!(body["error"]["message"].as_str().unwrap().contains("LDAP"), "{body}");
     assert!(s.log().contains("LDAP sign-in impossible"), "the cause is logged: {}", s.log());

@@ -1,6 +1,6 @@
 //! Attachment downloads, with the same visibility as the ticket they belong to.
 
-use actix_web::http::header::{self, ContentDisposition, DispositionParam, DispositionType};
+use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::{web, HttpResponse};
 use diesel::prelude::*;
 use shared::tickets::EntryType;
@@ -42,9 +42,11 @@ pub async fn download(state: web::Data<AppState>, caller: Caller, id: web::Path<
                 .select((AttachmentRow::as_select(), tickets::user_id, thread_entries::entry_type))
                 .first(conn)
                 .optional()?;
+            // Whoever may read the ticket (the visibility setting included) may read its files.
+            let sees_all = found.is_some() && crate::tickets::sees_all(conn, &actor)?;
             found
                 .filter(|(_, owner, entry_type)| {
-                    let sees_ticket = actor.sees_all_tickets() || actor.user_id() == Some(*owner);
+                    let sees_ticket = sees_all || actor.user_id() == Some(*owner);
                     let sees_entry = actor.is_staff() || entry_type != EntryType::N.as_str();
                     sees_ticket && sees_entry
                 })
@@ -57,9 +59,21 @@ pub async fn download(state: web::Data<AppState>, caller: Caller, id: web::Path<
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/octet-stream"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Attachment,
-            parameters: vec![DispositionParam::Filename(attachment.filename)],
-        })
+        .insert_header(ContentDisposition { disposition: DispositionType::Attachment, parameters: filename_params(&attachment.filename) })
         .body(bytes))
+}
+
+/// `filename="…"` in ASCII (other characters as `_`), and for a name that is not ASCII also
+/// RFC 6266's `filename*=UTF-8''…`, which browsers prefer: a header carries no raw UTF-8.
+fn filename_params(name: &str) -> Vec<DispositionParam> {
+    let ascii: String = name.chars().map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { '_' }).collect();
+    let mut params = vec![DispositionParam::Filename(ascii)];
+    if !name.is_ascii() {
+        params.push(DispositionParam::FilenameExt(ExtendedValue {
+            charset: Charset::Ext("UTF-8".into()),
+            language_tag: None,
+            value: name.as_bytes().to_vec(),
+        }));
+    }
+    params
 }

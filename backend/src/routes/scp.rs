@@ -154,9 +154,14 @@ pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonB
     state
         .db(move |conn| {
             let acting = ActingAs { from_user: body.staff_user_name.clone().filter(|n| !n.trim().is_empty()), ..Default::default() };
+            let named = acting.from_user.is_some();
             let actor = caller.actor(conn, &acting)?;
             if !actor.is_staff() {
-                return Err(ApiError::field("staffUserName", "is not an agent"));
+                return Err(if named {
+                    ApiError::field("staffUserName", "is not an agent")
+                } else {
+                    ApiError::Forbidden("Only agents can use the staff endpoints".into())
+                });
             }
             let row = tickets::find_visible(conn, &actor, &number)?;
             let update = TicketUpdate {
@@ -167,7 +172,8 @@ pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonB
                 resolution: body.resolution.clone().or(Some(response)),
                 ..Default::default()
             };
-            let origin = caller.origin(body.ip_address.clone());
+            // As on create: only a program names the address; a person is recorded by their own.
+            let origin = caller.origin(body.ip_address.clone().filter(|_| caller.user().is_none()));
             { let limits = st.limits(conn)?; change::update_ticket(conn, &actor, &row, &update, &limits, &origin) }
         })
         .await

@@ -111,7 +111,8 @@ pub async fn create_ticket(
     let origin = match &visitor.0 {
         Some(caller) => {
             caller.require(Scope::Write)?;
-            caller.origin(given_ip)
+            // Only a program speaks for someone else's address; a person is recorded by their own.
+            caller.origin(given_ip.filter(|_| caller.user().is_none()))
         }
         None => {
             // Guests share the sign-in budget per address: both are anonymous attempts.

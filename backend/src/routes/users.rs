@@ -122,7 +122,7 @@ pub async fn list_users(
                 .select(UserRow::as_select())
                 .order(users::id)
                 .limit(per_page)
-                .offset((page - 1) * per_page)
+                .offset((page - 1).saturating_mul(per_page))
                 .load(conn)?;
             Ok((rows, total))
         })

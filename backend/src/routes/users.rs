@@ -120,7 +120,7 @@ pub async fn list_users(
                 .select(UserRow::as_select())
                 .order(users::id)
                 .limit(per_page)
-                .offset((page - 1) * per_page)
+                .offset(crate::db::page_offset(page, per_page))
                 .load(conn)?;
             Ok((rows, total))
         })

@@ -14,6 +14,8 @@
 #   FUZZ_ARGS      more `schemathesis run` options, e.g. "--include-path-regex tickets"
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=server-lib.sh
+source scripts/server-lib.sh
 
 BINARY=$(realpath "${1:-${OXIDESK_BIN:-${CARGO_TARGET_DIR:-target}/debug/oxidesk}}")
 EXAMPLES="${FUZZ_EXAMPLES:-50}"
@@ -29,11 +31,7 @@ DATA_DIR="$WORK/data"
 LOG="$WORK/server.log"
 SERVER_PID=""
 cleanup() {
-  # Only the server this script started, by its pid.
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_server "$SERVER_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -54,19 +52,11 @@ API_KEY=$(oxidesk apikey create --name schemathesis --scopes read,write,imperson
 READ_KEY=$(oxidesk apikey create --name schemathesis-read --scopes read 2>/dev/null)
 WRITE_KEY=$(oxidesk apikey create --name schemathesis-write --scopes write 2>/dev/null)
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
 oxidesk serve --bind "127.0.0.1:$PORT" >"$LOG" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 60); do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "error: the server exited before answering; its log:" >&2; cat "$LOG" >&2; exit 1
-  fi
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/health")" = "200" ] && break
-  sleep 0.5
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "$URL/api/health")" = "200" ] ||
-  { echo "error: $URL/api/health did not answer 200 within 30 s; its log:" >&2; tail -n 50 "$LOG" >&2; exit 1; }
+wait_healthy "$URL" "$SERVER_PID" "$LOG"
 
 TOKEN=$(curl -sf -X POST "$URL/api/auth/login.json" -H 'Content-Type: application/json' \
   -d "{\"username\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" |

@@ -61,6 +61,7 @@ pub struct UserListQuery {
     /// Part of a name, user name or email address.
     q: Option<String>,
     /// Only users of this access level.
+    #[param(value_type = Option<AccessLevel>)]
     level: Option<i16>,
     /// `true`: only staff (agents and up, level 3 or more), e.g. whom tickets can be assigned to.
     staff: Option<bool>,

@@ -54,7 +54,8 @@ WRITE_KEY=$(oxidesk apikey create --name schemathesis-write --scopes write 2>/de
 
 PORT=$(free_port)
 URL="http://127.0.0.1:$PORT"
-oxidesk serve --bind "127.0.0.1:$PORT" >"$LOG" 2>&1 &
+# The binary itself, not the function: $! must be the server's own pid.
+"$BINARY" --data-dir "$DATA_DIR" --config "$WORK/oxidesk.toml" serve --bind "127.0.0.1:$PORT" >"$LOG" 2>&1 &
 SERVER_PID=$!
 wait_healthy "$URL" "$SERVER_PID" "$LOG"
 

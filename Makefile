@@ -8,7 +8,7 @@ BIN_RELEASE := $(TARGET_DIR)/release/oxidesk
 BIN_DEBUG := $(TARGET_DIR)/debug/oxidesk
 DATA_DIR ?= data
 
-.PHONY: run build spa test test-unit test-postgres test-browser openapi bench bench-ui clean-data
+.PHONY: run build spa test test-unit test-postgres test-browser test-fuzz test-deny openapi bench bench-ui clean-data
 
 ## make run: build everything in release and serve on 127.0.0.1:8080 with SQLite in ./data
 run: build
@@ -23,11 +23,14 @@ build:
 spa:
 	trunk build --offline --release
 
-## make test: every suite — unit, integration and e2e on SQLite, again on PostgreSQL, browser.
+## make test: every suite — unit, integration and e2e on SQLite, again on PostgreSQL, browser,
+## schema fuzzing of the API, and the dependency policy.
 test:
 	scripts/tools.sh test
 	$(MAKE) spa
 	cargo build -p oxidesk
+	$(MAKE) test-deny
+	$(MAKE) test-fuzz
 	$(MAKE) test-unit
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
@@ -42,6 +45,14 @@ test-postgres:
 
 test-browser:
 	e2e/browser/run.sh $(BIN_DEBUG)
+
+## Schemathesis against /api/openapi.json of the debug binary (about 2 minutes; docs/architecture.md).
+test-fuzz:
+	scripts/schemathesis.sh $(BIN_DEBUG)
+
+## cargo-deny: licences, bans and sources; advisories when a local RustSec copy exists.
+test-deny:
+	scripts/deny.sh
 
 ## Regenerate the committed OpenAPI document.
 openapi:

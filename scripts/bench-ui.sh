@@ -5,6 +5,8 @@
 set -euo pipefail
 BINARY=$(realpath "$1")
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=server-lib.sh
+source "$ROOT/scripts/server-lib.sh"
 TICKETS=${TICKETS:-10000}
 
 for wasm in "$ROOT"/frontend/dist/*.wasm; do
@@ -14,10 +16,7 @@ done
 DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-bench-ui.XXXXXX")
 SERVER_PID=""
 cleanup() {
-  if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
+  stop_server "$SERVER_PID"
   rm -rf "$DATA_DIR"
 }
 trap cleanup EXIT
@@ -26,14 +25,11 @@ export OXIDESK_ADMIN_USER=admin
 export OXIDESK_ADMIN_PASSWORD="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 "$BINARY" --data-dir "$DATA_DIR" admin create --username admin --email admin@example.com
 "$BINARY" --data-dir "$DATA_DIR" seed --tickets "$TICKETS"
-PORT=$(node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+PORT=$(free_port)
 export OXIDESK_URL="http://127.0.0.1:$PORT"
 "$BINARY" serve --bind "127.0.0.1:$PORT" --data-dir "$DATA_DIR" >"$DATA_DIR/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 60); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$OXIDESK_URL/api/health")" = "200" ] && break
-  sleep 0.5
-done
+wait_healthy "$OXIDESK_URL" "$SERVER_PID" "$DATA_DIR/server.log"
 cd "$ROOT/e2e/browser"
 [ -d node_modules/@playwright/test ] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 node bench/list-page.mjs

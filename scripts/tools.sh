@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Installs what building and testing Oxidesk needs, skipping whatever is already there at the right
-# version. Every tool comes from a package registry (crates.io, npm, Debian); nothing is downloaded
-# from anywhere else. Usage: scripts/tools.sh build|test|bench
+# version. Every tool comes from a package registry (crates.io, PyPI, npm, Debian); nothing is downloaded
+# from anywhere else. Usage: scripts/tools.sh build|test|fuzz|bench
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TOOLS_DIR="${OXIDESK_TOOLS_DIR:-$HOME/.cache/oxidesk/tools}"
 TRUNK_VERSION="0.21"
 BINARYEN_VERSION="132"
+CARGO_DENY_VERSION="0.20.2"
+SCHEMATHESIS_VERSION="4.32.5"
+SCHEMATHESIS_VENV="$TOOLS_DIR/schemathesis-venv"
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -63,8 +66,31 @@ build_tools() {
   fi
 }
 
+# cargo-deny (crates.io): licences, bans and sources of the dependency tree (scripts/deny.sh).
+deny_tool() {
+  if ! cargo deny --version 2>/dev/null | grep -q "^cargo-deny ${CARGO_DENY_VERSION}$"; then
+    say "cargo install cargo-deny ${CARGO_DENY_VERSION} (about 10 minutes, once)"
+    cargo install cargo-deny --version "=${CARGO_DENY_VERSION}" --locked
+  fi
+}
+
+# Schemathesis (PyPI) in its own virtualenv, for the API fuzzing of scripts/schemathesis.sh.
+schemathesis_tool() {
+  local st="$SCHEMATHESIS_VENV/bin/schemathesis"
+  if "$st" --version 2>/dev/null | grep -q "version ${SCHEMATHESIS_VERSION}$"; then return 0; fi
+  need_cmd python3 "install Python 3.9 or later"
+  if [ ! -x "$SCHEMATHESIS_VENV/bin/pip" ]; then
+    rm -rf "$SCHEMATHESIS_VENV"
+    python3 -m venv "$SCHEMATHESIS_VENV" 2>/dev/null || { apt_install python3-venv; python3 -m venv "$SCHEMATHESIS_VENV"; }
+  fi
+  say "pip install schemathesis==${SCHEMATHESIS_VERSION}"
+  "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
+}
+
 test_tools() {
   build_tools
+  deny_tool
+  schemathesis_tool
   apt_install chromium postgresql curl slapd ldap-utils
   command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -d e2e/browser/node_modules/@playwright/test ]; then
@@ -76,6 +102,7 @@ test_tools() {
 case "${1:-build}" in
   build) build_tools ;;
   test) test_tools ;;
+  fuzz) schemathesis_tool ;;
   bench) build_tools; apt_install wrk ;;
-  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|fuzz|bench" >&2; exit 2 ;;
 esac

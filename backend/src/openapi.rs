@@ -1,7 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations. `oxidesk openapi` prints
 //! it; openapi/openapi.json is the committed copy, which a test keeps in step.
 
+use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use crate::routes;
@@ -70,7 +72,7 @@ use crate::routes;
         routes::scp::staff_reply,
         routes::scp::ticket_index,
     ),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &InputErrors),
     tags(
         (name = "tickets", description = "Tickets, their threads, topics and queues (osTicket's API)"),
         (name = "osticket-staff", description = "osTicket's staff endpoints under /api/scp/"),
@@ -106,6 +108,51 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
+    }
+}
+
+/// The answers an operation gives by the way it reads its input, documented here once so that no
+/// handler can leave them out: a JSON body (routes::body) is refused with 400 (malformed, not an
+/// object), 413 (too large), 415 (not JSON) or 422 (a field missing or of the wrong type), and a
+/// query string with 400 (a parameter not even of its type, say `page=first`). A handler's own
+/// entry for the same status, with its own description, is kept.
+struct InputErrors;
+
+impl Modify for InputErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        const BODY: [(&str, &str); 4] = [
+            ("400", "Malformed JSON, or not a JSON object"),
+            ("413", "The body is larger than the limit"),
+            ("415", "The body is not JSON"),
+            ("422", "A field is missing, of the wrong type or invalid"),
+        ];
+        const QUERY: (&str, &str) = ("400", "A query parameter is not of its type (say `page=first`)");
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
+                .into_iter()
+                .flatten()
+            {
+                let mut errors = Vec::new();
+                if operation.request_body.is_some() {
+                    errors.extend(BODY);
+                }
+                if operation.parameters.iter().flatten().any(|p| p.parameter_in == ParameterIn::Query) {
+                    errors.push(QUERY);
+                }
+                for (status, description) in errors {
+                    operation.responses.responses.entry(status.to_owned()).or_insert_with(|| {
+                        ResponseBuilder::new()
+                            .description(description)
+                            .content(
+                                "application/json",
+                                ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiErrorBody"))).build(),
+                            )
+                            .build()
+                            .into()
+                    });
+                }
+            }
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{api_key, app, call, conn, state, test_db};
+use common::{api_key, app, bearer, call, conn, state, test_db};
 use diesel::prelude::*;
 use serde_json::json;
 
@@ -122,7 +122,7 @@ async fn only_keys_name_the_address_a_ticket_came_from() {
         Some(json!({"email": "cat@example.com", "subject": "From the website", "message": "Hi", "ip": "203.0.113.7"}))).await;
     assert_eq!(status, 201, "{ticket}");
     // A person naming an address is recorded by their own: the audit log cannot be forged.
-    let token = st.jwt.issue(ticket["user"]["id"].as_i64().unwrap(), 60).unwrap();
+    let token = bearer(&st, ticket["user"]["id"].as_i64().unwrap());
     let req = TestRequest::post()
         .uri("/api/tickets.json")
         .insert_header(("Authorization", format!("Bearer {token}")))

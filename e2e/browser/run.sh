@@ -12,21 +12,16 @@ fi
 BINARY=$(realpath "$1")
 shift
 cd "$(dirname "$0")"
+# shellcheck source=../../scripts/server-lib.sh
+source ../../scripts/server-lib.sh
 
 DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-browser.XXXXXX")
 FRESH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-browser-fresh.XXXXXX")
 SERVER_PID=""
 FRESH_PID=""
-stop() {
-  # Only a server this script started, by its pid.
-  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-  fi
-}
 cleanup() {
-  stop "$SERVER_PID"
-  stop "$FRESH_PID"
+  stop_server "$SERVER_PID"
+  stop_server "$FRESH_PID"
   rm -rf "$DATA_DIR" "$FRESH_DIR"
 }
 trap cleanup EXIT
@@ -40,29 +35,6 @@ export OXIDESK_ADMIN_USER=admin
 # A fresh password each run, unless the caller chose one.
 export OXIDESK_ADMIN_PASSWORD="${OXIDESK_ADMIN_PASSWORD:-browser-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}"
 "$BINARY" --data-dir "$DATA_DIR" admin create --username "$OXIDESK_ADMIN_USER" --email admin@example.com
-
-# Ask the kernel for a free port (node is here anyway, for Playwright).
-free_port() {
-  node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
-
-# wait_healthy URL PID LOG: waits up to 30 s for URL/api/health to answer 200.
-wait_healthy() {
-  for _ in $(seq 1 60); do
-    if ! kill -0 "$2" 2>/dev/null; then
-      echo "error: the server for $1 exited before answering; its log:" >&2
-      cat "$3" >&2
-      exit 1
-    fi
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' "$1/api/health")" = "200" ]; then
-      return 0
-    fi
-    sleep 0.5
-  done
-  echo "error: $1/api/health did not answer 200 within 30 s; server log:" >&2
-  tail -n 50 "$3" >&2
-  exit 1
-}
 
 PORT=$(free_port)
 export OXIDESK_URL="http://127.0.0.1:$PORT"

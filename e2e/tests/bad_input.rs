@@ -768,19 +768,23 @@ fn unsupported_methods_are_405() {
     let before = w.both();
     let counts = w.counts();
     let path = w.path(&w.alice_ticket);
-    for (method, p) in [
-        (Method::PATCH, path.as_str()),
-        (Method::PATCH, "/api/tickets.json"),
-        (Method::PUT, "/api/tickets.json"),
-        (Method::DELETE, "/api/tickets.json"),
-        (Method::DELETE, "/api/topics.json"),
-        (Method::PUT, "/api/users.json"),
-        (Method::GET, "/api/scp/tickets/reply.json"),
-        (Method::POST, "/api/scp/tickets/staffTickets.json"),
-        (Method::GET, "/api/auth/login.json"),
+    // RFC 9110: a 405 lists the methods the resource does support in `Allow` (found by
+    // Schemathesis' unsupported-method check).
+    for (method, p, allow) in [
+        (Method::PATCH, path.as_str(), "GET, PUT, POST, DELETE"),
+        (Method::PATCH, "/api/tickets.json", "GET, POST"),
+        (Method::PUT, "/api/tickets.json", "GET, POST"),
+        (Method::DELETE, "/api/tickets.json", "GET, POST"),
+        (Method::DELETE, "/api/topics.json", "GET, POST"),
+        (Method::PUT, "/api/users.json", "GET, POST"),
+        (Method::GET, "/api/scp/tickets/reply.json", "POST"),
+        (Method::POST, "/api/scp/tickets/staffTickets.json", "GET"),
+        (Method::GET, "/api/auth/login.json", "POST"),
+        (Method::TRACE, "/api/health", "GET"),
     ] {
         let r = w.raw(method.clone(), p, &w.staff, Some("application/json"), r#"{"message": "x", "status_id": 3, "resolution": "x"}"#);
         r.expect_error(405, "method_not_allowed");
+        assert_eq!(r.header("allow").as_deref(), Some(allow), "{method} {p}");
     }
     w.both_unchanged(&before, "unsupported methods");
     assert_eq!(w.counts(), counts);
@@ -815,6 +819,13 @@ fn page_sizes_and_list_filters_out_of_range_are_422() {
     }
     let r = w.server.get("/api/tickets.json?page=50", &w.staff);
     assert_eq!(r.json(), json!([]), "a page past the end is empty");
+    // So is the last page number there is: its offset once overflowed into a 500 (found by
+    // Schemathesis).
+    for list in ["/api/tickets.json", "/api/users.json", "/api/scp/tickets.json"] {
+        let r = w.server.get(&format!("{list}?page={}", i64::MAX), &w.staff);
+        r.expect(200);
+        assert_eq!(r.json(), json!([]), "{list}: page i64::MAX");
+    }
     let r = w.server.get("/api/tickets.json?per_page=1", &w.staff);
     assert_eq!(r.json().as_array().map(Vec::len), Some(1));
     let link = r.header("link").unwrap_or_default();

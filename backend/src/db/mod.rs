@@ -192,6 +192,12 @@ fn backup_sqlite(conn: &mut AnyConnection, path: &str) -> Result<(), DbSetupErro
     Ok(())
 }
 
+/// The OFFSET of a 1-based page of `per_page` rows. An absurd page number (say i64::MAX) saturates
+/// instead of overflowing, and then simply finds nothing.
+pub fn page_offset(page: i64, per_page: i64) -> i64 {
+    page.saturating_sub(1).saturating_mul(per_page)
+}
+
 /// One SQLite database has one writer at a time; this process's writers take turns here.
 static SQLITE_WRITER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 

@@ -25,6 +25,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream"),
         (status = 401, body = ApiErrorBody),
+        (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 404, description = "No such attachment, or not yours", body = ApiErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))

@@ -272,7 +272,8 @@ fn find_queue(conn: &mut AnyConnection, id: i64) -> ApiResult<QueueRow> {
 /// The queues (osTicket's departments).
 #[utoipa::path(
     get, path = "/api/queues.json", tag = "tickets",
-    responses((status = 200, body = [Queue]), (status = 401, body = ApiErrorBody)),
+    responses((status = 200, body = [Queue]), (status = 401, body = ApiErrorBody),
+              (status = 403, description = "The key lacks the read scope", body = ApiErrorBody)),
     security(("api_key" = []), ("bearer" = []))
 )]
 pub async fn list_queues(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {

@@ -185,8 +185,10 @@ pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonB
 /// osTicket's index of tickets: for each, pairs of number, created, updated, closed and href.
 #[utoipa::path(
     get, path = "/api/scp/tickets.json", tag = "osticket-staff", params(TicketListQuery),
-    responses((status = 200, description = "[[\"number\", \"TCK-1042\"], [\"created\", …], …] per ticket", body = Vec<Vec<Vec<String>>>),
-              (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    responses((status = 200, description = "[[\"number\", \"TCK-1042\"], [\"created\", …], [\"closed\", null], …] per ticket",
+               body = Vec<Vec<Vec<Option<String>>>>),
+              (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+              (status = 422, body = ApiErrorBody)),
     security(("api_key" = []), ("bearer" = []))
 )]
 pub async fn ticket_index(state: web::Data<AppState>, caller: Caller, query: web::Query<TicketListQuery>) -> ApiResult<HttpResponse> {

@@ -159,6 +159,7 @@ fn accepts_json(req: &HttpRequest) -> bool {
     responses(
         (status = 200, body = Ticket),
         (status = 401, body = ApiErrorBody),
+        (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 404, description = "No such ticket, or not yours", body = ApiErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []), ())
@@ -281,6 +282,7 @@ pub async fn reopen_ticket(
     responses(
         (status = 200, description = "The ticket, with you among its followers", body = Ticket),
         (status = 401, body = ApiErrorBody),
+        (status = 403, description = "The key lacks the write scope", body = ApiErrorBody),
         (status = 404, body = ApiErrorBody),
         (status = 422, description = "An API key acting as itself is nobody who could follow", body = ApiErrorBody),
     ),
@@ -296,7 +298,8 @@ pub async fn follow_ticket(state: web::Data<AppState>, caller: Caller, number: w
     params(("number" = String, Path, description = "Ticket number")),
     responses(
         (status = 200, description = "The ticket, without you among its followers", body = Ticket),
-        (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+        (status = 401, body = ApiErrorBody), (status = 403, description = "The key lacks the write scope", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
     security(("api_key" = []), ("bearer" = []))
 )]

@@ -64,6 +64,7 @@ pub struct UserListQuery {
     /// Part of a name, user name or email address.
     q: Option<String>,
     /// Only users of this access level.
+    #[param(value_type = Option<AccessLevel>)]
     level: Option<i16>,
     /// `true`: only staff (agents and up, level 3 or more), e.g. whom tickets can be assigned to.
     staff: Option<bool>,
@@ -122,7 +123,7 @@ pub async fn list_users(
                 .select(UserRow::as_select())
                 .order(users::id)
                 .limit(per_page)
-                .offset((page - 1).saturating_mul(per_page))
+                .offset(crate::db::page_offset(page, per_page))
                 .load(conn)?;
             Ok((rows, total))
         })

@@ -182,7 +182,7 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
         (SortColumn::Priority, true) => page_query.order((priority_rank().desc(), tickets::id.desc())),
         (SortColumn::Priority, false) => page_query.order((priority_rank().asc(), tickets::id.asc())),
     };
-    let ids: Vec<i64> = page_query.limit(per_page).offset((page - 1).saturating_mul(per_page)).load(conn)?;
+    let ids: Vec<i64> = page_query.limit(per_page).offset(crate::db::page_offset(page, per_page)).load(conn)?;
     let tickets = view::render(conn, &ids, query.threads.unwrap_or(true), actor.is_staff())?;
     Ok(ListPage { tickets, total, per_page })
 }

@@ -39,8 +39,9 @@ export async function newPerson(browser: Browser, problems: string[], who: strin
 
 /** Signs in through the sign-in page, waiting out the server's per-address rate limit. */
 export async function signIn(page: Page, who: string, secret: string): Promise<void> {
-  await page.goto('/login');
   for (let attempt = 0; attempt < 4; attempt++) {
+    // A fresh page each time: the alert of a refused attempt must not answer for the next one.
+    await page.goto('/login');
     await page.getByLabel('User name or email').fill(who);
     await page.getByLabel('Password', { exact: true }).fill(secret);
     await page.getByLabel('Password', { exact: true }).press('Enter');

@@ -44,7 +44,7 @@ test-postgres:
 		cargo test -p oxidesk -p oxidesk-e2e
 
 test-browser:
-	e2e/browser/run.sh $(BIN_DEBUG)
+	ldap=$$(scripts/ldap.sh) && OXIDESK_LDAP_URL=$$ldap e2e/browser/run.sh $(BIN_DEBUG)
 
 ## Schemathesis against /api/openapi.json of the debug binary (about 2 minutes; docs/architecture.md).
 test-fuzz:

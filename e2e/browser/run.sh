@@ -17,12 +17,15 @@ source ../../scripts/server-lib.sh
 
 DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-browser.XXXXXX")
 FRESH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-browser-fresh.XXXXXX")
+LDAP_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-browser-ldap.XXXXXX")
 SERVER_PID=""
 FRESH_PID=""
+LDAP_PID=""
 cleanup() {
   stop_server "$SERVER_PID"
   stop_server "$FRESH_PID"
-  rm -rf "$DATA_DIR" "$FRESH_DIR"
+  stop_server "$LDAP_PID"
+  rm -rf "$DATA_DIR" "$FRESH_DIR" "$LDAP_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -50,6 +53,23 @@ FRESH_PORT=$(free_port)
 export OXIDESK_FRESH_URL="http://127.0.0.1:$FRESH_PORT"
 "$BINARY" serve --bind "127.0.0.1:$FRESH_PORT" --data-dir "$FRESH_DIR" >"$FRESH_DIR/server.log" 2>&1 &
 FRESH_PID=$!
+
+# The third, when a test directory runs (OXIDESK_LDAP_URL, from scripts/ldap.sh): people sign in
+# through LDAP (ldap.spec.ts). Its own settings file, named by the flag, which wins over the variable.
+if [ -n "${OXIDESK_LDAP_URL:-}" ]; then
+  cat >"$LDAP_DIR/oxidesk.toml" <<TOML
+login_attempts_per_minute = 600
+[ldap]
+url = "$OXIDESK_LDAP_URL"
+bind_dn = "uid={username},ou=people,dc=oxidesk,dc=test"
+TOML
+  "$BINARY" --config "$LDAP_DIR/oxidesk.toml" --data-dir "$LDAP_DIR" admin create --username "$OXIDESK_ADMIN_USER" --email admin@example.com
+  LDAP_PORT=$(free_port)
+  export OXIDESK_DIRECTORY_URL="http://127.0.0.1:$LDAP_PORT"
+  "$BINARY" --config "$LDAP_DIR/oxidesk.toml" serve --bind "127.0.0.1:$LDAP_PORT" --data-dir "$LDAP_DIR" >"$LDAP_DIR/server.log" 2>&1 &
+  LDAP_PID=$!
+  wait_healthy "$OXIDESK_DIRECTORY_URL" "$LDAP_PID" "$LDAP_DIR/server.log"
+fi
 
 wait_healthy "$OXIDESK_URL" "$SERVER_PID" "$DATA_DIR/server.log"
 wait_healthy "$OXIDESK_FRESH_URL" "$FRESH_PID" "$FRESH_DIR/server.log"

@@ -144,12 +144,14 @@ fn bad_token() -> ApiError {
     ApiError::field("token", "is not valid: it was used already, replaced by a newer link, or has expired")
 }
 
-/// Tokens are 48 characters; anything empty or far longer is not one.
-fn check_token_shape(token: &str) -> ApiResult<()> {
+/// The user a mailed token is for, using the token up (inside the caller's transaction). Tokens
+/// are 48 characters: anything empty or far longer is refused without a lookup.
+fn redeem_for_user(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> ApiResult<UserRow> {
     if token.trim().is_empty() || token.len() > 200 {
         return Err(bad_token());
     }
-    Ok(())
+    let user_id = redeem(conn, token, purpose)?.ok_or_else(bad_token)?;
+    find_user(conn, user_id)
 }
 
 /// Set a new password with the token from a reset mail. The token works once; the account's
@@ -167,14 +169,12 @@ fn check_token_shape(token: &str) -> ApiResult<()> {
 pub async fn confirm_reset(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<ResetConfirm>) -> ApiResult<HttpResponse> {
     let ip = limit(&state, &req)?;
     let ResetConfirm { token, password: new_password } = body.0;
-    check_token_shape(&token)?;
     let directory = state.config.ldap.is_some();
     state
         .db(move |conn| {
             // All in one transaction: a refused password leaves the token unused.
             write_tx(conn, |conn| {
-                let user_id = redeem(conn, &token, Purpose::Reset)?.ok_or_else(bad_token)?;
-                let user = find_user(conn, user_id)?;
+                let user = redeem_for_user(conn, &token, Purpose::Reset)?;
                 if directory && user.password_hash.is_none() {
                     return Err(ApiError::Conflict("This account signs in through the LDAP directory: change its password there".into()));
                 }
@@ -208,12 +208,10 @@ fn confirm(conn: &mut AnyConnection, user: &UserRow) -> ApiResult<()> {
 pub async fn confirm_email(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<ConfirmEmail>) -> ApiResult<HttpResponse> {
     let ip = limit(&state, &req)?;
     let token = body.0.token;
-    check_token_shape(&token)?;
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                let user_id = redeem(conn, &token, Purpose::Confirm)?.ok_or_else(bad_token)?;
-                let user = find_user(conn, user_id)?;
+                let user = redeem_for_user(conn, &token, Purpose::Confirm)?;
                 confirm(conn, &user)?;
                 audit_user(conn, &user, ip.as_deref(), "user.confirm")
             })

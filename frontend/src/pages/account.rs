@@ -40,27 +40,20 @@ pub fn AccountPage() -> impl IntoView {
     let change = Action::new_local(move |body: &PasswordChange| {
         let body = body.clone();
         async move {
-            let answer = session
+            let response = session
                 .call(|token| {
                     let body = body.clone();
                     async move { api::change_password(&token, &body).await }
                 })
-                .await;
-            match answer {
-                Ok(response) => {
-                    // The other sessions ended; this one continues with the new tokens.
-                    session.sign_in(response);
-                    done.set(true);
-                    current.set(String::new());
-                    new_password.set(String::new());
-                    again.set(String::new());
-                    Ok(())
-                }
-                Err(error) => {
-                    show_server_errors(&error, errors);
-                    Err(error)
-                }
+                .await
+                .inspect_err(|error| show_server_errors(error, errors))?;
+            // The other sessions ended; this one continues with the new tokens.
+            session.sign_in(response);
+            done.set(true);
+            for field in [current, new_password, again] {
+                field.set(String::new());
             }
+            Ok::<(), api::ApiError>(())
         }
     });
     let pending = change.pending();

@@ -35,16 +35,19 @@ test:
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
 
-## The LDAP tests need the test directory of scripts/ldap.sh (a private slapd on 127.0.0.1:3389).
+## The LDAP tests need the test directory of scripts/ldap.sh (a private slapd on 127.0.0.1:3389),
+## the mail tests the SMTP sinks and dovecot of scripts/mail.sh (127.0.0.1:10025… and 10143/10993).
 test-unit:
-	ldap=$$(scripts/ldap.sh) && OXIDESK_LDAP_URL=$$ldap OXIDESK_BIN=$(BIN_DEBUG) cargo test --workspace
+	ldap=$$(scripts/ldap.sh) && mail=$$(scripts/mail.sh) && \
+		OXIDESK_LDAP_URL=$$ldap OXIDESK_MAIL_TEST_DIR=$$mail OXIDESK_BIN=$(BIN_DEBUG) cargo test --workspace
 
 test-postgres:
-	ldap=$$(scripts/ldap.sh) && TEST_DATABASE_URL=$$(scripts/postgres.sh) OXIDESK_LDAP_URL=$$ldap OXIDESK_BIN=$(BIN_DEBUG) \
-		cargo test -p oxidesk -p oxidesk-e2e
+	ldap=$$(scripts/ldap.sh) && mail=$$(scripts/mail.sh) && TEST_DATABASE_URL=$$(scripts/postgres.sh) \
+		OXIDESK_LDAP_URL=$$ldap OXIDESK_MAIL_TEST_DIR=$$mail OXIDESK_BIN=$(BIN_DEBUG) cargo test -p oxidesk -p oxidesk-e2e
 
 test-browser:
-	ldap=$$(scripts/ldap.sh) && OXIDESK_LDAP_URL=$$ldap e2e/browser/run.sh $(BIN_DEBUG)
+	ldap=$$(scripts/ldap.sh) && mail=$$(scripts/mail.sh) && \
+		OXIDESK_LDAP_URL=$$ldap OXIDESK_MAIL_TEST_DIR=$$mail e2e/browser/run.sh $(BIN_DEBUG)
 
 ## Schemathesis against /api/openapi.json of the debug binary (about 2 minutes; docs/architecture.md).
 test-fuzz:

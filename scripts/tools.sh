@@ -92,6 +92,10 @@ test_tools() {
   deny_tool
   schemathesis_tool
   apt_install chromium postgresql curl slapd ldap-utils
+  # The mail tests' servers (scripts/mail.sh): an SMTP sink and an IMAP server, and openssl for
+  # their certificate. On a systemd host the package also starts a system dovecot on 143/993;
+  # the tests' own instance uses other ports.
+  apt_install python3-aiosmtpd dovecot-imapd openssl
   command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -d e2e/browser/node_modules/@playwright/test ]; then
     say "npm ci in e2e/browser (Playwright without its browser download)"

@@ -169,6 +169,7 @@ pub struct UserChanges {
     pub phone: Option<String>,
     pub level: Option<AccessLevel>,
     pub email_confirmed: Option<bool>,
+    pub email_notifications: Option<bool>,
 }
 
 #[derive(AsChangeset)]
@@ -183,6 +184,7 @@ struct UserChangeset<'a> {
     level: Option<i16>,
     // Some(None) clears it: diesel writes NULL for an inner None.
     email_confirmed_at: Option<Option<chrono::NaiveDateTime>>,
+    email_notifications: Option<bool>,
     updated_at: chrono::NaiveDateTime,
 }
 
@@ -198,6 +200,7 @@ impl<'a> UserChangeset<'a> {
             phone: changes.phone.as_deref(),
             level: changes.level.map(i16::from),
             email_confirmed_at: changes.email_confirmed.map(|yes| yes.then(|| chrono::Utc::now().naive_utc())),
+            email_notifications: changes.email_notifications,
             updated_at: chrono::Utc::now().naive_utc(),
         }
     }
@@ -223,6 +226,7 @@ fn changed_fields(changes: &UserChanges) -> Vec<&'static str> {
         ("phone", changes.phone.is_some()),
         ("level", changes.level.is_some()),
         ("email_confirmed", changes.email_confirmed.is_some()),
+        ("email_notifications", changes.email_notifications.is_some()),
     ]
     .into_iter()
     .filter_map(|(f, set)| set.then_some(f))

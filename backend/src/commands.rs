@@ -59,6 +59,9 @@ fn serve(config: Config) -> CommandResult {
     let listener = TcpListener::bind(config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     let addr = listener.local_addr()?;
     let workers = config.workers;
+    if config.mail.worker {
+        crate::mail::worker::spawn(pool.clone(), config.mail.clone())?;
+    }
     let state = web::Data::new(AppState::new(pool, config, jwt));
     tracing::info!(%addr, engine = ?state.engine, "oxidesk listening on http://{addr}");
     actix_web::rt::System::new().block_on(async move { crate::startup::run(listener, state, workers)?.await })?;

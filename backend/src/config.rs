@@ -36,6 +36,66 @@ pub struct Config {
     pub cors_origins: Vec<String>,
     /// Sign-in through an LDAP / Active Directory server, when `[ldap]` is set.
     pub ldap: Option<LdapConfig>,
+    /// Mail delivery and fetching; the servers and accounts are settings (`mail::settings`).
+    pub mail: MailConfig,
+}
+
+/// How this process takes part in mail, from `[mail]` in `oxidesk.toml`.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    /// Run the mail worker here (deliver the outbox, fetch IMAP). Several replicas may all run
+    /// it: they never take the same mail. Off for a replica that should only answer requests.
+    pub worker: bool,
+    /// A PEM file of certificates to trust for SMTP and IMAP besides the system's (a private CA,
+    /// or a self-signed server).
+    pub ca_file: Option<PathBuf>,
+    /// How often the worker looks for mail to send.
+    pub poll: Duration,
+    /// The first retry waits this long; each next one twice as long, up to an hour.
+    pub retry_base: Duration,
+    /// Time allowed to connect to a mail server and for each of its answers.
+    pub timeout: Duration,
+}
+
+impl Default for MailConfig {
+    fn default() -> MailConfig {
+        MailConfig {
+            worker: true,
+            ca_file: None,
+            poll: Duration::from_secs(2),
+            retry_base: Duration::from_secs(30),
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// `[mail]` as written in `oxidesk.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMail {
+    worker: Option<bool>,
+    ca_file: Option<PathBuf>,
+    poll_ms: Option<u64>,
+    retry_base_secs: Option<u64>,
+    timeout_secs: Option<u64>,
+}
+
+impl FileMail {
+    fn check(self) -> Result<MailConfig, ConfigError> {
+        let d = MailConfig::default();
+        let positive = |v: Option<u64>, name, default: Duration, unit: fn(u64) -> Duration| match v {
+            Some(0) => Err(ConfigError::Zero(name)),
+            Some(n) => Ok(unit(n)),
+            None => Ok(default),
+        };
+        Ok(MailConfig {
+            worker: self.worker.unwrap_or(d.worker),
+            ca_file: env_or("OXIDESK_MAIL_CA_FILE", self.ca_file.map(|p| p.display().to_string())).map(PathBuf::from),
+            poll: positive(self.poll_ms, "[mail] poll_ms", d.poll, Duration::from_millis)?,
+            retry_base: positive(self.retry_base_secs, "[mail] retry_base_secs", d.retry_base, Duration::from_secs)?,
+            timeout: positive(self.timeout_secs, "[mail] timeout_secs", d.timeout, Duration::from_secs)?,
+        })
+    }
 }
 
 /// The `[ldap]` section, checked: people without a local password sign in by a simple bind as
@@ -92,6 +152,7 @@ struct FileConfig {
     public_url: Option<String>,
     cors_origins: Option<Vec<String>>,
     ldap: Option<FileLdap>,
+    mail: Option<FileMail>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -148,6 +209,7 @@ impl Config {
                 None => file.cors_origins.unwrap_or_default().iter().map(|o| web_origin("cors_origins", o, false)).collect::<Result<_, _>>()?,
             },
             ldap: file.ldap.map(LdapConfig::check).transpose()?,
+            mail: file.mail.unwrap_or_default().check()?,
         };
         if config.max_attachment_bytes == 0 {
             return Err(ConfigError::Zero("max_attachment_mb"));

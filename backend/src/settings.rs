@@ -201,8 +201,11 @@ pub fn store(conn: &mut AnyConnection, actor: &Actor, ip: Option<&str>, values: 
             diesel::insert_into(settings::table).values((settings::key.eq(key), settings::value.eq(value))).execute(conn)?;
         }
     }
-    let detail: serde_json::Map<String, serde_json::Value> =
-        values.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    // Mail server passwords are settings too; the audit log says only that they changed.
+    let detail: serde_json::Map<String, serde_json::Value> = values
+        .iter()
+        .map(|(k, v)| (k.clone(), if k.ends_with("_password") { json!("(changed)") } else { json!(v) }))
+        .collect();
     Ok(audit::record(conn, Some(actor), ip, AuditEvent {
         action: "settings.update",
         target_type: "settings",

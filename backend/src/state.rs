@@ -24,6 +24,8 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub login_limiter: LoginLimiter,
     pub keys: KeyCache,
+    /// `config.public_url`, shared cheaply with every request's `Caller`.
+    pub public_url: std::sync::Arc<str>,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             engine: Engine::of_url(&config.database_url),
             login_limiter: LoginLimiter::per_minute(config.login_attempts_per_minute),
             keys: KeyCache::default(),
+            public_url: config.public_url.as_str().into(),
             pool,
             config,
             jwt,

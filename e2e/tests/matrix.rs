@@ -61,6 +61,7 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
             post("/api/auth/register.json", json!({"username": f.unique("reg"), "name": "Reg Istered", "email": f.email("reg"), "password": PASSWORD}))
         }),
         ("GET /api/users/me.json", "own", |_, _| get("/api/users/me.json")),
+        ("PUT /api/users/me.json", "own", |_, _| put("/api/users/me.json", json!({"email_notifications": true}))),
         // The account endpoints get requests that pass authorisation and then fail harmlessly
         // (a wrong current password, a token that is none): nobody's password changes.
         ("PUT /api/users/me/password.json", "own", |_, _| {
@@ -72,6 +73,20 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         }),
         ("POST /api/auth/confirm.json", "-", |_, _| post("/api/auth/confirm.json", json!({"token": "not-a-token"}))),
         ("GET /api/outbox.json", "-", |_, _| get("/api/outbox.json")),
+        // Administrators get past authorisation to a mail that does not exist.
+        ("POST /api/outbox.json/{id}/retry", "-", |_, _| bare(Method::POST, "/api/outbox.json/999999999/retry")),
+        ("GET /api/mail/settings.json", "-", |_, _| get("/api/mail/settings.json")),
+        ("PUT /api/mail/settings.json", "-", |_, _| put("/api/mail/settings.json", json!({"from_name": "Matrix Desk"}))),
+        // No SMTP server is set: nothing leaves the machine.
+        ("POST /api/mail/test.json", "-", |_, _| post("/api/mail/test.json", json!({"to": "matrix@example.com"}))),
+        ("GET /api/mail/templates.json", "-", |_, _| get("/api/mail/templates.json")),
+        ("PUT /api/mail/templates.json/{kind}", "-", |_, _| {
+            put("/api/mail/templates.json/ticket.note", json!({"subject": "Note: {{ ticket.subject }}", "body_text": "{{ message.text }}"}))
+        }),
+        ("DELETE /api/mail/templates.json/{kind}", "-", |_, _| bare(Method::DELETE, "/api/mail/templates.json/ticket.note")),
+        ("POST /api/mail/templates.json/{kind}/preview", "-", |_, _| {
+            post("/api/mail/templates.json/ticket.note/preview", json!({"subject": "Note", "body_text": "{{ message.text }}"}))
+        }),
         ("GET /api/users.json", "-", |_, _| get("/api/users.json")),
         ("POST /api/users.json", "-", |f, _| post("/api/users.json", json!({"name": "New Person", "email": f.email("new")}))),
         ("POST /api/scp/users.json", "-", |f, _| post("/api/scp/users.json", json!({"name": "New Person", "email": f.email("scp")}))),

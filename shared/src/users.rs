@@ -9,7 +9,7 @@ use crate::tickets::lenient;
     "id": 5, "username": "michael", "email": "michael@example.com", "fullname": "Michael User2",
     "firstname": "Michael", "lastname": "User2", "phone": "", "level": 1,
     "level_name": "Authorized user", "created": "2026-11-16T13:21:53Z", "last_login": null,
-    "email_confirmed": true
+    "email_confirmed": true, "email_notifications": true
 })))]
 pub struct User {
     pub id: i64,
@@ -27,6 +27,9 @@ pub struct User {
     /// Whether the person proved the address is theirs (a confirmation or reset link), or the
     /// account was made by the desk. Registered accounts sign in only once it is confirmed.
     pub email_confirmed: bool,
+    /// Mail about tickets (new tickets, replies, status changes). Account mail (confirmation,
+    /// password reset) is sent regardless.
+    pub email_notifications: bool,
 }
 
 /// Body of `POST /api/users.json` (and osTicket's `POST /api/scp/users.json`).
@@ -81,6 +84,21 @@ pub struct UserUpdate {
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
     pub email_confirmed: Option<bool>,
+    /// Turns ticket mail for the person on or off.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub email_notifications: Option<bool>,
+}
+
+/// Body of `PUT /api/users/me.json`: what people change about their own account.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"email_notifications": false})))]
+pub struct ProfileUpdate {
+    /// Mail about tickets on or off.
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub email_notifications: Option<bool>,
 }
 
 /// Body of `PUT /api/users.json/{id}/password`: an administrator (or user manager) sets a new

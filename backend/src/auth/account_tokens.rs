@@ -9,7 +9,8 @@ use crate::db::models::UserRow;
 use crate::db::schema::account_tokens;
 use crate::db::AnyConnection;
 use crate::error::ApiResult;
-use crate::outbox::{self, Mail};
+use crate::mail::notify;
+use crate::mail::templates::Kind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
@@ -79,38 +80,17 @@ pub fn redeem(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> ApiRes
     Ok((claimed == 1).then_some(user_id))
 }
 
-/// Where links in mail point: the desk's public address and the SPA's page for the token.
-pub struct Links<'a> {
-    pub public_url: &'a str,
-    pub site_name: &'a str,
-}
-
 /// Queues the mail that confirms the user's address.
-pub fn mail_confirmation(conn: &mut AnyConnection, user: &UserRow, links: &Links<'_>) -> ApiResult<()> {
+/// `public_url` is where links point (the SPA has a page for each token).
+pub fn mail_confirmation(conn: &mut AnyConnection, user: &UserRow, public_url: &str) -> ApiResult<()> {
     let token = issue(conn, user.id, Purpose::Confirm)?;
-    let subject = format!("Confirm your email address for {}", links.site_name);
-    let body = format!(
-        "Hello {name},\n\nplease confirm that this address is yours by opening this link within 48 hours:\n\n\
-         {url}/confirm?token={token}\n\nIf you did not create an account at {site}, ignore this mail.\n",
-        name = user.fullname,
-        url = links.public_url,
-        site = links.site_name,
-    );
-    outbox::queue(conn, Mail { kind: "account.confirm", recipient: &user.email, subject: &subject, body: &body })?;
-    Ok(())
+    let link = format!("{public_url}/confirm?token={token}");
+    notify::account(conn, Kind::AccountConfirm, user, &link, public_url)
 }
 
 /// Queues the mail with a link to set a new password.
-pub fn mail_reset(conn: &mut AnyConnection, user: &UserRow, links: &Links<'_>) -> ApiResult<()> {
+pub fn mail_reset(conn: &mut AnyConnection, user: &UserRow, public_url: &str) -> ApiResult<()> {
     let token = issue(conn, user.id, Purpose::Reset)?;
-    let subject = format!("Reset your {} password", links.site_name);
-    let body = format!(
-        "Hello {name},\n\nsomeone (hopefully you) asked to reset your password. Open this link within an hour \
-         to choose a new one:\n\n{url}/reset?token={token}\n\nIf you did not ask, ignore this mail: your \
-         password stays as it is.\n",
-        name = user.fullname,
-        url = links.public_url,
-    );
-    outbox::queue(conn, Mail { kind: "account.reset", recipient: &user.email, subject: &subject, body: &body })?;
-    Ok(())
+    let link = format!("{public_url}/reset?token={token}");
+    notify::account(conn, Kind::AccountReset, user, &link, public_url)
 }

@@ -12,6 +12,7 @@ pub mod sessions;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
+use std::sync::Arc;
 
 use actix_web::{web, FromRequest, HttpRequest};
 use diesel::prelude::*;
@@ -38,12 +39,15 @@ pub enum Credential {
 pub struct Caller {
     pub credential: Credential,
     pub ip: Option<IpAddr>,
+    /// The desk's public address (configuration), for links in the mail a change sends.
+    pub public_url: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Origin {
     pub ip: Option<String>,
     pub channel: &'static str,
+    pub public_url: Arc<str>,
 }
 
 /// Whom a request acts as once impersonation is resolved.
@@ -166,6 +170,7 @@ impl Caller {
     /// the channel (API for keys, Web for people) — also when a key acts for a user.
     pub fn origin(&self, ip: Option<String>) -> Origin {
         Origin {
+            public_url: self.public_url.clone(),
             ip: ip.or_else(|| self.ip.map(|ip| ip.to_string())),
             channel: match self.credential {
                 Credential::Key(_) => "API",
@@ -280,7 +285,7 @@ impl FromRequest for Caller {
                             "This API key may not be used from your address".into(),
                         ),
                     })?;
-                return Ok(Caller { credential: Credential::Key(key), ip });
+                return Ok(Caller { credential: Credential::Key(key), ip, public_url: state.public_url.clone() });
             }
             let Some(token) = bearer else {
                 return Err(ApiError::Unauthorized(
@@ -295,7 +300,7 @@ impl FromRequest for Caller {
                 .db(move |conn| sessions::token_user(conn, user_id, session_id))
                 .await?
                 .ok_or_else(|| ApiError::Unauthorized("Invalid or expired token".into()))?;
-            Ok(Caller { credential: Credential::User(user), ip })
+            Ok(Caller { credential: Credential::User(user), ip, public_url: state.public_url.clone() })
         })
     }
 }

@@ -26,6 +26,7 @@ pub struct UserRow {
     pub updated_at: NaiveDateTime,
     pub last_login_at: Option<NaiveDateTime>,
     pub email_confirmed_at: Option<NaiveDateTime>,
+    pub email_notifications: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -116,6 +117,7 @@ pub struct EntryRow {
     pub format: String,
     pub created_at: NaiveDateTime,
     pub updated_at: Option<NaiveDateTime>,
+    pub message_id: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

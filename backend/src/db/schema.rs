@@ -26,6 +26,7 @@ diesel::table! {
         updated_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
         email_confirmed_at -> Nullable<Timestamp>,
+        email_notifications -> Bool,
     }
 }
 
@@ -89,6 +90,40 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         attempts -> Integer,
         last_error -> Nullable<Text>,
+        body_html -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+        in_reply_to -> Nullable<Text>,
+        refs -> Nullable<Text>,
+        ticket_id -> Nullable<BigInt>,
+        status -> Text,
+        next_attempt_at -> Nullable<Timestamp>,
+        claimed_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_templates (kind) {
+        kind -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    inbound_mail (id) {
+        id -> BigInt,
+        message_id -> Text,
+        source -> Text,
+        received_at -> Timestamp,
+        outcome -> Text,
+        sender -> Text,
+        subject -> Text,
+        ticket_id -> Nullable<BigInt>,
+        entry_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        raw -> Nullable<Binary>,
     }
 }
 
@@ -163,6 +198,7 @@ diesel::table! {
         format -> Text,
         created_at -> Timestamp,
         updated_at -> Nullable<Timestamp>,
+        message_id -> Nullable<Text>,
     }
 }
 
@@ -241,6 +277,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     account_tokens,
     outbox,
+    mail_templates,
+    inbound_mail,
     queues,
     help_topics,
     statuses,

@@ -12,13 +12,12 @@ use super::auth::session;
 use super::body::JsonBody;
 use crate::accounts::{find_user, replace_password};
 use crate::audit::{self, AuditEvent};
-use crate::auth::account_tokens::{mail_reset, redeem, Links, Purpose};
+use crate::auth::account_tokens::{mail_reset, redeem, Purpose};
 use crate::auth::{find_by_login, level_of, password, sessions, Actor, Caller};
 use crate::db::models::UserRow;
 use crate::db::schema::users;
 use crate::db::{write_tx, AnyConnection};
 use crate::error::{ApiError, ApiResult};
-use crate::settings::Stored;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -130,9 +129,8 @@ pub async fn request_reset(state: web::Data<AppState>, req: HttpRequest, body: J
             if level_of(&user) == AccessLevel::Disabled || directory && user.password_hash.is_none() {
                 return Ok(());
             }
-            let site_name = Stored::read(conn)?.site_name();
             write_tx(conn, |conn| {
-                mail_reset(conn, &user, &Links { public_url: &public_url, site_name: &site_name })?;
+                mail_reset(conn, &user, &public_url)?;
                 audit_user(conn, &user, ip.as_deref(), "user.reset_requested")
             })
         })

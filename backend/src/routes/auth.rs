@@ -6,13 +6,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde_json::json;
 use shared::auth::{LoginRequest, LoginResponse};
-use shared::users::User;
+use shared::users::{ProfileUpdate, User};
 use shared::ApiErrorBody;
 
 use super::body::JsonBody;
 use super::users::user_view;
 use crate::audit::{self, AuditEvent};
-use crate::auth::account_tokens::{mail_confirmation, Links};
+use crate::auth::account_tokens::mail_confirmation;
 use crate::auth::sessions::{self, EndReason, Started};
 use crate::auth::{find_by_login, ldap, level_of, password, Actor, Caller};
 use crate::db::models::UserRow;
@@ -29,7 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(super::resource("/api/auth/login.json").route(web::post().to(login)))
         .service(super::resource("/api/auth/refresh.json").route(web::post().to(refresh)))
         .service(super::resource("/api/auth/logout.json").route(web::post().to(logout)))
-        .service(super::resource("/api/users/me.json").route(web::get().to(me)));
+        .service(super::resource("/api/users/me.json").route(web::get().to(me)).route(web::put().to(update_me)));
 }
 
 fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Cookie<'a> {
@@ -113,8 +113,7 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
             let stored = Stored::read(conn)?;
             match user {
                 Some(user) if user.email_confirmed_at.is_none() && stored.confirm_registrations() => write_tx(conn, |conn| {
-                    let links = Links { public_url: &public_url, site_name: &stored.site_name() };
-                    mail_confirmation(conn, &user, &links)?;
+                    mail_confirmation(conn, &user, &public_url)?;
                     Ok(SignIn::Unconfirmed)
                 }),
                 Some(mut user) => write_tx(conn, |conn| {
@@ -197,4 +196,40 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<H
 pub async fn me(caller: Caller) -> ApiResult<HttpResponse> {
     let user = caller.user().ok_or(ApiError::NotFound("user"))?;
     Ok(HttpResponse::Ok().json(user_view(user)))
+}
+
+/// Change one's own account: for now whether ticket mail comes (account mail always does).
+#[utoipa::path(
+    put, path = "/api/users/me.json", tag = "auth", request_body = ProfileUpdate,
+    responses(
+        (status = 200, body = User),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 404, description = "Called with an API key, which is no user", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn update_me(state: web::Data<AppState>, caller: Caller, body: JsonBody<ProfileUpdate>) -> ApiResult<HttpResponse> {
+    let user = caller.user().ok_or(ApiError::NotFound("user"))?.clone();
+    let ip = caller.ip.map(|i| i.to_string());
+    let Some(notifications) = body.0.email_notifications else {
+        return Ok(HttpResponse::Ok().json(user_view(&user)));
+    };
+    let updated = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                diesel::update(users::table.find(user.id))
+                    .set((users::email_notifications.eq(notifications), users::updated_at.eq(chrono::Utc::now().naive_utc())))
+                    .execute(conn)?;
+                audit::record(conn, Some(&Actor::User(user.clone())), ip.as_deref(), AuditEvent {
+                    action: "user.profile",
+                    target_type: "user",
+                    target_id: user.id.to_string(),
+                    detail: json!({"email_notifications": notifications}),
+                })?;
+                crate::accounts::find_user(conn, user.id)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(user_view(&updated)))
 }

@@ -7,7 +7,7 @@ pub mod auth;
 pub mod body;
 pub mod catalog;
 pub mod health;
-pub mod outbox;
+pub mod mail;
 pub mod paging;
 pub mod scp;
 pub mod setup;
@@ -75,7 +75,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(health::routes)
         .configure(auth::routes)
         .configure(account::routes)
-        .configure(outbox::routes)
+        .configure(mail::routes)
         .configure(tickets::routes)
         .configure(catalog::routes)
         .configure(workflow::routes)

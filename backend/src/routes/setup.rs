@@ -15,7 +15,7 @@ use super::users::user_view;
 use super::body::JsonBody;
 use crate::accounts::{insert_user, NewUserInput};
 use crate::audit::{self, AuditEvent};
-use crate::auth::account_tokens::{mail_confirmation, Links};
+use crate::auth::account_tokens::mail_confirmation;
 use crate::auth::{password, sessions, Actor, Caller};
 use crate::db::schema::settings as settings_table;
 use crate::db::write_tx;
@@ -236,8 +236,7 @@ pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBo
                     detail: json!({"level": i16::from(level), "confirm": confirm}),
                 })?;
                 if confirm {
-                    let links = Links { public_url: &public_url, site_name: &stored.site_name() };
-                    mail_confirmation(conn, &user, &links)?;
+                    mail_confirmation(conn, &user, &public_url)?;
                     return Ok((user, None));
                 }
                 let started = (level != AccessLevel::Disabled).then(|| sessions::start(conn, user.id, refresh_days)).transpose()?;

@@ -119,7 +119,7 @@ pub async fn create_ticket(
             if let Some(ip) = req.peer_addr().map(|a| a.ip()) {
                 state.login_limiter.check(ip)?;
             }
-            Origin { ip: req.peer_addr().map(|a| a.ip().to_string()), channel: "Web" }
+            Origin { ip: req.peer_addr().map(|a| a.ip().to_string()), channel: "Web", public_url: state.public_url.clone() }
         }
     };
     let st = state.clone();
@@ -235,8 +235,7 @@ pub async fn close_ticket(
         .db(move |conn| {
             let actor = caller.actor(conn, &body.acting_as)?;
             let row = tickets::find_visible(conn, &actor, &number)?;
-            let ip = caller.ip.map(|ip| ip.to_string());
-            change::close_ticket(conn, &actor, &row, body.version, body.resolution.as_deref(), ip.as_deref())
+            change::close_ticket(conn, &actor, &row, body.version, body.resolution.as_deref(), &caller.origin(None))
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
@@ -266,8 +265,7 @@ pub async fn reopen_ticket(
         .db(move |conn| {
             let actor = caller.actor(conn, &body.acting_as)?;
             let row = tickets::find_visible(conn, &actor, &number)?;
-            let ip = caller.ip.map(|ip| ip.to_string());
-            change::reopen_ticket(conn, &actor, &row, body.version, ip.as_deref())?;
+            change::reopen_ticket(conn, &actor, &row, body.version, &caller.origin(None))?;
             tickets::render_one(conn, &actor, row.id)
         })
         .await?;

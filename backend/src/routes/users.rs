@@ -55,6 +55,7 @@ pub fn user_view(u: &UserRow) -> User {
         created: timestamp(u.created_at),
         last_login: u.last_login_at.map(timestamp),
         email_confirmed: u.email_confirmed_at.is_some(),
+        email_notifications: u.email_notifications,
     }
 }
 
@@ -306,6 +307,7 @@ fn check_update(body: UserUpdate) -> ApiResult<UserChanges> {
     if let Some(confirmed) = body.email_confirmed {
         changes.email_confirmed = Some(confirmed);
     }
+    changes.email_notifications = body.email_notifications;
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }

@@ -20,6 +20,7 @@ use crate::db::models::{StatusRow, TicketRow, UserRow};
 use crate::db::schema::{ticket_assignees, ticket_followers, tickets, users};
 use crate::db::{write_tx, AnyConnection};
 use crate::error::{collect, ApiError, ApiResult};
+use crate::mail::notify::{self, Event};
 
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = tickets)]
@@ -214,6 +215,7 @@ fn apply_update(
     let ip = origin.ip.as_deref();
     let CheckedUpdate { message, changes, transition, assignees, time_added } = checked;
     save(conn, ticket, expected, changes, now)?;
+    let mut told_customer = false;
     if let Some((entry_type, text, uploads)) = &message {
         let (user_id, staff_id) = match entry_type {
             EntryType::M => (actor.user_id(), None),
@@ -227,11 +229,21 @@ fn apply_update(
             target_id: ticket.number.clone(),
             detail: json!({"entry_id": entry}),
         })?;
+        notify::ticket(conn, ticket.id, actor, &origin.public_url, Event::Entry { kind: *entry_type, body: text })?;
+        told_customer = *entry_type == EntryType::R;
     }
     if let Some(t) = &transition {
         status_event(conn, ticket, actor, ip, t, now)?;
+        // A reply that also changes the status is one mail: it shows the new status.
+        if !told_customer {
+            notify::ticket(conn, ticket.id, actor, &origin.public_url, Event::Status { from: &t.from.name, to: &t.to.name })?;
+        }
     }
     if let Some(agents) = assignees {
+        let before: Vec<i64> = ticket_assignees::table
+            .filter(ticket_assignees::ticket_id.eq(ticket.id))
+            .select(ticket_assignees::user_id)
+            .load(conn)?;
         diesel::delete(ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(ticket.id))).execute(conn)?;
         for agent in &agents {
             diesel::insert_into(ticket_assignees::table)
@@ -247,6 +259,10 @@ fn apply_update(
             target_id: ticket.number.clone(),
             detail: json!({"assignees": agents.iter().map(|a| a.id).collect::<Vec<_>>()}),
         })?;
+        let added: Vec<UserRow> = agents.iter().filter(|a| !before.contains(&a.id)).cloned().collect();
+        if !added.is_empty() {
+            notify::ticket(conn, ticket.id, actor, &origin.public_url, Event::Assigned { added: &added, all: &agents })?;
+        }
     }
     if let Some(minutes) = time_added {
         event(conn, ticket, "Time Spent", format!("{minutes} min recorded by {}", actor.display_name()), now)?;
@@ -408,14 +424,15 @@ fn commit_transition(
     version: Option<i64>,
     transition: Transition,
     resolution: Option<String>,
-    ip: Option<&str>,
+    origin: &Origin,
 ) -> ApiResult<()> {
     let now = chrono::Utc::now().naive_utc();
     let mut changes = TicketChanges::default();
     apply_transition(&mut changes, &transition, resolution, now);
     write_tx(conn, |conn| {
         save(conn, ticket, version.unwrap_or(ticket.version), changes, now)?;
-        status_event(conn, ticket, actor, ip, &transition, now)
+        status_event(conn, ticket, actor, origin.ip.as_deref(), &transition, now)?;
+        notify::ticket(conn, ticket.id, actor, &origin.public_url, Event::Status { from: &transition.from.name, to: &transition.to.name })
     })
 }
 
@@ -426,7 +443,7 @@ pub fn close_ticket(
     ticket: &TicketRow,
     version: Option<i64>,
     resolution: Option<&str>,
-    ip: Option<&str>,
+    origin: &Origin,
 ) -> ApiResult<()> {
     require_can_act(actor, ticket)?;
     let current = catalog::status(conn, ticket.status_id, "status_id")?;
@@ -438,11 +455,11 @@ pub fn close_ticket(
     let event = given.map_or_else(|| closed_by.clone(), |r| format!("{closed_by}: {r}"));
     let resolution = given.map_or(closed_by, str::to_owned);
     let to = catalog::status(conn, catalog::CLOSED_STATUS_ID, "status_id")?;
-    commit_transition(conn, actor, ticket, version, Transition { from: current, to, event }, Some(resolution), ip)
+    commit_transition(conn, actor, ticket, version, Transition { from: current, to, event }, Some(resolution), origin)
 }
 
 /// POST on a ticket: reopen. Reopening an open ticket changes nothing.
-pub fn reopen_ticket(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow, version: Option<i64>, ip: Option<&str>) -> ApiResult<()> {
+pub fn reopen_ticket(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow, version: Option<i64>, origin: &Origin) -> ApiResult<()> {
     require_can_act(actor, ticket)?;
     let current = catalog::status(conn, ticket.status_id, "status_id")?;
     if status_state(&current).is_active() {
@@ -452,7 +469,7 @@ pub fn reopen_ticket(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow
     require_can_reopen(actor, ticket, &settings, chrono::Utc::now().naive_utc())?;
     let to = catalog::status(conn, catalog::OPEN_STATUS_ID, "status_id")?;
     let event = format!("Reopened by {}", who(actor));
-    commit_transition(conn, actor, ticket, version, Transition { from: current, to, event }, None, ip)
+    commit_transition(conn, actor, ticket, version, Transition { from: current, to, event }, None, origin)
 }
 
 /// Follow or stop following a ticket. Not a change of the ticket: no version, no event.

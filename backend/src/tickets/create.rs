@@ -20,6 +20,7 @@ use crate::db::models::{NewEntry, NewTicket, UserRow};
 use crate::db::schema::{attachments, thread_entries, tickets};
 use crate::db::{write_tx, AnyConnection, Engine};
 use crate::error::{collect, ApiError, ApiResult};
+use crate::mail::notify::{self, Event};
 
 pub struct Limits {
     pub max_attachment_bytes: usize,
@@ -75,7 +76,7 @@ pub fn create_ticket(
     for upload in &checked.uploads {
         content::store(&limits.attachments_dir, upload)?;
     }
-    write_tx(conn, |conn| insert(conn, actor, checked, origin.ip.as_deref()))
+    write_tx(conn, |conn| insert(conn, actor, checked, origin))
 }
 
 fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &Limits, origin: &Origin) -> ApiResult<Checked> {
@@ -161,7 +162,7 @@ fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &
     }
 }
 
-fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, ip: Option<&str>) -> ApiResult<(i64, String)> {
+fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) -> ApiResult<(i64, String)> {
     let now = chrono::Utc::now().naive_utc();
     let settings = catalog::ticket_settings(conn)?;
     let owner = match c.requester {
@@ -197,7 +198,7 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, ip: Option<&str>)
     audit::record(
         conn,
         Some(actor),
-        ip,
+        origin.ip.as_deref(),
         AuditEvent {
             action: "ticket.create",
             target_type: "ticket",
@@ -205,6 +206,7 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, ip: Option<&str>)
             detail: json!({"subject": c.subject.as_str(), "user_id": owner.id, "source": c.source}),
         },
     )?;
+    notify::ticket(conn, id, actor, &origin.public_url, Event::Created { body: &c.body })?;
     Ok((id, number))
 }
 

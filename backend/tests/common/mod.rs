@@ -15,6 +15,8 @@ use oxidesk::db::{self, AnyConnection};
 use oxidesk::state::AppState;
 use serde_json::Value;
 
+pub mod mail;
+
 pub struct TestDb {
     pub url: String,
     pub dir: tempfile::TempDir,

@@ -1,0 +1,228 @@
+//! Who hears of what: turns a ticket change or an account event into outbox rows, one per
+//! recipient, inside the transaction of the change. One row per recipient keeps retries,
+//! failures and opt-outs independent and never shows one person another's address.
+//!
+//! Recipients (NodePoint's rule, "the ticket author and users assigned", plus followers and the
+//! queue's address as osTicket's department alerts): customers hear of their ticket's creation,
+//! of agents' responses and of status changes; the ticket's agents (assignees and followers; the
+//! queue's address for a ticket nobody looks after yet) hear of everything, internal notes
+//! included. Nobody is told of their own action (but customers get the receipt of the ticket they
+//! opened); people who turned notifications off, disabled
+//! accounts and registrations waiting for confirmation get no ticket mail.
+
+use std::collections::HashSet;
+
+use diesel::prelude::*;
+use shared::tickets::EntryType;
+use shared::AccessLevel;
+
+use super::templates::{self, Facts, Kind, Person, TicketFacts};
+use super::{outbox, thread};
+use crate::auth::{level_of, Actor};
+use crate::db::models::{QueueRow, TicketRow, UserRow};
+use crate::db::schema::{priorities, queues, statuses, ticket_assignees, ticket_followers, tickets, users};
+use crate::db::AnyConnection;
+use crate::error::ApiResult;
+use crate::settings::Stored;
+use crate::tickets::content::Body;
+
+/// What happened to a ticket.
+pub enum Event<'a> {
+    Created { body: &'a Body },
+    /// A thread entry: a customer's message (M), an agent's response (R) or an internal note (N).
+    Entry { kind: EntryType, body: &'a Body },
+    Status { from: &'a str, to: &'a str },
+    Assigned { added: &'a [UserRow], all: &'a [UserRow] },
+}
+
+/// Someone to mail: a user, or a bare address (a queue's).
+struct Recipient {
+    user: Option<UserRow>,
+    person: Person,
+}
+
+impl Recipient {
+    fn user(u: &UserRow) -> Recipient {
+        Recipient { person: Person { name: u.fullname.clone(), email: u.email.clone() }, user: Some(u.clone()) }
+    }
+}
+
+/// Ticket mail goes to people who want it and can receive it.
+fn wants_ticket_mail(u: &UserRow) -> bool {
+    let waiting_for_confirmation = u.password_hash.is_some() && u.email_confirmed_at.is_none();
+    u.email_notifications && level_of(u) != AccessLevel::Disabled && !waiting_for_confirmation
+}
+
+/// The message as plain text and as HTML for the templates.
+fn message_parts(body: &Body) -> (String, String) {
+    if body.format == "html" {
+        (mail_parser::decoders::html::html_to_text(&body.text).trim().to_owned(), body.text.clone())
+    } else {
+        let escaped = minijinja::HtmlEscape(&body.text).to_string().replace('\n', "<br>\n");
+        (body.text.clone(), format!("<p>{escaped}</p>"))
+    }
+}
+
+struct TicketContext {
+    ticket: TicketRow,
+    customer: UserRow,
+    agents: Vec<UserRow>,
+    queue: QueueRow,
+    facts: TicketFacts,
+}
+
+fn load(conn: &mut AnyConnection, ticket_id: i64, public_url: &str) -> ApiResult<TicketContext> {
+    let ticket: TicketRow = tickets::table.find(ticket_id).select(TicketRow::as_select()).first(conn)?;
+    let customer: UserRow = users::table.find(ticket.user_id).select(UserRow::as_select()).first(conn)?;
+    let status: String = statuses::table.find(ticket.status_id).select(statuses::name).first(conn)?;
+    let priority: String = priorities::table.find(ticket.priority_id).select(priorities::name).first(conn)?;
+    let queue: QueueRow = queues::table.find(ticket.queue_id).select(QueueRow::as_select()).first(conn)?;
+    let assigned = ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(ticket_id)).select(ticket_assignees::user_id);
+    let following = ticket_followers::table.filter(ticket_followers::ticket_id.eq(ticket_id)).select(ticket_followers::user_id);
+    let agents: Vec<UserRow> = users::table
+        .filter(users::id.eq_any(assigned).or(users::id.eq_any(following)))
+        .order(users::id)
+        .select(UserRow::as_select())
+        .load::<UserRow>(conn)?
+        .into_iter()
+        .filter(|u| level_of(u).is_staff())
+        .collect();
+    let facts = TicketFacts {
+        url: format!("{public_url}/tickets/{}", ticket.number),
+        number: ticket.number.clone(),
+        subject: ticket.subject.clone(),
+        status,
+        priority,
+        queue: queue.name.clone(),
+        customer: Person { name: customer.fullname.clone(), email: customer.email.clone() },
+    };
+    Ok(TicketContext { ticket, customer, agents, queue, facts })
+}
+
+/// Queues the mail a ticket event sends (inside the caller's transaction).
+pub fn ticket(conn: &mut AnyConnection, ticket_id: i64, actor: &Actor, public_url: &str, event: Event<'_>) -> ApiResult<()> {
+    let stored = Stored::read(conn)?;
+    let ctx = load(conn, ticket_id, public_url)?;
+    let agents = || ctx.agents.iter().map(Recipient::user);
+    // The queue's address stands in for agents while nobody looks after the ticket.
+    let agents_or_queue = || -> Vec<Recipient> {
+        match (ctx.agents.is_empty(), ctx.queue.email.as_deref().filter(|e| !e.trim().is_empty())) {
+            (true, Some(address)) => vec![Recipient { user: None, person: Person { name: ctx.queue.name.clone(), email: address.to_owned() } }],
+            _ => agents().collect(),
+        }
+    };
+    let customer = || Recipient::user(&ctx.customer);
+    let mut message = None;
+    let mut status = None;
+    let mut assignees = None;
+    let plan: Vec<(Kind, Recipient)> = match event {
+        Event::Created { body } => {
+            message = Some(message_parts(body));
+            let mut plan = vec![(Kind::CreatedCustomer, customer())];
+            plan.extend(agents_or_queue().into_iter().map(|r| (Kind::CreatedAgent, r)));
+            plan
+        }
+        Event::Entry { kind, body } => {
+            message = Some(message_parts(body));
+            match kind {
+                EntryType::M => agents_or_queue().into_iter().map(|r| (Kind::ReplyAgent, r)).collect(),
+                EntryType::R => {
+                    let mut plan = vec![(Kind::ReplyCustomer, customer())];
+                    plan.extend(agents().map(|r| (Kind::ReplyAgent, r)));
+                    plan
+                }
+                EntryType::N => agents().map(|r| (Kind::Note, r)).collect(),
+                EntryType::E => Vec::new(),
+            }
+        }
+        Event::Status { from, to } => {
+            status = Some((from.to_owned(), to.to_owned()));
+            std::iter::once(customer()).chain(agents()).map(|r| (Kind::Status, r)).collect()
+        }
+        Event::Assigned { added, all } => {
+            assignees = Some(all.iter().map(|u| u.fullname.as_str()).collect::<Vec<_>>().join(", "));
+            added.iter().map(|u| (Kind::Assigned, Recipient::user(u))).collect()
+        }
+    };
+    let own = super::settings::own_addresses(&stored);
+    let (in_reply_to, references) = thread::headers(conn, &ctx.ticket, &stored)?;
+    let mut seen = HashSet::new();
+    for (kind, recipient) in plan {
+        let address = recipient.person.email.trim().to_lowercase();
+        // The receipt of a new ticket goes to its customer even when they opened it themselves.
+        let is_actor = kind != Kind::CreatedCustomer && recipient.user.as_ref().is_some_and(|u| Some(u.id) == actor.user_id());
+        let unwanted = recipient.user.as_ref().is_some_and(|u| !wants_ticket_mail(u));
+        if address.is_empty() || is_actor || unwanted || own.contains(&address) || !seen.insert(address) {
+            continue;
+        }
+        let facts = Facts {
+            site_name: stored.site_name(),
+            site_url: public_url.to_owned(),
+            recipient: recipient.person.clone(),
+            ticket: Some(ctx.facts.clone()),
+            actor: Some(actor.display_name()),
+            message: message.clone(),
+            status: status.clone(),
+            assignees: assignees.clone(),
+            link: None,
+        };
+        let Some(text) = rendered(conn, kind, &facts)? else { continue };
+        let message_id = thread::new_id(&ctx.ticket.number, &stored);
+        outbox::queue(conn, outbox::Mail {
+            kind: kind.as_str(),
+            recipient: &recipient.person.email,
+            subject: &text.subject,
+            text: &text.text,
+            html: Some(&text.html),
+            message_id: &message_id,
+            in_reply_to: Some(&in_reply_to),
+            references: Some(&references),
+            ticket_id: Some(ctx.ticket.id),
+        })?;
+    }
+    Ok(())
+}
+
+/// The mail of this kind for these facts: the administrator's template, or the built-in one when
+/// theirs fails on these values (a change is never refused because of a template).
+fn rendered(conn: &mut AnyConnection, kind: Kind, facts: &Facts) -> ApiResult<Option<templates::Text>> {
+    let (template, customized) = templates::current(conn, kind)?;
+    match templates::render(kind, &template, facts) {
+        Ok(text) => Ok(Some(text)),
+        Err(errors) if customized => {
+            tracing::warn!(kind = kind.as_str(), ?errors, "the customised mail template failed; the built-in one is used");
+            Ok(templates::render(kind, &kind.default_text(), facts).ok())
+        }
+        Err(errors) => {
+            tracing::error!(kind = kind.as_str(), ?errors, "the built-in mail template failed");
+            Ok(None)
+        }
+    }
+}
+
+/// Queues an account mail (confirmation or reset link). These go out whatever the person's
+/// notification choice: they are what the person asked for.
+pub fn account(conn: &mut AnyConnection, kind: Kind, user: &UserRow, link: &str, public_url: &str) -> ApiResult<()> {
+    let stored = Stored::read(conn)?;
+    let facts = Facts {
+        site_name: stored.site_name(),
+        site_url: public_url.to_owned(),
+        recipient: Person { name: user.fullname.clone(), email: user.email.clone() },
+        link: Some(link.to_owned()),
+        ..Facts::default()
+    };
+    let Some(text) = rendered(conn, kind, &facts)? else { return Ok(()) };
+    let message_id = thread::new_id("account", &stored);
+    outbox::queue(conn, outbox::Mail {
+        kind: kind.as_str(),
+        recipient: &user.email,
+        subject: &text.subject,
+        text: &text.text,
+        html: Some(&text.html),
+        message_id: &message_id,
+        in_reply_to: None,
+        references: None,
+        ticket_id: None,
+    })?;
+    Ok(())
+}

@@ -1,0 +1,294 @@
+//! The administrator's mail screens as API: the mail settings (with "send test mail"), the
+//! templates (with a preview), and the outbox (with "send again"). Administrators only, and keys
+//! with the admin scope: the settings hold the mail servers' accounts.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+use shared::mail::{MailCheck, MailPreview, MailSettings, MailSettingsUpdate, MailTemplate, MailTemplateInput, MailTestRequest, OutboxMail};
+use shared::validate::Email;
+use shared::ApiErrorBody;
+
+use super::body::JsonBody;
+use super::catalog::require_admin;
+use super::paging::{check_page, link_header};
+use crate::auth::Caller;
+use crate::db::write_tx;
+use crate::error::{ApiError, ApiResult};
+use crate::mail::templates::{self, Kind};
+use crate::mail::{outbox, settings as mail_settings, smtp, thread, worker};
+use crate::settings::{self, Stored};
+use crate::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::resource("/api/outbox.json").route(web::get().to(list_outbox)))
+        .service(super::resource("/api/outbox.json/{id}/retry").route(web::post().to(retry_mail)))
+        .service(
+            super::resource("/api/mail/settings.json")
+                .route(web::get().to(get_mail_settings))
+                .route(web::put().to(update_mail_settings)),
+        )
+        .service(super::resource("/api/mail/test.json").route(web::post().to(send_test_mail)))
+        .service(super::resource("/api/mail/templates.json").route(web::get().to(list_templates)))
+        .service(
+            super::resource("/api/mail/templates.json/{kind}")
+                .route(web::put().to(update_template))
+                .route(web::delete().to(reset_template)),
+        )
+        .service(super::resource("/api/mail/templates.json/{kind}/preview").route(web::post().to(preview_template)));
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    page: Option<i64>,
+    /// 1–100, default 25.
+    per_page: Option<i64>,
+    /// Only mail with this status: pending, sending, unsure, sent or failed.
+    status: Option<String>,
+}
+
+/// The outbox, newest first: what left, what waits (and why), what failed.
+#[utoipa::path(
+    get, path = "/api/outbox.json", tag = "mail", params(OutboxQuery),
+    responses(
+        (status = 200, body = [OutboxMail], headers(("X-Total-Count" = i64), ("Link" = String))),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Not an administrator, or a key without the admin scope", body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn list_outbox(state: web::Data<AppState>, caller: Caller, query: web::Query<OutboxQuery>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    require_admin(&caller, "read the outbox")?;
+    let (page, per_page) = check_page(query.page, query.per_page)?;
+    let status = match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) if outbox::STATUSES.contains(&s) => Some(s.to_owned()),
+        Some(_) => return Err(ApiError::field("status", format!("must be one of {}", outbox::STATUSES.join(", ")))),
+        None => None,
+    };
+    let (mails, total) = state.db(move |conn| outbox::page(conn, status.as_deref(), page, per_page)).await?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header(("X-Total-Count", total.to_string()));
+    if let Some(link) = link_header(&req, page, per_page, total) {
+        response.insert_header((actix_web::http::header::LINK, link));
+    }
+    Ok(response.json(mails))
+}
+
+/// Send a failed or unsure mail again (an unsure one may then arrive twice: the administrator
+/// decides).
+#[utoipa::path(
+    post, path = "/api/outbox.json/{id}/retry", tag = "mail",
+    params(("id" = i64, Path, description = "The mail's id")),
+    responses(
+        (status = 200, description = "Due again", body = OutboxMail),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, description = "The mail is not failed or unsure", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn retry_mail(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let admin = require_admin(&caller, "send mail again")?;
+    let id = id.into_inner();
+    let mail = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let mail = outbox::retry(conn, id)?;
+                admin.audit(conn, "mail.retry", "outbox", id, json!({"recipient": mail.recipient}))?;
+                Ok(mail)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(mail))
+}
+
+/// The mail settings (passwords are never shown, only whether one is set).
+#[utoipa::path(
+    get, path = "/api/mail/settings.json", tag = "mail",
+    responses((status = 200, body = MailSettings), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn get_mail_settings(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    require_admin(&caller, "read the mail settings")?;
+    let view = state.db(|conn| Ok(mail_settings::view(&Stored::read(conn)?))).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Change the mail settings. Absent fields keep their value; every field is checked before any
+/// is written.
+#[utoipa::path(
+    put, path = "/api/mail/settings.json", tag = "mail", request_body = MailSettingsUpdate,
+    responses(
+        (status = 200, description = "The settings now in force", body = MailSettings),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn update_mail_settings(state: web::Data<AppState>, caller: Caller, body: JsonBody<MailSettingsUpdate>) -> ApiResult<HttpResponse> {
+    let admin = require_admin(&caller, "change the mail settings")?;
+    let values = mail_settings::check(&body.0)?;
+    let view = state
+        .db(move |conn| {
+            write_tx(conn, |conn| settings::store(conn, &admin.actor, admin.ip.as_deref(), &values))?;
+            Ok(mail_settings::view(&Stored::read(conn)?))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Send a test mail now, with the saved settings, and say what happened. A server that cannot
+/// be reached or refuses is a finding (`ok: false`), not an error of this request.
+#[utoipa::path(
+    post, path = "/api/mail/test.json", tag = "mail", request_body = MailTestRequest,
+    responses(
+        (status = 200, description = "The attempt's outcome", body = MailCheck),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 409, description = "No SMTP server or sender address is set", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn send_test_mail(state: web::Data<AppState>, caller: Caller, body: JsonBody<MailTestRequest>) -> ApiResult<HttpResponse> {
+    let admin = require_admin(&caller, "send test mail")?;
+    let to = match body.0.to.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(given) => Email::parse(given).map_err(|e| ApiError::field("to", e))?.as_str().to_owned(),
+        None => admin.actor.user().map(|u| u.email.clone()).ok_or_else(|| ApiError::field("to", "is required for API keys"))?,
+    };
+    let (server, message_id) = state
+        .db(|conn| {
+            let stored = Stored::read(conn)?;
+            Ok((mail_settings::smtp(&stored), thread::new_id("test", &stored)))
+        })
+        .await?;
+    let server = server.ok_or_else(|| ApiError::Conflict("Set an SMTP server and a sender address first".into()))?;
+    let mail = smtp::Outgoing {
+        to: to.clone(),
+        subject: format!("Test mail from {}", server.from_name),
+        text: format!("This is a test mail from {}, sent through {}:{}. Mail works.", server.from_name, server.host, server.port),
+        html: None,
+        message_id,
+        in_reply_to: None,
+        references: None,
+        ticket: None,
+    };
+    let config = &state.config.mail;
+    // Someone waits for the answer: a server that does not answer is reported after 15 seconds.
+    let timeout = config.timeout.min(std::time::Duration::from_secs(15));
+    let outcome = smtp::send_now(&server, worker::extra_ca(config).as_deref(), timeout, &mail).await;
+    let check = match outcome {
+        Ok(()) => MailCheck { ok: true, detail: format!("Sent to {to} through {}:{}", server.host, server.port) },
+        Err(e) => MailCheck { ok: false, detail: e.to_string() },
+    };
+    Ok(HttpResponse::Ok().json(check))
+}
+
+fn kind(path: &str) -> ApiResult<Kind> {
+    Kind::parse(path).ok_or(ApiError::NotFound("mail template"))
+}
+
+/// Every kind of mail with its current text.
+#[utoipa::path(
+    get, path = "/api/mail/templates.json", tag = "mail",
+    responses((status = 200, body = [MailTemplate]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn list_templates(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    require_admin(&caller, "read the mail templates")?;
+    let list = state
+        .db(|conn| {
+            Kind::ALL
+                .into_iter()
+                .map(|kind| templates::current(conn, kind).map(|(text, customized)| templates::view(kind, text, customized)))
+                .collect::<ApiResult<Vec<_>>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Replace a template. It is rendered with example values first: a syntax error or an unknown
+/// placeholder is a 422 naming the field.
+#[utoipa::path(
+    put, path = "/api/mail/templates.json/{kind}", tag = "mail", request_body = MailTemplateInput,
+    params(("kind" = String, Path, description = "The kind of mail, e.g. ticket.reply.customer")),
+    responses(
+        (status = 200, body = MailTemplate),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn update_template(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: JsonBody<MailTemplateInput>,
+) -> ApiResult<HttpResponse> {
+    let admin = require_admin(&caller, "change the mail templates")?;
+    let kind = kind(&path)?;
+    let (text, _) = templates::check(kind, &body.0)?;
+    let saved = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                templates::save(conn, kind, &text, chrono::Utc::now().naive_utc())?;
+                audit(conn, &admin, "mail.template.update", kind)?;
+                Ok(templates::view(kind, text, true))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+fn audit(conn: &mut crate::db::AnyConnection, admin: &super::catalog::AdminCall, action: &str, kind: Kind) -> ApiResult<()> {
+    crate::audit::record(conn, Some(&admin.actor), admin.ip.as_deref(), crate::audit::AuditEvent {
+        action,
+        target_type: "mail_template",
+        target_id: kind.as_str().into(),
+        detail: json!({}),
+    })?;
+    Ok(())
+}
+
+/// Back to the built-in text.
+#[utoipa::path(
+    delete, path = "/api/mail/templates.json/{kind}", tag = "mail",
+    params(("kind" = String, Path, description = "The kind of mail")),
+    responses(
+        (status = 200, description = "The built-in text, now in force", body = MailTemplate),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn reset_template(state: web::Data<AppState>, caller: Caller, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    let admin = require_admin(&caller, "change the mail templates")?;
+    let kind = kind(&path)?;
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                if templates::reset(conn, kind)? {
+                    audit(conn, &admin, "mail.template.reset", kind)?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(templates::view(kind, kind.default_text(), false)))
+}
+
+/// Render a template as typed, with example values, without saving it.
+#[utoipa::path(
+    post, path = "/api/mail/templates.json/{kind}/preview", tag = "mail", request_body = MailTemplateInput,
+    params(("kind" = String, Path, description = "The kind of mail")),
+    responses(
+        (status = 200, body = MailPreview),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn preview_template(caller: Caller, path: web::Path<String>, body: JsonBody<MailTemplateInput>) -> ApiResult<HttpResponse> {
+    require_admin(&caller, "preview mail templates")?;
+    let (_, preview) = templates::check(kind(&path)?, &body.0)?;
+    Ok(HttpResponse::Ok().json(preview))
+}

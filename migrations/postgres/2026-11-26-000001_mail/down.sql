@@ -1,0 +1,16 @@
+DROP TABLE inbound_mail;
+DROP TABLE mail_templates;
+ALTER TABLE users DROP COLUMN email_notifications;
+DROP INDEX thread_entries_message_id;
+ALTER TABLE thread_entries DROP COLUMN message_id;
+DROP INDEX outbox_message_id;
+DROP INDEX outbox_due;
+ALTER TABLE outbox DROP COLUMN claimed_until;
+ALTER TABLE outbox DROP COLUMN next_attempt_at;
+ALTER TABLE outbox DROP COLUMN status;
+ALTER TABLE outbox DROP COLUMN ticket_id;
+ALTER TABLE outbox DROP COLUMN refs;
+ALTER TABLE outbox DROP COLUMN in_reply_to;
+ALTER TABLE outbox DROP COLUMN message_id;
+ALTER TABLE outbox DROP COLUMN body_html;
+CREATE INDEX outbox_unsent ON outbox (sent_at, id);

@@ -9,8 +9,9 @@
 #     10025 plain, no auth (smtp-plain) · 10587 STARTTLS + AUTH (smtp-starttls) · 10465 TLS + AUTH (smtp-tls)
 #     AUTH user "desk", password "secret". Recipients reject…@ get 550, tempfail…@ get 451.
 #   IMAP (Debian's dovecot, a private instance): 10143 plain + STARTTLS, 10993 TLS. Any user name
-#     with password "secret"; the mailbox of USER is DIR/dovecot/home/USER/Maildir (tests create it,
-#     world-writable, and deliver by writing into tmp/ and renaming into new/).
+#     with password "secret"; the mailbox of USER is DIR/dovecot/home/USER/Maildir (a link to a
+#     folder under /tmp; tests create it world-writable, and deliver by writing into tmp/ and
+#     renaming into new/).
 #   DIR/cert.pem is the self-signed certificate of both (CN localhost, IP 127.0.0.1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -75,9 +76,14 @@ done
 if ! answers 10143 || ! answers 10993; then
   alive "$DIR/dovecot.pid" && { echo "error: dovecot runs but does not answer on 10143/10993" >&2; exit 1; }
   D="$DIR/dovecot"
-  mkdir -p "$D/run" "$D/state" "$D/home"
-  # Mail processes run as nobody (dovecot refuses uid 0); tests create mailboxes as root.
-  chmod 1777 "$D/home"
+  mkdir -p "$D/run" "$D/state"
+  # As root, dovecot's mail processes run as nobody (it refuses uid 0), who cannot enter a home
+  # folder like /root: the mailboxes live under /tmp, reached from $D/home. Tests create them.
+  if [ "$(id -u)" -eq 0 ]; then MAIL_UID=65534 MAIL_GID=65534; else MAIL_UID=$(id -u) MAIL_GID=$(id -g); fi
+  MAILBOXES="${TMPDIR:-/tmp}/oxidesk-mailboxes-$(id -u)"
+  mkdir -p "$MAILBOXES"
+  chmod 1777 "$MAILBOXES"
+  ln -sfn "$MAILBOXES" "$D/home"
   cat >"$D/dovecot.conf" <<CONF
 instance_name = oxidesk-test
 base_dir = $D/run
@@ -97,7 +103,7 @@ passdb {
 }
 userdb {
   driver = static
-  args = uid=65534 gid=65534 home=$D/home/%u
+  args = uid=$MAIL_UID gid=$MAIL_GID home=$MAILBOXES/%u
 }
 mail_location = maildir:~/Maildir
 namespace inbox {

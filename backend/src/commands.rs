@@ -60,7 +60,7 @@ fn serve(config: Config) -> CommandResult {
     let addr = listener.local_addr()?;
     let workers = config.workers;
     if config.mail.worker {
-        crate::mail::worker::spawn(pool.clone(), config.mail.clone())?;
+        crate::mail::worker::spawn(pool.clone(), config.mail.clone(), crate::mail::inbound::Context::of(&config))?;
     }
     let state = web::Data::new(AppState::new(pool, config, jwt));
     tracing::info!(%addr, engine = ?state.engine, "oxidesk listening on http://{addr}");

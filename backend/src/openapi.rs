@@ -85,6 +85,12 @@ use crate::routes;
         routes::mail::update_template,
         routes::mail::reset_template,
         routes::mail::preview_template,
+        routes::mail::test_imap,
+        routes::mail::list_inbound,
+        routes::mail::inbound_raw,
+        routes::mail::retry_inbound,
+        routes::mail::discard_inbound,
+        routes::mail::pipe_mail,
     ),
     modifiers(&SecuritySchemes, &InputErrors),
     tags(

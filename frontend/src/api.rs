@@ -177,7 +177,7 @@ async fn receive_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiE
 
 use shared::catalog::{Priority, Queue, Status};
 use shared::tickets::{BulkResult, BulkUpdate, SavedView, SavedViewCreate, TicketTransition};
-use shared::users::User;
+use shared::users::{ProfileUpdate, User};
 
 /// One page of a filtered ticket list: the tickets, the total (`X-Total-Count`) and the number of
 /// pages (the `last` link of the `Link` header; the server picks the page size).
@@ -320,8 +320,8 @@ pub async fn delete_view(token: &str, id: i64) -> Result<(), ApiError> {
     send(request).await.map(|_| ())
 }
 
-/// The bytes of an attachment (`href` as the server gave it, under `/api/`), fetched with the
-/// same credentials as everything else: a plain link would not carry the access token.
+/// The bytes of an attachment or a kept mail (`href` under `/api/`), fetched with the same
+/// credentials as everything else: a plain link would not carry the access token.
 pub async fn download_attachment(token: &str, href: &str) -> Result<Vec<u8>, ApiError> {
     if !href.starts_with("/api/") {
         return Err(ApiError::Decode(format!(
@@ -389,6 +389,12 @@ pub async fn change_password(token: &str, body: &PasswordChange) -> Result<Login
     receive_json(send(request).await?).await
 }
 
+/// Changes what people decide about their own account (ticket mail on or off).
+pub async fn update_me(token: &str, body: &ProfileUpdate) -> Result<User, ApiError> {
+    let request = authorized(Request::put(&format!("{API}/users/me.json")), token).json(body);
+    receive_json(send(request).await?).await
+}
+
 /// A ticket from a visitor without an account (needs `name` and `email`).
 pub async fn create_guest_ticket(ticket: &TicketCreate) -> Result<Ticket, ApiError> {
     let request = json_accepting(Request::post(&format!("{API}/tickets.json"))).json(ticket);
@@ -408,7 +414,10 @@ pub mod admin {
     use serde::de::DeserializeOwned;
     use serde::Serialize;
     use shared::apikeys::{ApiKey, ApiKeyCreate, ApiKeyCreated};
-    use shared::mail::OutboxMail;
+    use shared::mail::{
+        InboundMail, MailCheck, MailPreview, MailSettings, MailSettingsUpdate, MailTemplate,
+        MailTemplateInput, MailTestRequest, OutboxMail,
+    };
     use shared::catalog::{
         Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, Topic, TopicCreate,
         TopicUpdate,
@@ -440,6 +449,12 @@ pub mod admin {
         body: &B,
     ) -> Result<T, ApiError> {
         let request = authorized(Request::put(&format!("{API}{path}")), token).json(body);
+        receive_json(send(request).await?).await
+    }
+
+    /// POST without a body (an order such as "send again").
+    async fn post_empty<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+        let request = authorized(Request::post(&format!("{API}{path}")), token).build();
         receive_json(send(request).await?).await
     }
 
@@ -559,12 +574,101 @@ pub mod admin {
     ) -> Result<ApiKeyCreated, ApiError> {
         post(token, "/apikeys.json", input).await
     }
-    /// The newest mails of the outbox.
-    pub async fn outbox(token: &str) -> Result<Vec<OutboxMail>, ApiError> {
-        get(token, "/outbox.json?per_page=100").await
-    }
 
     pub async fn revoke_api_key(token: &str, id: i64) -> Result<(), ApiError> {
         delete(token, &format!("/apikeys.json/{id}")).await
+    }
+
+    /// One page of a list the server pages, newest first, and how many entries there are in all
+    /// (`X-Total-Count`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Paged<T> {
+        pub items: Vec<T>,
+        pub total: u64,
+    }
+
+    pub const PER_PAGE: u64 = 25;
+
+    /// A page of `path` (e.g. `/outbox.json`) narrowed by one filter, `(key, value)`; an empty
+    /// value asks for everything.
+    pub async fn filtered_page<T: DeserializeOwned>(
+        token: &str,
+        path: &str,
+        (key, value): (&str, &str),
+        page: u64,
+    ) -> Result<Paged<T>, ApiError> {
+        let mut params = vec![("page", page.to_string()), ("per_page", PER_PAGE.to_string())];
+        if !value.is_empty() {
+            params.push((key, value.to_owned()));
+        }
+        let request = authorized(Request::get(&format!("{API}{path}")), token)
+            .query(params)
+            .build();
+        let response = send(request).await?;
+        let total = response
+            .headers()
+            .get("X-Total-Count")
+            .and_then(|value| value.trim().parse().ok());
+        let items: Vec<T> = receive_json(response).await?;
+        Ok(Paged {
+            total: total.unwrap_or(items.len() as u64),
+            items,
+        })
+    }
+
+    pub async fn retry_outbox_mail(token: &str, id: i64) -> Result<OutboxMail, ApiError> {
+        post_empty(token, &format!("/outbox.json/{id}/retry")).await
+    }
+
+    pub async fn mail_settings(token: &str) -> Result<MailSettings, ApiError> {
+        get(token, "/mail/settings.json").await
+    }
+    pub async fn update_mail_settings(
+        token: &str,
+        update: &MailSettingsUpdate,
+    ) -> Result<MailSettings, ApiError> {
+        put(token, "/mail/settings.json", update).await
+    }
+    pub async fn send_test_mail(token: &str, body: &MailTestRequest) -> Result<MailCheck, ApiError> {
+        post(token, "/mail/test.json", body).await
+    }
+    pub async fn test_imap(token: &str) -> Result<MailCheck, ApiError> {
+        post_empty(token, "/mail/imap-test.json").await
+    }
+
+    pub async fn mail_templates(token: &str) -> Result<Vec<MailTemplate>, ApiError> {
+        get(token, "/mail/templates.json").await
+    }
+    // Kinds are the server's own names (`ticket.reply.customer`): nothing to escape.
+    pub async fn save_template(
+        token: &str,
+        kind: &str,
+        input: &MailTemplateInput,
+    ) -> Result<MailTemplate, ApiError> {
+        put(token, &format!("/mail/templates.json/{kind}"), input).await
+    }
+    pub async fn preview_template(
+        token: &str,
+        kind: &str,
+        input: &MailTemplateInput,
+    ) -> Result<MailPreview, ApiError> {
+        post(token, &format!("/mail/templates.json/{kind}/preview"), input).await
+    }
+    /// Back to the built-in text, which the server answers with.
+    pub async fn reset_template(token: &str, kind: &str) -> Result<MailTemplate, ApiError> {
+        let path = format!("{API}/mail/templates.json/{kind}");
+        let request = authorized(Request::delete(&path), token).build();
+        receive_json(send(request).await?).await
+    }
+
+    pub async fn retry_inbound_mail(token: &str, id: i64) -> Result<InboundMail, ApiError> {
+        post_empty(token, &format!("/mail/inbound.json/{id}/retry")).await
+    }
+    pub async fn discard_inbound_mail(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/mail/inbound.json/{id}")).await
+    }
+    /// The kept message as it came in (message/rfc822).
+    pub async fn inbound_raw(token: &str, id: i64) -> Result<Vec<u8>, ApiError> {
+        super::download_attachment(token, &format!("{API}/mail/inbound.json/{id}/raw")).await
     }
 }

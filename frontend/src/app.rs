@@ -11,6 +11,9 @@ use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::require_sign_in::{RequireLevel, RequireSignIn};
 use crate::pages::account::{AccountPage, ConfirmPage, ForgotPage, ResetPage};
 use crate::pages::admin::api_keys::ApiKeysPage;
+use crate::pages::admin::mail_log::MailLogPage;
+use crate::pages::admin::mail_settings::MailSettingsPage;
+use crate::pages::admin::mail_templates::MailTemplatesPage;
 use crate::pages::admin::outbox::OutboxPage;
 use crate::pages::admin::catalog::{PrioritiesPage, QueuesPage, StatusesPage};
 use crate::pages::admin::settings::SettingsPage;
@@ -84,7 +87,10 @@ fn AppRoutes() -> impl IntoView {
             <Route path=path!("/admin/statuses") view=|| view! { <RequireLevel min=ADMIN><StatusesPage/></RequireLevel> }/>
             <Route path=path!("/admin/priorities") view=|| view! { <RequireLevel min=ADMIN><PrioritiesPage/></RequireLevel> }/>
             <Route path=path!("/admin/api-keys") view=|| view! { <RequireLevel min=ADMIN><ApiKeysPage/></RequireLevel> }/>
+            <Route path=path!("/admin/mail") view=|| view! { <RequireLevel min=ADMIN><MailSettingsPage/></RequireLevel> }/>
+            <Route path=path!("/admin/mail-templates") view=|| view! { <RequireLevel min=ADMIN><MailTemplatesPage/></RequireLevel> }/>
             <Route path=path!("/admin/outbox") view=|| view! { <RequireLevel min=ADMIN><OutboxPage/></RequireLevel> }/>
+            <Route path=path!("/admin/mail-log") view=|| view! { <RequireLevel min=ADMIN><MailLogPage/></RequireLevel> }/>
         </Routes>
     }
 }

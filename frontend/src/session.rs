@@ -77,6 +77,15 @@ impl Session {
         self.ready.set(true);
     }
 
+    /// The signed-in user as the server now has them (after they changed their account).
+    pub fn set_user(&self, user: User) {
+        self.signed_in.update(|s| {
+            if let Some(s) = s {
+                s.user = user;
+            }
+        });
+    }
+
     pub fn sign_out(&self) {
         self.signed_in.set(None);
     }

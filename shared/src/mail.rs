@@ -267,3 +267,15 @@ pub struct InboundMail {
     pub size: Option<i64>,
     pub ticket: Option<String>,
 }
+
+/// What `POST /api/tickets.email` did with a mail (when the client accepts JSON).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"outcome": "ticket", "ticket": "TCK-1042", "duplicate": false})))]
+pub struct PipedMail {
+    /// `ticket`, `reply`, `auto`, `ignored` or `quarantined`.
+    pub outcome: String,
+    pub ticket: Option<String>,
+    /// The same mail came before: nothing changed now.
+    pub duplicate: bool,
+}

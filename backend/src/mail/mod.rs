@@ -3,8 +3,11 @@
 //! In: the worker fetches the IMAP mailbox and the MTA pipes mail to `POST /api/tickets.email`;
 //! both hand each message to `inbound`, which makes it a ticket or a reply exactly once.
 
+pub mod imap;
+pub mod inbound;
 pub mod notify;
 pub mod outbox;
+pub mod parse;
 pub mod settings;
 pub mod smtp;
 pub mod templates;

@@ -95,8 +95,13 @@ pub fn smtp(stored: &Stored) -> Option<Smtp> {
 
 /// The IMAP mailbox, when fetching is on and a server is set.
 pub fn imap(stored: &Stored) -> Option<Imap> {
+    imap_server(stored).filter(|_| stored.flag("imap_enabled"))
+}
+
+/// The IMAP mailbox of the settings, fetching on or not (the admin tests it before turning it on).
+pub fn imap_server(stored: &Stored) -> Option<Imap> {
     let v = view(stored);
-    if !v.imap_enabled || v.imap_host.is_empty() {
+    if v.imap_host.is_empty() {
         return None;
     }
     Some(Imap {

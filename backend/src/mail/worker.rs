@@ -1,11 +1,14 @@
 //! The mail worker: a thread with its own small async runtime that delivers the outbox and
-//! (later in this module's life) fetches the IMAP mailbox. Several replicas may run it at once:
-//! rows are claimed with a lease (`outbox::claim`), so each mail leaves from one place.
+//! fetches the IMAP mailbox. Several replicas may run it at once: outbox rows are claimed with a
+//! lease (`outbox::claim`), so each mail leaves from one place; a mail fetched by two replicas is
+//! handled once (`inbound` keys it by its Message-ID).
 
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
 
+use super::imap;
+use super::inbound::{self, Context, Source};
 use super::outbox::{self, Claimed, Outcome};
 use super::smtp::{self, Outgoing, SendError};
 use crate::config::MailConfig;
@@ -25,9 +28,12 @@ pub struct Delivery {
     pub unsure: usize,
 }
 
+/// Mail fetched per IMAP session; more waiting is fetched at the next tick.
+const FETCH_BATCH: usize = 50;
+
 /// Starts the worker thread. It runs until the process ends; each round's errors are logged and
 /// the next round tries again.
-pub fn spawn(pool: DbPool, config: MailConfig) -> std::io::Result<std::thread::JoinHandle<()>> {
+pub fn spawn(pool: DbPool, config: MailConfig, ctx: Context) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new().name("oxidesk-mail".into()).spawn(move || {
         let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
             Ok(r) => r,
@@ -37,11 +43,19 @@ pub fn spawn(pool: DbPool, config: MailConfig) -> std::io::Result<std::thread::J
             }
         };
         runtime.block_on(async move {
+            let mut next_fetch = std::time::Instant::now();
             loop {
                 match deliver_due(&pool, &config).await {
                     Ok(d) if d != Delivery::default() => tracing::info!(?d, "outbox delivered"),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "outbox delivery failed; trying again"),
+                }
+                if std::time::Instant::now() >= next_fetch {
+                    next_fetch = match fetch_mail(&pool, &config, &ctx).await {
+                        // More is waiting: the next tick goes on with it.
+                        Ok(Some(batch)) if batch.remaining => std::time::Instant::now(),
+                        Ok(_) | Err(_) => std::time::Instant::now() + poll_interval(&pool).await,
+                    };
                 }
                 tokio::time::sleep(config.poll).await;
             }
@@ -54,6 +68,57 @@ async fn db<T: Send + 'static>(pool: &DbPool, work: impl FnOnce(&mut crate::db::
     tokio::task::spawn_blocking(move || work(&mut *pool.get()?))
         .await
         .map_err(|e| ApiError::Internal(format!("mail worker task failed: {e}")))?
+}
+
+/// The administrator's poll interval (a minute when it cannot be read).
+async fn poll_interval(pool: &DbPool) -> Duration {
+    let seconds = db(pool, |conn| Ok(super::settings::imap(&Stored::read(conn)?).map(|i| i.poll_seconds))).await;
+    Duration::from_secs(seconds.ok().flatten().unwrap_or(60))
+}
+
+/// The IMAP account of the settings, when fetching is on.
+pub fn imap_account(server: super::settings::Imap, config: &MailConfig) -> imap::Account {
+    imap::Account {
+        security: match server.security {
+            shared::mail::MailSecurity::None => imap::Security::Plain,
+            shared::mail::MailSecurity::Starttls => imap::Security::StartTls,
+            shared::mail::MailSecurity::Tls => imap::Security::Tls,
+        },
+        host: server.host,
+        port: server.port,
+        user: server.user,
+        password: server.password,
+        folder: server.folder,
+        processed_folder: server.processed_folder,
+        extra_ca_pem: extra_ca(config),
+        timeout: config.timeout,
+    }
+}
+
+/// Fetches one batch of mail and hands each message to `inbound::take`; None when fetching is off.
+/// A message is marked (or moved) on the server only after its ticket was committed.
+pub async fn fetch_mail(pool: &DbPool, config: &MailConfig, ctx: &Context) -> ApiResult<Option<imap::Batch>> {
+    let Some(server) = db(pool, |conn| Ok(super::settings::imap(&Stored::read(conn)?))).await? else {
+        return Ok(None);
+    };
+    let account = imap_account(server, config);
+    let batch = imap::fetch(&account, FETCH_BATCH, |raw| {
+        let ctx = ctx.clone();
+        async move { db(pool, move |conn| inbound::take(conn, &raw, Source::Imap, &ctx)).await.map(|_| ()) }
+    })
+    .await;
+    match batch {
+        Ok(batch) => {
+            if batch.handled > 0 || batch.handler_error.is_some() {
+                tracing::info!(handled = batch.handled, error = ?batch.handler_error, "mail fetched");
+            }
+            Ok(Some(batch))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "fetching mail failed");
+            Err(ApiError::Unavailable(e.to_string()))
+        }
+    }
 }
 
 /// The extra certificates to trust, read afresh each round (a renewed file takes effect).

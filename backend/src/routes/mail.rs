@@ -5,18 +5,23 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
-use shared::mail::{MailCheck, MailPreview, MailSettings, MailSettingsUpdate, MailTemplate, MailTemplateInput, MailTestRequest, OutboxMail};
+use shared::mail::{
+    InboundMail, MailCheck, MailPreview, MailSettings, MailSettingsUpdate, MailTemplate, MailTemplateInput, MailTestRequest, OutboxMail,
+    PipedMail,
+};
 use shared::validate::Email;
 use shared::ApiErrorBody;
 
 use super::body::JsonBody;
 use super::catalog::require_admin;
 use super::paging::{check_page, link_header};
+use crate::auth::apikeys::Scope;
 use crate::auth::Caller;
 use crate::db::write_tx;
 use crate::error::{ApiError, ApiResult};
 use crate::mail::templates::{self, Kind};
-use crate::mail::{outbox, settings as mail_settings, smtp, thread, worker};
+use crate::mail::inbound::{self, Source};
+use crate::mail::{imap, outbox, settings as mail_settings, smtp, thread, worker};
 use crate::settings::{self, Stored};
 use crate::state::AppState;
 
@@ -35,7 +40,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::put().to(update_template))
                 .route(web::delete().to(reset_template)),
         )
-        .service(super::resource("/api/mail/templates.json/{kind}/preview").route(web::post().to(preview_template)));
+        .service(super::resource("/api/mail/templates.json/{kind}/preview").route(web::post().to(preview_template)))
+        .service(super::resource("/api/mail/imap-test.json").route(web::post().to(test_imap)))
+        .service(super::resource("/api/mail/inbound.json").route(web::get().to(list_inbound)))
+        .service(super::resource("/api/mail/inbound.json/{id}").route(web::delete().to(discard_inbound)))
+        .service(super::resource("/api/mail/inbound.json/{id}/raw").route(web::get().to(inbound_raw)))
+        .service(super::resource("/api/mail/inbound.json/{id}/retry").route(web::post().to(retry_inbound)))
+        .service(super::resource("/api/tickets.email").route(web::post().to(pipe_mail)));
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -291,4 +302,194 @@ pub async fn preview_template(caller: Caller, path: web::Path<String>, body: Jso
     require_admin(&caller, "preview mail templates")?;
     let (_, preview) = templates::check(kind(&path)?, &body.0)?;
     Ok(HttpResponse::Ok().json(preview))
+}
+
+/// Connect to the IMAP server of the settings (whether or not fetching is on), sign in and look
+/// at the folder. A server that cannot be reached or refuses is a finding (`ok: false`).
+#[utoipa::path(
+    post, path = "/api/mail/imap-test.json", tag = "mail",
+    responses(
+        (status = 200, description = "The attempt's outcome", body = MailCheck),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 409, description = "No IMAP server is set", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn test_imap(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+    require_admin(&caller, "test the IMAP connection")?;
+    let server = state.db(|conn| Ok(mail_settings::imap_server(&Stored::read(conn)?))).await?;
+    let server = server.ok_or_else(|| ApiError::Conflict("Set an IMAP server first".into()))?;
+    let mut config = state.config.mail.clone();
+    config.timeout = config.timeout.min(std::time::Duration::from_secs(15));
+    let account = worker::imap_account(server, &config);
+    let check = match imap::check(&account).await {
+        Ok(info) => MailCheck { ok: true, detail: format!("{}: {} messages, {} unread", account.folder, info.messages, info.unseen) },
+        Err(e) => MailCheck { ok: false, detail: e.to_string() },
+    };
+    Ok(HttpResponse::Ok().json(check))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboundQuery {
+    page: Option<i64>,
+    /// 1–100, default 25.
+    per_page: Option<i64>,
+    /// Only mail with this outcome: ticket, reply, auto, ignored or quarantined.
+    outcome: Option<String>,
+}
+
+/// The mail that came in, newest first: what became of each, and the quarantine of mail that
+/// could not be read.
+#[utoipa::path(
+    get, path = "/api/mail/inbound.json", tag = "mail", params(InboundQuery),
+    responses(
+        (status = 200, body = [InboundMail], headers(("X-Total-Count" = i64), ("Link" = String))),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn list_inbound(state: web::Data<AppState>, caller: Caller, query: web::Query<InboundQuery>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    require_admin(&caller, "read the mail log")?;
+    let (page, per_page) = check_page(query.page, query.per_page)?;
+    let outcome = match query.outcome.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        Some(o) if inbound::OUTCOMES.contains(&o) => Some(o.to_owned()),
+        Some(_) => return Err(ApiError::field("outcome", format!("must be one of {}", inbound::OUTCOMES.join(", ")))),
+        None => None,
+    };
+    let (mails, total) = state.db(move |conn| inbound::page(conn, outcome.as_deref(), page, per_page)).await?;
+    let mut response = HttpResponse::Ok();
+    response.insert_header(("X-Total-Count", total.to_string()));
+    if let Some(link) = link_header(&req, page, per_page, total) {
+        response.insert_header((actix_web::http::header::LINK, link));
+    }
+    Ok(response.json(mails))
+}
+
+/// A quarantined mail as it was received (message/rfc822), to look at or to keep.
+#[utoipa::path(
+    get, path = "/api/mail/inbound.json/{id}/raw", tag = "mail",
+    params(("id" = i64, Path, description = "The mail's id")),
+    responses(
+        (status = 200, description = "The mail", content_type = "message/rfc822", body = String),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, description = "Not quarantined: only quarantined mail is kept", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn inbound_raw(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    require_admin(&caller, "read quarantined mail")?;
+    let id = id.into_inner();
+    let (raw, _) = state.db(move |conn| inbound::quarantined(conn, id)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("message/rfc822")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"mail-{id}.eml\"")))
+        .body(raw))
+}
+
+/// Handle a quarantined mail again (after a fix, or once its sender may open tickets).
+#[utoipa::path(
+    post, path = "/api/mail/inbound.json/{id}/retry", tag = "mail",
+    params(("id" = i64, Path, description = "The mail's id")),
+    responses(
+        (status = 200, description = "What became of it now", body = InboundMail),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, description = "Not quarantined", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn retry_inbound(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let admin = require_admin(&caller, "handle quarantined mail")?;
+    let id = id.into_inner();
+    let ctx = inbound::Context::of(&state.config);
+    let mail = state
+        .db(move |conn| {
+            let handled = inbound::retry(conn, id, &ctx)?;
+            write_tx(conn, |conn| admin.audit(conn, "mail.inbound.retry", "inbound_mail", id, json!({"outcome": handled.outcome})))?;
+            inbound::one(conn, handled.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(mail))
+}
+
+/// Throw a quarantined mail away.
+#[utoipa::path(
+    delete, path = "/api/mail/inbound.json/{id}", tag = "mail",
+    params(("id" = i64, Path, description = "The mail's id")),
+    responses(
+        (status = 204, description = "Gone"),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, description = "Not quarantined: the log of handled mail stays", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn discard_inbound(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let admin = require_admin(&caller, "discard quarantined mail")?;
+    let id = id.into_inner();
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                inbound::quarantined(conn, id)?;
+                inbound::discard(conn, id)?;
+                admin.audit(conn, "mail.inbound.discard", "inbound_mail", id, json!({}))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// osTicket's email piping: the whole mail (RFC 822) as the request body, whatever its
+/// Content-Type, from an MTA with an API key (write scope). It becomes a ticket or a reply exactly
+/// as mail fetched over IMAP does; the same mail posted again changes nothing. The answer is 201
+/// whenever the mail was taken — also when it was an auto-reply, an ignored sender or quarantined
+/// (`X-Oxidesk-Outcome` says which), so that osTicket's pipe scripts never make the MTA retry or
+/// bounce it — with the ticket number as text, or JSON when the client accepts it.
+#[utoipa::path(
+    post, path = "/api/tickets.email", tag = "tickets",
+    request_body(content = String, description = "The raw mail", content_type = "message/rfc822"),
+    responses(
+        (status = 201, description = "Taken: the ticket number (text/plain), or the outcome as JSON", body = PipedMail,
+         headers(("X-Oxidesk-Outcome" = String, description = "ticket, reply, auto, ignored or quarantined"))),
+        (status = 400, description = "The body is empty", body = ApiErrorBody),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 413, body = ApiErrorBody),
+        (status = 503, description = "The database does not answer: the MTA should try again", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn pipe_mail(state: web::Data<AppState>, caller: Caller, payload: web::Payload, req: HttpRequest) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    if !caller.as_actor().is_staff() {
+        return Err(ApiError::Forbidden("Only agents and programs pipe mail into the desk".into()));
+    }
+    // As large as a ticket with its attachments may be.
+    let limit = state.config.max_json_bytes();
+    let body = payload
+        .to_bytes_limited(limit)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge(format!("A mail may be at most {} MiB", limit >> 20)))?
+        .map_err(|e| ApiError::BadRequest(format!("The mail could not be read: {e}")))?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::BadRequest("The body must be a mail (RFC 822)".into()));
+    }
+    let ctx = inbound::Context::of(&state.config);
+    let handled = state
+        .db(move |conn| inbound::take(conn, &body, Source::Pipe, &ctx))
+        .await
+        .map_err(|e| match e {
+            ApiError::Internal(detail) => ApiError::Unavailable(format!("The mail could not be stored now; try again ({detail})")),
+            other => other,
+        })?;
+    let mut response = HttpResponse::Created();
+    response.insert_header(("X-Oxidesk-Outcome", handled.outcome.clone()));
+    let wants_json = req
+        .headers()
+        .get(actix_web::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    if wants_json {
+        Ok(response.json(PipedMail { outcome: handled.outcome, ticket: handled.ticket, duplicate: handled.duplicate }))
+    } else {
+        Ok(response.content_type("text/plain; charset=utf-8").body(handled.ticket.unwrap_or_default()))
+    }
 }

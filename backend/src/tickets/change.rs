@@ -198,11 +198,43 @@ pub fn update_ticket(
             content::store(&limits.attachments_dir, upload)?;
         }
     }
-    write_tx(conn, |conn| apply_update(conn, actor, ticket, expected, checked, origin, now))
+    write_tx(conn, |conn| apply_update(conn, actor, ticket, expected, checked, origin, now).map(|_| ()))
+}
+
+/// A message that came by mail (`mail::inbound`), inside the caller's transaction: a customer's
+/// message reopens a resolved or closed ticket as on the web (403 once the reopen window has
+/// passed: the caller opens a new ticket instead). Returns the new thread entry's id.
+pub(crate) fn post_from_mail(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    entry_type: EntryType,
+    body: Body,
+    uploads: Vec<Upload>,
+    origin: &Origin,
+) -> ApiResult<i64> {
+    let now = chrono::Utc::now().naive_utc();
+    let mut changes = TicketChanges::default();
+    let mut transition = None;
+    let closed = !status_state(&catalog::status(conn, ticket.status_id, "status_id")?).is_active();
+    if entry_type == EntryType::M && closed {
+        require_can_reopen(actor, ticket, &catalog::ticket_settings(conn)?, now)?;
+        if let Some((t, resolution)) = plan_transition(conn, ticket, catalog::OPEN_STATUS_ID, "status_id", None, &actor.display_name())? {
+            apply_transition(&mut changes, &t, resolution, now);
+            transition = Some(t);
+        }
+    }
+    match entry_type {
+        EntryType::M => changes.last_message_at = Some(Some(now)),
+        _ => changes.last_response_at = Some(Some(now)),
+    }
+    let checked = CheckedUpdate { message: Some((entry_type, body, uploads)), changes, transition, assignees: None, time_added: None };
+    apply_update(conn, actor, ticket, ticket.version, checked, origin, now)?
+        .ok_or_else(|| ApiError::Internal("a mail message left no thread entry".into()))
 }
 
 /// Writes a checked update (inside the caller's transaction): the ticket, its thread entries and
-/// audit rows.
+/// audit rows. Returns the id of the message's thread entry, if it had one.
 fn apply_update(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -211,11 +243,12 @@ fn apply_update(
     checked: CheckedUpdate,
     origin: &Origin,
     now: NaiveDateTime,
-) -> ApiResult<()> {
+) -> ApiResult<Option<i64>> {
     let ip = origin.ip.as_deref();
     let CheckedUpdate { message, changes, transition, assignees, time_added } = checked;
     save(conn, ticket, expected, changes, now)?;
     let mut told_customer = false;
+    let mut entry_id = None;
     if let Some((entry_type, text, uploads)) = &message {
         let (user_id, staff_id) = match entry_type {
             EntryType::M => (actor.user_id(), None),
@@ -231,6 +264,7 @@ fn apply_update(
         })?;
         notify::ticket(conn, ticket.id, actor, &origin.public_url, Event::Entry { kind: *entry_type, body: text })?;
         told_customer = *entry_type == EntryType::R;
+        entry_id = Some(entry);
     }
     if let Some(t) = &transition {
         status_event(conn, ticket, actor, ip, t, now)?;
@@ -273,7 +307,7 @@ fn apply_update(
             detail: json!({"minutes": minutes}),
         })?;
     }
-    Ok(())
+    Ok(entry_id)
 }
 
 /// An E entry: something happened to the ticket, told in one line.

@@ -78,7 +78,7 @@ impl DataUrl {
 }
 
 /// An attachment decoded and checked, not yet stored.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Upload {
     pub filename: String,
     pub content_type: String,

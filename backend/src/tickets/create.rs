@@ -162,6 +162,36 @@ fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &
     }
 }
 
+/// A ticket from a mail (`mail::inbound`), inside the caller's transaction, with the files already
+/// stored: for the sender when they are `actor`'s user, else for `email` (a customer made when new).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn insert_from_mail(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    email: Option<(Email, Option<PersonName>)>,
+    subject: Subject,
+    body: Body,
+    uploads: Vec<Upload>,
+    queue_id: Option<i64>,
+    origin: &Origin,
+) -> ApiResult<(i64, String)> {
+    let requester = match email {
+        Some((email, name)) => Requester::ByEmail { email, name, phone: String::new() },
+        None => Requester::Me,
+    };
+    let checked = Checked {
+        subject,
+        body,
+        requester,
+        topic_id: None,
+        queue_id,
+        priority_id: catalog::DEFAULT_PRIORITY_ID,
+        source: "Email".into(),
+        uploads,
+    };
+    insert(conn, actor, checked, origin)
+}
+
 fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) -> ApiResult<(i64, String)> {
     let now = chrono::Utc::now().naive_utc();
     let settings = catalog::ticket_settings(conn)?;

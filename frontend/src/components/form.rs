@@ -122,6 +122,9 @@ pub fn CheckField(
     #[prop(into)] label: String,
     checked: RwSignal<bool>,
     #[prop(optional, into)] hint: Option<String>,
+    /// For a choice that takes effect at once, without a form to submit.
+    #[prop(optional, into)]
+    on_change: Option<Callback<bool>>,
 ) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let described = hint.is_some().then(|| hint_id.clone());
@@ -134,7 +137,13 @@ pub fn CheckField(
                     type="checkbox"
                     aria-describedby=described
                     prop:checked=move || checked.get()
-                    on:change=move |ev| checked.set(event_target_checked(&ev))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        checked.set(on);
+                        if let Some(on_change) = on_change {
+                            on_change.run(on);
+                        }
+                    }
                 />
                 {label}
             </label>

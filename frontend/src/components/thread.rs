@@ -117,7 +117,7 @@ fn AttachmentItem(file: Attachment) -> impl IntoView {
 }
 
 /// Hands bytes to the browser as a download.
-fn save_as(bytes: &[u8], name: &str, content_type: &str) -> Result<(), JsValue> {
+pub fn save_as(bytes: &[u8], name: &str, content_type: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(content_type);

@@ -1,4 +1,5 @@
-//! A person's own account: `/account` changes the password; `/forgot` asks for a reset link;
+//! A person's own account: `/account` turns ticket mail on or off and changes the password;
+//! `/forgot` asks for a reset link;
 //! `/reset?token=…` and `/confirm?token=…` are where the mailed links lead.
 
 use leptos::ev::SubmitEvent;
@@ -6,11 +7,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use shared::auth::{PasswordChange, ResetConfirm};
+use shared::users::ProfileUpdate;
 use shared::validate::check_password;
 
 use crate::api;
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::components::form::{show_server_errors, Checks, FieldErrors, TextField};
+use crate::components::form::{show_server_errors, CheckField, Checks, FieldErrors, TextField};
 use crate::session::Session;
 
 /// The `token` of the page's query string.
@@ -79,6 +81,7 @@ pub fn AccountPage() -> impl IntoView {
                     <dt>"Access level"</dt><dd>{u.level_name.clone()}</dd>
                 </dl>
             })}
+            <MailChoice/>
             <h2>"Change your password"</h2>
             <p class="muted">"Other browsers where you are signed in will be signed out."</p>
             <form class="stack" on:submit=on_submit novalidate data-testid="password-form">
@@ -98,6 +101,47 @@ pub fn AccountPage() -> impl IntoView {
                 </button>
             </form>
         </section>
+    }
+}
+
+/// Ticket mail on or off, saved as soon as it is ticked.
+#[component]
+fn MailChoice() -> impl IntoView {
+    let session = Session::get();
+    let wanted = RwSignal::new(session.user().is_some_and(|u| u.email_notifications));
+    let save = Action::new_local(move |on: &bool| {
+        let body = ProfileUpdate { email_notifications: Some(*on) };
+        let on = *on;
+        async move {
+            let result = session
+                .call(|token| {
+                    let body = body.clone();
+                    async move { api::update_me(&token, &body).await }
+                })
+                .await;
+            match result {
+                Ok(user) => {
+                    wanted.set(user.email_notifications);
+                    session.set_user(user);
+                    Ok(())
+                }
+                Err(error) => {
+                    // Not saved: the box shows what is in force.
+                    wanted.set(!on);
+                    Err(error)
+                }
+            }
+        }
+    });
+    view! {
+        <h2>"Email"</h2>
+        <CheckField id="account-mail" label="Email me about my tickets" checked=wanted
+            on_change=Callback::new(move |on| { save.dispatch(on); })
+            hint="Replies, status changes and assignments. Mail about your account, such as password resets, always comes."/>
+        {move || save.value().get().map(|outcome| match outcome {
+            Ok(()) => view! { <p class="saved" role="status">"Saved."</p> }.into_any(),
+            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+        })}
     }
 }
 

@@ -1,12 +1,15 @@
 //! The plumbing every list-and-edit admin page shares: loading a list, the table around it, the
-//! form that adds an entry, a row that switches to an inline edit form, and delete with
-//! confirmation. A page only says what differs: its fields, its API calls and its labels.
+//! form that adds an entry, a row that switches to an inline edit form, delete with
+//! confirmation, and a filtered list the server pages. A page only says what differs: its
+//! fields, its API calls and its labels.
 
 use std::future::Future;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
 
+use crate::api::admin::{filtered_page, Paged, PER_PAGE};
 use crate::api::ApiError;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::form::{show_server_errors, Checks, ConfirmButton, FieldErrors};
@@ -290,5 +293,88 @@ pub fn SaveCancel(pending: Memo<bool>, editing: RwSignal<bool>) -> impl IntoView
             </button>
             <button type="button" class="secondary" on:click=move |_| editing.set(false)>"Cancel"</button>
         </div>
+    }
+}
+
+/// The one filter of a paged list: its query key, its label, and its choices (value, label; ""
+/// asks for everything). The first choice is the one shown first.
+#[derive(Clone, Copy)]
+pub struct Filter {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub choices: &'static [(&'static str, &'static str)],
+}
+
+/// A list the server pages, newest first (the outbox, the mail log): the filter, the entries as
+/// `item` shows them (given a callback that reloads the list after an entry changed), and
+/// Previous / Next.
+pub fn paged_list<T, V>(
+    path: &'static str,
+    filter: Filter,
+    testid: &'static str,
+    item: fn(T, Callback<()>) -> V,
+) -> impl IntoView
+where
+    T: DeserializeOwned + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let session = Session::get();
+    let chosen = RwSignal::new(filter.choices[0].0.to_owned());
+    let page = RwSignal::new(1_u64);
+    let list: LocalResource<Result<Paged<T>, ApiError>> = LocalResource::new(move || {
+        let (value, page) = (chosen.get(), page.get());
+        async move {
+            session
+                .call(|t| {
+                    let value = value.clone();
+                    async move { filtered_page(&t, path, (filter.key, &value), page).await }
+                })
+                .await
+        }
+    });
+    let changed = Callback::new(move |()| list.refetch());
+    let select_id = format!("{testid}-filter");
+    view! {
+        <div class="filters">
+            <div class="field">
+                <label for=select_id.clone()>{filter.label}</label>
+                <select id=select_id on:change=move |ev| {
+                    chosen.set(event_target_value(&ev));
+                    page.set(1);
+                }>
+                    {filter.choices.iter().map(|(value, label)| view! {
+                        <option value=*value selected=move || chosen.with(|c| c == value)>{*label}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+        </div>
+        {move || match list.get() {
+            None => view! { <Loading label="Loading…"/> }.into_any(),
+            Some(Err(error)) => view! { <ErrorNotice error retry=changed/> }.into_any(),
+            Some(Ok(paged)) if paged.items.is_empty() => view! { <p class="muted">"Nothing here."</p> }.into_any(),
+            Some(Ok(Paged { items, total })) => view! {
+                <ul class="outbox" data-testid=testid>
+                    {items.into_iter().map(|entry| item(entry, changed)).collect_view()}
+                </ul>
+                <PageButtons page total/>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn PageButtons(page: RwSignal<u64>, total: u64) -> impl IntoView {
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let current = page.get_untracked();
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <button type="button" class="secondary" disabled=current <= 1 on:click=move |_| page.set(current - 1)>
+                "Previous"
+            </button>
+            <span data-testid="page-info">{format!("Page {current} of {pages} · {total} in all")}</span>
+            <button type="button" class="secondary" disabled=current >= pages on:click=move |_| page.set(current + 1)>
+                "Next"
+            </button>
+        </nav>
     }
 }

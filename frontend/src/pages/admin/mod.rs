@@ -4,6 +4,9 @@
 pub mod api_keys;
 pub mod catalog;
 pub mod crud;
+pub mod mail_log;
+pub mod mail_settings;
+pub mod mail_templates;
 pub mod outbox;
 pub mod settings;
 pub mod topics;
@@ -16,7 +19,7 @@ use shared::AccessLevel;
 use crate::session::Session;
 
 /// (path, label, what it is for, lowest level that may open it)
-const PAGES: [(&str, &str, &str, AccessLevel); 8] = [
+const PAGES: [(&str, &str, &str, AccessLevel); 11] = [
     (
         "/admin/settings",
         "Settings",
@@ -60,9 +63,27 @@ const PAGES: [(&str, &str, &str, AccessLevel); 8] = [
         AccessLevel::Administrator,
     ),
     (
+        "/admin/mail",
+        "Mail",
+        "The servers mail leaves through and comes in from, with a test for each.",
+        AccessLevel::Administrator,
+    ),
+    (
+        "/admin/mail-templates",
+        "Mail templates",
+        "What each kind of mail says, with a preview.",
+        AccessLevel::Administrator,
+    ),
+    (
         "/admin/outbox",
         "Outbox",
-        "Mail the desk sent or is about to send: confirmations, password resets.",
+        "Mail the desk sent or is about to send; send failed mail again.",
+        AccessLevel::Administrator,
+    ),
+    (
+        "/admin/mail-log",
+        "Mail log",
+        "Mail that came in and what became of it; the quarantine of mail that could not be read.",
         AccessLevel::Administrator,
     ),
 ];

@@ -1,55 +1,95 @@
 //! The outbox: the mail the desk sent or is about to send, newest first — to see that a
-//! confirmation or reset mail left, and why one did not.
+//! confirmation or a ticket mail left, why one did not, and to send a failed one again.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use shared::mail::OutboxMail;
 
+use super::crud::{paged_list, ActionError, Filter};
 use super::AdminLayout;
 use crate::api::{self, ApiError};
-use crate::components::feedback::{ErrorNotice, Loading};
 use crate::session::Session;
 use crate::text::timestamp;
 
+const STATUSES: Filter = Filter {
+    key: "status",
+    label: "Status",
+    choices: &[
+        ("", "All"),
+        ("pending", "Waiting"),
+        ("sending", "Sending"),
+        ("unsure", "Unsure"),
+        ("sent", "Sent"),
+        ("failed", "Failed"),
+    ],
+};
+
 #[component]
 pub fn OutboxPage() -> impl IntoView {
-    let session = Session::get();
-    let list: LocalResource<Result<Vec<OutboxMail>, ApiError>> = LocalResource::new(move || async move {
-        session.call(|t| async move { api::admin::outbox(&t).await }).await
-    });
     view! {
         <AdminLayout title="Outbox">
-            <p class="muted">"The newest 100 mails. Open one to read it as it was sent."</p>
-            {move || match list.get() {
-                None => view! { <Loading label="Loading the outbox…"/> }.into_any(),
-                Some(Err(error)) => view! { <ErrorNotice error retry=Callback::new(move |()| list.refetch())/> }.into_any(),
-                Some(Ok(mails)) if mails.is_empty() => view! { <p class="muted">"No mail yet."</p> }.into_any(),
-                Some(Ok(mails)) => view! {
-                    <ul class="outbox" data-testid="outbox">
-                        {mails.into_iter().map(|mail| view! { <MailItem mail/> }).collect_view()}
-                    </ul>
-                }.into_any(),
-            }}
+            <p class="muted">"Open a mail to read it as it was sent. Mail the server refused, and mail "
+                "whose delivery broke off (it may have arrived), is not sent again unless you ask."</p>
+            {paged_list("/outbox.json", STATUSES, "outbox", |mail, changed| view! { <MailItem mail changed/> })}
         </AdminLayout>
     }
 }
 
+/// The status as a word an administrator reads at a glance.
+fn status_label(status: &str) -> &str {
+    STATUSES
+        .choices
+        .iter()
+        .find(|(value, _)| *value == status)
+        .map_or(status, |(_, label)| label)
+}
+
 #[component]
-fn MailItem(mail: OutboxMail) -> impl IntoView {
-    let state = match (&mail.sent, &mail.last_error) {
-        (Some(sent), _) => format!("Sent {}", timestamp(sent)),
-        (None, Some(error)) => format!("Not sent yet ({} attempts): {error}", mail.attempts),
-        (None, None) => "Waiting to be sent".to_owned(),
+fn MailItem(mail: OutboxMail, changed: Callback<()>) -> impl IntoView {
+    let session = Session::get();
+    let id = mail.id;
+    let retry = Action::new_local(move |_: &()| async move {
+        session
+            .call(|t| async move { api::admin::retry_outbox_mail(&t, id).await })
+            .await?;
+        changed.run(());
+        Ok::<(), ApiError>(())
+    });
+    let pending = retry.pending();
+    let can_retry = matches!(mail.status.as_str(), "failed" | "unsure");
+    let when = match (&mail.sent, &mail.next_attempt) {
+        (Some(sent), _) => format!("sent {}", timestamp(sent)),
+        (None, Some(next)) => format!("next attempt {}", timestamp(next)),
+        (None, None) => format!("written {}", timestamp(&mail.created)),
+    };
+    let attempts = match mail.attempts {
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
     };
     view! {
-        <li data-testid="outbox-mail">
+        <li data-testid="outbox-mail" data-status=mail.status.clone()>
             <details>
                 <summary>
                     <strong>{mail.subject.clone()}</strong>
                     " to " {mail.recipient.clone()}
-                    <span class="muted">" · " {timestamp(&mail.created)} " · " {state}</span>
                 </summary>
                 <pre class="mail-body">{mail.body.clone()}</pre>
             </details>
+            <p class="mail-meta">
+                <span class=format!("badge mail-{}", mail.status) data-testid="mail-status">{status_label(&mail.status).to_owned()}</span>
+                <span class="muted">{format!(" {attempts} · {when}")}</span>
+                {mail.ticket.clone().map(|number| view! {
+                    " · " <A href=format!("/tickets/{number}")>{number.clone()}</A>
+                })}
+            </p>
+            {mail.last_error.clone().filter(|_| mail.sent.is_none()).map(|error| view! { <p class="mail-error" data-testid="mail-error">{error}</p> })}
+            {can_retry.then(|| view! {
+                <button type="button" class="secondary small" disabled=move || pending.get()
+                    on:click=move |_| { retry.dispatch(()); }>
+                    "Send again"
+                </button>
+            })}
+            <ActionError action=retry/>
         </li>
     }
 }

@@ -376,6 +376,20 @@ impl TestServer {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }
 
+/// Kills the server (SIGKILL: no shutdown of any kind, as a crash or power cut would) and starts
+    /// it again on the same data, on a new port.
+    pub fn crash_and_restart(&mut self) {
+        self.kill();
+        let mut last_error = String::new();
+        for _ in 0..5 {
+            match self.spawn_and_wait() {
+                Ok(()) => return,
+                Err(e) => last_error = e,
+            }
+        }
+        panic!("the server did not start again: {last_error}");
+    }
+
     fn kill(&mut self) {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
@@ -778,4 +792,16 @@ mod tests {
         assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
         assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
     }
+}
+
+/// The state directory of the test mail servers (scripts/mail.sh: SMTP sinks and a dovecot on
+/// 127.0.0.1), started when the tests run without OXIDESK_MAIL_TEST_DIR.
+pub fn mail_test_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("OXIDESK_MAIL_TEST_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/mail.sh");
+    let out = Command::new(&script).output().expect("run scripts/mail.sh");
+    assert!(out.status.success(), "scripts/mail.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }

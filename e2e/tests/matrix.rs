@@ -87,6 +87,16 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         ("POST /api/mail/templates.json/{kind}/preview", "-", |_, _| {
             post("/api/mail/templates.json/ticket.note/preview", json!({"subject": "Note", "body_text": "{{ message.text }}"}))
         }),
+        ("POST /api/mail/imap-test.json", "-", |_, _| bare(Method::POST, "/api/mail/imap-test.json")),
+        ("GET /api/mail/inbound.json", "-", |_, _| get("/api/mail/inbound.json")),
+        ("GET /api/mail/inbound.json/{id}/raw", "-", |_, _| get("/api/mail/inbound.json/999999999/raw")),
+        ("POST /api/mail/inbound.json/{id}/retry", "-", |_, _| bare(Method::POST, "/api/mail/inbound.json/999999999/retry")),
+        ("DELETE /api/mail/inbound.json/{id}", "-", |_, _| bare(Method::DELETE, "/api/mail/inbound.json/999999999")),
+        // A mail from a stranger: with guest tickets off it is taken and ignored.
+        ("POST /api/tickets.email", "-", |f, _| {
+            let raw = format!("From: {}\r\nSubject: Matrix\r\nMessage-ID: <{}@matrix.test>\r\n\r\nHello\r\n", f.email("piper"), f.unique("pipe"));
+            post("/api/tickets.email", json!(raw))
+        }),
         ("GET /api/users.json", "-", |_, _| get("/api/users.json")),
         ("POST /api/users.json", "-", |f, _| post("/api/users.json", json!({"name": "New Person", "email": f.email("new")}))),
         ("POST /api/scp/users.json", "-", |f, _| post("/api/scp/users.json", json!({"name": "New Person", "email": f.email("scp")}))),

@@ -52,9 +52,11 @@ pub fn spawn(pool: DbPool, config: MailConfig, ctx: Context) -> std::io::Result<
                 }
                 if std::time::Instant::now() >= next_fetch {
                     next_fetch = match fetch_mail(&pool, &config, &ctx).await {
-                        // More is waiting: the next tick goes on with it.
+                        // More is waiting: the next tick goes on with it. Fetching is off: the
+                        // next tick looks again, so turning it on takes effect at once.
                         Ok(Some(batch)) if batch.remaining => std::time::Instant::now(),
-                        Ok(_) | Err(_) => std::time::Instant::now() + poll_interval(&pool).await,
+                        Ok(None) => std::time::Instant::now(),
+                        Ok(Some(_)) | Err(_) => std::time::Instant::now() + poll_interval(&pool).await,
                     };
                 }
                 tokio::time::sleep(config.poll).await;

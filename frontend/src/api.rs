@@ -414,10 +414,9 @@ pub mod admin {
     use serde::de::DeserializeOwned;
     use serde::Serialize;
     use shared::apikeys::{ApiKey, ApiKeyCreate, ApiKeyCreated};
-    use shared::mail::{
-        InboundMail, MailCheck, MailPreview, MailSettings, MailSettingsUpdate, MailTemplate,
-        MailTemplateInput, MailTestRequest, OutboxMail,
-    };
+    use std::collections::BTreeMap;
+
+    use shared::mail::{MailCheck, MailPreview, MailSettings, MailTemplate, MailTemplateInput};
     use shared::catalog::{
         Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, Topic, TopicCreate,
         TopicUpdate,
@@ -452,10 +451,10 @@ pub mod admin {
         receive_json(send(request).await?).await
     }
 
-    /// POST without a body (an order such as "send again").
-    async fn post_empty<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+    /// POST without a body, an order such as "send again", whose answer is not needed.
+    async fn post_empty(token: &str, path: &str) -> Result<(), ApiError> {
         let request = authorized(Request::post(&format!("{API}{path}")), token).build();
-        receive_json(send(request).await?).await
+        send(request).await.map(|_| ())
     }
 
     /// PUT whose answer has no body worth reading (204).
@@ -616,24 +615,30 @@ pub mod admin {
         })
     }
 
-    pub async fn retry_outbox_mail(token: &str, id: i64) -> Result<OutboxMail, ApiError> {
+    /// Sends a failed or unsure mail again (the list is loaded again, so its answer is not read).
+    pub async fn retry_outbox_mail(token: &str, id: i64) -> Result<(), ApiError> {
         post_empty(token, &format!("/outbox.json/{id}/retry")).await
     }
 
     pub async fn mail_settings(token: &str) -> Result<MailSettings, ApiError> {
         get(token, "/mail/settings.json").await
     }
+    /// Changes the settings named in `body` (the API's field names, values as typed: the server
+    /// reads numbers and booleans from strings); absent ones stay as they are.
     pub async fn update_mail_settings(
         token: &str,
-        update: &MailSettingsUpdate,
+        body: &BTreeMap<&str, String>,
     ) -> Result<MailSettings, ApiError> {
-        put(token, "/mail/settings.json", update).await
+        put(token, "/mail/settings.json", body).await
     }
-    pub async fn send_test_mail(token: &str, body: &MailTestRequest) -> Result<MailCheck, ApiError> {
-        post(token, "/mail/test.json", body).await
-    }
-    pub async fn test_imap(token: &str) -> Result<MailCheck, ApiError> {
-        post_empty(token, "/mail/imap-test.json").await
+    /// Tries the saved settings out: `/mail/test.json` (with an optional `to`) or
+    /// `/mail/imap-test.json` (which reads no body).
+    pub async fn try_mail(
+        token: &str,
+        path: &str,
+        body: &BTreeMap<&str, String>,
+    ) -> Result<MailCheck, ApiError> {
+        post(token, path, body).await
     }
 
     pub async fn mail_templates(token: &str) -> Result<Vec<MailTemplate>, ApiError> {
@@ -661,7 +666,8 @@ pub mod admin {
         receive_json(send(request).await?).await
     }
 
-    pub async fn retry_inbound_mail(token: &str, id: i64) -> Result<InboundMail, ApiError> {
+    /// Handles a quarantined mail again (the list is loaded again, so its answer is not read).
+    pub async fn retry_inbound_mail(token: &str, id: i64) -> Result<(), ApiError> {
         post_empty(token, &format!("/mail/inbound.json/{id}/retry")).await
     }
     pub async fn discard_inbound_mail(token: &str, id: i64) -> Result<(), ApiError> {

@@ -42,9 +42,13 @@ pub enum SendError {
     /// write): trying again would fail the same way.
     #[error("{0}")]
     Permanent(String),
-    /// Nothing was accepted (the server is down, busy, or refused us for now): try again later.
+    /// Nothing was accepted (the server is busy, or refused us for now): try again later.
     #[error("{0}")]
     Transient(String),
+    /// The server could not be reached, or refused the connection or sign-in: nothing was
+    /// accepted, and other mail would fare no better now.
+    #[error("{0}")]
+    Unreachable(String),
     /// The connection broke after the message was handed over: it may have arrived.
     #[error("{0}")]
     Unsure(String),
@@ -65,7 +69,7 @@ fn mark_automatic(builder: lettre::message::MessageBuilder) -> lettre::message::
 pub fn format(smtp: &Smtp, mail: &Outgoing) -> Result<(Envelope, Vec<u8>), SendError> {
     let from: Mailbox = format!("{} <{}>", quote_name(&smtp.from_name), smtp.from_address)
         .parse()
-        .map_err(|e| SendError::Transient(format!("the sender address {} is not valid: {e}", smtp.from_address)))?;
+        .map_err(|e| SendError::Unreachable(format!("the sender address {} is not valid: {e}", smtp.from_address)))?;
     let to: Mailbox = mail.to.parse().map_err(|e| SendError::Permanent(format!("the address {:?} is not valid: {e}", mail.to)))?;
     let mut builder = mark_automatic(Message::builder().from(from).to(to).subject(&mail.subject))
         .message_id(Some(mail.message_id.clone()));
@@ -95,15 +99,15 @@ fn quote_name(name: &str) -> String {
 fn tls_parameters(host: &str, extra_ca: Option<&[u8]>) -> Result<TlsParameters, SendError> {
     let mut tls = TlsParameters::builder(host.to_owned());
     if let Some(pem) = extra_ca {
-        let cert = Certificate::from_pem(pem).map_err(|e| SendError::Transient(format!("the mail CA file is not a PEM certificate: {e}")))?;
+        let cert = Certificate::from_pem(pem).map_err(|e| SendError::Unreachable(format!("the mail CA file is not a PEM certificate: {e}")))?;
         tls = tls.add_root_certificate(cert);
     }
-    tls.build_rustls().map_err(|e| SendError::Transient(format!("TLS setup failed: {e}")))
+    tls.build_rustls().map_err(|e| SendError::Unreachable(format!("TLS setup failed: {e}")))
 }
 
 /// A failure before the hand-over: permanent only when the server said so about this mail (5xx
-/// to a recipient); everything else — connection, TLS, authentication — is the server's or the
-/// settings' problem and clears up once fixed.
+/// to a recipient); everything else is the server's or the settings' problem and clears up once
+/// fixed.
 fn before(step: &str, e: lettre::transport::smtp::Error, permanent_allowed: bool) -> SendError {
     let text = format!("{step}: {e}");
     if permanent_allowed && e.is_permanent() {
@@ -111,6 +115,11 @@ fn before(step: &str, e: lettre::transport::smtp::Error, permanent_allowed: bool
     } else {
         SendError::Transient(text)
     }
+}
+
+/// A failure to connect, secure the connection or sign in.
+fn unreachable(step: &str, e: lettre::transport::smtp::Error) -> SendError {
+    SendError::Unreachable(format!("{step}: {e}"))
 }
 
 /// Connects, says hello (with STARTTLS when asked) and signs in.
@@ -123,16 +132,16 @@ async fn open(smtp: &Smtp, extra_ca: Option<&[u8]>, timeout: Duration) -> Result
     let address = (smtp.host.as_str(), smtp.port);
     let mut conn = AsyncSmtpConnection::connect_tokio1(address, Some(timeout), &hello, wrapper, None)
         .await
-        .map_err(|e| before(&format!("cannot connect to {}:{}", smtp.host, smtp.port), e, false))?;
+        .map_err(|e| unreachable(&format!("cannot connect to {}:{}", smtp.host, smtp.port), e))?;
     if smtp.security == MailSecurity::Starttls {
         let tls = tls_parameters(&smtp.host, extra_ca)?;
-        conn.starttls(tls, &hello).await.map_err(|e| before("STARTTLS failed", e, false))?;
+        conn.starttls(tls, &hello).await.map_err(|e| unreachable("STARTTLS failed", e))?;
     }
     if !smtp.user.is_empty() {
         let credentials = Credentials::new(smtp.user.clone(), smtp.password.clone());
         conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials)
             .await
-            .map_err(|e| before("the server refused the user name or password", e, false))?;
+            .map_err(|e| unreachable("the server refused the user name or password", e))?;
     }
     Ok(conn)
 }

@@ -160,10 +160,18 @@ pub async fn deliver_due(pool: &DbPool, config: &MailConfig) -> ApiResult<Delive
     .await?;
     let ca = extra_ca(config);
     let mut done = Delivery::default();
+    // Once the server cannot be reached, the rest of the round waits too instead of each trying.
+    let mut unreachable: Option<String> = None;
     for row in claimed {
         let id = row.id;
         let attempts = row.attempts;
-        let result = send_row(pool, &server, ca.as_deref(), config.timeout, row).await;
+        let result = match &unreachable {
+            Some(e) => Err(SendError::Transient(e.clone())),
+            None => send_row(pool, &server, ca.as_deref(), config.timeout, row).await,
+        };
+        if let Err(SendError::Unreachable(e)) = &result {
+            unreachable = Some(e.clone());
+        }
         let (outcome, error) = match result {
             Ok(()) => {
                 db(pool, move |conn| outbox::mark_sent(conn, id, now())).await?;
@@ -171,8 +179,10 @@ pub async fn deliver_due(pool: &DbPool, config: &MailConfig) -> ApiResult<Delive
                 continue;
             }
             Err(SendError::Permanent(e)) => (Outcome::Failed, e),
-            Err(SendError::Transient(e)) if attempts >= outbox::MAX_ATTEMPTS => (Outcome::Failed, format!("gave up after {attempts} attempts: {e}")),
-            Err(SendError::Transient(e)) => (Outcome::Retry(now() + backoff(config.retry_base, attempts)), e),
+            Err(SendError::Transient(e) | SendError::Unreachable(e)) if attempts >= outbox::MAX_ATTEMPTS => {
+                (Outcome::Failed, format!("gave up after {attempts} attempts: {e}"))
+            }
+            Err(SendError::Transient(e) | SendError::Unreachable(e)) => (Outcome::Retry(now() + backoff(config.retry_base, attempts)), e),
             Err(SendError::Unsure(e)) => (Outcome::Unsure, e),
         };
         match outcome {

@@ -446,9 +446,10 @@ pub async fn discard_inbound(state: web::Data<AppState>, caller: Caller, id: web
 /// bounce it — with the ticket number as text, or JSON when the client accepts it.
 #[utoipa::path(
     post, path = "/api/tickets.email", tag = "tickets",
-    request_body(content = String, description = "The raw mail", content_type = "message/rfc822"),
+    request_body(content = String, description = "The raw mail, whatever the Content-Type (osTicket's pipe scripts send text/plain, curl sends application/x-www-form-urlencoded, message/rfc822 is fine too)", content_type = "text/plain"),
     responses(
-        (status = 201, description = "Taken: the ticket number (text/plain), or the outcome as JSON", body = PipedMail,
+        (status = 201, description = "Taken: the ticket number as text/plain (empty when no ticket), or the outcome with `Accept: application/json`",
+         content((String = "text/plain", example = "TCK-1042"), (PipedMail = "application/json")),
          headers(("X-Oxidesk-Outcome" = String, description = "ticket, reply, auto, ignored or quarantined"))),
         (status = 400, description = "The body is empty", body = ApiErrorBody),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),

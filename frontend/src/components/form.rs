@@ -80,6 +80,8 @@ pub fn TextField(
     #[prop(optional)] required: bool,
     #[prop(optional)] maxlength: Option<usize>,
 ) -> impl IntoView {
+    // Forms drawn from a table of fields give every field a hint, "" for none.
+    let hint = hint.filter(|h| !h.is_empty());
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = if hint.is_some() {
@@ -126,6 +128,7 @@ pub fn CheckField(
     #[prop(optional, into)]
     on_change: Option<Callback<bool>>,
 ) -> impl IntoView {
+    let hint = hint.filter(|h| !h.is_empty());
     let hint_id = format!("{id}-hint");
     let described = hint.is_some().then(|| hint_id.clone());
     let input_id = id.clone();
@@ -217,6 +220,7 @@ pub fn TextArea(
     #[prop(optional)] rows: Option<u32>,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
+    let hint = hint.filter(|h| !h.is_empty());
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = if hint.is_some() {

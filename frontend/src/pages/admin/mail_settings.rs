@@ -1,27 +1,149 @@
 //! Mail settings: the SMTP server mail leaves through and the IMAP mailbox mail comes in from,
 //! each saved on its own and each with a button that tries out what is saved. Passwords are
 //! never shown: an empty password field keeps the stored one.
+//!
+//! The form is a table of the API's field names, drawn by one field component and sent as a map
+//! of those names: a field written once instead of a typed signal, a view and a line of the
+//! request each (the WASM budget counts every view).
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use shared::mail::{MailCheck, MailSecurity, MailSettings, MailSettingsUpdate, MailTestRequest, POLL_SECONDS};
+use shared::mail::{MailCheck, MailSecurity, MailSettings};
 
-use super::crud::{on_submit, send_action, ActionError, Outcome};
+use super::crud::{send_action, ActionError};
 use super::AdminLayout;
 use crate::api::{self, ApiError};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::form::{show_server_errors, CheckField, Checks, FieldErrors, TextField};
 use crate::session::Session;
 
+/// (API field, label, hint). The input follows from the name: `…_security` is a choice,
+/// `…_enabled` and `…_remove` check boxes, `…_password` hidden, `…_port` and `…_seconds` numbers.
+type Spec = (&'static str, &'static str, &'static str);
+
+const SMTP: &[Spec] = &[
+    ("smtp_host", "Host", "Empty: no mail is sent, it waits in the outbox."),
+    ("smtp_security", "Security", ""),
+    ("smtp_port", "Port", "Usually 25 without encryption, 587 with STARTTLS, 465 with TLS."),
+    ("smtp_user", "User name", "Empty: no authentication."),
+    ("smtp_password", "Password", "Never shown. Leave empty to keep the stored one."),
+    ("smtp_password_remove", "Remove the stored password", ""),
+    ("from_address", "From address", "The sender of every mail, and where customers reply to."),
+    ("from_name", "From name", "Empty: the site name."),
+];
+const SMTP_TEST: &[Spec] = &[("to", "Send to (optional)", "Empty: your own address.")];
+
+const IMAP: &[Spec] = &[
+    ("imap_enabled", "Fetch mail from this mailbox", "New mail becomes tickets, replies join their tickets."),
+    ("imap_host", "Host", ""),
+    ("imap_security", "Security", ""),
+    ("imap_port", "Port", "Usually 143 without encryption or with STARTTLS, 993 with TLS."),
+    ("imap_user", "User name", ""),
+    ("imap_password", "Password", "Never shown. Leave empty to keep the stored one."),
+    ("imap_password_remove", "Remove the stored password", ""),
+    ("imap_folder", "Folder", "Where new mail arrives, usually INBOX."),
+    ("imap_processed_folder", "Move handled mail to (optional)", "Empty: it stays in the folder, marked as read."),
+    ("imap_poll_seconds", "Check every (seconds)", "10 to 3600."),
+];
+
 /// The usual port for no encryption, STARTTLS and TLS (in `MailSecurity`'s order).
-const SMTP_PORTS: [i64; 3] = [25, 587, 465];
-const IMAP_PORTS: [i64; 3] = [143, 143, 993];
-const SECURITIES: [(MailSecurity, &str); 3] =
-    [(MailSecurity::None, "None"), (MailSecurity::Starttls, "STARTTLS"), (MailSecurity::Tls, "TLS")];
+fn usual_port(prefix: &str, security: &str) -> i64 {
+    let ports = if prefix == "smtp" { [25, 587, 465] } else { [143, 143, 993] };
+    ports[MailSecurity::parse(security).unwrap_or_default() as usize]
+}
+
+/// The form's values by API field name.
+#[derive(Clone, Copy)]
+struct Values {
+    texts: StoredValue<Vec<(&'static str, RwSignal<String>)>>,
+    flags: StoredValue<Vec<(&'static str, RwSignal<bool>)>>,
+}
+
+fn find<T: Copy>(list: &[(&str, T)], key: &str) -> Option<T> {
+    list.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+impl Values {
+    fn new(s: MailSettings) -> Self {
+        let texts = [
+            ("smtp_host", s.smtp_host),
+            ("smtp_port", s.smtp_port.to_string()),
+            ("smtp_security", s.smtp_security.as_str().to_owned()),
+            ("smtp_user", s.smtp_user),
+            ("smtp_password", String::new()),
+            ("from_address", s.from_address),
+            ("from_name", s.from_name),
+            ("to", String::new()),
+            ("imap_host", s.imap_host),
+            ("imap_port", s.imap_port.to_string()),
+            ("imap_security", s.imap_security.as_str().to_owned()),
+            ("imap_user", s.imap_user),
+            ("imap_password", String::new()),
+            ("imap_folder", s.imap_folder),
+            ("imap_processed_folder", s.imap_processed_folder),
+            ("imap_poll_seconds", s.imap_poll_seconds.to_string()),
+        ];
+        let flags = [
+            ("imap_enabled", s.imap_enabled),
+            ("smtp_password_set", s.smtp_password_set),
+            ("smtp_password_remove", false),
+            ("imap_password_set", s.imap_password_set),
+            ("imap_password_remove", false),
+        ];
+        Values {
+            texts: StoredValue::new(texts.into_iter().map(|(k, v)| (k, RwSignal::new(v))).collect()),
+            flags: StoredValue::new(flags.into_iter().map(|(k, v)| (k, RwSignal::new(v))).collect()),
+        }
+    }
+
+    // Every key the form uses is in the table; an unknown one gets a signal of its own.
+    fn text(&self, key: &str) -> RwSignal<String> {
+        self.texts.with_value(|t| find(t, key)).unwrap_or_else(|| RwSignal::new(String::new()))
+    }
+
+    fn flag(&self, key: &str) -> RwSignal<bool> {
+        self.flags.with_value(|f| find(f, key)).unwrap_or_else(|| RwSignal::new(false))
+    }
+
+    /// What a section sends: its fields by name, trimmed; a password only when typed (or ""
+    /// when its removal is ticked), so that an empty field keeps the stored one. Ports and the
+    /// interval must be numbers; the server checks their ranges.
+    fn body(&self, fields: &[Spec], checks: &mut Checks) -> BTreeMap<&'static str, String> {
+        let mut body = BTreeMap::new();
+        for (key, label, _) in fields {
+            if key.ends_with("_remove") {
+                continue;
+            }
+            if key.ends_with("_enabled") {
+                body.insert(*key, self.flag(key).get_untracked().to_string());
+                continue;
+            }
+            let value = self.text(key).get_untracked();
+            if key.ends_with("_password") {
+                if !value.is_empty() {
+                    body.insert(*key, value);
+                } else if self.flag(&format!("{key}_remove")).get_untracked() {
+                    body.insert(*key, String::new());
+                }
+                continue;
+            }
+            let value = value.trim().to_owned();
+            if (key.ends_with("_port") || key.ends_with("_seconds")) && value.parse::<i64>().is_err() {
+                checks.fail(key, &format!("mail-{key}"), format!("{label} must be a whole number."));
+            }
+            if !(*key == "to" && value.is_empty()) {
+                body.insert(*key, value);
+            }
+        }
+        body
+    }
+}
 
 #[component]
 pub fn MailSettingsPage() -> impl IntoView {
     let session = Session::get();
-    // Loaded once: saving a section must not rebuild the other one (and lose what is typed there).
+    // Loaded once: saving one section must not rebuild the other (and lose what is typed there).
     let settings = LocalResource::new(move || async move {
         session.call(|t| async move { api::admin::mail_settings(&t).await }).await
     });
@@ -30,298 +152,161 @@ pub fn MailSettingsPage() -> impl IntoView {
             {move || match settings.get() {
                 None => view! { <Loading label="Loading the mail settings…"/> }.into_any(),
                 Some(Err(error)) => view! { <ErrorNotice error retry=Callback::new(move |()| settings.refetch())/> }.into_any(),
-                Some(Ok(current)) => view! { <SmtpSection current=current.clone()/> <ImapSection current/> }.into_any(),
+                Some(Ok(current)) => {
+                    let values = Values::new(current);
+                    view! {
+                        <Section heading="Outgoing (SMTP)" prefix="smtp" fields=SMTP values
+                            test=("/mail/test.json", "Send test mail") test_fields=SMTP_TEST/>
+                        <Section heading="Incoming (IMAP)" prefix="imap" fields=IMAP values
+                            test=("/mail/imap-test.json", "Test IMAP connection") test_fields=&[]/>
+                    }.into_any()
+                }
             }}
         </AdminLayout>
     }
 }
 
-/// What both servers have: host, port, security, user name and password. `prefix` ("smtp",
-/// "imap") makes the element ids and the API's field names.
-#[derive(Clone, Copy)]
-struct Server {
-    prefix: &'static str,
-    ports: [i64; 3],
-    host: RwSignal<String>,
-    port: RwSignal<String>,
-    security: RwSignal<MailSecurity>,
-    user: RwSignal<String>,
-    password: RwSignal<String>,
-    password_set: RwSignal<bool>,
-    remove_password: RwSignal<bool>,
-}
-
-impl Server {
-    fn new(prefix: &'static str, ports: [i64; 3], (host, port, security, user, password_set): (String, i64, MailSecurity, String, bool)) -> Self {
-        Server {
-            prefix,
-            ports,
-            host: RwSignal::new(host),
-            port: RwSignal::new(port.to_string()),
-            security: RwSignal::new(security),
-            user: RwSignal::new(user),
-            password: RwSignal::new(String::new()),
-            password_set: RwSignal::new(password_set),
-            remove_password: RwSignal::new(false),
-        }
-    }
-
-    fn id(&self, field: &str) -> String {
-        format!("mail-{}-{field}", self.prefix)
-    }
-
-    /// A port still at the old security's usual one follows the new security's; one typed on
-    /// purpose stays.
-    fn switch_security(&self, to: MailSecurity) {
-        let usual = |s: MailSecurity| self.ports[s as usize].to_string();
-        if self.port.get_untracked().trim() == usual(self.security.get_untracked()) {
-            self.port.set(usual(to));
-        }
-        self.security.set(to);
-    }
-
-    /// The fields as the API takes them; `None` when the port is not a number (the server
-    /// checks its range). The password goes only when typed, or as "" to remove it.
-    #[allow(clippy::type_complexity)]
-    fn read(&self, checks: &mut Checks) -> Option<(String, i64, String, String, Option<String>)> {
-        let port = checks.check(
-            &format!("{}_port", self.prefix),
-            &self.id("port"),
-            "Port",
-            self.port.get_untracked().trim().parse::<i64>().map_err(|_| "must be a number".to_owned()),
-        )?;
-        let typed = self.password.get_untracked();
-        let password = if !typed.is_empty() {
-            Some(typed)
-        } else {
-            self.remove_password.get_untracked().then(String::new)
-        };
-        Some((
-            self.host.get_untracked().trim().to_owned(),
-            port,
-            self.security.get_untracked().as_str().to_owned(),
-            self.user.get_untracked().trim().to_owned(),
-            password,
-        ))
-    }
-
-    /// After a save the password field is empty again; the server says whether one is stored.
-    fn saved(&self, password_set: bool) {
-        self.password.set(String::new());
-        self.remove_password.set(false);
-        self.password_set.set(password_set);
-    }
-}
-
-/// Host, security, port, user name and password of one server.
+/// One server's settings with Save, then the button that tries the saved ones out, and what it
+/// found. Only the section's own fields are sent: the API keeps absent ones as they are.
 #[component]
-fn ServerFields(server: Server, errors: RwSignal<FieldErrors>) -> impl IntoView {
-    let name = |field: &str| format!("{}_{field}", server.prefix);
-    let [none, starttls, tls] = server.ports;
+fn Section(
+    heading: &'static str,
+    prefix: &'static str,
+    fields: &'static [Spec],
+    values: Values,
+    /// Where the try-out posts, and its button.
+    test: (&'static str, &'static str),
+    test_fields: &'static [Spec],
+) -> impl IntoView {
+    let session = Session::get();
+    let errors = RwSignal::new(FieldErrors::new());
+    let saved = RwSignal::new(false);
+    let save = send_action(
+        errors,
+        |t, body: BTreeMap<&'static str, String>| async move { api::admin::update_mail_settings(&t, &body).await },
+        move |now: MailSettings| {
+            let stored = if prefix == "smtp" { now.smtp_password_set } else { now.imap_password_set };
+            values.flag(&format!("{prefix}_password_set")).set(stored);
+            values.flag(&format!("{prefix}_password_remove")).set(false);
+            values.text(&format!("{prefix}_password")).set(String::new());
+            saved.set(true);
+        },
+    );
+    let pending = save.pending();
+    let on_save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let mut checks = Checks::default();
+        let body = values.body(fields, &mut checks);
+        if checks.finish(errors) {
+            save.dispatch(body);
+        }
+    };
+    let try_out = Action::new_local(move |_: &()| {
+        let mut checks = Checks::default();
+        let body = values.body(test_fields, &mut checks);
+        async move {
+            session
+                .call(|t| {
+                    let body = body.clone();
+                    async move { api::admin::try_mail(&t, test.0, &body).await }
+                })
+                .await
+                .inspect_err(|error| show_server_errors(error, errors))
+        }
+    });
+    let trying = try_out.pending();
+    let heading_id = format!("mail-{prefix}-heading");
     view! {
-        <div class="grid-2">
-            <TextField id=server.id("host") name=name("host") label="Host" value=server.host errors autocomplete="off"/>
+        <section class="panel stack" aria-labelledby=heading_id.clone() data-testid=format!("mail-{prefix}")>
+            <h2 id=heading_id>{heading}</h2>
+            <form class="stack" on:submit=on_save novalidate aria-label=heading>
+                <div class="grid-2">
+                    {fields.iter().map(|spec| view! { <SettingField spec=*spec values errors/> }).collect_view()}
+                </div>
+                <ActionError action=save/>
+                <p role="status" class="saved">{move || saved.get().then_some("Saved.")}</p>
+                <button type="submit" disabled=move || pending.get()>{move || if pending.get() { "Saving…" } else { "Save" }}</button>
+            </form>
+            <form class="inline-form" novalidate aria-label=test.1 on:submit=move |ev| {
+                ev.prevent_default();
+                try_out.dispatch(());
+            }>
+                {test_fields.iter().map(|spec| view! { <SettingField spec=*spec values errors/> }).collect_view()}
+                <button type="submit" class="secondary" disabled=move || trying.get()>{test.1}</button>
+            </form>
+            <CheckOutcome outcome=try_out.value()/>
+        </section>
+    }
+}
+
+/// One setting, drawn as its name says (see [`Spec`]).
+#[component]
+fn SettingField(spec: Spec, values: Values, errors: RwSignal<FieldErrors>) -> impl IntoView {
+    let (key, label, hint) = spec;
+    let id = format!("mail-{key}");
+    let prefix = key.split('_').next().unwrap_or_default();
+    if key.ends_with("_enabled") || key.ends_with("_remove") {
+        // A removal is offered only while a password is stored.
+        let stored = values.flag(&format!("{prefix}_password_set"));
+        let hidden = move || key.ends_with("_remove") && !stored.get();
+        return view! {
+            <div hidden=hidden><CheckField id label checked=values.flag(key) hint/></div>
+        }
+        .into_any();
+    }
+    let value = values.text(key);
+    if key.ends_with("_security") {
+        return view! {
             <div class="field">
-                <label for=server.id("security")>"Security"</label>
-                <select id=server.id("security") on:change=move |ev| {
-                    server.switch_security(MailSecurity::parse(&event_target_value(&ev)).unwrap_or_default());
+                <label for=id.clone()>{label}</label>
+                <select id=id on:change=move |ev| {
+                    // A port still at the old security's usual one follows the new one's; a port
+                    // typed on purpose stays.
+                    let to = event_target_value(&ev);
+                    let port = values.text(&format!("{prefix}_port"));
+                    if port.get_untracked().trim() == usual_port(prefix, &value.get_untracked()).to_string() {
+                        port.set(usual_port(prefix, &to).to_string());
+                    }
+                    value.set(to);
                 }>
-                    {SECURITIES.into_iter().map(|(security, label)| view! {
-                        <option value=security.as_str() selected=move || server.security.get() == security>{label}</option>
+                    {[("none", "None"), ("starttls", "STARTTLS"), ("tls", "TLS")].into_iter().map(|(security, name)| view! {
+                        <option value=security selected=move || value.with(|v| v == security)>{name}</option>
                     }).collect_view()}
                 </select>
             </div>
-            <TextField id=server.id("port") name=name("port") label="Port" value=server.port errors inputmode="numeric"
-                hint=format!("Usually {none} without encryption, {starttls} with STARTTLS, {tls} with TLS.")/>
-            <TextField id=server.id("user") name=name("user") label="User name" value=server.user errors autocomplete="off"/>
-            <TextField id=server.id("password") name=name("password") label="Password" value=server.password errors
-                input_type="password" autocomplete="new-password" hint="Never shown. Leave empty to keep the stored one."/>
-            <Show when=move || server.password_set.get()>
-                <CheckField id=server.id("remove-password") label="Remove the stored password" checked=server.remove_password/>
-            </Show>
-        </div>
+        }
+        .into_any();
     }
-}
-
-/// A section's end: the server's refusal, "Saved." once saved, and Save.
-#[component]
-fn SaveRow(action: Action<MailSettingsUpdate, Outcome>, saved: RwSignal<bool>) -> impl IntoView {
-    let pending = action.pending();
+    // "new-password": the browser must not fill in the administrator's own saved password.
+    let (input_type, autocomplete) = if key.ends_with("_password") {
+        ("password", "new-password")
+    } else if key == "to" || key == "from_address" {
+        ("email", "off")
+    } else {
+        ("text", "off")
+    };
     view! {
-        <ActionError action/>
-        <p role="status" class="saved">{move || saved.get().then_some("Saved.")}</p>
-        <button type="submit" disabled=move || pending.get()>{move || if pending.get() { "Saving…" } else { "Save" }}</button>
+        <TextField id name=key label value errors input_type hint autocomplete/>
     }
+    .into_any()
 }
 
-/// A section's save: only its own fields are sent (absent ones stay as they are).
-fn save_action(errors: RwSignal<FieldErrors>, saved: RwSignal<bool>, server: Server) -> Action<MailSettingsUpdate, Outcome> {
-    send_action(
-        errors,
-        |t, update: MailSettingsUpdate| async move { api::admin::update_mail_settings(&t, &update).await },
-        move |now: MailSettings| {
-            server.saved(if server.prefix == "smtp" { now.smtp_password_set } else { now.imap_password_set });
-            saved.set(true);
-        },
-    )
-}
-
-type Tried = Result<MailCheck, ApiError>;
-
-/// What trying the saved settings found: worked or not and the server's words (a server that
-/// cannot be reached is a finding, not an error of the request), or why it could not try.
+/// What trying the saved settings found: worked or not, in the server's words (a server that
+/// cannot be reached is a finding, not a failed request), or why it could not try.
 #[component]
-fn CheckOutcome(action: Action<(), Tried>) -> impl IntoView {
-    let value = action.value();
+fn CheckOutcome(outcome: RwSignal<Option<Result<MailCheck, ApiError>>>) -> impl IntoView {
     view! {
         <div role="status" data-testid="mail-check">
-            {move || match value.get() {
-                Some(Ok(check)) => view! {
+            {move || outcome.get().map(|result| match result {
+                Ok(check) => view! {
                     <p class=if check.ok { "notice notice-success" } else { "notice notice-error" }>
                         <strong>{if check.ok { "It works. " } else { "It does not work. " }}</strong>
                         {check.detail}
                     </p>
                 }.into_any(),
-                _ => ().into_any(),
-            }}
+                Err(error) => view! { <ErrorNotice error/> }.into_any(),
+            })}
         </div>
-        {move || value.get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
-    }
-}
-
-#[component]
-fn SmtpSection(current: MailSettings) -> impl IntoView {
-    let session = Session::get();
-    let server = Server::new("smtp", SMTP_PORTS, (current.smtp_host, current.smtp_port, current.smtp_security, current.smtp_user, current.smtp_password_set));
-    let from_address = RwSignal::new(current.from_address);
-    let from_name = RwSignal::new(current.from_name);
-    let errors = RwSignal::new(FieldErrors::new());
-    let saved = RwSignal::new(false);
-    let save = save_action(errors, saved, server);
-    let submit = on_submit(errors, save, move |checks| {
-        saved.set(false);
-        let (host, port, security, user, password) = server.read(checks)?;
-        Some(MailSettingsUpdate {
-            smtp_host: Some(host),
-            smtp_port: Some(port),
-            smtp_security: Some(security),
-            smtp_user: Some(user),
-            smtp_password: password,
-            from_address: Some(from_address.get_untracked().trim().to_owned()),
-            from_name: Some(from_name.get_untracked().trim().to_owned()),
-            ..MailSettingsUpdate::default()
-        })
-    });
-
-    let to = RwSignal::new(String::new());
-    let test_errors = RwSignal::new(FieldErrors::new());
-    let test = Action::new_local(move |_: &()| {
-        let body = MailTestRequest { to: Some(to.get_untracked().trim().to_owned()).filter(|t| !t.is_empty()) };
-        async move {
-            session
-                .call(|t| {
-                    let body = body.clone();
-                    async move { api::admin::send_test_mail(&t, &body).await }
-                })
-                .await
-                .inspect_err(|error| show_server_errors(error, test_errors))
-        }
-    });
-    let testing = test.pending();
-    view! {
-        <section class="panel stack" aria-labelledby="mail-smtp-heading" data-testid="mail-smtp">
-            <h2 id="mail-smtp-heading">"Outgoing (SMTP)"</h2>
-            <form class="stack" on:submit=move |ev| submit.run(ev) novalidate aria-label="Outgoing mail server">
-                <p class="hint">"Without a host, mail waits in the outbox."</p>
-                <ServerFields server errors/>
-                <div class="grid-2">
-                    <TextField id="mail-from-address" name="from_address" label="From address" value=from_address errors
-                        input_type="email" hint="The sender of every mail, and where customers reply to."/>
-                    <TextField id="mail-from-name" name="from_name" label="From name" value=from_name errors
-                        hint="Empty: the site name."/>
-                </div>
-                <SaveRow action=save saved/>
-            </form>
-            <form class="inline-form" novalidate aria-label="Send a test mail" on:submit=move |ev| {
-                ev.prevent_default();
-                test_errors.set(FieldErrors::new());
-                test.dispatch(());
-            }>
-                <TextField id="mail-test-to" name="to" label="Send to (optional)" value=to errors=test_errors
-                    input_type="email" hint="Empty: your own address. Uses the saved settings."/>
-                <button type="submit" class="secondary" disabled=move || testing.get()>
-                    {move || if testing.get() { "Sending…" } else { "Send test mail" }}
-                </button>
-            </form>
-            <CheckOutcome action=test/>
-        </section>
-    }
-}
-
-#[component]
-fn ImapSection(current: MailSettings) -> impl IntoView {
-    let session = Session::get();
-    let server = Server::new("imap", IMAP_PORTS, (current.imap_host, current.imap_port, current.imap_security, current.imap_user, current.imap_password_set));
-    let enabled = RwSignal::new(current.imap_enabled);
-    let folder = RwSignal::new(current.imap_folder);
-    let processed = RwSignal::new(current.imap_processed_folder);
-    let poll = RwSignal::new(current.imap_poll_seconds.to_string());
-    let errors = RwSignal::new(FieldErrors::new());
-    let saved = RwSignal::new(false);
-    let save = save_action(errors, saved, server);
-    let submit = on_submit(errors, save, move |checks| {
-        saved.set(false);
-        let server = server.read(checks);
-        let poll = checks.check(
-            "imap_poll_seconds",
-            "mail-imap-poll",
-            "Check every",
-            poll.get_untracked().trim().parse::<i64>().ok().filter(|s| POLL_SECONDS.contains(s)).ok_or_else(|| {
-                format!("must be {} to {} seconds", POLL_SECONDS.start(), POLL_SECONDS.end())
-            }),
-        );
-        let (host, port, security, user, password) = server?;
-        Some(MailSettingsUpdate {
-            imap_enabled: Some(enabled.get_untracked()),
-            imap_host: Some(host),
-            imap_port: Some(port),
-            imap_security: Some(security),
-            imap_user: Some(user),
-            imap_password: password,
-            imap_folder: Some(folder.get_untracked().trim().to_owned()),
-            imap_processed_folder: Some(processed.get_untracked().trim().to_owned()),
-            imap_poll_seconds: Some(poll?),
-            ..MailSettingsUpdate::default()
-        })
-    });
-    let test = Action::new_local(move |_: &()| async move {
-        session.call(|t| async move { api::admin::test_imap(&t).await }).await
-    });
-    let testing = test.pending();
-    view! {
-        <section class="panel stack" aria-labelledby="mail-imap-heading" data-testid="mail-imap">
-            <h2 id="mail-imap-heading">"Incoming (IMAP)"</h2>
-            <form class="stack" on:submit=move |ev| submit.run(ev) novalidate aria-label="Incoming mailbox">
-                <CheckField id="mail-imap-enabled" label="Fetch mail from this mailbox" checked=enabled
-                    hint="New mail becomes tickets, and replies are added to their tickets."/>
-                <ServerFields server errors/>
-                <div class="grid-2">
-                    <TextField id="mail-imap-folder" name="imap_folder" label="Folder" value=folder errors
-                        hint="Where new mail arrives, usually INBOX."/>
-                    <TextField id="mail-imap-processed" name="imap_processed_folder" label="Move handled mail to (optional)"
-                        value=processed errors hint="Empty: handled mail stays in the folder, marked as read."/>
-                    <TextField id="mail-imap-poll" name="imap_poll_seconds" label="Check every (seconds)" value=poll errors
-                        inputmode="numeric" hint="10 to 3600."/>
-                </div>
-                <SaveRow action=save saved/>
-            </form>
-            <div class="row-buttons">
-                <button type="button" class="secondary" disabled=move || testing.get() on:click=move |_| { test.dispatch(()); }>
-                    {move || if testing.get() { "Connecting…" } else { "Test IMAP connection" }}
-                </button>
-                <span class="hint">"Signs in with the saved settings and opens the folder; fetches nothing."</span>
-            </div>
-            <CheckOutcome action=test/>
-        </section>
     }
 }

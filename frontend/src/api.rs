@@ -593,9 +593,24 @@ pub mod admin {
     pub async fn filtered_page<T: DeserializeOwned>(
         token: &str,
         path: &str,
-        (key, value): (&str, &str),
+        filter: (&str, &str),
         page: u64,
     ) -> Result<Paged<T>, ApiError> {
+        let (response, total) = request_page(token, path, filter, page).await?;
+        let items: Vec<T> = receive_json(response).await?;
+        Ok(Paged {
+            total: total.unwrap_or(items.len() as u64),
+            items,
+        })
+    }
+
+    /// The part of [`filtered_page`] that is the same whatever the list holds.
+    async fn request_page(
+        token: &str,
+        path: &str,
+        (key, value): (&str, &str),
+        page: u64,
+    ) -> Result<(gloo_net::http::Response, Option<u64>), ApiError> {
         let mut params = vec![("page", page.to_string()), ("per_page", PER_PAGE.to_string())];
         if !value.is_empty() {
             params.push((key, value.to_owned()));
@@ -608,11 +623,7 @@ pub mod admin {
             .headers()
             .get("X-Total-Count")
             .and_then(|value| value.trim().parse().ok());
-        let items: Vec<T> = receive_json(response).await?;
-        Ok(Paged {
-            total: total.unwrap_or(items.len() as u64),
-            items,
-        })
+        Ok((response, total))
     }
 
     /// Sends a failed or unsure mail again (the list is loaded again, so its answer is not read).

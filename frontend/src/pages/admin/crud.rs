@@ -307,16 +307,16 @@ pub struct Filter {
 
 /// A list the server pages, newest first (the outbox, the mail log): the filter, the entries as
 /// `item` shows them (given a callback that reloads the list after an entry changed), and
-/// Previous / Next.
-pub fn paged_list<T, V>(
+/// Previous / Next. Only the loading depends on what the list holds; the rest is drawn once for
+/// every kind of list.
+pub fn paged_list<T>(
     path: &'static str,
     filter: Filter,
     testid: &'static str,
-    item: fn(T, Callback<()>) -> V,
+    item: fn(T, Callback<()>) -> AnyView,
 ) -> impl IntoView
 where
     T: DeserializeOwned + Clone + Send + Sync + 'static,
-    V: IntoView + 'static,
 {
     let session = Session::get();
     let chosen = RwSignal::new(filter.choices[0].0.to_owned());
@@ -333,6 +333,28 @@ where
         }
     });
     let changed = Callback::new(move |()| list.refetch());
+    let entries = Callback::new(move |()| {
+        list.get().map(|loaded| {
+            loaded.map(|Paged { items, total }| {
+                let views = items.into_iter().map(|entry| item(entry, changed)).collect();
+                (views, total)
+            })
+        })
+    });
+    filtered_list(filter, chosen, page, testid, changed, entries)
+}
+
+/// A page of entries, as [`paged_list`] loaded it: not yet, failed, or the views and the total.
+type Entries = Option<Result<(Vec<AnyView>, u64), ApiError>>;
+
+fn filtered_list(
+    filter: Filter,
+    chosen: RwSignal<String>,
+    page: RwSignal<u64>,
+    testid: &'static str,
+    changed: Callback<()>,
+    entries: Callback<(), Entries>,
+) -> impl IntoView {
     let select_id = format!("{testid}-filter");
     view! {
         <div class="filters">
@@ -348,14 +370,12 @@ where
                 </select>
             </div>
         </div>
-        {move || match list.get() {
+        {move || match entries.run(()) {
             None => view! { <Loading label="Loading…"/> }.into_any(),
             Some(Err(error)) => view! { <ErrorNotice error retry=changed/> }.into_any(),
-            Some(Ok(paged)) if paged.items.is_empty() => view! { <p class="muted">"Nothing here."</p> }.into_any(),
-            Some(Ok(Paged { items, total })) => view! {
-                <ul class="outbox" data-testid=testid>
-                    {items.into_iter().map(|entry| item(entry, changed)).collect_view()}
-                </ul>
+            Some(Ok((views, _))) if views.is_empty() => view! { <p class="muted">"Nothing here."</p> }.into_any(),
+            Some(Ok((views, total))) => view! {
+                <ul class="outbox" data-testid=testid>{views}</ul>
                 <PageButtons page total/>
             }.into_any(),
         }}

@@ -35,7 +35,7 @@ pub fn MailLogPage() -> impl IntoView {
         <AdminLayout title="Mail log">
             <p class="muted">"Mail fetched from the mailbox, newest first. Quarantined mail could not be "
                 "read; download it to see why, try again once the cause is fixed, or discard it."</p>
-            {paged_list("/mail/inbound.json", OUTCOMES, "mail-log", |mail, changed| view! { <InboundItem mail changed/> })}
+            {paged_list("/mail/inbound.json", OUTCOMES, "mail-log", |mail, changed| view! { <InboundItem mail changed/> }.into_any())}
         </AdminLayout>
     }
 }

@@ -216,10 +216,9 @@ fn Section(
         }
     });
     let trying = try_out.pending();
-    let heading_id = format!("mail-{prefix}-heading");
     view! {
-        <section class="panel stack" aria-labelledby=heading_id.clone() data-testid=format!("mail-{prefix}")>
-            <h2 id=heading_id>{heading}</h2>
+        <section class="panel stack" aria-label=heading data-testid=format!("mail-{prefix}")>
+            <h2>{heading}</h2>
             <form class="stack" on:submit=on_save novalidate aria-label=heading>
                 <div class="grid-2">
                     {fields.iter().map(|spec| view! { <SettingField spec=*spec values errors/> }).collect_view()}
@@ -235,7 +234,7 @@ fn Section(
                 {test_fields.iter().map(|spec| view! { <SettingField spec=*spec values errors/> }).collect_view()}
                 <button type="submit" class="secondary" disabled=move || trying.get()>{test.1}</button>
             </form>
-            <CheckOutcome outcome=try_out.value()/>
+            <CheckOutcome action=try_out/>
         </section>
     }
 }
@@ -295,7 +294,8 @@ fn SettingField(spec: Spec, values: Values, errors: RwSignal<FieldErrors>) -> im
 /// What trying the saved settings found: worked or not, in the server's words (a server that
 /// cannot be reached is a finding, not a failed request), or why it could not try.
 #[component]
-fn CheckOutcome(outcome: RwSignal<Option<Result<MailCheck, ApiError>>>) -> impl IntoView {
+fn CheckOutcome(action: Action<(), Result<MailCheck, ApiError>>) -> impl IntoView {
+    let outcome = action.value();
     view! {
         <div role="status" data-testid="mail-check">
             {move || outcome.get().map(|result| match result {

@@ -119,10 +119,8 @@ fn TemplateEditor(templates: Vec<MailTemplate>) -> impl IntoView {
                         note.set(None);
                     }
                 }>
-                    {move || templates.with(|ts| ts.iter().map(|t| {
-                        let value = t.kind.clone();
-                        let label = format!("{}{}", t.description, if t.customized { " (changed)" } else { "" });
-                        view! { <option value=value.clone() selected=move || kind.with(|k| *k == value)>{label}</option> }
+                    {templates.with_untracked(|ts| ts.iter().map(|t| {
+                        view! { <option value=t.kind.clone()>{t.description.clone()}</option> }
                     }).collect_view())}
                 </select>
                 <p class="hint" data-testid="template-state">
@@ -144,10 +142,8 @@ fn TemplateEditor(templates: Vec<MailTemplate>) -> impl IntoView {
             <div class="row-buttons">
                 <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| go(Step::Preview)>"Preview"</button>
                 <button type="submit" disabled=move || pending.get()>"Save"</button>
-                <Show when=move || customized.get()>
-                    <ConfirmButton label="Reset to built-in" what="text"
-                        on_confirm=Callback::new(move |()| go(Step::Reset)) pending/>
-                </Show>
+                <ConfirmButton label="Reset to built-in" what="text"
+                    on_confirm=Callback::new(move |()| go(Step::Reset)) pending/>
             </div>
         </form>
         {move || preview.get().map(|p| view! { <PreviewPane preview=p/> })}

@@ -30,7 +30,7 @@ pub fn OutboxPage() -> impl IntoView {
         <AdminLayout title="Outbox">
             <p class="muted">"Open a mail to read it as it was sent. Mail the server refused, and mail "
                 "whose delivery broke off (it may have arrived), is not sent again unless you ask."</p>
-            {paged_list("/outbox.json", STATUSES, "outbox", |mail, changed| view! { <MailItem mail changed/> })}
+            {paged_list("/outbox.json", STATUSES, "outbox", |mail, changed| view! { <MailItem mail changed/> }.into_any())}
         </AdminLayout>
     }
 }

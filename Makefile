@@ -67,6 +67,7 @@ bench:
 	$(MAKE) spa
 	cargo build --release -p oxidesk -p oxidesk-e2e
 	OXIDESK_BIN=$(BIN_RELEASE) $(TARGET_DIR)/release/bench
+	OXIDESK_BIN=$(BIN_RELEASE) OXIDESK_MAIL_TEST_DIR=$$(scripts/mail.sh) $(TARGET_DIR)/release/bench_mail
 	scripts/bench-ui.sh $(BIN_RELEASE)
 
 ## Only the SPA's budgets: WASM size and the list's first page with 10k tickets in Chromium.

@@ -87,15 +87,19 @@ schemathesis_tool() {
   "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
 }
 
+# The test mail servers (scripts/mail.sh): an SMTP sink and an IMAP server, and openssl for their
+# certificate. On a systemd host the package also starts a system dovecot on 143/993; the tests'
+# own instance uses other ports.
+mail_servers() {
+  apt_install python3-aiosmtpd dovecot-imapd openssl
+}
+
 test_tools() {
   build_tools
   deny_tool
   schemathesis_tool
   apt_install chromium postgresql curl slapd ldap-utils
-  # The mail tests' servers (scripts/mail.sh): an SMTP sink and an IMAP server, and openssl for
-  # their certificate. On a systemd host the package also starts a system dovecot on 143/993;
-  # the tests' own instance uses other ports.
-  apt_install python3-aiosmtpd dovecot-imapd openssl
+  mail_servers
   command -v npm >/dev/null || apt_install nodejs npm
   if [ ! -d e2e/browser/node_modules/@playwright/test ]; then
     say "npm ci in e2e/browser (Playwright without its browser download)"
@@ -107,6 +111,6 @@ case "${1:-build}" in
   build) build_tools ;;
   test) test_tools ;;
   fuzz) schemathesis_tool ;;
-  bench) build_tools; apt_install wrk ;;
+  bench) build_tools; apt_install wrk; mail_servers ;;
   *) echo "usage: $0 build|test|fuzz|bench" >&2; exit 2 ;;
 esac

@@ -13,17 +13,14 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_imap::error::Error as ImapLibError;
 use async_imap::imap_proto::{Response, Status};
 use futures_util::TryStreamExt;
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, ServerName};
+use rustls_pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
-use tokio_rustls::rustls;
 
 /// How the connection is secured; the admin picks it together with the port.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -261,12 +258,16 @@ async fn open(acc: &Account) -> Result<Session, ImapError> {
 }
 
 async fn tcp_connect(acc: &Account) -> Result<TcpStream, ImapError> {
-    timed(acc, "connecting", TcpStream::connect((acc.host.as_str(), acc.port)))
+    let tcp = timed(acc, "connecting", TcpStream::connect((acc.host.as_str(), acc.port)))
         .await?
         .map_err(|e| ImapError::Connect {
             server: acc.server(),
             detail: io_text(&e),
-        })
+        })?;
+    // Commands go out in small writes: without this, Nagle's algorithm holds some until the
+    // server's delayed ACK (tens of milliseconds per message fetched).
+    tcp.set_nodelay(true).map_err(|e| ImapError::Connect { server: acc.server(), detail: io_text(&e) })?;
+    Ok(tcp)
 }
 
 /// Implicit TLS: handshake first, then the greeting arrives encrypted.
@@ -379,49 +380,7 @@ fn drain_unsolicited(session: &mut Session) {
 
 /// rustls with the ring provider; trusted roots = system roots + the account's extra PEM.
 fn tls_connector(acc: &Account) -> Result<tokio_rustls::TlsConnector, ImapError> {
-    let tls_err = |detail: String| ImapError::Tls {
-        server: acc.server(),
-        detail,
-    };
-    let mut roots = rustls::RootCertStore::empty();
-    roots.add_parsable_certificates(system_roots().iter().cloned());
-    if let Some(pem) = &acc.extra_ca_pem {
-        add_extra_ca(&mut roots, pem).map_err(tls_err)?;
-    }
-    let config = rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| tls_err(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(tokio_rustls::TlsConnector::from(Arc::new(config)))
-}
-
-/// The system's CA certificates, loaded once per process (reading /etc/ssl on every poll tick
-/// would be wasted work). Load errors are ignored: an extra CA may be all that is needed.
-fn system_roots() -> &'static [CertificateDer<'static>] {
-    static ROOTS: OnceLock<Vec<CertificateDer<'static>>> = OnceLock::new();
-    ROOTS.get_or_init(|| {
-        let loaded = rustls_native_certs::load_native_certs();
-        for e in &loaded.errors {
-            tracing::debug!(error = %e, "ignoring a system CA certificate that cannot be loaded");
-        }
-        loaded.certs
-    })
-}
-
-fn add_extra_ca(roots: &mut rustls::RootCertStore, pem: &[u8]) -> Result<(), String> {
-    let mut added = 0;
-    for cert in CertificateDer::pem_slice_iter(pem) {
-        let cert = cert.map_err(|e| format!("the extra CA certificate is not valid PEM: {e}"))?;
-        roots
-            .add(cert)
-            .map_err(|e| format!("the extra CA certificate cannot be used: {e}"))?;
-        added += 1;
-    }
-    if added == 0 {
-        return Err("the extra CA certificate contains no PEM certificate".into());
-    }
-    Ok(())
+    super::tls::connector(acc.extra_ca_pem.as_deref()).map_err(|detail| ImapError::Tls { server: acc.server(), detail })
 }
 
 async fn tls_handshake<S>(acc: &Account, stream: S) -> Result<tokio_rustls::client::TlsStream<S>, ImapError>

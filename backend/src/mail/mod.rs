@@ -12,6 +12,7 @@ pub mod settings;
 pub mod smtp;
 pub mod templates;
 pub mod thread;
+pub mod tls;
 pub mod worker;
 
 /// The first line of every ticket mail: what a customer writes above it is their reply; the

@@ -5,16 +5,20 @@
 //! answered by sending the mail a second time.
 
 use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use lettre::address::Envelope;
 use lettre::message::header::{HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
-use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
-use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, Certificate, TlsParameters};
+use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use lettre::Message;
+use rustls_pki_types::ServerName;
+use tokio::net::TcpStream;
 use shared::mail::MailSecurity;
 
 use super::settings::Smtp;
@@ -31,8 +35,6 @@ pub struct Outgoing {
     pub in_reply_to: Option<String>,
     /// Space-separated, with angle brackets.
     pub references: Option<String>,
-    /// The ticket number, for the X-Oxidesk-Ticket header (filters in mail clients use it).
-    pub ticket: Option<String>,
 }
 
 /// Why a mail did not leave, and so what happens to it.
@@ -79,9 +81,6 @@ pub fn format(smtp: &Smtp, mail: &Outgoing) -> Result<(Envelope, Vec<u8>), SendE
     if let Some(refs) = &mail.references {
         builder = builder.references(refs.clone());
     }
-    if let Some(number) = &mail.ticket {
-        builder = builder.raw_header(HeaderValue::new(HeaderName::new_from_ascii_str("X-Oxidesk-Ticket"), number.clone()));
-    }
     let message = match &mail.html {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.text.clone(), html.clone())),
         None => builder.singlepart(SinglePart::plain(mail.text.clone())),
@@ -108,9 +107,9 @@ fn tls_parameters(host: &str, extra_ca: Option<&[u8]>) -> Result<TlsParameters, 
 /// A failure before the hand-over: permanent only when the server said so about this mail (5xx
 /// to a recipient); everything else is the server's or the settings' problem and clears up once
 /// fixed.
-fn before(step: &str, e: lettre::transport::smtp::Error, permanent_allowed: bool) -> SendError {
+fn before(step: &str, e: TimedOut<lettre::transport::smtp::Error>, permanent_allowed: bool) -> SendError {
     let text = format!("{step}: {e}");
-    if permanent_allowed && e.is_permanent() {
+    if permanent_allowed && matches!(&e, TimedOut::Error(e) if e.is_permanent()) {
         SendError::Permanent(text)
     } else {
         SendError::Transient(text)
@@ -118,74 +117,175 @@ fn before(step: &str, e: lettre::transport::smtp::Error, permanent_allowed: bool
 }
 
 /// A failure to connect, secure the connection or sign in.
-fn unreachable(step: &str, e: lettre::transport::smtp::Error) -> SendError {
+fn unreachable(step: &str, e: TimedOut<lettre::transport::smtp::Error>) -> SendError {
     SendError::Unreachable(format!("{step}: {e}"))
 }
 
-/// Connects, says hello (with STARTTLS when asked) and signs in.
-async fn open(smtp: &Smtp, extra_ca: Option<&[u8]>, timeout: Duration) -> Result<AsyncSmtpConnection, SendError> {
-    let hello = ClientId::default();
-    let wrapper = match smtp.security {
-        MailSecurity::Tls => Some(tls_parameters(&smtp.host, extra_ca)?),
-        _ => None,
-    };
-    let address = (smtp.host.as_str(), smtp.port);
-    let mut conn = AsyncSmtpConnection::connect_tokio1(address, Some(timeout), &hello, wrapper, None)
-        .await
-        .map_err(|e| unreachable(&format!("cannot connect to {}:{}", smtp.host, smtp.port), e))?;
-    if smtp.security == MailSecurity::Starttls {
-        let tls = tls_parameters(&smtp.host, extra_ca)?;
-        conn.starttls(tls, &hello).await.map_err(|e| unreachable("STARTTLS failed", e))?;
-    }
-    if !smtp.user.is_empty() {
-        let credentials = Credentials::new(smtp.user.clone(), smtp.password.clone());
-        conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials)
-            .await
-            .map_err(|e| unreachable("the server refused the user name or password", e))?;
-    }
-    Ok(conn)
+/// One connection, signed in, over which a round of the outbox sends mail after mail.
+pub struct Session {
+    conn: AsyncSmtpConnection,
+    timeout: Duration,
+    /// A step ran out of time or a reset failed: the connection is in an unknown state.
+    broken: bool,
 }
 
-/// Sends one formatted mail. `before_handover` runs once the server is ready to take the
-/// message, before a byte of it is sent; if it fails, nothing is sent.
-pub async fn send<F, Fut>(
-    smtp: &Smtp,
-    extra_ca: Option<&[u8]>,
-    timeout: Duration,
-    envelope: &Envelope,
-    bytes: &[u8],
-    before_handover: F,
-) -> Result<(), SendError>
-where
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<(), String>>,
-{
-    let mut conn = open(smtp, extra_ca, timeout).await?;
-    let mut options = vec![];
-    if !bytes.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
-        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+/// An implicit-TLS connection, handed to lettre as a plain stream (lettre's own TLS setup has no
+/// way to turn Nagle off).
+#[derive(Debug)]
+struct Tls(tokio_rustls::client::TlsStream<TcpStream>);
+
+impl AsyncTokioStream for Tls {
+    fn peer_addr(&self) -> std::io::Result<std::net::SocketAddr> {
+        self.0.get_ref().0.peer_addr()
     }
-    conn.command(Mail::new(envelope.from().cloned(), options)).await.map_err(|e| before("the server refused the sender", e, false))?;
-    for to in envelope.to() {
-        conn.command(Rcpt::new(to.clone(), vec![])).await.map_err(|e| before(&format!("the server refused {to}"), e, true))?;
+}
+
+impl tokio::io::AsyncRead for Tls {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
     }
-    conn.command(Data).await.map_err(|e| before("the server refused the message", e, true))?;
-    before_handover().await.map_err(SendError::Transient)?;
-    match conn.message(bytes).await {
-        Ok(_) => {
-            let _ = conn.quit().await;
-            Ok(())
+}
+
+impl tokio::io::AsyncWrite for Tls {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+    }
+}
+
+/// lettre's commands with our time limit (its own covers only the connect of its own streams):
+/// a server that stops answering is a timeout error, never a hang.
+async fn within<T>(limit: Duration, step: impl Future<Output = Result<T, lettre::transport::smtp::Error>>) -> Result<T, TimedOut<lettre::transport::smtp::Error>> {
+    match tokio::time::timeout(limit, step).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(TimedOut::Error(e)),
+        Err(_) => Err(TimedOut::After(limit)),
+    }
+}
+
+/// A step's error, or its time running out.
+#[derive(Debug)]
+enum TimedOut<E> {
+    Error(E),
+    After(Duration),
+}
+
+impl<E: std::fmt::Display> std::fmt::Display for TimedOut<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TimedOut::Error(e) => e.fmt(f),
+            TimedOut::After(d) => write!(f, "no answer within {d:?}"),
         }
-        Err(e) if e.is_permanent() => Err(SendError::Permanent(format!("the server refused the message: {e}"))),
-        Err(e) if e.is_transient() => Err(SendError::Transient(format!("the server refused the message for now: {e}"))),
-        Err(e) => Err(SendError::Unsure(format!("the connection broke while the message was handed over: {e}"))),
+    }
+}
+
+impl Session {
+    /// Connects, says hello (with STARTTLS when asked) and signs in.
+    pub async fn open(smtp: &Smtp, extra_ca: Option<&[u8]>, timeout: Duration) -> Result<Session, SendError> {
+        let server = format!("{}:{}", smtp.host, smtp.port);
+        let step = |what: &str| format!("{what} {server}");
+        let tcp = tokio::time::timeout(timeout, TcpStream::connect((smtp.host.as_str(), smtp.port)))
+            .await
+            .map_err(|_| SendError::Unreachable(format!("{}: no answer within {timeout:?}", step("cannot connect to"))))?
+            .map_err(|e| SendError::Unreachable(format!("{}: {e}", step("cannot connect to"))))?;
+        // lettre writes the end of a message in a write of its own: with Nagle's algorithm it would
+        // wait for the server's delayed ACK, 40 ms a mail.
+        tcp.set_nodelay(true).map_err(|e| SendError::Unreachable(format!("{}: {e}", step("cannot set up"))))?;
+        let stream: Box<dyn AsyncTokioStream> = match smtp.security {
+            MailSecurity::Tls => {
+                let name = ServerName::try_from(smtp.host.clone()).map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
+                let connector = super::tls::connector(extra_ca).map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
+                let tls = tokio::time::timeout(timeout, connector.connect(name, tcp))
+                    .await
+                    .map_err(|_| SendError::Unreachable(format!("{}: no answer within {timeout:?}", step("TLS with"))))?
+                    .map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
+                Box::new(Tls(tls))
+            }
+            _ => Box::new(tcp),
+        };
+        let hello = ClientId::default();
+        let mut conn = within(timeout, AsyncSmtpConnection::connect_with_transport(stream, &hello))
+            .await
+            .map_err(|e| unreachable(&step("no greeting from"), e))?;
+        if smtp.security == MailSecurity::Starttls {
+            let tls = tls_parameters(&smtp.host, extra_ca)?;
+            within(timeout, conn.starttls(tls, &hello)).await.map_err(|e| unreachable("STARTTLS failed", e))?;
+        }
+        if !smtp.user.is_empty() {
+            let credentials = Credentials::new(smtp.user.clone(), smtp.password.clone());
+            within(timeout, conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials))
+                .await
+                .map_err(|e| unreachable("the server refused the user name or password", e))?;
+        }
+        Ok(Session { conn, timeout, broken: false })
+    }
+
+    /// Whether the next mail may go over this connection.
+    pub fn is_usable(&self) -> bool {
+        !self.broken && !self.conn.has_broken()
+    }
+
+    /// Sends one formatted mail. `before_handover` runs once the server is ready to take the
+    /// message, before a byte of it is sent; if it fails, nothing is sent. After a failure the
+    /// transaction is reset, so the next mail starts clean (or the connection is marked broken).
+    pub async fn send<F, Fut>(&mut self, envelope: &Envelope, bytes: &[u8], before_handover: F) -> Result<(), SendError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(), String>>,
+    {
+        let result = self.transaction(envelope, bytes, before_handover).await;
+        if result.is_err() && !self.conn.has_broken() && within(self.timeout, self.conn.command(Rset)).await.is_err() {
+            self.broken = true;
+        }
+        result
+    }
+
+    async fn transaction<F, Fut>(&mut self, envelope: &Envelope, bytes: &[u8], before_handover: F) -> Result<(), SendError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<(), String>>,
+    {
+        let (conn, limit) = (&mut self.conn, self.timeout);
+        let mut options = vec![];
+        if !bytes.is_ascii() && conn.server_info().supports_feature(Extension::EightBitMime) {
+            options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+        }
+        within(limit, conn.command(Mail::new(envelope.from().cloned(), options)))
+            .await
+            .map_err(|e| before("the server refused the sender", e, false))?;
+        for to in envelope.to() {
+            within(limit, conn.command(Rcpt::new(to.clone(), vec![]))).await.map_err(|e| before(&format!("the server refused {to}"), e, true))?;
+        }
+        within(limit, conn.command(Data)).await.map_err(|e| before("the server refused the message", e, true))?;
+        before_handover().await.map_err(SendError::Transient)?;
+        match within(limit, conn.message(bytes)).await {
+            Ok(_) => Ok(()),
+            Err(TimedOut::Error(e)) if e.is_permanent() => Err(SendError::Permanent(format!("the server refused the message: {e}"))),
+            Err(TimedOut::Error(e)) if e.is_transient() => Err(SendError::Transient(format!("the server refused the message for now: {e}"))),
+            Err(e) => Err(SendError::Unsure(format!("the connection broke while the message was handed over: {e}"))),
+        }
+    }
+
+    /// Says goodbye (whatever the server answers).
+    pub async fn close(mut self) {
+        let _ = within(self.timeout, self.conn.quit()).await;
     }
 }
 
 /// The admin's "send test mail": connect, sign in, send, with the real settings.
 pub async fn send_now(smtp: &Smtp, extra_ca: Option<&[u8]>, timeout: Duration, mail: &Outgoing) -> Result<(), SendError> {
     let (envelope, bytes) = format(smtp, mail)?;
-    send(smtp, extra_ca, timeout, &envelope, &bytes, || async { Ok(()) }).await
+    let mut session = Session::open(smtp, extra_ca, timeout).await?;
+    let sent = session.send(&envelope, &bytes, || async { Ok(()) }).await;
+    session.close().await;
+    sent
 }
 
 #[cfg(test)]
@@ -214,7 +314,6 @@ mod tests {
             message_id: "<TCK-1.abc@example.com>".into(),
             in_reply_to: Some("<x@client>".into()),
             references: Some("<TCK-1@example.com> <x@client>".into()),
-            ticket: Some("TCK-1".into()),
         };
         let (envelope, bytes) = format(&smtp(), &mail).unwrap();
         let parsed = mail_parser::MessageParser::default().parse(&bytes).unwrap();
@@ -228,7 +327,6 @@ mod tests {
             "References: <TCK-1@example.com> <x@client>",
             "Auto-Submitted: auto-generated",
             "X-Loop: oxidesk",
-            "X-Oxidesk-Ticket: TCK-1",
             "multipart/alternative",
         ] {
             assert!(text.contains(header), "{header} missing in\n{text}");
@@ -246,7 +344,6 @@ mod tests {
             message_id: "<a@b>".into(),
             in_reply_to: None,
             references: None,
-            ticket: None,
         };
         assert!(matches!(format(&smtp(), &mail), Err(SendError::Permanent(_))));
     }

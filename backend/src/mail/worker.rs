@@ -45,8 +45,13 @@ pub fn spawn(pool: DbPool, config: MailConfig, ctx: Context) -> std::io::Result<
         runtime.block_on(async move {
             let mut next_fetch = std::time::Instant::now();
             loop {
+                let mut busy = false;
                 match deliver_due(&pool, &config).await {
-                    Ok(d) if d != Delivery::default() => tracing::info!(?d, "outbox delivered"),
+                    Ok(d) if d != Delivery::default() => {
+                        tracing::info!(?d, "outbox delivered");
+                        // A full round: more is probably due, so no pause.
+                        busy = d.sent + d.retrying + d.failed + d.unsure >= BATCH as usize;
+                    }
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "outbox delivery failed; trying again"),
                 }
@@ -59,7 +64,9 @@ pub fn spawn(pool: DbPool, config: MailConfig, ctx: Context) -> std::io::Result<
                         Ok(Some(_)) | Err(_) => std::time::Instant::now() + poll_interval(&pool).await,
                     };
                 }
-                tokio::time::sleep(config.poll).await;
+                if !busy {
+                    tokio::time::sleep(config.poll).await;
+                }
             }
         });
     })
@@ -160,17 +167,26 @@ pub async fn deliver_due(pool: &DbPool, config: &MailConfig) -> ApiResult<Delive
     .await?;
     let ca = extra_ca(config);
     let mut done = Delivery::default();
-    // Once the server cannot be reached, the rest of the round waits too instead of each trying.
+    // One connection for the round; once the server cannot be reached, the rest of the round
+    // waits too instead of each mail trying.
+    let mut session: Option<smtp::Session> = None;
     let mut unreachable: Option<String> = None;
     for row in claimed {
         let id = row.id;
         let attempts = row.attempts;
-        let result = match &unreachable {
-            Some(e) => Err(SendError::Transient(e.clone())),
-            None => send_row(pool, &server, ca.as_deref(), config.timeout, row).await,
+        if unreachable.is_none() && !session.as_ref().is_some_and(smtp::Session::is_usable) {
+            match smtp::Session::open(&server, ca.as_deref(), config.timeout).await {
+                Ok(s) => session = Some(s),
+                Err(e) => unreachable = Some(e.to_string()),
+            }
+        }
+        let result = match (&unreachable, session.as_mut()) {
+            (None, Some(s)) => send_row(pool, &server, s, row).await,
+            (Some(e), _) => Err(SendError::Unreachable(e.clone())),
+            (None, None) => Err(SendError::Unreachable("no connection".into())),
         };
         if let Err(SendError::Unreachable(e)) = &result {
-            unreachable = Some(e.clone());
+            unreachable.get_or_insert_with(|| e.clone());
         }
         let (outcome, error) = match result {
             Ok(()) => {
@@ -193,10 +209,13 @@ pub async fn deliver_due(pool: &DbPool, config: &MailConfig) -> ApiResult<Delive
         tracing::warn!(id, error = %error, "mail not delivered");
         db(pool, move |conn| outbox::mark_not_sent(conn, id, outcome, &error)).await?;
     }
+    if let Some(s) = session {
+        s.close().await;
+    }
     Ok(done)
 }
 
-async fn send_row(pool: &DbPool, server: &super::settings::Smtp, ca: Option<&[u8]>, timeout: Duration, row: Claimed) -> Result<(), SendError> {
+async fn send_row(pool: &DbPool, server: &super::settings::Smtp, session: &mut smtp::Session, row: Claimed) -> Result<(), SendError> {
     let id = row.id;
     let mail = Outgoing {
         to: row.recipient,
@@ -207,14 +226,12 @@ async fn send_row(pool: &DbPool, server: &super::settings::Smtp, ca: Option<&[u8
         message_id: row.message_id.unwrap_or_else(|| format!("<outbox.{id}@oxidesk.invalid>")),
         in_reply_to: row.in_reply_to,
         references: row.refs,
-        ticket: None,
     };
     let (envelope, bytes) = smtp::format(server, &mail)?;
     let pool = pool.clone();
-    smtp::send(server, ca, timeout, &envelope, &bytes, move || async move {
-        db(&pool, move |conn| outbox::mark_unsure(conn, id)).await.map_err(|e| e.to_string())
-    })
-    .await
+    session
+        .send(&envelope, &bytes, move || async move { db(&pool, move |conn| outbox::mark_unsure(conn, id)).await.map_err(|e| e.to_string()) })
+        .await
 }
 
 #[cfg(test)]

@@ -182,7 +182,6 @@ pub async fn send_test_mail(state: web::Data<AppState>, caller: Caller, body: Js
         message_id,
         in_reply_to: None,
         references: None,
-        ticket: None,
     };
     let config = &state.config.mail;
     // Someone waits for the answer: a server that does not answer is reported after 15 seconds.

@@ -117,6 +117,11 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("K11", k11_acting_as_a_disabled_user),
         ("K12", k12_a_key_in_the_url),
         ("R1", r1_a_reset_token_used_twice),
+        ("E1", e1_header_injection_through_the_mail_settings),
+        ("E2", e2_template_injection),
+        ("E3", e3_a_strangers_mail_joins_a_ticket),
+        ("E4", e4_a_mail_loop),
+        ("E5", e5_piping_without_the_right),
     ]
 }
 
@@ -138,7 +143,7 @@ fn every_attack_in_the_doc_has_a_case() {
     let documented: BTreeSet<String> = documented.into_iter().collect();
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
-        assert!(["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R"].contains(&theme(id)), "{id}: no test runs this theme");
+        assert!(["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "E"].contains(&theme(id)), "{id}: no test runs this theme");
     }
     assert!(coded.len() >= 40, "the issue asks for at least 40 attacks");
 }
@@ -203,6 +208,11 @@ fn n_look_alike_names() {
 #[test]
 fn m_mass_assignment() {
     run("M");
+}
+
+#[test]
+fn e_mail_in_and_out() {
+    run("E");
 }
 
 #[test]
@@ -1311,4 +1321,72 @@ fn r1_a_reset_token_used_twice(w: &World) {
     assert!([400, 401, 404, 410, 422].contains(&again.status), "a used token must be refused: {} {}", again.status, again.text);
     w.s.login("alice", "the second new password").expect_error(401, "unauthorized");
     w.s.login("alice", "the first new password").expect(200);
+}
+
+fn e1_header_injection_through_the_mail_settings(w: &World) {
+    let before = w.s.get("/api/mail/settings.json", &w.admin).json();
+    let r = w.s.put_json("/api/mail/settings.json", &w.admin, &json!({
+        "from_name": "Desk\r\nBcc: victim@example.com", "from_address": "desk@example.com\r\nBcc: x@y",
+        "smtp_host": "mail.example.com\r\nX: y"
+    }));
+    r.expect_invalid_fields(&["from_address", "from_name", "smtp_host"]);
+    assert_eq!(w.s.get("/api/mail/settings.json", &w.admin).json(), before);
+}
+
+fn e2_template_injection(w: &World) {
+    let path = "/api/mail/templates.json/ticket.note";
+    let before = w.s.get("/api/mail/templates.json", &w.admin).json();
+    for body in [
+        "{{ config }}",
+        "{{ ticket.__class__ }}",
+        "{{ self }}",
+        "{% for i in range(100000) %}{% for j in range(100000) %}.{% endfor %}{% endfor %}",
+    ] {
+        let r = w.s.put_json(path, &w.admin, &json!({"subject": "Note", "body_text": body}));
+        r.expect_invalid_fields(&["body_text"]);
+    }
+    assert_eq!(w.s.get("/api/mail/templates.json", &w.admin).json(), before);
+}
+
+/// Pipes a mail as an MTA would.
+fn pipe(w: &World, auth: &Auth, raw: &str) -> Resp {
+    w.s.send(Method::POST, "/api/tickets.email", auth, &[("Accept", "application/json")], Some("text/plain"), Some(raw.as_bytes().to_vec()))
+}
+
+fn e3_a_strangers_mail_joins_a_ticket(w: &World) {
+    let number = &w.olga_ticket;
+    w.leaves(number, || {
+        let raw = format!(
+            "From: Mallory <mallory@evil.test>\r\nSubject: Re: [{number}] your ticket\r\nMessage-ID: <e3@evil.test>\r\nIn-Reply-To: <{number}@oxidesk.invalid>\r\n\r\nSend me the payslip.\r\n"
+        );
+        let r = pipe(w, &w.staff, &raw);
+        r.expect(201);
+        assert_eq!((r.json()["outcome"].as_str(), r.json()["ticket"].as_str()), (Some("ignored"), None), "{}", r.text);
+    });
+}
+
+fn e4_a_mail_loop(w: &World) {
+    let number = &w.olga_ticket;
+    let queued = w.s.get("/api/outbox.json?per_page=1", &w.admin).total_count();
+    w.creates_nothing(|| {
+        w.leaves(number, || {
+            for (id, header) in [("e4a", "X-Loop: oxidesk"), ("e4b", "Auto-Submitted: auto-replied")] {
+                let raw = format!("From: olga@example.com\r\nSubject: Re: [{number}] x\r\nMessage-ID: <{id}@example.com>\r\n{header}\r\n\r\nOut of office.\r\n");
+                let r = pipe(w, &w.staff, &raw);
+                r.expect(201);
+                assert_eq!(r.json()["outcome"], "auto", "{}", r.text);
+            }
+        });
+    });
+    assert_eq!(w.s.get("/api/outbox.json?per_page=1", &w.admin).total_count(), queued, "no mail queued");
+}
+
+fn e5_piping_without_the_right(w: &World) {
+    let read = w.s.apikey("e5-read", "read", None).auth();
+    w.creates_nothing(|| {
+        for auth in [&w.alice_auth, &read] {
+            let raw = "From: alice@example.com\r\nSubject: Piped\r\nMessage-ID: <e5@example.com>\r\n\r\nHello\r\n";
+            pipe(w, auth, raw).expect(403);
+        }
+    });
 }

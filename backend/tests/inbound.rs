@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use actix_web::dev::{Service, ServiceResponse};
 use common::mail as servers;
-use common::{api_key, app, send, state, state_with, test_db, Auth};
+use common::{api_key, app, first_admin, send, state, state_with, test_db, Auth};
 use oxidesk::mail::{inbound, worker};
 use oxidesk::state::AppState;
 use serde_json::{json, Value};
@@ -20,14 +20,6 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mail").join(name)).expect("fixture")
 }
 
-async fn admin(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>) -> String {
-    let (status, body) = send(app, "POST", "/api/setup.json", Auth::Nobody, Some(json!({
-        "username": "admin", "name": "Ada Admin", "email": "admin@desk.test", "password": "the admin's long password"
-    })))
-    .await;
-    assert_eq!(status, 201, "{body}");
-    body["access_token"].as_str().unwrap().to_owned()
-}
 
 /// Posts a raw mail as an MTA would (any Content-Type), with JSON asked for.
 async fn pipe(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, key: &str, raw: &[u8]) -> (u16, Value) {
@@ -71,7 +63,7 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     let key = api_key(&st, "read,write");
     let (status, customer) = send(&app, "POST", "/api/users.json", Auth::Bearer(&admin), Some(json!({
         "username": "carla", "name": "Carla Diaz", "email": "carla@example.com", "password": PASSWORD
@@ -141,7 +133,7 @@ async fn auto_replies_bounces_and_lists_create_nothing_and_tell_nobody() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     allow_guests(&app, &admin).await;
     let key = api_key(&st, "read,write");
     let (_, before) = send(&app, "GET", "/api/outbox.json", Auth::Bearer(&admin), None).await;
@@ -174,7 +166,7 @@ async fn real_world_mime_samples_become_readable_tickets() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     allow_guests(&app, &admin).await;
     let key = api_key(&st, "read,write");
     // (sample, subject, a piece of the first message, attachment names)
@@ -216,7 +208,7 @@ async fn unreadable_mail_is_quarantined_kept_retried_and_discarded() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     let key = api_key(&st, "read,write");
     for sample in ["binary-garbage.eml", "from-without-at.eml"] {
         let (status, piped) = pipe(&app, &key, &fixture(sample)).await;
@@ -260,7 +252,7 @@ async fn the_pipe_refuses_bad_callers_and_bodies() {
     let db = test_db();
     let st = state_with(&db, |c| c.max_attachment_bytes = 64 * 1024);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     let write = api_key(&st, "read,write");
     let read = api_key(&st, "read");
     let raw = mail("a@example.com", "s", "x@example.com", "", "b");
@@ -337,7 +329,7 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     let db = test_db();
     let st = state_with(&db, |c| c.mail.ca_file = Some(servers::cert()));
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     allow_guests(&app, &admin).await;
     let mailbox = Mailbox::new();
     let (status, err) = send(&app, "POST", "/api/mail/imap-test.json", Auth::Bearer(&admin), None).await;

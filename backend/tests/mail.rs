@@ -9,7 +9,7 @@ use std::path::Path;
 
 use actix_web::dev::{Service, ServiceResponse};
 use common::mail::{self as servers, Sink};
-use common::{app, send, state, state_with, test_db, Auth};
+use common::{app, first_admin, send, state, state_with, test_db, Auth};
 use oxidesk::mail::{outbox, worker};
 use oxidesk::state::AppState;
 use serde_json::{json, Value};
@@ -18,14 +18,6 @@ use serde_json::{json, Value};
 
 const PASSWORD: &str = "a long passphrase";
 
-async fn admin(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>) -> String {
-    let (status, body) = send(app, "POST", "/api/setup.json", Auth::Nobody, Some(json!({
-        "username": "admin", "name": "Ada Admin", "email": "admin@desk.test", "password": "the admin's long password"
-    })))
-    .await;
-    assert_eq!(status, 201, "{body}");
-    body["access_token"].as_str().unwrap().to_owned()
-}
 
 /// A user made by the administrator (confirmed), signed in.
 async fn person(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, admin: &str, name: &str, email: &str, level: i64) -> (i64, String) {
@@ -87,7 +79,7 @@ async fn mail_settings_are_for_administrators_and_every_field_is_checked() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     let (status, defaults) = send(&app, "GET", "/api/mail/settings.json", Auth::Bearer(&admin), None).await;
     assert_eq!((status, defaults["smtp_host"].as_str(), defaults["smtp_port"].as_i64()), (200, Some(""), Some(587)), "{defaults}");
 
@@ -129,7 +121,7 @@ async fn a_test_mail_goes_out_over_plain_smtp_starttls_and_tls() {
     let db = test_db();
     let st = state_with(&db, |c| c.mail.ca_file = Some(servers::cert()));
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     let (status, err) = send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({}))).await;
     assert_eq!(status, 409, "no server yet: {err}");
     for (port, security, dir) in [(10025, "none", "smtp-plain"), (10587, "starttls", "smtp-starttls"), (10465, "tls", "smtp-tls")] {
@@ -168,7 +160,7 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     plain_smtp(&app, &admin).await;
     let sink = servers::plain_sink();
     let queue_address = servers::address("queue");
@@ -259,7 +251,7 @@ async fn mail_survives_an_smtp_outage_and_arrives_once() {
     let db = test_db();
     let st = state_with(&db, |c| c.mail.retry_base = std::time::Duration::from_millis(300));
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     let mut sink = Sink::new(db.dir.path().join("sink"));
     smtp_settings(&app, &admin, json!({"smtp_host": "127.0.0.1", "smtp_port": sink.port, "smtp_security": "none", "from_address": "desk@desk.test"})).await;
     let key = common::api_key(&st, "read,write");
@@ -300,7 +292,7 @@ async fn a_refused_mail_fails_at_once_and_an_interrupted_one_is_never_sent_twice
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     plain_smtp(&app, &admin).await;
     let key = common::api_key(&st, "read,write");
     let refused = servers::address("reject");
@@ -349,7 +341,7 @@ async fn replicas_delivering_at_once_send_each_mail_once() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     plain_smtp(&app, &admin).await;
     let key = common::api_key(&st, "read,write");
     let to = servers::address("busy");
@@ -386,7 +378,7 @@ async fn templates_are_checked_previewed_used_and_reset() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let admin = admin(&app).await;
+    let admin = first_admin(&app).await;
     let (status, list) = send(&app, "GET", "/api/mail/templates.json", Auth::Bearer(&admin), None).await;
     assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(9)), "{list}");
     let path = "/api/mail/templates.json/ticket.created.customer";

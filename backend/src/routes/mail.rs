@@ -14,7 +14,7 @@ use shared::ApiErrorBody;
 
 use super::body::JsonBody;
 use super::catalog::require_admin;
-use super::paging::{check_page, link_header};
+use super::paging::{check_page, one_of, page_response};
 use crate::auth::apikeys::Scope;
 use crate::auth::Caller;
 use crate::db::write_tx;
@@ -73,18 +73,9 @@ pub struct OutboxQuery {
 pub async fn list_outbox(state: web::Data<AppState>, caller: Caller, query: web::Query<OutboxQuery>, req: HttpRequest) -> ApiResult<HttpResponse> {
     require_admin(&caller, "read the outbox")?;
     let (page, per_page) = check_page(query.page, query.per_page)?;
-    let status = match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) if outbox::STATUSES.contains(&s) => Some(s.to_owned()),
-        Some(_) => return Err(ApiError::field("status", format!("must be one of {}", outbox::STATUSES.join(", ")))),
-        None => None,
-    };
+    let status = one_of("status", query.status.as_deref(), &outbox::STATUSES)?;
     let (mails, total) = state.db(move |conn| outbox::page(conn, status.as_deref(), page, per_page)).await?;
-    let mut response = HttpResponse::Ok();
-    response.insert_header(("X-Total-Count", total.to_string()));
-    if let Some(link) = link_header(&req, page, per_page, total) {
-        response.insert_header((actix_web::http::header::LINK, link));
-    }
-    Ok(response.json(mails))
+    Ok(page_response(&req, page, per_page, total, &mails))
 }
 
 /// Send a failed or unsure mail again (an unsure one may then arrive twice: the administrator
@@ -351,18 +342,9 @@ pub struct InboundQuery {
 pub async fn list_inbound(state: web::Data<AppState>, caller: Caller, query: web::Query<InboundQuery>, req: HttpRequest) -> ApiResult<HttpResponse> {
     require_admin(&caller, "read the mail log")?;
     let (page, per_page) = check_page(query.page, query.per_page)?;
-    let outcome = match query.outcome.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(o) if inbound::OUTCOMES.contains(&o) => Some(o.to_owned()),
-        Some(_) => return Err(ApiError::field("outcome", format!("must be one of {}", inbound::OUTCOMES.join(", ")))),
-        None => None,
-    };
+    let outcome = one_of("outcome", query.outcome.as_deref(), &inbound::OUTCOMES)?;
     let (mails, total) = state.db(move |conn| inbound::page(conn, outcome.as_deref(), page, per_page)).await?;
-    let mut response = HttpResponse::Ok();
-    response.insert_header(("X-Total-Count", total.to_string()));
-    if let Some(link) = link_header(&req, page, per_page, total) {
-        response.insert_header((actix_web::http::header::LINK, link));
-    }
-    Ok(response.json(mails))
+    Ok(page_response(&req, page, per_page, total, &mails))
 }
 
 /// A quarantined mail as it was received (message/rfc822), to look at or to keep.
@@ -482,12 +464,7 @@ pub async fn pipe_mail(state: web::Data<AppState>, caller: Caller, payload: web:
         })?;
     let mut response = HttpResponse::Created();
     response.insert_header(("X-Oxidesk-Outcome", handled.outcome.clone()));
-    let wants_json = req
-        .headers()
-        .get(actix_web::http::header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"));
-    if wants_json {
+    if super::tickets::accepts_json(&req) {
         Ok(response.json(PipedMail { outcome: handled.outcome, ticket: handled.ticket, duplicate: handled.duplicate }))
     } else {
         Ok(response.content_type("text/plain; charset=utf-8").body(handled.ticket.unwrap_or_default()))

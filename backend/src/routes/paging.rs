@@ -16,6 +16,27 @@ pub fn check_page(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64)
     Ok((page, per_page))
 }
 
+/// A page of a list: the items, with the total in `X-Total-Count` and the neighbouring pages in
+/// `Link`.
+pub fn page_response<T: serde::Serialize>(req: &HttpRequest, page: i64, per_page: i64, total: i64, items: &T) -> actix_web::HttpResponse {
+    let mut response = actix_web::HttpResponse::Ok();
+    response.insert_header(("X-Total-Count", total.to_string()));
+    if let Some(link) = link_header(req, page, per_page, total) {
+        response.insert_header((actix_web::http::header::LINK, link));
+    }
+    response.json(items)
+}
+
+/// The value of an optional list filter, when given, which must be one of `allowed` (a 422
+/// naming `field` otherwise).
+pub fn one_of(field: &str, given: Option<&str>, allowed: &[&str]) -> Result<Option<String>, crate::error::ApiError> {
+    match given.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(v) if allowed.contains(&v) => Ok(Some(v.to_owned())),
+        Some(_) => Err(crate::error::ApiError::field(field, format!("must be one of {}", allowed.join(", ")))),
+        None => Ok(None),
+    }
+}
+
 /// `<…?page=1>; rel="first", …` for the pages around `page`; None when everything fits on one.
 pub fn link_header(req: &HttpRequest, page: i64, per_page: i64, total: i64) -> Option<String> {
     let last = ((total + per_page - 1) / per_page).max(1);

@@ -6,7 +6,7 @@ use shared::tickets::{ActingAs, BulkResult, BulkUpdate, Ticket, TicketCreate, Ti
 use shared::ApiErrorBody;
 
 use super::body::JsonBody;
-use super::paging::{link_header, merge_list_query};
+use super::paging::{merge_list_query, page_response};
 use crate::auth::apikeys::Scope;
 use crate::auth::{Actor, Caller, Origin, Visitor};
 use crate::error::{ApiError, ApiResult};
@@ -71,12 +71,7 @@ pub async fn list_tickets(
     let query = merge_list_query(query.into_inner(), body.0);
     let page_number = query.page.unwrap_or(1);
     let page = state.db(move |conn| tickets::list(conn, &actor, &query)).await?;
-    let mut response = HttpResponse::Ok();
-    response.insert_header(("X-Total-Count", page.total.to_string()));
-    if let Some(link) = link_header(&req, page_number, page.per_page, page.total) {
-        response.insert_header((header::LINK, link));
-    }
-    Ok(response.json(page.tickets))
+    Ok(page_response(&req, page_number, page.per_page, page.total, &page.tickets))
 }
 
 /// Open a ticket (osTicket's create). Answers the ticket number as text, or the ticket as JSON
@@ -145,7 +140,8 @@ pub async fn create_ticket(
     })
 }
 
-fn accepts_json(req: &HttpRequest) -> bool {
+/// osTicket's clients get text (a ticket number); clients that accept JSON get JSON.
+pub(crate) fn accepts_json(req: &HttpRequest) -> bool {
     req.headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())

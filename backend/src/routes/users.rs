@@ -13,7 +13,7 @@ use shared::validate::{Email, PersonName, Username};
 use shared::{AccessLevel, ApiErrorBody};
 
 use super::body::JsonBody;
-use super::paging::{check_page, link_header};
+use super::paging::{check_page, page_response};
 use crate::auth::apikeys::Scope;
 use crate::auth::{level_of, password, Actor, Caller};
 use crate::accounts::{self, insert_user, NewUserInput, UserChanges};
@@ -129,12 +129,7 @@ pub async fn list_users(
             Ok((rows, total))
         })
         .await?;
-    let mut response = HttpResponse::Ok();
-    response.insert_header(("X-Total-Count", total.to_string()));
-    if let Some(link) = link_header(&req, page, per_page, total) {
-        response.insert_header((actix_web::http::header::LINK, link));
-    }
-    Ok(response.json(rows.iter().map(user_view).collect::<Vec<_>>()))
+    Ok(page_response(&req, page, per_page, total, &rows.iter().map(user_view).collect::<Vec<_>>()))
 }
 
 /// Create a user. People may create users below their own level (user managers and up); keys

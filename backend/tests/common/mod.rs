@@ -239,3 +239,13 @@ pub fn expect_error(got: &(u16, Value), status: u16, code: &str) {
     assert_eq!(got.1["error"]["code"], code, "{}", got.1);
     assert!(got.1["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{}", got.1);
 }
+
+/// First run: an administrator (admin@desk.test) and their access token.
+pub async fn first_admin(app: &impl Service<Request, Response = ServiceResponse, Error = actix_web::Error>) -> String {
+    let (status, body) = send(app, "POST", "/api/setup.json", Auth::Nobody, Some(serde_json::json!({
+        "username": "admin", "name": "Ada Admin", "email": "admin@desk.test", "password": "the admin's long password"
+    })))
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body["access_token"].as_str().expect("token").to_owned()
+}

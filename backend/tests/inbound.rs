@@ -65,6 +65,9 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     let app = app(st.clone()).await;
     let admin = first_admin(&app).await;
     let key = api_key(&st, "read,write");
+    // A server that is never reached: the test reads what the desk queued.
+    let (status, _) = send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"smtp_host": "127.0.0.1", "smtp_port": 9, "from_address": "desk@desk.test"}))).await;
+    assert_eq!(status, 200);
     let (status, customer) = send(&app, "POST", "/api/users.json", Auth::Bearer(&admin), Some(json!({
         "username": "carla", "name": "Carla Diaz", "email": "carla@example.com", "password": PASSWORD
     })))

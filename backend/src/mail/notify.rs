@@ -102,6 +102,12 @@ fn load(conn: &mut AnyConnection, ticket_id: i64, public_url: &str) -> ApiResult
 /// Queues the mail a ticket event sends (inside the caller's transaction).
 pub fn ticket(conn: &mut AnyConnection, ticket_id: i64, actor: &Actor, public_url: &str, event: Event<'_>) -> ApiResult<()> {
     let stored = Stored::read(conn)?;
+    // No SMTP server: ticket mail is off (NodePoint's rule), rather than piling up to go out,
+    // stale, the day a server is set. Account mail still queues: administrators read its links
+    // in the outbox.
+    if super::settings::smtp(&stored).is_none() {
+        return Ok(());
+    }
     let ctx = load(conn, ticket_id, public_url)?;
     let agents = || ctx.agents.iter().map(Recipient::user);
     // The queue's address stands in for agents while nobody looks after the ticket.

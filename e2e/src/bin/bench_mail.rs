@@ -2,7 +2,8 @@
 //! prints figures; it never fails on a timing. Against the test mail servers of scripts/mail.sh:
 //!
 //! 1. pipe: N mails posted one after another to `POST /api/tickets.email` (each a new ticket);
-//! 2. outbox: the N receipts those tickets queued, delivered to the SMTP sink once a server is set;
+//! 2. outbox: the N receipts those tickets queued (with the mail worker off), delivered to the SMTP
+//!    sink once the server restarts with its worker;
 //! 3. IMAP: N mails in a dovecot mailbox, fetched and turned into tickets once fetching is on.
 //!
 //! ```text
@@ -62,11 +63,15 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let s = TestServer::start_with_config("[mail]\npoll_ms = 100\n");
+    let mut s = TestServer::start_with_config("[mail]\nworker = false\n");
     s.admin_create("admin", "admin@desk.test", PASSWORD);
     let admin = Auth::bearer(&s.login_token("admin", PASSWORD));
     let key = s.apikey("bench", "read,write", None);
     s.put_json("/api/settings.json", &admin, &json!({"allow_guest_tickets": true})).expect(200);
+    s.put_json("/api/mail/settings.json", &admin, &json!({
+        "smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"
+    }))
+    .expect(200);
     let run = format!("{}-{}", std::process::id(), s.port);
 
     // 1. Piping.
@@ -81,14 +86,13 @@ fn main() -> ExitCode {
     let pipe_time = start.elapsed();
     latencies.sort();
 
-    // 2. The receipts those tickets queued, once an SMTP server is set.
-    let pending = |s: &TestServer| s.get("/api/outbox.json?status=pending&per_page=1", &admin).total_count();
-    let queued = pending(&s);
-    s.put_json("/api/mail/settings.json", &admin, &json!({
-        "smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"
-    }))
-    .expect(200);
-    let smtp_time = wait_until("outbox", Duration::from_secs(600), || pending(&s) == 0);
+    // 2. The receipts those tickets queued, once the server runs its mail worker.
+    let pending = |s: &TestServer, admin: &Auth| s.get("/api/outbox.json?status=pending&per_page=1", admin).total_count();
+    let queued = pending(&s, &admin);
+    std::fs::write(s.data_dir().join("oxidesk.toml"), "[mail]\npoll_ms = 100\n").expect("config");
+    s.crash_and_restart();
+    let admin = Auth::bearer(&s.login_token("admin", PASSWORD));
+    let smtp_time = wait_until("outbox", Duration::from_secs(600), || pending(&s, &admin) == 0);
 
     // 3. IMAP.
     let user = format!("bench-{run}");

@@ -7,6 +7,7 @@ use std::fmt;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use shared::auth::{
     ConfirmEmail, LoginRequest, LoginResponse, Notice, PasswordChange, RegisterRequest, Registered,
     ResetConfirm, ResetRequest,
@@ -177,7 +178,7 @@ async fn receive_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiE
 
 use shared::catalog::{Priority, Queue, Status};
 use shared::tickets::{BulkResult, BulkUpdate, SavedView, SavedViewCreate, TicketTransition};
-use shared::users::{ProfileUpdate, User};
+use shared::users::User;
 
 /// One page of a filtered ticket list: the tickets, the total (`X-Total-Count`) and the number of
 /// pages (the `last` link of the `Link` header; the server picks the page size).
@@ -320,20 +321,17 @@ pub async fn delete_view(token: &str, id: i64) -> Result<(), ApiError> {
     send(request).await.map(|_| ())
 }
 
-/// The bytes of an attachment or a kept mail (`href` under `/api/`), fetched with the same
-/// credentials as everything else: a plain link would not carry the access token.
+/// The bytes of an attachment (`href` as the server gave it, under `/api/`), fetched with the
+/// same credentials as everything else: a plain link would not carry the access token.
 pub async fn download_attachment(token: &str, href: &str) -> Result<Vec<u8>, ApiError> {
-    if !href.starts_with("/api/") {
-        return Err(ApiError::Decode(format!(
+    match href.strip_prefix(API).filter(|path| path.starts_with('/')) {
+        Some(path) => send_bytes(token, "GET", path, None)
+            .await
+            .map(|(bytes, _)| bytes),
+        None => Err(ApiError::Decode(format!(
             "unexpected attachment address {href}"
-        )));
+        ))),
     }
-    let request = authorized(Request::get(href), token).build();
-    let response = send(request).await?;
-    response
-        .binary()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,12 +387,6 @@ pub async fn change_password(token: &str, body: &PasswordChange) -> Result<Login
     receive_json(send(request).await?).await
 }
 
-/// Changes what people decide about their own account (ticket mail on or off).
-pub async fn update_me(token: &str, body: &ProfileUpdate) -> Result<User, ApiError> {
-    let request = authorized(Request::put(&format!("{API}/users/me.json")), token).json(body);
-    receive_json(send(request).await?).await
-}
-
 /// A ticket from a visitor without an account (needs `name` and `email`).
 pub async fn create_guest_ticket(ticket: &TicketCreate) -> Result<Ticket, ApiError> {
     let request = json_accepting(Request::post(&format!("{API}/tickets.json"))).json(ticket);
@@ -407,6 +399,76 @@ pub async fn public_topics() -> Result<Vec<Topic>, ApiError> {
     receive_json(send(request).await?).await
 }
 
+// ---------------------------------------------------------------------------------------------
+// Untyped requests (the mail screens and the account's mail choice, through `requests.rs`): the
+// answer comes back as bytes and is decoded into its `shared` DTO where it is used. One copy of
+// the request, of the session's retry and of the loading state then serves every screen, where
+// typed ones would be compiled again for each DTO (and the WASM budget counts every copy).
+
+/// An answer's body, and for a page of a list the total (`X-Total-Count`).
+pub type Answer = (Vec<u8>, Option<u64>);
+
+/// `method` is GET, POST, PUT or DELETE; `body` is JSON.
+pub async fn send_bytes(
+    token: &str,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> Result<Answer, ApiError> {
+    let url = format!("{API}{path}");
+    let builder = match method {
+        "POST" => Request::post(&url),
+        "PUT" => Request::put(&url),
+        "DELETE" => Request::delete(&url),
+        _ => Request::get(&url),
+    };
+    let builder = authorized(builder, token);
+    let request = match body {
+        Some(json) => builder
+            .header("Content-Type", "application/json")
+            .body(json),
+        None => builder.build(),
+    };
+    let response = send(request).await?;
+    let total = response
+        .headers()
+        .get("X-Total-Count")
+        .and_then(|value| value.trim().parse().ok());
+    let bytes = response
+        .binary()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))?;
+    Ok((bytes, total))
+}
+
+/// The DTO an answer holds. (Through `from_str`, the parser the rest of the app uses:
+/// `from_slice` would compile a second one.)
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    std::str::from_utf8(body)
+        .map_err(|e| ApiError::Decode(e.to_string()))
+        .and_then(|text| serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string())))
+}
+
+/// A DTO as the body of [`send_bytes`].
+pub fn encode<T: Serialize>(body: &T) -> Option<String> {
+    serde_json::to_string(body).ok()
+}
+
+/// A JSON object of the given fields, each value a string (the API reads numbers and
+/// booleans from strings too), for forms drawn from a table of the API's field names.
+pub fn encode_fields(fields: &[(&str, String)]) -> Option<String> {
+    let fields: Vec<String> = fields
+        .iter()
+        .map(|(name, value)| Some(format!("{}:{}", encode(name)?, encode(value)?)))
+        .collect::<Option<_>>()?;
+    Some(format!("{{{}}}", fields.join(",")))
+}
+
+/// How many of a list the server pages are shown: the newest, enough to find a recent mail
+/// (narrow the list with its filter for older ones).
+pub const PER_PAGE: u64 = 100;
+// ---------------------------------------------------------------------------------------------
+
 /// The administration screens' requests: catalogs, users, API keys and settings. In a module of
 /// their own, next to the catalog reads they share with the desk.
 pub mod admin {
@@ -414,9 +476,6 @@ pub mod admin {
     use serde::de::DeserializeOwned;
     use serde::Serialize;
     use shared::apikeys::{ApiKey, ApiKeyCreate, ApiKeyCreated};
-    use std::collections::BTreeMap;
-
-    use shared::mail::{MailCheck, MailPreview, MailSettings, MailTemplate, MailTemplateInput};
     use shared::catalog::{
         Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, Topic, TopicCreate,
         TopicUpdate,
@@ -449,12 +508,6 @@ pub mod admin {
     ) -> Result<T, ApiError> {
         let request = authorized(Request::put(&format!("{API}{path}")), token).json(body);
         receive_json(send(request).await?).await
-    }
-
-    /// POST without a body, an order such as "send again", whose answer is not needed.
-    async fn post_empty(token: &str, path: &str) -> Result<(), ApiError> {
-        let request = authorized(Request::post(&format!("{API}{path}")), token).build();
-        send(request).await.map(|_| ())
     }
 
     /// PUT whose answer has no body worth reading (204).
@@ -576,116 +629,5 @@ pub mod admin {
 
     pub async fn revoke_api_key(token: &str, id: i64) -> Result<(), ApiError> {
         delete(token, &format!("/apikeys.json/{id}")).await
-    }
-
-    /// One page of a list the server pages, newest first, and how many entries there are in all
-    /// (`X-Total-Count`).
-    #[derive(Debug, Clone, PartialEq)]
-    pub struct Paged<T> {
-        pub items: Vec<T>,
-        pub total: u64,
-    }
-
-    pub const PER_PAGE: u64 = 25;
-
-    /// A page of `path` (e.g. `/outbox.json`) narrowed by one filter, `(key, value)`; an empty
-    /// value asks for everything.
-    pub async fn filtered_page<T: DeserializeOwned>(
-        token: &str,
-        path: &str,
-        filter: (&str, &str),
-        page: u64,
-    ) -> Result<Paged<T>, ApiError> {
-        let (response, total) = request_page(token, path, filter, page).await?;
-        let items: Vec<T> = receive_json(response).await?;
-        Ok(Paged {
-            total: total.unwrap_or(items.len() as u64),
-            items,
-        })
-    }
-
-    /// The part of [`filtered_page`] that is the same whatever the list holds.
-    async fn request_page(
-        token: &str,
-        path: &str,
-        (key, value): (&str, &str),
-        page: u64,
-    ) -> Result<(gloo_net::http::Response, Option<u64>), ApiError> {
-        let mut params = vec![("page", page.to_string()), ("per_page", PER_PAGE.to_string())];
-        if !value.is_empty() {
-            params.push((key, value.to_owned()));
-        }
-        let request = authorized(Request::get(&format!("{API}{path}")), token)
-            .query(params)
-            .build();
-        let response = send(request).await?;
-        let total = response
-            .headers()
-            .get("X-Total-Count")
-            .and_then(|value| value.trim().parse().ok());
-        Ok((response, total))
-    }
-
-    /// Sends a failed or unsure mail again (the list is loaded again, so its answer is not read).
-    pub async fn retry_outbox_mail(token: &str, id: i64) -> Result<(), ApiError> {
-        post_empty(token, &format!("/outbox.json/{id}/retry")).await
-    }
-
-    pub async fn mail_settings(token: &str) -> Result<MailSettings, ApiError> {
-        get(token, "/mail/settings.json").await
-    }
-    /// Changes the settings named in `body` (the API's field names, values as typed: the server
-    /// reads numbers and booleans from strings); absent ones stay as they are.
-    pub async fn update_mail_settings(
-        token: &str,
-        body: &BTreeMap<&str, String>,
-    ) -> Result<MailSettings, ApiError> {
-        put(token, "/mail/settings.json", body).await
-    }
-    /// Tries the saved settings out: `/mail/test.json` (with an optional `to`) or
-    /// `/mail/imap-test.json` (which reads no body).
-    pub async fn try_mail(
-        token: &str,
-        path: &str,
-        body: &BTreeMap<&str, String>,
-    ) -> Result<MailCheck, ApiError> {
-        post(token, path, body).await
-    }
-
-    pub async fn mail_templates(token: &str) -> Result<Vec<MailTemplate>, ApiError> {
-        get(token, "/mail/templates.json").await
-    }
-    // Kinds are the server's own names (`ticket.reply.customer`): nothing to escape.
-    pub async fn save_template(
-        token: &str,
-        kind: &str,
-        input: &MailTemplateInput,
-    ) -> Result<MailTemplate, ApiError> {
-        put(token, &format!("/mail/templates.json/{kind}"), input).await
-    }
-    pub async fn preview_template(
-        token: &str,
-        kind: &str,
-        input: &MailTemplateInput,
-    ) -> Result<MailPreview, ApiError> {
-        post(token, &format!("/mail/templates.json/{kind}/preview"), input).await
-    }
-    /// Back to the built-in text, which the server answers with.
-    pub async fn reset_template(token: &str, kind: &str) -> Result<MailTemplate, ApiError> {
-        let path = format!("{API}/mail/templates.json/{kind}");
-        let request = authorized(Request::delete(&path), token).build();
-        receive_json(send(request).await?).await
-    }
-
-    /// Handles a quarantined mail again (the list is loaded again, so its answer is not read).
-    pub async fn retry_inbound_mail(token: &str, id: i64) -> Result<(), ApiError> {
-        post_empty(token, &format!("/mail/inbound.json/{id}/retry")).await
-    }
-    pub async fn discard_inbound_mail(token: &str, id: i64) -> Result<(), ApiError> {
-        delete(token, &format!("/mail/inbound.json/{id}")).await
-    }
-    /// The kept message as it came in (message/rfc822).
-    pub async fn inbound_raw(token: &str, id: i64) -> Result<Vec<u8>, ApiError> {
-        super::download_attachment(token, &format!("{API}/mail/inbound.json/{id}/raw")).await
     }
 }

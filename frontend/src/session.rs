@@ -107,29 +107,34 @@ impl Session {
             return Err(ApiError::signed_out());
         };
         match request(token.clone()).await {
-            Err(error) if error.is_unauthorized() => {
-                // Another request may have refreshed already; reuse its token rather than spend
-                // the refresh cookie twice.
-                let fresh = match self.token() {
-                    Some(current) if current != token => Some(current),
-                    _ => match api::refresh().await {
-                        Ok(response) => {
-                            let token = response.access_token.clone();
-                            self.sign_in(response);
-                            Some(token)
-                        }
-                        Err(_) => None,
-                    },
-                };
-                match fresh {
-                    Some(token) => request(token).await,
-                    None => {
-                        self.sign_out();
-                        Err(error)
-                    }
-                }
-            }
+            Err(error) if error.is_unauthorized() => match self.renewed(token).await {
+                Some(token) => request(token).await,
+                None => Err(error),
+            },
             other => other,
         }
+    }
+
+    /// A token to repeat a refused request with, or none (and then the visitor is signed out).
+    /// Not generic on purpose: every `call` shares this code instead of carrying a copy (the WASM
+    /// budget counts each copy).
+    async fn renewed(self, refused: String) -> Option<String> {
+        // Another request may have refreshed already; reuse its token rather than spend the
+        // refresh cookie twice.
+        let fresh = match self.token() {
+            Some(current) if current != refused => Some(current),
+            _ => match api::refresh().await {
+                Ok(response) => {
+                    let token = response.access_token.clone();
+                    self.sign_in(response);
+                    Some(token)
+                }
+                Err(_) => None,
+            },
+        };
+        if fresh.is_none() {
+            self.sign_out();
+        }
+        fresh
     }
 }

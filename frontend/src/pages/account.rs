@@ -1,6 +1,6 @@
 //! A person's own account: `/account` turns ticket mail on or off and changes the password;
-//! `/forgot` asks for a reset link;
-//! `/reset?token=…` and `/confirm?token=…` are where the mailed links lead.
+//! `/forgot` asks for a reset link; `/reset?token=…` and `/confirm?token=…` are where the mailed
+//! links lead.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -10,9 +10,11 @@ use shared::auth::{PasswordChange, ResetConfirm};
 use shared::users::ProfileUpdate;
 use shared::validate::check_password;
 
-use crate::api;
+use crate::api::{self, decode, encode};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::form::{show_server_errors, CheckField, Checks, FieldErrors, TextField};
+use crate::pages::admin::crud::ActionError;
+use crate::requests::{order_action, Reply};
 use crate::session::Session;
 
 /// The `token` of the page's query string.
@@ -81,7 +83,7 @@ pub fn AccountPage() -> impl IntoView {
                     <dt>"Access level"</dt><dd>{u.level_name.clone()}</dd>
                 </dl>
             })}
-            <MailChoice/>
+            {mail_choice()}
             <h2>"Change your password"</h2>
             <p class="muted">"Other browsers where you are signed in will be signed out."</p>
             <form class="stack" on:submit=on_submit novalidate data-testid="password-form">
@@ -105,43 +107,33 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 /// Ticket mail on or off, saved as soon as it is ticked.
-#[component]
-fn MailChoice() -> impl IntoView {
+fn mail_choice() -> impl IntoView {
     let session = Session::get();
-    let wanted = RwSignal::new(session.user().is_some_and(|u| u.email_notifications));
-    let save = Action::new_local(move |on: &bool| {
-        let body = ProfileUpdate { email_notifications: Some(*on) };
-        let on = *on;
-        async move {
-            let result = session
-                .call(|token| {
-                    let body = body.clone();
-                    async move { api::update_me(&token, &body).await }
-                })
-                .await;
-            match result {
-                Ok(user) => {
-                    wanted.set(user.email_notifications);
-                    session.set_user(user);
-                    Ok(())
-                }
-                Err(error) => {
-                    // Not saved: the box shows what is in force.
-                    wanted.set(!on);
-                    Err(error)
-                }
-            }
+    let saved = move || session.user().is_some_and(|u| u.email_notifications);
+    let wanted = RwSignal::new(saved());
+    let save = order_action(
+        RwSignal::new(FieldErrors::new()),
+        Callback::new(move |reply: Reply| {
+            session.set_user(decode(&reply.body)?);
+            Ok(())
+        }),
+    );
+    // Not saved: the box goes back to what is in force.
+    Effect::new(move |_| {
+        if let Some(Err(_)) = save.value().get() {
+            wanted.set(saved());
         }
     });
     view! {
         <h2>"Email"</h2>
         <CheckField id="account-mail" label="Email me about my tickets" checked=wanted
-            on_change=Callback::new(move |on| { save.dispatch(on); })
+            on_change=Callback::new(move |on| {
+                let body = encode(&ProfileUpdate { email_notifications: Some(on) });
+                save.dispatch(("PUT", "/users/me.json".to_owned(), body));
+            })
             hint="Replies, status changes and assignments. Mail about your account, such as password resets, always comes."/>
-        {move || save.value().get().map(|outcome| match outcome {
-            Ok(()) => view! { <p class="saved" role="status">"Saved."</p> }.into_any(),
-            Err(error) => view! { <ErrorNotice error/> }.into_any(),
-        })}
+        <ActionError action=save/>
+        <p class="saved" role="status">{move || matches!(save.value().get(), Some(Ok(()))).then_some("Saved.")}</p>
     }
 }
 

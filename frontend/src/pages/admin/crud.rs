@@ -1,15 +1,12 @@
 //! The plumbing every list-and-edit admin page shares: loading a list, the table around it, the
-//! form that adds an entry, a row that switches to an inline edit form, delete with
-//! confirmation, and a filtered list the server pages. A page only says what differs: its
-//! fields, its API calls and its labels.
+//! form that adds an entry, a row that switches to an inline edit form, and delete with
+//! confirmation. A page only says what differs: its fields, its API calls and its labels.
 
 use std::future::Future;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
 
-use crate::api::admin::{filtered_page, Paged, PER_PAGE};
 use crate::api::ApiError;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::form::{show_server_errors, Checks, ConfirmButton, FieldErrors};
@@ -293,108 +290,5 @@ pub fn SaveCancel(pending: Memo<bool>, editing: RwSignal<bool>) -> impl IntoView
             </button>
             <button type="button" class="secondary" on:click=move |_| editing.set(false)>"Cancel"</button>
         </div>
-    }
-}
-
-/// The one filter of a paged list: its query key, its label, and its choices (value, label; ""
-/// asks for everything). The first choice is the one shown first.
-#[derive(Clone, Copy)]
-pub struct Filter {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub choices: &'static [(&'static str, &'static str)],
-}
-
-/// A list the server pages, newest first (the outbox, the mail log): the filter, the entries as
-/// `item` shows them (given a callback that reloads the list after an entry changed), and
-/// Previous / Next. Only the loading depends on what the list holds; the rest is drawn once for
-/// every kind of list.
-pub fn paged_list<T>(
-    path: &'static str,
-    filter: Filter,
-    testid: &'static str,
-    item: fn(T, Callback<()>) -> AnyView,
-) -> impl IntoView
-where
-    T: DeserializeOwned + Clone + Send + Sync + 'static,
-{
-    let session = Session::get();
-    let chosen = RwSignal::new(filter.choices[0].0.to_owned());
-    let page = RwSignal::new(1_u64);
-    let list: LocalResource<Result<Paged<T>, ApiError>> = LocalResource::new(move || {
-        let (value, page) = (chosen.get(), page.get());
-        async move {
-            session
-                .call(|t| {
-                    let value = value.clone();
-                    async move { filtered_page(&t, path, (filter.key, &value), page).await }
-                })
-                .await
-        }
-    });
-    let changed = Callback::new(move |()| list.refetch());
-    let entries = Callback::new(move |()| {
-        list.get().map(|loaded| {
-            loaded.map(|Paged { items, total }| {
-                let views = items.into_iter().map(|entry| item(entry, changed)).collect();
-                (views, total)
-            })
-        })
-    });
-    filtered_list(filter, chosen, page, testid, changed, entries)
-}
-
-/// A page of entries, as [`paged_list`] loaded it: not yet, failed, or the views and the total.
-type Entries = Option<Result<(Vec<AnyView>, u64), ApiError>>;
-
-fn filtered_list(
-    filter: Filter,
-    chosen: RwSignal<String>,
-    page: RwSignal<u64>,
-    testid: &'static str,
-    changed: Callback<()>,
-    entries: Callback<(), Entries>,
-) -> impl IntoView {
-    let select_id = format!("{testid}-filter");
-    view! {
-        <div class="filters">
-            <div class="field">
-                <label for=select_id.clone()>{filter.label}</label>
-                <select id=select_id on:change=move |ev| {
-                    chosen.set(event_target_value(&ev));
-                    page.set(1);
-                }>
-                    {filter.choices.iter().map(|(value, label)| view! {
-                        <option value=*value selected=move || chosen.with(|c| c == value)>{*label}</option>
-                    }).collect_view()}
-                </select>
-            </div>
-        </div>
-        {move || match entries.run(()) {
-            None => view! { <Loading label="Loading…"/> }.into_any(),
-            Some(Err(error)) => view! { <ErrorNotice error retry=changed/> }.into_any(),
-            Some(Ok((views, _))) if views.is_empty() => view! { <p class="muted">"Nothing here."</p> }.into_any(),
-            Some(Ok((views, total))) => view! {
-                <ul class="outbox" data-testid=testid>{views}</ul>
-                <PageButtons page total/>
-            }.into_any(),
-        }}
-    }
-}
-
-#[component]
-fn PageButtons(page: RwSignal<u64>, total: u64) -> impl IntoView {
-    let pages = total.div_ceil(PER_PAGE).max(1);
-    let current = page.get_untracked();
-    view! {
-        <nav class="pager" aria-label="Pages">
-            <button type="button" class="secondary" disabled=current <= 1 on:click=move |_| page.set(current - 1)>
-                "Previous"
-            </button>
-            <span data-testid="page-info">{format!("Page {current} of {pages} · {total} in all")}</span>
-            <button type="button" class="secondary" disabled=current >= pages on:click=move |_| page.set(current + 1)>
-                "Next"
-            </button>
-        </nav>
     }
 }

@@ -3,16 +3,16 @@
 //! thrown away.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use shared::mail::InboundMail;
 
-use super::crud::{paged_list, ActionError, Filter};
+use super::crud::ActionError;
+use super::outbox::mail_facts;
 use super::AdminLayout;
-use crate::api::{self, ApiError};
+use crate::api::ApiError;
 use crate::components::attachments::human_size;
 use crate::components::form::ConfirmButton;
 use crate::components::thread::save_as;
-use crate::session::Session;
+use crate::requests::{filtered_list, order_action, Filter, Reply};
 use crate::text::timestamp;
 
 // Quarantined first: that is the mail waiting for someone.
@@ -35,73 +35,68 @@ pub fn MailLogPage() -> impl IntoView {
         <AdminLayout title="Mail log">
             <p class="muted">"Mail fetched from the mailbox, newest first. Quarantined mail could not be "
                 "read; download it to see why, try again once the cause is fixed, or discard it."</p>
-            {paged_list("/mail/inbound.json", OUTCOMES, "mail-log", |mail, changed| view! { <InboundItem mail changed/> }.into_any())}
+            {filtered_list("/mail/inbound.json", OUTCOMES, "mail-log", inbound_item)}
         </AdminLayout>
     }
 }
 
-/// What an administrator does with a quarantined mail.
-#[derive(Clone, Copy, PartialEq)]
-enum Handle {
-    Retry,
-    Discard,
-    Download,
-}
-
-#[component]
-fn InboundItem(mail: InboundMail, changed: Callback<()>) -> impl IntoView {
-    let session = Session::get();
+fn inbound_item(mail: InboundMail, changed: Callback<()>) -> AnyView {
     let id = mail.id;
-    let act = Action::new_local(move |handle: &Handle| {
-        let handle = *handle;
-        async move {
-            match handle {
-                Handle::Retry => {
-                    session.call(|t| async move { api::admin::retry_inbound_mail(&t, id).await }).await?;
-                }
-                Handle::Discard => {
-                    session.call(|t| async move { api::admin::discard_inbound_mail(&t, id).await }).await?;
-                }
-                Handle::Download => {
-                    let bytes = session.call(|t| async move { api::admin::inbound_raw(&t, id).await }).await?;
-                    return save_as(&bytes, &format!("mail-{id}.eml"), "message/rfc822")
-                        .map_err(|_| ApiError::Decode("the browser refused to save the file".into()));
-                }
+    // A download answers with the message; "try again" and "discard" change the list.
+    let downloading = RwSignal::new(false);
+    let act = order_action(
+        RwSignal::new(Default::default()),
+        Callback::new(move |reply: Reply| {
+            if !downloading.get_untracked() {
+                changed.run(());
+                return Ok(());
             }
-            changed.run(());
-            Ok(())
-        }
-    });
+            save_as(&reply.body, &format!("mail-{id}.eml"), "message/rfc822")
+                .map_err(|_| ApiError::Decode("the browser refused to save the file".into()))
+        }),
+    );
     let pending = act.pending();
+    let order = move |method: &'static str, suffix: &'static str| {
+        downloading.set(suffix == "/raw");
+        act.dispatch((method, format!("/mail/inbound.json/{id}{suffix}"), None));
+    };
     let quarantined = mail.outcome == "quarantined";
-    let subject = Some(mail.subject.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| "(no subject)".into());
-    let sender = Some(mail.sender.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| "(no sender)".into());
-    let outcome = OUTCOMES.choices.iter().find(|(v, _)| *v == mail.outcome).map_or(mail.outcome.as_str(), |(_, l)| l);
-    let size = mail.size.map(|bytes| format!(" · {}", human_size(bytes as f64))).unwrap_or_default();
-    let button = move |handle: Handle, label: &'static str| view! {
-        <button type="button" class="secondary small" disabled=move || pending.get()
-            on:click=move |_| { act.dispatch(handle); }>{label}</button>
+    let subject = Some(mail.subject.clone())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "(no subject)".into());
+    let sender = Some(mail.sender.clone())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "(no sender)".into());
+    let outcome = OUTCOMES
+        .choices
+        .iter()
+        .find(|(v, _)| *v == mail.outcome)
+        .map_or(mail.outcome.as_str(), |(_, l)| l);
+    let size = mail
+        .size
+        .map(|bytes| format!(" · {}", human_size(bytes as f64)))
+        .unwrap_or_default();
+    let button = move |method: &'static str, suffix: &'static str, label: &'static str| {
+        view! {
+            <button type="button" class="secondary small" disabled=move || pending.get()
+                on:click=move |_| order(method, suffix)>{label}</button>
+        }
     };
     view! {
         <li data-testid="inbound-mail" data-outcome=mail.outcome.clone()>
             <p><strong>{subject.clone()}</strong> " from " {sender}</p>
-            <p class="mail-meta">
-                <span class=format!("badge mail-{}", mail.outcome) data-testid="mail-outcome">{outcome.to_owned()}</span>
-                <span class="muted">{format!(" received {} by {}{size}", timestamp(&mail.received), mail.source)}</span>
-                {mail.ticket.clone().map(|number| view! {
-                    " · " <A href=format!("/tickets/{number}")>{number.clone()}</A>
-                })}
-            </p>
-            {mail.reason.clone().map(|reason| view! { <p class="mail-error" data-testid="mail-reason">{reason}</p> })}
+            {mail_facts(&mail.outcome, outcome, format!(" received {} by {}{size}", timestamp(&mail.received), mail.source),
+                mail.ticket.clone(), mail.reason.clone())}
             {quarantined.then(|| view! {
                 <div class="row-buttons">
-                    {button(Handle::Retry, "Try again")}
-                    {button(Handle::Download, "Download")}
+                    {button("POST", "/retry", "Try again")}
+                    {button("GET", "/raw", "Download")}
                     <ConfirmButton label="Discard" what=format!("the mail “{subject}”")
-                        on_confirm=Callback::new(move |()| { act.dispatch(Handle::Discard); }) pending/>
+                        on_confirm=Callback::new(move |()| order("DELETE", "")) pending/>
                 </div>
             })}
             <ActionError action=act/>
         </li>
     }
+    .into_any()
 }

@@ -6,54 +6,121 @@
 //! of those names: a field written once instead of a typed signal, a view and a line of the
 //! request each (the WASM budget counts every view).
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use shared::mail::{MailCheck, MailSecurity, MailSettings};
 
-use super::crud::{send_action, ActionError};
+use super::crud::ActionError;
 use super::AdminLayout;
-use crate::api::{self, ApiError};
-use crate::components::feedback::{ErrorNotice, Loading};
-use crate::components::form::{show_server_errors, CheckField, Checks, FieldErrors, TextField};
-use crate::session::Session;
+use crate::api::{decode, encode_fields};
+use crate::components::form::{CheckField, Checks, FieldErrors, TextField};
+use crate::requests::{load, order_action, show_loaded, Reply};
 
 /// (API field, label, hint). The input follows from the name: `…_security` is a choice,
 /// `…_enabled` and `…_remove` check boxes, `…_password` hidden, `…_port` and `…_seconds` numbers.
 type Spec = (&'static str, &'static str, &'static str);
 
 const SMTP: &[Spec] = &[
-    ("smtp_host", "Host", "Empty: no mail is sent, it waits in the outbox."),
+    (
+        "smtp_host",
+        "Host",
+        "Empty: no mail is sent, it waits in the outbox.",
+    ),
     ("smtp_security", "Security", ""),
-    ("smtp_port", "Port", "Usually 25 without encryption, 587 with STARTTLS, 465 with TLS."),
+    (
+        "smtp_port",
+        "Port",
+        "Usually 25 without encryption, 587 with STARTTLS, 465 with TLS.",
+    ),
     ("smtp_user", "User name", "Empty: no authentication."),
-    ("smtp_password", "Password", "Never shown. Leave empty to keep the stored one."),
+    (
+        "smtp_password",
+        "Password",
+        "Never shown. Leave empty to keep the stored one.",
+    ),
     ("smtp_password_remove", "Remove the stored password", ""),
-    ("from_address", "From address", "The sender of every mail, and where customers reply to."),
+    (
+        "from_address",
+        "From address",
+        "The sender of every mail, and where customers reply to.",
+    ),
     ("from_name", "From name", "Empty: the site name."),
 ];
-const SMTP_TEST: &[Spec] = &[("to", "Send to (optional)", "Empty: your own address.")];
 
 const IMAP: &[Spec] = &[
-    ("imap_enabled", "Fetch mail from this mailbox", "New mail becomes tickets, replies join their tickets."),
+    (
+        "imap_enabled",
+        "Fetch mail from this mailbox",
+        "New mail becomes tickets, replies join their tickets.",
+    ),
     ("imap_host", "Host", ""),
     ("imap_security", "Security", ""),
-    ("imap_port", "Port", "Usually 143 without encryption or with STARTTLS, 993 with TLS."),
+    (
+        "imap_port",
+        "Port",
+        "Usually 143 without encryption or with STARTTLS, 993 with TLS.",
+    ),
     ("imap_user", "User name", ""),
-    ("imap_password", "Password", "Never shown. Leave empty to keep the stored one."),
+    (
+        "imap_password",
+        "Password",
+        "Never shown. Leave empty to keep the stored one.",
+    ),
     ("imap_password_remove", "Remove the stored password", ""),
-    ("imap_folder", "Folder", "Where new mail arrives, usually INBOX."),
-    ("imap_processed_folder", "Move handled mail to (optional)", "Empty: it stays in the folder, marked as read."),
+    (
+        "imap_folder",
+        "Folder",
+        "Where new mail arrives, usually INBOX.",
+    ),
+    (
+        "imap_processed_folder",
+        "Move handled mail to (optional)",
+        "Empty: it stays in the folder, marked as read.",
+    ),
     ("imap_poll_seconds", "Check every (seconds)", "10 to 3600."),
+];
+
+/// One server's section: its heading, the prefix of its fields' names, its fields, and its
+/// try-out (where it posts, its button, its own fields).
+struct Server {
+    heading: &'static str,
+    prefix: &'static str,
+    fields: &'static [Spec],
+    test: &'static str,
+    test_button: &'static str,
+    test_fields: &'static [Spec],
+}
+
+static SERVERS: [Server; 2] = [
+    Server {
+        heading: "Outgoing (SMTP)",
+        prefix: "smtp",
+        fields: SMTP,
+        test: "/mail/test.json",
+        test_button: "Send test mail",
+        test_fields: &[("to", "Send to (optional)", "Empty: your own address.")],
+    },
+    Server {
+        heading: "Incoming (IMAP)",
+        prefix: "imap",
+        fields: IMAP,
+        test: "/mail/imap-test.json",
+        test_button: "Test IMAP connection",
+        test_fields: &[],
+    },
 ];
 
 /// The usual port for no encryption, STARTTLS and TLS (in `MailSecurity`'s order).
 fn usual_port(prefix: &str, security: &str) -> i64 {
-    let ports = if prefix == "smtp" { [25, 587, 465] } else { [143, 143, 993] };
+    let ports = if prefix == "smtp" {
+        [25, 587, 465]
+    } else {
+        [143, 143, 993]
+    };
     ports[MailSecurity::parse(security).unwrap_or_default() as usize]
 }
 
-/// The form's values by API field name.
+/// The form's values by API field name; check boxes and what the server says about the
+/// passwords are flags.
 #[derive(Clone, Copy)]
 struct Values {
     texts: StoredValue<Vec<(&'static str, RwSignal<String>)>>,
@@ -92,48 +159,68 @@ impl Values {
             ("imap_password_remove", false),
         ];
         Values {
-            texts: StoredValue::new(texts.into_iter().map(|(k, v)| (k, RwSignal::new(v))).collect()),
-            flags: StoredValue::new(flags.into_iter().map(|(k, v)| (k, RwSignal::new(v))).collect()),
+            texts: StoredValue::new(
+                texts
+                    .into_iter()
+                    .map(|(k, v)| (k, RwSignal::new(v)))
+                    .collect(),
+            ),
+            flags: StoredValue::new(
+                flags
+                    .into_iter()
+                    .map(|(k, v)| (k, RwSignal::new(v)))
+                    .collect(),
+            ),
         }
     }
 
     // Every key the form uses is in the table; an unknown one gets a signal of its own.
     fn text(&self, key: &str) -> RwSignal<String> {
-        self.texts.with_value(|t| find(t, key)).unwrap_or_else(|| RwSignal::new(String::new()))
+        self.texts
+            .with_value(|t| find(t, key))
+            .unwrap_or_else(|| RwSignal::new(String::new()))
     }
 
     fn flag(&self, key: &str) -> RwSignal<bool> {
-        self.flags.with_value(|f| find(f, key)).unwrap_or_else(|| RwSignal::new(false))
+        self.flags
+            .with_value(|f| find(f, key))
+            .unwrap_or_else(|| RwSignal::new(false))
     }
 
     /// What a section sends: its fields by name, trimmed; a password only when typed (or ""
     /// when its removal is ticked), so that an empty field keeps the stored one. Ports and the
     /// interval must be numbers; the server checks their ranges.
-    fn body(&self, fields: &[Spec], checks: &mut Checks) -> BTreeMap<&'static str, String> {
-        let mut body = BTreeMap::new();
+    fn body(&self, fields: &[Spec], checks: &mut Checks) -> Vec<(&'static str, String)> {
+        let mut body = Vec::new();
         for (key, label, _) in fields {
             if key.ends_with("_remove") {
                 continue;
             }
             if key.ends_with("_enabled") {
-                body.insert(*key, self.flag(key).get_untracked().to_string());
+                body.push((*key, self.flag(key).get_untracked().to_string()));
                 continue;
             }
             let value = self.text(key).get_untracked();
             if key.ends_with("_password") {
                 if !value.is_empty() {
-                    body.insert(*key, value);
+                    body.push((*key, value));
                 } else if self.flag(&format!("{key}_remove")).get_untracked() {
-                    body.insert(*key, String::new());
+                    body.push((*key, String::new()));
                 }
                 continue;
             }
             let value = value.trim().to_owned();
-            if (key.ends_with("_port") || key.ends_with("_seconds")) && value.parse::<i64>().is_err() {
-                checks.fail(key, &format!("mail-{key}"), format!("{label} must be a whole number."));
+            if (key.ends_with("_port") || key.ends_with("_seconds"))
+                && value.parse::<i64>().is_err()
+            {
+                checks.fail(
+                    key,
+                    &format!("mail-{key}"),
+                    format!("{label} must be a whole number."),
+                );
             }
             if !(*key == "to" && value.is_empty()) {
-                body.insert(*key, value);
+                body.push((*key, value));
             }
         }
         body
@@ -142,55 +229,49 @@ impl Values {
 
 #[component]
 pub fn MailSettingsPage() -> impl IntoView {
-    let session = Session::get();
     // Loaded once: saving one section must not rebuild the other (and lose what is typed there).
-    let settings = LocalResource::new(move || async move {
-        session.call(|t| async move { api::admin::mail_settings(&t).await }).await
+    let settings = load(Signal::stored("/mail/settings.json".to_owned()));
+    let show = Callback::new(|reply: Reply| {
+        let values = Values::new(decode::<MailSettings>(&reply.body)?);
+        Ok(SERVERS
+            .iter()
+            .map(|server| section(server, values))
+            .collect_view()
+            .into_any())
     });
-    view! {
-        <AdminLayout title="Mail">
-            {move || match settings.get() {
-                None => view! { <Loading label="Loading the mail settings…"/> }.into_any(),
-                Some(Err(error)) => view! { <ErrorNotice error retry=Callback::new(move |()| settings.refetch())/> }.into_any(),
-                Some(Ok(current)) => {
-                    let values = Values::new(current);
-                    view! {
-                        <Section heading="Outgoing (SMTP)" prefix="smtp" fields=SMTP values
-                            test=("/mail/test.json", "Send test mail") test_fields=SMTP_TEST/>
-                        <Section heading="Incoming (IMAP)" prefix="imap" fields=IMAP values
-                            test=("/mail/imap-test.json", "Test IMAP connection") test_fields=&[]/>
-                    }.into_any()
-                }
-            }}
-        </AdminLayout>
-    }
+    view! { <AdminLayout title="Mail">{show_loaded(settings, show)}</AdminLayout> }
 }
 
 /// One server's settings with Save, then the button that tries the saved ones out, and what it
 /// found. Only the section's own fields are sent: the API keeps absent ones as they are.
-#[component]
-fn Section(
-    heading: &'static str,
-    prefix: &'static str,
-    fields: &'static [Spec],
-    values: Values,
-    /// Where the try-out posts, and its button.
-    test: (&'static str, &'static str),
-    test_fields: &'static [Spec],
-) -> impl IntoView {
-    let session = Session::get();
+fn section(server: &'static Server, values: Values) -> AnyView {
+    let Server {
+        heading,
+        prefix,
+        fields,
+        test,
+        test_button,
+        test_fields,
+    } = *server;
     let errors = RwSignal::new(FieldErrors::new());
     let saved = RwSignal::new(false);
-    let save = send_action(
+    let save = order_action(
         errors,
-        |t, body: BTreeMap<&'static str, String>| async move { api::admin::update_mail_settings(&t, &body).await },
-        move |now: MailSettings| {
-            let stored = if prefix == "smtp" { now.smtp_password_set } else { now.imap_password_set };
+        Callback::new(move |reply: Reply| {
+            let now = decode::<MailSettings>(&reply.body)?;
+            let stored = if prefix == "smtp" {
+                now.smtp_password_set
+            } else {
+                now.imap_password_set
+            };
             values.flag(&format!("{prefix}_password_set")).set(stored);
             values.flag(&format!("{prefix}_password_remove")).set(false);
-            values.text(&format!("{prefix}_password")).set(String::new());
+            values
+                .text(&format!("{prefix}_password"))
+                .set(String::new());
             saved.set(true);
-        },
+            Ok(())
+        }),
     );
     let pending = save.pending();
     let on_save = move |ev: leptos::ev::SubmitEvent| {
@@ -199,49 +280,60 @@ fn Section(
         let mut checks = Checks::default();
         let body = values.body(fields, &mut checks);
         if checks.finish(errors) {
-            save.dispatch(body);
+            save.dispatch((
+                "PUT",
+                "/mail/settings.json".to_owned(),
+                encode_fields(&body),
+            ));
         }
     };
-    let try_out = Action::new_local(move |_: &()| {
-        let mut checks = Checks::default();
-        let body = values.body(test_fields, &mut checks);
-        async move {
-            session
-                .call(|t| {
-                    let body = body.clone();
-                    async move { api::admin::try_mail(&t, test.0, &body).await }
-                })
-                .await
-                .inspect_err(|error| show_server_errors(error, errors))
-        }
-    });
+    let found = RwSignal::new(None::<MailCheck>);
+    let try_out = order_action(
+        errors,
+        Callback::new(move |reply: Reply| {
+            found.set(Some(decode(&reply.body)?));
+            Ok(())
+        }),
+    );
     let trying = try_out.pending();
     view! {
         <section class="panel stack" aria-label=heading data-testid=format!("mail-{prefix}")>
             <h2>{heading}</h2>
             <form class="stack" on:submit=on_save novalidate aria-label=heading>
                 <div class="grid-2">
-                    {fields.iter().map(|spec| view! { <SettingField spec=*spec values errors/> }).collect_view()}
+                    {fields.iter().map(|spec| setting_field(*spec, values, errors)).collect_view()}
                 </div>
                 <ActionError action=save/>
                 <p role="status" class="saved">{move || saved.get().then_some("Saved.")}</p>
                 <button type="submit" disabled=move || pending.get()>{move || if pending.get() { "Saving…" } else { "Save" }}</button>
             </form>
-            <form class="inline-form" novalidate aria-label=test.1 on:submit=move |ev| {
+            <form class="inline-form" novalidate aria-label=test_button on:submit=move |ev| {
                 ev.prevent_default();
-                try_out.dispatch(());
+                found.set(None);
+                let body = values.body(test_fields, &mut Checks::default());
+                try_out.dispatch(("POST", test.to_owned(), encode_fields(&body)));
             }>
-                {test_fields.iter().map(|spec| view! { <SettingField spec=*spec values errors/> }).collect_view()}
-                <button type="submit" class="secondary" disabled=move || trying.get()>{test.1}</button>
+                {test_fields.iter().map(|spec| setting_field(*spec, values, errors)).collect_view()}
+                <button type="submit" class="secondary" disabled=move || trying.get()>{test_button}</button>
             </form>
-            <CheckOutcome action=try_out/>
+            // What the try-out found: worked or not, in the server's words (a server that cannot be
+            // reached is a finding, not a failed request), or why it could not try.
+            <div role="status" data-testid="mail-check">
+                {move || found.get().map(|check| view! {
+                    <p class=if check.ok { "notice notice-success" } else { "notice notice-error" }>
+                        <strong>{if check.ok { "It works. " } else { "It does not work. " }}</strong>
+                        {check.detail}
+                    </p>
+                })}
+            </div>
+            <ActionError action=try_out/>
         </section>
     }
+    .into_any()
 }
 
 /// One setting, drawn as its name says (see [`Spec`]).
-#[component]
-fn SettingField(spec: Spec, values: Values, errors: RwSignal<FieldErrors>) -> impl IntoView {
+fn setting_field(spec: Spec, values: Values, errors: RwSignal<FieldErrors>) -> AnyView {
     let (key, label, hint) = spec;
     let id = format!("mail-{key}");
     let prefix = key.split('_').next().unwrap_or_default();
@@ -289,24 +381,4 @@ fn SettingField(spec: Spec, values: Values, errors: RwSignal<FieldErrors>) -> im
         <TextField id name=key label value errors input_type hint autocomplete/>
     }
     .into_any()
-}
-
-/// What trying the saved settings found: worked or not, in the server's words (a server that
-/// cannot be reached is a finding, not a failed request), or why it could not try.
-#[component]
-fn CheckOutcome(action: Action<(), Result<MailCheck, ApiError>>) -> impl IntoView {
-    let outcome = action.value();
-    view! {
-        <div role="status" data-testid="mail-check">
-            {move || outcome.get().map(|result| match result {
-                Ok(check) => view! {
-                    <p class=if check.ok { "notice notice-success" } else { "notice notice-error" }>
-                        <strong>{if check.ok { "It works. " } else { "It does not work. " }}</strong>
-                        {check.detail}
-                    </p>
-                }.into_any(),
-                Err(error) => view! { <ErrorNotice error/> }.into_any(),
-            })}
-        </div>
-    }
 }

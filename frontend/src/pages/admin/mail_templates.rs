@@ -5,15 +5,19 @@
 use leptos::prelude::*;
 use shared::mail::{MailPreview, MailTemplate, MailTemplateInput};
 
-use super::crud::{load_list, send_action, ActionError};
+use super::crud::ActionError;
 use super::AdminLayout;
-use crate::api::{self, ApiError};
-use crate::components::feedback::{ErrorNotice, Loading};
+use crate::api::{decode, encode};
 use crate::components::form::{ConfirmButton, FieldErrors, TextArea, TextField};
+use crate::requests::{load, order_action, show_loaded, Reply};
 
 #[component]
 pub fn MailTemplatesPage() -> impl IntoView {
-    let list = load_list(|t| async move { api::admin::mail_templates(&t).await });
+    let templates = load(Signal::stored("/mail/templates.json".to_owned()));
+    let show = Callback::new(|reply: Reply| {
+        let templates = decode::<Vec<MailTemplate>>(&reply.body)?;
+        Ok(template_picker(templates))
+    });
     view! {
         <AdminLayout title="Mail templates">
             <p class="muted">
@@ -21,124 +25,119 @@ pub fn MailTemplatesPage() -> impl IntoView {
                 <code>"{% if … %}…{% endif %}"</code> " shows a part only sometimes. Ticket mail gets its ticket "
                 "number in front of the subject, so that replies find their ticket."
             </p>
-            {move || match list.get() {
-                None => view! { <Loading label="Loading the templates…"/> }.into_any(),
-                Some(Err(error)) => view! { <ErrorNotice error retry=Callback::new(move |()| list.refetch())/> }.into_any(),
-                Some(Ok(templates)) => view! { <TemplateEditor templates/> }.into_any(),
-            }}
+            {show_loaded(templates, show)}
         </AdminLayout>
     }
 }
 
-/// What the editor asks the server for.
-#[derive(Clone, Copy)]
+/// Which template to edit; the editor starts afresh with each pick (unsaved changes go).
+fn template_picker(templates: Vec<MailTemplate>) -> AnyView {
+    // Kept up to date with what the server saved, so that picking a kind again shows it.
+    let templates = StoredValue::new(templates);
+    let picked = RwSignal::new(0_usize);
+    let saved = Callback::new(move |saved: MailTemplate| {
+        templates.update_value(|ts| {
+            if let Some(slot) = ts.iter_mut().find(|t| t.kind == saved.kind) {
+                *slot = saved;
+            }
+        })
+    });
+    view! {
+        <div class="field">
+            <label for="template-kind">"Template"</label>
+            <select id="template-kind" on:change=move |ev| picked.set(event_target_value(&ev).parse().unwrap_or(0))>
+                {templates.with_value(|ts| ts.iter().enumerate().map(|(i, t)| {
+                    view! { <option value=i.to_string()>{t.description.clone()}</option> }
+                }).collect_view())}
+            </select>
+        </div>
+        {move || templates.with_value(|ts| ts.get(picked.get()).cloned()).map(|template| template_editor(template, saved))}
+    }
+    .into_any()
+}
+
+/// What the editor last asked the server for, and so what its answer is.
+#[derive(Clone, Copy, PartialEq)]
 enum Step {
     Preview,
     Save,
     Reset,
 }
 
-enum Done {
-    Preview(MailPreview),
-    Saved(MailTemplate),
-    Reset(MailTemplate),
-}
-
-async fn run(token: String, (step, kind, input): (Step, String, MailTemplateInput)) -> Result<Done, ApiError> {
-    Ok(match step {
-        Step::Preview => Done::Preview(api::admin::preview_template(&token, &kind, &input).await?),
-        Step::Save => Done::Saved(api::admin::save_template(&token, &kind, &input).await?),
-        Step::Reset => Done::Reset(api::admin::reset_template(&token, &kind).await?),
-    })
-}
-
-/// One editor for every kind: pick one, edit, preview, save or go back to the built-in text.
-#[component]
-fn TemplateEditor(templates: Vec<MailTemplate>) -> impl IntoView {
-    // Kept up to date with what the server saved, so that picking a kind again shows it.
-    let templates = RwSignal::new(templates);
-    let kind = RwSignal::new(String::new());
-    let subject = RwSignal::new(String::new());
-    let body_text = RwSignal::new(String::new());
-    let body_html = RwSignal::new(String::new());
+/// One template: edit, preview, save, or go back to the built-in text.
+fn template_editor(template: MailTemplate, saved: Callback<MailTemplate>) -> AnyView {
+    let MailTemplate {
+        kind,
+        subject,
+        body_text,
+        body_html,
+        customized,
+        placeholders,
+        ..
+    } = template;
+    let subject = RwSignal::new(subject);
+    let body_text = RwSignal::new(body_text);
+    let body_html = RwSignal::new(body_html);
+    let customized = RwSignal::new(customized);
     let errors = RwSignal::new(FieldErrors::new());
     let preview = RwSignal::new(None::<MailPreview>);
-    let note = RwSignal::new(None::<&'static str>);
-    let show = move |t: &MailTemplate| {
-        kind.set(t.kind.clone());
-        subject.set(t.subject.clone());
-        body_text.set(t.body_text.clone());
-        body_html.set(t.body_html.clone());
-        errors.set(FieldErrors::new());
-        preview.set(None);
-    };
-    if let Some(first) = templates.with_untracked(|ts| ts.first().cloned()) {
-        show(&first);
-    }
-    let remember = move |saved: MailTemplate| {
-        templates.update(|ts| {
-            if let Some(slot) = ts.iter_mut().find(|t| t.kind == saved.kind) {
-                *slot = saved;
+    let step = RwSignal::new(Step::Preview);
+    let act = order_action(
+        errors,
+        Callback::new(move |reply: Reply| {
+            let step = step.get_untracked();
+            if step == Step::Preview {
+                preview.set(Some(decode(&reply.body)?));
+                return Ok(());
             }
-        })
-    };
-    let act = send_action(errors, run, move |done| match done {
-        Done::Preview(rendered) => preview.set(Some(rendered)),
-        Done::Saved(saved) => {
-            remember(saved);
-            note.set(Some("Saved."));
-        }
-        Done::Reset(builtin) => {
-            show(&builtin);
-            remember(builtin);
-            note.set(Some("Back to the built-in text."));
-        }
-    });
+            let now: MailTemplate = decode(&reply.body)?;
+            if step == Step::Reset {
+                subject.set(now.subject.clone());
+                body_text.set(now.body_text.clone());
+                body_html.set(now.body_html.clone());
+                preview.set(None);
+            }
+            customized.set(now.customized);
+            saved.run(now);
+            Ok(())
+        }),
+    );
     let pending = act.pending();
-    let go = move |step: Step| {
-        note.set(None);
-        let input = MailTemplateInput {
+    let path = StoredValue::new(format!("/mail/templates.json/{kind}"));
+    let go = move |next: Step| {
+        step.set(next);
+        let path = path.get_value();
+        let input = encode(&MailTemplateInput {
             subject: subject.get_untracked(),
             body_text: body_text.get_untracked(),
             body_html: body_html.get_untracked(),
-        };
-        act.dispatch((step, kind.get_untracked(), input));
+        });
+        act.dispatch(match next {
+            Step::Preview => ("POST", format!("{path}/preview"), input),
+            Step::Save => ("PUT", path, input),
+            Step::Reset => ("DELETE", path, None),
+        });
     };
-    let current = move || templates.with(|ts| kind.with(|k| ts.iter().find(|t| t.kind == *k).cloned()));
-    let customized = Signal::derive(move || current().is_some_and(|t| t.customized));
+    let placeholders: Vec<String> = placeholders
+        .iter()
+        .map(|p| format!("{{{{ {p} }}}}"))
+        .collect();
 
     view! {
         <form class="stack" novalidate aria-label="Edit a mail template" data-testid="template-form"
             on:submit=move |ev| { ev.prevent_default(); go(Step::Save); }>
-            <div class="field">
-                <label for="template-kind">"Template"</label>
-                <select id="template-kind" disabled=move || pending.get() on:change=move |ev| {
-                    let picked = event_target_value(&ev);
-                    if let Some(t) = templates.with_untracked(|ts| ts.iter().find(|t| t.kind == picked).cloned()) {
-                        show(&t);
-                        note.set(None);
-                    }
-                }>
-                    {templates.with_untracked(|ts| ts.iter().map(|t| {
-                        view! { <option value=t.kind.clone()>{t.description.clone()}</option> }
-                    }).collect_view())}
-                </select>
-                <p class="hint" data-testid="template-state">
-                    <code>{move || kind.get()}</code>
-                    {move || if customized.get() { " · changed from the built-in text" } else { " · the built-in text" }}
-                </p>
-            </div>
+            // Announced: it is also what a save or a reset did.
+            <p class="hint" role="status" data-testid="template-state">
+                <code>{kind}</code>
+                {move || if customized.get() { " · changed from the built-in text" } else { " · the built-in text" }}
+            </p>
             <TextField id="template-subject" name="subject" label="Subject" value=subject errors/>
             <TextArea id="template-text" name="body_text" label="Text" value=body_text errors rows=10
                 hint="For mail programs that show plain text."/>
             <TextArea id="template-html" name="body_html" label="HTML" value=body_html errors rows=10
                 hint="The same mail with formatting. Values are escaped: a customer's name cannot add markup."/>
-            <p class="hint" data-testid="placeholders">
-                "Placeholders: "
-                {move || current().map(|t| t.placeholders.into_iter().map(|p| view! { <code>{format!("{{{{ {p} }}}}")}</code>" " }).collect_view())}
-            </p>
+            <p class="hint" data-testid="placeholders">"Placeholders: " <code>{placeholders.join(" ")}</code></p>
             <ActionError action=act/>
-            <p role="status" class="saved">{move || note.get()}</p>
             <div class="row-buttons">
                 <button type="button" class="secondary" disabled=move || pending.get() on:click=move |_| go(Step::Preview)>"Preview"</button>
                 <button type="submit" disabled=move || pending.get()>"Save"</button>
@@ -146,14 +145,14 @@ fn TemplateEditor(templates: Vec<MailTemplate>) -> impl IntoView {
                     on_confirm=Callback::new(move |()| go(Step::Reset)) pending/>
             </div>
         </form>
-        {move || preview.get().map(|p| view! { <PreviewPane preview=p/> })}
+        {move || preview.get().map(preview_pane)}
     }
+    .into_any()
 }
 
 /// The rendered mail: its subject, its text, and its HTML in a frame that runs nothing and
 /// reaches nothing (`sandbox=""`).
-#[component]
-fn PreviewPane(preview: MailPreview) -> impl IntoView {
+fn preview_pane(preview: MailPreview) -> impl IntoView {
     view! {
         <section class="panel stack" aria-labelledby="preview-heading" data-testid="mail-preview">
             <h2 id="preview-heading">"Preview"</h2>

@@ -5,10 +5,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use shared::mail::OutboxMail;
 
-use super::crud::{paged_list, ActionError, Filter};
+use super::crud::ActionError;
 use super::AdminLayout;
-use crate::api::{self, ApiError};
-use crate::session::Session;
+use crate::requests::{filtered_list, order_action, Filter};
 use crate::text::timestamp;
 
 const STATUSES: Filter = Filter {
@@ -30,7 +29,7 @@ pub fn OutboxPage() -> impl IntoView {
         <AdminLayout title="Outbox">
             <p class="muted">"Open a mail to read it as it was sent. Mail the server refused, and mail "
                 "whose delivery broke off (it may have arrived), is not sent again unless you ask."</p>
-            {paged_list("/outbox.json", STATUSES, "outbox", |mail, changed| view! { <MailItem mail changed/> }.into_any())}
+            {filtered_list("/outbox.json", STATUSES, "outbox", mail_item)}
         </AdminLayout>
     }
 }
@@ -44,17 +43,16 @@ fn status_label(status: &str) -> &str {
         .map_or(status, |(_, label)| label)
 }
 
-#[component]
-fn MailItem(mail: OutboxMail, changed: Callback<()>) -> impl IntoView {
-    let session = Session::get();
+fn mail_item(mail: OutboxMail, changed: Callback<()>) -> AnyView {
     let id = mail.id;
-    let retry = Action::new_local(move |_: &()| async move {
-        session
-            .call(|t| async move { api::admin::retry_outbox_mail(&t, id).await })
-            .await?;
-        changed.run(());
-        Ok::<(), ApiError>(())
-    });
+    // The list is loaded again, with the mail's new status.
+    let retry = order_action(
+        RwSignal::new(Default::default()),
+        Callback::new(move |_| {
+            changed.run(());
+            Ok(())
+        }),
+    );
     let pending = retry.pending();
     let can_retry = matches!(mail.status.as_str(), "failed" | "unsure");
     let when = match (&mail.sent, &mail.next_attempt) {
@@ -75,21 +73,35 @@ fn MailItem(mail: OutboxMail, changed: Callback<()>) -> impl IntoView {
                 </summary>
                 <pre class="mail-body">{mail.body.clone()}</pre>
             </details>
-            <p class="mail-meta">
-                <span class=format!("badge mail-{}", mail.status) data-testid="mail-status">{status_label(&mail.status).to_owned()}</span>
-                <span class="muted">{format!(" {attempts} · {when}")}</span>
-                {mail.ticket.clone().map(|number| view! {
-                    " · " <A href=format!("/tickets/{number}")>{number.clone()}</A>
-                })}
-            </p>
-            {mail.last_error.clone().filter(|_| mail.sent.is_none()).map(|error| view! { <p class="mail-error" data-testid="mail-error">{error}</p> })}
+            {mail_facts(&mail.status, status_label(&mail.status), format!(" {attempts} · {when}"), mail.ticket.clone(),
+                mail.last_error.clone().filter(|_| mail.sent.is_none()))}
             {can_retry.then(|| view! {
                 <button type="button" class="secondary small" disabled=move || pending.get()
-                    on:click=move |_| { retry.dispatch(()); }>
+                    on:click=move |_| { retry.dispatch(("POST", format!("/outbox.json/{id}/retry"), None)); }>
                     "Send again"
                 </button>
             })}
             <ActionError action=retry/>
         </li>
+    }
+    .into_any()
+}
+
+/// What became of a mail (here and in the mail log): its state as a badge (`state` names its
+/// colour), the facts, the ticket it is about, and what went wrong.
+pub fn mail_facts(
+    state: &str,
+    label: &str,
+    facts: String,
+    ticket: Option<String>,
+    problem: Option<String>,
+) -> impl IntoView {
+    view! {
+        <p class="mail-meta">
+            <span class=format!("badge mail-{state}") data-testid="mail-state">{label.to_owned()}</span>
+            <span class="muted">{facts}</span>
+            {ticket.map(|number| view! { " · " <A href=format!("/tickets/{number}")>{number.clone()}</A> })}
+        </p>
+        {problem.map(|problem| view! { <p class="mail-error" data-testid="mail-problem">{problem}</p> })}
     }
 }

@@ -631,3 +631,18 @@ pub mod admin {
         delete(token, &format!("/apikeys.json/{id}")).await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::encode_fields;
+
+    #[test]
+    fn fields_become_a_json_object_of_strings() {
+        let fields = [("smtp_port", "587".to_owned()), ("from_name", "ACME \"IT\"".to_owned())];
+        assert_eq!(
+            encode_fields(&fields).as_deref(),
+            Some(r#"{"smtp_port":"587","from_name":"ACME \"IT\""}"#)
+        );
+        assert_eq!(encode_fields(&[]).as_deref(), Some("{}"));
+    }
+}

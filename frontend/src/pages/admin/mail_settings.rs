@@ -382,3 +382,17 @@ fn setting_field(spec: Spec, values: Values, errors: RwSignal<FieldErrors>) -> A
     }
     .into_any()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::usual_port;
+
+    #[test]
+    fn ports_follow_the_security() {
+        assert_eq!(usual_port("smtp", "none"), 25);
+        assert_eq!(usual_port("smtp", "starttls"), 587);
+        assert_eq!(usual_port("smtp", "tls"), 465);
+        assert_eq!(usual_port("imap", "starttls"), 143);
+        assert_eq!(usual_port("imap", "tls"), 993);
+    }
+}

@@ -8,16 +8,16 @@ use diesel::prelude::*;
 use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
 
-use crate::accounts::{insert_user, NewUserInput};
-use crate::auth::apikeys;
-use crate::auth::jwt::JwtKeys;
-use crate::auth::password;
+use crate::accounts::rules::{insert_user, NewUserInput};
+use crate::core::auth::apikeys;
+use crate::core::auth::jwt::JwtKeys;
+use crate::core::auth::password;
 use crate::cli::{AdminCommand, ApikeyCommand, Cli, Command};
 use crate::config::Config;
-use crate::db::models::ApiKeyRow;
-use crate::db::schema::api_keys;
-use crate::db::{self, write_tx, DbPool};
-use crate::state::AppState;
+use crate::core::db::models::ApiKeyRow;
+use crate::core::db::schema::api_keys;
+use crate::core::db::{self, write_tx, DbPool};
+use crate::core::state::AppState;
 
 pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -104,7 +104,7 @@ fn admin_create(config: &Config, username: &str, email: &str, name: Option<&str>
         }, None)
     })
     .map_err(|e| match e {
-        crate::error::ApiError::InvalidFields(f) => {
+        crate::core::error::ApiError::InvalidFields(f) => {
             f.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join("; ")
         }
         other => other.to_string(),

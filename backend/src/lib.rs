@@ -1,19 +1,23 @@
 //! Oxidesk, the library behind the `oxidesk` binary: the API server, its domain and its commands.
 //! A library so that integration tests (backend/tests) can build the real app in-process.
+//!
+//! Read it top down: the process (`cli`, `commands`, `config`, `startup`, `openapi`) wires the
+//! features (one folder each), which build on the `core`. Arrows only point that way.
 
-pub mod accounts;
-pub mod audit;
-pub mod auth;
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod db;
-pub mod error;
-pub mod mail;
+pub mod features;
+pub mod core;
 pub mod openapi;
-pub mod routes;
 pub mod seed;
-pub mod settings;
 pub mod startup;
-pub mod state;
+
+pub mod accounts;
+pub mod apikeys;
+pub mod catalog;
+pub mod compat;
+pub mod mail;
+pub mod setup;
 pub mod tickets;
+pub mod views;

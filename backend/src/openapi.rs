@@ -6,7 +6,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::routes;
+use crate::features::FEATURES;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -18,81 +18,6 @@ use crate::routes;
                        with an `X-API-Key` (scopes read, write, impersonate). Errors are \
                        `{\"error\": {\"code\", \"message\", \"fields\"}}`.",
     ),
-    paths(
-        routes::health::health,
-        routes::auth::login,
-        routes::auth::refresh,
-        routes::auth::logout,
-        routes::auth::me,
-        routes::auth::update_me,
-        routes::account::change_password,
-        routes::account::request_reset,
-        routes::account::confirm_reset,
-        routes::account::confirm_email,
-        routes::tickets::list_tickets,
-        routes::tickets::create_ticket,
-        routes::tickets::get_ticket,
-        routes::tickets::update_ticket,
-        routes::tickets::close_ticket,
-        routes::tickets::reopen_ticket,
-        routes::tickets::follow_ticket,
-        routes::tickets::unfollow_ticket,
-        routes::tickets::bulk_update,
-        routes::views::list_views,
-        routes::views::create_view,
-        routes::views::delete_view,
-        routes::setup::get_settings,
-        routes::setup::update_settings,
-        routes::setup::setup,
-        routes::setup::register,
-        routes::attachments::download,
-        routes::catalog::list_topics,
-        routes::catalog::create_topic,
-        routes::catalog::update_topic,
-        routes::catalog::delete_topic,
-        routes::catalog::list_queues,
-        routes::catalog::create_queue,
-        routes::catalog::update_queue,
-        routes::catalog::delete_queue,
-        routes::workflow::list_statuses,
-        routes::workflow::create_status,
-        routes::workflow::update_status,
-        routes::workflow::delete_status,
-        routes::workflow::list_priorities,
-        routes::workflow::create_priority,
-        routes::workflow::update_priority,
-        routes::workflow::delete_priority,
-        routes::users::list_users,
-        routes::users::create_user,
-        routes::users::get_user,
-        routes::users::update_user,
-        routes::users::set_password,
-        routes::apikeys::list_keys,
-        routes::apikeys::create_key,
-        routes::apikeys::revoke_key,
-        routes::users::create_user_osticket,
-        routes::scp::staff_tickets,
-        routes::scp::client_tickets,
-        routes::scp::ticket_info,
-        routes::scp::staff_reply,
-        routes::scp::ticket_index,
-        routes::mail::list_outbox,
-        routes::mail::retry_mail,
-        routes::mail::get_mail_settings,
-        routes::mail::update_mail_settings,
-        routes::mail::send_test_mail,
-        routes::mail::list_templates,
-        routes::mail::update_template,
-        routes::mail::reset_template,
-        routes::mail::preview_template,
-        routes::mail::test_imap,
-        routes::mail::list_inbound,
-        routes::mail::inbound_raw,
-        routes::mail::retry_inbound,
-        routes::mail::discard_inbound,
-        routes::mail::pipe_mail,
-    ),
-    modifiers(&SecuritySchemes, &InputErrors),
     tags(
         (name = "tickets", description = "Tickets, their threads, topics and queues (osTicket's API)"),
         (name = "osticket-staff", description = "osTicket's staff endpoints under /api/scp/"),
@@ -107,6 +32,18 @@ use crate::routes;
 )]
 pub struct ApiDoc;
 
+/// The whole document: the title and tags above, every feature's operations, then the parts
+/// written once for all of them (security schemes, the answers of input parsing).
+pub fn document() -> utoipa::openapi::OpenApi {
+    let mut document = ApiDoc::openapi();
+    for feature in FEATURES {
+        document.merge((feature.document)());
+    }
+    SecuritySchemes.modify(&mut document);
+    InputErrors.modify(&mut document);
+    document
+}
+
 struct SecuritySchemes;
 
 impl Modify for SecuritySchemes {
@@ -115,7 +52,7 @@ impl Modify for SecuritySchemes {
         components.add_security_scheme(
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
-                crate::auth::API_KEY_HEADER,
+                crate::core::auth::API_KEY_HEADER,
                 "A key from `oxidesk apikey create`",
             ))),
         );
@@ -178,5 +115,5 @@ impl Modify for InputErrors {
 }
 
 pub fn json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+    document().to_pretty_json().unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }

@@ -9,10 +9,10 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
 use crate::commands::CommandResult;
-use crate::db::models::{NewEntry, NewTicket, NewUser};
-use crate::db::schema::{thread_entries, ticket_assignees, tickets, users};
-use crate::db::{write_tx, AnyConnection, DbPool};
-use crate::tickets::catalog::ticket_settings;
+use crate::core::db::models::{NewEntry, NewTicket, NewUser};
+use crate::core::db::schema::{thread_entries, ticket_assignees, tickets, users};
+use crate::core::db::{write_tx, AnyConnection, DbPool};
+use crate::catalog::rules::ticket_settings;
 
 const FIRST: &[&str] = &["Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kofi", "Lena", "Mateo", "Nora", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara"];
 const LAST: &[&str] = &["Meyer", "Okafor", "Dubois", "Rossi", "Nakamura", "Silva", "Kowalski", "Andersen", "García", "Novak", "Haddad", "Schmidt", "Murphy", "Ivanova", "Chen", "Müller"];

@@ -7,30 +7,31 @@ use actix_cors::Cors;
 use actix_web::middleware::{Condition, DefaultHeaders, Logger};
 use actix_web::http::header;
 use actix_web::{web, App, HttpResponse, HttpServer};
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::error::ApiError;
-use crate::openapi::ApiDoc;
-use crate::routes;
-use crate::state::AppState;
+use crate::core::error::ApiError;
+use crate::core::http::{spa, AllowedMethods};
+use crate::core::state::AppState;
+use crate::features::FEATURES;
 
 /// Everything the app serves, as one configuration: the real server and the in-process
 /// integration tests (backend/tests) build the same app from it.
 pub fn app_config(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
-    let spec = ApiDoc::openapi();
+    let spec = crate::openapi::document();
+    let allowed = web::Data::new(AllowedMethods::of(&spec));
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(state.clone())
+            .app_data(allowed.clone())
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
                 ApiError::BadRequest(format!("Invalid query string: {err}")).into()
             }))
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("resource").into()))
-            .configure(routes::configure)
+            .configure(|cfg| FEATURES.iter().for_each(|feature| (feature.configure)(cfg)))
             .route("/api/docs", web::get().to(|| async {
                 HttpResponse::Found().insert_header((header::LOCATION, "/api/docs/")).finish()
             }))
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
-            .default_service(web::to(routes::spa::serve));
+            .default_service(web::to(spa::serve));
     }
 }
 
@@ -43,7 +44,7 @@ pub fn cors(origins: &[String]) -> Condition<Cors> {
         .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
         .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
         .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
-        .allowed_header(crate::auth::API_KEY_HEADER)
+        .allowed_header(crate::core::auth::API_KEY_HEADER)
         .expose_headers([header::LINK, header::RETRY_AFTER])
         .expose_headers(["X-Total-Count"])
         .block_on_origin_mismatch(false)

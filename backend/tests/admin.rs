@@ -5,8 +5,8 @@ mod common;
 
 use actix_web::test;
 use common::{api_key, app, audit_count, bearer, call, conn, expect_error, state, test_db};
-use oxidesk::accounts::{insert_user, NewUserInput};
-use oxidesk::state::AppState;
+use oxidesk::accounts::rules::{insert_user, NewUserInput};
+use oxidesk::core::state::AppState;
 use serde_json::{json, Value};
 use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
@@ -58,7 +58,7 @@ async fn send_raw(app: &impl TestApp, method: &str, path: &str, auth: &Auth, con
 
 /// A user of this level who can sign in, and a token for them.
 fn person(st: &AppState, username: &str, level: AccessLevel) -> (i64, Auth) {
-    let hash = oxidesk::auth::password::hash(PASSWORD).unwrap();
+    let hash = oxidesk::core::auth::password::hash(PASSWORD).unwrap();
     let username = Username::parse(username).unwrap();
     let email = Email::parse(&format!("{username}@example.com")).unwrap();
     let name = PersonName::parse(&format!("{username} Person")).unwrap();

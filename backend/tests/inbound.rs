@@ -11,7 +11,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use common::mail as servers;
 use common::{api_key, app, first_admin, send, state, state_with, test_db, Auth};
 use oxidesk::mail::{inbound, worker};
-use oxidesk::state::AppState;
+use oxidesk::core::state::AppState;
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "a long passphrase";

@@ -10,11 +10,11 @@ use actix_web::test;
 use actix_web::web;
 use common::{answer, app, audit_count, bearer, conn, expect_error, state_with, test_db, TestDb};
 use diesel::prelude::*;
-use oxidesk::accounts::{insert_user, NewUserInput};
+use oxidesk::accounts::rules::{insert_user, NewUserInput};
 use oxidesk::config::LdapConfig;
-use oxidesk::db::models::UserRow;
-use oxidesk::db::schema::users;
-use oxidesk::state::AppState;
+use oxidesk::core::db::models::UserRow;
+use oxidesk::core::db::schema::users;
+use oxidesk::core::state::AppState;
 use serde_json::{json, Value};
 use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
@@ -69,7 +69,7 @@ async fn set_password(app: &impl TestApp, token: &str, id: i64) -> (u16, Value) 
 
 /// A local account; with `LOCAL_PASSWORD` when `password`, as `oxidesk admin create` makes one.
 fn local_user(st: &AppState, username: Option<&str>, email: &str, level: AccessLevel, password: bool) -> UserRow {
-    let hash = password.then(|| oxidesk::auth::password::hash(LOCAL_PASSWORD).unwrap());
+    let hash = password.then(|| oxidesk::core::auth::password::hash(LOCAL_PASSWORD).unwrap());
     let username = username.map(|u| Username::parse(u).unwrap());
     let (email, name) = (Email::parse(email).unwrap(), PersonName::parse("Local Person").unwrap());
     insert_user(&mut conn(st), None, NewUserInput {

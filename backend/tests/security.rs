@@ -101,7 +101,7 @@ async fn a_forgotten_password_is_reset_by_a_single_use_link() {
     assert_eq!(status, 200);
     let actions: Vec<String> = {
         use diesel::prelude::*;
-        use oxidesk::db::schema::audit_log;
+        use oxidesk::core::db::schema::audit_log;
         audit_log::table.select(audit_log::action).load(&mut common::conn(&st)).unwrap()
     };
     assert!(actions.iter().any(|a| a == "user.reset_requested") && actions.iter().any(|a| a == "user.password_reset"), "{actions:?}");
@@ -158,7 +158,7 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
     // Later, a used token is a stolen one: the whole family ends, access tokens included.
     {
         use diesel::prelude::*;
-        use oxidesk::db::schema::refresh_tokens;
+        use oxidesk::core::db::schema::refresh_tokens;
         let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::minutes(5);
         diesel::update(refresh_tokens::table.filter(refresh_tokens::revoked_at.is_not_null()))
             .set(refresh_tokens::revoked_at.eq(long_ago))
@@ -172,7 +172,7 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
     assert_eq!(send(&app, "GET", "/api/users/me.json", Auth::Bearer(&access), None).await.0, 401);
     let reuse: i64 = {
         use diesel::prelude::*;
-        use oxidesk::db::schema::audit_log;
+        use oxidesk::core::db::schema::audit_log;
         audit_log::table.filter(audit_log::action.eq("auth.refresh_reuse")).count().get_result(&mut common::conn(&st)).unwrap()
     };
     assert_eq!(reuse, 1);
@@ -285,7 +285,7 @@ async fn keys_need_the_admin_scope_to_run_the_desk_and_stop_when_they_expire() {
     assert_eq!(send(&app, "GET", "/api/topics.json", Auth::Key(&secret), None).await.0, 200);
     {
         use diesel::prelude::*;
-        use oxidesk::db::schema::api_keys;
+        use oxidesk::core::db::schema::api_keys;
         let past = chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1);
         diesel::update(api_keys::table.filter(api_keys::name.eq("temp"))).set(api_keys::expires_at.eq(past)).execute(&mut common::conn(&st)).unwrap();
     }

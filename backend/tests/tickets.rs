@@ -54,7 +54,7 @@ async fn parallel_creates_get_distinct_numbers() {
     assert_eq!(numbers.len(), 12);
     let (_, list) = call(&app, "GET", "/api/tickets.json?per_page=100&threads=false", &key, None).await;
     assert_eq!(list.as_array().unwrap().len(), 12);
-    let customers: i64 = oxidesk::db::schema::users::table.count().get_result(&mut conn(&st)).unwrap();
+    let customers: i64 = oxidesk::core::db::schema::users::table.count().get_result(&mut conn(&st)).unwrap();
     assert_eq!(customers, 3, "one account per email address");
 }
 
@@ -83,7 +83,7 @@ async fn customers_never_see_internal_notes_nor_find_tickets_by_them() {
 
 #[actix_web::test]
 async fn customers_reopen_only_within_the_window_agents_always() {
-    use oxidesk::db::schema::tickets;
+    use oxidesk::core::db::schema::tickets;
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
@@ -112,7 +112,7 @@ async fn customers_reopen_only_within_the_window_agents_always() {
 #[actix_web::test]
 async fn only_keys_name_the_address_a_ticket_came_from() {
     use actix_web::test::{call_service, TestRequest};
-    use oxidesk::db::schema::audit_log;
+    use oxidesk::core::db::schema::audit_log;
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;

@@ -20,15 +20,16 @@ use shared::mail::InboundMail;
 use shared::AccessLevel;
 
 use super::parse::{self, Parsed};
-use crate::auth::{find_by_login, level_of, Actor, Origin};
-use crate::db::models::TicketRow;
-use crate::db::schema::{inbound_mail, outbox, thread_entries, tickets};
-use crate::db::{write_tx, AnyConnection};
-use crate::error::{ApiError, ApiResult};
-use crate::settings::Stored;
+use crate::core::auth::{find_by_login, level_of, Actor, Origin};
+use crate::core::db::models::TicketRow;
+use crate::core::db::schema::{inbound_mail, outbox, thread_entries, tickets};
+use crate::core::db::{write_tx, AnyConnection};
+use crate::core::error::{ApiError, ApiResult};
+use crate::core::settings::Stored;
 use crate::tickets::content::{self, Body, Upload};
 use crate::tickets::view::timestamp;
-use crate::tickets::{catalog, change, create};
+use crate::catalog::rules as catalog;
+use crate::tickets::{change, create};
 
 /// Where a mail came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,7 +204,7 @@ fn clip(s: &str, max: usize) -> String {
 struct Uploads(Vec<Upload>, Vec<String>);
 
 fn uploads(conn: &mut AnyConnection, parsed: &Parsed, ctx: &Context) -> ApiResult<Uploads> {
-    let setting = usize::try_from(Stored::read(conn)?.max_upload_bytes()).unwrap_or(0);
+    let setting = usize::try_from(Stored::read(conn)?.num(&crate::core::settings::MAX_UPLOAD_BYTES)).unwrap_or(0);
     let limit = setting.min(ctx.max_attachment_bytes);
     let mut kept = Vec::new();
     let mut dropped = Vec::new();
@@ -272,7 +273,7 @@ fn decide(conn: &mut AnyConnection, parsed: &Parsed, uploads: Uploads, record: &
     }
     let (actor, requester) = match sender {
         Some(user) => (Actor::User(user), None),
-        None if stored.flag("allow_guest_tickets") => {
+        None if stored.flag(&crate::core::settings::ALLOW_GUEST_TICKETS) => {
             let email = Email::parse(&parsed.from.address).map_err(|e| ApiError::field("from", e));
             let Ok(email) = email else {
                 return record.write(conn, "ignored", None, None, Some("the sender's address is not one we can answer"));
@@ -476,7 +477,7 @@ pub fn page(conn: &mut AnyConnection, outcome: Option<&str>, page: i64, per_page
         .select(Listed::as_select())
         .order(inbound_mail::id.desc())
         .limit(per_page)
-        .offset(crate::db::page_offset(page, per_page))
+        .offset(crate::core::db::page_offset(page, per_page))
         .load(conn)?;
     Ok((views(conn, rows)?, total))
 }

@@ -8,12 +8,40 @@ pub mod inbound;
 pub mod notify;
 pub mod outbox;
 pub mod parse;
+pub mod routes;
 pub mod settings;
 pub mod smtp;
 pub mod templates;
 pub mod thread;
 pub mod tls;
 pub mod worker;
+
+use actix_web::web;
+use utoipa::OpenApi;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.configure(routes::routes);
+}
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    routes::list_outbox,
+    routes::retry_mail,
+    routes::get_mail_settings,
+    routes::update_mail_settings,
+    routes::send_test_mail,
+    routes::list_templates,
+    routes::update_template,
+    routes::reset_template,
+    routes::preview_template,
+    routes::test_imap,
+    routes::list_inbound,
+    routes::inbound_raw,
+    routes::retry_inbound,
+    routes::discard_inbound,
+    routes::pipe_mail,
+))]
+pub struct Doc;
 
 /// The first line of every ticket mail: what a customer writes above it is their reply; the
 /// fetcher cuts the quoted rest.

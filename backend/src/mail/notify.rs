@@ -18,12 +18,12 @@ use shared::AccessLevel;
 
 use super::templates::{self, Facts, Kind, Person, TicketFacts};
 use super::{outbox, thread};
-use crate::auth::{level_of, Actor};
-use crate::db::models::{QueueRow, TicketRow, UserRow};
-use crate::db::schema::{priorities, queues, statuses, ticket_assignees, ticket_followers, tickets, users};
-use crate::db::AnyConnection;
-use crate::error::ApiResult;
-use crate::settings::Stored;
+use crate::core::auth::{level_of, Actor};
+use crate::core::db::models::{QueueRow, TicketRow, UserRow};
+use crate::core::db::schema::{priorities, queues, statuses, ticket_assignees, ticket_followers, tickets, users};
+use crate::core::db::AnyConnection;
+use crate::core::error::ApiResult;
+use crate::core::settings::Stored;
 use crate::tickets::content::Body;
 
 /// What happened to a ticket.
@@ -162,7 +162,7 @@ pub fn ticket(conn: &mut AnyConnection, ticket_id: i64, actor: &Actor, public_ur
             continue;
         }
         let facts = Facts {
-            site_name: stored.site_name(),
+            site_name: stored.text(&crate::core::settings::SITE_NAME),
             site_url: public_url.to_owned(),
             recipient: recipient.person.clone(),
             ticket: Some(ctx.facts.clone()),
@@ -211,7 +211,7 @@ fn rendered(conn: &mut AnyConnection, kind: Kind, facts: &Facts) -> ApiResult<Op
 pub fn account(conn: &mut AnyConnection, kind: Kind, user: &UserRow, link: &str, public_url: &str) -> ApiResult<()> {
     let stored = Stored::read(conn)?;
     let facts = Facts {
-        site_name: stored.site_name(),
+        site_name: stored.text(&crate::core::settings::SITE_NAME),
         site_url: public_url.to_owned(),
         recipient: Person { name: user.fullname.clone(), email: user.email.clone() },
         link: Some(link.to_owned()),

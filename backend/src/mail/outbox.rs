@@ -14,9 +14,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shared::mail::OutboxMail;
 
-use crate::db::schema::{outbox, tickets};
-use crate::db::{page_offset, write_tx, AnyConnection};
-use crate::error::{ApiError, ApiResult};
+use crate::core::db::schema::{outbox, tickets};
+use crate::core::db::{page_offset, write_tx, AnyConnection};
+use crate::core::error::{ApiError, ApiResult};
 use crate::tickets::view::timestamp;
 
 /// Retries stop after this many attempts (about a day with the default backoff).

@@ -7,8 +7,26 @@ use std::collections::BTreeMap;
 use shared::mail::{check_host, MailSecurity, MailSettings, MailSettingsUpdate, MAIL_FIELD_MAX_CHARS, POLL_SECONDS};
 use shared::validate::Email;
 
-use crate::error::{ApiError, ApiResult};
-use crate::settings::Stored;
+use crate::core::error::{ApiError, ApiResult};
+use crate::core::settings::{Setting, Stored};
+
+pub const SMTP_HOST: Setting<&str> = Setting { key: "smtp_host", default: "" };
+pub const SMTP_USER: Setting<&str> = Setting { key: "smtp_user", default: "" };
+pub const SMTP_PASSWORD: Setting<&str> = Setting { key: "smtp_password", default: "" };
+pub const FROM_ADDRESS: Setting<&str> = Setting { key: "from_address", default: "" };
+pub const FROM_NAME: Setting<&str> = Setting { key: "from_name", default: "" };
+pub const IMAP_HOST: Setting<&str> = Setting { key: "imap_host", default: "" };
+pub const IMAP_USER: Setting<&str> = Setting { key: "imap_user", default: "" };
+pub const IMAP_PASSWORD: Setting<&str> = Setting { key: "imap_password", default: "" };
+pub const IMAP_FOLDER: Setting<&str> = Setting { key: "imap_folder", default: "INBOX" };
+pub const IMAP_PROCESSED_FOLDER: Setting<&str> = Setting { key: "imap_processed_folder", default: "" };
+pub const SMTP_SECURITY: Setting<&str> = Setting { key: "smtp_security", default: "" };
+pub const IMAP_SECURITY: Setting<&str> = Setting { key: "imap_security", default: "" };
+pub const IMAP_ENABLED: Setting<bool> = Setting { key: "imap_enabled", default: false };
+pub const IMAP_POLL_SECONDS: Setting<i64> = Setting { key: "imap_poll_seconds", default: 60 };
+/// The ports' defaults follow the security chosen (see `port`).
+pub const SMTP_PORT: &str = "smtp_port";
+pub const IMAP_PORT: &str = "imap_port";
 
 /// Where mail leaves, when a server is set.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,17 +54,17 @@ pub struct Imap {
     pub poll_seconds: u64,
 }
 
-fn security(stored: &Stored, key: &str) -> MailSecurity {
-    MailSecurity::parse(&stored.text(key, "")).unwrap_or_default()
+fn security(stored: &Stored, setting: &Setting<&str>) -> MailSecurity {
+    MailSecurity::parse(&stored.text(setting)).unwrap_or_default()
 }
 
-fn port(stored: &Stored, key: &str, security: MailSecurity, defaults: [i64; 3]) -> i64 {
+fn port(stored: &Stored, key: &'static str, security: MailSecurity, defaults: [i64; 3]) -> i64 {
     let default = match security {
         MailSecurity::None => defaults[0],
         MailSecurity::Starttls => defaults[1],
         MailSecurity::Tls => defaults[2],
     };
-    stored.num(key, default)
+    stored.num(&Setting { key, default })
 }
 
 const SMTP_PORTS: [i64; 3] = [25, 587, 465];
@@ -54,25 +72,25 @@ const IMAP_PORTS: [i64; 3] = [143, 143, 993];
 
 /// The settings as administrators see them.
 pub fn view(stored: &Stored) -> MailSettings {
-    let smtp_security = security(stored, "smtp_security");
-    let imap_security = security(stored, "imap_security");
+    let smtp_security = security(stored, &SMTP_SECURITY);
+    let imap_security = security(stored, &IMAP_SECURITY);
     MailSettings {
-        smtp_host: stored.text("smtp_host", ""),
-        smtp_port: port(stored, "smtp_port", smtp_security, SMTP_PORTS),
+        smtp_host: stored.text(&SMTP_HOST),
+        smtp_port: port(stored, SMTP_PORT, smtp_security, SMTP_PORTS),
         smtp_security,
-        smtp_user: stored.text("smtp_user", ""),
-        smtp_password_set: !stored.text("smtp_password", "").is_empty(),
-        from_address: stored.text("from_address", ""),
-        from_name: stored.text("from_name", ""),
-        imap_enabled: stored.flag("imap_enabled"),
-        imap_host: stored.text("imap_host", ""),
-        imap_port: port(stored, "imap_port", imap_security, IMAP_PORTS),
+        smtp_user: stored.text(&SMTP_USER),
+        smtp_password_set: !stored.text(&SMTP_PASSWORD).is_empty(),
+        from_address: stored.text(&FROM_ADDRESS),
+        from_name: stored.text(&FROM_NAME),
+        imap_enabled: stored.flag(&IMAP_ENABLED),
+        imap_host: stored.text(&IMAP_HOST),
+        imap_port: port(stored, IMAP_PORT, imap_security, IMAP_PORTS),
         imap_security,
-        imap_user: stored.text("imap_user", ""),
-        imap_password_set: !stored.text("imap_password", "").is_empty(),
-        imap_folder: stored.text("imap_folder", "INBOX"),
-        imap_processed_folder: stored.text("imap_processed_folder", ""),
-        imap_poll_seconds: stored.num("imap_poll_seconds", 60),
+        imap_user: stored.text(&IMAP_USER),
+        imap_password_set: !stored.text(&IMAP_PASSWORD).is_empty(),
+        imap_folder: stored.text(&IMAP_FOLDER),
+        imap_processed_folder: stored.text(&IMAP_PROCESSED_FOLDER),
+        imap_poll_seconds: stored.num(&IMAP_POLL_SECONDS),
     }
 }
 
@@ -87,15 +105,15 @@ pub fn smtp(stored: &Stored) -> Option<Smtp> {
         host: v.smtp_host,
         security: v.smtp_security,
         user: v.smtp_user,
-        password: stored.text("smtp_password", ""),
+        password: stored.text(&SMTP_PASSWORD),
         from_address: v.from_address,
-        from_name: if v.from_name.is_empty() { stored.site_name() } else { v.from_name },
+        from_name: if v.from_name.is_empty() { stored.text(&crate::core::settings::SITE_NAME) } else { v.from_name },
     })
 }
 
 /// The IMAP mailbox, when fetching is on and a server is set.
 pub fn imap(stored: &Stored) -> Option<Imap> {
-    imap_server(stored).filter(|_| stored.flag("imap_enabled"))
+    imap_server(stored).filter(|_| stored.flag(&IMAP_ENABLED))
 }
 
 /// The IMAP mailbox of the settings, fetching on or not (the admin tests it before turning it on).
@@ -109,7 +127,7 @@ pub fn imap_server(stored: &Stored) -> Option<Imap> {
         host: v.imap_host,
         security: v.imap_security,
         user: v.imap_user,
-        password: stored.text("imap_password", ""),
+        password: stored.text(&IMAP_PASSWORD),
         folder: v.imap_folder,
         processed_folder: Some(v.imap_processed_folder).filter(|f| !f.is_empty()),
         poll_seconds: u64::try_from(v.imap_poll_seconds).unwrap_or(60),
@@ -163,51 +181,51 @@ pub fn check(update: &MailSettingsUpdate) -> ApiResult<Vec<(String, String)>> {
         }
     };
     if let Some(v) = &update.smtp_host {
-        field("smtp_host", host(v));
+        field(SMTP_HOST.key, host(v));
     }
     if let Some(v) = update.smtp_port {
-        field("smtp_port", port(v));
+        field(SMTP_PORT, port(v));
     }
     if let Some(v) = &update.smtp_security {
-        field("smtp_security", sec(v));
+        field(SMTP_SECURITY.key, sec(v));
     }
     if let Some(v) = &update.smtp_user {
-        field("smtp_user", line(v));
+        field(SMTP_USER.key, line(v));
     }
     if let Some(v) = &update.smtp_password {
-        field("smtp_password", secret(v));
+        field(SMTP_PASSWORD.key, secret(v));
     }
     if let Some(v) = &update.from_address {
         let v = v.trim();
-        field("from_address", if v.is_empty() { Ok(String::new()) } else { Email::parse(v).map(|e| e.as_str().to_owned()) });
+        field(FROM_ADDRESS.key, if v.is_empty() { Ok(String::new()) } else { Email::parse(v).map(|e| e.as_str().to_owned()) });
     }
     if let Some(v) = &update.from_name {
-        field("from_name", line(v));
+        field(FROM_NAME.key, line(v));
     }
     if let Some(v) = update.imap_enabled {
-        field("imap_enabled", Ok(v.to_string()));
+        field(IMAP_ENABLED.key, Ok(v.to_string()));
     }
     if let Some(v) = &update.imap_host {
-        field("imap_host", host(v));
+        field(IMAP_HOST.key, host(v));
     }
     if let Some(v) = update.imap_port {
-        field("imap_port", port(v));
+        field(IMAP_PORT, port(v));
     }
     if let Some(v) = &update.imap_security {
-        field("imap_security", sec(v));
+        field(IMAP_SECURITY.key, sec(v));
     }
     if let Some(v) = &update.imap_user {
-        field("imap_user", line(v));
+        field(IMAP_USER.key, line(v));
     }
     if let Some(v) = &update.imap_password {
-        field("imap_password", secret(v));
+        field(IMAP_PASSWORD.key, secret(v));
     }
     if let Some(v) = &update.imap_folder {
         let folder = line(v).and_then(|f| if f.is_empty() { Err("is required".to_owned()) } else { Ok(f) });
-        field("imap_folder", folder);
+        field(IMAP_FOLDER.key, folder);
     }
     if let Some(v) = &update.imap_processed_folder {
-        field("imap_processed_folder", line(v));
+        field(IMAP_PROCESSED_FOLDER.key, line(v));
     }
     if let Some(v) = update.imap_poll_seconds {
         let ok = if POLL_SECONDS.contains(&v) {
@@ -215,7 +233,7 @@ pub fn check(update: &MailSettingsUpdate) -> ApiResult<Vec<(String, String)>> {
         } else {
             Err(format!("must be {} to {} seconds", POLL_SECONDS.start(), POLL_SECONDS.end()))
         };
-        field("imap_poll_seconds", ok);
+        field(IMAP_POLL_SECONDS.key, ok);
     }
     if errors.is_empty() {
         Ok(values)

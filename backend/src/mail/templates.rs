@@ -10,9 +10,9 @@ use minijinja::value::Value;
 use minijinja::{context, AutoEscape, Environment, UndefinedBehavior};
 use shared::mail::{MailPreview, MailTemplate, MailTemplateInput, TEMPLATE_MAX_CHARS};
 
-use crate::db::schema::mail_templates;
-use crate::db::AnyConnection;
-use crate::error::{ApiError, ApiResult};
+use crate::core::db::schema::mail_templates;
+use crate::core::db::AnyConnection;
+use crate::core::error::{ApiError, ApiResult};
 
 /// The kinds of mail the desk sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

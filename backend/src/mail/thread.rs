@@ -5,18 +5,18 @@
 
 use diesel::prelude::*;
 
-use crate::db::models::TicketRow;
-use crate::db::schema::thread_entries;
-use crate::db::AnyConnection;
-use crate::error::ApiResult;
-use crate::settings::Stored;
+use crate::core::db::models::TicketRow;
+use crate::core::db::schema::thread_entries;
+use crate::core::db::AnyConnection;
+use crate::core::error::ApiResult;
+use crate::core::settings::Stored;
 
 /// How many earlier messages References names besides the root (clients need only a few).
 const MAX_REFERENCES: i64 = 10;
 
 /// The domain of our Message-IDs: the sender address's, so replies are recognisably ours.
 pub fn domain(stored: &Stored) -> String {
-    let from = stored.text("from_address", "");
+    let from = stored.text(&super::settings::FROM_ADDRESS);
     from.rsplit_once('@')
         .map(|(_, d)| d.trim().to_lowercase())
         .filter(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-'))

@@ -12,9 +12,9 @@ use super::inbound::{self, Context, Source};
 use super::outbox::{self, Claimed, Outcome};
 use super::smtp::{self, Outgoing, SendError};
 use crate::config::MailConfig;
-use crate::db::DbPool;
-use crate::error::{ApiError, ApiResult};
-use crate::settings::Stored;
+use crate::core::db::DbPool;
+use crate::core::error::{ApiError, ApiResult};
+use crate::core::settings::Stored;
 
 /// Rows taken per round.
 const BATCH: i64 = 20;
@@ -72,7 +72,7 @@ pub fn spawn(pool: DbPool, config: MailConfig, ctx: Context) -> std::io::Result<
     })
 }
 
-async fn db<T: Send + 'static>(pool: &DbPool, work: impl FnOnce(&mut crate::db::AnyConnection) -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+async fn db<T: Send + 'static>(pool: &DbPool, work: impl FnOnce(&mut crate::core::db::AnyConnection) -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
     let pool = pool.clone();
     tokio::task::spawn_blocking(move || work(&mut *pool.get()?))
         .await

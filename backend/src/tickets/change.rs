@@ -11,15 +11,15 @@ use shared::catalog::StatusState;
 use shared::tickets::{BulkUpdate, EntryType, TicketUpdate, BULK_MAX_TICKETS, TIME_SPENT_MAX_MINUTES};
 use shared::validate::Subject;
 
-use super::catalog::{self, status_state, TicketSettings};
+use crate::catalog::rules::{self as catalog, status_state, TicketSettings};
 use super::content::{self, Body, Upload};
 use super::create::{attach, insert_entry, Limits};
-use crate::audit::{self, AuditEvent};
-use crate::auth::{level_of, Actor, Origin};
-use crate::db::models::{StatusRow, TicketRow, UserRow};
-use crate::db::schema::{ticket_assignees, ticket_followers, tickets, users};
-use crate::db::{write_tx, AnyConnection};
-use crate::error::{collect, ApiError, ApiResult};
+use crate::core::audit::{self, AuditEvent};
+use crate::core::auth::{level_of, Actor, Origin};
+use crate::core::db::models::{StatusRow, TicketRow, UserRow};
+use crate::core::db::schema::{ticket_assignees, ticket_followers, tickets, users};
+use crate::core::db::{write_tx, AnyConnection};
+use crate::core::error::{collect, ApiError, ApiResult};
 use crate::mail::notify::{self, Event};
 
 #[derive(Debug, Default, AsChangeset)]
@@ -566,7 +566,7 @@ pub fn bulk_update(conn: &mut AnyConnection, actor: &Actor, body: &BulkUpdate, o
     let now = chrono::Utc::now().naive_utc();
     let mut planned = Vec::with_capacity(numbers.len());
     for number in numbers {
-        let ticket = super::find_visible(conn, actor, number).map_err(|e| match e {
+        let ticket = super::find::find_visible(conn, actor, number).map_err(|e| match e {
             ApiError::NotFound(_) => ApiError::field("numbers", format!("no ticket has the number {number}")),
             other => other,
         })?;

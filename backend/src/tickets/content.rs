@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use shared::tickets::AttachmentUpload;
 use shared::validate::MessageBody;
 
-use crate::error::{ApiError, ApiResult};
+use crate::core::error::{ApiError, ApiResult};
 
 /// A body ready to store: HTML is sanitised; text is kept as written.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,15 +11,17 @@ use shared::tickets::{AttachmentUpload, EntryType, TicketCreate};
 use shared::validate::{Email, PersonName, Subject};
 use shared::AccessLevel;
 
-use super::catalog;
+use crate::catalog::rules as catalog;
 use super::content::{self, Body, Upload};
-use crate::audit::{self, AuditEvent};
-use crate::auth::{find_by_login, Actor, Origin};
-use crate::accounts::{insert_user, NewUserInput};
-use crate::db::models::{NewEntry, NewTicket, UserRow};
-use crate::db::schema::{attachments, thread_entries, tickets};
-use crate::db::{write_tx, AnyConnection, Engine};
-use crate::error::{collect, ApiError, ApiResult};
+use crate::core::audit::{self, AuditEvent};
+use crate::core::auth::{find_by_login, Actor, Origin};
+use crate::accounts::rules::{insert_user, NewUserInput};
+use crate::core::db::models::{NewEntry, NewTicket, UserRow};
+use crate::core::db::schema::{attachments, thread_entries, tickets};
+use crate::core::db::{write_tx, AnyConnection, Engine};
+use crate::core::error::{collect, ApiError, ApiResult};
+use crate::core::settings::Stored;
+use crate::core::state::AppState;
 use crate::mail::notify::{self, Event};
 
 pub struct Limits {
@@ -30,6 +32,18 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// Upload limits for a request: the administrator's setting, never above the server's own
+    /// `max_attachment_mb` (the request body limit is sized from that).
+    pub fn read(state: &AppState, conn: &mut AnyConnection) -> ApiResult<Limits> {
+        let stored = Stored::read(conn)?;
+        let setting = usize::try_from(stored.num(&crate::core::settings::MAX_UPLOAD_BYTES)).unwrap_or(0);
+        Ok(Limits {
+            max_attachment_bytes: setting.min(state.config.max_attachment_bytes),
+            attachments_dir: state.config.attachments_dir(),
+            upload_level: stored.threshold(shared::settings::Capability::UploadFiles),
+        })
+    }
+
     /// For changes that carry no files (bulk changes).
     pub fn no_uploads() -> Limits {
         Limits { max_attachment_bytes: 0, attachments_dir: PathBuf::new(), upload_level: AccessLevel::Administrator }

@@ -9,11 +9,11 @@ use shared::tickets::{
     Assignee, Attachment, EntryType, NameParts, ThreadEntry, ThreadMessage, Ticket, TicketUser, UserName,
 };
 
-use super::catalog::status_state;
-use crate::db::models::{AttachmentRow, EntryRow, PriorityRow, QueueRow, StatusRow, TicketRow, TopicRow, UserRow};
-use crate::db::schema::{attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users};
-use crate::db::AnyConnection;
-use crate::error::ApiResult;
+use crate::catalog::rules::status_state;
+use crate::core::db::models::{AttachmentRow, EntryRow, PriorityRow, QueueRow, StatusRow, TicketRow, TopicRow, UserRow};
+use crate::core::db::schema::{attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users};
+use crate::core::db::AnyConnection;
+use crate::core::error::ApiResult;
 
 /// Loads `query` for these ids. One id (a ticket page, the most frequent case) filters with `=`,
 /// which diesel can keep as a prepared statement; a list of ids cannot be cached on SQLite.

@@ -8,11 +8,11 @@ use actix_http::Request;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
 use diesel::prelude::*;
-use oxidesk::auth::jwt::JwtKeys;
+use oxidesk::core::auth::jwt::JwtKeys;
 use oxidesk::cli::GlobalArgs;
 use oxidesk::config::Config;
-use oxidesk::db::{self, AnyConnection};
-use oxidesk::state::AppState;
+use oxidesk::core::db::{self, AnyConnection};
+use oxidesk::core::state::AppState;
 use serde_json::Value;
 
 pub mod mail;
@@ -86,13 +86,13 @@ pub fn conn(state: &AppState) -> diesel::r2d2::PooledConnection<diesel::r2d2::Co
 /// A key with these scopes, stored as `oxidesk apikey create` stores it.
 /// An access token for the user, in a new session (as a sign-in would make).
 pub fn bearer(state: &AppState, user_id: i64) -> String {
-    let started = oxidesk::auth::sessions::start(&mut conn(state), user_id, 1).unwrap();
+    let started = oxidesk::core::auth::sessions::start(&mut conn(state), user_id, 1).unwrap();
     state.jwt.issue(user_id, started.session_id, 600).unwrap()
 }
 
 pub fn api_key(state: &AppState, scopes: &str) -> String {
-    use oxidesk::db::schema::api_keys;
-    let key = oxidesk::auth::apikeys::generate();
+    use oxidesk::core::db::schema::api_keys;
+    let key = oxidesk::core::auth::apikeys::generate();
     diesel::insert_into(api_keys::table)
         .values((
             api_keys::name.eq("test"),
@@ -228,7 +228,7 @@ pub async fn mailed_token(
 }
 
 pub fn audit_count(state: &AppState, action: &str) -> i64 {
-    use oxidesk::db::schema::audit_log;
+    use oxidesk::core::db::schema::audit_log;
     audit_log::table.filter(audit_log::action.eq(action)).count().get_result(&mut conn(state)).expect("count audit rows")
 }
 

@@ -1,0 +1,336 @@
+//! Accounts: creating users, shared by the API, the command line and tickets that arrive from
+//! new customers; changing them, and who may.
+
+use diesel::prelude::*;
+use serde_json::json;
+use shared::validate::{Email, PersonName, Username};
+use shared::AccessLevel;
+
+use crate::core::audit::{self, AuditEvent};
+use crate::core::auth::{find_by_login, Actor};
+use crate::core::db::models::{NewUser, UserRow};
+use crate::core::auth::sessions::{self, EndReason};
+use crate::core::db::schema::users;
+use crate::core::db::AnyConnection;
+use crate::core::error::{ApiError, ApiResult};
+
+pub struct NewUserInput<'a> {
+    pub username: Option<&'a Username>,
+    pub email: &'a Email,
+    pub name: &'a PersonName,
+    pub phone: &'a str,
+    pub level: AccessLevel,
+    pub password_hash: Option<&'a str>,
+    pub notes: &'a str,
+    pub timezone: Option<&'a str>,
+    /// False only for accounts people make for themselves: their address is unproven.
+    pub email_confirmed: bool,
+}
+
+/// Inserts a user whose email and user name are free (422 otherwise), with an audit row.
+pub fn insert_user(conn: &mut AnyConnection, actor: Option<&Actor>, input: NewUserInput<'_>, ip: Option<&str>) -> ApiResult<UserRow> {
+    if find_by_login(conn, input.email.as_str())?.is_some() {
+        return Err(ApiError::field("email", "is already in use"));
+    }
+    if let Some(u) = input.username {
+        if find_by_login(conn, u.as_str())?.is_some() {
+            return Err(ApiError::field("username", "is already in use"));
+        }
+    }
+    let now = chrono::Utc::now().naive_utc();
+    let (firstname, lastname) = input.name.split();
+    let id: i64 = diesel::insert_into(users::table)
+        .values(NewUser {
+            username: input.username.map(Username::as_str),
+            email: input.email.as_str(),
+            fullname: input.name.as_str(),
+            firstname: &firstname,
+            lastname: &lastname,
+            phone: input.phone,
+            level: input.level.into(),
+            password_hash: input.password_hash,
+            email_confirmed_at: input.email_confirmed.then_some(now),
+            notes: input.notes,
+            timezone: input.timezone,
+            created_at: now,
+            updated_at: now,
+        })
+        .returning(users::id)
+        .get_result(conn)?;
+    audit::record(conn, actor, ip, AuditEvent {
+        action: "user.create",
+        target_type: "user",
+        target_id: id.to_string(),
+        detail: json!({"level": i16::from(input.level), "email": input.email.as_str()}),
+    })?;
+    Ok(users::table.find(id).select(UserRow::as_select()).first(conn)?)
+}
+
+
+/// Where mail to a directory user goes until they or an administrator set a real address: the
+/// directory had none, or one that another account uses (accounts are never joined by email: a
+/// directory entry must not take over an existing account).
+const NO_EMAIL_DOMAIN: &str = "ldap.invalid";
+
+/// The local account of someone the directory vouched for, on their first sign-in: no password
+/// (the directory keeps it), the level for new users, and the directory's email and name when
+/// usable. The user name is kept in lower case, as sign-in compares it.
+pub fn create_directory_user(conn: &mut AnyConnection, person: &crate::core::auth::ldap::LdapPerson, ip: Option<&str>) -> ApiResult<UserRow> {
+    let username = Username::parse(&person.username.to_lowercase()).map_err(|e| ApiError::field("username", e))?;
+    let placeholder = || Email::parse(&format!("{}@{NO_EMAIL_DOMAIN}", username.as_str()));
+    let email = match person.email.as_deref().map(Email::parse) {
+        Some(Ok(email)) if find_by_login(conn, email.as_str())?.is_none() => email,
+        _ => placeholder().map_err(|e| ApiError::field("email", e))?,
+    };
+    let name = person.fullname.as_deref().and_then(|n| PersonName::parse(n).ok());
+    let name = match name {
+        Some(name) => name,
+        None => PersonName::parse(username.as_str()).map_err(|e| ApiError::field("name", e))?,
+    };
+    let level = new_user_level(conn)?;
+    insert_user(conn, None, NewUserInput {
+        username: Some(&username),
+        email: &email,
+        name: &name,
+        phone: "",
+        level,
+        password_hash: None,
+        notes: "Created on first sign-in through LDAP",
+        timezone: None,
+        // The directory vouches for its people; there is no link for them to open.
+        email_confirmed: true,
+    }, ip)
+}
+
+/// Who changes an account: a person of some level, or an API key with the admin scope, which
+/// manages users below administrator (as it creates them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Manager {
+    Person { id: i64, level: AccessLevel },
+    Key,
+}
+
+impl Manager {
+    pub fn of(actor: &Actor) -> Manager {
+        match actor {
+            Actor::User(u) => Manager::Person { id: u.id, level: crate::core::auth::level_of(u) },
+            Actor::Key(_) => Manager::Key,
+            // A visitor without an account manages nobody: the lowest level is refused everything.
+            Actor::Guest => Manager::Person { id: 0, level: AccessLevel::Disabled },
+        }
+    }
+}
+
+/// Whether `manager` may change the user `target_id` (now at `target_level`), giving them
+/// `new_level` when set. The refusal is a sentence for a 403.
+pub fn check_manage(manager: Manager, target_id: i64, target_level: AccessLevel, new_level: Option<AccessLevel>) -> Result<(), String> {
+    let (me, own) = match manager {
+        Manager::Person { id, level } => (Some(id), level),
+        // A key stands where a user manager does: it never touches administrators.
+        Manager::Key => (None, AccessLevel::UserManager),
+    };
+    if matches!(manager, Manager::Person { .. }) && own < AccessLevel::UserManager {
+        return Err("Only user managers and administrators can change users".into());
+    }
+    if target_level == AccessLevel::Administrator && own != AccessLevel::Administrator {
+        return Err("Only an administrator can change an administrator".into());
+    }
+    // As on create: below administrator, people manage and grant only levels below their own, so
+    // a user manager cannot make or change another user manager. Keys stop below administrator.
+    let below_own = |l: AccessLevel| own == AccessLevel::Administrator || l < own;
+    let is_person = matches!(manager, Manager::Person { .. });
+    if is_person && me != Some(target_id) && !below_own(target_level) {
+        return Err(format!("You can only change users below your own level ({})", own.name()));
+    }
+    let Some(level) = new_level else { return Ok(()) };
+    let allowed = match manager {
+        Manager::Key => level < AccessLevel::Administrator,
+        Manager::Person { .. } => below_own(level) || (me == Some(target_id) && level == own),
+    };
+    if !allowed {
+        return Err(match manager {
+            Manager::Key => "An API key cannot make administrators".into(),
+            Manager::Person { .. } => format!("You can only grant levels below your own ({})", own.name()),
+        });
+    }
+    // Nobody locks themselves out: the last administrator would have no way back.
+    if me == Some(target_id) && level < own {
+        return Err("You cannot lower your own level or disable yourself".into());
+    }
+    Ok(())
+}
+
+/// Valid new values for a user; `None` keeps the old one.
+#[derive(Debug, Default)]
+pub struct UserChanges {
+    pub username: Option<Username>,
+    pub email: Option<Email>,
+    pub name: Option<PersonName>,
+    pub phone: Option<String>,
+    pub level: Option<AccessLevel>,
+    pub email_confirmed: Option<bool>,
+    pub email_notifications: Option<bool>,
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = users)]
+struct UserChangeset<'a> {
+    username: Option<&'a str>,
+    email: Option<&'a str>,
+    fullname: Option<&'a str>,
+    firstname: Option<String>,
+    lastname: Option<String>,
+    phone: Option<&'a str>,
+    level: Option<i16>,
+    // Some(None) clears it: diesel writes NULL for an inner None.
+    email_confirmed_at: Option<Option<chrono::NaiveDateTime>>,
+    email_notifications: Option<bool>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl<'a> UserChangeset<'a> {
+    fn of(changes: &'a UserChanges) -> UserChangeset<'a> {
+        let (firstname, lastname) = changes.name.as_ref().map(PersonName::split).unzip();
+        UserChangeset {
+            username: changes.username.as_ref().map(Username::as_str),
+            email: changes.email.as_ref().map(Email::as_str),
+            fullname: changes.name.as_ref().map(PersonName::as_str),
+            firstname,
+            lastname,
+            phone: changes.phone.as_deref(),
+            level: changes.level.map(i16::from),
+            email_confirmed_at: changes.email_confirmed.map(|yes| yes.then(|| chrono::Utc::now().naive_utc())),
+            email_notifications: changes.email_notifications,
+            updated_at: chrono::Utc::now().naive_utc(),
+        }
+    }
+}
+
+pub fn find_user(conn: &mut AnyConnection, id: i64) -> ApiResult<UserRow> {
+    users::table.find(id).select(UserRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound("user"))
+}
+
+/// A 422 on `field` when another user than `id` signs in with `login`.
+fn ensure_login_free(conn: &mut AnyConnection, login: &str, id: i64, field: &str) -> ApiResult<()> {
+    match find_by_login(conn, login)? {
+        Some(other) if other.id != id => Err(ApiError::field(field, "is already in use")),
+        _ => Ok(()),
+    }
+}
+
+fn changed_fields(changes: &UserChanges) -> Vec<&'static str> {
+    [
+        ("username", changes.username.is_some()),
+        ("email", changes.email.is_some()),
+        ("name", changes.name.is_some()),
+        ("phone", changes.phone.is_some()),
+        ("level", changes.level.is_some()),
+        ("email_confirmed", changes.email_confirmed.is_some()),
+        ("email_notifications", changes.email_notifications.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(f, set)| set.then_some(f))
+    .collect()
+}
+
+/// Changes a user as `actor` may (403 otherwise), with an audit row. A new level ends their
+/// sessions: they sign in again to work with the rights they now have.
+pub fn update_user(conn: &mut AnyConnection, actor: &Actor, id: i64, changes: UserChanges, ip: Option<&str>) -> ApiResult<UserRow> {
+    let before = find_user(conn, id)?;
+    let old_level = crate::core::auth::level_of(&before);
+    check_manage(Manager::of(actor), id, old_level, changes.level).map_err(ApiError::Forbidden)?;
+    if let Some(email) = &changes.email {
+        ensure_login_free(conn, email.as_str(), id, "email")?;
+    }
+    if let Some(username) = &changes.username {
+        ensure_login_free(conn, username.as_str(), id, "username")?;
+    }
+    diesel::update(users::table.find(id)).set(UserChangeset::of(&changes)).execute(conn)?;
+    let disabled = changes.level == Some(AccessLevel::Disabled) && old_level != AccessLevel::Disabled;
+    if disabled {
+        sessions::revoke_all(conn, id, EndReason::Disabled)?;
+    } else if changes.level.is_some_and(|l| l != old_level) {
+        sessions::revoke_all(conn, id, EndReason::LevelChanged)?;
+    }
+    audit::record(conn, Some(actor), ip, AuditEvent {
+        action: if disabled { "user.disable" } else { "user.update" },
+        target_type: "user",
+        target_id: id.to_string(),
+        detail: json!({
+            "changed": changed_fields(&changes),
+            "level": {"from": i16::from(old_level), "to": i16::from(changes.level.unwrap_or(old_level))},
+        }),
+    })?;
+    find_user(conn, id)
+}
+
+/// Sets a user's password (already hashed) as `actor` may, and ends the user's sessions. With a
+/// `directory` (LDAP), a user without a local password signs in through it and gets none here: a
+/// local password would take precedence over the directory's (see `auth::ldap`).
+pub fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, hash: &str, directory: bool, ip: Option<&str>) -> ApiResult<()> {
+    let user = find_user(conn, id)?;
+    check_manage(Manager::of(actor), id, crate::core::auth::level_of(&user), None).map_err(ApiError::Forbidden)?;
+    if directory && user.password_hash.is_none() {
+        return Err(ApiError::Conflict(
+            "This user signs in through the LDAP directory: their password is changed there, not here".into(),
+        ));
+    }
+    let ended = replace_password(conn, id, hash)?;
+    audit::record(conn, Some(actor), ip, AuditEvent {
+        action: "user.password",
+        target_type: "user",
+        target_id: id.to_string(),
+        detail: json!({"sessions_ended": ended}),
+    })?;
+    Ok(())
+}
+
+/// Stores a new password hash and ends every session of the user.
+pub fn replace_password(conn: &mut AnyConnection, id: i64, hash: &str) -> ApiResult<usize> {
+    diesel::update(users::table.find(id))
+        .set((users::password_hash.eq(hash), users::updated_at.eq(chrono::Utc::now().naive_utc())))
+        .execute(conn)?;
+    sessions::revoke_all(conn, id, EndReason::PasswordChanged)
+}
+
+/// The level of accounts that register or first sign in through the directory.
+pub fn new_user_level(conn: &mut AnyConnection) -> ApiResult<AccessLevel> {
+    Ok(crate::core::settings::Stored::read(conn)?.new_user_level())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use AccessLevel::*;
+
+    fn person(id: i64, level: AccessLevel) -> Manager {
+        Manager::Person { id, level }
+    }
+
+    #[test]
+    fn only_user_managers_and_administrators_manage_users() {
+        assert!(check_manage(person(1, ProjectManager), 2, AuthorizedUser, None).is_err());
+        assert!(check_manage(person(1, UserManager), 2, Agent, Some(UserManager)).is_err());
+        assert!(check_manage(person(1, UserManager), 2, UserManager, Some(Agent)).is_err());
+        assert!(check_manage(person(1, UserManager), 2, Agent, Some(ProjectManager)).is_ok());
+        assert!(check_manage(person(1, UserManager), 2, Agent, Some(Administrator)).is_err());
+        assert!(check_manage(person(1, UserManager), 2, Administrator, Some(Disabled)).is_err());
+        assert!(check_manage(person(1, UserManager), 2, Administrator, None).is_err());
+        assert!(check_manage(person(1, Administrator), 2, Administrator, Some(Disabled)).is_ok());
+    }
+
+    #[test]
+    fn nobody_lowers_their_own_level() {
+        assert!(check_manage(person(1, Administrator), 1, Administrator, Some(Disabled)).is_err());
+        assert!(check_manage(person(1, Administrator), 1, Administrator, Some(Agent)).is_err());
+        assert!(check_manage(person(1, Administrator), 1, Administrator, Some(Administrator)).is_ok());
+        assert!(check_manage(person(1, UserManager), 1, UserManager, None).is_ok());
+    }
+
+    #[test]
+    fn keys_manage_users_below_administrator() {
+        assert!(check_manage(Manager::Key, 2, Agent, Some(UserManager)).is_ok());
+        assert!(check_manage(Manager::Key, 2, Agent, Some(Administrator)).is_err());
+        assert!(check_manage(Manager::Key, 2, Administrator, Some(Agent)).is_err());
+    }
+}

@@ -1,0 +1,236 @@
+//! Sign-in for people: a short-lived JWT in the answer, a refresh token in an HttpOnly cookie
+//! (stored hashed, rotated on every use).
+
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde_json::json;
+use shared::auth::{LoginRequest, LoginResponse};
+use shared::users::{ProfileUpdate, User};
+use shared::ApiErrorBody;
+
+use crate::core::http::body::JsonBody;
+use super::users::user_view;
+use crate::core::audit::{self, AuditEvent};
+use crate::accounts::tokens::mail_confirmation;
+use crate::core::auth::sessions::{self, EndReason, Started};
+use crate::accounts::directory;
+use crate::core::auth::{find_by_login, level_of, password, Actor, Caller};
+use crate::core::db::models::UserRow;
+use crate::core::db::schema::users;
+use crate::core::db::write_tx;
+use crate::core::settings::Stored;
+use crate::core::error::{ApiError, ApiResult};
+use crate::core::state::AppState;
+use shared::AccessLevel;
+
+const REFRESH_COOKIE: &str = "oxidesk_refresh";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(crate::core::http::resource("/api/auth/login.json").route(web::post().to(login)))
+        .service(crate::core::http::resource("/api/auth/refresh.json").route(web::post().to(refresh)))
+        .service(crate::core::http::resource("/api/auth/logout.json").route(web::post().to(logout)))
+        .service(crate::core::http::resource("/api/users/me.json").route(web::get().to(me)).route(web::put().to(update_me)));
+}
+
+fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Cookie<'a> {
+    Cookie::build(REFRESH_COOKIE, value)
+        .path("/api/auth")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        // Browsers drop Secure cookies on plain http (except on localhost in some): set it
+        // whenever the request came over TLS.
+        .secure(req.connection_info().scheme() == "https")
+        .max_age(CookieDuration::days(max_age_days))
+        .finish()
+}
+
+/// The answer to a sign-in: an access token for the session and its refresh cookie.
+pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, started: Started) -> ApiResult<HttpResponse> {
+    let ttl = state.config.access_token_ttl_secs;
+    let access_token = state
+        .jwt
+        .issue(user.id, started.session_id, ttl)
+        .map_err(|e| ApiError::Internal(format!("jwt: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .cookie(refresh_cookie(req, started.refresh, state.config.refresh_token_ttl_days))
+        .json(LoginResponse { access_token, token_type: "Bearer".into(), expires_in: ttl, user: user_view(&user) }))
+}
+
+/// How a sign-in with the right password ends.
+enum SignIn {
+    Started(UserRow, Started),
+    /// A registered account whose address is not confirmed yet: a new link was mailed.
+    Unconfirmed,
+    Refused,
+}
+
+/// Sign in with a user name (or email) and password.
+#[utoipa::path(
+    post, path = "/api/auth/login.json", tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; a refresh cookie is set", body = LoginResponse),
+        (status = 400, body = ApiErrorBody),
+        (status = 401, description = "Wrong user name or password", body = ApiErrorBody),
+        (status = 403, description = "The email address is not confirmed yet (a new link was mailed)", body = ApiErrorBody),
+        (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
+        (status = 503, description = "The LDAP directory that checks passwords does not answer", body = ApiErrorBody),
+    )
+)]
+pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> ApiResult<HttpResponse> {
+    let ip = req.peer_addr().map(|a| a.ip());
+    if let Some(ip) = ip {
+        state.login_limiter.check(ip)?;
+    }
+    let LoginRequest { username, password: given } = body.0;
+    if username.trim().is_empty() || given.is_empty() {
+        return Err(ApiError::InvalidFields(
+            [("username", "is required"), ("password", "is required")]
+                .into_iter()
+                .filter(|(f, _)| if *f == "username" { username.trim().is_empty() } else { given.is_empty() })
+                .map(|(f, m)| (f.to_owned(), m.to_owned()))
+                .collect(),
+        ));
+    }
+    let ttl_days = state.config.refresh_token_ttl_days;
+    let ip_text = ip.map(|i| i.to_string());
+    let public_url = state.config.public_url.clone();
+    // LDAP: `Some` when the directory decides (it may create the user); `None` leaves the local
+    // password check below as it is. See accounts::directory.
+    let directory = directory::check_login(&state, &username, &given, ip_text.clone()).await?;
+    let outcome = state
+        .db(move |conn| {
+            let user = find_by_login(conn, &username)?;
+            let ok = match (directory, user.as_ref().and_then(|u| u.password_hash.as_deref())) {
+                (Some(verdict), _) => verdict.accepts(user.as_ref()),
+                (None, Some(hash)) => password::verify(hash, &given),
+                (None, None) => {
+                    password::verify_dummy(&given);
+                    false
+                }
+            };
+            let user = user.filter(|u| ok && level_of(u) != AccessLevel::Disabled);
+            let stored = Stored::read(conn)?;
+            match user {
+                Some(user) if user.email_confirmed_at.is_none() && stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS) => write_tx(conn, |conn| {
+                    mail_confirmation(conn, &user, &public_url)?;
+                    Ok(SignIn::Unconfirmed)
+                }),
+                Some(mut user) => write_tx(conn, |conn| {
+                    let now = chrono::Utc::now().naive_utc();
+                    diesel::update(users::table.find(user.id)).set(users::last_login_at.eq(now)).execute(conn)?;
+                    user.last_login_at = Some(now);
+                    audit::record(conn, Some(&Actor::User(user.clone())), ip_text.as_deref(), AuditEvent {
+                        action: "auth.login", target_type: "user", target_id: user.id.to_string(), detail: json!({}),
+                    })?;
+                    let started = sessions::start(conn, user.id, ttl_days)?;
+                    Ok(SignIn::Started(user, started))
+                }),
+                None => {
+                    audit::record(conn, None, ip_text.as_deref(), AuditEvent {
+                        action: "auth.login_failed", target_type: "user", target_id: username.chars().take(254).collect(), detail: json!({}),
+                    })?;
+                    Ok(SignIn::Refused)
+                }
+            }
+        })
+        .await?;
+    match outcome {
+        SignIn::Started(user, started) => session(&req, &state, user, started),
+        SignIn::Unconfirmed => Err(ApiError::Forbidden(
+            "Confirm your email address first: we have mailed you a new link".into(),
+        )),
+        SignIn::Refused => Err(ApiError::Unauthorized("Wrong user name or password".into())),
+    }
+}
+
+/// Trade the refresh cookie for a new access token (and a new refresh cookie).
+#[utoipa::path(
+    post, path = "/api/auth/refresh.json", tag = "auth",
+    responses(
+        (status = 200, body = LoginResponse),
+        (status = 401, description = "No valid refresh cookie", body = ApiErrorBody),
+    )
+)]
+pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let token = req
+        .cookie(REFRESH_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| ApiError::Unauthorized("Not signed in".into()))?;
+    let ttl_days = state.config.refresh_token_ttl_days;
+    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let outcome = state
+        .db(move |conn| write_tx(conn, |conn| sessions::rotate(conn, &token, ttl_days, ip.as_deref())))
+        .await?;
+    match outcome {
+        Some((user, started)) => session(&req, &state, user, started),
+        None => Err(ApiError::Unauthorized("Not signed in".into())),
+    }
+}
+
+/// Sign out: the session ends (its refresh tokens and access tokens stop working) and the
+/// cookie is cleared.
+#[utoipa::path(post, path = "/api/auth/logout.json", tag = "auth", responses((status = 204, description = "Signed out")))]
+pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    if let Some(token) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()) {
+        state
+            .db(move |conn| match sessions::of_refresh(conn, &token)? {
+                Some(id) => sessions::revoke(conn, id, EndReason::Logout),
+                None => Ok(()),
+            })
+            .await?;
+    }
+    let mut gone = refresh_cookie(&req, String::new(), 0);
+    gone.make_removal();
+    Ok(HttpResponse::NoContent().cookie(gone).finish())
+}
+
+/// The signed-in user.
+#[utoipa::path(
+    get, path = "/api/users/me.json", tag = "auth",
+    responses((status = 200, body = User), (status = 401, body = ApiErrorBody),
+              (status = 404, description = "Called with an API key, which is no user", body = ApiErrorBody)),
+    security(("bearer" = []))
+)]
+pub async fn me(caller: Caller) -> ApiResult<HttpResponse> {
+    let user = caller.user().ok_or(ApiError::NotFound("user"))?;
+    Ok(HttpResponse::Ok().json(user_view(user)))
+}
+
+/// Change one's own account: for now whether ticket mail comes (account mail always does).
+#[utoipa::path(
+    put, path = "/api/users/me.json", tag = "auth", request_body = ProfileUpdate,
+    responses(
+        (status = 200, body = User),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 404, description = "Called with an API key, which is no user", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn update_me(state: web::Data<AppState>, caller: Caller, body: JsonBody<ProfileUpdate>) -> ApiResult<HttpResponse> {
+    let user = caller.user().ok_or(ApiError::NotFound("user"))?.clone();
+    let ip = caller.ip.map(|i| i.to_string());
+    let Some(notifications) = body.0.email_notifications else {
+        return Ok(HttpResponse::Ok().json(user_view(&user)));
+    };
+    let updated = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                diesel::update(users::table.find(user.id))
+                    .set((users::email_notifications.eq(notifications), users::updated_at.eq(chrono::Utc::now().naive_utc())))
+                    .execute(conn)?;
+                audit::record(conn, Some(&Actor::User(user.clone())), ip.as_deref(), AuditEvent {
+                    action: "user.profile",
+                    target_type: "user",
+                    target_id: user.id.to_string(),
+                    detail: json!({"email_notifications": notifications}),
+                })?;
+                crate::accounts::rules::find_user(conn, user.id)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(user_view(&updated)))
+}

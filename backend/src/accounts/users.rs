@@ -1,0 +1,372 @@
+//! `/api/users.json`: people — customers and agents. osTicket's `/api/scp/users.json` creates one
+//! the same way and answers in osTicket's shape. User managers and administrators change users
+//! (`/api/users.json/{id}`) and set their passwords.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
+use shared::settings::Capability;
+use shared::validate::{Email, PersonName, Username};
+use shared::{AccessLevel, ApiErrorBody};
+
+use crate::core::http::body::JsonBody;
+use crate::core::http::paging::{check_page, page_response};
+use crate::core::auth::guards::{require_capability, Staff};
+use crate::core::auth::apikeys::Scope;
+use crate::core::auth::{level_of, password, Actor, Caller};
+use crate::accounts::rules::{self as accounts, insert_user, NewUserInput, UserChanges};
+use crate::core::db::models::UserRow;
+use crate::core::db::schema::users;
+use crate::core::db::write_tx;
+use crate::core::error::{ApiError, ApiResult};
+use crate::core::state::AppState;
+use crate::tickets::view::timestamp;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        crate::core::http::resource("/api/users.json")
+            .route(web::get().to(list_users))
+            .route(web::post().to(create_user)),
+    )
+    .service(
+        crate::core::http::resource("/api/users.json/{id}")
+            .route(web::get().to(get_user))
+            .route(web::put().to(update_user)),
+    )
+    .service(crate::core::http::resource("/api/users.json/{id}/password").route(web::put().to(set_password)))
+    .service(crate::core::http::resource("/api/scp/users.json").route(web::post().to(create_user_osticket)));
+}
+
+pub fn user_view(u: &UserRow) -> User {
+    let level = level_of(u);
+    User {
+        id: u.id,
+        username: u.username.clone(),
+        email: u.email.clone(),
+        fullname: u.fullname.clone(),
+        firstname: u.firstname.clone(),
+        lastname: u.lastname.clone(),
+        phone: u.phone.clone(),
+        level,
+        level_name: level.name().to_owned(),
+        created: timestamp(u.created_at),
+        last_login: u.last_login_at.map(timestamp),
+        email_confirmed: u.email_confirmed_at.is_some(),
+        email_notifications: u.email_notifications,
+    }
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserListQuery {
+    /// Part of a name, user name or email address.
+    q: Option<String>,
+    /// Only users of this access level.
+    #[param(value_type = Option<AccessLevel>)]
+    level: Option<i16>,
+    /// `true`: only staff (agents and up, level 3 or more), e.g. whom tickets can be assigned to.
+    staff: Option<bool>,
+    page: Option<i64>,
+    /// 1–100, default 25.
+    per_page: Option<i64>,
+}
+
+/// List users (agents and keys with the read scope).
+#[utoipa::path(
+    get, path = "/api/users.json", tag = "users", params(UserListQuery),
+    responses(
+        (status = 200, body = [User], headers(("X-Total-Count" = i64), ("Link" = String))),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn list_users(
+    state: web::Data<AppState>,
+    Staff(caller): Staff,
+    query: web::Query<UserListQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let actor = caller.as_actor();
+    let query = query.into_inner();
+    // Every agent may list the staff (whom to assign); the whole directory needs the level of
+    // "can view user details".
+    if query.staff != Some(true) {
+        let who = actor.clone();
+        state.db(move |conn| require_capability(conn, &who, Capability::ViewUserDetails)).await?;
+    }
+    let (page, per_page) = check_page(query.page, query.per_page)?;
+    let (rows, total) = state
+        .db(move |conn| {
+            let filtered = || {
+                let mut q = users::table.into_boxed();
+                if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+                    q = q.filter(
+                        users::fullname.like(pattern.clone()).or(users::email.like(pattern.clone())).or(users::username.like(pattern)),
+                    );
+                }
+                if let Some(level) = query.level {
+                    q = q.filter(users::level.eq(level));
+                }
+                if query.staff == Some(true) {
+                    q = q.filter(users::level.ge(i16::from(AccessLevel::Agent)));
+                }
+                q
+            };
+            let total: i64 = filtered().count().get_result(conn)?;
+            let rows: Vec<UserRow> = filtered()
+                .select(UserRow::as_select())
+                .order(users::id)
+                .limit(per_page)
+                .offset(crate::core::db::page_offset(page, per_page))
+                .load(conn)?;
+            Ok((rows, total))
+        })
+        .await?;
+    Ok(page_response(&req, page, per_page, total, &rows.iter().map(user_view).collect::<Vec<_>>()))
+}
+
+/// Create a user. People may create users below their own level (user managers and up); keys
+/// with the write scope add customers, and with the admin scope staff below administrator.
+#[utoipa::path(
+    post, path = "/api/users.json", tag = "users", request_body = UserCreate,
+    responses(
+        (status = 201, body = User),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn create_user(state: web::Data<AppState>, caller: Caller, body: JsonBody<UserCreate>) -> ApiResult<HttpResponse> {
+    let user = create(&state, caller, body.0).await?;
+    Ok(HttpResponse::Created().json(user_view(&user)))
+}
+
+/// osTicket's answer to a user creation.
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct OsTicketUser {
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+}
+
+/// Create a user, osTicket style (`/api/scp/users.json`).
+#[utoipa::path(
+    post, path = "/api/scp/users.json", tag = "osticket-staff", request_body = UserCreate,
+    responses(
+        (status = 201, body = OsTicketUser),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn create_user_osticket(state: web::Data<AppState>, caller: Caller, body: JsonBody<UserCreate>) -> ApiResult<HttpResponse> {
+    let user = create(&state, caller, body.0).await?;
+    Ok(HttpResponse::Created().json(OsTicketUser { name: user.fullname, email: user.email, phone: user.phone }))
+}
+
+async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult<UserRow> {
+    caller.require(Scope::Write)?;
+    let actor = caller.as_actor();
+    let level = match body.level {
+        None => AccessLevel::AuthorizedUser,
+        Some(l) => i16::try_from(l)
+            .ok()
+            .and_then(|l| AccessLevel::try_from(l).ok())
+            .ok_or_else(|| ApiError::field("level", "must be 0 to 6"))?,
+    };
+    // A script may add customers with the write scope; staff takes the admin scope.
+    if level > AccessLevel::AuthorizedUser {
+        caller.require(Scope::Admin)?;
+    }
+    match &actor {
+        Actor::User(u) if level_of(u) < AccessLevel::UserManager => {
+            return Err(ApiError::Forbidden("Only user managers and administrators can create users".into()))
+        }
+        Actor::User(u) if level_of(u) != AccessLevel::Administrator && level >= level_of(u) => {
+            return Err(ApiError::Forbidden("You can only create users below your own level".into()))
+        }
+        Actor::Key(_) if level == AccessLevel::Administrator => {
+            return Err(ApiError::Forbidden("Administrators are created with `oxidesk admin create`".into()))
+        }
+        _ => {}
+    }
+    let mut errors = BTreeMap::new();
+    let email = Email::parse(body.email.as_deref().unwrap_or("")).map_err(|e| errors.insert("email".into(), e)).ok();
+    let name = PersonName::parse(body.name.as_deref().unwrap_or("")).map_err(|e| errors.insert("name".into(), e)).ok();
+    let username = match body.username.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => Username::parse(u).map(Some).map_err(|e| errors.insert("username".into(), e)).ok().flatten(),
+        None => None,
+    };
+    if let Some(p) = &body.password {
+        let personal = [body.username.as_deref(), body.email.as_deref(), body.name.as_deref()];
+        if let Err(e) = password::check_new(p, &personal.into_iter().flatten().collect::<Vec<_>>()) {
+            errors.insert("password".into(), e);
+        }
+    }
+    let phone = body.phone.clone().unwrap_or_default();
+    if let Err(e) = check_phone(&phone) {
+        errors.insert("phone".into(), e);
+    }
+    let (Some(email), Some(name)) = (email, name) else {
+        return Err(ApiError::InvalidFields(errors));
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidFields(errors));
+    }
+    let hash = body.password.as_deref().map(password::hash).transpose()?;
+    let notes = body.notes.unwrap_or_default();
+    let timezone = body.timezone;
+    let ip = caller.ip.map(|i| i.to_string());
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                insert_user(conn, Some(&actor), NewUserInput { username: username.as_ref(), email: &email, name: &name, phone: &phone, level, password_hash: hash.as_deref(), notes: &notes, timezone: timezone.as_deref(), email_confirmed: true }, ip.as_deref())
+            })
+        })
+        .await
+}
+
+
+fn check_phone(phone: &str) -> Result<(), String> {
+    if phone.chars().count() > 64 || phone.chars().any(char::is_control) {
+        return Err("must be one line of at most 64 characters".into());
+    }
+    Ok(())
+}
+
+/// One user: for those who may view user details (agents by default; keys with the read
+/// scope), and for the user themselves.
+#[utoipa::path(
+    get, path = "/api/users.json/{id}", tag = "users",
+    params(("id" = i64, Path, description = "The user id")),
+    responses(
+        (status = 200, body = User),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn get_user(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Read)?;
+    let id = id.into_inner();
+    let actor = caller.as_actor();
+    if actor.user_id() != Some(id) {
+        let who = actor.clone();
+        state.db(move |conn| require_capability(conn, &who, Capability::ViewUserDetails)).await?;
+    }
+    let user = state.db(move |conn| accounts::find_user(conn, id)).await?;
+    Ok(HttpResponse::Ok().json(user_view(&user)))
+}
+
+/// The valid changes of an update body, or a 422 naming every bad field.
+fn check_update(body: UserUpdate) -> ApiResult<UserChanges> {
+    let mut errors = BTreeMap::new();
+    let mut field = |name: &str, result: Result<(), String>| {
+        if let Err(e) = result {
+            errors.insert(name.to_owned(), e);
+        }
+    };
+    let mut changes = UserChanges::default();
+    if let Some(u) = body.username.as_deref() {
+        field("username", Username::parse(u).map(|u| changes.username = Some(u)));
+    }
+    if let Some(e) = body.email.as_deref() {
+        field("email", Email::parse(e).map(|e| changes.email = Some(e)));
+    }
+    if let Some(n) = body.name.as_deref() {
+        field("name", PersonName::parse(n).map(|n| changes.name = Some(n)));
+    }
+    if let Some(p) = body.phone {
+        let p = p.trim().to_owned();
+        field("phone", check_phone(&p).map(|()| changes.phone = Some(p)));
+    }
+    if let Some(l) = body.level {
+        let level = i16::try_from(l).ok().and_then(|l| AccessLevel::try_from(l).ok());
+        field("level", level.map(|l| changes.level = Some(l)).ok_or_else(|| "must be 0 to 6".to_owned()));
+    }
+    if let Some(confirmed) = body.email_confirmed {
+        changes.email_confirmed = Some(confirmed);
+    }
+    changes.email_notifications = body.email_notifications;
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidFields(errors));
+    }
+    Ok(changes)
+}
+
+/// Change a user: absent fields keep their value; level 0 disables the account and ends its
+/// sessions. User managers and administrators (and keys with the admin scope, for users below
+/// administrator); nobody grants a level above their own, only an administrator changes an
+/// administrator, and nobody lowers their own level.
+#[utoipa::path(
+    put, path = "/api/users.json/{id}", tag = "users", request_body = UserUpdate,
+    params(("id" = i64, Path, description = "The user id")),
+    responses(
+        (status = 200, body = User),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
+        (status = 422, description = "Invalid fields, or an email address or user name in use", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<UserUpdate>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Admin)?;
+    let actor = caller.as_actor();
+    let id = id.into_inner();
+    let changes = check_update(body.0)?;
+    let ip = caller.ip.map(|i| i.to_string());
+    let user = state
+        .db(move |conn| write_tx(conn, |conn| accounts::update_user(conn, &actor, id, changes, ip.as_deref())))
+        .await?;
+    Ok(HttpResponse::Ok().json(user_view(&user)))
+}
+
+/// Set a user's password (user managers and administrators; an administrator's only by an
+/// administrator). The user's sessions end. API keys cannot: a program taking over a person's
+/// sign-in is what impersonation exists to avoid. With LDAP sign-in, users without a local
+/// password are the directory's: 409.
+#[utoipa::path(
+    put, path = "/api/users.json/{id}/password", tag = "users", request_body = PasswordSet,
+    params(("id" = i64, Path, description = "The user id")),
+    responses(
+        (status = 204, description = "Set; the user's sessions ended"),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody),
+        (status = 409, description = "The user signs in through the LDAP directory", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn set_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonBody<PasswordSet>,
+) -> ApiResult<HttpResponse> {
+    let Actor::User(me) = caller.as_actor() else {
+        return Err(ApiError::Forbidden("API keys cannot set passwords: sign in as a user manager or administrator".into()));
+    };
+    if level_of(&me) < AccessLevel::UserManager {
+        return Err(ApiError::Forbidden("Only user managers and administrators can set passwords".into()));
+    }
+    let given = body.0.password;
+    password::check_new(&given, &[]).map_err(|e| ApiError::field("password", e))?;
+    // Hashing is slow on purpose: off the request threads, like database work.
+    let hash = web::block(move || password::hash(&given)).await??;
+    let id = id.into_inner();
+    let ip = caller.ip.map(|i| i.to_string());
+    let actor = Actor::User(me);
+    let directory = state.config.ldap.is_some();
+    state
+        .db(move |conn| write_tx(conn, |conn| accounts::set_password(conn, &actor, id, &hash, directory, ip.as_deref())))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

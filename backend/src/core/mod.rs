@@ -1,0 +1,12 @@
+//! The core every feature builds on, and which imports no feature: the shared state, errors,
+//! typed settings, the audit log, authentication and guards, the database, and HTTP helpers.
+//! Features (tickets, accounts, mail, …) use the core; the core never uses them
+//! (backend/tests/layout.rs keeps it so).
+
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod settings;
+pub mod state;

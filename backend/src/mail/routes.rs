@@ -1,0 +1,448 @@
+//! The administrator's mail screens as API: the mail settings (with "send test mail"), the
+//! templates (with a preview), and the outbox (with "send again"). Administrators only, and keys
+//! with the admin scope: the settings hold the mail servers' accounts.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+use shared::mail::{
+    InboundMail, MailCheck, MailPreview, MailSettings, MailSettingsUpdate, MailTemplate, MailTemplateInput, MailTestRequest, OutboxMail,
+    PipedMail,
+};
+use shared::validate::Email;
+use shared::ApiErrorBody;
+
+use crate::core::http::body::JsonBody;
+use crate::core::auth::guards::Admin;
+use crate::core::http::paging::{check_page, one_of, page_response};
+use crate::core::auth::apikeys::Scope;
+use crate::core::auth::Caller;
+use crate::core::db::write_tx;
+use crate::core::error::{ApiError, ApiResult};
+use crate::mail::templates::{self, Kind};
+use crate::mail::inbound::{self, Source};
+use crate::mail::{imap, outbox, settings as mail_settings, smtp, thread, worker};
+use crate::core::settings::{self, Stored};
+use crate::core::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(crate::core::http::resource("/api/outbox.json").route(web::get().to(list_outbox)))
+        .service(crate::core::http::resource("/api/outbox.json/{id}/retry").route(web::post().to(retry_mail)))
+        .service(
+            crate::core::http::resource("/api/mail/settings.json")
+                .route(web::get().to(get_mail_settings))
+                .route(web::put().to(update_mail_settings)),
+        )
+        .service(crate::core::http::resource("/api/mail/test.json").route(web::post().to(send_test_mail)))
+        .service(crate::core::http::resource("/api/mail/templates.json").route(web::get().to(list_templates)))
+        .service(
+            crate::core::http::resource("/api/mail/templates.json/{kind}")
+                .route(web::put().to(update_template))
+                .route(web::delete().to(reset_template)),
+        )
+        .service(crate::core::http::resource("/api/mail/templates.json/{kind}/preview").route(web::post().to(preview_template)))
+        .service(crate::core::http::resource("/api/mail/imap-test.json").route(web::post().to(test_imap)))
+        .service(crate::core::http::resource("/api/mail/inbound.json").route(web::get().to(list_inbound)))
+        .service(crate::core::http::resource("/api/mail/inbound.json/{id}").route(web::delete().to(discard_inbound)))
+        .service(crate::core::http::resource("/api/mail/inbound.json/{id}/raw").route(web::get().to(inbound_raw)))
+        .service(crate::core::http::resource("/api/mail/inbound.json/{id}/retry").route(web::post().to(retry_inbound)))
+        .service(crate::core::http::resource("/api/tickets.email").route(web::post().to(pipe_mail)));
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxQuery {
+    page: Option<i64>,
+    /// 1–100, default 25.
+    per_page: Option<i64>,
+    /// Only mail with this status: pending, sending, unsure, sent or failed.
+    status: Option<String>,
+}
+
+/// The outbox, newest first: what left, what waits (and why), what failed.
+#[utoipa::path(
+    get, path = "/api/outbox.json", tag = "mail", params(OutboxQuery),
+    responses(
+        (status = 200, body = [OutboxMail], headers(("X-Total-Count" = i64), ("Link" = String))),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Not an administrator, or a key without the admin scope", body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn list_outbox(state: web::Data<AppState>, _admin: Admin, query: web::Query<OutboxQuery>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let (page, per_page) = check_page(query.page, query.per_page)?;
+    let status = one_of("status", query.status.as_deref(), &outbox::STATUSES)?;
+    let (mails, total) = state.db(move |conn| outbox::page(conn, status.as_deref(), page, per_page)).await?;
+    Ok(page_response(&req, page, per_page, total, &mails))
+}
+
+/// Send a failed or unsure mail again (an unsure one may then arrive twice: the administrator
+/// decides).
+#[utoipa::path(
+    post, path = "/api/outbox.json/{id}/retry", tag = "mail",
+    params(("id" = i64, Path, description = "The mail's id")),
+    responses(
+        (status = 200, description = "Due again", body = OutboxMail),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, description = "The mail is not failed or unsure", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn retry_mail(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let mail = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let mail = outbox::retry(conn, id)?;
+                admin.audit(conn, "mail.retry", "outbox", id, json!({"recipient": mail.recipient}))?;
+                Ok(mail)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(mail))
+}
+
+/// The mail settings (passwords are never shown, only whether one is set).
+#[utoipa::path(
+    get, path = "/api/mail/settings.json", tag = "mail",
+    responses((status = 200, body = MailSettings), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn get_mail_settings(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
+    let view = state.db(|conn| Ok(mail_settings::view(&Stored::read(conn)?))).await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Change the mail settings. Absent fields keep their value; every field is checked before any
+/// is written.
+#[utoipa::path(
+    put, path = "/api/mail/settings.json", tag = "mail", request_body = MailSettingsUpdate,
+    responses(
+        (status = 200, description = "The settings now in force", body = MailSettings),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn update_mail_settings(state: web::Data<AppState>, admin: Admin, body: JsonBody<MailSettingsUpdate>) -> ApiResult<HttpResponse> {
+    let values = mail_settings::check(&body.0)?;
+    let view = state
+        .db(move |conn| {
+            write_tx(conn, |conn| settings::store(conn, &admin.actor, admin.ip.as_deref(), &values))?;
+            Ok(mail_settings::view(&Stored::read(conn)?))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Send a test mail now, with the saved settings, and say what happened. A server that cannot
+/// be reached or refuses is a finding (`ok: false`), not an error of this request.
+#[utoipa::path(
+    post, path = "/api/mail/test.json", tag = "mail", request_body = MailTestRequest,
+    responses(
+        (status = 200, description = "The attempt's outcome", body = MailCheck),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 409, description = "No SMTP server or sender address is set", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn send_test_mail(state: web::Data<AppState>, admin: Admin, body: JsonBody<MailTestRequest>) -> ApiResult<HttpResponse> {
+    let to = match body.0.to.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(given) => Email::parse(given).map_err(|e| ApiError::field("to", e))?.as_str().to_owned(),
+        None => admin.actor.user().map(|u| u.email.clone()).ok_or_else(|| ApiError::field("to", "is required for API keys"))?,
+    };
+    let (server, message_id) = state
+        .db(|conn| {
+            let stored = Stored::read(conn)?;
+            Ok((mail_settings::smtp(&stored), thread::new_id("test", &stored)))
+        })
+        .await?;
+    let server = server.ok_or_else(|| ApiError::Conflict("Set an SMTP server and a sender address first".into()))?;
+    let mail = smtp::Outgoing {
+        to: to.clone(),
+        subject: format!("Test mail from {}", server.from_name),
+        text: format!("This is a test mail from {}, sent through {}:{}. Mail works.", server.from_name, server.host, server.port),
+        html: None,
+        message_id,
+        in_reply_to: None,
+        references: None,
+    };
+    let config = &state.config.mail;
+    // Someone waits for the answer: a server that does not answer is reported after 15 seconds.
+    let timeout = config.timeout.min(std::time::Duration::from_secs(15));
+    let outcome = smtp::send_now(&server, worker::extra_ca(config).as_deref(), timeout, &mail).await;
+    let check = match outcome {
+        Ok(()) => MailCheck { ok: true, detail: format!("Sent to {to} through {}:{}", server.host, server.port) },
+        Err(e) => MailCheck { ok: false, detail: e.to_string() },
+    };
+    Ok(HttpResponse::Ok().json(check))
+}
+
+fn kind(path: &str) -> ApiResult<Kind> {
+    Kind::parse(path).ok_or(ApiError::NotFound("mail template"))
+}
+
+/// Every kind of mail with its current text.
+#[utoipa::path(
+    get, path = "/api/mail/templates.json", tag = "mail",
+    responses((status = 200, body = [MailTemplate]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn list_templates(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
+    let list = state
+        .db(|conn| {
+            Kind::ALL
+                .into_iter()
+                .map(|kind| templates::current(conn, kind).map(|(text, customized)| templates::view(kind, text, customized)))
+                .collect::<ApiResult<Vec<_>>>()
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// Replace a template. It is rendered with example values first: a syntax error or an unknown
+/// placeholder is a 422 naming the field.
+#[utoipa::path(
+    put, path = "/api/mail/templates.json/{kind}", tag = "mail", request_body = MailTemplateInput,
+    params(("kind" = String, Path, description = "The kind of mail, e.g. ticket.reply.customer")),
+    responses(
+        (status = 200, body = MailTemplate),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn update_template(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<String>,
+    body: JsonBody<MailTemplateInput>,
+) -> ApiResult<HttpResponse> {
+    let kind = kind(&path)?;
+    let (text, _) = templates::check(kind, &body.0)?;
+    let saved = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                templates::save(conn, kind, &text, chrono::Utc::now().naive_utc())?;
+                admin.audit(conn, "mail.template.update", "mail_template", kind.as_str(), json!({}))?;
+                Ok(templates::view(kind, text, true))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+/// Back to the built-in text.
+#[utoipa::path(
+    delete, path = "/api/mail/templates.json/{kind}", tag = "mail",
+    params(("kind" = String, Path, description = "The kind of mail")),
+    responses(
+        (status = 200, description = "The built-in text, now in force", body = MailTemplate),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn reset_template(state: web::Data<AppState>, admin: Admin, path: web::Path<String>) -> ApiResult<HttpResponse> {
+    let kind = kind(&path)?;
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                if templates::reset(conn, kind)? {
+                    admin.audit(conn, "mail.template.reset", "mail_template", kind.as_str(), json!({}))?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(templates::view(kind, kind.default_text(), false)))
+}
+
+/// Render a template as typed, with example values, without saving it.
+#[utoipa::path(
+    post, path = "/api/mail/templates.json/{kind}/preview", tag = "mail", request_body = MailTemplateInput,
+    params(("kind" = String, Path, description = "The kind of mail")),
+    responses(
+        (status = 200, body = MailPreview),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn preview_template(_admin: Admin, path: web::Path<String>, body: JsonBody<MailTemplateInput>) -> ApiResult<HttpResponse> {
+    let (_, preview) = templates::check(kind(&path)?, &body.0)?;
+    Ok(HttpResponse::Ok().json(preview))
+}
+
+/// Connect to the IMAP server of the settings (whether or not fetching is on), sign in and look
+/// at the folder. A server that cannot be reached or refuses is a finding (`ok: false`).
+#[utoipa::path(
+    post, path = "/api/mail/imap-test.json", tag = "mail",
+    responses(
+        (status = 200, description = "The attempt's outcome", body = MailCheck),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 409, description = "No IMAP server is set", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn test_imap(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
+    let server = state.db(|conn| Ok(mail_settings::imap_server(&Stored::read(conn)?))).await?;
+    let server = server.ok_or_else(|| ApiError::Conflict("Set an IMAP server first".into()))?;
+    let mut config = state.config.mail.clone();
+    config.timeout = config.timeout.min(std::time::Duration::from_secs(15));
+    let account = worker::imap_account(server, &config);
+    let check = match imap::check(&account).await {
+        Ok(info) => MailCheck { ok: true, detail: format!("{}: {} messages, {} unread", account.folder, info.messages, info.unseen) },
+        Err(e) => MailCheck { ok: false, detail: e.to_string() },
+    };
+    Ok(HttpResponse::Ok().json(check))
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboundQuery {
+    page: Option<i64>,
+    /// 1–100, default 25.
+    per_page: Option<i64>,
+    /// Only mail with this outcome: ticket, reply, auto, ignored or quarantined.
+    outcome: Option<String>,
+}
+
+/// The mail that came in, newest first: what became of each, and the quarantine of mail that
+/// could not be read.
+#[utoipa::path(
+    get, path = "/api/mail/inbound.json", tag = "mail", params(InboundQuery),
+    responses(
+        (status = 200, body = [InboundMail], headers(("X-Total-Count" = i64), ("Link" = String))),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn list_inbound(state: web::Data<AppState>, _admin: Admin, query: web::Query<InboundQuery>, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let (page, per_page) = check_page(query.page, query.per_page)?;
+    let outcome = one_of("outcome", query.outcome.as_deref(), &inbound::OUTCOMES)?;
+    let (mails, total) = state.db(move |conn| inbound::page(conn, outcome.as_deref(), page, per_page)).await?;
+    Ok(page_response(&req, page, per_page, total, &mails))
+}
+
+/// A quarantined mail as it was received (message/rfc822), to look at or to keep.
+#[utoipa::path(
+    get, path = "/api/mail/inbound.json/{id}/raw", tag = "mail",
+    params(("id" = i64, Path, description = "The mail's id")),
+    responses(
+        (status = 200, description = "The mail", content_type = "message/rfc822", body = String),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, description = "Not quarantined: only quarantined mail is kept", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn inbound_raw(state: web::Data<AppState>, _admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let (raw, _) = state.db(move |conn| inbound::quarantined(conn, id)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("message/rfc822")
+        .insert_header(("Content-Disposition", format!("attachment; filename=\"mail-{id}.eml\"")))
+        .body(raw))
+}
+
+/// Handle a quarantined mail again (after a fix, or once its sender may open tickets).
+#[utoipa::path(
+    post, path = "/api/mail/inbound.json/{id}/retry", tag = "mail",
+    params(("id" = i64, Path, description = "The mail's id")),
+    responses(
+        (status = 200, description = "What became of it now", body = InboundMail),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, description = "Not quarantined", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn retry_inbound(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    let ctx = inbound::Context::of(&state.config);
+    let mail = state
+        .db(move |conn| {
+            let handled = inbound::retry(conn, id, &ctx)?;
+            write_tx(conn, |conn| admin.audit(conn, "mail.inbound.retry", "inbound_mail", id, json!({"outcome": handled.outcome})))?;
+            inbound::one(conn, handled.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(mail))
+}
+
+/// Throw a quarantined mail away.
+#[utoipa::path(
+    delete, path = "/api/mail/inbound.json/{id}", tag = "mail",
+    params(("id" = i64, Path, description = "The mail's id")),
+    responses(
+        (status = 204, description = "Gone"),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
+        (status = 409, description = "Not quarantined: the log of handled mail stays", body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
+    let id = id.into_inner();
+    state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                inbound::quarantined(conn, id)?;
+                inbound::discard(conn, id)?;
+                admin.audit(conn, "mail.inbound.discard", "inbound_mail", id, json!({}))
+            })
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// osTicket's email piping: the whole mail (RFC 822) as the request body, whatever its
+/// Content-Type, from an MTA with an API key (write scope). It becomes a ticket or a reply exactly
+/// as mail fetched over IMAP does; the same mail posted again changes nothing. The answer is 201
+/// whenever the mail was taken — also when it was an auto-reply, an ignored sender or quarantined
+/// (`X-Oxidesk-Outcome` says which), so that osTicket's pipe scripts never make the MTA retry or
+/// bounce it — with the ticket number as text, or JSON when the client accepts it.
+#[utoipa::path(
+    post, path = "/api/tickets.email", tag = "tickets",
+    request_body(content = String, description = "The raw mail, whatever the Content-Type (osTicket's pipe scripts send text/plain, curl sends application/x-www-form-urlencoded, message/rfc822 is fine too)", content_type = "text/plain"),
+    responses(
+        (status = 201, description = "Taken: the ticket number as text/plain (empty when no ticket), or the outcome with `Accept: application/json`",
+         content((String = "text/plain", example = "TCK-1042"), (PipedMail = "application/json")),
+         headers(("X-Oxidesk-Outcome" = String, description = "ticket, reply, auto, ignored or quarantined"))),
+        (status = 400, description = "The body is empty", body = ApiErrorBody),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 413, body = ApiErrorBody),
+        (status = 503, description = "The database does not answer: the MTA should try again", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn pipe_mail(state: web::Data<AppState>, caller: Caller, payload: web::Payload, req: HttpRequest) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    if !caller.as_actor().is_staff() {
+        return Err(ApiError::Forbidden("Only agents and programs pipe mail into the desk".into()));
+    }
+    // As large as a ticket with its attachments may be.
+    let limit = state.config.max_json_bytes();
+    let body = payload
+        .to_bytes_limited(limit)
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge(format!("A mail may be at most {} MiB", limit >> 20)))?
+        .map_err(|e| ApiError::BadRequest(format!("The mail could not be read: {e}")))?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::BadRequest("The body must be a mail (RFC 822)".into()));
+    }
+    let ctx = inbound::Context::of(&state.config);
+    let handled = state
+        .db(move |conn| inbound::take(conn, &body, Source::Pipe, &ctx))
+        .await
+        .map_err(|e| match e {
+            ApiError::Internal(detail) => ApiError::Unavailable(format!("The mail could not be stored now; try again ({detail})")),
+            other => other,
+        })?;
+    let mut response = HttpResponse::Created();
+    response.insert_header(("X-Oxidesk-Outcome", handled.outcome.clone()));
+    if crate::tickets::routes::accepts_json(&req) {
+        Ok(response.json(PipedMail { outcome: handled.outcome, ticket: handled.ticket, duplicate: handled.duplicate }))
+    } else {
+        Ok(response.content_type("text/plain; charset=utf-8").body(handled.ticket.unwrap_or_default()))
+    }
+}

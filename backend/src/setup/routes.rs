@@ -1,0 +1,258 @@
+//! First run, settings and registration: `/api/setup.json`, `/api/settings.json`,
+//! `/api/auth/register.json`.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use diesel::prelude::*;
+use serde_json::json;
+use shared::auth::{LoginResponse, RegisterRequest, Registered};
+use shared::settings::{Settings, SettingsUpdate, SetupRequest};
+use shared::validate::{Email, PersonName, Username};
+use shared::{AccessLevel, ApiErrorBody};
+
+use crate::accounts::signin::session;
+use crate::accounts::users::user_view;
+use crate::core::http::body::JsonBody;
+use crate::accounts::rules::{insert_user, NewUserInput};
+use crate::core::audit::{self, AuditEvent};
+use crate::accounts::tokens::mail_confirmation;
+use crate::core::auth::guards::Admin;
+use crate::core::auth::{password, sessions, Actor};
+use crate::core::db::schema::settings as settings_table;
+use crate::core::db::write_tx;
+use crate::core::error::{ApiError, ApiResult};
+use crate::setup::settings;
+use crate::core::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(crate::core::http::resource("/api/setup.json").route(web::post().to(setup)))
+        .service(
+            crate::core::http::resource("/api/settings.json")
+                .route(web::get().to(get_settings))
+                .route(web::put().to(update_settings)),
+        )
+        .service(crate::core::http::resource("/api/auth/register.json").route(web::post().to(register)));
+}
+
+/// The settings as a browser should see them: the upload limit is the one in force.
+fn effective(state: &AppState, mut s: Settings) -> Settings {
+    s.max_upload_bytes = s.max_upload_bytes.min(i64::try_from(state.config.max_attachment_bytes).unwrap_or(i64::MAX));
+    s
+}
+
+/// The desk's public settings: what the sign-in page and every screen need. No credentials needed.
+#[utoipa::path(
+    get, path = "/api/settings.json", tag = "settings",
+    responses((status = 200, body = Settings))
+)]
+pub async fn get_settings(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let s = state.db(settings::load).await?;
+    Ok(HttpResponse::Ok().json(effective(&state, s)))
+}
+
+/// Change settings (administrators). Absent fields keep their value; every field is checked
+/// before any is written.
+#[utoipa::path(
+    put, path = "/api/settings.json", tag = "settings", request_body = SettingsUpdate,
+    responses(
+        (status = 200, description = "The settings now in force", body = Settings),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Not an administrator", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("bearer" = []), ("api_key" = []))
+)]
+pub async fn update_settings(state: web::Data<AppState>, admin: Admin, body: JsonBody<SettingsUpdate>) -> ApiResult<HttpResponse> {
+    let values = settings::check(&body.0, ceiling(&state))?;
+    let s = state
+        .db(move |conn| {
+            write_tx(conn, |conn| crate::core::settings::store(conn, &admin.actor, admin.ip.as_deref(), &values))?;
+            settings::load(conn)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(effective(&state, s)))
+}
+
+fn ceiling(state: &AppState) -> i64 {
+    i64::try_from(state.config.max_attachment_bytes).unwrap_or(i64::MAX)
+}
+
+/// A new account's fields, checked with the same rules as the SPA's forms.
+struct Signup {
+    username: Username,
+    name: PersonName,
+    email: Email,
+    /// Hashed in `create_account`, on the blocking pool: argon2 takes tens of milliseconds.
+    password: String,
+}
+
+fn check_signup(username: &str, name: &str, email: &str, password: &str) -> ApiResult<Signup> {
+    let mut errors = std::collections::BTreeMap::new();
+    // The password must not be built from the person's own name or address.
+    if let Err(e) = password::check_new(password, &[username.trim(), email.trim(), name.trim()]) {
+        errors.insert("password".to_owned(), e);
+    }
+    let username = Username::parse(username.trim()).map_err(|e| errors.insert("username".to_owned(), e)).ok();
+    let name = PersonName::parse(name).map_err(|e| errors.insert("name".to_owned(), e)).ok();
+    let email = Email::parse(email).map_err(|e| errors.insert("email".to_owned(), e)).ok();
+    match (username, name, email) {
+        (Some(username), Some(name), Some(email)) if errors.is_empty() => {
+            Ok(Signup { username, name, email, password: password.to_owned() })
+        }
+        _ => Err(ApiError::InvalidFields(errors)),
+    }
+}
+
+/// Creates the account (inside the caller's transaction).
+fn create_account(
+    conn: &mut crate::core::db::AnyConnection,
+    signup: &Signup,
+    level: AccessLevel,
+    email_confirmed: bool,
+    ip: Option<&str>,
+) -> ApiResult<crate::core::db::models::UserRow> {
+    let password_hash = password::hash(&signup.password)?;
+    insert_user(conn, None, NewUserInput {
+        username: Some(&signup.username),
+        email: &signup.email,
+        name: &signup.name,
+        phone: "",
+        level,
+        password_hash: Some(&password_hash),
+        notes: "",
+        timezone: None,
+        email_confirmed,
+    }, ip)
+}
+
+fn created(mut response: HttpResponse) -> HttpResponse {
+    *response.status_mut() = StatusCode::CREATED;
+    response
+}
+
+/// First run: create the administrator and the basic settings, and sign the administrator in.
+/// Refused once an administrator exists.
+#[utoipa::path(
+    post, path = "/api/setup.json", tag = "settings", request_body = SetupRequest,
+    responses(
+        (status = 201, description = "Set up; the administrator is signed in (a refresh cookie is set)", body = LoginResponse),
+        (status = 400, body = ApiErrorBody),
+        (status = 409, description = "Already set up", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    )
+)]
+pub async fn setup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<SetupRequest>) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let already = || ApiError::Conflict("This desk is already set up; sign in instead".into());
+    if state.db(settings::admin_exists).await? {
+        return Err(already());
+    }
+    // Both checked before anything is written, and reported together.
+    let signup = check_signup(&body.username, &body.name, &body.email, &body.password);
+    let values = settings::check(&body.settings, ceiling(&state));
+    let (signup, values) = match (signup, values) {
+        (Ok(s), Ok(v)) => (s, v),
+        (s, v) => {
+            let mut fields = std::collections::BTreeMap::new();
+            for result in [s.err(), v.err()].into_iter().flatten() {
+                match result {
+                    ApiError::InvalidFields(f) => fields.extend(f),
+                    other => return Err(other),
+                }
+            }
+            return Err(ApiError::InvalidFields(fields));
+        }
+    };
+    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let refresh_days = state.config.refresh_token_ttl_days;
+    let (user, started) = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                // Two first runs at once: the second finds the first's administrator, or (on
+                // PostgreSQL) trips over the same settings key and gets the 409 too.
+                if settings::admin_exists(conn)? {
+                    return Err(already());
+                }
+                diesel::insert_into(settings_table::table)
+                    .values((settings_table::key.eq("setup_at"), settings_table::value.eq(chrono::Utc::now().to_rfc3339())))
+                    .execute(conn)
+                    .map_err(|e| match ApiError::from(e) {
+                        ApiError::Conflict(_) => already(),
+                        other => other,
+                    })?;
+                let user = create_account(conn, &signup, AccessLevel::Administrator, true, ip.as_deref())?;
+                crate::core::settings::store(conn, &Actor::User(user.clone()), ip.as_deref(), &values)?;
+                Ok((user.clone(), sessions::start(conn, user.id, refresh_days)?))
+            })
+        })
+        .await?;
+    Ok(created(session(&req, &state, user, started)?))
+}
+
+/// Create your own account (when the settings allow registrations), at the settings' level for
+/// new users. When registrations are confirmed (the default), a link is mailed and the account
+/// signs in once it is opened; otherwise it is signed in at once.
+#[utoipa::path(
+    post, path = "/api/auth/register.json", tag = "auth", request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Registered and signed in (a refresh cookie is set)", body = LoginResponse),
+        (status = 202, description = "Registered; a confirmation link was mailed", body = Registered),
+        (status = 400, body = ApiErrorBody),
+        (status = 403, description = "Registrations are closed (always with LDAP sign-in)", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody),
+        (status = 422, description = "Invalid fields, a common password, or the user name or email is taken", body = ApiErrorBody),
+        (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
+    )
+)]
+pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<RegisterRequest>) -> ApiResult<HttpResponse> {
+    let peer = req.peer_addr().map(|a| a.ip());
+    if let Some(ip) = peer {
+        state.login_limiter.check(ip)?;
+    }
+    // With LDAP, accounts come from the directory: a local one registered under a directory
+    // user's name would take their name (local passwords come first, see auth::ldap).
+    if state.config.ldap.is_some() {
+        return Err(ApiError::Forbidden("Accounts come from the LDAP directory: sign in with your directory user name and password".into()));
+    }
+    let stored = state.db(|conn| crate::core::settings::Stored::read(conn)).await?;
+    if !stored.flag(&crate::core::settings::ALLOW_REGISTRATIONS) {
+        return Err(ApiError::Forbidden("Registrations are closed; ask the help desk for an account".into()));
+    }
+    let b = body.0;
+    let signup = check_signup(&b.username, &b.name, &b.email, &b.password)?;
+    let ip = peer.map(|ip| ip.to_string());
+    let refresh_days = state.config.refresh_token_ttl_days;
+    let public_url = state.config.public_url.clone();
+    let confirm = stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS);
+    let level = stored.new_user_level();
+    let (user, started) = state
+        .db(move |conn| {
+            write_tx(conn, |conn| {
+                let user = create_account(conn, &signup, level, !confirm, ip.as_deref())?;
+                audit::record(conn, Some(&Actor::User(user.clone())), ip.as_deref(), AuditEvent {
+                    action: "auth.register",
+                    target_type: "user",
+                    target_id: user.id.to_string(),
+                    detail: json!({"level": i16::from(level), "confirm": confirm}),
+                })?;
+                if confirm {
+                    mail_confirmation(conn, &user, &public_url)?;
+                    return Ok((user, None));
+                }
+                let started = (level != AccessLevel::Disabled).then(|| sessions::start(conn, user.id, refresh_days)).transpose()?;
+                Ok((user, started))
+            })
+        })
+        .await?;
+    match started {
+        Some(started) => Ok(created(session(&req, &state, user, started)?)),
+        None => {
+            let message = if confirm {
+                format!("We have mailed a link to {} to confirm the address; open it, then sign in.", user.email)
+            } else {
+                "A user manager will enable your account; you can sign in then.".to_owned()
+            };
+            Ok(HttpResponse::Accepted().json(Registered { user: user_view(&user), message }))
+        }
+    }
+}

@@ -1,0 +1,339 @@
+//! `/api/tickets.json`: osTicket's ticket resource. HTTP only — the rules live in `crate::tickets`.
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use shared::tickets::{ActingAs, BulkResult, BulkUpdate, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate};
+use shared::ApiErrorBody;
+
+use crate::core::http::body::JsonBody;
+use crate::core::http::paging::{merge_list_query, page_response};
+use crate::core::auth::apikeys::Scope;
+use crate::core::auth::{Actor, Caller, Origin, Visitor};
+use crate::core::error::{ApiError, ApiResult};
+use crate::core::settings;
+use crate::core::state::AppState;
+use crate::tickets::create::Limits;
+use crate::tickets::{change, find};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        crate::core::http::resource("/api/tickets.json")
+            .route(web::get().to(list_tickets))
+            .route(web::post().to(create_ticket)),
+    )
+    .service(
+        crate::core::http::resource("/api/tickets.json/{number}")
+            .route(web::get().to(get_ticket))
+            .route(web::put().to(update_ticket))
+            .route(web::delete().to(close_ticket))
+            .route(web::post().to(reopen_ticket)),
+    )
+    .service(
+        crate::core::http::resource("/api/tickets.json/{number}/follow")
+            .route(web::put().to(follow_ticket))
+            .route(web::delete().to(unfollow_ticket)),
+    )
+    .service(crate::core::http::resource("/api/tickets/bulk.json").route(web::post().to(bulk_update)));
+}
+
+/// Who reads: a caller with the read scope, or a guest (whom `tickets` lets in only when the
+/// visibility setting is public).
+fn reader(visitor: &Visitor) -> ApiResult<Actor> {
+    if let Some(caller) = &visitor.0 {
+        caller.require(Scope::Read)?;
+    }
+    Ok(visitor.actor())
+}
+
+/// List tickets. Customers see only their own (unless the visibility setting is public or
+/// private); without credentials only when it is public. Filters narrow the list.
+#[utoipa::path(
+    get, path = "/api/tickets.json", tag = "tickets",
+    params(TicketListQuery),
+    responses(
+        (status = 200, description = "A page of tickets, newest activity first", body = [Ticket],
+         headers(("X-Total-Count" = i64, description = "Tickets matching the filters"),
+                 ("Link" = String, description = "RFC 8288 first/prev/next/last pages"))),
+        (status = 401, description = "No or bad credentials (or none, unless tickets are public)", body = ApiErrorBody),
+        (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
+        (status = 422, description = "A filter is invalid", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []), ())
+)]
+pub async fn list_tickets(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<TicketListQuery>,
+    body: JsonBody<TicketListQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let actor = reader(&visitor)?;
+    // osTicket scripts send GET parameters as a JSON body; the query string wins.
+    let query = merge_list_query(query.into_inner(), body.0);
+    let page_number = query.page.unwrap_or(1);
+    let page = state.db(move |conn| find::list(conn, &actor, &query)).await?;
+    Ok(page_response(&req, page_number, page.per_page, page.total, &page.tickets))
+}
+
+/// Open a ticket (osTicket's create). Answers the ticket number as text, or the ticket as JSON
+/// when the request accepts application/json. Without credentials (a guest, when the settings
+/// allow guest tickets) `name` and `email` say who files it.
+#[utoipa::path(
+    post, path = "/api/tickets.json", tag = "tickets",
+    request_body = TicketCreate,
+    responses(
+        (status = 201, description = "Created: the ticket number as text/plain, or the ticket with `Accept: application/json`",
+         content((String = "text/plain", example = "TCK-1042"), (Ticket = "application/json"))),
+        (status = 400, description = "Malformed JSON", body = ApiErrorBody),
+        (status = 401, description = "No or bad credentials (or none, unless guest tickets are allowed)", body = ApiErrorBody),
+        (status = 403, description = "The key lacks the write (or impersonate) scope", body = ApiErrorBody),
+        (status = 413, description = "An attachment or the body is too large", body = ApiErrorBody),
+        (status = 415, description = "The body is not JSON", body = ApiErrorBody),
+        (status = 422, description = "Missing or invalid fields", body = ApiErrorBody),
+        (status = 429, description = "Too many guest tickets from this address", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []), ())
+)]
+pub async fn create_ticket(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    body: JsonBody<TicketCreate>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let body = body.0;
+    let wants_json = accepts_json(&req);
+    // osTicket's `ip` names the customer's address when a website files the ticket for them.
+    let given_ip = body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned);
+    let origin = match &visitor.0 {
+        Some(caller) => {
+            caller.require(Scope::Write)?;
+            // Only a program speaks for someone else's address; a person is recorded by their own.
+            caller.origin(given_ip.filter(|_| caller.user().is_none()))
+        }
+        None => {
+            // Guests share the sign-in budget per address: both are anonymous attempts.
+            if let Some(ip) = req.peer_addr().map(|a| a.ip()) {
+                state.login_limiter.check(ip)?;
+            }
+            Origin { ip: req.peer_addr().map(|a| a.ip().to_string()), channel: "Web", public_url: state.public_url.clone() }
+        }
+    };
+    let st = state.clone();
+    let (number, ticket) = state
+        .db(move |conn| {
+            let actor = match &visitor.0 {
+                Some(caller) => caller.actor(conn, &ActingAs { user_id: body.user_id, ..Default::default() })?,
+                None if settings::Stored::read(conn)?.flag(&crate::core::settings::ALLOW_GUEST_TICKETS) => Actor::Guest,
+                None => return Err(ApiError::Unauthorized("Sign in to file a ticket".into())),
+            };
+            let limits = Limits::read(&st, conn)?;
+            let (id, number) = super::create::create_ticket(conn, &actor, &body, &limits, &origin)?;
+            // osTicket clients want only the number: skip building the JSON for them.
+            let ticket = if wants_json { Some(find::render_one(conn, &actor, id)?) } else { None };
+            Ok((number, ticket))
+        })
+        .await?;
+    let mut response = HttpResponse::Created();
+    response.insert_header((header::LOCATION, format!("/api/tickets.json/{number}")));
+    Ok(match ticket {
+        Some(ticket) => response.json(ticket),
+        None => response.content_type("text/plain; charset=utf-8").body(number),
+    })
+}
+
+/// osTicket's clients get text (a ticket number); clients that accept JSON get JSON.
+pub(crate) fn accepts_json(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}
+
+/// One ticket with its thread (internal notes only for agents).
+#[utoipa::path(
+    get, path = "/api/tickets.json/{number}", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number, e.g. TCK-1042 (or just 1042)")),
+    responses(
+        (status = 200, body = Ticket),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
+        (status = 404, description = "No such ticket, or not yours", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []), ())
+)]
+pub async fn get_ticket(state: web::Data<AppState>, visitor: Visitor, number: web::Path<String>) -> ApiResult<HttpResponse> {
+    let actor = reader(&visitor)?;
+    let ticket = state
+        .db(move |conn| {
+            let row = find::find_visible(conn, &actor, &number)?;
+            find::render_one(conn, &actor, row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Post a reply (customer message, agent response or internal note) and/or change fields.
+#[utoipa::path(
+    put, path = "/api/tickets.json/{number}", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    request_body = TicketUpdate,
+    responses(
+        (status = 200, description = "The updated ticket", body = Ticket),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Not allowed (a customer changing fields, a missing scope)", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody),
+        (status = 409, description = "`version` is stale: someone else changed the ticket", body = ApiErrorBody),
+        (status = 413, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn update_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<String>,
+    body: JsonBody<TicketUpdate>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let body = body.0;
+    let st = state.clone();
+    let ticket = state
+        .db(move |conn| {
+            let actor = caller.actor(conn, &body.acting_as)?;
+            let row = find::find_visible(conn, &actor, &number)?;
+            let limits = Limits::read(&st, conn)?;
+            change::update_ticket(conn, &actor, &row, &body, &limits, &caller.origin(None))?;
+            find::render_one(conn, &actor, row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Close a ticket. Closing a closed ticket changes nothing.
+#[utoipa::path(
+    delete, path = "/api/tickets.json/{number}", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    request_body(content = TicketTransition, description = "Optional: who acts, the version you saw, a resolution"),
+    responses(
+        (status = 204, description = "Closed"),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn close_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<String>,
+    body: JsonBody<TicketTransition>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let body = body.0;
+    state
+        .db(move |conn| {
+            let actor = caller.actor(conn, &body.acting_as)?;
+            let row = find::find_visible(conn, &actor, &number)?;
+            change::close_ticket(conn, &actor, &row, body.version, body.resolution.as_deref(), &caller.origin(None))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Reopen a resolved or closed ticket (customers within the auto-close window, agents always).
+#[utoipa::path(
+    post, path = "/api/tickets.json/{number}", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    request_body(content = TicketTransition, description = "Optional: who acts and the version you saw"),
+    responses(
+        (status = 200, description = "The reopened ticket", body = Ticket),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn reopen_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<String>,
+    body: JsonBody<TicketTransition>,
+) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let body = body.0;
+    let ticket = state
+        .db(move |conn| {
+            let actor = caller.actor(conn, &body.acting_as)?;
+            let row = find::find_visible(conn, &actor, &number)?;
+            change::reopen_ticket(conn, &actor, &row, body.version, &caller.origin(None))?;
+            find::render_one(conn, &actor, row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Follow a ticket: it shows on your home page (and, with mail, you hear of its changes).
+/// Following does not change the ticket, so it needs no `version`.
+#[utoipa::path(
+    put, path = "/api/tickets.json/{number}/follow", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    responses(
+        (status = 200, description = "The ticket, with you among its followers", body = Ticket),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, description = "The key lacks the write scope", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody),
+        (status = 422, description = "An API key acting as itself is nobody who could follow", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn follow_ticket(state: web::Data<AppState>, caller: Caller, number: web::Path<String>) -> ApiResult<HttpResponse> {
+    set_following(state, caller, number.into_inner(), true).await
+}
+
+/// Stop following a ticket.
+#[utoipa::path(
+    delete, path = "/api/tickets.json/{number}/follow", tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    responses(
+        (status = 200, description = "The ticket, without you among its followers", body = Ticket),
+        (status = 401, body = ApiErrorBody), (status = 403, description = "The key lacks the write scope", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn unfollow_ticket(state: web::Data<AppState>, caller: Caller, number: web::Path<String>) -> ApiResult<HttpResponse> {
+    set_following(state, caller, number.into_inner(), false).await
+}
+
+async fn set_following(state: web::Data<AppState>, caller: Caller, number: String, follow: bool) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let actor = caller.as_actor();
+    let ticket = state
+        .db(move |conn| {
+            let row = find::find_visible(conn, &actor, &number)?;
+            change::set_following(conn, &actor, &row, follow)?;
+            find::render_one(conn, &actor, row.id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Change many tickets at once (agents): assign, set a status (with a resolution when leaving the
+/// open states) or a priority. All or nothing: one unknown ticket or stale rule changes none.
+#[utoipa::path(
+    post, path = "/api/tickets/bulk.json", tag = "tickets",
+    request_body = BulkUpdate,
+    responses(
+        (status = 200, description = "The tickets changed", body = BulkResult),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Not an agent, or the key lacks the write scope", body = ApiErrorBody),
+        (status = 415, body = ApiErrorBody),
+        (status = 422, description = "No tickets, too many, an unknown number, or an invalid change", body = ApiErrorBody),
+    ),
+    security(("api_key" = []), ("bearer" = []))
+)]
+pub async fn bulk_update(state: web::Data<AppState>, caller: Caller, body: JsonBody<BulkUpdate>) -> ApiResult<HttpResponse> {
+    caller.require(Scope::Write)?;
+    let actor = caller.as_actor();
+    let origin = caller.origin(None);
+    let body = body.0;
+    let updated = state.db(move |conn| change::bulk_update(conn, &actor, &body, &origin)).await?;
+    Ok(HttpResponse::Ok().json(BulkResult { updated }))
+}

@@ -8,7 +8,7 @@ BIN_RELEASE := $(TARGET_DIR)/release/oxidesk
 BIN_DEBUG := $(TARGET_DIR)/debug/oxidesk
 DATA_DIR ?= data
 
-.PHONY: run build spa test test-unit test-postgres test-browser test-fuzz test-deny openapi bench bench-ui clean-data
+.PHONY: run build spa test test-unit test-postgres test-browser test-fuzz test-deny test-schema schema openapi bench bench-ui clean-data
 
 ## make run: build everything in release and serve on 127.0.0.1:8080 with SQLite in ./data
 run: build
@@ -24,9 +24,10 @@ spa:
 	trunk build --offline --release
 
 ## make test: every suite — unit, integration and e2e on SQLite, again on PostgreSQL, browser,
-## schema fuzzing of the API, and the dependency policy.
+## schema fuzzing of the API, the dependency policy, and the diesel schema against both migration sets.
 test:
 	scripts/tools.sh test
+	$(MAKE) test-schema
 	$(MAKE) spa
 	cargo build -p oxidesk
 	$(MAKE) test-deny
@@ -56,6 +57,19 @@ test-fuzz:
 ## cargo-deny: licences, bans and sources; advisories when a local RustSec copy exists.
 test-deny:
 	scripts/deny.sh
+
+## The committed diesel schema (backend/src/db/schema.rs) against diesel's print-schema of both
+## migration sets, each applied to a fresh database (a temp SQLite file; a temporary database on
+## $TEST_DATABASE_URL's server, else scripts/postgres.sh's, dropped afterwards). About 2 s. Fails with
+## a diff on any difference; the engine-only exclusions are in scripts/schema-normalise.py.
+test-schema:
+	scripts/tools.sh schema
+	scripts/check-schema.sh
+
+## Regenerate schema.rs from the SQLite migrations (the canonical source), then check PostgreSQL's.
+schema:
+	scripts/tools.sh schema
+	scripts/check-schema.sh --write
 
 ## Regenerate the committed OpenAPI document.
 openapi:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Oxidesk needs, skipping whatever is already there at the right
 # version. Every tool comes from a package registry (crates.io, PyPI, npm, Debian); nothing is downloaded
-# from anywhere else. Usage: scripts/tools.sh build|test|fuzz|bench
+# from anywhere else. Usage: scripts/tools.sh build|test|fuzz|bench|schema
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,7 @@ BINARYEN_VERSION="132"
 CARGO_DENY_VERSION="0.20.2"
 SCHEMATHESIS_VERSION="4.32.5"
 SCHEMATHESIS_VENV="$TOOLS_DIR/schemathesis-venv"
+DIESEL_CLI_VERSION="2.3.14"   # the diesel version of Cargo.lock (diesel_cli 2.3.x needs rustc 1.86+)
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
 say() { printf '==> %s\n' "$*" >&2; }
@@ -74,6 +75,19 @@ deny_tool() {
   fi
 }
 
+# diesel_cli (crates.io) for `make schema` and scripts/check-schema.sh (print-schema of both engines).
+# Bundled SQLite and libpq, as the backend itself: no client library of the system is needed.
+diesel_tool() {
+  local v; v=$(diesel --version 2>/dev/null || true)
+  if grep -Eq "^ *Version: ${DIESEL_CLI_VERSION}$" <<<"$v" && grep -q "Backends: postgres sqlite" <<<"$v"; then
+    return 0
+  fi
+  need_cmd cargo "install the Rust toolchain (rustup)"
+  say "cargo install diesel_cli ${DIESEL_CLI_VERSION} (a few minutes, once)"
+  cargo install diesel_cli --version "=${DIESEL_CLI_VERSION}" --locked --force \
+    --no-default-features --features sqlite-bundled,postgres-bundled
+}
+
 # Schemathesis (PyPI) in its own virtualenv, for the API fuzzing of scripts/schemathesis.sh.
 schemathesis_tool() {
   local st="$SCHEMATHESIS_VENV/bin/schemathesis"
@@ -98,6 +112,7 @@ test_tools() {
   build_tools
   deny_tool
   schemathesis_tool
+  diesel_tool
   apt_install chromium postgresql curl slapd ldap-utils
   mail_servers
   command -v npm >/dev/null || apt_install nodejs npm
@@ -111,6 +126,7 @@ case "${1:-build}" in
   build) build_tools ;;
   test) test_tools ;;
   fuzz) schemathesis_tool ;;
+  schema) diesel_tool ;;
   bench) build_tools; apt_install wrk; mail_servers ;;
-  *) echo "usage: $0 build|test|fuzz|bench" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|fuzz|bench|schema" >&2; exit 2 ;;
 esac

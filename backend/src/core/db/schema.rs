@@ -1,32 +1,20 @@
-//! The tables as diesel sees them. Written by hand for both engines: the migrations in
-//! migrations/sqlite and migrations/postgres create exactly these columns.
-//! (PostgreSQL's generated `search_vector` columns are left out: only db/search.rs reads them.)
+//! The tables as diesel sees them: diesel's print-schema of the SQLite migrations, written below
+//! this header by `make schema`; edit the migrations, not this file. `make test-schema` (part of
+//! `make test`) fails when it differs from print-schema of either migrations/sqlite or
+//! migrations/postgres. Left out, being one engine's only: SQLite's FTS5 tables and PostgreSQL's
+//! generated `search_vector` columns (only db/search.rs reads them); see scripts/schema-normalise.py.
+
+// @generated automatically by Diesel CLI.
 
 diesel::table! {
-    settings (key) {
-        key -> Text,
-        value -> Text,
-    }
-}
-
-diesel::table! {
-    users (id) {
+    account_tokens (id) {
         id -> BigInt,
-        username -> Nullable<Text>,
-        email -> Text,
-        fullname -> Text,
-        firstname -> Text,
-        lastname -> Text,
-        phone -> Text,
-        level -> SmallInt,
-        password_hash -> Nullable<Text>,
-        notes -> Text,
-        timezone -> Nullable<Text>,
+        user_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
-        updated_at -> Timestamp,
-        last_login_at -> Nullable<Timestamp>,
-        email_confirmed_at -> Nullable<Timestamp>,
-        email_notifications -> Bool,
     }
 }
 
@@ -46,36 +34,62 @@ diesel::table! {
 }
 
 diesel::table! {
-    refresh_tokens (id) {
+    attachments (id) {
         id -> BigInt,
-        user_id -> BigInt,
-        token_hash -> Text,
-        expires_at -> Timestamp,
-        revoked_at -> Nullable<Timestamp>,
-        created_at -> Timestamp,
-        session_id -> Nullable<BigInt>,
+        entry_id -> BigInt,
+        filename -> Text,
+        content_type -> Text,
+        size -> BigInt,
+        sha256 -> Text,
     }
 }
 
 diesel::table! {
-    sessions (id) {
+    audit_log (id) {
         id -> BigInt,
-        user_id -> BigInt,
+        actor_user_id -> Nullable<BigInt>,
+        actor_key_id -> Nullable<BigInt>,
+        action -> Text,
+        target_type -> Text,
+        target_id -> Text,
+        detail -> Text,
+        ip -> Nullable<Text>,
         created_at -> Timestamp,
-        revoked_at -> Nullable<Timestamp>,
-        revoked_reason -> Nullable<Text>,
     }
 }
 
 diesel::table! {
-    account_tokens (id) {
+    help_topics (id) {
         id -> BigInt,
-        user_id -> BigInt,
-        purpose -> Text,
-        token_hash -> Text,
-        expires_at -> Timestamp,
-        used_at -> Nullable<Timestamp>,
-        created_at -> Timestamp,
+        name -> Text,
+        queue_id -> BigInt,
+        active -> Bool,
+    }
+}
+
+diesel::table! {
+    inbound_mail (id) {
+        id -> BigInt,
+        message_id -> Text,
+        source -> Text,
+        received_at -> Timestamp,
+        outcome -> Text,
+        sender -> Text,
+        subject -> Text,
+        ticket_id -> Nullable<BigInt>,
+        entry_id -> Nullable<BigInt>,
+        reason -> Nullable<Text>,
+        raw -> Nullable<Binary>,
+    }
+}
+
+diesel::table! {
+    mail_templates (kind) {
+        kind -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        updated_at -> Timestamp,
     }
 }
 
@@ -102,28 +116,10 @@ diesel::table! {
 }
 
 diesel::table! {
-    mail_templates (kind) {
-        kind -> Text,
-        subject -> Text,
-        body_text -> Text,
-        body_html -> Text,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    inbound_mail (id) {
+    priorities (id) {
         id -> BigInt,
-        message_id -> Text,
-        source -> Text,
-        received_at -> Timestamp,
-        outcome -> Text,
-        sender -> Text,
-        subject -> Text,
-        ticket_id -> Nullable<BigInt>,
-        entry_id -> Nullable<BigInt>,
-        reason -> Nullable<Text>,
-        raw -> Nullable<Binary>,
+        name -> Text,
+        sort -> Integer,
     }
 }
 
@@ -136,11 +132,41 @@ diesel::table! {
 }
 
 diesel::table! {
-    help_topics (id) {
+    refresh_tokens (id) {
         id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        session_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    saved_views (id) {
+        id -> BigInt,
+        user_id -> BigInt,
         name -> Text,
-        queue_id -> BigInt,
-        active -> Bool,
+        query -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        created_at -> Timestamp,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    settings (key) {
+        key -> Text,
+        value -> Text,
     }
 }
 
@@ -154,10 +180,34 @@ diesel::table! {
 }
 
 diesel::table! {
-    priorities (id) {
+    thread_entries (id) {
         id -> BigInt,
-        name -> Text,
-        sort -> Integer,
+        ticket_id -> BigInt,
+        entry_type -> Text,
+        user_id -> Nullable<BigInt>,
+        staff_id -> Nullable<BigInt>,
+        poster -> Text,
+        source -> Text,
+        title -> Nullable<Text>,
+        body -> Text,
+        format -> Text,
+        created_at -> Timestamp,
+        updated_at -> Nullable<Timestamp>,
+        message_id -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    ticket_assignees (ticket_id, user_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_followers (ticket_id, user_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
     }
 }
 
@@ -185,109 +235,68 @@ diesel::table! {
 }
 
 diesel::table! {
-    thread_entries (id) {
+    users (id) {
         id -> BigInt,
-        ticket_id -> BigInt,
-        entry_type -> Text,
-        user_id -> Nullable<BigInt>,
-        staff_id -> Nullable<BigInt>,
-        poster -> Text,
-        source -> Text,
-        title -> Nullable<Text>,
-        body -> Text,
-        format -> Text,
+        username -> Nullable<Text>,
+        email -> Text,
+        fullname -> Text,
+        firstname -> Text,
+        lastname -> Text,
+        phone -> Text,
+        level -> SmallInt,
+        password_hash -> Nullable<Text>,
+        notes -> Text,
+        timezone -> Nullable<Text>,
         created_at -> Timestamp,
-        updated_at -> Nullable<Timestamp>,
-        message_id -> Nullable<Text>,
+        updated_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+        email_confirmed_at -> Nullable<Timestamp>,
+        email_notifications -> Bool,
     }
 }
 
-diesel::table! {
-    attachments (id) {
-        id -> BigInt,
-        entry_id -> BigInt,
-        filename -> Text,
-        content_type -> Text,
-        size -> BigInt,
-        sha256 -> Text,
-    }
-}
-
-diesel::table! {
-    ticket_assignees (ticket_id, user_id) {
-        ticket_id -> BigInt,
-        user_id -> BigInt,
-    }
-}
-
-diesel::table! {
-    saved_views (id) {
-        id -> BigInt,
-        user_id -> BigInt,
-        name -> Text,
-        query -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    ticket_followers (ticket_id, user_id) {
-        ticket_id -> BigInt,
-        user_id -> BigInt,
-    }
-}
-
-diesel::table! {
-    audit_log (id) {
-        id -> BigInt,
-        actor_user_id -> Nullable<BigInt>,
-        actor_key_id -> Nullable<BigInt>,
-        action -> Text,
-        target_type -> Text,
-        target_id -> Text,
-        detail -> Text,
-        ip -> Nullable<Text>,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::joinable!(tickets -> users (user_id));
-diesel::joinable!(tickets -> statuses (status_id));
-diesel::joinable!(tickets -> priorities (priority_id));
-diesel::joinable!(tickets -> queues (queue_id));
-diesel::joinable!(tickets -> help_topics (topic_id));
-diesel::joinable!(help_topics -> queues (queue_id));
-diesel::joinable!(thread_entries -> tickets (ticket_id));
+diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(attachments -> thread_entries (entry_id));
+diesel::joinable!(audit_log -> api_keys (actor_key_id));
+diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(help_topics -> queues (queue_id));
+diesel::joinable!(inbound_mail -> thread_entries (entry_id));
+diesel::joinable!(inbound_mail -> tickets (ticket_id));
+diesel::joinable!(outbox -> tickets (ticket_id));
+diesel::joinable!(refresh_tokens -> sessions (session_id));
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(saved_views -> users (user_id));
+diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(thread_entries -> tickets (ticket_id));
 diesel::joinable!(ticket_assignees -> tickets (ticket_id));
 diesel::joinable!(ticket_assignees -> users (user_id));
-diesel::joinable!(refresh_tokens -> users (user_id));
-diesel::joinable!(refresh_tokens -> sessions (session_id));
-diesel::joinable!(sessions -> users (user_id));
-diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(ticket_followers -> tickets (ticket_id));
 diesel::joinable!(ticket_followers -> users (user_id));
-diesel::joinable!(saved_views -> users (user_id));
+diesel::joinable!(tickets -> help_topics (topic_id));
+diesel::joinable!(tickets -> priorities (priority_id));
+diesel::joinable!(tickets -> queues (queue_id));
+diesel::joinable!(tickets -> statuses (status_id));
+diesel::joinable!(tickets -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    settings,
-    users,
-    api_keys,
-    refresh_tokens,
-    sessions,
     account_tokens,
-    outbox,
-    mail_templates,
-    inbound_mail,
-    queues,
-    help_topics,
-    statuses,
-    priorities,
-    tickets,
-    thread_entries,
+    api_keys,
     attachments,
+    audit_log,
+    help_topics,
+    inbound_mail,
+    mail_templates,
+    outbox,
+    priorities,
+    queues,
+    refresh_tokens,
+    saved_views,
+    sessions,
+    settings,
+    statuses,
+    thread_entries,
     ticket_assignees,
     ticket_followers,
-    saved_views,
-    audit_log,
+    tickets,
+    users,
 );

@@ -58,7 +58,7 @@ test-fuzz:
 test-deny:
 	scripts/deny.sh
 
-## The committed diesel schema (backend/src/db/schema.rs) against diesel's print-schema of both
+## The committed diesel schema (backend/src/core/db/schema.rs) against diesel's print-schema of both
 ## migration sets, each applied to a fresh database (a temp SQLite file; a temporary database on
 ## $TEST_DATABASE_URL's server, else scripts/postgres.sh's, dropped afterwards). About 2 s. Fails with
 ## a diff on any difference; the engine-only exclusions are in scripts/schema-normalise.py.

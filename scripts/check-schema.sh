@@ -22,14 +22,8 @@ case "${1:-}" in
   *) echo "usage: $0 [--write]" >&2; exit 2 ;;
 esac
 
-# The file moves with the backend's layout (db/ → core/db/): take whichever exists.
-SCHEMA_RS="${OXIDESK_SCHEMA_RS:-}"
-if [ -z "$SCHEMA_RS" ]; then
-  for f in backend/src/core/db/schema.rs backend/src/db/schema.rs; do
-    [ -f "$f" ] && { SCHEMA_RS=$f; break; }
-  done
-fi
-[ -n "$SCHEMA_RS" ] && [ -f "$SCHEMA_RS" ] || { echo "error: schema.rs not found" >&2; exit 1; }
+SCHEMA_RS="${OXIDESK_SCHEMA_RS:-backend/src/core/db/schema.rs}"
+[ -f "$SCHEMA_RS" ] || { echo "error: $SCHEMA_RS not found" >&2; exit 1; }
 command -v diesel >/dev/null || { echo "error: diesel_cli is missing: run scripts/tools.sh schema" >&2; exit 1; }
 
 started=$(date +%s%N)

@@ -2,7 +2,7 @@
 //! this header by `make schema`; edit the migrations, not this file. `make test-schema` (part of
 //! `make test`) fails when it differs from print-schema of either migrations/sqlite or
 //! migrations/postgres. Left out, being one engine's only: SQLite's FTS5 tables and PostgreSQL's
-//! generated `search_vector` columns (only db/search.rs reads them); see scripts/schema-normalise.py.
+//! generated `search_vector` columns (only core/db/search.rs reads them); see scripts/schema-normalise.py.
 
 // @generated automatically by Diesel CLI.
 

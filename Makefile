@@ -8,7 +8,7 @@ BIN_RELEASE := $(TARGET_DIR)/release/oxidesk
 BIN_DEBUG := $(TARGET_DIR)/debug/oxidesk
 DATA_DIR ?= data
 
-.PHONY: run build spa test test-unit test-postgres test-browser test-fuzz test-deny test-schema schema openapi bench bench-ui clean-data
+.PHONY: run build spa test test-lint test-unit test-postgres test-browser test-fuzz test-deny test-schema schema openapi bench bench-ui clean-data
 
 ## make run: build everything in release and serve on 127.0.0.1:8080 with SQLite in ./data
 run: build
@@ -30,6 +30,7 @@ test:
 	$(MAKE) test-schema
 	$(MAKE) spa
 	cargo build -p oxidesk
+	$(MAKE) test-lint
 	$(MAKE) test-deny
 	$(MAKE) test-fuzz
 	$(MAKE) test-unit
@@ -53,6 +54,11 @@ test-browser:
 ## Schemathesis against /api/openapi.json of the debug binary (about 2 minutes; docs/architecture.md).
 test-fuzz:
 	scripts/schemathesis.sh $(BIN_DEBUG)
+
+## rustfmt (rustfmt.toml) and clippy with every warning an error, over every crate and its tests.
+test-lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
 
 ## cargo-deny: licences, bans and sources; advisories when a local RustSec copy exists.
 test-deny:

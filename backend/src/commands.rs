@@ -133,7 +133,7 @@ fn apikey(config: &Config, command: ApikeyCommand) -> CommandResult {
         }
         ApikeyCommand::List => {
             let keys: Vec<ApiKeyRow> = api_keys::table.select(ApiKeyRow::as_select()).order(api_keys::id).load(&mut conn)?;
-            println!("{:<5} {:<24} {:<26} {:<20} {:<20} {}", "ID", "NAME", "SCOPES", "ALLOWED FROM", "LAST USED", "STATE");
+            println!("{:<5} {:<24} {:<26} {:<20} {:<20} STATE", "ID", "NAME", "SCOPES", "ALLOWED FROM", "LAST USED");
             for k in keys {
                 println!(
                     "{:<5} {:<24} {:<26} {:<20} {:<20} {}",

@@ -84,7 +84,10 @@ pub fn run(pool: &DbPool, count: u64) -> CommandResult {
     Ok(())
 }
 
-fn people(conn: &mut AnyConnection, rng: &mut StdRng, run_id: u32, now: NaiveDateTime, tickets: u64) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), diesel::result::Error> {
+/// Ids and names of the customers or agents made.
+type People = Vec<(i64, String)>;
+
+fn people(conn: &mut AnyConnection, rng: &mut StdRng, run_id: u32, now: NaiveDateTime, tickets: u64) -> Result<(People, People), diesel::result::Error> {
     let customers = (tickets / 20).clamp(10, 5000);
     let mut made = (Vec::new(), Vec::new());
     for i in 0..customers + 8 {

@@ -3,7 +3,6 @@
 //! passwords, capability thresholds, API key scopes and expiry, and CORS — each with its bad
 //! inputs, on a real database.
 
-#[allow(dead_code)]
 mod common;
 
 use actix_web::{test, App};

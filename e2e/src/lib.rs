@@ -497,7 +497,9 @@ impl TestServer {
         &self.cookie_client
     }
 
-    /// Sends any request; `body` is sent as is with `content_type` when given.
+    /// Sends any request; `body` is sent as is with `content_type` when given. Every part of a
+    /// request is an argument, so that attack tests can vary any one of them.
+    #[allow(clippy::too_many_arguments)]
     pub fn send_with(
         &self,
         client: &Client,
@@ -776,6 +778,18 @@ impl TestServer {
     }
 }
 
+/// The state directory of the test mail servers (scripts/mail.sh: SMTP sinks and a dovecot on
+/// 127.0.0.1), started when the tests run without OXIDESK_MAIL_TEST_DIR.
+pub fn mail_test_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("OXIDESK_MAIL_TEST_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/mail.sh");
+    let out = Command::new(&script).output().expect("run scripts/mail.sh");
+    assert!(out.status.success(), "scripts/mail.sh failed: {}", String::from_utf8_lossy(&out.stderr));
+    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -792,16 +806,4 @@ mod tests {
         assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
         assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
     }
-}
-
-/// The state directory of the test mail servers (scripts/mail.sh: SMTP sinks and a dovecot on
-/// 127.0.0.1), started when the tests run without OXIDESK_MAIL_TEST_DIR.
-pub fn mail_test_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("OXIDESK_MAIL_TEST_DIR").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/mail.sh");
-    let out = Command::new(&script).output().expect("run scripts/mail.sh");
-    assert!(out.status.success(), "scripts/mail.sh failed: {}", String::from_utf8_lossy(&out.stderr));
-    PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }

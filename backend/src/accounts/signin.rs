@@ -58,6 +58,7 @@ pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, starte
 }
 
 /// How a sign-in with the right password ends.
+#[allow(clippy::large_enum_variant)] // one per sign-in, returned at once
 enum SignIn {
     Started(UserRow, Started),
     /// A registered account whose address is not confirmed yet: a new link was mailed.

@@ -214,7 +214,7 @@ pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBo
     if state.config.ldap.is_some() {
         return Err(ApiError::Forbidden("Accounts come from the LDAP directory: sign in with your directory user name and password".into()));
     }
-    let stored = state.db(|conn| crate::core::settings::Stored::read(conn)).await?;
+    let stored = state.db(crate::core::settings::Stored::read).await?;
     if !stored.flag(&crate::core::settings::ALLOW_REGISTRATIONS) {
         return Err(ApiError::Forbidden("Registrations are closed; ask the help desk for an account".into()));
     }

@@ -180,8 +180,14 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
     Ok(ListPage { tickets, total, per_page })
 }
 
+type PriorityRank = diesel::dsl::AssumeNotNull<
+    diesel::dsl::SingleValue<
+        diesel::dsl::Select<diesel::dsl::Filter<priorities::table, diesel::dsl::Eq<priorities::id, tickets::priority_id>>, priorities::sort>,
+    >,
+>;
+
 /// A ticket's priority as the administrator ordered them (`priorities.sort`), not by id.
-fn priority_rank() -> diesel::dsl::AssumeNotNull<diesel::dsl::SingleValue<diesel::dsl::Select<diesel::dsl::Filter<priorities::table, diesel::dsl::Eq<priorities::id, tickets::priority_id>>, priorities::sort>>> {
+fn priority_rank() -> PriorityRank {
     priorities::table
         .filter(priorities::id.eq(tickets::priority_id))
         .select(priorities::sort)

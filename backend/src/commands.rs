@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
 
+use crate::features::CONSUMERS;
 use crate::accounts::rules::{insert_user, NewUserInput};
 use crate::core::auth::apikeys;
 use crate::core::auth::jwt::JwtKeys;
@@ -59,10 +60,11 @@ fn serve(config: Config) -> CommandResult {
     let listener = TcpListener::bind(config.bind).map_err(|e| format!("cannot listen on {}: {e}", config.bind))?;
     let addr = listener.local_addr()?;
     let workers = config.workers;
-    if config.mail.worker {
-        crate::mail::worker::spawn(pool.clone(), config.mail.clone(), crate::mail::inbound::Context::of(&config))?;
+    let state = web::Data::new(AppState::new(pool.clone(), config, jwt, CONSUMERS));
+    if state.config.mail.worker {
+        let context = crate::mail::inbound::Context::new(&state.config, state.events.clone());
+        crate::mail::worker::spawn(pool, state.config.mail.clone(), context)?;
     }
-    let state = web::Data::new(AppState::new(pool, config, jwt));
     tracing::info!(%addr, engine = ?state.engine, "oxidesk listening on http://{addr}");
     actix_web::rt::System::new().block_on(async move { crate::startup::run(listener, state, workers)?.await })?;
     Ok(())

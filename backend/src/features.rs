@@ -1,15 +1,19 @@
 //! The list of modules the server is made of: each brings its routes and its part of the OpenAPI
-//! document. Adding a module is its folder plus one line here.
+//! document, and what consumes the rules' events. Adding a module is its folder plus one line here.
 
 use actix_web::web;
 use utoipa::OpenApi;
 
+use crate::core::events::Consumer;
 use crate::{accounts, apikeys, catalog, compat, core, mail, setup, tickets, views};
 
 pub struct Feature {
     pub configure: fn(&mut web::ServiceConfig),
     pub document: fn() -> utoipa::openapi::OpenApi,
 }
+
+/// What reacts to the rules' events inside their transactions (core::events), besides the audit log.
+pub const CONSUMERS: &[Consumer] = &[mail::notify::on_event];
 
 pub const FEATURES: &[Feature] = &[
     Feature { configure: core::http::configure, document: core::http::Doc::openapi },

@@ -324,7 +324,7 @@ impl Mailbox {
 }
 
 async fn fetch(st: &AppState) -> Option<oxidesk::mail::imap::Batch> {
-    worker::fetch_mail(&st.pool, &st.config.mail, &inbound::Context::of(&st.config)).await.expect("fetch")
+    worker::fetch_mail(&st.pool, &st.config.mail, &inbound::Context::new(&st.config, st.events.clone())).await.expect("fetch")
 }
 
 #[actix_web::test]

@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod settings;
 pub mod state;

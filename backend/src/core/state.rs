@@ -15,6 +15,7 @@ use crate::core::auth::jwt::JwtKeys;
 use crate::config::Config;
 use crate::core::db::{AnyConnection, DbPool, Engine};
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::events::{Consumer, Sink};
 
 pub struct AppState {
     pub pool: DbPool,
@@ -23,17 +24,18 @@ pub struct AppState {
     pub jwt: JwtKeys,
     pub login_limiter: LoginLimiter,
     pub keys: KeyCache,
-    /// `config.public_url`, shared cheaply with every request's `Caller`.
-    pub public_url: std::sync::Arc<str>,
+    /// Where the rules' events go (the process's consumers, the public address for links),
+    /// shared cheaply with every request's `Caller`.
+    pub events: Sink,
 }
 
 impl AppState {
-    pub fn new(pool: DbPool, config: Config, jwt: JwtKeys) -> AppState {
+    pub fn new(pool: DbPool, config: Config, jwt: JwtKeys, consumers: &'static [Consumer]) -> AppState {
         AppState {
             engine: Engine::of_url(&config.database_url),
             login_limiter: LoginLimiter::per_minute(config.login_attempts_per_minute),
             keys: KeyCache::default(),
-            public_url: config.public_url.as_str().into(),
+            events: Sink { consumers, public_url: config.public_url.as_str().into() },
             pool,
             config,
             jwt,

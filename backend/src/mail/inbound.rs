@@ -24,6 +24,7 @@ use crate::core::auth::{find_by_login, level_of, Actor, Origin};
 use crate::core::db::models::TicketRow;
 use crate::core::db::schema::{inbound_mail, outbox, thread_entries, tickets};
 use crate::core::db::{write_tx, AnyConnection};
+use crate::core::events::Sink;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::settings::Stored;
 use crate::tickets::content::{self, Body, Upload};
@@ -66,15 +67,15 @@ pub struct Context {
     pub attachments_dir: std::path::PathBuf,
     /// The server's attachment limit (`max_attachment_mb`); the setting may lower it.
     pub max_attachment_bytes: usize,
-    pub public_url: std::sync::Arc<str>,
+    pub events: Sink,
 }
 
 impl Context {
-    pub fn of(config: &crate::config::Config) -> Context {
+    pub fn new(config: &crate::config::Config, events: Sink) -> Context {
         Context {
             attachments_dir: config.attachments_dir(),
             max_attachment_bytes: config.max_attachment_bytes,
-            public_url: config.public_url.as_str().into(),
+            events,
         }
     }
 }
@@ -252,7 +253,7 @@ fn decide(conn: &mut AnyConnection, parsed: &Parsed, uploads: Uploads, record: &
     if sender.as_ref().is_some_and(|u| level_of(u) == AccessLevel::Disabled) {
         return record.write(conn, "ignored", None, None, Some("the sender's account is disabled"));
     }
-    let origin = Origin { ip: None, channel: "Email", public_url: ctx.public_url.clone() };
+    let origin = Origin { ip: None, channel: "Email", events: ctx.events.clone() };
     let body = body(parsed, &uploads.1);
     let message_id = Some(parsed.message_id.as_str());
     if let Some(ticket) = ticket_answered(conn, parsed, &stored)? {

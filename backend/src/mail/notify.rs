@@ -20,19 +20,80 @@ use super::templates::{self, Facts, Kind, Person, TicketFacts};
 use super::{outbox, thread};
 use crate::core::auth::{level_of, Actor};
 use crate::core::db::models::{QueueRow, TicketRow, UserRow};
-use crate::core::db::schema::{priorities, queues, statuses, ticket_assignees, ticket_followers, tickets, users};
+use crate::core::db::schema::{priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users};
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
+use crate::core::events::Emitted;
 use crate::core::settings::Stored;
-use crate::tickets::content::Body;
 
-/// What happened to a ticket.
-pub enum Event<'a> {
-    Created { body: &'a Body },
+/// What happened to a ticket, as the mail needs it.
+enum Event<'a> {
+    Created { body: &'a Message },
     /// A thread entry: a customer's message (M), an agent's response (R) or an internal note (N).
-    Entry { kind: EntryType, body: &'a Body },
+    Entry { kind: EntryType, body: &'a Message },
     Status { from: &'a str, to: &'a str },
     Assigned { added: &'a [UserRow], all: &'a [UserRow] },
+}
+
+/// A thread entry's body as stored: `format` is "text" or "html".
+struct Message {
+    text: String,
+    format: String,
+}
+
+/// Mail's consumer of the rules' events (features.rs): each ticket event becomes mail to the
+/// people who should hear of it, queued in the change's transaction. Other events send nothing.
+pub fn on_event(conn: &mut AnyConnection, emitted: &Emitted<'_>) -> ApiResult<()> {
+    let payload = &emitted.event.payload;
+    let Some(ticket_id) = payload["ticket_id"].as_i64().filter(|_| emitted.event.target_type == "ticket") else {
+        return Ok(());
+    };
+    let stored = Stored::read(conn)?;
+    // No SMTP server: ticket mail is off (NodePoint's rule), rather than piling up to go out,
+    // stale, the day a server is set. Account mail still queues: administrators read its links
+    // in the outbox.
+    if super::settings::smtp(&stored).is_none() {
+        return Ok(());
+    }
+    let (actor, url) = (emitted.actor, emitted.public_url);
+    match emitted.event.kind {
+        "ticket.create" => {
+            let body = entry(conn, payload)?;
+            ticket(conn, &stored, ticket_id, actor, url, Event::Created { body: &body })
+        }
+        kind @ ("ticket.message" | "ticket.response" | "ticket.note") => {
+            let kind = match kind {
+                "ticket.message" => EntryType::M,
+                "ticket.response" => EntryType::R,
+                _ => EntryType::N,
+            };
+            let body = entry(conn, payload)?;
+            ticket(conn, &stored, ticket_id, actor, url, Event::Entry { kind, body: &body })
+        }
+        // A reply that also changes the status is one mail: the reply's, which shows the status.
+        "ticket.status" if payload["with_response"] != true => {
+            let (from, to) = (payload["from"].as_str().unwrap_or_default(), payload["to"].as_str().unwrap_or_default());
+            ticket(conn, &stored, ticket_id, actor, url, Event::Status { from, to })
+        }
+        "ticket.assign" => {
+            let ids = |key: &str| -> Vec<i64> { payload[key].as_array().into_iter().flatten().filter_map(|v| v.as_i64()).collect() };
+            let added_ids = ids("added");
+            if added_ids.is_empty() {
+                return Ok(());
+            }
+            let all: Vec<UserRow> = users::table.filter(users::id.eq_any(ids("assignees"))).order(users::id).select(UserRow::as_select()).load(conn)?;
+            let added: Vec<UserRow> = all.iter().filter(|u| added_ids.contains(&u.id)).cloned().collect();
+            ticket(conn, &stored, ticket_id, actor, url, Event::Assigned { added: &added, all: &all })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The thread entry an event names by `entry_id`.
+fn entry(conn: &mut AnyConnection, payload: &serde_json::Value) -> ApiResult<Message> {
+    let id = payload["entry_id"].as_i64().unwrap_or_default();
+    let (text, format) = thread_entries::table.find(id).select((thread_entries::body, thread_entries::format)).first(conn)?;
+    Ok(Message { text, format })
 }
 
 /// Someone to mail: a user, or a bare address (a queue's).
@@ -54,7 +115,7 @@ fn wants_ticket_mail(u: &UserRow) -> bool {
 }
 
 /// The message as plain text and as HTML for the templates.
-fn message_parts(body: &Body) -> (String, String) {
+fn message_parts(body: &Message) -> (String, String) {
     if body.format == "html" {
         (mail_parser::decoders::html::html_to_text(&body.text).trim().to_owned(), body.text.clone())
     } else {
@@ -100,14 +161,7 @@ fn load(conn: &mut AnyConnection, ticket_id: i64, public_url: &str) -> ApiResult
 }
 
 /// Queues the mail a ticket event sends (inside the caller's transaction).
-pub fn ticket(conn: &mut AnyConnection, ticket_id: i64, actor: &Actor, public_url: &str, event: Event<'_>) -> ApiResult<()> {
-    let stored = Stored::read(conn)?;
-    // No SMTP server: ticket mail is off (NodePoint's rule), rather than piling up to go out,
-    // stale, the day a server is set. Account mail still queues: administrators read its links
-    // in the outbox.
-    if super::settings::smtp(&stored).is_none() {
-        return Ok(());
-    }
+fn ticket(conn: &mut AnyConnection, stored: &Stored, ticket_id: i64, actor: &Actor, public_url: &str, event: Event<'_>) -> ApiResult<()> {
     let ctx = load(conn, ticket_id, public_url)?;
     let agents = || ctx.agents.iter().map(Recipient::user);
     // The queue's address stands in for agents while nobody looks after the ticket.
@@ -150,8 +204,8 @@ pub fn ticket(conn: &mut AnyConnection, ticket_id: i64, actor: &Actor, public_ur
             added.iter().map(|u| (Kind::Assigned, Recipient::user(u))).collect()
         }
     };
-    let own = super::settings::own_addresses(&stored);
-    let (in_reply_to, references) = thread::headers(conn, &ctx.ticket, &stored)?;
+    let own = super::settings::own_addresses(stored);
+    let (in_reply_to, references) = thread::headers(conn, &ctx.ticket, stored)?;
     let mut seen = HashSet::new();
     for (kind, recipient) in plan {
         let address = recipient.person.email.trim().to_lowercase();
@@ -173,7 +227,7 @@ pub fn ticket(conn: &mut AnyConnection, ticket_id: i64, actor: &Actor, public_ur
             link: None,
         };
         let Some(text) = rendered(conn, kind, &facts)? else { continue };
-        let message_id = thread::new_id(&ctx.ticket.number, &stored);
+        let message_id = thread::new_id(&ctx.ticket.number, stored);
         outbox::queue(conn, outbox::Mail {
             kind: kind.as_str(),
             recipient: &recipient.person.email,

@@ -359,7 +359,7 @@ pub async fn inbound_raw(state: web::Data<AppState>, _admin: Admin, id: web::Pat
 )]
 pub async fn retry_inbound(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
-    let ctx = inbound::Context::of(&state.config);
+    let ctx = inbound::Context::new(&state.config, state.events.clone());
     let mail = state
         .db(move |conn| {
             let handled = inbound::retry(conn, id, &ctx)?;
@@ -430,7 +430,7 @@ pub async fn pipe_mail(state: web::Data<AppState>, caller: Caller, payload: web:
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::BadRequest("The body must be a mail (RFC 822)".into()));
     }
-    let ctx = inbound::Context::of(&state.config);
+    let ctx = inbound::Context::new(&state.config, state.events.clone());
     let handled = state
         .db(move |conn| inbound::take(conn, &body, Source::Pipe, &ctx))
         .await

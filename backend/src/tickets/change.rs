@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::json;
+use serde_json::{json, Value};
 use shared::catalog::StatusState;
 use shared::tickets::{BulkUpdate, EntryType, TicketUpdate, BULK_MAX_TICKETS, TIME_SPENT_MAX_MINUTES};
 use shared::validate::Subject;
@@ -20,7 +20,7 @@ use crate::core::db::models::{StatusRow, TicketRow, UserRow};
 use crate::core::db::schema::{ticket_assignees, ticket_followers, tickets, users};
 use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{collect, ApiError, ApiResult};
-use crate::mail::notify::{self, Event};
+use crate::core::events::{self, Event};
 
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = tickets)]
@@ -135,20 +135,29 @@ fn stale() -> ApiError {
     ApiError::Conflict("The ticket was changed by someone else meanwhile; reload it and try again".into())
 }
 
-fn status_event(conn: &mut AnyConnection, ticket: &TicketRow, actor: &Actor, ip: Option<&str>, t: &Transition, now: NaiveDateTime) -> ApiResult<()> {
+/// The E entry and the `ticket.status` event of a status change. `with_response`: the same
+/// change posted a response, which already tells the customer the new status.
+fn status_event(
+    conn: &mut AnyConnection,
+    ticket: &TicketRow,
+    actor: &Actor,
+    origin: &Origin,
+    t: &Transition,
+    with_response: bool,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
     let event = Body { text: t.event.clone(), format: "text" };
     insert_entry(conn, ticket.id, EntryType::E, None, None, "SYSTEM", "", Some("Status Changed"), &event, now)?;
-    audit::record(
-        conn,
-        Some(actor),
-        ip,
-        AuditEvent {
-            action: "ticket.status",
-            target_type: "ticket",
-            target_id: ticket.number.clone(),
-            detail: json!({"from": t.from.name, "to": t.to.name, "note": t.event}),
-        },
-    )?;
+    emit(conn, origin, actor, ticket, "ticket.status", json!({
+        "from": t.from.name, "to": t.to.name, "note": t.event, "with_response": with_response,
+    }))
+}
+
+/// A ticket event: its payload names the ticket by id and number besides `detail`'s fields.
+fn emit(conn: &mut AnyConnection, origin: &Origin, actor: &Actor, ticket: &TicketRow, kind: &'static str, mut detail: Value) -> ApiResult<()> {
+    detail["ticket_id"] = json!(ticket.id);
+    let event = Event { kind, target_type: "ticket", target_id: ticket.number.clone(), payload: detail };
+    events::emit(conn, &origin.events, actor, origin.ip.as_deref(), event)?;
     Ok(())
 }
 
@@ -244,7 +253,6 @@ fn apply_update(
     origin: &Origin,
     now: NaiveDateTime,
 ) -> ApiResult<Option<i64>> {
-    let ip = origin.ip.as_deref();
     let CheckedUpdate { message, changes, transition, assignees, time_added } = checked;
     save(conn, ticket, expected, changes, now)?;
     let mut told_customer = false;
@@ -256,22 +264,13 @@ fn apply_update(
         };
         let entry = insert_entry(conn, ticket.id, *entry_type, user_id, staff_id, &actor.display_name(), origin.channel, None, text, now)?;
         attach(conn, entry, uploads)?;
-        audit::record(conn, Some(actor), ip, AuditEvent {
-            action: match entry_type { EntryType::N => "ticket.note", EntryType::M => "ticket.message", _ => "ticket.response" },
-            target_type: "ticket",
-            target_id: ticket.number.clone(),
-            detail: json!({"entry_id": entry}),
-        })?;
-        notify::ticket(conn, ticket.id, actor, &origin.public_url, Event::Entry { kind: *entry_type, body: text })?;
+        let kind = match entry_type { EntryType::N => "ticket.note", EntryType::M => "ticket.message", _ => "ticket.response" };
+        emit(conn, origin, actor, ticket, kind, json!({"entry_id": entry}))?;
         told_customer = *entry_type == EntryType::R;
         entry_id = Some(entry);
     }
     if let Some(t) = &transition {
-        status_event(conn, ticket, actor, ip, t, now)?;
-        // A reply that also changes the status is one mail: it shows the new status.
-        if !told_customer {
-            notify::ticket(conn, ticket.id, actor, &origin.public_url, Event::Status { from: &t.from.name, to: &t.to.name })?;
-        }
+        status_event(conn, ticket, actor, origin, t, told_customer, now)?;
     }
     if let Some(agents) = assignees {
         let before: Vec<i64> = ticket_assignees::table
@@ -287,25 +286,13 @@ fn apply_update(
         let names: Vec<&str> = agents.iter().map(|a| a.fullname.as_str()).collect();
         let text = if names.is_empty() { format!("Unassigned by {}", actor.display_name()) } else { format!("Assigned to {} by {}", names.join(", "), actor.display_name()) };
         event(conn, ticket, "Assignment", text, now)?;
-        audit::record(conn, Some(actor), ip, AuditEvent {
-            action: "ticket.assign",
-            target_type: "ticket",
-            target_id: ticket.number.clone(),
-            detail: json!({"assignees": agents.iter().map(|a| a.id).collect::<Vec<_>>()}),
-        })?;
-        let added: Vec<UserRow> = agents.iter().filter(|a| !before.contains(&a.id)).cloned().collect();
-        if !added.is_empty() {
-            notify::ticket(conn, ticket.id, actor, &origin.public_url, Event::Assigned { added: &added, all: &agents })?;
-        }
+        let ids: Vec<i64> = agents.iter().map(|a| a.id).collect();
+        let added: Vec<i64> = ids.iter().copied().filter(|id| !before.contains(id)).collect();
+        emit(conn, origin, actor, ticket, "ticket.assign", json!({"assignees": ids, "added": added}))?;
     }
     if let Some(minutes) = time_added {
         event(conn, ticket, "Time Spent", format!("{minutes} min recorded by {}", actor.display_name()), now)?;
-        audit::record(conn, Some(actor), ip, AuditEvent {
-            action: "ticket.time",
-            target_type: "ticket",
-            target_id: ticket.number.clone(),
-            detail: json!({"minutes": minutes}),
-        })?;
+        emit(conn, origin, actor, ticket, "ticket.time", json!({"minutes": minutes}))?;
     }
     Ok(entry_id)
 }
@@ -465,8 +452,7 @@ fn commit_transition(
     apply_transition(&mut changes, &transition, resolution, now);
     write_tx(conn, |conn| {
         save(conn, ticket, version.unwrap_or(ticket.version), changes, now)?;
-        status_event(conn, ticket, actor, origin.ip.as_deref(), &transition, now)?;
-        notify::ticket(conn, ticket.id, actor, &origin.public_url, Event::Status { from: &transition.from.name, to: &transition.to.name })
+        status_event(conn, ticket, actor, origin, &transition, false, now)
     })
 }
 

@@ -13,7 +13,6 @@ use shared::AccessLevel;
 
 use crate::catalog::rules as catalog;
 use super::content::{self, Body, Upload};
-use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::{find_by_login, Actor, Origin};
 use crate::accounts::rules::{insert_user, NewUserInput};
 use crate::core::db::models::{NewEntry, NewTicket, UserRow};
@@ -22,7 +21,7 @@ use crate::core::db::{write_tx, AnyConnection, Engine};
 use crate::core::error::{collect, ApiError, ApiResult};
 use crate::core::settings::Stored;
 use crate::core::state::AppState;
-use crate::mail::notify::{self, Event};
+use crate::core::events::{self, Event};
 
 pub struct Limits {
     pub max_attachment_bytes: usize,
@@ -239,18 +238,11 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
     diesel::update(tickets::table.find(id)).set(tickets::number.eq(&number)).execute(conn)?;
     let entry_id = insert_entry(conn, id, EntryType::M, Some(owner.id), None, &owner.fullname, &c.source, Some(c.subject.as_str()), &c.body, now)?;
     attach(conn, entry_id, &c.uploads)?;
-    audit::record(
-        conn,
-        Some(actor),
-        origin.ip.as_deref(),
-        AuditEvent {
-            action: "ticket.create",
-            target_type: "ticket",
-            target_id: number.clone(),
-            detail: json!({"subject": c.subject.as_str(), "user_id": owner.id, "source": c.source}),
-        },
-    )?;
-    notify::ticket(conn, id, actor, &origin.public_url, Event::Created { body: &c.body })?;
+    let payload = json!({
+        "ticket_id": id, "entry_id": entry_id, "subject": c.subject.as_str(), "user_id": owner.id, "source": c.source,
+    });
+    let event = Event { kind: "ticket.create", target_type: "ticket", target_id: number.clone(), payload };
+    events::emit(conn, &origin.events, actor, origin.ip.as_deref(), event)?;
     Ok((id, number))
 }
 

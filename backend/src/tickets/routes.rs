@@ -115,7 +115,7 @@ pub async fn create_ticket(
             if let Some(ip) = req.peer_addr().map(|a| a.ip()) {
                 state.login_limiter.check(ip)?;
             }
-            Origin { ip: req.peer_addr().map(|a| a.ip().to_string()), channel: "Web", public_url: state.public_url.clone() }
+            Origin { ip: req.peer_addr().map(|a| a.ip().to_string()), channel: "Web", events: state.events.clone() }
         }
     };
     let st = state.clone();

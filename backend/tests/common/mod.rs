@@ -61,6 +61,15 @@ pub fn state(db: &TestDb) -> web::Data<AppState> {
 
 /// The state with settings changed from the defaults, e.g. an `[ldap]` section.
 pub fn state_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> web::Data<AppState> {
+    state_consuming(db, change, oxidesk::features::CONSUMERS)
+}
+
+/// The state with other consumers of the rules' events than the server's.
+pub fn state_consuming(
+    db: &TestDb,
+    change: impl FnOnce(&mut Config),
+    consumers: &'static [oxidesk::core::events::Consumer],
+) -> web::Data<AppState> {
     let args = GlobalArgs {
         data_dir: Some(db.dir.path().to_path_buf()),
         database_url: Some(db.url.clone()),
@@ -70,7 +79,7 @@ pub fn state_with(db: &TestDb, change: impl FnOnce(&mut Config)) -> web::Data<Ap
     change(&mut config);
     let pool = db::connect(&config.database_url, 8).expect("database");
     let jwt = JwtKeys::load_or_create(&config.data_dir).expect("jwt secret");
-    web::Data::new(AppState::new(pool, config, jwt))
+    web::Data::new(AppState::new(pool, config, jwt, consumers))
 }
 
 pub async fn app(

@@ -12,7 +12,6 @@ pub mod sessions;
 use std::future::Future;
 use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::Arc;
 
 use actix_web::{web, FromRequest, HttpRequest};
 use diesel::prelude::*;
@@ -23,6 +22,7 @@ use crate::core::db::models::UserRow;
 use crate::core::db::schema::users;
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::events::Sink;
 use crate::core::state::AppState;
 use apikeys::{KeyRejection, Scope, VerifiedKey};
 
@@ -42,15 +42,16 @@ pub enum Credential {
 pub struct Caller {
     pub credential: Credential,
     pub ip: Option<IpAddr>,
-    /// The desk's public address (configuration), for links in the mail a change sends.
-    pub public_url: Arc<str>,
+    /// Where the events of the request's changes go.
+    pub events: Sink,
 }
 
 #[derive(Debug, Clone)]
 pub struct Origin {
     pub ip: Option<String>,
     pub channel: &'static str,
-    pub public_url: Arc<str>,
+    /// Where the events of the change go.
+    pub events: Sink,
 }
 
 /// Whom a request acts as once impersonation is resolved.
@@ -174,7 +175,7 @@ impl Caller {
     /// the channel (API for keys, Web for people) — also when a key acts for a user.
     pub fn origin(&self, ip: Option<String>) -> Origin {
         Origin {
-            public_url: self.public_url.clone(),
+            events: self.events.clone(),
             ip: ip.or_else(|| self.ip.map(|ip| ip.to_string())),
             channel: match self.credential {
                 Credential::Key(_) => "API",
@@ -289,7 +290,7 @@ impl FromRequest for Caller {
                             "This API key may not be used from your address".into(),
                         ),
                     })?;
-                return Ok(Caller { credential: Credential::Key(key), ip, public_url: state.public_url.clone() });
+                return Ok(Caller { credential: Credential::Key(key), ip, events: state.events.clone() });
             }
             let Some(token) = bearer else {
                 return Err(ApiError::Unauthorized(
@@ -304,7 +305,7 @@ impl FromRequest for Caller {
                 .db(move |conn| sessions::token_user(conn, user_id, session_id))
                 .await?
                 .ok_or_else(|| ApiError::Unauthorized("Invalid or expired token".into()))?;
-            Ok(Caller { credential: Credential::User(user), ip, public_url: state.public_url.clone() })
+            Ok(Caller { credential: Credential::User(user), ip, events: state.events.clone() })
         })
     }
 }

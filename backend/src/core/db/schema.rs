@@ -59,6 +59,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    events (id) {
+        id -> BigInt,
+        kind -> Text,
+        actor_user_id -> Nullable<BigInt>,
+        actor_key_id -> Nullable<BigInt>,
+        target_type -> Text,
+        target_id -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     help_topics (id) {
         id -> BigInt,
         name -> Text,
@@ -259,6 +272,8 @@ diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(attachments -> thread_entries (entry_id));
 diesel::joinable!(audit_log -> api_keys (actor_key_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(events -> api_keys (actor_key_id));
+diesel::joinable!(events -> users (actor_user_id));
 diesel::joinable!(help_topics -> queues (queue_id));
 diesel::joinable!(inbound_mail -> thread_entries (entry_id));
 diesel::joinable!(inbound_mail -> tickets (ticket_id));
@@ -283,6 +298,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     attachments,
     audit_log,
+    events,
     help_topics,
     inbound_mail,
     mail_templates,

@@ -99,7 +99,7 @@ impl FileMail {
 }
 
 /// The `[ldap]` section, checked: people without a local password sign in by a simple bind as
-/// themselves (see `auth::ldap`).
+/// themselves (see `accounts::directory`).
 #[derive(Debug, Clone)]
 pub struct LdapConfig {
     /// `ldap://host[:port]` or `ldaps://host[:port]`.

@@ -70,7 +70,7 @@ impl Modify for SecuritySchemes {
 }
 
 /// The answers an operation gives by the way it reads its input, documented here once so that no
-/// handler can leave them out: a JSON body (routes::body) is refused with 400 (malformed, not an
+/// handler can leave them out: a JSON body (core::http::body) is refused with 400 (malformed, not an
 /// object), 413 (too large), 415 (not JSON) or 422 (a field missing or of the wrong type), and a
 /// query string with 400 (a parameter not even of its type, say `page=first`). A handler's own
 /// entry for the same status, with its own description, is kept.

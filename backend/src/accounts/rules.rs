@@ -266,7 +266,7 @@ pub fn update_user(conn: &mut AnyConnection, actor: &Actor, id: i64, changes: Us
 
 /// Sets a user's password (already hashed) as `actor` may, and ends the user's sessions. With a
 /// `directory` (LDAP), a user without a local password signs in through it and gets none here: a
-/// local password would take precedence over the directory's (see `auth::ldap`).
+/// local password would take precedence over the directory's (see `accounts::directory`).
 pub fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, hash: &str, directory: bool, ip: Option<&str>) -> ApiResult<()> {
     let user = find_user(conn, id)?;
     check_manage(Manager::of(actor), id, crate::core::auth::level_of(&user), None).map_err(ApiError::Forbidden)?;

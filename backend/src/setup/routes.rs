@@ -210,7 +210,7 @@ pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBo
         state.login_limiter.check(ip)?;
     }
     // With LDAP, accounts come from the directory: a local one registered under a directory
-    // user's name would take their name (local passwords come first, see auth::ldap).
+    // user's name would take their name (local passwords come first, see accounts::directory).
     if state.config.ldap.is_some() {
         return Err(ApiError::Forbidden("Accounts come from the LDAP directory: sign in with your directory user name and password".into()));
     }

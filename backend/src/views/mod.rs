@@ -1,6 +1,7 @@
 //! Saved views: an agent's named ticket-list queries, private to their owner.
 
 pub mod routes;
+pub mod rules;
 
 use actix_web::web;
 use utoipa::OpenApi;

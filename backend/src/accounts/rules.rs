@@ -206,6 +206,39 @@ impl<'a> UserChangeset<'a> {
     }
 }
 
+/// What the user list asks for: part of a name, user name or address; one level; only staff.
+pub struct UserFilter {
+    pub text: Option<String>,
+    pub level: Option<i16>,
+    pub staff: bool,
+}
+
+/// A page of the users that match, by id, and how many match in all.
+pub fn list_users(conn: &mut AnyConnection, filter: &UserFilter, page: i64, per_page: i64) -> ApiResult<(Vec<UserRow>, i64)> {
+    let filtered = || {
+        let mut q = users::table.into_boxed();
+        if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            let pattern = format!("%{}%", text.replace(['%', '_'], ""));
+            q = q.filter(users::fullname.like(pattern.clone()).or(users::email.like(pattern.clone())).or(users::username.like(pattern)));
+        }
+        if let Some(level) = filter.level {
+            q = q.filter(users::level.eq(level));
+        }
+        if filter.staff {
+            q = q.filter(users::level.ge(i16::from(AccessLevel::Agent)));
+        }
+        q
+    };
+    let total: i64 = filtered().count().get_result(conn)?;
+    let rows: Vec<UserRow> = filtered()
+        .select(UserRow::as_select())
+        .order(users::id)
+        .limit(per_page)
+        .offset(crate::core::db::page_offset(page, per_page))
+        .load(conn)?;
+    Ok((rows, total))
+}
+
 pub fn find_user(conn: &mut AnyConnection, id: i64) -> ApiResult<UserRow> {
     users::table.find(id).select(UserRow::as_select()).first(conn).optional()?.ok_or(ApiError::NotFound("user"))
 }

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
 use shared::settings::Capability;
@@ -17,9 +16,8 @@ use crate::core::http::paging::{check_page, page_response};
 use crate::core::auth::guards::{require_capability, Staff};
 use crate::core::auth::apikeys::Scope;
 use crate::core::auth::{level_of, password, Actor, Caller};
-use crate::accounts::rules::{self as accounts, insert_user, NewUserInput, UserChanges};
+use crate::accounts::rules::{self as accounts, insert_user, NewUserInput, UserChanges, UserFilter};
 use crate::core::db::models::UserRow;
-use crate::core::db::schema::users;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::state::AppState;
@@ -98,34 +96,8 @@ pub async fn list_users(
         state.db(move |conn| require_capability(conn, &who, Capability::ViewUserDetails)).await?;
     }
     let (page, per_page) = check_page(query.page, query.per_page)?;
-    let (rows, total) = state
-        .db(move |conn| {
-            let filtered = || {
-                let mut q = users::table.into_boxed();
-                if let Some(text) = query.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                    let pattern = format!("%{}%", text.replace(['%', '_'], ""));
-                    q = q.filter(
-                        users::fullname.like(pattern.clone()).or(users::email.like(pattern.clone())).or(users::username.like(pattern)),
-                    );
-                }
-                if let Some(level) = query.level {
-                    q = q.filter(users::level.eq(level));
-                }
-                if query.staff == Some(true) {
-                    q = q.filter(users::level.ge(i16::from(AccessLevel::Agent)));
-                }
-                q
-            };
-            let total: i64 = filtered().count().get_result(conn)?;
-            let rows: Vec<UserRow> = filtered()
-                .select(UserRow::as_select())
-                .order(users::id)
-                .limit(per_page)
-                .offset(crate::core::db::page_offset(page, per_page))
-                .load(conn)?;
-            Ok((rows, total))
-        })
-        .await?;
+    let filter = UserFilter { text: query.q, level: query.level, staff: query.staff == Some(true) };
+    let (rows, total) = state.db(move |conn| accounts::list_users(conn, &filter, page, per_page)).await?;
     Ok(page_response(&req, page, per_page, total, &rows.iter().map(user_view).collect::<Vec<_>>()))
 }
 

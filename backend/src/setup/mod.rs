@@ -1,6 +1,7 @@
 //! The first run (the first administrator), the desk's settings page, and self-registration.
 
 pub mod routes;
+pub mod rules;
 pub mod settings;
 
 use actix_web::web;

@@ -3,25 +3,17 @@
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
-use serde_json::json;
 use shared::auth::{LoginResponse, RegisterRequest, Registered};
 use shared::settings::{Settings, SettingsUpdate, SetupRequest};
-use shared::validate::{Email, PersonName, Username};
-use shared::{AccessLevel, ApiErrorBody};
+use shared::ApiErrorBody;
 
 use crate::accounts::signin::session;
 use crate::accounts::users::user_view;
-use crate::core::http::body::JsonBody;
-use crate::accounts::rules::{insert_user, NewUserInput};
-use crate::core::audit::{self, AuditEvent};
-use crate::accounts::tokens::mail_confirmation;
 use crate::core::auth::guards::Admin;
-use crate::core::auth::{password, sessions, Actor};
-use crate::core::db::schema::settings as settings_table;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
-use crate::setup::settings;
+use crate::core::http::body::JsonBody;
+use crate::setup::{rules, settings};
 use crate::core::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -77,54 +69,6 @@ fn ceiling(state: &AppState) -> i64 {
     i64::try_from(state.config.max_attachment_bytes).unwrap_or(i64::MAX)
 }
 
-/// A new account's fields, checked with the same rules as the SPA's forms.
-struct Signup {
-    username: Username,
-    name: PersonName,
-    email: Email,
-    /// Hashed in `create_account`, on the blocking pool: argon2 takes tens of milliseconds.
-    password: String,
-}
-
-fn check_signup(username: &str, name: &str, email: &str, password: &str) -> ApiResult<Signup> {
-    let mut errors = std::collections::BTreeMap::new();
-    // The password must not be built from the person's own name or address.
-    if let Err(e) = password::check_new(password, &[username.trim(), email.trim(), name.trim()]) {
-        errors.insert("password".to_owned(), e);
-    }
-    let username = Username::parse(username.trim()).map_err(|e| errors.insert("username".to_owned(), e)).ok();
-    let name = PersonName::parse(name).map_err(|e| errors.insert("name".to_owned(), e)).ok();
-    let email = Email::parse(email).map_err(|e| errors.insert("email".to_owned(), e)).ok();
-    match (username, name, email) {
-        (Some(username), Some(name), Some(email)) if errors.is_empty() => {
-            Ok(Signup { username, name, email, password: password.to_owned() })
-        }
-        _ => Err(ApiError::InvalidFields(errors)),
-    }
-}
-
-/// Creates the account (inside the caller's transaction).
-fn create_account(
-    conn: &mut crate::core::db::AnyConnection,
-    signup: &Signup,
-    level: AccessLevel,
-    email_confirmed: bool,
-    ip: Option<&str>,
-) -> ApiResult<crate::core::db::models::UserRow> {
-    let password_hash = password::hash(&signup.password)?;
-    insert_user(conn, None, NewUserInput {
-        username: Some(&signup.username),
-        email: &signup.email,
-        name: &signup.name,
-        phone: "",
-        level,
-        password_hash: Some(&password_hash),
-        notes: "",
-        timezone: None,
-        email_confirmed,
-    }, ip)
-}
-
 fn created(mut response: HttpResponse) -> HttpResponse {
     *response.status_mut() = StatusCode::CREATED;
     response
@@ -143,12 +87,11 @@ fn created(mut response: HttpResponse) -> HttpResponse {
 )]
 pub async fn setup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<SetupRequest>) -> ApiResult<HttpResponse> {
     let body = body.0;
-    let already = || ApiError::Conflict("This desk is already set up; sign in instead".into());
     if state.db(settings::admin_exists).await? {
-        return Err(already());
+        return Err(rules::already_set_up());
     }
     // Both checked before anything is written, and reported together.
-    let signup = check_signup(&body.username, &body.name, &body.email, &body.password);
+    let signup = rules::check_signup(&body.username, &body.name, &body.email, &body.password);
     let values = settings::check(&body.settings, ceiling(&state));
     let (signup, values) = match (signup, values) {
         (Ok(s), Ok(v)) => (s, v),
@@ -166,25 +109,7 @@ pub async fn setup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
     let ip = req.peer_addr().map(|a| a.ip().to_string());
     let refresh_days = state.config.refresh_token_ttl_days;
     let (user, started) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                // Two first runs at once: the second finds the first's administrator, or (on
-                // PostgreSQL) trips over the same settings key and gets the 409 too.
-                if settings::admin_exists(conn)? {
-                    return Err(already());
-                }
-                diesel::insert_into(settings_table::table)
-                    .values((settings_table::key.eq("setup_at"), settings_table::value.eq(chrono::Utc::now().to_rfc3339())))
-                    .execute(conn)
-                    .map_err(|e| match ApiError::from(e) {
-                        ApiError::Conflict(_) => already(),
-                        other => other,
-                    })?;
-                let user = create_account(conn, &signup, AccessLevel::Administrator, true, ip.as_deref())?;
-                crate::core::settings::store(conn, &Actor::User(user.clone()), ip.as_deref(), &values)?;
-                Ok((user.clone(), sessions::start(conn, user.id, refresh_days)?))
-            })
-        })
+        .db(move |conn| write_tx(conn, |conn| rules::first_run(conn, &signup, &values, ip.as_deref(), refresh_days)))
         .await?;
     Ok(created(session(&req, &state, user, started)?))
 }
@@ -219,31 +144,15 @@ pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBo
         return Err(ApiError::Forbidden("Registrations are closed; ask the help desk for an account".into()));
     }
     let b = body.0;
-    let signup = check_signup(&b.username, &b.name, &b.email, &b.password)?;
+    let signup = rules::check_signup(&b.username, &b.name, &b.email, &b.password)?;
     let ip = peer.map(|ip| ip.to_string());
     let refresh_days = state.config.refresh_token_ttl_days;
     let public_url = state.config.public_url.clone();
     let confirm = stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS);
     let level = stored.new_user_level();
-    let (user, started) = state
-        .db(move |conn| {
-            write_tx(conn, |conn| {
-                let user = create_account(conn, &signup, level, !confirm, ip.as_deref())?;
-                audit::record(conn, Some(&Actor::User(user.clone())), ip.as_deref(), AuditEvent {
-                    action: "auth.register",
-                    target_type: "user",
-                    target_id: user.id.to_string(),
-                    detail: json!({"level": i16::from(level), "confirm": confirm}),
-                })?;
-                if confirm {
-                    mail_confirmation(conn, &user, &public_url)?;
-                    return Ok((user, None));
-                }
-                let started = (level != AccessLevel::Disabled).then(|| sessions::start(conn, user.id, refresh_days)).transpose()?;
-                Ok((user, started))
-            })
-        })
-        .await?;
+    let registration = rules::Registration { level, confirm, public_url, refresh_days };
+    let (user, started) =
+        state.db(move |conn| write_tx(conn, |conn| rules::register(conn, &signup, &registration, ip.as_deref()))).await?;
     match started {
         Some(started) => Ok(created(session(&req, &state, user, started)?)),
         None => {

@@ -44,6 +44,20 @@ fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Co
         .finish()
 }
 
+/// Beside the refresh cookie, a cookie the web app can read that says only "a session may be
+/// restored", so a visitor without one is not sent to the refresh endpoint (and its 401). No
+/// secret: same lifetime as the refresh cookie, cleared with it.
+const SESSION_MARKER: &str = "oxidesk_session";
+
+fn session_marker<'a>(req: &HttpRequest, max_age_days: i64) -> Cookie<'a> {
+    Cookie::build(SESSION_MARKER, "1")
+        .path("/")
+        .same_site(SameSite::Strict)
+        .secure(req.connection_info().scheme() == "https")
+        .max_age(CookieDuration::days(max_age_days))
+        .finish()
+}
+
 /// The answer to a sign-in: an access token for the session and its refresh cookie.
 pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, started: Started) -> ApiResult<HttpResponse> {
     let ttl = state.config.access_token_ttl_secs;
@@ -53,6 +67,7 @@ pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, starte
         .map_err(|e| ApiError::Internal(format!("jwt: {e}")))?;
     Ok(HttpResponse::Ok()
         .cookie(refresh_cookie(req, started.refresh, state.config.refresh_token_ttl_days))
+        .cookie(session_marker(req, state.config.refresh_token_ttl_days))
         .json(LoginResponse { access_token, token_type: "Bearer".into(), expires_in: ttl, user: user_view(&user) }))
 }
 
@@ -183,7 +198,9 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<H
     }
     let mut gone = refresh_cookie(&req, String::new(), 0);
     gone.make_removal();
-    Ok(HttpResponse::NoContent().cookie(gone).finish())
+    let mut marker = session_marker(&req, 0);
+    marker.make_removal();
+    Ok(HttpResponse::NoContent().cookie(gone).cookie(marker).finish())
 }
 
 /// The signed-in user.

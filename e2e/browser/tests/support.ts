@@ -78,7 +78,7 @@ export async function snap(page: Page, name: string): Promise<void> {
 /** The link of the newest mail to `recipient` whose link goes to `page` (e.g. `/confirm`), read
  *  by an administrator in Admin › Outbox, as a path to open. */
 export async function linkFromOutbox(admin: Page, recipient: string, page: string): Promise<string> {
-  await admin.goto('/admin/outbox');
+  await admin.goto('/desk/admin/outbox');
   const mail = admin.getByTestId('outbox-mail').filter({ hasText: recipient }).first();
   await mail.locator('summary').click();
   const body = await mail.locator('.mail-body').innerText();

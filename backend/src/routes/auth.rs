@@ -45,12 +45,14 @@ fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Co
 }
 
 /// Beside the refresh cookie, a cookie the web app can read that says only "a session may be
-/// restored", so a visitor without one is not sent to the refresh endpoint (and its 401). No
-/// secret: same lifetime as the refresh cookie, cleared with it.
-const SESSION_MARKER: &str = "oxidesk_session";
+/// restored" and which app it is for (`desk` or `portal`), so a visitor without one is not sent to
+/// the refresh endpoint (and its 401), and a customer who opens a desk address is sent to the
+/// portal before the desk is downloaded (spa.rs). No secret, no authority: same lifetime as the
+/// refresh cookie, cleared with it.
+pub(crate) const SESSION_MARKER: &str = "oxidesk_session";
 
-fn session_marker<'a>(req: &HttpRequest, max_age_days: i64) -> Cookie<'a> {
-    Cookie::build(SESSION_MARKER, "1")
+fn session_marker<'a>(req: &HttpRequest, app: &'static str, max_age_days: i64) -> Cookie<'a> {
+    Cookie::build(SESSION_MARKER, app)
         .path("/")
         .same_site(SameSite::Strict)
         .secure(req.connection_info().scheme() == "https")
@@ -65,10 +67,11 @@ pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, starte
         .jwt
         .issue(user.id, started.session_id, ttl)
         .map_err(|e| ApiError::Internal(format!("jwt: {e}")))?;
+    let view = user_view(&user);
     Ok(HttpResponse::Ok()
         .cookie(refresh_cookie(req, started.refresh, state.config.refresh_token_ttl_days))
-        .cookie(session_marker(req, state.config.refresh_token_ttl_days))
-        .json(LoginResponse { access_token, token_type: "Bearer".into(), expires_in: ttl, user: user_view(&user) }))
+        .cookie(session_marker(req, if view.level.is_staff() { "desk" } else { "portal" }, state.config.refresh_token_ttl_days))
+        .json(LoginResponse { access_token, token_type: "Bearer".into(), expires_in: ttl, user: view }))
 }
 
 /// How a sign-in with the right password ends.
@@ -198,7 +201,7 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<H
     }
     let mut gone = refresh_cookie(&req, String::new(), 0);
     gone.make_removal();
-    let mut marker = session_marker(&req, 0);
+    let mut marker = session_marker(&req, "", 0);
     marker.make_removal();
     Ok(HttpResponse::NoContent().cookie(gone).cookie(marker).finish())
 }

@@ -32,6 +32,20 @@ pub async fn serve(req: HttpRequest) -> Result<HttpResponse, ApiError> {
             return Ok(response);
         }
     }
+    // A customer's browser (the marker cookie of auth.rs says so) goes to the portal's page
+    // before the desk's document makes it download the desk. Only a shortcut: the desk's guard
+    // does the same, and the API decides what anyone may see.
+    if in_desk && req.cookie(super::auth::SESSION_MARKER).is_some_and(|c| c.value() == "portal") {
+        let rest = path.strip_prefix(DESK).unwrap_or_default();
+        let target = match req.query_string() {
+            "" => format!("/{}", rest.trim_start_matches('/')),
+            query => format!("/{}?{query}", rest.trim_start_matches('/')),
+        };
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, target))
+            .insert_header((header::CACHE_CONTROL, "no-cache"))
+            .finish());
+    }
     let (document, policy) = if in_desk { ("desk/index.html", &DESK_POLICY) } else { ("index.html", &PORTAL_POLICY) };
     match Assets::get(document) {
         Some(index) => Ok(HttpResponse::Ok()

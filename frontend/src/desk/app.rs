@@ -1,4 +1,5 @@
-//! The desk's routes, under `/desk/`. Every page needs a signed-in agent (`RequireSignIn` sends
+//! The desk's routes, under `/desk/` (and the first-run setup, `setup.rs`, in place of every
+//! route until an administrator exists). Every page needs a signed-in agent (`RequireSignIn` sends
 //! visitors to the portal's sign-in and customers to the portal); the administration pages a
 //! level on top.
 
@@ -6,14 +7,13 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Routes, A};
 use leptos_router::path;
 use shared::AccessLevel;
-use ui::components::feedback::Loading;
+use ui::components::catalog::Catalog;
 use ui::components::require_sign_in::{RequireLevel, RequireSignIn};
 use ui::pages::account::AccountPage;
 use ui::pages::home::HomePage;
 use ui::pages::new_ticket::NewTicketPage;
 use ui::pages::ticket::TicketPage;
 use ui::pages::ticket_list::{DeskTools, TicketListPage};
-use ui::paths::leave;
 
 use crate::admin::api_keys::ApiKeysPage;
 use crate::admin::catalog::{PrioritiesPage, QueuesPage, StatusesPage};
@@ -40,12 +40,6 @@ const TOOLS: DeskTools = DeskTools {
     },
 };
 
-/// The first-run setup is the portal's page (an administrator opens the site's address).
-pub fn setup_elsewhere() -> AnyView {
-    leave("/");
-    view! { <Loading label="Opening the first-run setup…"/> }.into_any()
-}
-
 pub fn routes() -> AnyView {
     view! {
         <Routes fallback=NotFound>
@@ -54,7 +48,7 @@ pub fn routes() -> AnyView {
             <Route path=path!("/tickets") view=|| view! { <RequireSignIn><TicketListPage tools=TOOLS/></RequireSignIn> }/>
             // Before `:number`, which would otherwise take "new" for a ticket number.
             <Route path=path!("/tickets/new") view=|| view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }/>
-            <Route path=path!("/tickets/:number") view=|| view! { <RequireSignIn><TicketPage side=staff_side/></RequireSignIn> }/>
+            <Route path=path!("/tickets/:number") view=|| view! { <RequireSignIn><TicketPage side=staff_side catalog=Catalog::load/></RequireSignIn> }/>
             <Route path=path!("/admin") view=|| view! { <RequireLevel min=USER_MANAGER><AdminHome/></RequireLevel> }/>
             <Route path=path!("/admin/users") view=|| view! { <RequireLevel min=USER_MANAGER><UsersPage/></RequireLevel> }/>
             <Route path=path!("/admin/settings") view=|| view! { <RequireLevel min=ADMIN><SettingsPage/></RequireLevel> }/>

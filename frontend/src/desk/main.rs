@@ -5,8 +5,9 @@ mod admin;
 mod app;
 mod bulk_bar;
 mod saved_views;
+mod setup;
 mod ticket_sidebar;
 
 fn main() {
-    ui::components::shell::start(ui::paths::DESK, app::setup_elsewhere, app::routes);
+    ui::components::shell::start(ui::paths::DESK, setup::setup_page, app::routes);
 }

@@ -4,19 +4,27 @@
 use leptos::prelude::*;
 use leptos_router::components::{Route, Routes, A};
 use leptos_router::path;
+use ui::components::catalog::Catalog;
 use ui::components::require_sign_in::RequireSignIn;
 use ui::components::ticket_actions::customer_side;
 use ui::pages::account::{AccountPage, ConfirmPage, ForgotPage, ResetPage};
 use ui::pages::home::HomePage;
 use ui::pages::new_ticket::NewTicketPage;
 use ui::pages::ticket::TicketPage;
-use ui::paths::{desk_equivalent, here, leave};
+use ui::components::feedback::Loading;
+use ui::paths::{desk_equivalent, here, leave, DESK};
 use ui::session::Session;
 
 use crate::guest_ticket::GuestTicketPage;
 use crate::login::LoginPage;
 use crate::register::RegisterPage;
 use crate::tickets::MyTicketsPage;
+
+/// No administrator yet: the first-run setup is the desk's (an administrator runs it).
+pub fn setup_elsewhere() -> AnyView {
+    leave(&format!("{DESK}/"));
+    view! { <Loading label="Opening the first-run setup…"/> }.into_any()
+}
 
 pub fn routes() -> AnyView {
     view! {
@@ -32,7 +40,7 @@ pub fn routes() -> AnyView {
             <Route path=path!("/tickets") view=|| view! { <RequireSignIn><MyTicketsPage/></RequireSignIn> }/>
             // Before `:number`, which would otherwise take "new" for a ticket number.
             <Route path=path!("/tickets/new") view=|| view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }/>
-            <Route path=path!("/tickets/:number") view=|| view! { <RequireSignIn><TicketPage side=customer_side/></RequireSignIn> }/>
+            <Route path=path!("/tickets/:number") view=|| view! { <RequireSignIn><TicketPage side=customer_side catalog=Catalog::none/></RequireSignIn> }/>
         </Routes>
     }
     .into_any()

@@ -68,6 +68,22 @@ impl Catalog {
         }
     }
 
+    /// Nothing to pick from, asking the server for nothing: the portal's ticket page, whose
+    /// customer panel picks nothing (and whose WASM then carries none of these requests).
+    pub fn none() -> Self {
+        fn empty<T: 'static>() -> Loaded<T> {
+            LocalResource::new(|| async { Ok(Vec::new()) })
+        }
+        Catalog {
+            statuses: empty(),
+            priorities: empty(),
+            queues: empty(),
+            topics: empty(),
+            agents: empty(),
+            site: Site::get(),
+        }
+    }
+
     /// The statuses in their order; the three built-in ones until the list has loaded.
     pub fn statuses(&self) -> Vec<Status> {
         match self.statuses.get() {

@@ -17,13 +17,15 @@ use crate::pages::ticket_list::last_list_href;
 use crate::session::Session;
 use crate::text::timestamp;
 
-/// `side` draws the side panel: the agents' one in the desk, close and reopen in the portal.
+/// `side` draws the side panel: the agents' one in the desk, close and reopen in the portal;
+/// `catalog` loads what the panel picks from (`Catalog::load` in the desk, `Catalog::none` in
+/// the portal).
 #[component]
-pub fn TicketPage(side: fn(TicketContext) -> AnyView) -> impl IntoView {
+pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) -> impl IntoView {
     let session = Session::get();
     let params = use_params_map();
     let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
-    let catalog = Catalog::load();
+    let catalog = catalog();
 
     let ticket: LocalResource<Result<Ticket, ApiError>> = LocalResource::new(move || {
         let number = number.get();

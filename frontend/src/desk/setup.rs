@@ -1,9 +1,10 @@
 //! First run (NodePoint's "initial configuration"): while no administrator exists, every route
-//! shows this page. It creates the administrator, sets the basics, and signs the new
+//! of the desk shows this page (the portal sends every visitor here). It creates the administrator, sets the basics, and signs the new
 //! administrator in.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use shared::settings::{check_site_name, check_ticket_prefix, SettingsUpdate, SetupRequest};
 use shared::validate::{check_password, Email, PersonName, Username};
 
@@ -12,7 +13,6 @@ use ui::components::feedback::ErrorNotice;
 use ui::components::form::{
     show_server_errors, CheckField, Checks, FieldErrors, TextField, VisibilityChoice,
 };
-use ui::paths::{leave, DESK};
 use ui::session::Session;
 use ui::site::Site;
 
@@ -20,6 +20,7 @@ use ui::site::Site;
 pub fn SetupPage() -> impl IntoView {
     let site = Site::get();
     let session = Session::get();
+    let navigate = use_navigate();
     let defaults = site
         .settings()
         .unwrap_or_else(shared::settings::Settings::new_install);
@@ -38,13 +39,14 @@ pub fn SetupPage() -> impl IntoView {
 
     let submit = Action::new_local(move |request: &SetupRequest| {
         let request = request.clone();
+        let navigate = navigate.clone();
         async move {
             match api::setup(&request).await {
                 Ok(response) => {
                     session.sign_in(response);
-                    // The administrator's next stop is the desk's settings: a page load of the
-                    // desk, which restores the session from the cookie just set.
-                    leave(&format!("{DESK}/admin/settings"));
+                    // The gate lifts once the settings say an administrator exists.
+                    site.reload();
+                    navigate("/admin/settings", Default::default());
                     Ok(())
                 }
                 Err(error) => {

@@ -180,6 +180,9 @@ test('the outbox: what left, and a refused mail sent again', async ({ browser })
   await expect(kept.getByTestId('mail-state')).toHaveText('Sent');
   // With a link to the ticket it is about.
   await expect(kept.getByRole('link')).toBeVisible();
+  // The outbox is paged again (50 a page), with Previous and Next.
+  await expect(admin.getByTestId('outbox-page-info')).toContainText(/^Page 1 of \d+ · \d+ entr/);
+  await expect(admin.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Previous' })).toBeDisabled();
 
   // The worker (every 2 s) marks the refused one failed, with the server's answer.
   const failed = admin.getByTestId('outbox-mail').filter({ hasText: refused }).first();
@@ -281,6 +284,7 @@ test.describe('needs the inbound API', () => {
     }).toPass({ timeout: 60_000 });
     await expect(kept.getByTestId('mail-state')).toHaveText('Quarantined');
     await expect(kept.getByTestId('mail-problem')).toContainText('sender');
+    await expect(admin.getByTestId('mail-log-page-info')).toContainText(/^Page 1 of \d+ · \d+ entr/);
     await snap(admin, 'admin-mail-log');
 
     const download = admin.waitForEvent('download');

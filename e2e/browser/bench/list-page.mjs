@@ -18,6 +18,9 @@ await page.getByLabel('User name or email').fill(process.env.OXIDESK_ADMIN_USER)
 await page.getByLabel('Password', { exact: true }).fill(process.env.OXIDESK_ADMIN_PASSWORD);
 await page.getByRole('button', { name: 'Sign in' }).click();
 await page.waitForURL((url) => url.pathname.startsWith('/desk/'));
+// The desk restores the session from the refresh cookie after its page load; leaving before that
+// answer arrives would present the old refresh token again (which ends the session).
+await page.getByTestId('current-user').waitFor();
 
 const firstRow = page.getByTestId('ticket-row').first();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

@@ -5,13 +5,13 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Routes, A};
 use leptos_router::path;
 use ui::components::catalog::Catalog;
+use ui::components::feedback::Loading;
 use ui::components::require_sign_in::RequireSignIn;
 use ui::components::ticket_actions::customer_side;
 use ui::pages::account::{AccountPage, ConfirmPage, ForgotPage, ResetPage};
 use ui::pages::home::HomePage;
 use ui::pages::new_ticket::NewTicketPage;
 use ui::pages::ticket::TicketPage;
-use ui::components::feedback::Loading;
 use ui::paths::{desk_equivalent, here, leave, DESK};
 use ui::session::Session;
 

@@ -39,7 +39,12 @@ pub fn MyTicketsPage() -> impl IntoView {
             .collect::<Vec<_>>()
     });
     let value = move |key: &str| {
-        pairs.with(|p| p.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default())
+        pairs.with(|p| {
+            p.iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        })
     };
     let go = move |key: &'static str, new: String| {
         let mut next: Vec<(String, String)> = pairs
@@ -50,7 +55,10 @@ pub fn MyTicketsPage() -> impl IntoView {
         if !new.is_empty() {
             next.push((key.to_owned(), new));
         }
-        navigate(&format!("/tickets?{}", encode_pairs(&next)), Default::default());
+        navigate(
+            &format!("/tickets?{}", encode_pairs(&next)),
+            Default::default(),
+        );
     };
     let tickets: LocalResource<Result<DeskPage, ApiError>> = LocalResource::new(move || {
         let params = pairs.get();
@@ -122,7 +130,8 @@ fn list(page: DeskPage, pairs: Vec<(String, String)>) -> impl IntoView {
         .unwrap_or(1);
     let pages = page.pages.max(1);
     let at = |n: u64| {
-        let mut next: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "page").cloned().collect();
+        let mut next: Vec<(String, String)> =
+            pairs.iter().filter(|(k, _)| k != "page").cloned().collect();
         if n > 1 {
             next.push(("page".to_owned(), n.to_string()));
         }

@@ -27,6 +27,12 @@ pub struct Draft {
     pub files: RwSignal<Vec<PickedFile>>,
 }
 
+impl Default for Draft {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Draft {
     pub fn new() -> Self {
         Draft {

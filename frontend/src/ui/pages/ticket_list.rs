@@ -205,13 +205,16 @@ fn row_id(index: usize) -> String {
     format!("ticket-row-{index}")
 }
 
+/// Draws the bulk bar from the ticket numbers on screen, the selection, the catalog, and what to
+/// do after a change.
+pub type BulkBarView =
+    fn(Memo<Vec<String>>, RwSignal<BTreeSet<String>>, Catalog, Callback<()>) -> AnyView;
+
 /// The agents' tools around the list, which only the desk passes in (and links).
 #[derive(Clone, Copy)]
 pub struct DeskTools {
     pub saved_views: fn(Memo<ListFilter>) -> AnyView,
-    /// The ticket numbers on screen, the selection, the catalog, and what to do after a change.
-    pub bulk_bar:
-        fn(Memo<Vec<String>>, RwSignal<BTreeSet<String>>, Catalog, Callback<()>) -> AnyView,
+    pub bulk_bar: BulkBarView,
 }
 
 #[component]

@@ -32,19 +32,36 @@ pub async fn serve(req: HttpRequest) -> Result<HttpResponse, ApiError> {
             return Ok(response);
         }
     }
-    // A customer's browser (the marker cookie of auth.rs says so) goes to the portal's page
-    // before the desk's document makes it download the desk. Only a shortcut: the desk's guard
-    // does the same, and the API decides what anyone may see.
-    if in_desk && req.cookie(super::auth::SESSION_MARKER).is_some_and(|c| c.value() == "portal") {
-        let rest = path.strip_prefix(DESK).unwrap_or_default();
-        let target = match req.query_string() {
-            "" => format!("/{}", rest.trim_start_matches('/')),
-            query => format!("/{}?{query}", rest.trim_start_matches('/')),
+    // Only agents download the desk. A customer's browser (the marker cookie of auth.rs says so)
+    // goes to the portal's page, a browser without a session to the sign-in page, before the
+    // desk's document would make either download it. Only a shortcut: the desk's guard does the
+    // same, and the API decides what anyone may see. `/desk/setup` is where the portal sends the
+    // first visitor of a fresh install (the first-run setup is the desk's).
+    if in_desk && path != "desk/setup" {
+        let marker = req.cookie(super::auth::SESSION_MARKER).map(|c| c.value().to_owned());
+        let target = match marker.as_deref() {
+            Some("desk") => None,
+            Some("portal") => {
+                let rest = path.strip_prefix(DESK).unwrap_or_default().trim_start_matches('/');
+                Some(match req.query_string() {
+                    "" => format!("/{rest}"),
+                    query => format!("/{rest}?{query}"),
+                })
+            }
+            _ => {
+                let here = match req.query_string() {
+                    "" => format!("/{path}"),
+                    query => format!("/{path}?{query}"),
+                };
+                Some(format!("/login?next={}", encode_component(&here)))
+            }
         };
-        return Ok(HttpResponse::SeeOther()
-            .insert_header((header::LOCATION, target))
-            .insert_header((header::CACHE_CONTROL, "no-cache"))
-            .finish());
+        if let Some(target) = target {
+            return Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, target))
+                .insert_header((header::CACHE_CONTROL, "no-cache"))
+                .finish());
+        }
     }
     let (document, policy) = if in_desk { ("desk/index.html", &DESK_POLICY) } else { ("index.html", &PORTAL_POLICY) };
     match Assets::get(document) {
@@ -82,6 +99,17 @@ fn asset(req: &HttpRequest, path: &str) -> Option<HttpResponse> {
         Some((coding, body)) => response.insert_header((header::CONTENT_ENCODING, coding)).body(body.data.into_owned()),
         None => response.body(file.data.into_owned()),
     })
+}
+
+/// A path and query as one query parameter's value (RFC 3986 unreserved characters and `/` stay).
+fn encode_component(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// Whether an Accept-Encoding header takes `coding` (listed without `q=0`).
@@ -130,6 +158,11 @@ mod tests {
     fn inline_scripts_are_found_and_external_ones_skipped() {
         let html = "<head><script src=\"/a.js\"></script>\n<script type=\"module\">\nimport x;\n</script></head>";
         assert_eq!(inline_scripts(html).collect::<Vec<_>>(), vec!["\nimport x;\n"]);
+    }
+
+    #[test]
+    fn a_desk_address_becomes_the_sign_in_pages_next() {
+        assert_eq!(encode_component("/desk/tickets?status=open&q=a b"), "/desk/tickets%3Fstatus%3Dopen%26q%3Da%20b");
     }
 
     #[test]

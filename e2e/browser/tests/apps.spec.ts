@@ -51,6 +51,11 @@ test('a visitor’s first load asks for nothing that fails and logs no error', a
   await expect(page).toHaveURL(/\/login/);
   await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
   await page.waitForLoadState('networkidle');
+  // A desk address sends a visitor to the sign-in page (and back there after it), without the desk.
+  await page.goto('/desk/tickets?status=open');
+  await expect(page).toHaveURL(/\/login\?next=\/desk\/tickets%3Fstatus%3Dopen$/);
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await page.waitForLoadState('networkidle');
   expect(seen.urls).not.toContain('/api/auth/refresh.json');
   expect(seen.urls.filter(isWasmOrScript).filter(isDesk)).toEqual([]);
   expect(seen.failed).toEqual([]);

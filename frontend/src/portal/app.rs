@@ -22,7 +22,7 @@ use crate::tickets::MyTicketsPage;
 
 /// No administrator yet: the first-run setup is the desk's (an administrator runs it).
 pub fn setup_elsewhere() -> AnyView {
-    leave(&format!("{DESK}/"));
+    leave(&format!("{DESK}/setup"));
     view! { <Loading label="Opening the first-run setup…"/> }.into_any()
 }
 

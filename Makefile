@@ -19,9 +19,21 @@ build:
 	$(MAKE) spa
 	cargo build --release -p oxidesk
 
-## The SPA, built by Trunk into frontend/dist (embedded into the binary by the backend build).
+## The two web apps (portal and desk), built by Trunk into frontend/dist (embedded into the binary
+## by the backend build) — only when their sources changed, and writing only files whose content
+## changed, so that an unchanged SPA does not make the release backend recompile (scripts/spa.sh).
+SPA_STAMP := $(TARGET_DIR)/spa.stamp
+SPA_SOURCES := $(shell find frontend/src frontend/portal frontend/desk shared/src -type f 2>/dev/null) \
+	frontend/style.css frontend/Cargo.toml shared/Cargo.toml Cargo.toml Cargo.lock Trunk.toml \
+	.cargo/config.toml scripts/spa.sh
+
 spa:
-	trunk build --offline --release
+	@[ -f frontend/dist/index.html ] && [ -f frontend/dist/desk/index.html ] || rm -f $(SPA_STAMP)
+	@$(MAKE) --no-print-directory $(SPA_STAMP)
+
+$(SPA_STAMP): $(SPA_SOURCES)
+	scripts/spa.sh
+	@mkdir -p $(dir $@) && touch $@
 
 ## make test: every suite — unit, integration and e2e on SQLite, again on PostgreSQL, browser,
 ## schema fuzzing of the API, the dependency policy, and the diesel schema against both migration sets.
@@ -90,7 +102,8 @@ bench:
 	OXIDESK_BIN=$(BIN_RELEASE) OXIDESK_MAIL_TEST_DIR=$$(scripts/mail.sh) $(TARGET_DIR)/release/bench_mail
 	scripts/bench-ui.sh $(BIN_RELEASE)
 
-## Only the SPA's budgets: WASM size and the list's first page with 10k tickets in Chromium.
+## Only the SPA's budgets: the portal's and the desk's WASM sizes and the list's first page with
+## 10k tickets in Chromium (docs/PERFORMANCE.md; e2e/browser/tests/budget.spec.ts checks the sizes).
 bench-ui:
 	scripts/tools.sh test
 	$(MAKE) spa

@@ -59,6 +59,8 @@ build_tools() {
     # --locked fails for this crate (a pinned dependency left the index), see TOOLCHAIN.md.
     cargo install wasm-bindgen-cli --version "=${wbg}" --force
   fi
+  # brotli: scripts/spa.sh writes a .br beside each asset (gzip is in every Debian).
+  command -v brotli >/dev/null || apt_install brotli
   if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION}"; then
     command -v npm >/dev/null || apt_install nodejs npm
     say "npm install binaryen@${BINARYEN_VERSION}"

@@ -180,7 +180,17 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
     let login = exchange(&app, "POST", "/api/auth/login.json", Auth::Nobody, &[], Some(json!({"username": "admin", "password": ADMIN_PASSWORD}))).await;
     let cookie = login.refresh_cookie().unwrap();
     let access = login.body["access_token"].as_str().unwrap().to_owned();
-    assert_eq!(exchange(&app, "POST", "/api/auth/logout.json", Auth::Nobody, &[("Cookie", &cookie)], None).await.status, 204);
+    // Beside the refresh cookie, the marker the web app reads before it asks for a refresh (and
+    // which names the app for the account's level): no secret, readable by scripts, on every path;
+    // cleared on sign-out with the refresh cookie.
+    let set_cookies = |reply: &common::Reply| -> Vec<String> {
+        reply.headers.get_all("set-cookie").filter_map(|v| v.to_str().ok()).map(str::to_owned).collect()
+    };
+    let marker = set_cookies(&login).into_iter().find(|c| c.starts_with("oxidesk_session=desk;")).expect("the session marker");
+    assert!(marker.contains("Path=/;") && !marker.contains("HttpOnly"), "{marker}");
+    let out = exchange(&app, "POST", "/api/auth/logout.json", Auth::Nobody, &[("Cookie", &cookie)], None).await;
+    assert_eq!(out.status, 204);
+    assert!(set_cookies(&out).iter().any(|c| c.starts_with("oxidesk_session=;") && c.contains("Max-Age=0")), "{:?}", set_cookies(&out));
     assert_eq!(send(&app, "GET", "/api/users/me.json", Auth::Bearer(&access), None).await.0, 401);
     assert_eq!(exchange(&app, "POST", "/api/auth/refresh.json", Auth::Nobody, &[("Cookie", &cookie)], None).await.status, 401);
 }

@@ -45,6 +45,16 @@ fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Co
         .finish()
 }
 
+/// The session marker (core::auth::sessions::SESSION_MARKER), beside the refresh cookie.
+fn session_marker<'a>(req: &HttpRequest, app: &'static str, max_age_days: i64) -> Cookie<'a> {
+    Cookie::build(sessions::SESSION_MARKER, app)
+        .path("/")
+        .same_site(SameSite::Strict)
+        .secure(req.connection_info().scheme() == "https")
+        .max_age(CookieDuration::days(max_age_days))
+        .finish()
+}
+
 /// The answer to a sign-in: an access token for the session and its refresh cookie.
 pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, started: Started) -> ApiResult<HttpResponse> {
     let ttl = state.config.access_token_ttl_secs;
@@ -52,9 +62,11 @@ pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, starte
         .jwt
         .issue(user.id, started.session_id, ttl)
         .map_err(|e| ApiError::Internal(format!("jwt: {e}")))?;
+    let view = user_view(&user);
     Ok(HttpResponse::Ok()
         .cookie(refresh_cookie(req, started.refresh, state.config.refresh_token_ttl_days))
-        .json(LoginResponse { access_token, token_type: "Bearer".into(), expires_in: ttl, user: user_view(&user) }))
+        .cookie(session_marker(req, if view.level.is_staff() { "desk" } else { "portal" }, state.config.refresh_token_ttl_days))
+        .json(LoginResponse { access_token, token_type: "Bearer".into(), expires_in: ttl, user: view }))
 }
 
 /// How a sign-in with the right password ends.
@@ -185,7 +197,9 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<H
     }
     let mut gone = refresh_cookie(&req, String::new(), 0);
     gone.make_removal();
-    Ok(HttpResponse::NoContent().cookie(gone).finish())
+    let mut marker = session_marker(&req, "", 0);
+    marker.make_removal();
+    Ok(HttpResponse::NoContent().cookie(gone).cookie(marker).finish())
 }
 
 /// The signed-in user.

@@ -18,7 +18,7 @@ test('a forgotten password is reset by its link, then changed on the account pag
 
   const admin = await newPerson(browser, problems, 'admin');
   await signIn(admin, adminUser, adminPassword);
-  await admin.goto('/admin/users');
+  await admin.goto('/desk/admin/users');
   const create = admin.getByTestId('create-form');
   await create.getByLabel('User name').fill(username);
   await create.getByLabel('Name', { exact: true }).fill('Rita Reset');

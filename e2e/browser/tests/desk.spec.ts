@@ -101,7 +101,7 @@ test('keyboard only: search, move through the list, open a ticket, reply, shortc
   }
 
   await signIn(page);
-  await page.goto('/tickets');
+  await page.goto('/desk/tickets');
   await expect(page.getByRole('heading', { level: 1, name: 'Tickets' })).toBeVisible();
   await expect(page.getByTestId('ticket-row').first()).toBeVisible();
 
@@ -177,7 +177,7 @@ test('a colleague changes the ticket meanwhile: the draft and its file survive t
   const number = await api.createTicket(`Collision ${marker('c')}`);
 
   await signIn(page);
-  await page.goto(`/tickets/${number}`);
+  await page.goto(`/desk/tickets/${number}`);
   await expect(page.getByTestId('ticket-number')).toHaveText(number);
 
   const draft = 'Please try the blue cable first.';
@@ -256,7 +256,7 @@ test('bulk assign, then bulk close with its required resolution', async ({ page,
   ];
 
   await signIn(page);
-  await page.goto(`/tickets?q=${word}`);
+  await page.goto(`/desk/tickets?q=${word}`);
   await expect(page.getByTestId('ticket-row')).toHaveCount(2);
 
   await page.getByLabel('Select all on this page').check();
@@ -304,7 +304,7 @@ test('a saved view keeps a filter one click away; filters live in the URL', asyn
   await api.createTicket(`View ${word}`);
 
   await signIn(page);
-  await page.goto('/tickets');
+  await page.goto('/desk/tickets');
   await page.getByLabel('Status', { exact: true }).selectOption('open');
   await expect(page).toHaveURL(/[?&]status=open/);
   await page.getByLabel('Assignee', { exact: true }).selectOption('none');
@@ -341,7 +341,7 @@ test('a saved view keeps a filter one click away; filters live in the URL', asyn
   const views = page.getByRole('navigation', { name: 'Saved views' });
   await expect(views.getByRole('link', { name })).toBeVisible();
 
-  await page.goto('/tickets');
+  await page.goto('/desk/tickets');
   await expect(page.getByLabel('Status', { exact: true })).toHaveValue('');
   await views.getByRole('link', { name }).click();
   await expect(page).toHaveURL(/status=open/);
@@ -367,16 +367,16 @@ test('at 390 px the home page, the list and the ticket fit the screen', async ({
   const overflow = () =>
     page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
-  await page.goto('/');
+  await page.goto('/desk/');
   await expect(page.getByRole('heading', { level: 2, name: 'Tickets I opened' })).toBeVisible();
   await expect(page.getByTestId('home-created').getByRole('link').first()).toBeVisible();
   expect(await overflow()).toBeLessThanOrEqual(0);
 
-  await page.goto('/tickets');
+  await page.goto('/desk/tickets');
   await expect(page.getByTestId('ticket-row').first()).toBeVisible();
   expect(await overflow()).toBeLessThanOrEqual(0);
 
-  await page.goto(`/tickets/${number}`);
+  await page.goto(`/desk/tickets/${number}`);
   await expect(page.getByTestId('ticket-number')).toHaveText(number);
   await expect(page.getByTestId('ticket-side')).toBeVisible();
   // The side panel is below the thread, not beside it.
@@ -397,7 +397,7 @@ test('the side panel: assign to me, follow, status needs a resolution, time spen
   const number = await api.createTicket(`Side panel ${marker('s')}`);
 
   await signIn(page);
-  await page.goto(`/tickets/${number}`);
+  await page.goto(`/desk/tickets/${number}`);
   const side = page.getByTestId('ticket-side');
   await expect(side.getByTestId('no-assignees')).toBeVisible();
 
@@ -411,13 +411,13 @@ test('the side panel: assign to me, follow, status needs a resolution, time spen
   await expect(side.getByTestId('follow-toggle')).toHaveAttribute('aria-pressed', 'true');
 
   // The home page lists it under both "assigned to me" and "I follow".
-  await page.goto('/');
+  await page.goto('/desk/');
   await expect(page.getByTestId('home-assigned').getByRole('link', { name: /Side panel/ }).first()).toBeVisible();
   await expect(page.getByTestId('home-followed').getByRole('link', { name: /Side panel/ }).first()).toBeVisible();
   await page.getByTestId('home-followed').getByRole('link', { name: /^See all/ }).click();
   await expect(page).toHaveURL(/followed=true/);
   await expect(page.getByTestId('ticket-row').filter({ hasText: number })).toBeVisible();
-  await page.goto(`/tickets/${number}`);
+  await page.goto(`/desk/tickets/${number}`);
 
   // Leaving the open states needs a resolution, checked before anything is sent.
   await side.getByLabel('Status', { exact: true }).selectOption({ label: 'Resolved' });

@@ -34,7 +34,7 @@ test('a directory user signs in with the directory password and gets no local re
   await expect(alice.getByTestId('reset-sent')).toBeVisible();
   const admin = await newPerson(browser, problems, 'admin', directoryDesk);
   await signIn(admin, adminUser, adminPassword);
-  await admin.goto('/admin/outbox');
+  await admin.goto('/desk/admin/outbox');
   await expect(admin.getByRole('heading', { level: 1, name: 'Outbox' })).toBeVisible();
   await expect(admin.getByTestId('outbox-mail').filter({ hasText: 'alice@oxidesk.test' })).toHaveCount(0);
 

@@ -51,7 +51,7 @@ test('a mail to the mailbox becomes a ticket, and the desk\'s reply threads unde
 
   // Admin › Mail: the local SMTP sink out, the local dovecot in.
   const mailbox = `story${stamp}`;
-  await admin.goto('/admin/mail');
+  await admin.goto('/desk/admin/mail');
   const smtp = admin.getByRole('region', { name: 'Outgoing (SMTP)' });
   await smtp.getByLabel('Host').fill('127.0.0.1');
   await smtp.getByLabel('Security').selectOption('none');

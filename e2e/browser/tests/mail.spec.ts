@@ -53,7 +53,7 @@ async function token(page: Page): Promise<string> {
 test('outgoing mail: settings, a refused port, a stored password, a test mail that arrives', async ({ browser }) => {
   const problems: string[] = [];
   const admin = await signedInAdmin(browser, problems);
-  await admin.goto('/admin');
+  await admin.goto('/desk/admin');
   await adminNav(admin).getByRole('link', { name: 'Mail', exact: true }).click();
   await expect(admin.getByRole('heading', { level: 1, name: 'Mail' })).toBeVisible();
   const smtp = admin.getByRole('region', { name: 'Outgoing (SMTP)' });
@@ -117,7 +117,7 @@ test('outgoing mail: settings, a refused port, a stored password, a test mail th
 test('mail templates: a preview, a template error, save and back to the built-in text', async ({ browser }) => {
   const problems: string[] = [];
   const admin = await signedInAdmin(browser, problems);
-  await admin.goto('/admin/mail-templates');
+  await admin.goto('/desk/admin/mail-templates');
   await expect(admin.getByRole('heading', { level: 1, name: 'Mail templates' })).toBeVisible();
   await admin.getByLabel('Template', { exact: true }).selectOption({ label: 'A new ticket: the receipt to the customer' });
   const subject = admin.getByLabel('Subject');
@@ -174,12 +174,15 @@ test('the outbox: what left, and a refused mail sent again', async ({ browser })
   }
   await expect.poll(() => sunk(accepted).length, { timeout: 30_000 }).toBeGreaterThan(0);
 
-  await admin.goto('/admin/outbox');
+  await admin.goto('/desk/admin/outbox');
   await expect(admin.getByRole('heading', { level: 1, name: 'Outbox' })).toBeVisible();
   const kept = admin.getByTestId('outbox-mail').filter({ hasText: accepted }).first();
   await expect(kept.getByTestId('mail-state')).toHaveText('Sent');
   // With a link to the ticket it is about.
   await expect(kept.getByRole('link')).toBeVisible();
+  // The outbox is paged again (50 a page), with Previous and Next.
+  await expect(admin.getByTestId('outbox-page-info')).toContainText(/^Page 1 of \d+ · \d+ entr/);
+  await expect(admin.getByRole('navigation', { name: 'Pages' }).getByRole('button', { name: 'Previous' })).toBeDisabled();
 
   // The worker (every 2 s) marks the refused one failed, with the server's answer.
   const failed = admin.getByTestId('outbox-mail').filter({ hasText: refused }).first();
@@ -209,7 +212,7 @@ test('the outbox: what left, and a refused mail sent again', async ({ browser })
 test('the account page switches ticket mail off and on', async ({ browser }) => {
   const problems: string[] = [];
   const admin = await signedInAdmin(browser, problems);
-  await admin.goto('/account');
+  await admin.goto('/desk/account');
   const choice = admin.getByLabel('Email me about my tickets');
   await expect(choice).toBeChecked();
   await choice.uncheck();
@@ -248,7 +251,7 @@ test.describe('needs the inbound API', () => {
     const problems: string[] = [];
     deliver(`From: broken\r\nTo: support@desk.test\r\nSubject: no sender ${stamp}\r\nMessage-ID: <noat-${stamp}@example.test>\r\n\r\nWho am I?\r\n`);
     const admin = await signedInAdmin(browser, problems);
-    await admin.goto('/admin/mail');
+    await admin.goto('/desk/admin/mail');
     const imap = admin.getByRole('region', { name: 'Incoming (IMAP)' });
     await imap.getByLabel('Host').fill('127.0.0.1');
     // Whatever an earlier story set: from TLS on its usual port, none follows with 143.
@@ -281,6 +284,7 @@ test.describe('needs the inbound API', () => {
     }).toPass({ timeout: 60_000 });
     await expect(kept.getByTestId('mail-state')).toHaveText('Quarantined');
     await expect(kept.getByTestId('mail-problem')).toContainText('sender');
+    await expect(admin.getByTestId('mail-log-page-info')).toContainText(/^Page 1 of \d+ · \d+ entr/);
     await snap(admin, 'admin-mail-log');
 
     const download = admin.waitForEvent('download');

@@ -74,7 +74,7 @@ test('from registration to resolution: customer, agent and administrator', async
   // --- The agent finds it by a word of its message, takes it, replies and adds a note. -------
   const agent = await newPerson(browser, problems, 'agent');
   await signIn(agent, agentName, agentPassword);
-  await agent.goto('/tickets');
+  await agent.goto('/desk/tickets');
   await agent.getByLabel('Search', { exact: true }).fill(word);
   await agent.getByLabel('Search', { exact: true }).press('Enter');
   const row = agent.getByTestId('ticket-row').filter({ hasText: number });

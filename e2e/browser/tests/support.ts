@@ -49,7 +49,13 @@ export async function signIn(page: Page, who: string, secret: string): Promise<v
       page.waitForURL((url) => !url.pathname.startsWith('/login')).then(() => 'in'),
       page.getByRole('alert').filter({ hasText: /try again in/ }).waitFor().then(() => 'limited'),
     ]);
-    if (outcome === 'in') return;
+    if (outcome === 'in') {
+      // An agent lands in the desk by a page load, which restores the session from the refresh
+      // cookie: wait until it has, so that a test's own refresh never races it (a refresh token
+      // presented twice ends the session, as it should).
+      await page.getByTestId('current-user').waitFor();
+      return;
+    }
     const text = await page.getByRole('alert').filter({ hasText: /try again in/ }).innerText();
     const seconds = Number(/try again in (\d+)/.exec(text)?.[1] ?? '10');
     await page.waitForTimeout((seconds + 1) * 1000);
@@ -78,7 +84,7 @@ export async function snap(page: Page, name: string): Promise<void> {
 /** The link of the newest mail to `recipient` whose link goes to `page` (e.g. `/confirm`), read
  *  by an administrator in Admin › Outbox, as a path to open. */
 export async function linkFromOutbox(admin: Page, recipient: string, page: string): Promise<string> {
-  await admin.goto('/admin/outbox');
+  await admin.goto('/desk/admin/outbox');
   const mail = admin.getByTestId('outbox-mail').filter({ hasText: recipient }).first();
   await mail.locator('summary').click();
   const body = await mail.locator('.mail-body').innerText();

@@ -23,7 +23,7 @@ test('an agent opens a ticket, finds it in the list, and replies', async ({ page
   await expect(page).toHaveURL(/\/login/);
   await signIn(page, username, password);
   // Signed in, the home page has its short lists.
-  await page.goto('/');
+  await page.goto('/desk/');
   await expect(page.getByRole('heading', { level: 1, name: /^Welcome/ })).toBeVisible();
 
   // One word no other ticket has, so that both the list and the search can find this one.

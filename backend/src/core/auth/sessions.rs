@@ -43,6 +43,13 @@ impl EndReason {
     }
 }
 
+/// Beside the refresh cookie, a cookie the web app can read that says only "a session may be
+/// restored" and which app it is for (`desk` or `portal`), so a visitor without one is not sent to
+/// the refresh endpoint (and its 401), and a customer who opens a desk address is sent to the
+/// portal before the desk is downloaded (core::http::spa). No secret, no authority: same lifetime
+/// as the refresh cookie, cleared with it (accounts::signin).
+pub const SESSION_MARKER: &str = "oxidesk_session";
+
 /// A session's id and its current refresh token (to set as the cookie).
 #[derive(Debug, Clone)]
 pub struct Started {

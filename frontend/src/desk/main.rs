@@ -1,0 +1,13 @@
+//! The agents' desk and the administration screens, under `/desk/`. People sign in on the
+//! portal's page; customers who open a desk address are sent to the portal's equivalent.
+
+mod admin;
+mod app;
+mod bulk_bar;
+mod saved_views;
+mod setup;
+mod ticket_sidebar;
+
+fn main() {
+    ui::components::shell::start(ui::paths::DESK, setup::setup_page, app::routes);
+}

@@ -1,0 +1,770 @@
+//! The one place that talks to the server. Every function returns the `shared` DTOs the server
+//! serialises, or an [`ApiError`] that keeps the server's JSON error body when there is one, so a
+//! form can show the server's per-field messages next to its fields.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use shared::auth::{
+    ConfirmEmail, LoginRequest, LoginResponse, Notice, PasswordChange, RegisterRequest, Registered,
+    ResetConfirm, ResetRequest,
+};
+use shared::catalog::Topic;
+use shared::settings::{Settings, SetupRequest};
+use shared::tickets::{Ticket, TicketCreate, TicketUpdate};
+use shared::ApiErrorBody;
+
+/// All endpoints are same-origin: the server that serves the SPA also serves the API.
+const API: &str = "/api";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The server answered with an error status; `body` is its JSON error when it sent one.
+    Status {
+        status: u16,
+        body: Option<ApiErrorBody>,
+    },
+    /// No answer at all: the server is down, the network is gone, or the request was refused.
+    Network(String),
+    /// A success status whose body is not what this version of the SPA expects.
+    Decode(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(401)
+    }
+
+    /// Field name → message, as the server reported them for a 422.
+    pub fn fields(&self) -> BTreeMap<String, String> {
+        match self {
+            ApiError::Status {
+                body: Some(body), ..
+            } => body.error.fields.clone(),
+            _ => BTreeMap::new(),
+        }
+    }
+
+    /// A sentence to show people.
+    pub fn message(&self) -> String {
+        match self {
+            ApiError::Status {
+                body: Some(body), ..
+            } => body.error.message.clone(),
+            ApiError::Status { status, body: None } => match status {
+                401 => "Please sign in again.".to_owned(),
+                403 => "You are not allowed to do that.".to_owned(),
+                404 => "Not found.".to_owned(),
+                409 => "Someone else changed this in the meantime.".to_owned(),
+                _ => format!("The server answered with status {status}."),
+            },
+            ApiError::Network(detail) => format!("Could not reach the server ({detail})."),
+            ApiError::Decode(detail) => {
+                format!("The server's answer could not be read ({detail}).")
+            }
+        }
+    }
+
+    /// Used when a page needs a token but nobody is signed in (the guard normally prevents this).
+    pub fn signed_out() -> Self {
+        ApiError::Status {
+            status: 401,
+            body: None,
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+pub async fn login(credentials: &LoginRequest) -> Result<LoginResponse, ApiError> {
+    let request =
+        json_accepting(Request::post(&format!("{API}/auth/login.json"))).json(credentials);
+    receive_json(send(request).await?).await
+}
+
+/// Trades the HttpOnly refresh cookie for a new access token; this is how a reload keeps the session
+/// without the token ever touching storage that scripts can read.
+pub async fn refresh() -> Result<LoginResponse, ApiError> {
+    let request = json_accepting(Request::post(&format!("{API}/auth/refresh.json"))).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let request = json_accepting(Request::post(&format!("{API}/auth/logout.json"))).build();
+    send(request).await.map(|_| ())
+}
+
+pub async fn create_ticket(token: &str, ticket: &TicketCreate) -> Result<Ticket, ApiError> {
+    let request = authorized(Request::post(&format!("{API}/tickets.json")), token).json(ticket);
+    receive_json(send(request).await?).await
+}
+
+pub async fn get_ticket(token: &str, number: &str) -> Result<Ticket, ApiError> {
+    let request = authorized(Request::get(&ticket_url(number)), token).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn update_ticket(
+    token: &str,
+    number: &str,
+    update: &TicketUpdate,
+) -> Result<Ticket, ApiError> {
+    let request = authorized(Request::put(&ticket_url(number)), token).json(update);
+    receive_json(send(request).await?).await
+}
+
+pub async fn topics(token: &str) -> Result<Vec<Topic>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/topics.json")), token).build();
+    receive_json(send(request).await?).await
+}
+
+fn ticket_url(number: &str) -> String {
+    // Numbers are generated by the server, but one typed into the address bar is not to be trusted.
+    let number = String::from(js_sys::encode_uri_component(number));
+    format!("{API}/tickets.json/{number}")
+}
+
+/// The create endpoint answers osTicket clients with a bare ticket number unless asked for JSON.
+fn json_accepting(builder: RequestBuilder) -> RequestBuilder {
+    builder.header("Accept", "application/json")
+}
+
+fn authorized(builder: RequestBuilder, token: &str) -> RequestBuilder {
+    json_accepting(builder).header("Authorization", &format!("Bearer {token}"))
+}
+
+/// Sends the request and turns any non-2xx answer into an [`ApiError`].
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let response = request
+        .map_err(|e| ApiError::Network(e.to_string()))?
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        return Ok(response);
+    }
+    // Proxies and crashes may answer without our JSON body; the status alone still says enough.
+    let body = response.json::<ApiErrorBody>().await.ok();
+    Err(ApiError::Status {
+        status: response.status(),
+        body,
+    })
+}
+
+async fn receive_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The agents' desk and the ticket page: list filters, catalog lists, follow, bulk, saved views.
+// ---------------------------------------------------------------------------------------------
+
+use shared::catalog::{Priority, Queue, Status};
+use shared::tickets::{BulkResult, BulkUpdate, SavedView, SavedViewCreate, TicketTransition};
+use shared::users::User;
+
+/// One page of a filtered ticket list: the tickets, the total (`X-Total-Count`) and the number of
+/// pages (the `last` link of the `Link` header; the server picks the page size).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeskPage {
+    pub tickets: Vec<Ticket>,
+    pub total: u64,
+    pub pages: u64,
+}
+
+/// `GET /api/tickets.json` with the list's query parameters as they are (the URL's query string
+/// minus what the SPA alone uses), without threads.
+pub async fn search_tickets(
+    token: &str,
+    params: &[(String, String)],
+) -> Result<DeskPage, ApiError> {
+    let mut query: Vec<(&str, &str)> = vec![("threads", "false")];
+    query.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let request = authorized(Request::get(&format!("{API}/tickets.json")), token)
+        .query(query)
+        .build();
+    let response = send(request).await?;
+    let total = response
+        .headers()
+        .get("X-Total-Count")
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    let pages = response
+        .headers()
+        .get("Link")
+        .and_then(|link| last_page(&link))
+        .unwrap_or(1);
+    let tickets: Vec<Ticket> = receive_json(response).await?;
+    let total = total.unwrap_or(tickets.len() as u64);
+    Ok(DeskPage {
+        tickets,
+        total,
+        pages: pages.max(1),
+    })
+}
+
+/// The `page` of the `rel="last"` entry of an RFC 8288 `Link` header.
+fn last_page(link: &str) -> Option<u64> {
+    link.split(',')
+        .find(|part| part.contains("rel=\"last\""))
+        .and_then(|part| {
+            let url = part.split('<').nth(1)?.split('>').next()?;
+            let query = url.split_once('?')?.1;
+            query
+                .split('&')
+                .filter_map(|pair| pair.split_once('='))
+                .find(|(key, _)| *key == "page")
+                .and_then(|(_, value)| value.parse().ok())
+        })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Site settings, first run, registration, guest tickets (no credentials needed).
+// ---------------------------------------------------------------------------------------------
+
+/// The desk's public settings; asked before anything else (the header and the setup gate need them).
+pub async fn settings() -> Result<Settings, ApiError> {
+    let request = json_accepting(Request::get(&format!("{API}/settings.json"))).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn statuses(token: &str) -> Result<Vec<Status>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/statuses.json")), token).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn priorities(token: &str) -> Result<Vec<Priority>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/priorities.json")), token).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn queues(token: &str) -> Result<Vec<Queue>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/queues.json")), token).build();
+    receive_json(send(request).await?).await
+}
+
+/// The agents one can assign tickets to (staff only). Filtered here as well, in case the server
+/// does not know the `staff` parameter.
+pub async fn staff_users(token: &str) -> Result<Vec<User>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/users.json")), token)
+        .query([("staff", "true"), ("per_page", "100")])
+        .build();
+    let users: Vec<User> = receive_json(send(request).await?).await?;
+    Ok(users.into_iter().filter(|u| u.level.is_staff()).collect())
+}
+
+/// Follows (`true`) or stops following (`false`) a ticket.
+pub async fn set_following(token: &str, number: &str, follow: bool) -> Result<Ticket, ApiError> {
+    let url = format!("{}/follow", ticket_url(number));
+    let builder = if follow {
+        Request::put(&url)
+    } else {
+        Request::delete(&url)
+    };
+    let request = authorized(builder, token).build();
+    receive_json(send(request).await?).await
+}
+
+/// Closes a ticket (`DELETE`); the server answers 204.
+pub async fn close_ticket(
+    token: &str,
+    number: &str,
+    transition: &TicketTransition,
+) -> Result<(), ApiError> {
+    let request = authorized(Request::delete(&ticket_url(number)), token).json(transition);
+    send(request).await.map(|_| ())
+}
+
+/// Reopens a ticket (`POST` on the ticket).
+pub async fn reopen_ticket(
+    token: &str,
+    number: &str,
+    transition: &TicketTransition,
+) -> Result<(), ApiError> {
+    let request = authorized(Request::post(&ticket_url(number)), token).json(transition);
+    send(request).await.map(|_| ())
+}
+
+pub async fn bulk_update(token: &str, bulk: &BulkUpdate) -> Result<BulkResult, ApiError> {
+    let request = authorized(Request::post(&format!("{API}/tickets/bulk.json")), token).json(bulk);
+    receive_json(send(request).await?).await
+}
+
+pub async fn saved_views(token: &str) -> Result<Vec<SavedView>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}/views.json")), token).build();
+    receive_json(send(request).await?).await
+}
+
+pub async fn create_view(token: &str, view: &SavedViewCreate) -> Result<SavedView, ApiError> {
+    let request = authorized(Request::post(&format!("{API}/views.json")), token).json(view);
+    receive_json(send(request).await?).await
+}
+
+pub async fn delete_view(token: &str, id: i64) -> Result<(), ApiError> {
+    let request = authorized(Request::delete(&format!("{API}/views.json/{id}")), token).build();
+    send(request).await.map(|_| ())
+}
+
+/// The bytes of an attachment (`href` as the server gave it, under `/api/`), fetched with the
+/// same credentials as everything else: a plain link would not carry the access token.
+pub async fn download_attachment(token: &str, href: &str) -> Result<Vec<u8>, ApiError> {
+    match href.strip_prefix(API).filter(|path| path.starts_with('/')) {
+        Some(path) => {
+            let request = authorized(Request::get(&format!("{API}{path}")), token).build();
+            send(request)
+                .await?
+                .binary()
+                .await
+                .map_err(|e| ApiError::Decode(e.to_string()))
+        }
+        None => Err(ApiError::Decode(format!(
+            "unexpected attachment address {href}"
+        ))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// First run, registration, guest tickets (no credentials needed).
+// ---------------------------------------------------------------------------------------------
+
+/// Creates the first administrator; answers like a sign-in (and sets the refresh cookie).
+pub async fn setup(request: &SetupRequest) -> Result<LoginResponse, ApiError> {
+    let request = json_accepting(Request::post(&format!("{API}/setup.json"))).json(request);
+    receive_json(send(request).await?).await
+}
+
+/// How a registration ends: signed in at once (201), or waiting for the mailed link (202).
+pub enum Registration {
+    SignedIn(LoginResponse),
+    Pending(Registered),
+}
+
+/// Opens an account.
+pub async fn register(request: &RegisterRequest) -> Result<Registration, ApiError> {
+    let request = json_accepting(Request::post(&format!("{API}/auth/register.json"))).json(request);
+    let response = send(request).await?;
+    if response.status() == 202 {
+        Ok(Registration::Pending(receive_json(response).await?))
+    } else {
+        Ok(Registration::SignedIn(receive_json(response).await?))
+    }
+}
+
+/// Confirms an email address with the mailed token.
+pub async fn confirm_email(token: &str) -> Result<(), ApiError> {
+    let body = ConfirmEmail {
+        token: token.to_owned(),
+    };
+    let request = json_accepting(Request::post(&format!("{API}/auth/confirm.json"))).json(&body);
+    send(request).await.map(|_| ())
+}
+
+/// Asks for a password-reset link (the answer is the same whether the account exists or not).
+pub async fn request_reset(login: &str) -> Result<Notice, ApiError> {
+    let body = ResetRequest {
+        login: login.to_owned(),
+    };
+    let request = json_accepting(Request::post(&format!("{API}/auth/reset.json"))).json(&body);
+    receive_json(send(request).await?).await
+}
+
+/// Sets a new password with the mailed token.
+pub async fn confirm_reset(body: &ResetConfirm) -> Result<(), ApiError> {
+    let request =
+        json_accepting(Request::post(&format!("{API}/auth/reset/confirm.json"))).json(body);
+    send(request).await.map(|_| ())
+}
+
+/// Changes the signed-in user's password; answers with the new session.
+pub async fn change_password(
+    token: &str,
+    body: &PasswordChange,
+) -> Result<LoginResponse, ApiError> {
+    let request = authorized(
+        Request::put(&format!("{API}/users/me/password.json")),
+        token,
+    )
+    .json(body);
+    receive_json(send(request).await?).await
+}
+
+/// A ticket from a visitor without an account (needs `name` and `email`).
+pub async fn create_guest_ticket(ticket: &TicketCreate) -> Result<Ticket, ApiError> {
+    let request = json_accepting(Request::post(&format!("{API}/tickets.json"))).json(ticket);
+    receive_json(send(request).await?).await
+}
+
+/// The active help topics, asked without credentials (the guest form).
+pub async fn public_topics() -> Result<Vec<Topic>, ApiError> {
+    let request = json_accepting(Request::get(&format!("{API}/topics.json"))).build();
+    receive_json(send(request).await?).await
+}
+
+/// One page of a list the server pages: the entries, and the total (`X-Total-Count`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+/// `GET` a page of a list with its query parameters.
+pub async fn get_page<T: DeserializeOwned>(
+    token: &str,
+    path: &str,
+    query: &[(&str, String)],
+) -> Result<Page<T>, ApiError> {
+    let request = authorized(Request::get(&format!("{API}{path}")), token)
+        .query(query.iter().map(|(k, v)| (*k, v.as_str())))
+        .build();
+    let response = send(request).await?;
+    let total = response
+        .headers()
+        .get("X-Total-Count")
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    let items: Vec<T> = receive_json(response).await?;
+    let total = total.unwrap_or(items.len() as u64);
+    Ok(Page { items, total })
+}
+
+/// The signed-in user's own settings (the account page's ticket-mail switch).
+pub async fn update_me(
+    token: &str,
+    update: &shared::users::ProfileUpdate,
+) -> Result<User, ApiError> {
+    admin::put(token, "/users/me.json", update).await
+}
+
+/// How many entries of a paged list the admin screens show at a time.
+pub const PER_PAGE: u64 = 50;
+// ---------------------------------------------------------------------------------------------
+
+/// The administration screens' requests: catalogs, users, API keys and settings. In a module of
+/// their own, next to the catalog reads they share with the desk.
+pub mod admin {
+    use gloo_net::http::Request;
+    use serde::de::DeserializeOwned;
+    use serde::Serialize;
+    use shared::apikeys::{ApiKey, ApiKeyCreate, ApiKeyCreated};
+    use shared::catalog::{
+        Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, Topic, TopicCreate,
+        TopicUpdate,
+    };
+    use shared::settings::{Settings, SettingsUpdate};
+    use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
+
+    use super::{authorized, receive_json, send, ApiError, API};
+    // The catalog reads are the desk's; the admin pages use the same ones.
+    pub use super::{priorities, queues, statuses};
+
+    pub(super) async fn get<T: DeserializeOwned>(token: &str, path: &str) -> Result<T, ApiError> {
+        let request = authorized(Request::get(&format!("{API}{path}")), token).build();
+        receive_json(send(request).await?).await
+    }
+
+    pub(super) async fn post<B: Serialize, T: DeserializeOwned>(
+        token: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let request = authorized(Request::post(&format!("{API}{path}")), token).json(body);
+        receive_json(send(request).await?).await
+    }
+
+    pub(super) async fn put<B: Serialize, T: DeserializeOwned>(
+        token: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let request = authorized(Request::put(&format!("{API}{path}")), token).json(body);
+        receive_json(send(request).await?).await
+    }
+
+    /// PUT whose answer has no body worth reading (204).
+    pub(super) async fn put_empty<B: Serialize>(
+        token: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<(), ApiError> {
+        let request = authorized(Request::put(&format!("{API}{path}")), token).json(body);
+        send(request).await.map(|_| ())
+    }
+
+    pub(super) async fn delete(token: &str, path: &str) -> Result<(), ApiError> {
+        let request = authorized(Request::delete(&format!("{API}{path}")), token).build();
+        send(request).await.map(|_| ())
+    }
+
+    pub async fn update_settings(
+        token: &str,
+        update: &SettingsUpdate,
+    ) -> Result<Settings, ApiError> {
+        put(token, "/settings.json", update).await
+    }
+
+    pub async fn create_queue(token: &str, input: &QueueInput) -> Result<Queue, ApiError> {
+        post(token, "/queues.json", input).await
+    }
+    pub async fn update_queue(token: &str, id: i64, input: &QueueInput) -> Result<Queue, ApiError> {
+        put(token, &format!("/queues.json/{id}"), input).await
+    }
+    pub async fn delete_queue(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/queues.json/{id}")).await
+    }
+
+    /// Every topic, inactive ones too (administrators).
+    pub async fn all_topics(token: &str) -> Result<Vec<Topic>, ApiError> {
+        get(token, "/topics.json?all=true").await
+    }
+    pub async fn create_topic(token: &str, input: &TopicCreate) -> Result<Topic, ApiError> {
+        post(token, "/topics.json", input).await
+    }
+    pub async fn update_topic(
+        token: &str,
+        id: i64,
+        input: &TopicUpdate,
+    ) -> Result<Topic, ApiError> {
+        put(token, &format!("/topics.json/{id}"), input).await
+    }
+    pub async fn delete_topic(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/topics.json/{id}")).await
+    }
+
+    pub async fn create_status(token: &str, input: &StatusInput) -> Result<Status, ApiError> {
+        post(token, "/statuses.json", input).await
+    }
+    pub async fn update_status(
+        token: &str,
+        id: i64,
+        input: &StatusInput,
+    ) -> Result<Status, ApiError> {
+        put(token, &format!("/statuses.json/{id}"), input).await
+    }
+    pub async fn delete_status(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/statuses.json/{id}")).await
+    }
+
+    pub async fn create_priority(token: &str, input: &PriorityInput) -> Result<Priority, ApiError> {
+        post(token, "/priorities.json", input).await
+    }
+    pub async fn update_priority(
+        token: &str,
+        id: i64,
+        input: &PriorityInput,
+    ) -> Result<Priority, ApiError> {
+        put(token, &format!("/priorities.json/{id}"), input).await
+    }
+    pub async fn delete_priority(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/priorities.json/{id}")).await
+    }
+
+    /// One page of users matching `q` (name, user name or email) and, when given, a level.
+    pub async fn users(
+        token: &str,
+        q: &str,
+        level: Option<i64>,
+        page: u32,
+        per_page: u32,
+    ) -> Result<Vec<User>, ApiError> {
+        let mut params: Vec<(&str, String)> = vec![
+            ("page", page.to_string()),
+            ("per_page", per_page.to_string()),
+        ];
+        if !q.trim().is_empty() {
+            params.push(("q", q.trim().to_owned()));
+        }
+        if let Some(level) = level {
+            params.push(("level", level.to_string()));
+        }
+        let request = authorized(Request::get(&format!("{API}/users.json")), token)
+            .query(params)
+            .build();
+        receive_json(send(request).await?).await
+    }
+    pub async fn create_user(token: &str, input: &UserCreate) -> Result<User, ApiError> {
+        post(token, "/users.json", input).await
+    }
+    pub async fn update_user(token: &str, id: i64, input: &UserUpdate) -> Result<User, ApiError> {
+        put(token, &format!("/users.json/{id}"), input).await
+    }
+    pub async fn set_password(token: &str, id: i64, input: &PasswordSet) -> Result<(), ApiError> {
+        put_empty(token, &format!("/users.json/{id}/password"), input).await
+    }
+
+    pub async fn api_keys(token: &str) -> Result<Vec<ApiKey>, ApiError> {
+        get(token, "/apikeys.json").await
+    }
+    pub async fn create_api_key(
+        token: &str,
+        input: &ApiKeyCreate,
+    ) -> Result<ApiKeyCreated, ApiError> {
+        post(token, "/apikeys.json", input).await
+    }
+
+    pub async fn revoke_api_key(token: &str, id: i64) -> Result<(), ApiError> {
+        delete(token, &format!("/apikeys.json/{id}")).await
+    }
+}
+
+/// The mail screens' requests: the outbox, the mail log (quarantine), the SMTP and IMAP settings
+/// with their try-out, and the templates.
+pub mod mail {
+    use gloo_net::http::Request;
+    use serde_json::{Map, Value};
+    use shared::mail::{
+        InboundMail, MailCheck, MailPreview, MailSettings, MailTemplate, MailTemplateInput,
+        OutboxMail,
+    };
+
+    use super::admin::{get, post, put};
+    use super::{authorized, get_page, receive_json, send, ApiError, Page, API, PER_PAGE};
+
+    /// The fields of a settings form as the API takes them: a JSON object of strings (the API
+    /// reads numbers and booleans from strings too), for forms drawn from a table of field names.
+    pub fn fields_object(fields: &[(&str, String)]) -> Map<String, Value> {
+        fields
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), Value::String(value.clone())))
+            .collect()
+    }
+
+    /// A page of a list, newest first, narrowed by one filter (`""`: everything).
+    async fn filtered<T: serde::de::DeserializeOwned>(
+        token: &str,
+        path: &str,
+        key: &str,
+        value: &str,
+        page: u64,
+    ) -> Result<Page<T>, ApiError> {
+        let mut query = vec![
+            ("page", page.to_string()),
+            ("per_page", PER_PAGE.to_string()),
+        ];
+        if !value.is_empty() {
+            query.push((key, value.to_owned()));
+        }
+        get_page(token, path, &query).await
+    }
+
+    pub async fn outbox(
+        token: &str,
+        status: &str,
+        page: u64,
+    ) -> Result<Page<OutboxMail>, ApiError> {
+        filtered(token, "/outbox.json", "status", status, page).await
+    }
+
+    pub async fn retry_outbox(token: &str, id: i64) -> Result<OutboxMail, ApiError> {
+        post(token, &format!("/outbox.json/{id}/retry"), &()).await
+    }
+
+    pub async fn inbound(
+        token: &str,
+        outcome: &str,
+        page: u64,
+    ) -> Result<Page<InboundMail>, ApiError> {
+        filtered(token, "/mail/inbound.json", "outcome", outcome, page).await
+    }
+
+    pub async fn retry_inbound(token: &str, id: i64) -> Result<InboundMail, ApiError> {
+        post(token, &format!("/mail/inbound.json/{id}/retry"), &()).await
+    }
+
+    pub async fn discard_inbound(token: &str, id: i64) -> Result<(), ApiError> {
+        super::admin::delete(token, &format!("/mail/inbound.json/{id}")).await
+    }
+
+    /// The message as it came, to save as a `.eml` file.
+    pub async fn inbound_raw(token: &str, id: i64) -> Result<Vec<u8>, ApiError> {
+        let url = format!("{API}/mail/inbound.json/{id}/raw");
+        let response = send(authorized(Request::get(&url), token).build()).await?;
+        response
+            .binary()
+            .await
+            .map_err(|e| ApiError::Decode(e.to_string()))
+    }
+
+    pub async fn settings(token: &str) -> Result<MailSettings, ApiError> {
+        get(token, "/mail/settings.json").await
+    }
+
+    /// Changes the given fields only: the API keeps absent ones as they are.
+    pub async fn update_settings(
+        token: &str,
+        fields: &[(&str, String)],
+    ) -> Result<MailSettings, ApiError> {
+        put(token, "/mail/settings.json", &fields_object(fields)).await
+    }
+
+    /// Tries the saved settings out (`/mail/test.json`, `/mail/imap-test.json`).
+    pub async fn try_out(
+        token: &str,
+        path: &str,
+        fields: &[(&str, String)],
+    ) -> Result<MailCheck, ApiError> {
+        post(token, path, &fields_object(fields)).await
+    }
+
+    pub async fn templates(token: &str) -> Result<Vec<MailTemplate>, ApiError> {
+        get(token, "/mail/templates.json").await
+    }
+
+    pub async fn save_template(
+        token: &str,
+        kind: &str,
+        input: &MailTemplateInput,
+    ) -> Result<MailTemplate, ApiError> {
+        put(token, &format!("/mail/templates.json/{kind}"), input).await
+    }
+
+    /// Back to the built-in text; answers with it.
+    pub async fn reset_template(token: &str, kind: &str) -> Result<MailTemplate, ApiError> {
+        let url = format!("{API}/mail/templates.json/{kind}");
+        receive_json(send(authorized(Request::delete(&url), token).build()).await?).await
+    }
+
+    pub async fn preview_template(
+        token: &str,
+        kind: &str,
+        input: &MailTemplateInput,
+    ) -> Result<MailPreview, ApiError> {
+        post(
+            token,
+            &format!("/mail/templates.json/{kind}/preview"),
+            input,
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::mail::fields_object;
+
+    #[test]
+    fn fields_become_a_json_object_of_strings() {
+        let fields = [
+            ("smtp_port", "587".to_owned()),
+            ("from_name", "ACME \"IT\"".to_owned()),
+        ];
+        assert_eq!(
+            serde_json::to_string(&fields_object(&fields)).unwrap(),
+            r#"{"from_name":"ACME \"IT\"","smtp_port":"587"}"#
+        );
+        assert_eq!(serde_json::to_string(&fields_object(&[])).unwrap(), "{}");
+    }
+}

@@ -1,0 +1,363 @@
+//! Writing on a ticket: a reply the customer sees or (agents only) an internal note, with files
+//! chosen by the picker or dropped onto the form. The draft lives in the page's [`Draft`], so a
+//! reload of the ticket (after a conflict, say) keeps the text and the chosen files.
+
+use leptos::ev::{DragEvent, SubmitEvent};
+use leptos::prelude::*;
+use shared::tickets::TicketUpdate;
+use shared::validate::MessageBody;
+use wasm_bindgen::JsCast;
+
+use crate::api;
+use crate::components::attachments::{human_size, read_data_url, to_uploads, PickedFile};
+use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
+use crate::session::Session;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReplyMode {
+    Reply,
+    Note,
+}
+
+/// What is being written. Owned by the page, not by the form.
+#[derive(Debug, Clone, Copy)]
+pub struct Draft {
+    pub message: RwSignal<String>,
+    pub mode: RwSignal<ReplyMode>,
+    pub files: RwSignal<Vec<PickedFile>>,
+}
+
+impl Default for Draft {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Draft {
+    pub fn new() -> Self {
+        Draft {
+            message: RwSignal::new(String::new()),
+            mode: RwSignal::new(ReplyMode::Reply),
+            files: RwSignal::new(Vec::new()),
+        }
+    }
+
+    fn clear(&self) {
+        self.message.set(String::new());
+        self.files.set(Vec::new());
+    }
+}
+
+/// The id of the message field, which `r` and `n` focus.
+pub const MESSAGE_ID: &str = "reply-message";
+
+#[component]
+pub fn Composer(
+    number: Memo<String>,
+    version: Signal<Option<i64>>,
+    draft: Draft,
+    /// The largest file the server takes, when known.
+    max_upload: Signal<Option<i64>>,
+    /// Gets told that a 409 happened (the page offers the reload).
+    conflict: RwSignal<bool>,
+    /// After a successful post: reload the ticket.
+    on_posted: Callback<()>,
+) -> impl IntoView {
+    let session = Session::get();
+    let is_staff = Memo::new(move |_| session.is_staff());
+    let message_error = RwSignal::new(None::<String>);
+    let file_errors = RwSignal::new(Vec::<String>::new());
+    let reading = RwSignal::new(0usize);
+    let dragging = RwSignal::new(false);
+    let sent_notice = RwSignal::new(None::<&'static str>);
+
+    let post = Action::new_local(move |(number, update): &(String, TicketUpdate)| {
+        let (number, update) = (number.clone(), update.clone());
+        async move {
+            let sent = session
+                .call(|token| {
+                    let (number, update) = (number.clone(), update.clone());
+                    async move { api::update_ticket(&token, &number, &update).await }
+                })
+                .await;
+            match sent {
+                Ok(_) => {
+                    draft.clear();
+                    sent_notice.set(Some(if update.entry_type.as_deref() == Some("note") {
+                        "Internal note added."
+                    } else {
+                        "Reply sent."
+                    }));
+                    on_posted.try_run(());
+                    Ok(())
+                }
+                Err(error) => {
+                    if error.status() == Some(409) {
+                        conflict.set(true);
+                    }
+                    if let Some(reason) = error.fields().get("message") {
+                        message_error.set(Some(format!("Message {reason}.")));
+                    }
+                    Err(error)
+                }
+            }
+        }
+    });
+    let pending = post.pending();
+
+    let add_files = move |list: Option<web_sys::FileList>| {
+        let Some(list) = list else { return };
+        let limit = max_upload.get_untracked();
+        let mut rejected = Vec::new();
+        for index in 0..list.length() {
+            let Some(file) = list.get(index) else {
+                continue;
+            };
+            let name = file.name();
+            let size = file.size();
+            if let Some(limit) = limit.filter(|limit| size > *limit as f64) {
+                rejected.push(format!(
+                    "{name} is {}, more than the {} limit; it was not added.",
+                    human_size(size),
+                    human_size(limit as f64)
+                ));
+                continue;
+            }
+            read_file(file, draft, reading, file_errors);
+        }
+        file_errors.set(rejected);
+    };
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        sent_notice.set(None);
+        let body = match MessageBody::parse(&draft.message.get_untracked()) {
+            Ok(body) => body,
+            Err(reason) => {
+                message_error.set(Some(format!("Message {reason}.")));
+                focus_field(MESSAGE_ID);
+                return;
+            }
+        };
+        // Checked again here: a limit that loaded after the files were chosen still applies.
+        if let Some(limit) = max_upload.get_untracked() {
+            let too_big: Vec<String> = draft.files.with_untracked(|files| {
+                files
+                    .iter()
+                    .filter(|f| f.size > limit as f64)
+                    .map(|f| {
+                        format!(
+                            "{} is larger than the {} limit: remove it.",
+                            f.name,
+                            human_size(limit as f64)
+                        )
+                    })
+                    .collect()
+            });
+            if !too_big.is_empty() {
+                file_errors.set(too_big);
+                return;
+            }
+        }
+        message_error.set(None);
+        let attachments = draft.files.with_untracked(|files| to_uploads(files));
+        let note = is_staff.get_untracked() && draft.mode.get_untracked() == ReplyMode::Note;
+        let update = TicketUpdate {
+            message: Some(body.into_inner()),
+            // Customers have one kind of reply; the server decides what it is.
+            entry_type: is_staff
+                .get_untracked()
+                .then(|| if note { "note" } else { "response" }.to_owned()),
+            attachments,
+            version: version.get_untracked(),
+            ..Default::default()
+        };
+        post.dispatch((number.get_untracked(), update));
+    };
+
+    let as_note = move || is_staff.get() && draft.mode.get() == ReplyMode::Note;
+    let submit_label = move || match (pending.get(), is_staff.get(), draft.mode.get()) {
+        (true, _, _) => "Sending…",
+        (false, true, ReplyMode::Note) => "Add internal note",
+        (false, true, ReplyMode::Reply) => "Send response",
+        (false, false, _) => "Send reply",
+    };
+
+    view! {
+        <form
+            class="stack reply-form composer"
+            class:as-note=as_note
+            class:dragging=move || dragging.get()
+            aria-labelledby="reply-heading"
+            on:submit=on_submit
+            on:dragover=move |ev: DragEvent| {
+                // Without this the browser opens a dropped file instead of handing it to us.
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |ev: DragEvent| {
+                // Leaving for a child element is not leaving the form.
+                let inside = ev
+                    .related_target()
+                    .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                    .zip(ev.current_target().and_then(|t| t.dyn_into::<web_sys::Node>().ok()))
+                    .is_some_and(|(to, form)| form.contains(Some(&to)));
+                if !inside {
+                    dragging.set(false);
+                }
+            }
+            on:drop=move |ev: DragEvent| {
+                ev.prevent_default();
+                dragging.set(false);
+                add_files(ev.data_transfer().and_then(|d| d.files()));
+            }
+            data-testid="reply-form"
+        >
+            <h2 id="reply-heading">
+                {move || if as_note() { "Internal note" } else { "Reply" }}
+            </h2>
+            <Show when=move || is_staff.get()>
+                <fieldset class="choice">
+                    <legend>"Post as"</legend>
+                    <label>
+                        <input
+                            type="radio"
+                            name="reply-kind"
+                            value="response"
+                            aria-keyshortcuts="r"
+                            prop:checked=move || draft.mode.get() == ReplyMode::Reply
+                            on:change=move |_| draft.mode.set(ReplyMode::Reply)
+                        />
+                        "Response (the customer sees it)"
+                    </label>
+                    <label>
+                        <input
+                            type="radio"
+                            name="reply-kind"
+                            value="note"
+                            aria-keyshortcuts="n"
+                            prop:checked=move || draft.mode.get() == ReplyMode::Note
+                            on:change=move |_| draft.mode.set(ReplyMode::Note)
+                        />
+                        "Internal note (agents only)"
+                    </label>
+                </fieldset>
+            </Show>
+            <Show when=as_note>
+                <p class="note-hint">"Only agents will see this note."</p>
+            </Show>
+            <div class="field">
+                <label for=MESSAGE_ID>"Message"</label>
+                <textarea
+                    id=MESSAGE_ID
+                    name="message"
+                    rows="6"
+                    aria-describedby="reply-message-error"
+                    aria-invalid=move || message_error.get().is_some().to_string()
+                    prop:value=move || draft.message.get()
+                    on:input=move |ev| {
+                        draft.message.set(event_target_value(&ev));
+                        message_error.set(None);
+                        sent_notice.set(None);
+                    }
+                ></textarea>
+                <FieldError id="reply-message-error" message=message_error.into()/>
+            </div>
+            <div class="field attachments">
+                <label for="reply-files">"Attach files"</label>
+                <input
+                    id="reply-files"
+                    type="file"
+                    multiple
+                    aria-describedby="reply-files-help"
+                    on:change=move |ev| {
+                        let input: Option<web_sys::HtmlInputElement> =
+                            ev.target().and_then(|t| t.dyn_into().ok());
+                        if let Some(input) = input {
+                            add_files(input.files());
+                            // Cleared, so choosing the same file again is noticed.
+                            input.set_value("");
+                        }
+                    }
+                />
+                <p class="hint" id="reply-files-help">
+                    "Or drop files onto this form."
+                    {move || max_upload.get().map(|limit| format!(" Up to {} each.", human_size(limit as f64)))}
+                </p>
+                {move || (reading.get() > 0).then(|| view! {
+                    <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>"Reading files…"</p>
+                })}
+                <ul class="file-list" aria-label="Files to attach" data-testid="chosen-files">
+                    <For
+                        each=move || draft.files.get().into_iter().enumerate()
+                        key=|(index, file)| (*index, file.name.clone())
+                        children=move |(index, file)| {
+                            view! {
+                                <li data-testid="chosen-file">
+                                    <span class="file-name">{file.name.clone()}</span>
+                                    <span class="muted">{human_size(file.size)}</span>
+                                    <button
+                                        type="button"
+                                        class="icon"
+                                        aria-label=format!("Remove {}", file.name)
+                                        on:click=move |_| draft.files.update(|files| {
+                                            if index < files.len() {
+                                                files.remove(index);
+                                            }
+                                        })
+                                    >
+                                        "×"
+                                    </button>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+                <div aria-live="polite" data-testid="file-errors">
+                    {move || file_errors.get().into_iter().map(|e| view! { <p class="field-error">{e}</p> }).collect_view()}
+                </div>
+            </div>
+            {move || post.value().get().and_then(Result::err).filter(|e| e.status() != Some(409)).map(|error| view! {
+                <ErrorNotice error/>
+            })}
+            <div class="button-row">
+                <button
+                    type="submit"
+                    disabled=move || { pending.get() || reading.get() > 0 }
+                    data-testid="reply-submit"
+                >
+                    {submit_label}
+                </button>
+                <span class="done" role="status" data-testid="reply-done">{move || sent_notice.get()}</span>
+            </div>
+        </form>
+    }
+}
+
+/// Reads one file into a data URL and adds it to the draft when done.
+fn read_file(
+    file: web_sys::File,
+    draft: Draft,
+    reading: RwSignal<usize>,
+    errors: RwSignal<Vec<String>>,
+) {
+    reading.update(|n| *n += 1);
+    leptos::task::spawn_local(async move {
+        let name = file.name();
+        match read_data_url(&file).await {
+            Ok(data_url) => {
+                draft.files.try_update(|files| {
+                    files.push(PickedFile {
+                        name,
+                        size: file.size(),
+                        data_url,
+                    })
+                });
+            }
+            Err(reason) => {
+                errors.try_update(|e| e.push(format!("{name} could not be read ({reason}).")));
+            }
+        }
+        reading.try_update(|n| *n = n.saturating_sub(1));
+    });
+}

@@ -1,0 +1,13 @@
+//! Pieces shared by several pages of either app.
+
+pub mod app_header;
+pub mod attachments;
+pub mod catalog;
+pub mod composer;
+pub mod feedback;
+pub mod form;
+pub mod require_sign_in;
+pub mod shell;
+pub mod shortcuts;
+pub mod thread;
+pub mod ticket_actions;

@@ -1,0 +1,210 @@
+//! `/tickets/:number`: the whole conversation, the composer, and (for agents) the side panel
+//! with assignees, following, status and fields, and time spent.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use shared::tickets::Ticket;
+
+use crate::api::{self, ApiError};
+use crate::components::catalog::Catalog;
+use crate::components::composer::{Composer, Draft, ReplyMode, MESSAGE_ID};
+use crate::components::feedback::{focus_field, ErrorNotice, Loading};
+use crate::components::shortcuts::{focus_id, use_shortcuts, ShortcutsButton, ShortcutsDialog};
+use crate::components::thread::Thread;
+use crate::components::ticket_actions::TicketContext;
+use crate::pages::ticket_list::last_list_href;
+use crate::session::Session;
+use crate::text::timestamp;
+
+/// `side` draws the side panel: the agents' one in the desk, close and reopen in the portal;
+/// `catalog` loads what the panel picks from (`Catalog::load` in the desk, `Catalog::none` in
+/// the portal).
+#[component]
+pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) -> impl IntoView {
+    let session = Session::get();
+    let params = use_params_map();
+    let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
+    let catalog = catalog();
+
+    let ticket: LocalResource<Result<Ticket, ApiError>> = LocalResource::new(move || {
+        let number = number.get();
+        async move {
+            session
+                .call(|token| {
+                    let number = number.clone();
+                    async move { api::get_ticket(&token, &number).await }
+                })
+                .await
+        }
+    });
+    let current = Memo::new(move |_| ticket.get().and_then(Result::ok));
+    let loaded = Memo::new(move |_| current.with(Option::is_some));
+    let version = Signal::derive(move || current.with(|t| t.as_ref().map(|t| t.version)));
+
+    // Page-level state that outlives any reload of the ticket: the draft above all.
+    let draft = Draft::new();
+    let conflict = RwSignal::new(false);
+    let notice = RwSignal::new(None::<String>);
+    let on_saved = Callback::new(move |fresh: Ticket| {
+        ticket.set(Some(Ok(fresh)));
+    });
+    // Another ticket (a link in the thread, back/forward): start with a clean slate.
+    Effect::new(move |previous: Option<String>| {
+        let now = number.get();
+        if previous.is_some_and(|p| p != now) {
+            draft.message.set(String::new());
+            draft.files.set(Vec::new());
+            conflict.set(false);
+            notice.set(None);
+        }
+        now
+    });
+
+    let reload = Action::new_local(move |_: &()| async move {
+        let number = number.get_untracked();
+        let fresh = session
+            .call(|token| {
+                let number = number.clone();
+                async move { api::get_ticket(&token, &number).await }
+            })
+            .await?;
+        ticket.set(Some(Ok(fresh)));
+        conflict.set(false);
+        notice.set(Some("Ticket reloaded. Your draft is still there.".into()));
+        Ok::<(), ApiError>(())
+    });
+    let reloading = reload.pending();
+
+    // A conflict moves the focus to its remedy, wherever on the page the change was made.
+    Effect::new(move |_| {
+        if conflict.get() {
+            request_animation_frame(|| focus_field("reload-ticket"));
+        }
+    });
+
+    let help = RwSignal::new(false);
+    use_shortcuts(help, move |key, _| match key {
+        "r" if loaded.get_untracked() => {
+            draft.mode.set(ReplyMode::Reply);
+            focus_id(MESSAGE_ID)
+        }
+        "n" if loaded.get_untracked() && session.is_staff() => {
+            draft.mode.set(ReplyMode::Note);
+            focus_id(MESSAGE_ID)
+        }
+        _ => false,
+    });
+    let shortcut_keys = move || {
+        let mut keys = vec![("r", "Write a reply")];
+        if session.is_staff() {
+            keys.push(("n", "Write an internal note"));
+        }
+        keys
+    };
+
+    let ctx = TicketContext {
+        ticket: current,
+        catalog,
+        conflict,
+        notice,
+        on_saved,
+    };
+    let max_upload = Signal::derive(move || catalog.max_upload_bytes());
+
+    view! {
+        <section class="page desk-ticket" aria-labelledby="ticket-heading">
+            <div class="page-head">
+                <p class="back"><A href=last_list_href()>"← All tickets"</A></p>
+                <ShortcutsButton open=help/>
+            </div>
+            <Show when=move || conflict.get()>
+                <div class="notice notice-error conflict" role="alert" data-testid="conflict">
+                    <p>
+                        <strong>"Someone else changed this ticket while you were working on it."</strong>
+                        " Nothing of yours was saved. Reload the ticket to see their change; your draft \
+                         and chosen files stay here, so you can send them again."
+                    </p>
+                    <button
+                        type="button"
+                        id="reload-ticket"
+                        disabled=move || reloading.get()
+                        on:click=move |_| {
+                            reload.dispatch(());
+                        }
+                    >
+                        {move || if reloading.get() { "Reloading…" } else { "Reload ticket" }}
+                    </button>
+                    {move || reload.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+                </div>
+            </Show>
+            <p class="done" role="status" data-testid="ticket-notice">{move || notice.get()}</p>
+            {move || match ticket.get() {
+                None => view! { <Loading label="Loading ticket…"/> }.into_any(),
+                Some(Err(error)) => view! {
+                    <h1 id="ticket-heading">"Ticket "{number.get_untracked()}</h1>
+                    <ErrorNotice error retry=Callback::new(move |()| ticket.refetch())/>
+                }
+                .into_any(),
+                Some(Ok(_)) => ().into_any(),
+            }}
+            <Show when=move || loaded.get()>
+                <div class="ticket-layout">
+                    <div class="ticket-main">
+                        {move || current.get().map(|t| view! {
+                            <TicketFacts ticket=t.clone()/>
+                            <h2>"Conversation"</h2>
+                            <Thread entries=t.threads/>
+                        })}
+                        <Composer
+                            number
+                            version
+                            draft
+                            max_upload
+                            conflict
+                            on_posted=Callback::new(move |()| {
+                                // Read back what was stored, in the server's order.
+                                ticket.refetch();
+                            })
+                        />
+                    </div>
+                    {side(ctx)}
+                </div>
+            </Show>
+            {move || view! { <ShortcutsDialog open=help keys=shortcut_keys()/> }}
+        </section>
+    }
+}
+
+#[component]
+fn TicketFacts(ticket: Ticket) -> impl IntoView {
+    let state_class = format!("badge state-{}", ticket.status_state.as_str());
+    let assigned = if ticket.assigned_to.is_empty() {
+        "Nobody".to_owned()
+    } else {
+        ticket
+            .assigned_to
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    view! {
+        <header class="ticket-head">
+            <h1 id="ticket-heading" data-testid="ticket-subject">{ticket.subject}</h1>
+            <dl class="facts">
+                <div><dt>"Number"</dt><dd data-testid="ticket-number">{ticket.ticket_number}</dd></div>
+                <div><dt>"Status"</dt><dd><span class=state_class data-testid="ticket-status">{ticket.ticket_status}</span></dd></div>
+                <div><dt>"Priority"</dt><dd data-testid="ticket-priority">{ticket.priority}</dd></div>
+                <div><dt>"Queue"</dt><dd>{ticket.department}</dd></div>
+                {ticket.topic.map(|topic| view! { <div><dt>"Topic"</dt><dd>{topic}</dd></div> })}
+                <div><dt>"From"</dt><dd>{ticket.user.fullname}</dd></div>
+                <div><dt>"Assigned"</dt><dd data-testid="ticket-assigned">{assigned}</dd></div>
+                <div><dt>"Created"</dt><dd>{timestamp(&ticket.create_timestamp)}</dd></div>
+                {ticket.resolution.filter(|r| !r.is_empty()).map(|r| view! {
+                    <div class="wide"><dt>"Resolution"</dt><dd data-testid="ticket-resolution">{r}</dd></div>
+                })}
+            </dl>
+        </header>
+    }
+}

@@ -1,0 +1,810 @@
+//! `/tickets`: the agents' desk (filters, sorting, bulk changes, saved views, keyboard
+//! navigation) and, for customers, a plain "My tickets" list. Every filter lives in the URL's
+//! query string, so reload, back/forward, a shared link and a saved view all show the same list.
+
+use std::collections::BTreeSet;
+
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::params::ParamsMap;
+use leptos_router::NavigateOptions;
+use shared::catalog::StatusState;
+use shared::tickets::{Ticket, BULK_MAX_TICKETS};
+use wasm_bindgen::JsCast;
+
+use crate::api::{self, ApiError, DeskPage};
+use crate::components::catalog::Catalog;
+use crate::components::feedback::{ErrorNotice, Loading};
+use crate::components::shortcuts::{focus_id, use_shortcuts, ShortcutsButton, ShortcutsDialog};
+use crate::paths::href;
+use crate::session::Session;
+use crate::text::timestamp;
+
+const STATES: [StatusState; 4] = [
+    StatusState::Open,
+    StatusState::Pending,
+    StatusState::Resolved,
+    StatusState::Closed,
+];
+
+/// Sort keys the server knows, with how each is offered.
+const SORTS: [(&str, &str); 8] = [
+    ("-updated", "Recently updated"),
+    ("updated", "Least recently updated"),
+    ("-created", "Newest first"),
+    ("created", "Oldest first"),
+    ("-priority", "Most urgent first"),
+    ("priority", "Least urgent first"),
+    ("-number", "Number, highest first"),
+    ("number", "Number, lowest first"),
+];
+const DEFAULT_SORT: &str = "-updated";
+
+/// The list's filters as the URL carries them. Unknown or malformed parameters are dropped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListFilter {
+    pub q: String,
+    /// A state (`open`…), a status id or a status name.
+    pub status: String,
+    pub queue: Option<i64>,
+    pub topic: Option<i64>,
+    pub priority: Option<i64>,
+    /// `me`, `none` or an agent's id.
+    pub assignee: String,
+    pub followed: bool,
+    pub user_id: Option<i64>,
+    /// One of [`SORTS`]; empty for the default.
+    pub sort: String,
+    pub page: i64,
+}
+
+impl ListFilter {
+    pub fn from_query(query: &ParamsMap) -> Self {
+        let id = |key: &str| query.get(key).and_then(|v| v.trim().parse::<i64>().ok());
+        let assignee = query
+            .get("assignee")
+            .filter(|a| a == "me" || a == "none" || a.parse::<i64>().is_ok())
+            .unwrap_or_default();
+        let sort = query
+            .get("sort")
+            .filter(|s| SORTS.iter().any(|(key, _)| key == s) && s != DEFAULT_SORT)
+            .unwrap_or_default();
+        ListFilter {
+            q: query
+                .get("q")
+                .map(|q| q.trim().to_owned())
+                .unwrap_or_default(),
+            status: query
+                .get("status")
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default(),
+            queue: id("queue"),
+            topic: id("topic"),
+            priority: id("priority"),
+            assignee,
+            followed: query
+                .get("followed")
+                .is_some_and(|f| matches!(f.as_str(), "true" | "1" | "yes")),
+            user_id: id("user_id"),
+            sort,
+            page: id("page").filter(|p| *p >= 1).unwrap_or(1),
+        }
+    }
+
+    /// The parameters in a fixed order (so equal filters give equal strings); `page` only when
+    /// asked for and past the first.
+    pub fn pairs(&self, with_page: bool) -> Vec<(String, String)> {
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("q", self.q.clone()),
+            ("status", self.status.clone()),
+            (
+                "queue",
+                self.queue.map(|v| v.to_string()).unwrap_or_default(),
+            ),
+            (
+                "topic",
+                self.topic.map(|v| v.to_string()).unwrap_or_default(),
+            ),
+            (
+                "priority",
+                self.priority.map(|v| v.to_string()).unwrap_or_default(),
+            ),
+            ("assignee", self.assignee.clone()),
+            (
+                "followed",
+                if self.followed {
+                    "true".into()
+                } else {
+                    String::new()
+                },
+            ),
+            (
+                "user_id",
+                self.user_id.map(|v| v.to_string()).unwrap_or_default(),
+            ),
+            ("sort", self.sort.clone()),
+        ];
+        if with_page && self.page > 1 {
+            pairs.push(("page", self.page.to_string()));
+        }
+        pairs
+            .into_iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(key, value)| (key.to_owned(), value))
+            .collect()
+    }
+
+    /// `a=1&b=2`, without the page: what a saved view stores.
+    pub fn query_string(&self) -> String {
+        encode_pairs(&self.pairs(false))
+    }
+
+    pub fn href(&self) -> String {
+        let search = encode_pairs(&self.pairs(true));
+        if search.is_empty() {
+            "/tickets".to_owned()
+        } else {
+            format!("/tickets?{search}")
+        }
+    }
+
+    fn with_page(&self, page: i64) -> Self {
+        ListFilter {
+            page,
+            ..self.clone()
+        }
+    }
+
+    /// A changed filter starts again on the first page.
+    fn changed(&self, change: impl FnOnce(&mut ListFilter)) -> Self {
+        let mut next = self.clone();
+        change(&mut next);
+        next.page = 1;
+        next
+    }
+
+    fn sort_key(&self) -> &str {
+        if self.sort.is_empty() {
+            DEFAULT_SORT
+        } else {
+            &self.sort
+        }
+    }
+
+    fn is_filtered(&self) -> bool {
+        !self.pairs(false).iter().all(|(key, _)| key == "sort")
+    }
+}
+
+pub fn encode_pairs(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(key, value)| {
+            format!(
+                "{key}={}",
+                String::from(js_sys::encode_uri_component(value))
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+thread_local! {
+    /// The list as last shown (with its filters), for the ticket page's way back.
+    static LAST_LIST: std::cell::RefCell<String> = std::cell::RefCell::new("/tickets".to_owned());
+}
+
+/// Where "back to the list" goes: the list with the filters it last had.
+pub fn last_list_href() -> String {
+    LAST_LIST.with(|last| last.borrow().clone())
+}
+
+fn row_id(index: usize) -> String {
+    format!("ticket-row-{index}")
+}
+
+/// Draws the bulk bar from the ticket numbers on screen, the selection, the catalog, and what to
+/// do after a change.
+pub type BulkBarView =
+    fn(Memo<Vec<String>>, RwSignal<BTreeSet<String>>, Catalog, Callback<()>) -> AnyView;
+
+/// The agents' tools around the list, which only the desk passes in (and links).
+#[derive(Clone, Copy)]
+pub struct DeskTools {
+    pub saved_views: fn(Memo<ListFilter>) -> AnyView,
+    pub bulk_bar: BulkBarView,
+}
+
+#[component]
+pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoView {
+    let session = Session::get();
+    let staff = Memo::new(move |_| session.is_staff());
+    let query = use_query_map();
+    let filter = Memo::new(move |_| ListFilter::from_query(&query.read()));
+    let catalog = Catalog::load();
+
+    // The answer carries the filter it was asked for: while it differs from the URL's, a newer
+    // request is under way and the list on screen is stale.
+    let tickets: LocalResource<(ListFilter, Result<DeskPage, ApiError>)> =
+        LocalResource::new(move || {
+            let filter = filter.get();
+            async move {
+                let params = filter.pairs(true);
+                let result = session
+                    .call(|token| {
+                        let params = params.clone();
+                        async move { api::search_tickets(&token, &params).await }
+                    })
+                    .await;
+                (filter, result)
+            }
+        });
+
+    // The ticket numbers on screen, in order: what j/k walk and what "select all" takes.
+    let rows = Memo::new(move |_| {
+        tickets
+            .get()
+            .and_then(|(_, result)| result.ok())
+            .map(|page| {
+                page.tickets
+                    .into_iter()
+                    .map(|t| t.ticket_number)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    });
+    Effect::new(move |_| {
+        let href = filter.get().href();
+        LAST_LIST.with(|last| *last.borrow_mut() = href);
+    });
+    let selected = RwSignal::new(BTreeSet::<String>::new());
+    let cursor = RwSignal::new(None::<usize>);
+    // A new page of rows keeps only the selection that is still on screen.
+    Effect::new(move |_| {
+        let rows = rows.get();
+        selected.update(|s| s.retain(|n| rows.contains(n)));
+        cursor.update(|c| {
+            if c.is_some_and(|i| i >= rows.len()) {
+                *c = None;
+            }
+        });
+    });
+
+    let help = RwSignal::new(false);
+    let navigate = use_navigate();
+    use_shortcuts(help, move |key, event| {
+        let count = rows.with_untracked(Vec::len);
+        match key {
+            "j" | "k" | "ArrowDown" | "ArrowUp" if count > 0 => {
+                // Arrows only move when a row already has the focus, so they still scroll the page.
+                let on_row = target_is_row(event);
+                if key.starts_with("Arrow") && !on_row {
+                    return false;
+                }
+                let down = key == "j" || key == "ArrowDown";
+                let next = match cursor.get_untracked() {
+                    None => 0,
+                    Some(i) if down => (i + 1).min(count - 1),
+                    Some(i) => i.saturating_sub(1),
+                };
+                cursor.set(Some(next));
+                focus_id(&row_id(next));
+                true
+            }
+            "/" => focus_id("ticket-search"),
+            "Enter" => {
+                let Some(number) = cursor
+                    .get_untracked()
+                    .and_then(|i| rows.with_untracked(|r| r.get(i).cloned()))
+                else {
+                    return false;
+                };
+                if !(target_is_row(event) || target_is_body(event)) {
+                    return false;
+                }
+                navigate(&format!("/tickets/{number}"), Default::default());
+                true
+            }
+            _ => false,
+        }
+    });
+
+    let heading = move || if staff.get() { "Tickets" } else { "My tickets" };
+
+    view! {
+        <section class="page desk-page" aria-labelledby="tickets-heading">
+            <div class="page-head">
+                <h1 id="tickets-heading">{heading}</h1>
+                <div class="page-actions">
+                    <ShortcutsButton open=help/>
+                    <A href="/tickets/new" {..} class="button">"New ticket"</A>
+                </div>
+            </div>
+            {tools.map(|tools| (tools.saved_views)(filter))}
+            <Filters filter catalog staff/>
+            {tools.map(|tools| {
+                (tools.bulk_bar)(rows, selected, catalog, Callback::new(move |()| tickets.refetch()))
+            })}
+            {move || match tickets.get() {
+                None => view! { <Loading label="Loading tickets…"/> }.into_any(),
+                Some((_, Err(error))) => view! {
+                    <ErrorNotice error retry=Callback::new(move |()| tickets.refetch())/>
+                }
+                .into_any(),
+                Some((loaded, Ok(page))) => {
+                    let stale = loaded != filter.get();
+                    view! {
+                        {stale.then(|| view! { <Loading label="Updating…"/> })}
+                        <div class:stale=stale>
+                            <TicketTable
+                                tickets=page.tickets.clone()
+                                filter=loaded.clone()
+                                staff=staff.get_untracked()
+                                selected
+                                cursor
+                            />
+                            <Pager filter=loaded page/>
+                        </div>
+                    }
+                    .into_any()
+                }
+            }}
+            <ShortcutsDialog
+                open=help
+                keys=vec![
+                    ("j / k", "Move to the next / previous ticket"),
+                    ("Enter", "Open the highlighted ticket"),
+                    ("/", "Search"),
+                ]
+            />
+        </section>
+    }
+}
+
+fn target_element(event: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+}
+
+fn target_is_row(event: &web_sys::KeyboardEvent) -> bool {
+    target_element(event).is_some_and(|e| e.id().starts_with("ticket-row-"))
+}
+
+fn target_is_body(event: &web_sys::KeyboardEvent) -> bool {
+    target_element(event).is_some_and(|e| {
+        let tag = e.tag_name().to_ascii_lowercase();
+        tag == "body" || tag == "html" || e.id() == "main"
+    })
+}
+
+/// Search, filters and sorting. Selects apply at once; the search waits for Enter or the button.
+#[component]
+fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> impl IntoView {
+    let session = Session::get();
+    let navigate = use_navigate();
+    let go = Callback::new(move |target: ListFilter| {
+        navigate(
+            &target.href(),
+            NavigateOptions {
+                scroll: false,
+                ..Default::default()
+            },
+        );
+    });
+    let q = RwSignal::new(String::new());
+    // Follow the URL (back button, links, saved views), not only what was typed.
+    Effect::new(move |_| q.set(filter.get().q));
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = q.get_untracked().trim().to_owned();
+        go.run(filter.get_untracked().changed(|f| f.q = text));
+    };
+    let select_change = move |apply: fn(&mut ListFilter, String)| {
+        move |ev: leptos::ev::Event| {
+            let value = event_target_value(&ev);
+            go.run(filter.get_untracked().changed(|f| apply(f, value)));
+        }
+    };
+
+    let me = Memo::new(move |_| session.user().map(|u| u.id));
+    let clear_href = move || {
+        ListFilter {
+            sort: filter.get().sort,
+            ..Default::default()
+        }
+        .href()
+    };
+
+    view! {
+        <form class="filters desk-filters" role="search" aria-label="Find tickets" on:submit=on_submit>
+            <div class="field grow">
+                <label for="ticket-search">"Search"</label>
+                <input
+                    id="ticket-search"
+                    type="search"
+                    name="q"
+                    placeholder="Subject or message text"
+                    aria-keyshortcuts="/"
+                    prop:value=move || q.get()
+                    on:input=move |ev| q.set(event_target_value(&ev))
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                        // Escape leaves the box (for j/k) instead of clearing it.
+                        if ev.key() == "Escape" {
+                            ev.prevent_default();
+                            if let Some(input) = ev
+                                .target()
+                                .and_then(|t| t.dyn_into::<web_sys::HtmlElement>().ok())
+                            {
+                                let _ = input.blur();
+                            }
+                        }
+                    }
+                />
+            </div>
+            <button type="submit">"Search"</button>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select
+                    id="filter-status"
+                    name="status"
+                    on:change=select_change(|f, v| f.status = v)
+                >
+                    <option value="" prop:selected=move || filter.get().status.is_empty()>"Any status"</option>
+                    <optgroup label="States">
+                        {STATES
+                            .into_iter()
+                            .map(|state| {
+                                let value = state.as_str();
+                                view! {
+                                    <option value=value prop:selected=move || filter.get().status == value>
+                                        {format!("All {value}")}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </optgroup>
+                    <optgroup label="Statuses">
+                        {move || catalog
+                            .statuses()
+                            .into_iter()
+                            .map(|status| {
+                                let value = status.id.to_string();
+                                let current = value.clone();
+                                view! {
+                                    <option value=value prop:selected=move || filter.get().status == current>
+                                        {status.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </optgroup>
+                </select>
+            </div>
+            <Show when=move || staff.get()>
+                <div class="field">
+                    <label for="filter-assignee">"Assignee"</label>
+                    <select
+                        id="filter-assignee"
+                        name="assignee"
+                        on:change=select_change(|f, v| f.assignee = v)
+                    >
+                        <option value="" prop:selected=move || filter.get().assignee.is_empty()>"Anyone"</option>
+                        <option value="me" prop:selected=move || filter.get().assignee == "me">"Me"</option>
+                        <option value="none" prop:selected=move || filter.get().assignee == "none">"Unassigned"</option>
+                        {move || catalog
+                            .agents()
+                            .into_iter()
+                            .filter(|agent| Some(agent.id) != me.get())
+                            .map(|agent| {
+                                let value = agent.id.to_string();
+                                let current = value.clone();
+                                view! {
+                                    <option value=value prop:selected=move || filter.get().assignee == current>
+                                        {agent.fullname}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-queue">"Queue"</label>
+                    <select id="filter-queue" name="queue" on:change=select_change(|f, v| f.queue = v.parse().ok())>
+                        <option value="" prop:selected=move || filter.get().queue.is_none()>"Any queue"</option>
+                        {move || catalog
+                            .queues()
+                            .into_iter()
+                            .map(|queue| {
+                                let id = queue.id;
+                                view! {
+                                    <option value=id.to_string() prop:selected=move || filter.get().queue == Some(id)>
+                                        {queue.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-topic">"Topic"</label>
+                    <select id="filter-topic" name="topic" on:change=select_change(|f, v| f.topic = v.parse().ok())>
+                        <option value="" prop:selected=move || filter.get().topic.is_none()>"Any topic"</option>
+                        {move || catalog
+                            .topics()
+                            .into_iter()
+                            .map(|topic| {
+                                let id = topic.id;
+                                view! {
+                                    <option value=id.to_string() prop:selected=move || filter.get().topic == Some(id)>
+                                        {topic.value}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="filter-priority">"Priority"</label>
+                    <select id="filter-priority" name="priority" on:change=select_change(|f, v| f.priority = v.parse().ok())>
+                        <option value="" prop:selected=move || filter.get().priority.is_none()>"Any priority"</option>
+                        {move || catalog
+                            .priorities()
+                            .into_iter()
+                            .map(|priority| {
+                                let id = priority.id;
+                                view! {
+                                    <option value=id.to_string() prop:selected=move || filter.get().priority == Some(id)>
+                                        {priority.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        name="followed"
+                        prop:checked=move || filter.get().followed
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            go.run(filter.get_untracked().changed(|f| f.followed = on));
+                        }
+                    />
+                    "Only tickets I follow"
+                </label>
+            </Show>
+            <div class="field">
+                <label for="filter-sort">"Sort by"</label>
+                <select id="filter-sort" name="sort" on:change=select_change(|f, v| {
+                    f.sort = if v == DEFAULT_SORT { String::new() } else { v };
+                })>
+                    {SORTS
+                        .into_iter()
+                        .map(|(value, label)| view! {
+                            <option value=value prop:selected=move || filter.get().sort_key() == value>
+                                {label}
+                            </option>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            {move || {
+                let current = filter.get();
+                let creator = current.user_id.map(|id| {
+                    let who = if Some(id) == me.get() { "me".to_owned() } else { format!("user #{id}") };
+                    let without = current.changed(|f| f.user_id = None).href();
+                    view! {
+                        <span class="chip">
+                            {format!("Created by {who}")}
+                            <a href=href(&without) aria-label="Remove the “created by” filter">"×"</a>
+                        </span>
+                    }
+                });
+                let followed = (current.followed && !staff.get()).then(|| {
+                    let without = current.changed(|f| f.followed = false).href();
+                    view! {
+                        <span class="chip">
+                            "Followed by me"
+                            <a href=href(&without) aria-label="Remove the “followed” filter">"×"</a>
+                        </span>
+                    }
+                });
+                view! {
+                    {creator}
+                    {followed}
+                    {current.is_filtered().then(|| view! {
+                        <a href=href(&clear_href()) class="clear-filters">"Clear filters"</a>
+                    })}
+                }
+            }}
+        </form>
+    }
+}
+
+#[component]
+fn TicketTable(
+    tickets: Vec<Ticket>,
+    filter: ListFilter,
+    staff: bool,
+    selected: RwSignal<BTreeSet<String>>,
+    cursor: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    if tickets.is_empty() {
+        return view! { <p class="muted" data-testid="no-tickets">"No tickets match."</p> }
+            .into_any();
+    }
+    let rows = tickets
+        .into_iter()
+        .take(BULK_MAX_TICKETS)
+        .enumerate()
+        .map(|(index, ticket)| view! { <TicketRow index ticket staff selected cursor/> })
+        .collect_view();
+    view! {
+        <table class="desk-table" role="grid" aria-label="Tickets" aria-describedby="ticket-table-help">
+            <caption id="ticket-table-help" class="visually-hidden">
+                "Use j and k to move between tickets and Enter to open one."
+            </caption>
+            <thead>
+                <tr>
+                    {staff.then(|| view! {
+                        <th scope="col" class="col-select"><span class="visually-hidden">"Selected"</span></th>
+                    })}
+                    <SortHeader filter=filter.clone() key="number" label="Number"/>
+                    <th scope="col">"Subject"</th>
+                    <th scope="col">"Status"</th>
+                    <SortHeader filter=filter.clone() key="priority" label="Priority"/>
+                    {staff.then(|| view! { <th scope="col">"Assignees"</th> })}
+                    <SortHeader filter=filter.clone() key="created" label="Created"/>
+                    <SortHeader filter key="updated" label="Updated"/>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+/// A column header that sorts by its column; a second click turns the order around.
+#[component]
+fn SortHeader(filter: ListFilter, key: &'static str, label: &'static str) -> impl IntoView {
+    let current = filter.sort_key().to_owned();
+    let (direction, arrow) = if current == key {
+        ("ascending", " ▲")
+    } else if current.strip_prefix('-') == Some(key) {
+        ("descending", " ▼")
+    } else {
+        ("none", "")
+    };
+    // Newest / most urgent first is what one usually wants from a first click.
+    let next = if direction == "descending" {
+        key.to_owned()
+    } else {
+        format!("-{key}")
+    };
+    let target = filter
+        .changed(|f| {
+            f.sort = if next == DEFAULT_SORT {
+                String::new()
+            } else {
+                next.clone()
+            }
+        })
+        .href();
+    let target = href(&target);
+    let order = if next.starts_with('-') {
+        "descending"
+    } else {
+        "ascending"
+    };
+    view! {
+        <th scope="col" aria-sort=direction>
+            <a
+                href=target
+                class="sort-link"
+                title=format!("Sort by {} ({order})", label.to_lowercase())
+            >
+                {label}<span aria-hidden="true">{arrow}</span>
+            </a>
+        </th>
+    }
+}
+
+#[component]
+fn TicketRow(
+    index: usize,
+    ticket: Ticket,
+    staff: bool,
+    selected: RwSignal<BTreeSet<String>>,
+    cursor: RwSignal<Option<usize>>,
+) -> impl IntoView {
+    let number = ticket.ticket_number.clone();
+    let link = href(&format!("/tickets/{number}"));
+    let state_class = format!("badge state-{}", ticket.status_state.as_str());
+    let assignees = if ticket.assigned_to.is_empty() {
+        "—".to_owned()
+    } else {
+        ticket
+            .assigned_to
+            .iter()
+            .map(|a| a.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let is_current = move || cursor.get() == Some(index);
+    let checkbox = staff.then(|| {
+        let number = number.clone();
+        let toggle = number.clone();
+        view! {
+            <td class="col-select">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Select {number}")
+                    data-testid="row-select"
+                    prop:checked=move || selected.with(|s| s.contains(&number))
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        selected.update(|s| {
+                            if on {
+                                s.insert(toggle.clone());
+                            } else {
+                                s.remove(&toggle);
+                            }
+                        });
+                    }
+                />
+            </td>
+        }
+    });
+    view! {
+        <tr
+            id=row_id(index)
+            class="ticket-row"
+            class:current=is_current
+            data-testid="ticket-row"
+            data-number=number.clone()
+            tabindex=move || if cursor.get().unwrap_or(0) == index { "0" } else { "-1" }
+            aria-selected=move || is_current().to_string()
+            on:focusin=move |_| cursor.set(Some(index))
+        >
+            {checkbox}
+            <td class="col-number number" data-label="Number">{number.clone()}</td>
+            <td class="col-subject">
+                <a href=link class="ticket-subject">{ticket.subject}</a>
+                <span class="requester">{ticket.user.fullname}</span>
+            </td>
+            <td class="col-status"><span class=state_class>{ticket.ticket_status}</span></td>
+            <td class="col-priority" data-label="Priority">{ticket.priority}</td>
+            {staff.then(|| view! { <td class="col-assignees" data-label="Assigned">{assignees}</td> })}
+            <td class="col-created" data-label="Created">{timestamp(&ticket.create_timestamp)}</td>
+            <td class="col-updated" data-label="Updated">{timestamp(&ticket.updated_timestamp)}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn Pager(filter: ListFilter, page: DeskPage) -> impl IntoView {
+    let total = page.total;
+    let pages = i64::try_from(page.pages).unwrap_or(1).max(1);
+    let current = filter.page;
+    let previous = (current > 1).then(|| filter.with_page((current - 1).min(pages)).href());
+    let next = (current < pages).then(|| filter.with_page(current + 1).href());
+    let noun = if total == 1 { "ticket" } else { "tickets" };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            {match previous {
+                Some(target) => view! { <a href=href(&target) rel="prev">"Previous"</a> }.into_any(),
+                None => view! { <span class="disabled" aria-hidden="true">"Previous"</span> }.into_any(),
+            }}
+            <span data-testid="page-info">{format!("Page {current} of {pages} · {total} {noun}")}</span>
+            {match next {
+                Some(target) => view! { <a href=href(&target) rel="next">"Next"</a> }.into_any(),
+                None => view! { <span class="disabled" aria-hidden="true">"Next"</span> }.into_any(),
+            }}
+        </nav>
+    }
+}

@@ -2,6 +2,7 @@
 //! Checking a key on each request is the core's (`core::auth::apikeys`).
 
 pub mod routes;
+pub mod rules;
 
 use actix_web::web;
 use utoipa::OpenApi;

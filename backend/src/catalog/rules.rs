@@ -1,8 +1,11 @@
-//! The small tables a ticket refers to (settings, statuses, priorities, queues, topics) and the
-//! lookups that turn what a client sent into their ids.
+//! The small tables a ticket refers to (settings, statuses, priorities, queues, topics): the
+//! lookups that turn what a client sent into their ids, and what all four lists check alike
+//! (names, sort positions, rows still in use).
+
+use std::collections::BTreeMap;
 
 use diesel::prelude::*;
-use shared::catalog::StatusState;
+use shared::catalog::{check_catalog_name, StatusState};
 
 use crate::core::db::models::{PriorityRow, StatusRow, TopicRow};
 use crate::core::db::schema::{help_topics, priorities, queues, statuses, tickets};
@@ -144,6 +147,29 @@ pub fn queue_names(conn: &mut AnyConnection) -> ApiResult<Vec<(i64, String)>> {
 
 pub fn topic_names(conn: &mut AnyConnection) -> ApiResult<Vec<(i64, String)>> {
     Ok(help_topics::table.select((help_topics::id, help_topics::name)).load(conn)?)
+}
+
+/// Lists show rows by this number; a bounded range keeps it a plain integer everywhere.
+pub const SORT_MAX: i64 = 1_000_000;
+
+/// A sort position, when one was given: 0 to `SORT_MAX`.
+pub fn check_sort(sort: Option<i64>, errors: &mut BTreeMap<String, String>) -> Option<i32> {
+    let sort = sort?;
+    match i32::try_from(sort).ok().filter(|s| (0..=SORT_MAX).contains(&i64::from(*s))) {
+        Some(s) => Some(s),
+        None => {
+            errors.insert("sort".into(), format!("must be 0 to {SORT_MAX}"));
+            None
+        }
+    }
+}
+
+/// A catalog name, trimmed; its problem goes to `errors` under `field`.
+pub fn check_name(name: &str, field: &str, errors: &mut BTreeMap<String, String>) -> String {
+    if let Err(e) = check_catalog_name(name) {
+        errors.insert(field.into(), e);
+    }
+    name.trim().to_owned()
 }
 
 /// The sort a new status goes to when none is given: after the others.

@@ -8,17 +8,17 @@ use diesel::prelude::*;
 use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
 
-use crate::features::CONSUMERS;
 use crate::accounts::rules::{insert_user, NewUserInput};
+use crate::cli::{AdminCommand, ApikeyCommand, Cli, Command};
+use crate::config::Config;
 use crate::core::auth::apikeys;
 use crate::core::auth::jwt::JwtKeys;
 use crate::core::auth::password;
-use crate::cli::{AdminCommand, ApikeyCommand, Cli, Command};
-use crate::config::Config;
 use crate::core::db::models::ApiKeyRow;
 use crate::core::db::schema::api_keys;
 use crate::core::db::{self, write_tx, DbPool};
 use crate::core::state::AppState;
+use crate::features::CONSUMERS;
 
 pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -88,22 +88,28 @@ fn admin_create(config: &Config, username: &str, email: &str, name: Option<&str>
     let email = Email::parse(email).map_err(|e| format!("--email {e}"))?;
     let name = PersonName::parse(name.unwrap_or(username.as_str())).map_err(|e| format!("--name {e}"))?;
     let password = read_password()?;
-    password::check_new(&password, &[username.as_str(), email.as_str(), name.as_str()]).map_err(|e| format!("the password {e}"))?;
+    password::check_new(&password, &[username.as_str(), email.as_str(), name.as_str()])
+        .map_err(|e| format!("the password {e}"))?;
     let hash = password::hash(&password).map_err(|e| e.to_string())?;
     let pool = open(config)?;
     let mut conn = pool.get()?;
     let user = write_tx(&mut conn, |conn| {
-        insert_user(conn, None, NewUserInput {
-            username: Some(&username),
-            email: &email,
-            name: &name,
-            phone: "",
-            level: AccessLevel::Administrator,
-            password_hash: Some(&hash),
-            notes: "",
-            timezone: None,
-            email_confirmed: true,
-        }, None)
+        insert_user(
+            conn,
+            None,
+            NewUserInput {
+                username: Some(&username),
+                email: &email,
+                name: &name,
+                phone: "",
+                level: AccessLevel::Administrator,
+                password_hash: Some(&hash),
+                notes: "",
+                timezone: None,
+                email_confirmed: true,
+            },
+            None,
+        )
     })
     .map_err(|e| match e {
         crate::core::error::ApiError::InvalidFields(f) => {
@@ -127,14 +133,16 @@ fn apikey(config: &Config, command: ApikeyCommand) -> CommandResult {
             }
             let scopes = apikeys::parse_scopes(&scopes).map_err(|e| format!("--scopes: {e}"))?;
             let networks = apikeys::parse_networks(&allow_ip).map_err(|e| format!("--allow-ip: {e}"))?;
-            let expires_at = expires.as_deref().map(apikeys::parse_expiry).transpose().map_err(|e| format!("--expires: {e}"))?;
+            let expires_at =
+                expires.as_deref().map(apikeys::parse_expiry).transpose().map_err(|e| format!("--expires: {e}"))?;
             let spec = apikeys::KeySpec { name: &name, scopes: &scopes, networks: &networks, expires_at };
             let (row, secret) = apikeys::insert(&mut conn, spec)?;
             eprintln!("API key {} \"{}\" created with scopes {}. It is shown only now:", row.id, row.name, row.scopes);
             println!("{secret}");
         }
         ApikeyCommand::List => {
-            let keys: Vec<ApiKeyRow> = api_keys::table.select(ApiKeyRow::as_select()).order(api_keys::id).load(&mut conn)?;
+            let keys: Vec<ApiKeyRow> =
+                api_keys::table.select(ApiKeyRow::as_select()).order(api_keys::id).load(&mut conn)?;
             println!("{:<5} {:<24} {:<26} {:<20} {:<20} STATE", "ID", "NAME", "SCOPES", "ALLOWED FROM", "LAST USED");
             for k in keys {
                 println!(

@@ -174,16 +174,9 @@ pub enum ConfigError {
 impl Config {
     pub fn load(args: &GlobalArgs, bind_flag: Option<&str>) -> Result<Config, ConfigError> {
         let file = read_file(args.config.as_deref())?;
-        let bind_text = bind_flag
-            .map(str::to_owned)
-            .or(file.bind)
-            .unwrap_or_else(|| DEFAULT_BIND.to_owned());
+        let bind_text = bind_flag.map(str::to_owned).or(file.bind).unwrap_or_else(|| DEFAULT_BIND.to_owned());
         let bind = bind_text.parse().map_err(|_| ConfigError::Bind(bind_text.clone()))?;
-        let data_dir = args
-            .data_dir
-            .clone()
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let data_dir = args.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
         let database_url = args
             .database_url
             .clone()
@@ -205,8 +198,15 @@ impl Config {
                 None => format!("http://{bind}"),
             },
             cors_origins: match std::env::var("OXIDESK_CORS_ORIGINS").ok().filter(|v| !v.trim().is_empty()) {
-                Some(list) => list.split(',').map(|o| web_origin("cors_origins", o, false)).collect::<Result<_, _>>()?,
-                None => file.cors_origins.unwrap_or_default().iter().map(|o| web_origin("cors_origins", o, false)).collect::<Result<_, _>>()?,
+                Some(list) => {
+                    list.split(',').map(|o| web_origin("cors_origins", o, false)).collect::<Result<_, _>>()?
+                }
+                None => file
+                    .cors_origins
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|o| web_origin("cors_origins", o, false))
+                    .collect::<Result<_, _>>()?,
             },
             ldap: file.ldap.map(LdapConfig::check).transpose()?,
             mail: file.mail.unwrap_or_default().check()?,
@@ -343,7 +343,10 @@ mod tests {
 
     #[test]
     fn web_origins_are_checked_and_normalised() {
-        assert_eq!(web_origin("public_url", "https://help.example.com/desk/", true).unwrap(), "https://help.example.com/desk");
+        assert_eq!(
+            web_origin("public_url", "https://help.example.com/desk/", true).unwrap(),
+            "https://help.example.com/desk"
+        );
         assert_eq!(web_origin("cors_origins", "http://localhost:3000", false).unwrap(), "http://localhost:3000");
         assert!(web_origin("cors_origins", "https://a.example/path", false).is_err());
         assert!(web_origin("public_url", "ftp://a.example", true).is_err());
@@ -378,7 +381,10 @@ mod tests {
         let c = load_text("[ldap]\nurl = \"ldap://dc.example.org\"\nbind_dn = \"EXAMPLE\\\\{username}\"\n").unwrap();
         let ldap = c.ldap.unwrap();
         assert_eq!(ldap.bind_dn, "EXAMPLE\\{username}");
-        assert_eq!((ldap.user_filter.as_str(), ldap.email_attribute.as_str(), ldap.name_attribute.as_str()), ("(uid={username})", "mail", "cn"));
+        assert_eq!(
+            (ldap.user_filter.as_str(), ldap.email_attribute.as_str(), ldap.name_attribute.as_str()),
+            ("(uid={username})", "mail", "cn")
+        );
         assert_eq!(ldap.timeout, Duration::from_secs(5));
         for bad in [
             "[ldap]\nurl = \"http://dc\"\nbind_dn = \"{username}@x\"\n",
@@ -389,6 +395,9 @@ mod tests {
         ] {
             assert!(matches!(load_text(bad), Err(ConfigError::Ldap(_))), "{bad}");
         }
-        assert!(matches!(load_text("[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"{username}@x\"\npassword = \"x\"\n"), Err(ConfigError::Parse { .. })));
+        assert!(matches!(
+            load_text("[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"{username}@x\"\npassword = \"x\"\n"),
+            Err(ConfigError::Parse { .. })
+        ));
     }
 }

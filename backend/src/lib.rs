@@ -7,8 +7,8 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
-pub mod features;
 pub mod core;
+pub mod features;
 pub mod openapi;
 pub mod seed;
 pub mod startup;

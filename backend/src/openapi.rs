@@ -86,9 +86,8 @@ impl Modify for InputErrors {
         ];
         const QUERY: (&str, &str) = ("400", "A query parameter is not of its type (say `page=first`)");
         for item in openapi.paths.paths.values_mut() {
-            for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch]
-                .into_iter()
-                .flatten()
+            for operation in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
             {
                 let mut errors = Vec::new();
                 if operation.request_body.is_some() {

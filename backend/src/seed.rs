@@ -8,16 +8,48 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 
+use crate::catalog::rules::ticket_settings;
 use crate::commands::CommandResult;
 use crate::core::db::models::{NewEntry, NewTicket, NewUser};
 use crate::core::db::schema::{thread_entries, ticket_assignees, tickets, users};
 use crate::core::db::{write_tx, AnyConnection, DbPool};
-use crate::catalog::rules::ticket_settings;
 
-const FIRST: &[&str] = &["Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kofi", "Lena", "Mateo", "Nora", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara"];
-const LAST: &[&str] = &["Meyer", "Okafor", "Dubois", "Rossi", "Nakamura", "Silva", "Kowalski", "Andersen", "García", "Novak", "Haddad", "Schmidt", "Murphy", "Ivanova", "Chen", "Müller"];
-const DEVICES: &[&str] = &["laptop", "printer", "VPN", "Outlook", "Wi-Fi", "monitor", "docking station", "phone", "Teams", "shared drive", "password", "scanner", "ERP login", "badge reader"];
-const PROBLEMS: &[&str] = &["does not start", "is very slow", "keeps disconnecting", "shows an error", "stopped working after the update", "cannot be reached", "asks for a password again and again", "prints blank pages", "needs to be set up for a new hire", "is locked"];
+const FIRST: &[&str] = &[
+    "Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kofi", "Lena", "Mateo",
+    "Nora", "Olga", "Pavel", "Quinn", "Rosa", "Sami", "Tara",
+];
+const LAST: &[&str] = &[
+    "Meyer", "Okafor", "Dubois", "Rossi", "Nakamura", "Silva", "Kowalski", "Andersen", "García", "Novak", "Haddad",
+    "Schmidt", "Murphy", "Ivanova", "Chen", "Müller",
+];
+const DEVICES: &[&str] = &[
+    "laptop",
+    "printer",
+    "VPN",
+    "Outlook",
+    "Wi-Fi",
+    "monitor",
+    "docking station",
+    "phone",
+    "Teams",
+    "shared drive",
+    "password",
+    "scanner",
+    "ERP login",
+    "badge reader",
+];
+const PROBLEMS: &[&str] = &[
+    "does not start",
+    "is very slow",
+    "keeps disconnecting",
+    "shows an error",
+    "stopped working after the update",
+    "cannot be reached",
+    "asks for a password again and again",
+    "prints blank pages",
+    "needs to be set up for a new hire",
+    "is locked",
+];
 const DETAILS: &[&str] = &[
     "It started this morning after I came back from the meeting.",
     "A colleague on the same floor has the same issue.",
@@ -32,7 +64,11 @@ const RESPONSES: &[&str] = &[
     "We are aware of an outage affecting this service and are working on it.",
     "I will come by your desk this afternoon to look at it.",
 ];
-const NOTES: &[&str] = &["Probably the expired certificate again.", "Checked the logs: repeated auth failures from this host.", "Vendor ticket opened, waiting for an answer."];
+const NOTES: &[&str] = &[
+    "Probably the expired certificate again.",
+    "Checked the logs: repeated auth failures from this host.",
+    "Vendor ticket opened, waiting for an answer.",
+];
 
 /// (status id, resolution) drawn with realistic weights: most tickets are closed or open.
 fn draw_status(rng: &mut StdRng) -> (i64, Option<&'static str>) {
@@ -87,7 +123,13 @@ pub fn run(pool: &DbPool, count: u64) -> CommandResult {
 /// Ids and names of the customers or agents made.
 type People = Vec<(i64, String)>;
 
-fn people(conn: &mut AnyConnection, rng: &mut StdRng, run_id: u32, now: NaiveDateTime, tickets: u64) -> Result<(People, People), diesel::result::Error> {
+fn people(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    run_id: u32,
+    now: NaiveDateTime,
+    tickets: u64,
+) -> Result<(People, People), diesel::result::Error> {
     let customers = (tickets / 20).clamp(10, 5000);
     let mut made = (Vec::new(), Vec::new());
     for i in 0..customers + 8 {
@@ -95,7 +137,12 @@ fn people(conn: &mut AnyConnection, rng: &mut StdRng, run_id: u32, now: NaiveDat
         let last = LAST.choose(rng).copied().unwrap_or("Smith");
         let agent = i >= customers;
         let fullname = format!("{first} {last}");
-        let email = format!("{}.{}.{run_id:08x}.{i}@{}", first.to_lowercase(), last.to_lowercase(), if agent { "helpdesk.example" } else { "customer.example" });
+        let email = format!(
+            "{}.{}.{run_id:08x}.{i}@{}",
+            first.to_lowercase(),
+            last.to_lowercase(),
+            if agent { "helpdesk.example" } else { "customer.example" }
+        );
         let username = agent.then(|| format!("agent{i}-{run_id:08x}"));
         let id: i64 = diesel::insert_into(users::table)
             .values(NewUser {
@@ -115,7 +162,11 @@ fn people(conn: &mut AnyConnection, rng: &mut StdRng, run_id: u32, now: NaiveDat
             })
             .returning(users::id)
             .get_result(conn)?;
-        if agent { made.1.push((id, fullname)) } else { made.0.push((id, fullname)) }
+        if agent {
+            made.1.push((id, fullname))
+        } else {
+            made.0.push((id, fullname))
+        }
     }
     Ok(made)
 }
@@ -131,7 +182,11 @@ fn ticket(
 ) -> Result<(), diesel::result::Error> {
     let (customer, customer_name) = customers.choose(rng).cloned().unwrap_or((1, String::new()));
     let created = now - Duration::minutes(rng.gen_range(0..525_600));
-    let problem = format!("{} {}", DEVICES.choose(rng).copied().unwrap_or("laptop"), PROBLEMS.choose(rng).copied().unwrap_or("is broken"));
+    let problem = format!(
+        "{} {}",
+        DEVICES.choose(rng).copied().unwrap_or("laptop"),
+        PROBLEMS.choose(rng).copied().unwrap_or("is broken")
+    );
     let mut letters = problem.chars();
     let subject: String = letters.next().map(|c| c.to_uppercase().chain(letters).collect()).unwrap_or_default();
     let (status_id, resolution) = draw_status(rng);
@@ -156,23 +211,53 @@ fn ticket(
         .get_result(conn)?;
     if let Some(r) = resolution {
         diesel::update(tickets::table.find(id))
-            .set((tickets::resolution.eq(r), tickets::closed_at.eq(Some(updated)), tickets::last_response_at.eq(Some(updated))))
+            .set((
+                tickets::resolution.eq(r),
+                tickets::closed_at.eq(Some(updated)),
+                tickets::last_response_at.eq(Some(updated)),
+            ))
             .execute(conn)?;
     }
-    let message = format!("Hello,\n\nmy {problem}. {}\n\nThanks,\n{customer_name}", DETAILS.choose(rng).copied().unwrap_or(""));
-    let mut entries = vec![("M", Some(customer), None, customer_name.clone(), Some(subject.as_str()), message, created)];
+    let message =
+        format!("Hello,\n\nmy {problem}. {}\n\nThanks,\n{customer_name}", DETAILS.choose(rng).copied().unwrap_or(""));
+    let mut entries =
+        vec![("M", Some(customer), None, customer_name.clone(), Some(subject.as_str()), message, created)];
     let agent = agents.choose(rng).cloned();
     if let Some((agent_id, agent_name)) = agent.clone().filter(|_| rng.gen_bool(0.7)) {
-        entries.push(("R", None, Some(agent_id), agent_name.clone(), None, RESPONSES.choose(rng).copied().unwrap_or("").to_owned(), created + Duration::minutes(30)));
+        entries.push((
+            "R",
+            None,
+            Some(agent_id),
+            agent_name.clone(),
+            None,
+            RESPONSES.choose(rng).copied().unwrap_or("").to_owned(),
+            created + Duration::minutes(30),
+        ));
         if rng.gen_bool(0.3) {
-            entries.push(("N", None, Some(agent_id), agent_name, None, NOTES.choose(rng).copied().unwrap_or("").to_owned(), created + Duration::minutes(40)));
+            entries.push((
+                "N",
+                None,
+                Some(agent_id),
+                agent_name,
+                None,
+                NOTES.choose(rng).copied().unwrap_or("").to_owned(),
+                created + Duration::minutes(40),
+            ));
         }
         diesel::insert_into(ticket_assignees::table)
             .values((ticket_assignees::ticket_id.eq(id), ticket_assignees::user_id.eq(agent_id)))
             .execute(conn)?;
     }
     if let Some(r) = resolution {
-        entries.push(("E", None, None, "SYSTEM".into(), Some("Status Changed"), format!("Open → Closed: {r}"), updated));
+        entries.push((
+            "E",
+            None,
+            None,
+            "SYSTEM".into(),
+            Some("Status Changed"),
+            format!("Open → Closed: {r}"),
+            updated,
+        ));
     }
     for (kind, user_id, staff_id, poster, title, body, at) in &entries {
         diesel::insert_into(thread_entries::table)

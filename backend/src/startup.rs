@@ -2,10 +2,10 @@
 
 use std::net::TcpListener;
 
-use actix_web::dev::Server;
 use actix_cors::Cors;
-use actix_web::middleware::{Condition, DefaultHeaders, Logger};
+use actix_web::dev::Server;
 use actix_web::http::header;
+use actix_web::middleware::{Condition, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -22,14 +22,17 @@ pub fn app_config(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(state.clone())
             .app_data(allowed.clone())
-            .app_data(web::QueryConfig::default().error_handler(|err, _| {
-                ApiError::BadRequest(format!("Invalid query string: {err}")).into()
-            }))
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|err, _| ApiError::BadRequest(format!("Invalid query string: {err}")).into()),
+            )
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("resource").into()))
             .configure(|cfg| FEATURES.iter().for_each(|feature| (feature.configure)(cfg)))
-            .route("/api/docs", web::get().to(|| async {
-                HttpResponse::Found().insert_header((header::LOCATION, "/api/docs/")).finish()
-            }))
+            .route(
+                "/api/docs",
+                web::get()
+                    .to(|| async { HttpResponse::Found().insert_header((header::LOCATION, "/api/docs/")).finish() }),
+            )
             .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/openapi.json", spec.clone()))
             .default_service(web::to(spa::serve));
     }

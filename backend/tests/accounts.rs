@@ -7,7 +7,11 @@ use common::{api_key, app, call, state, test_db};
 use serde_json::{json, Value};
 
 async fn login(
-    app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>,
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
     body: Value,
     ip: &str,
 ) -> (u16, Value, Option<String>, Option<String>) {
@@ -25,11 +29,16 @@ async fn login(
 }
 
 async fn bearer_get(
-    app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>,
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
     path: &str,
     token: &str,
 ) -> (u16, Value) {
-    let req = test::TestRequest::get().uri(path).insert_header(("Authorization", format!("Bearer {token}"))).to_request();
+    let req =
+        test::TestRequest::get().uri(path).insert_header(("Authorization", format!("Bearer {token}"))).to_request();
     let resp = test::call_service(app, req).await;
     let status = resp.status().as_u16();
     (status, serde_json::from_slice(&test::read_body(resp).await).unwrap_or(Value::Null))
@@ -43,9 +52,16 @@ async fn users_are_created_with_valid_fields_only() {
     let key = api_key(&st, "read,write,admin");
     // Customers take the write scope; staff the admin scope.
     let writer = api_key(&st, "read,write");
-    let (status, body) = call(&app, "POST", "/api/users.json", &writer, Some(json!({
-        "name": "Agent Smith", "email": "smith@example.com", "level": 3
-    }))).await;
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/users.json",
+        &writer,
+        Some(json!({
+            "name": "Agent Smith", "email": "smith@example.com", "level": 3
+        })),
+    )
+    .await;
     assert_eq!(status, 403, "{body}");
     let (status, user) = call(&app, "POST", "/api/users.json", &key, Some(json!({
         "username": "agent.smith", "name": "Agent Smith", "email": "Smith@Example.com", "password": "long enough pass", "level": 3
@@ -68,10 +84,18 @@ async fn users_are_created_with_valid_fields_only() {
         assert_eq!(status, 422, "{body} → {error}");
         assert!(error["error"]["fields"].get(field).is_some(), "{body} → {error}");
     }
-    let (status, _) = call(&app, "POST", "/api/users.json", &key, Some(json!({"name": "Root", "email": "root@example.com", "level": 6}))).await;
+    let (status, _) = call(
+        &app,
+        "POST",
+        "/api/users.json",
+        &key,
+        Some(json!({"name": "Root", "email": "root@example.com", "level": 6})),
+    )
+    .await;
     assert_eq!(status, 403, "keys cannot create administrators");
     let read_only = api_key(&st, "read");
-    let (status, _) = call(&app, "POST", "/api/users.json", &read_only, Some(json!({"name": "R", "email": "r@example.com"}))).await;
+    let (status, _) =
+        call(&app, "POST", "/api/users.json", &read_only, Some(json!({"name": "R", "email": "r@example.com"}))).await;
     assert_eq!(status, 403);
     let (status, list) = call(&app, "GET", "/api/users.json?q=smith", &key, None).await;
     assert_eq!(status, 200);
@@ -99,7 +123,8 @@ async fn sign_in_refresh_and_the_limits_of_a_customer() {
     call(&app, "POST", "/api/users.json", &key, Some(json!({
         "username": "carla", "name": "Carla Customer", "email": "carla@example.com", "password": "carla's passphrase"
     }))).await;
-    let (status, session, cookie, _) = login(&app, json!({"username": "CARLA", "password": "carla's passphrase"}), "10.0.0.1").await;
+    let (status, session, cookie, _) =
+        login(&app, json!({"username": "CARLA", "password": "carla's passphrase"}), "10.0.0.1").await;
     assert_eq!(status, 200, "{session}");
     let token = session["access_token"].as_str().unwrap().to_owned();
     assert_eq!(session["user"]["level"], 1);
@@ -116,7 +141,10 @@ async fn sign_in_refresh_and_the_limits_of_a_customer() {
     // The refresh cookie rotates: the old one no longer works.
     let cookie = cookie.expect("refresh cookie");
     let refresh = |value: String| {
-        test::TestRequest::post().uri("/api/auth/refresh.json").cookie(actix_web::cookie::Cookie::new("oxidesk_refresh", value)).to_request()
+        test::TestRequest::post()
+            .uri("/api/auth/refresh.json")
+            .cookie(actix_web::cookie::Cookie::new("oxidesk_refresh", value))
+            .to_request()
     };
     let resp = test::call_service(&app, refresh(cookie.clone())).await;
     assert_eq!(resp.status().as_u16(), 200);
@@ -135,9 +163,16 @@ async fn wrong_credentials_and_brute_force_are_refused() {
     let st = state(&db);
     let app = app(st.clone()).await;
     let key = api_key(&st, "read,write");
-    call(&app, "POST", "/api/users.json", &key, Some(json!({
-        "username": "dora", "name": "Dora D", "email": "dora@example.com", "password": "dora's passphrase"
-    }))).await;
+    call(
+        &app,
+        "POST",
+        "/api/users.json",
+        &key,
+        Some(json!({
+            "username": "dora", "name": "Dora D", "email": "dora@example.com", "password": "dora's passphrase"
+        })),
+    )
+    .await;
     let (status, error, _, _) = login(&app, json!({"username": "dora", "password": "wrong"}), "10.0.0.2").await;
     assert_eq!(status, 401);
     assert_eq!(error["error"]["code"], "unauthorized");
@@ -151,7 +186,8 @@ async fn wrong_credentials_and_brute_force_are_refused() {
     for _ in 0..7 {
         login(&app, json!({"username": "dora", "password": "wrong"}), "10.0.0.2").await;
     }
-    let (status, error, _, retry) = login(&app, json!({"username": "dora", "password": "dora's passphrase"}), "10.0.0.2").await;
+    let (status, error, _, retry) =
+        login(&app, json!({"username": "dora", "password": "dora's passphrase"}), "10.0.0.2").await;
     assert_eq!(status, 429, "{error}");
     assert!(retry.unwrap().parse::<u64>().unwrap() >= 1);
     let (status, _, _, _) = login(&app, json!({"username": "dora", "password": "dora's passphrase"}), "10.0.0.3").await;
@@ -168,7 +204,8 @@ async fn topics_are_created_by_admins_and_keys_with_valid_names() {
     assert_eq!(status, 200);
     assert_eq!(topics.as_array().unwrap().len(), 4);
     assert!(topics.as_array().unwrap().iter().any(|t| t["value"] == "Feedback" && t["id"] == 2));
-    let (status, topic) = call(&app, "POST", "/api/topics.json", &key, Some(json!({"topic": "Printers", "queue_id": 2}))).await;
+    let (status, topic) =
+        call(&app, "POST", "/api/topics.json", &key, Some(json!({"topic": "Printers", "queue_id": 2}))).await;
     assert_eq!(status, 201, "{topic}");
     assert_eq!((topic["value"].as_str(), topic["queue"].as_str()), (Some("Printers"), Some("Sales")));
     for (body, field) in [

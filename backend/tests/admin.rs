@@ -20,8 +20,18 @@ enum Auth {
     Bearer(String),
 }
 
-trait TestApp: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error> {}
-impl<S> TestApp for S where S: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error> {}
+trait TestApp:
+    actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>
+{
+}
+impl<S> TestApp for S where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >
+{
+}
 
 async fn send(app: &impl TestApp, method: &str, path: &str, auth: &Auth, body: Option<Value>) -> (u16, Value) {
     let mut req = test::TestRequest::default()
@@ -41,7 +51,14 @@ async fn send(app: &impl TestApp, method: &str, path: &str, auth: &Auth, body: O
 }
 
 /// A raw body with a content type, for malformed and non-JSON requests.
-async fn send_raw(app: &impl TestApp, method: &str, path: &str, auth: &Auth, content_type: &str, body: &str) -> (u16, Value) {
+async fn send_raw(
+    app: &impl TestApp,
+    method: &str,
+    path: &str,
+    auth: &Auth,
+    content_type: &str,
+    body: &str,
+) -> (u16, Value) {
     let mut req = test::TestRequest::default()
         .method(method.parse().unwrap())
         .uri(path)
@@ -62,10 +79,22 @@ fn person(st: &AppState, username: &str, level: AccessLevel) -> (i64, Auth) {
     let username = Username::parse(username).unwrap();
     let email = Email::parse(&format!("{username}@example.com")).unwrap();
     let name = PersonName::parse(&format!("{username} Person")).unwrap();
-    let user = insert_user(&mut conn(st), None, NewUserInput {
-        username: Some(&username), email: &email, name: &name, phone: "", level,
-        password_hash: Some(&hash), notes: "", timezone: None, email_confirmed: true,
-    }, None)
+    let user = insert_user(
+        &mut conn(st),
+        None,
+        NewUserInput {
+            username: Some(&username),
+            email: &email,
+            name: &name,
+            phone: "",
+            level,
+            password_hash: Some(&hash),
+            notes: "",
+            timezone: None,
+            email_confirmed: true,
+        },
+        None,
+    )
     .unwrap();
     (user.id, Auth::Bearer(bearer(st, user.id)))
 }
@@ -107,50 +136,161 @@ async fn statuses_are_listed_in_order_and_changed_by_administrators() {
     assert_eq!(names, ["New", "Open", "In progress", "On hold", "Resolved", "Closed", "Invalid", "Duplicate"]);
     assert_eq!(list[3], json!({"id": 6, "name": "On hold", "state": "pending", "sort": 4}));
 
-    let (status, created) = send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": " Waiting for parts ", "state": "pending"}))).await;
+    let (status, created) = send(
+        &app,
+        "POST",
+        "/api/statuses.json",
+        &admin,
+        Some(json!({"name": " Waiting for parts ", "state": "pending"})),
+    )
+    .await;
     assert_eq!(status, 201, "{created}");
-    assert_eq!((created["name"].as_str(), created["state"].as_str(), created["sort"].as_i64()), (Some("Waiting for parts"), Some("pending"), Some(9)));
+    assert_eq!(
+        (created["name"].as_str(), created["state"].as_str(), created["sort"].as_i64()),
+        (Some("Waiting for parts"), Some("pending"), Some(9))
+    );
     let id = created["id"].as_i64().unwrap();
     assert_eq!(audit_count(&st, "status.create"), 1);
 
     // Who may not, and what is not valid: nothing is stored.
-    expect_error(&send(&app, "POST", "/api/statuses.json", &agent, Some(json!({"name": "X", "state": "open"}))).await, 403, "forbidden");
-    expect_error(&send(&app, "POST", "/api/statuses.json", &Auth::Key(api_key(&st, "read")), Some(json!({"name": "X", "state": "open"}))).await, 403, "forbidden");
+    expect_error(
+        &send(&app, "POST", "/api/statuses.json", &agent, Some(json!({"name": "X", "state": "open"}))).await,
+        403,
+        "forbidden",
+    );
+    expect_error(
+        &send(
+            &app,
+            "POST",
+            "/api/statuses.json",
+            &Auth::Key(api_key(&st, "read")),
+            Some(json!({"name": "X", "state": "open"})),
+        )
+        .await,
+        403,
+        "forbidden",
+    );
     // Tickets' write scope is not enough to change the catalog: that takes the admin scope.
-    expect_error(&send(&app, "POST", "/api/statuses.json", &Auth::Key(api_key(&st, "read,write")), Some(json!({"name": "X", "state": "open"}))).await, 403, "forbidden");
-    expect_error(&send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "waiting FOR parts", "state": "open"}))).await, 409, "conflict");
-    expect_fields(&send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "", "state": "asleep", "sort": -1}))).await, &["name", "state", "sort"]);
-    expect_fields(&send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "x".repeat(65), "state": "open"}))).await, &["name"]);
-    expect_fields(&send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "A\nB", "state": "open", "sort": 1_000_001}))).await, &["name", "sort"]);
-    expect_fields(&send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "Typed", "state": "open", "sort": "first"}))).await, &["sort"]);
-    expect_error(&send_raw(&app, "POST", "/api/statuses.json", &admin, "application/json", r#"{"name": "#).await, 400, "bad_request");
-    expect_error(&send_raw(&app, "POST", "/api/statuses.json", &admin, "text/plain", r#"{"name": "Plain", "state": "open"}"#).await, 415, "unsupported_media_type");
+    expect_error(
+        &send(
+            &app,
+            "POST",
+            "/api/statuses.json",
+            &Auth::Key(api_key(&st, "read,write")),
+            Some(json!({"name": "X", "state": "open"})),
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    expect_error(
+        &send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "waiting FOR parts", "state": "open"})))
+            .await,
+        409,
+        "conflict",
+    );
+    expect_fields(
+        &send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "", "state": "asleep", "sort": -1})))
+            .await,
+        &["name", "state", "sort"],
+    );
+    expect_fields(
+        &send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "x".repeat(65), "state": "open"}))).await,
+        &["name"],
+    );
+    expect_fields(
+        &send(
+            &app,
+            "POST",
+            "/api/statuses.json",
+            &admin,
+            Some(json!({"name": "A\nB", "state": "open", "sort": 1_000_001})),
+        )
+        .await,
+        &["name", "sort"],
+    );
+    expect_fields(
+        &send(
+            &app,
+            "POST",
+            "/api/statuses.json",
+            &admin,
+            Some(json!({"name": "Typed", "state": "open", "sort": "first"})),
+        )
+        .await,
+        &["sort"],
+    );
+    expect_error(
+        &send_raw(&app, "POST", "/api/statuses.json", &admin, "application/json", r#"{"name": "#).await,
+        400,
+        "bad_request",
+    );
+    expect_error(
+        &send_raw(&app, "POST", "/api/statuses.json", &admin, "text/plain", r#"{"name": "Plain", "state": "open"}"#)
+            .await,
+        415,
+        "unsupported_media_type",
+    );
     let (_, after) = send(&app, "GET", "/api/statuses.json", &staff, None).await;
     assert_eq!(after.as_array().unwrap().len(), 9, "no refused status was stored");
     assert_eq!(audit_count(&st, "status.create"), 1);
 
     // The built-in statuses keep their state and stay; a rename is fine.
-    expect_fields(&send(&app, "PUT", "/api/statuses.json/3", &admin, Some(json!({"name": "Closed", "state": "open"}))).await, &["state"]);
-    let (status, renamed) = send(&app, "PUT", "/api/statuses.json/3", &staff, Some(json!({"name": "Done", "state": "closed"}))).await;
+    expect_fields(
+        &send(&app, "PUT", "/api/statuses.json/3", &admin, Some(json!({"name": "Closed", "state": "open"}))).await,
+        &["state"],
+    );
+    let (status, renamed) =
+        send(&app, "PUT", "/api/statuses.json/3", &staff, Some(json!({"name": "Done", "state": "closed"}))).await;
     assert_eq!((status, renamed["name"].as_str(), renamed["sort"].as_i64()), (200, Some("Done"), Some(6)), "{renamed}");
     expect_error(&send(&app, "DELETE", "/api/statuses.json/2", &admin, None).await, 409, "conflict");
     expect_error(&send(&app, "DELETE", "/api/statuses.json/999", &admin, None).await, 404, "not_found");
-    expect_error(&send(&app, "PUT", "/api/statuses.json/999", &admin, Some(json!({"name": "Ghost", "state": "open"}))).await, 404, "not_found");
-    expect_error(&send(&app, "PUT", "/api/statuses.json/4", &admin, Some(json!({"name": "Open", "state": "open"}))).await, 409, "conflict");
+    expect_error(
+        &send(&app, "PUT", "/api/statuses.json/999", &admin, Some(json!({"name": "Ghost", "state": "open"}))).await,
+        404,
+        "not_found",
+    );
+    expect_error(
+        &send(&app, "PUT", "/api/statuses.json/4", &admin, Some(json!({"name": "Open", "state": "open"}))).await,
+        409,
+        "conflict",
+    );
 
     // A status in use: open ↔ pending is fine, closing or deleting it is not.
     let number = ticket(&app, &staff, json!({})).await;
-    let (status, t) = send(&app, "PUT", &format!("/api/tickets.json/{number}"), &staff, Some(json!({"status_id": id, "version": 1}))).await;
+    let (status, t) =
+        send(&app, "PUT", &format!("/api/tickets.json/{number}"), &staff, Some(json!({"status_id": id, "version": 1})))
+            .await;
     assert_eq!(status, 200, "{t}");
-    expect_error(&send(&app, "PUT", &format!("/api/statuses.json/{id}"), &admin, Some(json!({"name": "Parts", "state": "closed"}))).await, 409, "conflict");
-    let (status, moved) = send(&app, "PUT", &format!("/api/statuses.json/{id}"), &admin, Some(json!({"name": "Parts", "state": "open", "sort": 3}))).await;
+    expect_error(
+        &send(
+            &app,
+            "PUT",
+            &format!("/api/statuses.json/{id}"),
+            &admin,
+            Some(json!({"name": "Parts", "state": "closed"})),
+        )
+        .await,
+        409,
+        "conflict",
+    );
+    let (status, moved) = send(
+        &app,
+        "PUT",
+        &format!("/api/statuses.json/{id}"),
+        &admin,
+        Some(json!({"name": "Parts", "state": "open", "sort": 3})),
+    )
+    .await;
     assert_eq!((status, moved["state"].as_str(), moved["sort"].as_i64()), (200, Some("open"), Some(3)), "{moved}");
     expect_error(&send(&app, "DELETE", &format!("/api/statuses.json/{id}"), &admin, None).await, 409, "conflict");
     let (_, t) = send(&app, "GET", &format!("/api/tickets.json/{number}"), &staff, None).await;
     assert_eq!(t["statusId"], id, "the ticket keeps its status");
 
     // Unused: deleted, with an audit row.
-    let (_, spare) = send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "Spare", "state": "closed", "sort": 0}))).await;
+    let (_, spare) =
+        send(&app, "POST", "/api/statuses.json", &admin, Some(json!({"name": "Spare", "state": "closed", "sort": 0})))
+            .await;
     let spare = spare["id"].as_i64().unwrap();
     let (status, _) = send(&app, "DELETE", &format!("/api/statuses.json/{spare}"), &admin, None).await;
     assert_eq!(status, 204);
@@ -172,15 +312,32 @@ async fn priorities_are_changed_unless_tickets_or_new_tickets_need_them() {
     let (status, list) = send(&app, "GET", "/api/priorities.json", &manager, None).await;
     assert_eq!(status, 200);
     assert_eq!(list[3], json!({"id": 4, "name": "Urgent", "sort": 4}));
-    let (status, critical) = send(&app, "POST", "/api/priorities.json", &admin, Some(json!({"name": "Critical"}))).await;
+    let (status, critical) =
+        send(&app, "POST", "/api/priorities.json", &admin, Some(json!({"name": "Critical"}))).await;
     assert_eq!((status, critical["sort"].as_i64()), (201, Some(5)), "{critical}");
     let id = critical["id"].as_i64().unwrap();
-    expect_error(&send(&app, "POST", "/api/priorities.json", &manager, Some(json!({"name": "Mine"}))).await, 403, "forbidden");
-    expect_error(&send(&app, "POST", "/api/priorities.json", &admin, Some(json!({"name": "HIGH"}))).await, 409, "conflict");
+    expect_error(
+        &send(&app, "POST", "/api/priorities.json", &manager, Some(json!({"name": "Mine"}))).await,
+        403,
+        "forbidden",
+    );
+    expect_error(
+        &send(&app, "POST", "/api/priorities.json", &admin, Some(json!({"name": "HIGH"}))).await,
+        409,
+        "conflict",
+    );
     expect_fields(&send(&app, "POST", "/api/priorities.json", &admin, Some(json!({"name": "  "}))).await, &["name"]);
-    expect_fields(&send(&app, "PUT", &format!("/api/priorities.json/{id}"), &admin, Some(json!({"sort": 2}))).await, &["name"]);
-    expect_error(&send(&app, "PUT", &format!("/api/priorities.json/{id}"), &admin, Some(json!({"name": "low"}))).await, 409, "conflict");
-    let (status, renamed) = send(&app, "PUT", &format!("/api/priorities.json/{id}"), &admin, Some(json!({"name": "Emergency"}))).await;
+    expect_fields(
+        &send(&app, "PUT", &format!("/api/priorities.json/{id}"), &admin, Some(json!({"sort": 2}))).await,
+        &["name"],
+    );
+    expect_error(
+        &send(&app, "PUT", &format!("/api/priorities.json/{id}"), &admin, Some(json!({"name": "low"}))).await,
+        409,
+        "conflict",
+    );
+    let (status, renamed) =
+        send(&app, "PUT", &format!("/api/priorities.json/{id}"), &admin, Some(json!({"name": "Emergency"}))).await;
     assert_eq!((status, renamed["sort"].as_i64()), (200, Some(5)), "the sort stays when absent: {renamed}");
 
     // Tickets name priorities by the new name; one in use cannot go, nor can the default.
@@ -206,21 +363,45 @@ async fn queues_are_created_and_deleted_only_when_unused() {
     let (_, agent) = person(&st, "agent", AccessLevel::Agent);
     let staff = Auth::Key(api_key(&st, "read,write,admin"));
 
-    let (status, queue) = send(&app, "POST", "/api/queues.json", &admin, Some(json!({"name": "Network", "email": "Net@Example.com"}))).await;
+    let (status, queue) =
+        send(&app, "POST", "/api/queues.json", &admin, Some(json!({"name": "Network", "email": "Net@Example.com"})))
+            .await;
     assert_eq!(status, 201, "{queue}");
     assert_eq!(queue["email"], "net@example.com");
     let id = queue["id"].as_i64().unwrap();
-    expect_fields(&send(&app, "POST", "/api/queues.json", &admin, Some(json!({"name": "Bad", "email": "not an address"}))).await, &["email"]);
+    expect_fields(
+        &send(&app, "POST", "/api/queues.json", &admin, Some(json!({"name": "Bad", "email": "not an address"}))).await,
+        &["email"],
+    );
     expect_fields(&send(&app, "POST", "/api/queues.json", &admin, Some(json!({}))).await, &["name"]);
-    expect_error(&send(&app, "POST", "/api/queues.json", &admin, Some(json!({"name": "sales"}))).await, 409, "conflict");
-    expect_error(&send(&app, "POST", "/api/queues.json", &agent, Some(json!({"name": "Agents"}))).await, 403, "forbidden");
-    let (status, queue) = send(&app, "PUT", &format!("/api/queues.json/{id}"), &admin, Some(json!({"name": "Networks", "email": ""}))).await;
+    expect_error(
+        &send(&app, "POST", "/api/queues.json", &admin, Some(json!({"name": "sales"}))).await,
+        409,
+        "conflict",
+    );
+    expect_error(
+        &send(&app, "POST", "/api/queues.json", &agent, Some(json!({"name": "Agents"}))).await,
+        403,
+        "forbidden",
+    );
+    let (status, queue) =
+        send(&app, "PUT", &format!("/api/queues.json/{id}"), &admin, Some(json!({"name": "Networks", "email": ""})))
+            .await;
     assert_eq!((status, &queue["email"]), (200, &Value::Null), "{queue}");
-    expect_error(&send(&app, "PUT", &format!("/api/queues.json/{id}"), &admin, Some(json!({"name": "Support"}))).await, 409, "conflict");
-    expect_error(&send(&app, "PUT", "/api/queues.json/99", &admin, Some(json!({"name": "Ghost"}))).await, 404, "not_found");
+    expect_error(
+        &send(&app, "PUT", &format!("/api/queues.json/{id}"), &admin, Some(json!({"name": "Support"}))).await,
+        409,
+        "conflict",
+    );
+    expect_error(
+        &send(&app, "PUT", "/api/queues.json/99", &admin, Some(json!({"name": "Ghost"}))).await,
+        404,
+        "not_found",
+    );
 
     // A topic routes to it: 409; routed away, it goes.
-    let (_, topic) = send(&app, "POST", "/api/topics.json", &admin, Some(json!({"value": "Wifi", "queue_id": id}))).await;
+    let (_, topic) =
+        send(&app, "POST", "/api/topics.json", &admin, Some(json!({"value": "Wifi", "queue_id": id}))).await;
     let topic = topic["id"].as_i64().unwrap();
     expect_error(&send(&app, "DELETE", &format!("/api/queues.json/{id}"), &admin, None).await, 409, "conflict");
     send(&app, "PUT", &format!("/api/topics.json/{topic}"), &admin, Some(json!({"queue_id": 1}))).await;
@@ -273,17 +454,45 @@ async fn topics_can_be_deactivated_renamed_and_deleted_when_unused() {
     expect_error(&send(&app, "GET", "/api/topics.json?all=true", &customer, None).await, 403, "forbidden");
     expect_error(&send(&app, "GET", "/api/topics.json?all=maybe", &staff, None).await, 400, "bad_request");
     // An inactive topic is not offered for new tickets.
-    let got = send(&app, "POST", "/api/tickets.json", &staff, Some(json!({"email": "c@example.com", "name": "C C", "subject": "S", "message": "M", "topicId": 2}))).await;
+    let got = send(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        &staff,
+        Some(json!({"email": "c@example.com", "name": "C C", "subject": "S", "message": "M", "topicId": 2})),
+    )
+    .await;
     expect_fields(&got, &["topicId"]);
 
-    let (status, renamed) = send(&app, "PUT", "/api/topics.json/2", &admin, Some(json!({"name": "Ideas", "queue_id": 2, "active": true}))).await;
-    assert_eq!((status, renamed["value"].as_str(), renamed["queue"].as_str()), (200, Some("Ideas"), Some("Sales")), "{renamed}");
-    expect_error(&send(&app, "PUT", "/api/topics.json/2", &admin, Some(json!({"value": "general inquiry"}))).await, 409, "conflict");
-    expect_fields(&send(&app, "PUT", "/api/topics.json/2", &admin, Some(json!({"value": "", "queue_id": 5}))).await, &["value"]);
+    let (status, renamed) =
+        send(&app, "PUT", "/api/topics.json/2", &admin, Some(json!({"name": "Ideas", "queue_id": 2, "active": true})))
+            .await;
+    assert_eq!(
+        (status, renamed["value"].as_str(), renamed["queue"].as_str()),
+        (200, Some("Ideas"), Some("Sales")),
+        "{renamed}"
+    );
+    expect_error(
+        &send(&app, "PUT", "/api/topics.json/2", &admin, Some(json!({"value": "general inquiry"}))).await,
+        409,
+        "conflict",
+    );
+    expect_fields(
+        &send(&app, "PUT", "/api/topics.json/2", &admin, Some(json!({"value": "", "queue_id": 5}))).await,
+        &["value"],
+    );
     expect_fields(&send(&app, "PUT", "/api/topics.json/2", &admin, Some(json!({"queue_id": 5}))).await, &["queue_id"]);
     expect_fields(&send(&app, "PUT", "/api/topics.json/2", &admin, Some(json!({"active": "no"}))).await, &["active"]);
-    expect_error(&send(&app, "PUT", "/api/topics.json/2", &customer, Some(json!({"active": false}))).await, 403, "forbidden");
-    expect_error(&send(&app, "PUT", "/api/topics.json/77", &admin, Some(json!({"active": false}))).await, 404, "not_found");
+    expect_error(
+        &send(&app, "PUT", "/api/topics.json/2", &customer, Some(json!({"active": false}))).await,
+        403,
+        "forbidden",
+    );
+    expect_error(
+        &send(&app, "PUT", "/api/topics.json/77", &admin, Some(json!({"active": false}))).await,
+        404,
+        "not_found",
+    );
     let (_, same) = send(&app, "GET", "/api/topics.json?all=true", &staff, None).await;
     assert!(same.as_array().unwrap().contains(&renamed), "refused updates changed nothing: {same}");
 
@@ -343,20 +552,59 @@ async fn user_managers_change_users_within_their_own_level() {
     assert_eq!(ids, [admin_id, other_admin, manager_id, agent_id]);
 
     // A user manager promotes below their own level, edits fields; validated and unique.
-    let (status, promoted) = send(&app, "PUT", &path(customer_id), &manager, Some(json!({"level": 3, "name": "Cara Agent", "phone": " 555 "}))).await;
+    let (status, promoted) = send(
+        &app,
+        "PUT",
+        &path(customer_id),
+        &manager,
+        Some(json!({"level": 3, "name": "Cara Agent", "phone": " 555 "})),
+    )
+    .await;
     assert_eq!(status, 200, "{promoted}");
-    assert_eq!((promoted["level"].as_i64(), promoted["firstname"].as_str(), promoted["lastname"].as_str(), promoted["phone"].as_str()), (Some(3), Some("Cara"), Some("Agent"), Some("555")));
+    assert_eq!(
+        (
+            promoted["level"].as_i64(),
+            promoted["firstname"].as_str(),
+            promoted["lastname"].as_str(),
+            promoted["phone"].as_str()
+        ),
+        (Some(3), Some("Cara"), Some("Agent"), Some("555"))
+    );
     expect_error(&send(&app, "PUT", &path(agent_id), &manager, Some(json!({"level": 5}))).await, 403, "forbidden");
     assert_eq!(send(&app, "PUT", &path(agent_id), &manager, Some(json!({"level": 4}))).await.0, 200);
     let before = send(&app, "GET", &path(customer_id), &admin, None).await.1;
     expect_error(&send(&app, "PUT", &path(customer_id), &manager, Some(json!({"level": 6}))).await, 403, "forbidden");
-    expect_error(&send(&app, "PUT", &path(admin_id), &manager, Some(json!({"name": "Demoted"}))).await, 403, "forbidden");
+    expect_error(
+        &send(&app, "PUT", &path(admin_id), &manager, Some(json!({"name": "Demoted"}))).await,
+        403,
+        "forbidden",
+    );
     expect_error(&send(&app, "PUT", &path(manager_id), &manager, Some(json!({"level": 3}))).await, 403, "forbidden");
     expect_error(&send(&app, "PUT", &path(admin_id), &admin, Some(json!({"level": 0}))).await, 403, "forbidden");
-    expect_error(&send(&app, "PUT", &path(customer_id), &agent_as_agent(&st, "agent3").await, Some(json!({"name": "X"}))).await, 403, "forbidden");
-    expect_fields(&send(&app, "PUT", &path(customer_id), &manager, Some(json!({"email": "bad", "username": "a b", "name": "", "phone": "x".repeat(65), "level": 9}))).await, &["email", "username", "name", "phone", "level"]);
-    expect_fields(&send(&app, "PUT", &path(customer_id), &manager, Some(json!({"email": "ADMIN@example.com"}))).await, &["email"]);
-    expect_fields(&send(&app, "PUT", &path(customer_id), &manager, Some(json!({"username": "Manager"}))).await, &["username"]);
+    expect_error(
+        &send(&app, "PUT", &path(customer_id), &agent_as_agent(&st, "agent3").await, Some(json!({"name": "X"}))).await,
+        403,
+        "forbidden",
+    );
+    expect_fields(
+        &send(
+            &app,
+            "PUT",
+            &path(customer_id),
+            &manager,
+            Some(json!({"email": "bad", "username": "a b", "name": "", "phone": "x".repeat(65), "level": 9})),
+        )
+        .await,
+        &["email", "username", "name", "phone", "level"],
+    );
+    expect_fields(
+        &send(&app, "PUT", &path(customer_id), &manager, Some(json!({"email": "ADMIN@example.com"}))).await,
+        &["email"],
+    );
+    expect_fields(
+        &send(&app, "PUT", &path(customer_id), &manager, Some(json!({"username": "Manager"}))).await,
+        &["username"],
+    );
     expect_fields(&send(&app, "PUT", &path(customer_id), &manager, Some(json!({"level": "high"}))).await, &["level"]);
     expect_error(&send(&app, "PUT", &path(999), &manager, Some(json!({"name": "Nobody"}))).await, 404, "not_found");
     assert_eq!(send(&app, "GET", &path(customer_id), &admin, None).await.1, before, "refused updates changed nothing");
@@ -389,17 +637,37 @@ async fn disabled_users_and_reset_passwords_end_sessions() {
     assert_eq!(status, 200);
     let cookie = cookie.unwrap();
     // A new password: the old one and the old session stop working, the new one signs in.
-    expect_fields(&send(&app, "PUT", &format!("{path}/password"), &admin, Some(json!({"password": "short"}))).await, &["password"]);
+    expect_fields(
+        &send(&app, "PUT", &format!("{path}/password"), &admin, Some(json!({"password": "short"}))).await,
+        &["password"],
+    );
     assert_eq!(login(&app, "dana", PASSWORD).await.0, 200, "a refused password changed nothing");
-    let (status, _) = send(&app, "PUT", &format!("{path}/password"), &admin, Some(json!({"password": "a brand new passphrase"}))).await;
+    let (status, _) =
+        send(&app, "PUT", &format!("{path}/password"), &admin, Some(json!({"password": "a brand new passphrase"})))
+            .await;
     assert_eq!(status, 204);
     assert_eq!(refresh(&app, &cookie).await, 401);
     assert_eq!(login(&app, "dana", PASSWORD).await.0, 401);
     let (status, cookie) = login(&app, "dana", "a brand new passphrase").await;
     assert_eq!(status, 200);
     assert_eq!(audit_count(&st, "user.password"), 1);
-    expect_error(&send(&app, "PUT", &format!("{path}/password"), &Auth::Key(api_key(&st, "read,write")), Some(json!({"password": "by a key, no"}))).await, 403, "forbidden");
-    expect_error(&send(&app, "PUT", "/api/users.json/999/password", &admin, Some(json!({"password": "nobody's pass"}))).await, 404, "not_found");
+    expect_error(
+        &send(
+            &app,
+            "PUT",
+            &format!("{path}/password"),
+            &Auth::Key(api_key(&st, "read,write")),
+            Some(json!({"password": "by a key, no"})),
+        )
+        .await,
+        403,
+        "forbidden",
+    );
+    expect_error(
+        &send(&app, "PUT", "/api/users.json/999/password", &admin, Some(json!({"password": "nobody's pass"}))).await,
+        404,
+        "not_found",
+    );
 
     // Disabled: no sign-in, no refresh, no token.
     let token = Auth::Bearer(bearer(&st, user_id));
@@ -421,7 +689,14 @@ async fn administrators_create_list_and_revoke_api_keys() {
     let (_, manager) = person(&st, "manager", AccessLevel::UserManager);
     let cli_key = Auth::Key(api_key(&st, "read,write,impersonate"));
 
-    let (status, created) = send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({"name": " website ", "scopes": ["read", "write", "read"], "allow_ip": "127.0.0.0/8"}))).await;
+    let (status, created) = send(
+        &app,
+        "POST",
+        "/api/apikeys.json",
+        &admin,
+        Some(json!({"name": " website ", "scopes": ["read", "write", "read"], "allow_ip": "127.0.0.0/8"})),
+    )
+    .await;
     assert_eq!(status, 201, "{created}");
     let key = &created["key"];
     assert_eq!((key["name"].as_str(), key["allow_ip"].as_str()), (Some("website"), Some("127.0.0.0/8")));
@@ -438,19 +713,50 @@ async fn administrators_create_list_and_revoke_api_keys() {
     // Refused: other people, every key, bad fields.
     expect_error(&send(&app, "GET", "/api/apikeys.json", &manager, None).await, 403, "forbidden");
     expect_error(&send(&app, "GET", "/api/apikeys.json", &cli_key, None).await, 403, "forbidden");
-    expect_error(&send(&app, "POST", "/api/apikeys.json", &cli_key, Some(json!({"name": "x", "scopes": ["read"]}))).await, 403, "forbidden");
+    expect_error(
+        &send(&app, "POST", "/api/apikeys.json", &cli_key, Some(json!({"name": "x", "scopes": ["read"]}))).await,
+        403,
+        "forbidden",
+    );
     expect_error(&send(&app, "DELETE", &format!("/api/apikeys.json/{id}"), &cli_key, None).await, 403, "forbidden");
     expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({}))).await, &["name", "scopes"]);
-    expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({"name": "x".repeat(65), "scopes": ["root"], "allow_ip": "10.0.0.0/33"}))).await, &["name", "scopes", "allow_ip"]);
-    expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({"name": "x", "scopes": "read"}))).await, &["scopes"]);
-    expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({"name": "x", "scopes": ["read"], "allow_ip": "somewhere"}))).await, &["allow_ip"]);
+    expect_fields(
+        &send(
+            &app,
+            "POST",
+            "/api/apikeys.json",
+            &admin,
+            Some(json!({"name": "x".repeat(65), "scopes": ["root"], "allow_ip": "10.0.0.0/33"})),
+        )
+        .await,
+        &["name", "scopes", "allow_ip"],
+    );
+    expect_fields(
+        &send(&app, "POST", "/api/apikeys.json", &admin, Some(json!({"name": "x", "scopes": "read"}))).await,
+        &["scopes"],
+    );
+    expect_fields(
+        &send(
+            &app,
+            "POST",
+            "/api/apikeys.json",
+            &admin,
+            Some(json!({"name": "x", "scopes": ["read"], "allow_ip": "somewhere"})),
+        )
+        .await,
+        &["allow_ip"],
+    );
     let (_, list) = send(&app, "GET", "/api/apikeys.json", &admin, None).await;
     assert_eq!(list.as_array().unwrap().len(), 2, "no refused key was stored");
 
     // The new key works from its network, and stops working the moment it is revoked.
     let new_key = Auth::Key(secret);
-    let from = |ip: &str| test::TestRequest::get().uri("/api/statuses.json").peer_addr(format!("{ip}:5000").parse().unwrap());
-    let req = |ip: &str| match &new_key { Auth::Key(k) => from(ip).insert_header(("X-API-Key", k.as_str())).to_request(), Auth::Bearer(_) => unreachable!() };
+    let from =
+        |ip: &str| test::TestRequest::get().uri("/api/statuses.json").peer_addr(format!("{ip}:5000").parse().unwrap());
+    let req = |ip: &str| match &new_key {
+        Auth::Key(k) => from(ip).insert_header(("X-API-Key", k.as_str())).to_request(),
+        Auth::Bearer(_) => unreachable!(),
+    };
     assert_eq!(test::call_service(&app, req("127.0.0.1")).await.status().as_u16(), 200);
     assert_eq!(test::call_service(&app, req("192.0.2.1")).await.status().as_u16(), 403);
     let (status, _) = send(&app, "DELETE", &format!("/api/apikeys.json/{id}"), &admin, None).await;

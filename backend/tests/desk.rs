@@ -7,7 +7,6 @@ mod common;
 use common::{api_key, app, send, state, test_db, Auth};
 use serde_json::{json, Value};
 
-
 fn setup_body() -> Value {
     json!({
         "username": "admin", "name": "Ada Admin", "email": "admin@example.com",
@@ -17,7 +16,13 @@ fn setup_body() -> Value {
 }
 
 /// Runs the first-run setup and answers the administrator's access token.
-async fn set_up(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>) -> String {
+async fn set_up(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+) -> String {
     let (status, body) = send(app, "POST", "/api/setup.json", Auth::Nobody, Some(setup_body())).await;
     assert_eq!(status, 201, "{body}");
     body["access_token"].as_str().expect("token").to_owned()
@@ -38,28 +43,74 @@ macro_rules! set_up_desk {
 }
 
 /// Creates a user with the key and signs them in.
-async fn person(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>, key: &str, username: &str, level: i64) -> (i64, String) {
-    let (status, user) = send(app, "POST", "/api/users.json", Auth::Key(key), Some(json!({
-        "username": username, "name": format!("{username} Person"), "email": format!("{username}@example.com"),
-        "password": "a long passphrase", "level": level
-    }))).await;
+async fn person(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+    key: &str,
+    username: &str,
+    level: i64,
+) -> (i64, String) {
+    let (status, user) = send(
+        app,
+        "POST",
+        "/api/users.json",
+        Auth::Key(key),
+        Some(json!({
+            "username": username, "name": format!("{username} Person"), "email": format!("{username}@example.com"),
+            "password": "a long passphrase", "level": level
+        })),
+    )
+    .await;
     assert_eq!(status, 201, "{user}");
-    let (status, login) = send(app, "POST", "/api/auth/login.json", Auth::Nobody, Some(json!({
-        "username": username, "password": "a long passphrase"
-    }))).await;
+    let (status, login) = send(
+        app,
+        "POST",
+        "/api/auth/login.json",
+        Auth::Nobody,
+        Some(json!({
+            "username": username, "password": "a long passphrase"
+        })),
+    )
+    .await;
     assert_eq!(status, 200, "{login}");
     (user["id"].as_i64().expect("id"), login["access_token"].as_str().expect("token").to_owned())
 }
 
-async fn new_ticket(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>, auth: Auth<'_>, subject: &str) -> String {
-    let (status, t) = send(app, "POST", "/api/tickets.json", auth, Some(json!({
-        "subject": subject, "message": format!("About {subject}")
-    }))).await;
+async fn new_ticket(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+    auth: Auth<'_>,
+    subject: &str,
+) -> String {
+    let (status, t) = send(
+        app,
+        "POST",
+        "/api/tickets.json",
+        auth,
+        Some(json!({
+            "subject": subject, "message": format!("About {subject}")
+        })),
+    )
+    .await;
     assert_eq!(status, 201, "{t}");
     t["ticket_number"].as_str().expect("number").to_owned()
 }
 
-async fn numbers(app: &impl actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>, auth: Auth<'_>, query: &str) -> Vec<String> {
+async fn numbers(
+    app: &impl actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >,
+    auth: Auth<'_>,
+    query: &str,
+) -> Vec<String> {
     let (status, list) = send(app, "GET", &format!("/api/tickets.json?threads=false&{query}"), auth, None).await;
     assert_eq!(status, 200, "{query}: {list}");
     list.as_array().expect("list").iter().map(|t| t["ticket_number"].as_str().unwrap_or_default().to_owned()).collect()
@@ -110,7 +161,14 @@ async fn first_run_creates_the_administrator_once_and_only_from_valid_input() {
     assert_eq!(status, 409);
     let (_, settings) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
     assert_eq!(settings["site_name"], "ACME IT");
-    let (status, _) = send(&app, "POST", "/api/auth/login.json", Auth::Nobody, Some(json!({"username": "intruder", "password": "a long passphrase"}))).await;
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/api/auth/login.json",
+        Auth::Nobody,
+        Some(json!({"username": "intruder", "password": "a long passphrase"})),
+    )
+    .await;
     assert_eq!(status, 401);
 }
 
@@ -119,18 +177,29 @@ async fn settings_change_only_for_administrators_and_only_with_valid_values() {
     set_up_desk!(db, app, admin, key);
     let (_, agent) = person(&app, &key, "agent", 3).await;
 
-    let (status, s) = send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({
-        "notice": "Maintenance on Friday", "rows_per_page": 50, "max_upload_bytes": 2048
-    }))).await;
+    let (status, s) = send(
+        &app,
+        "PUT",
+        "/api/settings.json",
+        Auth::Bearer(&admin),
+        Some(json!({
+            "notice": "Maintenance on Friday", "rows_per_page": 50, "max_upload_bytes": 2048
+        })),
+    )
+    .await;
     assert_eq!(status, 200, "{s}");
-    assert_eq!((s["notice"].as_str(), s["rows_per_page"].as_i64(), s["max_upload_bytes"].as_i64()), (Some("Maintenance on Friday"), Some(50), Some(2048)));
+    assert_eq!(
+        (s["notice"].as_str(), s["rows_per_page"].as_i64(), s["max_upload_bytes"].as_i64()),
+        (Some("Maintenance on Friday"), Some(50), Some(2048))
+    );
 
     for (auth, expected) in [(Auth::Bearer(&agent), 403), (Auth::Nobody, 401)] {
         let (status, _) = send(&app, "PUT", "/api/settings.json", auth, Some(json!({"site_name": "Changed"}))).await;
         assert_eq!(status, expected);
     }
     // A key with the admin scope runs the desk too.
-    let (status, _) = send(&app, "PUT", "/api/settings.json", Auth::Key(&key), Some(json!({"notice": "Set by a script"}))).await;
+    let (status, _) =
+        send(&app, "PUT", "/api/settings.json", Auth::Key(&key), Some(json!({"notice": "Set by a script"}))).await;
     assert_eq!(status, 200);
     for (body, field) in [
         (json!({"rows_per_page": 1000}), "rows_per_page"),
@@ -148,7 +217,10 @@ async fn settings_change_only_for_administrators_and_only_with_valid_values() {
         assert!(err["error"]["fields"][field].is_string(), "{body}: {err}");
     }
     let (_, s) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
-    assert_eq!((s["site_name"].as_str(), s["ticket_prefix"].as_str(), s["rows_per_page"].as_i64()), (Some("ACME IT"), Some("IT-"), Some(50)));
+    assert_eq!(
+        (s["site_name"].as_str(), s["ticket_prefix"].as_str(), s["rows_per_page"].as_i64()),
+        (Some("ACME IT"), Some("IT-"), Some(50))
+    );
 
     // The upload limit applies to attachments; the rows per page to lists.
     let (status, _) = send(&app, "POST", "/api/tickets.json", Auth::Bearer(&admin), Some(json!({
@@ -168,15 +240,25 @@ async fn settings_change_only_for_administrators_and_only_with_valid_values() {
 #[actix_web::test]
 async fn visitors_register_only_when_allowed_and_with_valid_fields() {
     set_up_desk!(db, app, admin, key);
-    let body = json!({"username": "jdoe", "name": "John Doe", "email": "john@example.com", "password": "a long passphrase"});
+    let body =
+        json!({"username": "jdoe", "name": "John Doe", "email": "john@example.com", "password": "a long passphrase"});
 
     for (bad, field) in [
-        (json!({"username": "jd", "name": "John", "email": "j2@example.com", "password": "a long passphrase"}), "username"),
+        (
+            json!({"username": "jd", "name": "John", "email": "j2@example.com", "password": "a long passphrase"}),
+            "username",
+        ),
         (json!({"username": "jdoe2", "name": "", "email": "j2@example.com", "password": "a long passphrase"}), "name"),
         (json!({"username": "jdoe2", "name": "John", "email": "nope", "password": "a long passphrase"}), "email"),
         (json!({"username": "jdoe2", "name": "John", "email": "j2@example.com", "password": "short"}), "password"),
-        (json!({"username": "ADMIN", "name": "John", "email": "j2@example.com", "password": "a long passphrase"}), "username"),
-        (json!({"username": "jdoe2", "name": "John", "email": "ADMIN@example.com", "password": "a long passphrase"}), "email"),
+        (
+            json!({"username": "ADMIN", "name": "John", "email": "j2@example.com", "password": "a long passphrase"}),
+            "username",
+        ),
+        (
+            json!({"username": "jdoe2", "name": "John", "email": "ADMIN@example.com", "password": "a long passphrase"}),
+            "email",
+        ),
     ] {
         let (status, err) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(bad.clone())).await;
         assert_eq!(status, 422, "{bad}: {err}");
@@ -189,19 +271,40 @@ async fn visitors_register_only_when_allowed_and_with_valid_fields() {
     // (Confirming, and signing in after it: tests/security.rs.)
 
     // Without confirmation, at the level the settings give new accounts, signed in at once.
-    send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"confirm_registrations": false, "new_user_level": 2}))).await;
-    let (status, reg) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(json!({
-        "username": "vic", "name": "Vic Viewer", "email": "vic@example.com", "password": "vic's long passphrase"
-    }))).await;
+    send(
+        &app,
+        "PUT",
+        "/api/settings.json",
+        Auth::Bearer(&admin),
+        Some(json!({"confirm_registrations": false, "new_user_level": 2})),
+    )
+    .await;
+    let (status, reg) = send(
+        &app,
+        "POST",
+        "/api/auth/register.json",
+        Auth::Nobody,
+        Some(json!({
+            "username": "vic", "name": "Vic Viewer", "email": "vic@example.com", "password": "vic's long passphrase"
+        })),
+    )
+    .await;
     assert_eq!((status, reg["user"]["level"].as_i64()), (201, Some(2)), "{reg}");
     assert!(reg["access_token"].is_string());
     let (_, users) = send(&app, "GET", "/api/users.json?per_page=100", Auth::Bearer(&admin), None).await;
     assert_eq!(users.as_array().map(Vec::len), Some(3), "only the admin, jdoe and vic: {users}");
 
     send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"allow_registrations": false}))).await;
-    let (status, _) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(json!({
-        "username": "late", "name": "Late Comer", "email": "late@example.com", "password": "a long passphrase"
-    }))).await;
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/api/auth/register.json",
+        Auth::Nobody,
+        Some(json!({
+            "username": "late", "name": "Late Comer", "email": "late@example.com", "password": "a long passphrase"
+        })),
+    )
+    .await;
     assert_eq!(status, 403);
 }
 
@@ -213,10 +316,18 @@ async fn guests_file_tickets_only_when_allowed() {
     assert_eq!(status, 401);
 
     send(&app, "PUT", "/api/settings.json", Auth::Bearer(&admin), Some(json!({"allow_guest_tickets": true}))).await;
-    let (status, err) = send(&app, "POST", "/api/tickets.json", Auth::Nobody, Some(json!({"subject": "s", "message": "m"}))).await;
+    let (status, err) =
+        send(&app, "POST", "/api/tickets.json", Auth::Nobody, Some(json!({"subject": "s", "message": "m"}))).await;
     assert_eq!(status, 422, "{err}");
     assert!(err["error"]["fields"]["email"].is_string(), "{err}");
-    let (status, err) = send(&app, "POST", "/api/tickets.json", Auth::Nobody, Some(json!({"email": "gus@example.com", "subject": "s", "message": "m"}))).await;
+    let (status, err) = send(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        Auth::Nobody,
+        Some(json!({"email": "gus@example.com", "subject": "s", "message": "m"})),
+    )
+    .await;
     assert_eq!(status, 422, "a guest names themselves: {err}");
     assert!(err["error"]["fields"]["name"].is_string(), "{err}");
     assert_eq!(numbers(&app, Auth::Bearer(&admin), "").await.len(), 0);
@@ -232,7 +343,14 @@ async fn guests_file_tickets_only_when_allowed() {
     assert_eq!(t["user"]["fullname"], "Gus Guest");
     assert_eq!(t["source"], "Web");
     // A guest's wrong key is still a 401, never a guest ticket.
-    let (status, _) = send(&app, "POST", "/api/tickets.json", Auth::Key("oxk_wrong_key"), Some(json!({"subject": "s", "message": "m"}))).await;
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        Auth::Key("oxk_wrong_key"),
+        Some(json!({"subject": "s", "message": "m"})),
+    )
+    .await;
     assert_eq!(status, 401);
 }
 
@@ -242,9 +360,16 @@ async fn visibility_decides_who_reads_which_tickets_and_notes_stay_internal() {
     let (_, alice) = person(&app, &key, "alice", 1).await;
     let (_, bob) = person(&app, &key, "bob", 1).await;
     let number = new_ticket(&app, Auth::Bearer(&alice), "Alice's laptop").await;
-    let (status, _) = send(&app, "PUT", &format!("/api/tickets.json/{number}"), Auth::Bearer(&admin), Some(json!({
-        "message": "secret internal remark", "type": "note"
-    }))).await;
+    let (status, _) = send(
+        &app,
+        "PUT",
+        &format!("/api/tickets.json/{number}"),
+        Auth::Bearer(&admin),
+        Some(json!({
+            "message": "secret internal remark", "type": "note"
+        })),
+    )
+    .await;
     assert_eq!(status, 200);
     let path = format!("/api/tickets.json/{number}");
 
@@ -285,7 +410,14 @@ async fn agents_filter_follow_record_time_and_change_tickets_in_bulk() {
     let me = Auth::Bearer(&agent);
 
     // Assignment, priority and topic filters.
-    send(&app, "PUT", &format!("/api/tickets.json/{a}"), me, Some(json!({"assignee_ids": [agent_id], "priority": "Urgent", "topicId": 2}))).await;
+    send(
+        &app,
+        "PUT",
+        &format!("/api/tickets.json/{a}"),
+        me,
+        Some(json!({"assignee_ids": [agent_id], "priority": "Urgent", "topicId": 2})),
+    )
+    .await;
     assert_eq!(numbers(&app, me, "assignee=me").await, vec![a.clone()]);
     assert_eq!(numbers(&app, me, &format!("assignee={agent_id}")).await, vec![a.clone()]);
     let mut unassigned = numbers(&app, me, "assignee=none").await;
@@ -295,7 +427,9 @@ async fn agents_filter_follow_record_time_and_change_tickets_in_bulk() {
     // Sorting by priority follows the administrator's order, not the ids.
     send(&app, "PUT", &format!("/api/tickets.json/{b}"), me, Some(json!({"priority": "Low"}))).await;
     assert_eq!(numbers(&app, me, "sort=-priority").await[0], a);
-    let (status, _) = send(&app, "PUT", "/api/priorities.json/4", Auth::Bearer(&admin), Some(json!({"name": "Urgent", "sort": 0}))).await;
+    let (status, _) =
+        send(&app, "PUT", "/api/priorities.json/4", Auth::Bearer(&admin), Some(json!({"name": "Urgent", "sort": 0})))
+            .await;
     assert_eq!(status, 200);
     assert_eq!(numbers(&app, me, "sort=priority").await[0], a);
     assert_eq!(numbers(&app, me, "sort=-priority").await[2], a);
@@ -321,13 +455,26 @@ async fn agents_filter_follow_record_time_and_change_tickets_in_bulk() {
 
     // Time spent adds up; only agents record it, and only 1–1440 minutes at a time.
     send(&app, "PUT", &format!("/api/tickets.json/{c}"), me, Some(json!({"time_spent": 15}))).await;
-    let (_, t) = send(&app, "PUT", &format!("/api/tickets.json/{c}"), me, Some(json!({"time_spent": 30, "message": "Swapped it"}))).await;
+    let (_, t) = send(
+        &app,
+        "PUT",
+        &format!("/api/tickets.json/{c}"),
+        me,
+        Some(json!({"time_spent": 30, "message": "Swapped it"})),
+    )
+    .await;
     assert_eq!(t["time_spent"], 45);
     for minutes in [0, -5, 1441] {
-        let (status, _) = send(&app, "PUT", &format!("/api/tickets.json/{c}"), me, Some(json!({"time_spent": minutes}))).await;
+        let (status, _) =
+            send(&app, "PUT", &format!("/api/tickets.json/{c}"), me, Some(json!({"time_spent": minutes}))).await;
         assert_eq!(status, 422, "{minutes}");
     }
-    assert_eq!(send(&app, "PUT", &format!("/api/tickets.json/{c}"), Auth::Bearer(&customer), Some(json!({"time_spent": 5}))).await.0, 403);
+    assert_eq!(
+        send(&app, "PUT", &format!("/api/tickets.json/{c}"), Auth::Bearer(&customer), Some(json!({"time_spent": 5})))
+            .await
+            .0,
+        403
+    );
     let (_, t) = send(&app, "GET", &format!("/api/tickets.json/{c}"), me, None).await;
     assert_eq!(t["time_spent"], 45);
 
@@ -339,17 +486,32 @@ async fn agents_filter_follow_record_time_and_change_tickets_in_bulk() {
     let (status, err) = bulk(json!({"numbers": [a, "NOPE-1"], "status_id": 2, "resolution": "done"})).await;
     assert_eq!(status, 422, "{err}");
     assert!(err["error"]["fields"]["numbers"].is_string());
-    for bad in [json!({"numbers": [], "status_id": 3}), json!({"numbers": [a]}), json!({"numbers": vec!["X"; 101], "status_id": 3})] {
+    for bad in [
+        json!({"numbers": [], "status_id": 3}),
+        json!({"numbers": [a]}),
+        json!({"numbers": vec!["X"; 101], "status_id": 3}),
+    ] {
         assert_eq!(bulk(bad.clone()).await.0, 422, "{bad}");
     }
     assert_eq!(numbers(&app, me, "status=open").await.len(), 3, "nothing changed");
-    let (status, _) = send(&app, "POST", "/api/tickets/bulk.json", Auth::Bearer(&customer), Some(json!({"numbers": [a], "status_id": 3, "resolution": "x"}))).await;
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/api/tickets/bulk.json",
+        Auth::Bearer(&customer),
+        Some(json!({"numbers": [a], "status_id": 3, "resolution": "x"})),
+    )
+    .await;
     assert_eq!(status, 403);
-    let (status, done) = bulk(json!({"numbers": [a, b, a], "status_id": 2, "resolution": "Fixed by the driver update"})).await;
+    let (status, done) =
+        bulk(json!({"numbers": [a, b, a], "status_id": 2, "resolution": "Fixed by the driver update"})).await;
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["updated"].as_array().map(Vec::len), Some(2));
     let (_, t) = send(&app, "GET", &format!("/api/tickets.json/{a}"), me, None).await;
-    assert_eq!((t["ticket_status"].as_str(), t["resolution"].as_str()), (Some("Resolved"), Some("Fixed by the driver update")));
+    assert_eq!(
+        (t["ticket_status"].as_str(), t["resolution"].as_str()),
+        (Some("Resolved"), Some("Fixed by the driver update"))
+    );
     // Already resolved: left alone. Assigning in bulk works on any state.
     let (_, done) = bulk(json!({"numbers": [a, b], "status_id": 2, "resolution": "again"})).await;
     assert_eq!(done["updated"].as_array().map(Vec::len), Some(0));
@@ -364,7 +526,14 @@ async fn saved_views_are_private_named_filters() {
     let (_, agent) = person(&app, &key, "agent", 3).await;
     let me = Auth::Bearer(&agent);
 
-    let (status, view) = send(&app, "POST", "/api/views.json", me, Some(json!({"name": "My urgent", "query": "?assignee=me&priority=4&page=3"}))).await;
+    let (status, view) = send(
+        &app,
+        "POST",
+        "/api/views.json",
+        me,
+        Some(json!({"name": "My urgent", "query": "?assignee=me&priority=4&page=3"})),
+    )
+    .await;
     assert_eq!(status, 201, "{view}");
     assert_eq!(view["query"], "assignee=me&priority=4");
     for (body, status) in [

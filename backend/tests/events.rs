@@ -28,16 +28,28 @@ async fn a_ticket_change_records_its_events_and_their_audit_rows() {
     let st = state(&db);
     let app = app(st.clone()).await;
     let key = api_key(&st, "read,write");
-    let (status, ticket) = call(&app, "POST", "/api/tickets.json", &key,
-        Some(json!({"email": "ev@example.com", "name": "Eve", "subject": "Printer", "message": "It jams"}))).await;
+    let (status, ticket) = call(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        &key,
+        Some(json!({"email": "ev@example.com", "name": "Eve", "subject": "Printer", "message": "It jams"})),
+    )
+    .await;
     assert_eq!(status, 201, "{ticket}");
     let number = ticket["ticket_number"].as_str().unwrap().to_owned();
     let id: i64 = tickets::table.filter(tickets::number.eq(&number)).select(tickets::id).first(&mut conn(&st)).unwrap();
 
     // A response that resolves the ticket: two events of one change, in order.
     let path = format!("/api/tickets.json/{number}");
-    let (status, body) = call(&app, "PUT", &path, &key,
-        Some(json!({"message": "Fixed", "entry_type": "response", "status_id": 2, "resolution": "Fixed"}))).await;
+    let (status, body) = call(
+        &app,
+        "PUT",
+        &path,
+        &key,
+        Some(json!({"message": "Fixed", "entry_type": "response", "status_id": 2, "resolution": "Fixed"})),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
 
     let kinds: Vec<String> = recorded(&st).into_iter().map(|(k, _)| k).collect();
@@ -72,8 +84,14 @@ async fn a_consumer_that_fails_rolls_the_whole_change_back() {
     let st = state_consuming(&db, |_| {}, &[refuse]);
     let app = app(st.clone()).await;
     let key = api_key(&st, "read,write");
-    let (status, body) = call(&app, "POST", "/api/tickets.json", &key,
-        Some(json!({"email": "ev@example.com", "name": "Eve", "subject": "Printer", "message": "It jams"}))).await;
+    let (status, body) = call(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        &key,
+        Some(json!({"email": "ev@example.com", "name": "Eve", "subject": "Printer", "message": "It jams"})),
+    )
+    .await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["error"]["message"], "refused ticket.create");
     let count = |table: &str| -> i64 {

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use actix_web::dev::{Service, ServiceResponse};
 use common::mail as servers;
 use common::{api_key, app, first_admin, send, state, state_with, test_db, Auth};
-use oxidesk::mail::{inbound, worker};
 use oxidesk::core::state::AppState;
+use oxidesk::mail::{inbound, worker};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "a long passphrase";
@@ -20,9 +20,12 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/mail").join(name)).expect("fixture")
 }
 
-
 /// Posts a raw mail as an MTA would (any Content-Type), with JSON asked for.
-async fn pipe(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, key: &str, raw: &[u8]) -> (u16, Value) {
+async fn pipe(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    key: &str,
+    raw: &[u8],
+) -> (u16, Value) {
     let req = actix_web::test::TestRequest::post()
         .uri("/api/tickets.email")
         .insert_header(("X-API-Key", key))
@@ -43,7 +46,11 @@ fn mail(from: &str, subject: &str, message_id: &str, extra_headers: &str, body: 
     .into_bytes()
 }
 
-async fn ticket(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, admin: &str, number: &str) -> Value {
+async fn ticket(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    admin: &str,
+    number: &str,
+) -> Value {
     let (status, t) = send(app, "GET", &format!("/api/tickets.json/{number}"), Auth::Bearer(admin), None).await;
     assert_eq!(status, 200, "{t}");
     t
@@ -53,8 +60,12 @@ fn entries(t: &Value) -> Vec<Value> {
     t["threads"].as_array().unwrap().iter().filter(|e| e["type"] != "E").cloned().collect()
 }
 
-async fn allow_guests(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, admin: &str) {
-    let (status, _) = send(app, "PUT", "/api/settings.json", Auth::Bearer(admin), Some(json!({"allow_guest_tickets": true}))).await;
+async fn allow_guests(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    admin: &str,
+) {
+    let (status, _) =
+        send(app, "PUT", "/api/settings.json", Auth::Bearer(admin), Some(json!({"allow_guest_tickets": true}))).await;
     assert_eq!(status, 200);
 }
 
@@ -66,69 +77,147 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     let admin = first_admin(&app).await;
     let key = api_key(&st, "read,write");
     // A server that is never reached: the test reads what the desk queued.
-    let (status, _) = send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"smtp_host": "127.0.0.1", "smtp_port": 9, "from_address": "desk@desk.test"}))).await;
+    let (status, _) = send(
+        &app,
+        "PUT",
+        "/api/mail/settings.json",
+        Auth::Bearer(&admin),
+        Some(json!({"smtp_host": "127.0.0.1", "smtp_port": 9, "from_address": "desk@desk.test"})),
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, customer) = send(&app, "POST", "/api/users.json", Auth::Bearer(&admin), Some(json!({
-        "username": "carla", "name": "Carla Diaz", "email": "carla@example.com", "password": PASSWORD
-    })))
+    let (status, customer) = send(
+        &app,
+        "POST",
+        "/api/users.json",
+        Auth::Bearer(&admin),
+        Some(json!({
+            "username": "carla", "name": "Carla Diaz", "email": "carla@example.com", "password": PASSWORD
+        })),
+    )
     .await;
     assert_eq!(status, 201, "{customer}");
 
-    let first = mail("Carla Diaz <Carla@Example.com>", "Printer on fire", "first@client.test", "", "It smokes.\r\n\r\n-- \r\nCarla");
+    let first = mail(
+        "Carla Diaz <Carla@Example.com>",
+        "Printer on fire",
+        "first@client.test",
+        "",
+        "It smokes.\r\n\r\n-- \r\nCarla",
+    );
     let (status, piped) = pipe(&app, &key, &first).await;
     assert_eq!((status, piped["outcome"].as_str()), (201, Some("ticket")), "{piped}");
     let number = piped["ticket"].as_str().unwrap().to_owned();
     let t = ticket(&app, &admin, &number).await;
-    assert_eq!((t["subject"].as_str(), t["source"].as_str(), t["user"]["email"].as_str()), (Some("Printer on fire"), Some("Email"), Some("carla@example.com")), "{t}");
+    assert_eq!(
+        (t["subject"].as_str(), t["source"].as_str(), t["user"]["email"].as_str()),
+        (Some("Printer on fire"), Some("Email"), Some("carla@example.com")),
+        "{t}"
+    );
     assert_eq!(entries(&t)[0]["body"], "It smokes.", "the signature is cut");
 
     // The same mail again (an MTA retrying): the same answer, nothing new.
     let (status, again) = pipe(&app, &key, &first).await;
-    assert_eq!((status, again["ticket"].as_str(), again["duplicate"].as_bool()), (201, Some(number.as_str()), Some(true)));
+    assert_eq!(
+        (status, again["ticket"].as_str(), again["duplicate"].as_bool()),
+        (201, Some(number.as_str()), Some(true))
+    );
     assert_eq!(entries(&ticket(&app, &admin, &number).await).len(), 1);
 
     // A reply to our receipt (by its headers) joins the ticket, its quoted history cut.
     let receipt_id = {
         let (_, mails) = send(&app, "GET", "/api/outbox.json", Auth::Bearer(&admin), None).await;
-        mails.as_array().unwrap().iter().find(|m| m["recipient"] == "carla@example.com").unwrap()["message_id"].as_str().unwrap().to_owned()
+        mails.as_array().unwrap().iter().find(|m| m["recipient"] == "carla@example.com").unwrap()["message_id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     };
-    let quoted = format!("Still smoking.\r\n\r\nOn Tue, 24 Nov 2026, Desk wrote:\r\n> {}\r\n> We got it.", oxidesk::mail::REPLY_MARKER);
-    let reply = mail("carla@example.com", "Re: something else", "second@client.test", &format!("In-Reply-To: {receipt_id}\r\nReferences: <first@client.test> {receipt_id}\r\n"), &quoted);
+    let quoted = format!(
+        "Still smoking.\r\n\r\nOn Tue, 24 Nov 2026, Desk wrote:\r\n> {}\r\n> We got it.",
+        oxidesk::mail::REPLY_MARKER
+    );
+    let reply = mail(
+        "carla@example.com",
+        "Re: something else",
+        "second@client.test",
+        &format!("In-Reply-To: {receipt_id}\r\nReferences: <first@client.test> {receipt_id}\r\n"),
+        &quoted,
+    );
     let (status, piped) = pipe(&app, &key, &reply).await;
-    assert_eq!((status, piped["outcome"].as_str(), piped["ticket"].as_str()), (201, Some("reply"), Some(number.as_str())), "{piped}");
+    assert_eq!(
+        (status, piped["outcome"].as_str(), piped["ticket"].as_str()),
+        (201, Some("reply"), Some(number.as_str())),
+        "{piped}"
+    );
     // And one that only names the ticket in its subject.
-    let by_subject = mail("carla@example.com", &format!("AW: [{number}] Printer on fire"), "third@client.test", "", "Fixed now, thanks.");
+    let by_subject = mail(
+        "carla@example.com",
+        &format!("AW: [{number}] Printer on fire"),
+        "third@client.test",
+        "",
+        "Fixed now, thanks.",
+    );
     let (_, piped) = pipe(&app, &key, &by_subject).await;
-    assert_eq!((piped["outcome"].as_str(), piped["ticket"].as_str()), (Some("reply"), Some(number.as_str())), "{piped}");
+    assert_eq!(
+        (piped["outcome"].as_str(), piped["ticket"].as_str()),
+        (Some("reply"), Some(number.as_str())),
+        "{piped}"
+    );
     let t = ticket(&app, &admin, &number).await;
     let bodies: Vec<String> = entries(&t).iter().map(|e| e["body"].as_str().unwrap().to_owned()).collect();
     assert_eq!(bodies, ["It smokes.", "Still smoking.", "Fixed now, thanks."]);
 
     // Someone else naming the ticket does not join it: with guest tickets off, nothing happens.
-    let stranger = mail("mallory@evil.test", &format!("Re: [{number}] Printer on fire"), "evil@evil.test", "", "Wire me money.");
+    let stranger =
+        mail("mallory@evil.test", &format!("Re: [{number}] Printer on fire"), "evil@evil.test", "", "Wire me money.");
     let (status, piped) = pipe(&app, &key, &stranger).await;
     assert_eq!((status, piped["outcome"].as_str(), piped["ticket"].as_str()), (201, Some("ignored"), None), "{piped}");
     // With guest tickets on, a stranger's mail opens a ticket of its own.
     allow_guests(&app, &admin).await;
-    let stranger = mail("Mallory <mallory@evil.test>", &format!("Re: [{number}] Printer on fire"), "evil2@evil.test", "", "Hello?");
+    let stranger = mail(
+        "Mallory <mallory@evil.test>",
+        &format!("Re: [{number}] Printer on fire"),
+        "evil2@evil.test",
+        "",
+        "Hello?",
+    );
     let (_, piped) = pipe(&app, &key, &stranger).await;
     assert_eq!(piped["outcome"], "ticket", "{piped}");
     assert_ne!(piped["ticket"].as_str(), Some(number.as_str()));
 
     // An agent answering by mail answers the customer, who is told.
-    let (status, _) = send(&app, "POST", "/api/users.json", Auth::Bearer(&admin), Some(json!({
-        "username": "sam", "name": "Sam Agent", "email": "sam@desk.test", "password": PASSWORD, "level": 3
-    })))
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/api/users.json",
+        Auth::Bearer(&admin),
+        Some(json!({
+            "username": "sam", "name": "Sam Agent", "email": "sam@desk.test", "password": PASSWORD, "level": 3
+        })),
+    )
     .await;
     assert_eq!(status, 201);
-    let answer = mail("sam@desk.test", &format!("Re: [{number}] Printer on fire"), "agent@desk.test", "", "A technician is on the way.");
+    let answer = mail(
+        "sam@desk.test",
+        &format!("Re: [{number}] Printer on fire"),
+        "agent@desk.test",
+        "",
+        "A technician is on the way.",
+    );
     let (_, piped) = pipe(&app, &key, &answer).await;
     assert_eq!(piped["outcome"], "reply");
     let t = ticket(&app, &admin, &number).await;
     let last = entries(&t).pop().unwrap();
     assert_eq!((last["type"].as_str(), last["poster"].as_str()), (Some("R"), Some("Sam Agent")), "{last}");
     let (_, mails) = send(&app, "GET", "/api/outbox.json?per_page=100", Auth::Bearer(&admin), None).await;
-    assert!(mails.as_array().unwrap().iter().any(|m| m["recipient"] == "carla@example.com" && m["kind"] == "ticket.reply.customer"), "{mails}");
+    assert!(
+        mails
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["recipient"] == "carla@example.com" && m["kind"] == "ticket.reply.customer"),
+        "{mails}"
+    );
 }
 
 #[actix_web::test]
@@ -148,10 +237,21 @@ async fn auto_replies_bounces_and_lists_create_nothing_and_tell_nobody() {
         "x-loop-oxidesk-notification.eml",
     ] {
         let (status, piped) = pipe(&app, &key, &fixture(sample)).await;
-        assert_eq!((status, piped["outcome"].as_str(), piped["ticket"].as_str()), (201, Some("auto"), None), "{sample}: {piped}");
+        assert_eq!(
+            (status, piped["outcome"].as_str(), piped["ticket"].as_str()),
+            (201, Some("auto"), None),
+            "{sample}: {piped}"
+        );
     }
     // Mail from the desk's own address is a loop too.
-    let (status, _) = send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"from_address": "support@desk.test"}))).await;
+    let (status, _) = send(
+        &app,
+        "PUT",
+        "/api/mail/settings.json",
+        Auth::Bearer(&admin),
+        Some(json!({"from_address": "support@desk.test"})),
+    )
+    .await;
     assert_eq!(status, 200);
     let own = mail("support@desk.test", "Hello", "own@desk.test", "", "Loop?");
     assert_eq!(pipe(&app, &key, &own).await.1["outcome"], "auto");
@@ -176,7 +276,12 @@ async fn real_world_mime_samples_become_readable_tickets() {
     let long_line = "0123456789".repeat(1000);
     let samples: [(&str, &str, &str, &[&str]); 7] = [
         ("alternative-iso-8859-1-qp.eml", "Drucker fällt ständig aus", "Drucker", &[]),
-        ("mixed-related-inline-png-pdf-rfc2231.eml", "Rechnung und Screenshot", "", &["logo.png", "Rechnung März 2026.pdf"]),
+        (
+            "mixed-related-inline-png-pdf-rfc2231.eml",
+            "Rechnung und Screenshot",
+            "",
+            &["logo.png", "Rechnung März 2026.pdf"],
+        ),
         ("shift-jis-body-iso-2022-jp-subject.eml", "プリンターの故障", "", &[]),
         ("windows-1252-8bit.eml", "Invoice question", "€", &[]),
         ("long-line-10000-chars.eml", "Stack trace", &long_line, &[]),
@@ -194,7 +299,10 @@ async fn real_world_mime_samples_become_readable_tickets() {
         let body = first["body"].as_str().unwrap();
         assert!(body.contains(text), "{sample}: {}", body.chars().take(300).collect::<String>());
         assert!(!body.contains("<script"), "{sample}: sanitised");
-        let names: Vec<&str> = first["attachments"].as_array().map(|a| a.iter().filter_map(|f| f["filename"].as_str()).collect()).unwrap_or_default();
+        let names: Vec<&str> = first["attachments"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|f| f["filename"].as_str()).collect())
+            .unwrap_or_default();
         for f in files {
             assert!(names.contains(f), "{sample}: {f} in {names:?}");
         }
@@ -217,7 +325,8 @@ async fn unreadable_mail_is_quarantined_kept_retried_and_discarded() {
         let (status, piped) = pipe(&app, &key, &fixture(sample)).await;
         assert_eq!((status, piped["outcome"].as_str()), (201, Some("quarantined")), "{sample}: {piped}");
     }
-    let (status, list) = send(&app, "GET", "/api/mail/inbound.json?outcome=quarantined", Auth::Bearer(&admin), None).await;
+    let (status, list) =
+        send(&app, "GET", "/api/mail/inbound.json?outcome=quarantined", Auth::Bearer(&admin), None).await;
     assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(2)), "{list}");
     let id = list[0]["id"].as_i64().unwrap();
     assert!(list[0]["reason"].as_str().unwrap().contains("sender"), "{list}");
@@ -230,8 +339,13 @@ async fn unreadable_mail_is_quarantined_kept_retried_and_discarded() {
     let resp = actix_web::test::call_service(&app, req).await;
     assert_eq!(resp.status().as_u16(), 200);
     assert_eq!(actix_web::test::read_body(resp).await.to_vec(), fixture("from-without-at.eml"), "kept byte for byte");
-    let (status, again) = send(&app, "POST", &format!("/api/mail/inbound.json/{id}/retry"), Auth::Bearer(&admin), None).await;
-    assert_eq!((status, again["outcome"].as_str(), again["id"].as_i64()), (200, Some("quarantined"), Some(id)), "still unreadable: {again}");
+    let (status, again) =
+        send(&app, "POST", &format!("/api/mail/inbound.json/{id}/retry"), Auth::Bearer(&admin), None).await;
+    assert_eq!(
+        (status, again["outcome"].as_str(), again["id"].as_i64()),
+        (200, Some("quarantined"), Some(id)),
+        "still unreadable: {again}"
+    );
     let (status, _) = send(&app, "DELETE", &format!("/api/mail/inbound.json/{id}"), Auth::Bearer(&admin), None).await;
     assert_eq!(status, 204);
     assert_eq!(send(&app, "DELETE", &format!("/api/mail/inbound.json/{id}"), Auth::Bearer(&admin), None).await.0, 404);
@@ -242,7 +356,11 @@ async fn unreadable_mail_is_quarantined_kept_retried_and_discarded() {
     let (_, list) = send(&app, "GET", "/api/mail/inbound.json?outcome=ticket", Auth::Bearer(&admin), None).await;
     assert_eq!(list[0]["ticket"], piped["ticket"], "{list}");
     let handled = list[0]["id"].as_i64().unwrap();
-    for (method, path) in [("GET", format!("/api/mail/inbound.json/{handled}/raw")), ("POST", format!("/api/mail/inbound.json/{handled}/retry")), ("DELETE", format!("/api/mail/inbound.json/{handled}"))] {
+    for (method, path) in [
+        ("GET", format!("/api/mail/inbound.json/{handled}/raw")),
+        ("POST", format!("/api/mail/inbound.json/{handled}/retry")),
+        ("DELETE", format!("/api/mail/inbound.json/{handled}")),
+    ] {
         assert_eq!(send(&app, method, &path, Auth::Bearer(&admin), None).await.0, 409, "{method} {path}");
     }
     assert_eq!(send(&app, "GET", "/api/mail/inbound.json?outcome=lost", Auth::Bearer(&admin), None).await.0, 422);
@@ -263,12 +381,25 @@ async fn the_pipe_refuses_bad_callers_and_bodies() {
     assert_eq!(pipe(&app, "not-a-key", &raw).await.0, 401);
     assert_eq!(pipe(&app, &write, b"  \r\n").await.0, 400);
     assert_eq!(pipe(&app, &write, &vec![b'a'; 3 << 20]).await.0, 413);
-    let (status, customer) = send(&app, "POST", "/api/users.json", Auth::Bearer(&admin), Some(json!({
-        "username": "cus", "name": "Cus Tomer", "email": "cus@example.com", "password": PASSWORD
-    })))
+    let (status, customer) = send(
+        &app,
+        "POST",
+        "/api/users.json",
+        Auth::Bearer(&admin),
+        Some(json!({
+            "username": "cus", "name": "Cus Tomer", "email": "cus@example.com", "password": PASSWORD
+        })),
+    )
     .await;
     assert_eq!(status, 201, "{customer}");
-    let (_, login) = send(&app, "POST", "/api/auth/login.json", Auth::Nobody, Some(json!({"username": "cus", "password": PASSWORD}))).await;
+    let (_, login) = send(
+        &app,
+        "POST",
+        "/api/auth/login.json",
+        Auth::Nobody,
+        Some(json!({"username": "cus", "password": PASSWORD})),
+    )
+    .await;
     let token = login["access_token"].as_str().unwrap();
     let req = actix_web::test::TestRequest::post()
         .uri("/api/tickets.email")
@@ -284,7 +415,10 @@ async fn the_pipe_refuses_bad_callers_and_bodies() {
         .set_payload(mail("cus@example.com", "By pipe", "pipe@example.com", "", "Hello"))
         .to_request();
     let resp = actix_web::test::call_service(&app, req).await;
-    assert_eq!((resp.status().as_u16(), resp.headers().get("X-Oxidesk-Outcome").and_then(|v| v.to_str().ok())), (201, Some("ticket")));
+    assert_eq!(
+        (resp.status().as_u16(), resp.headers().get("X-Oxidesk-Outcome").and_then(|v| v.to_str().ok())),
+        (201, Some("ticket"))
+    );
     let number = String::from_utf8(actix_web::test::read_body(resp).await.to_vec()).unwrap();
     assert!(number.starts_with("TCK-"), "{number}");
 }
@@ -313,7 +447,11 @@ impl Mailbox {
     /// Delivers as an MTA does: written under tmp/, renamed into new/.
     fn deliver(&self, raw: &[u8]) {
         use rand::Rng;
-        let name = format!("{}.{:016x}.test", chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0), rand::thread_rng().gen::<u64>());
+        let name = format!(
+            "{}.{:016x}.test",
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0),
+            rand::thread_rng().gen::<u64>()
+        );
         std::fs::write(self.dir.join("tmp").join(&name), raw).unwrap();
         std::fs::rename(self.dir.join("tmp").join(&name), self.dir.join("new").join(&name)).unwrap();
     }
@@ -324,7 +462,9 @@ impl Mailbox {
 }
 
 async fn fetch(st: &AppState) -> Option<oxidesk::mail::imap::Batch> {
-    worker::fetch_mail(&st.pool, &st.config.mail, &inbound::Context::new(&st.config, st.events.clone())).await.expect("fetch")
+    worker::fetch_mail(&st.pool, &st.config.mail, &inbound::Context::new(&st.config, st.events.clone()))
+        .await
+        .expect("fetch")
 }
 
 #[actix_web::test]
@@ -347,12 +487,22 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     assert_eq!(check["ok"], false, "{check}");
     send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"imap_password": "secret"}))).await;
     for n in 0..3 {
-        mailbox.deliver(&mail(&format!("user{n}@example.com"), &format!("Problem {n}"), &format!("imap{n}@example.com"), "", "Help"));
+        mailbox.deliver(&mail(
+            &format!("user{n}@example.com"),
+            &format!("Problem {n}"),
+            &format!("imap{n}@example.com"),
+            "",
+            "Help",
+        ));
     }
     mailbox.deliver(&fixture("out-of-office-auto-submitted.eml"));
     mailbox.deliver(&fixture("binary-garbage.eml"));
     let (_, check) = send(&app, "POST", "/api/mail/imap-test.json", Auth::Bearer(&admin), None).await;
-    assert_eq!((check["ok"].as_bool(), check["detail"].as_str()), (Some(true), Some("INBOX: 5 messages, 5 unread")), "{check}");
+    assert_eq!(
+        (check["ok"].as_bool(), check["detail"].as_str()),
+        (Some(true), Some("INBOX: 5 messages, 5 unread")),
+        "{check}"
+    );
 
     assert!(fetch(&st).await.is_none(), "fetching is off until turned on");
     send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"imap_enabled": true}))).await;
@@ -373,7 +523,14 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     assert_eq!(tickets.as_array().map(Vec::len), Some(3));
 
     // Without a processed folder, handled mail stays in the inbox, marked read.
-    send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"imap_processed_folder": "", "imap_port": 10143, "imap_security": "starttls"}))).await;
+    send(
+        &app,
+        "PUT",
+        "/api/mail/settings.json",
+        Auth::Bearer(&admin),
+        Some(json!({"imap_processed_folder": "", "imap_port": 10143, "imap_security": "starttls"})),
+    )
+    .await;
     mailbox.deliver(&mail("user9@example.com", "Problem 9", "imap9@example.com", "", "Help"));
     assert_eq!(fetch(&st).await.unwrap().handled, 1);
     assert_eq!(fetch(&st).await.unwrap().handled, 0, "read mail is not fetched again");

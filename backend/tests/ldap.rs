@@ -21,8 +21,18 @@ use shared::AccessLevel;
 
 const LOCAL_PASSWORD: &str = "a long enough passphrase";
 
-trait TestApp: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error> {}
-impl<S> TestApp for S where S: actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error> {}
+trait TestApp:
+    actix_web::dev::Service<actix_http::Request, Response = actix_web::dev::ServiceResponse, Error = actix_web::Error>
+{
+}
+impl<S> TestApp for S where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+    >
+{
+}
 
 const PEOPLE: &str = "uid={username},ou=people,dc=oxidesk,dc=test";
 
@@ -39,7 +49,10 @@ async fn app_with(ldap: LdapConfig) -> (TestDb, web::Data<AppState>, impl TestAp
 
 /// The app signing in through the test directory (`change` adjusting its section), or `None`
 /// after saying why the test does nothing.
-async fn with_directory(test: &str, change: impl FnOnce(&mut LdapConfig)) -> Option<(TestDb, web::Data<AppState>, impl TestApp)> {
+async fn with_directory(
+    test: &str,
+    change: impl FnOnce(&mut LdapConfig),
+) -> Option<(TestDb, web::Data<AppState>, impl TestApp)> {
     let Some(url) = std::env::var("OXIDESK_LDAP_URL").ok().filter(|u| !u.trim().is_empty()) else {
         eprintln!("SKIPPED {test}: OXIDESK_LDAP_URL is not set (run with OXIDESK_LDAP_URL=$(scripts/ldap.sh), as `make test-unit` does)");
         return None;
@@ -59,7 +72,8 @@ async fn login(app: &impl TestApp, username: &str, password: &str) -> (u16, Valu
 
 /// PUT as the bearer of `token`.
 async fn put(app: &impl TestApp, token: &str, path: &str, body: Value) -> (u16, Value) {
-    let req = test::TestRequest::put().uri(path).insert_header(("Authorization", format!("Bearer {token}"))).set_json(body);
+    let req =
+        test::TestRequest::put().uri(path).insert_header(("Authorization", format!("Bearer {token}"))).set_json(body);
     answer(app, req.to_request()).await
 }
 
@@ -72,15 +86,32 @@ fn local_user(st: &AppState, username: Option<&str>, email: &str, level: AccessL
     let hash = password.then(|| oxidesk::core::auth::password::hash(LOCAL_PASSWORD).unwrap());
     let username = username.map(|u| Username::parse(u).unwrap());
     let (email, name) = (Email::parse(email).unwrap(), PersonName::parse("Local Person").unwrap());
-    insert_user(&mut conn(st), None, NewUserInput {
-        username: username.as_ref(), email: &email, name: &name, phone: "", level,
-        password_hash: hash.as_deref(), notes: "", timezone: None, email_confirmed: true,
-    }, None)
+    insert_user(
+        &mut conn(st),
+        None,
+        NewUserInput {
+            username: username.as_ref(),
+            email: &email,
+            name: &name,
+            phone: "",
+            level,
+            password_hash: hash.as_deref(),
+            notes: "",
+            timezone: None,
+            email_confirmed: true,
+        },
+        None,
+    )
     .unwrap()
 }
 
 fn user_named(st: &AppState, username: &str) -> Option<UserRow> {
-    users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(&mut conn(st)).optional().unwrap()
+    users::table
+        .filter(users::username.eq(username))
+        .select(UserRow::as_select())
+        .first(&mut conn(st))
+        .optional()
+        .unwrap()
 }
 
 fn user_count(st: &AppState) -> i64 {
@@ -94,8 +125,14 @@ async fn the_first_sign_in_creates_the_user_from_the_directory_and_later_ones_fi
     let (status, body) = login(&app, "alice", "alice-secret-1").await;
     assert_eq!(status, 200, "{body}");
     let user = &body["user"];
-    assert_eq!((user["username"].as_str(), user["email"].as_str(), user["fullname"].as_str()), (Some("alice"), Some("alice@oxidesk.test"), Some("Alice Liddell")));
-    assert_eq!((user["level"].as_i64(), user["lastname"].as_str()), (Some(i64::from(i16::from(AccessLevel::AuthorizedUser))), Some("Liddell")));
+    assert_eq!(
+        (user["username"].as_str(), user["email"].as_str(), user["fullname"].as_str()),
+        (Some("alice"), Some("alice@oxidesk.test"), Some("Alice Liddell"))
+    );
+    assert_eq!(
+        (user["level"].as_i64(), user["lastname"].as_str()),
+        (Some(i64::from(i16::from(AccessLevel::AuthorizedUser))), Some("Liddell"))
+    );
     let alice = user_named(&st, "alice").expect("alice was created");
     assert_eq!(alice.password_hash, None, "the directory keeps the password");
     assert_eq!((audit_count(&st, "user.create"), audit_count(&st, "auth.login")), (1, 1));
@@ -111,7 +148,10 @@ async fn the_first_sign_in_creates_the_user_from_the_directory_and_later_ones_fi
     // A first sign-in in capitals keeps the name in lower case; no mail attribute: a placeholder.
     let (status, body) = login(&app, "CAROL", "carol-secret-1").await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!((body["user"]["username"].as_str(), body["user"]["email"].as_str(), body["user"]["fullname"].as_str()), (Some("carol"), Some("carol@ldap.invalid"), Some("Carol Danvers")));
+    assert_eq!(
+        (body["user"]["username"].as_str(), body["user"]["email"].as_str(), body["user"]["fullname"].as_str()),
+        (Some("carol"), Some("carol@ldap.invalid"), Some("Carol Danvers"))
+    );
 }
 
 #[actix_web::test]
@@ -180,14 +220,18 @@ async fn local_accounts_sign_in_locally_and_directory_users_get_no_local_passwor
     // before the first sign-in.
     let carol = local_user(&st, Some("carol"), "carol@example.com", AccessLevel::Agent, false);
     let (status, body) = login(&app, "carol", "carol-secret-1").await;
-    assert_eq!((status, body["user"]["id"].as_i64(), body["user"]["level"].as_i64()), (200, Some(carol.id), Some(3)), "{body}");
+    assert_eq!(
+        (status, body["user"]["id"].as_i64(), body["user"]["level"].as_i64()),
+        (200, Some(carol.id), Some(3)),
+        "{body}"
+    );
 
     // Nobody registers a local account, even where registrations are open: it could take a
     // directory user's name before they first sign in.
     assert_eq!(put(&app, &token, "/api/settings.json", json!({"allow_registrations": true})).await.0, 200);
-    let req = test::TestRequest::post()
-        .uri("/api/auth/register.json")
-        .set_json(json!({"username": "bob", "name": "Not Bob", "email": "not.bob@example.com", "password": "a password of mine"}));
+    let req = test::TestRequest::post().uri("/api/auth/register.json").set_json(
+        json!({"username": "bob", "name": "Not Bob", "email": "not.bob@example.com", "password": "a password of mine"}),
+    );
     let refused = answer(&app, req.to_request()).await;
     expect_error(&refused, 403, "forbidden");
     assert!(refused.1["error"]["message"].as_str().unwrap().contains("LDAP"), "{}", refused.1);
@@ -207,7 +251,10 @@ async fn with_base_dn_the_user_is_searched_and_the_configured_attributes_read() 
     };
     let (status, body) = login(&app, "alice", "alice-secret-1").await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!((body["user"]["fullname"].as_str(), body["user"]["email"].as_str()), (Some("Liddell"), Some("alice@oxidesk.test")));
+    assert_eq!(
+        (body["user"]["fullname"].as_str(), body["user"]["email"].as_str()),
+        (Some("Liddell"), Some("alice@oxidesk.test"))
+    );
 }
 
 /// A port where nothing listens, and one that accepts connections and never answers.
@@ -231,6 +278,10 @@ async fn a_directory_that_does_not_answer_is_a_503_and_local_accounts_still_sign
         assert!(down.1["error"]["message"].as_str().unwrap().contains("LDAP"), "{}", down.1);
         assert!(started.elapsed() < Duration::from_secs(4), "{url}: the timeout bounds the wait");
         assert_eq!(user_count(&st), 1, "{url}: nobody was created");
-        assert_eq!(login(&app, "admin", LOCAL_PASSWORD).await.0, 200, "{url}: local accounts do not need the directory");
+        assert_eq!(
+            login(&app, "admin", LOCAL_PASSWORD).await.0,
+            200,
+            "{url}: local accounts do not need the directory"
+        );
     }
 }

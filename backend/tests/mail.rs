@@ -10,41 +10,70 @@ use std::path::Path;
 use actix_web::dev::{Service, ServiceResponse};
 use common::mail::{self as servers, Sink};
 use common::{app, first_admin, send, state, state_with, test_db, Auth};
-use oxidesk::mail::{outbox, worker};
 use oxidesk::core::state::AppState;
+use oxidesk::mail::{outbox, worker};
 use serde_json::{json, Value};
-
-
 
 const PASSWORD: &str = "a long passphrase";
 
-
 /// A user made by the administrator (confirmed), signed in.
-async fn person(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, admin: &str, name: &str, email: &str, level: i64) -> (i64, String) {
-    let (status, user) = send(app, "POST", "/api/users.json", Auth::Bearer(admin), Some(json!({
-        "username": name, "name": format!("{name} Person"), "email": email, "password": PASSWORD, "level": level
-    })))
+async fn person(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    admin: &str,
+    name: &str,
+    email: &str,
+    level: i64,
+) -> (i64, String) {
+    let (status, user) = send(
+        app,
+        "POST",
+        "/api/users.json",
+        Auth::Bearer(admin),
+        Some(json!({
+            "username": name, "name": format!("{name} Person"), "email": email, "password": PASSWORD, "level": level
+        })),
+    )
     .await;
     assert_eq!(status, 201, "{user}");
-    let (status, login) = send(app, "POST", "/api/auth/login.json", Auth::Nobody, Some(json!({"username": name, "password": PASSWORD}))).await;
+    let (status, login) =
+        send(app, "POST", "/api/auth/login.json", Auth::Nobody, Some(json!({"username": name, "password": PASSWORD})))
+            .await;
     assert_eq!(status, 200, "{login}");
     (user["id"].as_i64().unwrap(), login["access_token"].as_str().unwrap().to_owned())
 }
 
-async fn smtp_settings(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, admin: &str, settings: Value) -> Value {
+async fn smtp_settings(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    admin: &str,
+    settings: Value,
+) -> Value {
     let (status, body) = send(app, "PUT", "/api/mail/settings.json", Auth::Bearer(admin), Some(settings)).await;
     assert_eq!(status, 200, "{body}");
     body
 }
 
 /// The plain shared sink, sending as desk@desk.test.
-async fn plain_smtp(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, admin: &str) {
+async fn plain_smtp(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    admin: &str,
+) {
     smtp_settings(app, admin, json!({"smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"})).await;
 }
 
 /// A ticket filed by a program for a customer at `email` (who gets its receipt).
-async fn ticket_for(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, key: &str, email: &str) -> String {
-    let (status, t) = send(app, "POST", "/api/tickets.json", Auth::Key(key), Some(json!({"email": email, "name": "Cus Tomer", "subject": "Down", "message": "m"}))).await;
+async fn ticket_for(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    key: &str,
+    email: &str,
+) -> String {
+    let (status, t) = send(
+        app,
+        "POST",
+        "/api/tickets.json",
+        Auth::Key(key),
+        Some(json!({"email": email, "name": "Cus Tomer", "subject": "Down", "message": "m"})),
+    )
+    .await;
     assert_eq!(status, 201, "{t}");
     t["ticket_number"].as_str().unwrap().to_owned()
 }
@@ -53,7 +82,10 @@ async fn deliver(st: &AppState) -> worker::Delivery {
     worker::deliver_due(&st.pool, &st.config.mail).await.expect("deliver")
 }
 
-async fn outbox_rows(app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>, admin: &str) -> Vec<Value> {
+async fn outbox_rows(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    admin: &str,
+) -> Vec<Value> {
     let (status, mails) = send(app, "GET", "/api/outbox.json?per_page=100", Auth::Bearer(admin), None).await;
     assert_eq!(status, 200, "{mails}");
     mails.as_array().unwrap().clone()
@@ -81,9 +113,15 @@ async fn mail_settings_are_for_administrators_and_every_field_is_checked() {
     let app = app(st.clone()).await;
     let admin = first_admin(&app).await;
     let (status, defaults) = send(&app, "GET", "/api/mail/settings.json", Auth::Bearer(&admin), None).await;
-    assert_eq!((status, defaults["smtp_host"].as_str(), defaults["smtp_port"].as_i64()), (200, Some(""), Some(587)), "{defaults}");
+    assert_eq!(
+        (status, defaults["smtp_host"].as_str(), defaults["smtp_port"].as_i64()),
+        (200, Some(""), Some(587)),
+        "{defaults}"
+    );
 
-    let (status, err) = send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"imap_enabled": "maybe"}))).await;
+    let (status, err) =
+        send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"imap_enabled": "maybe"})))
+            .await;
     assert_eq!((status, err["error"]["fields"]["imap_enabled"].is_string()), (422, true), "{err}");
     let bad = json!({
         "smtp_host": "smtp example", "smtp_port": 70000, "smtp_security": "ssl", "from_address": "desk",
@@ -92,7 +130,19 @@ async fn mail_settings_are_for_administrators_and_every_field_is_checked() {
     let (status, err) = send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(bad)).await;
     let fields: Vec<&String> = err["error"]["fields"].as_object().map(|f| f.keys().collect()).unwrap_or_default();
     assert_eq!(status, 422, "{err}");
-    assert_eq!(fields, ["from_address", "imap_folder", "imap_poll_seconds", "imap_port", "smtp_host", "smtp_password", "smtp_port", "smtp_security"]);
+    assert_eq!(
+        fields,
+        [
+            "from_address",
+            "imap_folder",
+            "imap_poll_seconds",
+            "imap_port",
+            "smtp_host",
+            "smtp_password",
+            "smtp_port",
+            "smtp_security"
+        ]
+    );
     let (_, unchanged) = send(&app, "GET", "/api/mail/settings.json", Auth::Bearer(&admin), None).await;
     assert_eq!(unchanged, defaults, "nothing of a refused change is written");
 
@@ -100,20 +150,29 @@ async fn mail_settings_are_for_administrators_and_every_field_is_checked() {
         "smtp_host": "smtp.example.com", "smtp_security": "tls", "smtp_user": "desk", "smtp_password": "s3cret pass", "from_address": "Desk@Example.com"
     }))
     .await;
-    assert_eq!((saved["smtp_port"].as_i64(), saved["smtp_password_set"].as_bool(), saved["from_address"].as_str()), (Some(465), Some(true), Some("desk@example.com")));
+    assert_eq!(
+        (saved["smtp_port"].as_i64(), saved["smtp_password_set"].as_bool(), saved["from_address"].as_str()),
+        (Some(465), Some(true), Some("desk@example.com"))
+    );
     assert!(!saved.to_string().contains("s3cret"), "the password is never shown: {saved}");
     let (_, audit) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
     assert!(!audit.to_string().contains("smtp"), "the public settings hold no mail settings: {audit}");
-    let (_, cleared) = send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"smtp_password": ""}))).await;
+    let (_, cleared) =
+        send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"smtp_password": ""}))).await;
     assert_eq!(cleared["smtp_password_set"], false);
 
     let (_, agent) = person(&app, &admin, "agent", "agent@desk.test", 5).await;
     let read_key = common::api_key(&st, "read,write");
     let admin_key = common::api_key(&st, "admin");
-    for (auth, expected) in [(Auth::Bearer(&agent), 403), (Auth::Key(&read_key), 403), (Auth::Nobody, 401), (Auth::Key(&admin_key), 200)] {
+    for (auth, expected) in
+        [(Auth::Bearer(&agent), 403), (Auth::Key(&read_key), 403), (Auth::Nobody, 401), (Auth::Key(&admin_key), 200)]
+    {
         assert_eq!(send(&app, "GET", "/api/mail/settings.json", auth, None).await.0, expected);
     }
-    assert_eq!(send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&agent), Some(json!({"smtp_host": "x"}))).await.0, 403);
+    assert_eq!(
+        send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&agent), Some(json!({"smtp_host": "x"}))).await.0,
+        403
+    );
 }
 
 #[actix_web::test]
@@ -124,31 +183,48 @@ async fn a_test_mail_goes_out_over_plain_smtp_starttls_and_tls() {
     let admin = first_admin(&app).await;
     let (status, err) = send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({}))).await;
     assert_eq!(status, 409, "no server yet: {err}");
-    for (port, security, dir) in [(10025, "none", "smtp-plain"), (10587, "starttls", "smtp-starttls"), (10465, "tls", "smtp-tls")] {
-        let auth = if security == "none" { json!({"smtp_user": ""}) } else { json!({"smtp_user": "desk", "smtp_password": "secret"}) };
+    for (port, security, dir) in
+        [(10025, "none", "smtp-plain"), (10587, "starttls", "smtp-starttls"), (10465, "tls", "smtp-tls")]
+    {
+        let auth = if security == "none" {
+            json!({"smtp_user": ""})
+        } else {
+            json!({"smtp_user": "desk", "smtp_password": "secret"})
+        };
         smtp_settings(&app, &admin, json!({"smtp_host": "localhost", "smtp_port": port, "smtp_security": security, "from_address": "desk@desk.test"})).await;
         smtp_settings(&app, &admin, auth).await;
         let to = servers::address(security);
-        let (status, check) = send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": to}))).await;
+        let (status, check) =
+            send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": to}))).await;
         assert_eq!((status, check["ok"].as_bool()), (200, Some(true)), "{security}: {check}");
         let mail = only(&servers::dir().join(dir), &to);
         assert_eq!(parse(&mail).subject(), Some("Test mail from Oxidesk"), "{security}");
     }
     // A wrong password, a port where nothing listens, a certificate nobody vouches for: findings, not errors.
     smtp_settings(&app, &admin, json!({"smtp_password": "wrong"})).await;
-    let (_, check) = send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": "x@example.com"}))).await;
+    let (_, check) =
+        send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": "x@example.com"}))).await;
     assert_eq!(check["ok"], false);
     assert!(check["detail"].as_str().unwrap().contains("535"), "{check}");
     smtp_settings(&app, &admin, json!({"smtp_port": 9, "smtp_security": "none", "smtp_user": ""})).await;
-    let (_, check) = send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": "x@example.com"}))).await;
+    let (_, check) =
+        send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": "x@example.com"}))).await;
     assert!(check["detail"].as_str().unwrap().contains("cannot connect"), "{check}");
     let untrusted = state(&db);
     let untrusted_app = common::app(untrusted).await;
-    smtp_settings(&app, &admin, json!({"smtp_port": 10465, "smtp_security": "tls", "smtp_user": "desk", "smtp_password": "secret"})).await;
-    let (_, check) = send(&untrusted_app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": "x@example.com"}))).await;
+    smtp_settings(
+        &app,
+        &admin,
+        json!({"smtp_port": 10465, "smtp_security": "tls", "smtp_user": "desk", "smtp_password": "secret"}),
+    )
+    .await;
+    let (_, check) =
+        send(&untrusted_app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": "x@example.com"})))
+            .await;
     assert!(check["detail"].as_str().unwrap().contains("certificate"), "{check}");
 
-    let (status, err) = send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": "not an address"}))).await;
+    let (status, err) =
+        send(&app, "POST", "/api/mail/test.json", Auth::Bearer(&admin), Some(json!({"to": "not an address"}))).await;
     assert_eq!((status, err["error"]["fields"]["to"].is_string()), (422, true), "{err}");
     let key = common::api_key(&st, "admin");
     let (status, err) = send(&app, "POST", "/api/mail/test.json", Auth::Key(&key), Some(json!({}))).await;
@@ -164,7 +240,14 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     plain_smtp(&app, &admin).await;
     let sink = servers::plain_sink();
     let queue_address = servers::address("queue");
-    let (status, _) = send(&app, "PUT", "/api/queues.json/1", Auth::Bearer(&admin), Some(json!({"name": "Support", "email": queue_address}))).await;
+    let (status, _) = send(
+        &app,
+        "PUT",
+        "/api/queues.json/1",
+        Auth::Bearer(&admin),
+        Some(json!({"name": "Support", "email": queue_address})),
+    )
+    .await;
     assert_eq!(status, 200);
     let agent_address = servers::address("agent");
     let customer_address = servers::address("customer");
@@ -172,7 +255,14 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     let (_, customer) = person(&app, &admin, "customer", &customer_address, 1).await;
 
     // A new ticket: a receipt to the customer, an alert to the queue's address (nobody is assigned yet).
-    let (status, t) = send(&app, "POST", "/api/tickets.json", Auth::Bearer(&customer), Some(json!({"subject": "Printer on fire", "message": "It smokes."}))).await;
+    let (status, t) = send(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        Auth::Bearer(&customer),
+        Some(json!({"subject": "Printer on fire", "message": "It smokes."})),
+    )
+    .await;
     assert_eq!(status, 201, "{t}");
     let number = t["ticket_number"].as_str().unwrap().to_owned();
     let path = format!("/api/tickets.json/{number}");
@@ -194,7 +284,8 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     assert!(header(&only(&sink, &agent_address), "Subject").contains("Assigned to you"));
 
     // The agent answers: the customer gets it; the agent (who wrote it) does not.
-    let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&agent), Some(json!({"message": "Unplug it, please."}))).await;
+    let (status, _) =
+        send(&app, "PUT", &path, Auth::Bearer(&agent), Some(json!({"message": "Unplug it, please."}))).await;
     assert_eq!(status, 200);
     deliver(&st).await;
     let mails = servers::received(&sink, &customer_address);
@@ -205,7 +296,9 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     assert_eq!(servers::received(&sink, &agent_address).len(), 1);
 
     // An internal note by the administrator: the agent only.
-    let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&admin), Some(json!({"message": "Call facilities.", "type": "note"}))).await;
+    let (status, _) =
+        send(&app, "PUT", &path, Auth::Bearer(&admin), Some(json!({"message": "Call facilities.", "type": "note"})))
+            .await;
     assert_eq!(status, 200);
     deliver(&st).await;
     assert_eq!(servers::received(&sink, &customer_address).len(), 2, "notes never reach customers");
@@ -214,14 +307,17 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     assert!(parse(&agent_mails[1]).body_text(0).unwrap().contains("Call facilities."));
 
     // The customer answers: the agent hears of it.
-    let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&customer), Some(json!({"message": "Done, still smokes."}))).await;
+    let (status, _) =
+        send(&app, "PUT", &path, Auth::Bearer(&customer), Some(json!({"message": "Done, still smokes."}))).await;
     assert_eq!(status, 200);
     deliver(&st).await;
     assert_eq!(servers::received(&sink, &agent_address).len(), 3);
 
     // The customer turns ticket mail off: closing the ticket tells the agent only... and the agent
     // closes it, so nobody.
-    let (status, me) = send(&app, "PUT", "/api/users/me.json", Auth::Bearer(&customer), Some(json!({"email_notifications": false}))).await;
+    let (status, me) =
+        send(&app, "PUT", "/api/users/me.json", Auth::Bearer(&customer), Some(json!({"email_notifications": false})))
+            .await;
     assert_eq!((status, me["email_notifications"].as_bool()), (200, Some(false)), "{me}");
     let (status, _) = send(&app, "DELETE", &path, Auth::Bearer(&agent), Some(json!({"resolution": "Replaced"}))).await;
     assert_eq!(status, 204);
@@ -235,10 +331,20 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     assert_eq!(mails.len(), 3);
     assert!(header(&mails[2], "Subject").ends_with("is Open"), "{}", header(&mails[2], "Subject"));
     assert!(header(&mails[2], "References").starts_with(&root));
-    let (status, err) = send(&app, "PUT", "/api/users/me.json", Auth::Bearer(&customer), Some(json!({"email_notifications": "sometimes"}))).await;
+    let (status, err) = send(
+        &app,
+        "PUT",
+        "/api/users/me.json",
+        Auth::Bearer(&customer),
+        Some(json!({"email_notifications": "sometimes"})),
+    )
+    .await;
     assert_eq!((status, err["error"]["fields"]["email_notifications"].is_string()), (422, true), "{err}");
     let key = common::api_key(&st, "read,write");
-    assert_eq!(send(&app, "PUT", "/api/users/me.json", Auth::Key(&key), Some(json!({"email_notifications": false}))).await.0, 404);
+    assert_eq!(
+        send(&app, "PUT", "/api/users/me.json", Auth::Key(&key), Some(json!({"email_notifications": false}))).await.0,
+        404
+    );
 
     // Every row of the outbox is sent, and names its ticket.
     let rows = outbox_rows(&app, &admin).await;
@@ -246,7 +352,8 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     assert!(rows.iter().all(|r| r["ticket"] == number.as_str()), "{rows:?}");
 
     // Without an SMTP server ticket mail is off: nothing piles up to go out stale later.
-    let (status, _) = send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"smtp_host": ""}))).await;
+    let (status, _) =
+        send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"smtp_host": ""}))).await;
     assert_eq!(status, 200);
     let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&agent), Some(json!({"message": "Anyone there?"}))).await;
     assert_eq!(status, 200);
@@ -394,27 +501,45 @@ async fn templates_are_checked_previewed_used_and_reset() {
 
     let bad = json!({"subject": "{{ ticket.nope }}", "body_text": "{% if %}", "body_html": "{{ status.to }}"});
     for url in [path.to_owned(), format!("{path}/preview")] {
-        let (status, err) = send(&app, if url.ends_with("preview") { "POST" } else { "PUT" }, &url, Auth::Bearer(&admin), Some(bad.clone())).await;
+        let (status, err) = send(
+            &app,
+            if url.ends_with("preview") { "POST" } else { "PUT" },
+            &url,
+            Auth::Bearer(&admin),
+            Some(bad.clone()),
+        )
+        .await;
         assert_eq!(status, 422, "{err}");
         assert_eq!(err["error"]["fields"].as_object().unwrap().len(), 3, "{err}");
     }
-    let (status, err) = send(&app, "PUT", path, Auth::Bearer(&admin), Some(json!({"subject": " ", "body_text": ""}))).await;
+    let (status, err) =
+        send(&app, "PUT", path, Auth::Bearer(&admin), Some(json!({"subject": " ", "body_text": ""}))).await;
     assert_eq!((status, err["error"]["fields"].as_object().map(|f| f.len())), (422, Some(2)), "{err}");
-    let (status, err) = send(&app, "PUT", path, Auth::Bearer(&admin), Some(json!({"subject": "s", "body_text": "x".repeat(20_001)}))).await;
+    let (status, err) =
+        send(&app, "PUT", path, Auth::Bearer(&admin), Some(json!({"subject": "s", "body_text": "x".repeat(20_001)})))
+            .await;
     assert_eq!(status, 422, "{err}");
 
     let mine = json!({
         "subject": "Got it: {{ ticket.subject }}", "body_text": "Hi {{ recipient.name }}, we have {{ ticket.number }}.",
         "body_html": "<p>Hi {{ recipient.name }}</p>"
     });
-    let (status, preview) = send(&app, "POST", &format!("{path}/preview"), Auth::Bearer(&admin), Some(mine.clone())).await;
+    let (status, preview) =
+        send(&app, "POST", &format!("{path}/preview"), Auth::Bearer(&admin), Some(mine.clone())).await;
     assert_eq!((status, preview["subject"].as_str()), (200, Some("[TCK-1042] Got it: Printer on fire")), "{preview}");
     assert!(preview["body_text"].as_str().unwrap().ends_with("Hi Jane Customer, we have TCK-1042."), "{preview}");
     let (status, saved) = send(&app, "PUT", path, Auth::Bearer(&admin), Some(mine)).await;
     assert_eq!((status, saved["customized"].as_bool()), (200, Some(true)), "{saved}");
 
     let key = common::api_key(&st, "read,write");
-    let (_, t) = send(&app, "POST", "/api/tickets.json", Auth::Key(&key), Some(json!({"email": "tom@example.com", "name": "Tom <b>Thumb</b>", "subject": "Keyboard", "message": "m"}))).await;
+    let (_, t) = send(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        Auth::Key(&key),
+        Some(json!({"email": "tom@example.com", "name": "Tom <b>Thumb</b>", "subject": "Keyboard", "message": "m"})),
+    )
+    .await;
     let number = t["ticket_number"].as_str().unwrap();
     let rows = outbox_rows(&app, &admin).await;
     let receipt = rows.iter().find(|r| r["recipient"] == "tom@example.com").expect("receipt");
@@ -422,8 +547,22 @@ async fn templates_are_checked_previewed_used_and_reset() {
 
     let (status, reset) = send(&app, "DELETE", path, Auth::Bearer(&admin), None).await;
     assert_eq!((status, reset["customized"].as_bool()), (200, Some(false)), "{reset}");
-    assert_eq!(send(&app, "PUT", "/api/mail/templates.json/ticket.nothing", Auth::Bearer(&admin), Some(json!({"subject": "s", "body_text": "b"}))).await.0, 404);
-    assert_eq!(send(&app, "DELETE", "/api/mail/templates.json/ticket.nothing", Auth::Bearer(&admin), None).await.0, 404);
+    assert_eq!(
+        send(
+            &app,
+            "PUT",
+            "/api/mail/templates.json/ticket.nothing",
+            Auth::Bearer(&admin),
+            Some(json!({"subject": "s", "body_text": "b"}))
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        send(&app, "DELETE", "/api/mail/templates.json/ticket.nothing", Auth::Bearer(&admin), None).await.0,
+        404
+    );
     assert_eq!(send(&app, "GET", "/api/mail/templates.json", Auth::Key(&key), None).await.0, 403);
     assert_eq!(send(&app, "PUT", path, Auth::Nobody, Some(json!({"subject": "s", "body_text": "b"}))).await.0, 401);
     assert_eq!(common::audit_count(&st, "mail.template.update"), 1);

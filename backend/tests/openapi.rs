@@ -17,9 +17,17 @@ fn every_route_is_documented() {
     let doc: serde_json::Value = serde_json::from_str(&oxidesk::openapi::json()).unwrap();
     let paths = doc["paths"].as_object().unwrap();
     for path in [
-        "/api/tickets.json", "/api/tickets.json/{number}", "/api/topics.json", "/api/queues.json",
-        "/api/users.json", "/api/users/me.json", "/api/auth/login.json", "/api/scp/tickets/staffTickets.json",
-        "/api/scp/tickets/clientTickets.json", "/api/scp/tickets/reply.json", "/api/attachments/{id}",
+        "/api/tickets.json",
+        "/api/tickets.json/{number}",
+        "/api/topics.json",
+        "/api/queues.json",
+        "/api/users.json",
+        "/api/users/me.json",
+        "/api/auth/login.json",
+        "/api/scp/tickets/staffTickets.json",
+        "/api/scp/tickets/clientTickets.json",
+        "/api/scp/tickets/reply.json",
+        "/api/attachments/{id}",
     ] {
         assert!(paths.contains_key(path), "{path} is missing from the OpenAPI document");
     }
@@ -67,6 +75,7 @@ fn every_input_and_scope_error_is_documented() {
 #[test]
 fn the_ticket_index_allows_a_null_closing_time() {
     let doc: serde_json::Value = serde_json::from_str(&oxidesk::openapi::json()).unwrap();
-    let schema = &doc["paths"]["/api/scp/tickets.json"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
+    let schema =
+        &doc["paths"]["/api/scp/tickets.json"]["get"]["responses"]["200"]["content"]["application/json"]["schema"];
     assert_eq!(schema["items"]["items"]["items"]["type"], serde_json::json!(["string", "null"]), "{schema}");
 }

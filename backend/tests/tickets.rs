@@ -13,12 +13,19 @@ async fn a_stale_version_gets_409_and_changes_nothing() {
     let st = state(&db);
     let app = app(st.clone()).await;
     let key = api_key(&st, "read,write,impersonate");
-    let (status, ticket) = call(&app, "POST", "/api/tickets.json", &key,
-        Some(json!({"email": "ann@example.com", "name": "Ann Lee", "subject": "VPN down", "message": "It drops."}))).await;
+    let (status, ticket) = call(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        &key,
+        Some(json!({"email": "ann@example.com", "name": "Ann Lee", "subject": "VPN down", "message": "It drops."})),
+    )
+    .await;
     assert_eq!(status, 201, "{ticket}");
     let number = ticket["ticket_number"].as_str().unwrap().to_owned();
     let path = format!("/api/tickets.json/{number}");
-    let (first, after) = call(&app, "PUT", &path, &key, Some(json!({"message": "Looking into it", "version": 1}))).await;
+    let (first, after) =
+        call(&app, "PUT", &path, &key, Some(json!({"message": "Looking into it", "version": 1}))).await;
     assert_eq!(first, 200, "{after}");
     assert_eq!(after["version"], 2);
     let (second, error) = call(&app, "PUT", &path, &key, Some(json!({"message": "Me too", "version": 1}))).await;
@@ -36,10 +43,16 @@ async fn parallel_creates_get_distinct_numbers() {
     let app = app(st.clone()).await;
     let key = api_key(&st, "read,write");
     let calls = (0..12).map(|i| {
-        call(&app, "POST", "/api/tickets.json", &key, Some(json!({
-            "email": format!("user{}@example.com", i % 3), "name": "Some One",
-            "subject": format!("Ticket {i}"), "message": "Hello"
-        })))
+        call(
+            &app,
+            "POST",
+            "/api/tickets.json",
+            &key,
+            Some(json!({
+                "email": format!("user{}@example.com", i % 3), "name": "Some One",
+                "subject": format!("Ticket {i}"), "message": "Hello"
+            })),
+        )
     });
     let results = futures_util::future::join_all(calls).await;
     let mut numbers: Vec<String> = results
@@ -64,17 +77,25 @@ async fn customers_never_see_internal_notes_nor_find_tickets_by_them() {
     let st = state(&db);
     let app = app(st.clone()).await;
     let key = api_key(&st, "read,write,impersonate");
-    let (_, ticket) = call(&app, "POST", "/api/tickets.json", &key,
-        Some(json!({"email": "bo@example.com", "name": "Bo Berg", "subject": "Laptop", "message": "Broken screen"}))).await;
+    let (_, ticket) = call(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        &key,
+        Some(json!({"email": "bo@example.com", "name": "Bo Berg", "subject": "Laptop", "message": "Broken screen"})),
+    )
+    .await;
     let number = ticket["ticket_number"].as_str().unwrap();
     let user_id = ticket["user"]["id"].as_i64().unwrap();
     let path = format!("/api/tickets.json/{number}");
-    let (status, _) = call(&app, "PUT", &path, &key, Some(json!({"message": "warranty expired zebra", "type": "note"}))).await;
+    let (status, _) =
+        call(&app, "PUT", &path, &key, Some(json!({"message": "warranty expired zebra", "type": "note"}))).await;
     assert_eq!(status, 200);
     // The agent's view has the note; the customer's has not.
     let (_, agent_view) = call(&app, "GET", &path, &key, None).await;
     assert!(agent_view["threads"].as_array().unwrap().iter().any(|e| e["type"] == "N"));
-    let (status, customer_view) = call(&app, "PUT", &path, &key, Some(json!({"user_id": user_id, "message": "Any news?"}))).await;
+    let (status, customer_view) =
+        call(&app, "PUT", &path, &key, Some(json!({"user_id": user_id, "message": "Any news?"}))).await;
     assert_eq!(status, 200);
     assert!(customer_view["threads"].as_array().unwrap().iter().all(|e| e["type"] != "N"), "{customer_view}");
     let (_, agent_hits) = call(&app, "GET", "/api/tickets.json?q=zebra", &key, None).await;
@@ -88,8 +109,14 @@ async fn customers_reopen_only_within_the_window_agents_always() {
     let st = state(&db);
     let app = app(st.clone()).await;
     let key = api_key(&st, "read,write,impersonate");
-    let (_, ticket) = call(&app, "POST", "/api/tickets.json", &key,
-        Some(json!({"email": "cy@example.com", "name": "Cy Dee", "subject": "Badge", "message": "Badge rejected"}))).await;
+    let (_, ticket) = call(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        &key,
+        Some(json!({"email": "cy@example.com", "name": "Cy Dee", "subject": "Badge", "message": "Badge rejected"})),
+    )
+    .await;
     let number = ticket["ticket_number"].as_str().unwrap().to_owned();
     let user_id = ticket["user"]["id"].as_i64().unwrap();
     let path = format!("/api/tickets.json/{number}");
@@ -118,8 +145,14 @@ async fn only_keys_name_the_address_a_ticket_came_from() {
     let app = app(st.clone()).await;
     let key = api_key(&st, "read,write");
     // A website files for its visitor and names the visitor's address.
-    let (status, ticket) = call(&app, "POST", "/api/tickets.json", &key,
-        Some(json!({"email": "cat@example.com", "subject": "From the website", "message": "Hi", "ip": "203.0.113.7"}))).await;
+    let (status, ticket) = call(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        &key,
+        Some(json!({"email": "cat@example.com", "subject": "From the website", "message": "Hi", "ip": "203.0.113.7"})),
+    )
+    .await;
     assert_eq!(status, 201, "{ticket}");
     // A person naming an address is recorded by their own: the audit log cannot be forged.
     let token = bearer(&st, ticket["user"]["id"].as_i64().unwrap());

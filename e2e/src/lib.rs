@@ -312,10 +312,7 @@ impl TestServer {
         let log = File::create(&self.log_path).map_err(|e| e.to_string())?;
         let log_err = log.try_clone().map_err(|e| e.to_string())?;
         let mut cmd = self.command();
-        cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}")])
-            .stdin(Stdio::null())
-            .stdout(log)
-            .stderr(log_err);
+        cmd.args(["serve", "--bind", &format!("127.0.0.1:{port}")]).stdin(Stdio::null()).stdout(log).stderr(log_err);
         let child = cmd.spawn().map_err(|e| format!("cannot run {}: {e}", self.bin.display()))?;
         self.child = Some(child);
         self.port = port;
@@ -376,7 +373,7 @@ impl TestServer {
         std::fs::read_to_string(&self.log_path).unwrap_or_default()
     }
 
-/// Kills the server (SIGKILL: no shutdown of any kind, as a crash or power cut would) and starts
+    /// Kills the server (SIGKILL: no shutdown of any kind, as a crash or power cut would) and starts
     /// it again on the same data, on a new port.
     pub fn crash_and_restart(&mut self) {
         self.kill();
@@ -423,7 +420,10 @@ impl TestServer {
 
     /// `oxidesk admin create` with the password in `OXIDESK_ADMIN_PASSWORD`.
     pub fn admin_create(&self, username: &str, email: &str, password: &str) {
-        self.cli(&["admin", "create", "--username", username, "--email", email], &[("OXIDESK_ADMIN_PASSWORD", password)]);
+        self.cli(
+            &["admin", "create", "--username", username, "--email", email],
+            &[("OXIDESK_ADMIN_PASSWORD", password)],
+        );
     }
 
     /// `oxidesk apikey create`; returns the key as printed (one line on stdout).
@@ -535,7 +535,15 @@ impl TestServer {
         Resp { status, headers, text, request }
     }
 
-    pub fn send(&self, method: Method, path: &str, auth: &Auth, headers: &[(&str, &str)], content_type: Option<&str>, body: Option<Vec<u8>>) -> Resp {
+    pub fn send(
+        &self,
+        method: Method,
+        path: &str,
+        auth: &Auth,
+        headers: &[(&str, &str)],
+        content_type: Option<&str>,
+        body: Option<Vec<u8>>,
+    ) -> Resp {
         self.send_with(&self.client, method, path, auth, headers, content_type, body)
     }
 
@@ -563,7 +571,15 @@ impl TestServer {
     /// POST /api/auth/login.json with the cookie-keeping client.
     pub fn login(&self, username: &str, password: &str) -> Resp {
         let body = serde_json::to_vec(&json!({"username": username, "password": password})).unwrap();
-        self.send_with(&self.cookie_client, Method::POST, "/api/auth/login.json", &Auth::None, &[], Some("application/json"), Some(body))
+        self.send_with(
+            &self.cookie_client,
+            Method::POST,
+            "/api/auth/login.json",
+            &Auth::None,
+            &[],
+            Some("application/json"),
+            Some(body),
+        )
     }
 
     /// Logs in and returns the access token; panics unless the login succeeds.
@@ -571,10 +587,7 @@ impl TestServer {
     pub fn login_token(&self, username: &str, password: &str) -> String {
         let r = self.login(username, password);
         r.expect(200);
-        r.json()["access_token"]
-            .as_str()
-            .unwrap_or_else(|| panic!("no access_token in {}", r.text))
-            .to_owned()
+        r.json()["access_token"].as_str().unwrap_or_else(|| panic!("no access_token in {}", r.text)).to_owned()
     }
 
     /// GET /api/tickets.json/{number} as `auth`; panics unless 200.
@@ -652,7 +665,13 @@ impl DocTable {
             .filter(|cells| !cells.iter().all(|c| !c.is_empty() && c.chars().all(|ch| ch == '-' || ch == ':')))
             .collect();
         for row in &rows {
-            assert_eq!(row.len(), header.len(), "docs/{name}: this row has {} cells, the header {}: {row:?}", row.len(), header.len());
+            assert_eq!(
+                row.len(),
+                header.len(),
+                "docs/{name}: this row has {} cells, the header {}: {row:?}",
+                row.len(),
+                header.len()
+            );
         }
         DocTable { header, rows }
     }
@@ -748,9 +767,11 @@ impl TestServer {
     /// content: "<username>'s file"); returns its number.
     #[track_caller]
     pub fn open_ticket_for(&self, staff: &Auth, owner: &Person, attachment: Option<&str>) -> String {
-        let mut body = json!({"email": owner.email, "subject": format!("{}'s problem", owner.username), "message": "It broke"});
+        let mut body =
+            json!({"email": owner.email, "subject": format!("{}'s problem", owner.username), "message": "It broke"});
         if let Some(name) = attachment {
-            body["attachments"] = json!([{ name: data_url("text/plain", format!("{}'s file", owner.username).as_bytes()) }]);
+            body["attachments"] =
+                json!([{ name: data_url("text/plain", format!("{}'s file", owner.username).as_bytes()) }]);
         }
         let r = self.post_json("/api/tickets.json", staff, &body);
         r.expect(201);
@@ -761,7 +782,9 @@ impl TestServer {
     #[track_caller]
     pub fn first_attachment(&self, staff: &Auth, number: &str) -> i64 {
         let ticket = self.ticket(number, staff);
-        threads(&ticket)[0]["attachments"][0]["id"].as_i64().unwrap_or_else(|| panic!("no attachment on {number}: {ticket}"))
+        threads(&ticket)[0]["attachments"][0]["id"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("no attachment on {number}: {ticket}"))
     }
 
     /// The ticket's state as a staff key sees it.

@@ -81,19 +81,42 @@ fn without_last_use(mut keys: Value) -> Value {
 fn a_catalog_in_use_cannot_lose_what_tickets_point_to() {
     let d = desk();
     let s = &d.server;
-    let status = d.id_of(&s.post_json("/api/statuses.json", &d.admin, &json!({"name": "Waiting on customer", "state": "pending"})));
+    let status = d.id_of(&s.post_json(
+        "/api/statuses.json",
+        &d.admin,
+        &json!({"name": "Waiting on customer", "state": "pending"}),
+    ));
     let priority = d.id_of(&s.post_json("/api/priorities.json", &d.admin, &json!({"name": "Critical"})));
-    let queue = d.id_of(&s.post_json("/api/queues.json", &d.admin, &json!({"name": "Network", "email": "net@example.com"})));
+    let queue =
+        d.id_of(&s.post_json("/api/queues.json", &d.admin, &json!({"name": "Network", "email": "net@example.com"})));
     let topic = d.id_of(&s.post_json("/api/topics.json", &d.admin, &json!({"value": "VPN", "queue_id": queue})));
 
-    let r = s.send(Method::POST, "/api/tickets.json", &d.staff, &[("Accept", "application/json")], Some("application/json"),
-        Some(serde_json::to_vec(&json!({"email": "carl@example.com", "name": "Carl C", "subject": "VPN drops",
-            "message": "Every hour", "topicId": topic, "priority": "critical"})).unwrap()));
+    let r = s.send(
+        Method::POST,
+        "/api/tickets.json",
+        &d.staff,
+        &[("Accept", "application/json")],
+        Some("application/json"),
+        Some(
+            serde_json::to_vec(&json!({"email": "carl@example.com", "name": "Carl C", "subject": "VPN drops",
+            "message": "Every hour", "topicId": topic, "priority": "critical"}))
+            .unwrap(),
+        ),
+    );
     r.expect(201);
     let ticket = r.json();
-    assert_eq!((&ticket["queue_id"], &ticket["priority_id"], &ticket["topicId"]), (&json!(queue), &json!(priority), &json!(topic)), "{ticket}");
+    assert_eq!(
+        (&ticket["queue_id"], &ticket["priority_id"], &ticket["topicId"]),
+        (&json!(queue), &json!(priority), &json!(topic)),
+        "{ticket}"
+    );
     let number = ticket["ticket_number"].as_str().unwrap().to_owned();
-    s.put_json(&format!("/api/tickets.json/{number}"), &d.staff, &json!({"status_id": status, "version": ticket["version"]})).expect(200);
+    s.put_json(
+        &format!("/api/tickets.json/{number}"),
+        &d.staff,
+        &json!({"status_id": status, "version": ticket["version"]}),
+    )
+    .expect(200);
 
     let before = d.state();
     let ticket_before = s.snapshot(&number, &d.staff);
@@ -111,9 +134,14 @@ fn a_catalog_in_use_cannot_lose_what_tickets_point_to() {
     let r = s.send(Method::DELETE, &format!("/api/topics.json/{topic}"), &d.admin, &[], None, None);
     assert!(r.json()["error"]["message"].as_str().unwrap().contains("deactivate"), "{}", r.text);
     // Closing a status its tickets have would close them without a resolution.
-    s.put_json(&format!("/api/statuses.json/{status}"), &d.admin, &json!({"name": "Waiting on customer", "state": "closed"}))
-        .expect_error(409, "conflict");
-    s.put_json("/api/statuses.json/1", &d.admin, &json!({"name": "Open", "state": "pending"})).expect_invalid_fields(&["state"]);
+    s.put_json(
+        &format!("/api/statuses.json/{status}"),
+        &d.admin,
+        &json!({"name": "Waiting on customer", "state": "closed"}),
+    )
+    .expect_error(409, "conflict");
+    s.put_json("/api/statuses.json/1", &d.admin, &json!({"name": "Open", "state": "pending"}))
+        .expect_invalid_fields(&["state"]);
     d.unchanged(&before, "deleting what tickets use");
     s.assert_unchanged(&number, &d.staff, &ticket_before, "deleting what tickets use");
 
@@ -135,7 +163,10 @@ fn a_catalog_in_use_cannot_lose_what_tickets_point_to() {
     s.send(Method::DELETE, "/api/statuses.json/8", &d.admin, &[], None, None).expect(204);
     let statuses = s.get("/api/statuses.json", &d.staff).json();
     assert!(!statuses.as_array().unwrap().iter().any(|st| st["id"] == 8), "{statuses}");
-    assert!(statuses.as_array().unwrap().windows(2).all(|w| w[0]["sort"].as_i64() <= w[1]["sort"].as_i64()), "ordered by sort: {statuses}");
+    assert!(
+        statuses.as_array().unwrap().windows(2).all(|w| w[0]["sort"].as_i64() <= w[1]["sort"].as_i64()),
+        "ordered by sort: {statuses}"
+    );
 }
 
 #[test]
@@ -165,7 +196,8 @@ fn bad_admin_requests_are_refused_and_change_nothing() {
             d.raw(method.clone(), path, &d.admin, "application/json", body).expect_error(400, "bad_request");
         }
         d.raw(method.clone(), path, &d.admin, "text/plain", &good).expect_error(415, "unsupported_media_type");
-        d.raw(method.clone(), path, &d.admin, "application/x-www-form-urlencoded", "name=Fine").expect_error(415, "unsupported_media_type");
+        d.raw(method.clone(), path, &d.admin, "application/x-www-form-urlencoded", "name=Fine")
+            .expect_error(415, "unsupported_media_type");
         d.raw(method.clone(), path, &agent, "application/json", &good).expect_error(403, "forbidden");
         d.raw(method.clone(), path, &reader, "application/json", &good).expect_error(403, "forbidden");
         d.raw(method.clone(), path, &Auth::None, "application/json", &good).expect_error(401, "unauthorized");
@@ -176,7 +208,11 @@ fn bad_admin_requests_are_refused_and_change_nothing() {
         ("/api/priorities.json", json!({"name": "Tab\there", "sort": "top"}), &["sort"][..]),
         ("/api/priorities.json", json!({"name": "Line\nbreak"}), &["name"][..]),
         ("/api/queues.json", json!({"name": "Net", "email": "net@@example"}), &["email"][..]),
-        ("/api/apikeys.json", json!({"name": "", "scopes": ["root"], "allow_ip": "10.0.0.0/40"}), &["name", "scopes", "allow_ip"][..]),
+        (
+            "/api/apikeys.json",
+            json!({"name": "", "scopes": ["root"], "allow_ip": "10.0.0.0/40"}),
+            &["name", "scopes", "allow_ip"][..],
+        ),
         ("/api/apikeys.json", json!({"name": "k", "scopes": []}), &["scopes"][..]),
     ] {
         s.post_json(path, &d.admin, &bad).expect_invalid_fields(fields);
@@ -198,10 +234,23 @@ fn bad_admin_requests_are_refused_and_change_nothing() {
         s.post_json(path, &d.admin, &body).expect_error(409, "conflict");
     }
     s.put_json("/api/topics.json/1", &d.admin, &json!({"value": "feedback"})).expect_error(409, "conflict");
-    for path in ["/api/statuses.json/99", "/api/priorities.json/99", "/api/queues.json/99", "/api/topics.json/99", "/api/users.json/999"] {
+    for path in [
+        "/api/statuses.json/99",
+        "/api/priorities.json/99",
+        "/api/queues.json/99",
+        "/api/topics.json/99",
+        "/api/users.json/999",
+    ] {
         s.put_json(path, &d.admin, &json!({"name": "Ghost", "state": "open"})).expect_error(404, "not_found");
     }
-    for path in ["/api/statuses.json/99", "/api/priorities.json/99", "/api/queues.json/99", "/api/topics.json/99", "/api/apikeys.json/99", "/api/statuses.json/x"] {
+    for path in [
+        "/api/statuses.json/99",
+        "/api/priorities.json/99",
+        "/api/queues.json/99",
+        "/api/topics.json/99",
+        "/api/apikeys.json/99",
+        "/api/statuses.json/x",
+    ] {
         s.send(Method::DELETE, path, &d.admin, &[], None, None).expect_error(404, "not_found");
     }
     for (method, path) in [
@@ -213,7 +262,8 @@ fn bad_admin_requests_are_refused_and_change_nothing() {
         (Method::GET, "/api/users.json/1/password"),
         (Method::PUT, "/api/apikeys.json/1"),
     ] {
-        s.send(method, path, &d.admin, &[], Some("application/json"), Some(b"{}".to_vec())).expect_error(405, "method_not_allowed");
+        s.send(method, path, &d.admin, &[], Some("application/json"), Some(b"{}".to_vec()))
+            .expect_error(405, "method_not_allowed");
     }
     d.unchanged(&before, "bad admin requests");
     s.login("agent", PASSWORD).expect(200);
@@ -254,16 +304,29 @@ fn user_managers_manage_users_within_their_level_and_disabled_users_are_out() {
         s.put_json(&format!("/api/users.json/{id}"), &manager, &body).expect_error(403, "forbidden");
     }
     s.put_json(&format!("/api/users.json/{admin_id}"), &d.admin, &json!({"level": 5})).expect_error(403, "forbidden");
-    s.put_json(&format!("/api/users.json/{admin_id}/password"), &manager, &json!({"password": "taking over the admin"}))
-        .expect_error(403, "forbidden");
-    s.put_json(&format!("/api/users.json/{agent_id}/password"), &d.staff, &json!({"password": "a key sets no passwords"}))
-        .expect_error(403, "forbidden");
+    s.put_json(
+        &format!("/api/users.json/{admin_id}/password"),
+        &manager,
+        &json!({"password": "taking over the admin"}),
+    )
+    .expect_error(403, "forbidden");
+    s.put_json(
+        &format!("/api/users.json/{agent_id}/password"),
+        &d.staff,
+        &json!({"password": "a key sets no passwords"}),
+    )
+    .expect_error(403, "forbidden");
     d.unchanged(&before, "users changed beyond one's rights");
 
     // A new password ends the user's sessions: the refresh cookie no longer works.
     s.login("agent", PASSWORD).expect(200);
     refresh(s).expect(200);
-    s.put_json(&format!("/api/users.json/{agent_id}/password"), &manager, &json!({"password": "the agent's new password"})).expect(204);
+    s.put_json(
+        &format!("/api/users.json/{agent_id}/password"),
+        &manager,
+        &json!({"password": "the agent's new password"}),
+    )
+    .expect(204);
     refresh(s).expect_error(401, "unauthorized");
     s.login("agent", PASSWORD).expect_error(401, "unauthorized");
     let token = Auth::Bearer(s.login_token("agent", "the agent's new password"));
@@ -283,7 +346,11 @@ fn user_managers_manage_users_within_their_level_and_disabled_users_are_out() {
 fn administrators_manage_api_keys_and_keys_do_not() {
     let d = desk();
     let s = &d.server;
-    let r = s.post_json("/api/apikeys.json", &d.admin, &json!({"name": "website", "scopes": ["read", "write"], "allow_ip": "127.0.0.1"}));
+    let r = s.post_json(
+        "/api/apikeys.json",
+        &d.admin,
+        &json!({"name": "website", "scopes": ["read", "write"], "allow_ip": "127.0.0.1"}),
+    );
     r.expect(201);
     let created = r.json();
     let secret = created["secret"].as_str().unwrap().to_owned();
@@ -295,7 +362,10 @@ fn administrators_manage_api_keys_and_keys_do_not() {
     let website = Auth::key(&secret);
     s.get("/api/statuses.json", &website).expect(200);
     let listed = String::from_utf8_lossy(&s.cli(&["apikey", "list"], &[]).stdout).to_string();
-    assert!(listed.lines().any(|l| l.starts_with(&id.to_string()) && l.contains("website") && l.contains("active")), "{listed}");
+    assert!(
+        listed.lines().any(|l| l.starts_with(&id.to_string()) && l.contains("website") && l.contains("active")),
+        "{listed}"
+    );
     let keys = s.get("/api/apikeys.json", &d.admin);
     keys.expect(200);
     assert!(!keys.text.contains(&secret), "the secret is shown once only");
@@ -305,14 +375,20 @@ fn administrators_manage_api_keys_and_keys_do_not() {
     let before = d.state();
     for auth in [&d.staff, &website] {
         s.get("/api/apikeys.json", auth).expect_error(403, "forbidden");
-        s.post_json("/api/apikeys.json", auth, &json!({"name": "escalate", "scopes": ["read", "write", "impersonate"]})).expect_error(403, "forbidden");
+        s.post_json(
+            "/api/apikeys.json",
+            auth,
+            &json!({"name": "escalate", "scopes": ["read", "write", "impersonate"]}),
+        )
+        .expect_error(403, "forbidden");
         s.send(Method::DELETE, "/api/apikeys.json/1", auth, &[], None, None).expect_error(403, "forbidden");
     }
     d.user("manager", 5);
     let manager = d.token("manager");
     s.get("/api/apikeys.json", &manager).expect_error(403, "forbidden");
     let before_with_manager = d.state();
-    s.post_json("/api/apikeys.json", &manager, &json!({"name": "mine", "scopes": ["read"]})).expect_error(403, "forbidden");
+    s.post_json("/api/apikeys.json", &manager, &json!({"name": "mine", "scopes": ["read"]}))
+        .expect_error(403, "forbidden");
     d.unchanged(&before_with_manager, "key requests by a user manager");
     assert_eq!(before["keys"], before_with_manager["keys"]);
 

@@ -143,7 +143,10 @@ fn every_attack_in_the_doc_has_a_case() {
     let documented: BTreeSet<String> = documented.into_iter().collect();
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
-        assert!(["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "E"].contains(&theme(id)), "{id}: no test runs this theme");
+        assert!(
+            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "E"].contains(&theme(id)),
+            "{id}: no test runs this theme"
+        );
     }
     assert!(coded.len() >= 40, "the issue asks for at least 40 attacks");
 }
@@ -267,12 +270,20 @@ impl World {
 
     /// POST /api/tickets.json asking for the ticket as JSON.
     fn create(&self, auth: &Auth, body: Value) -> Resp {
-        self.s.send(Method::POST, "/api/tickets.json", auth, &[("Accept", "application/json")], Some("application/json"), Some(body.to_string().into_bytes()))
+        self.s.send(
+            Method::POST,
+            "/api/tickets.json",
+            auth,
+            &[("Accept", "application/json")],
+            Some("application/json"),
+            Some(body.to_string().into_bytes()),
+        )
     }
 
     /// A ticket for Alice with this message, filed by the staff key; returns its first entry.
     fn message(&self, message: &str) -> Value {
-        let r = self.create(&self.staff, json!({"email": self.alice.email, "subject": "About HTML", "message": message}));
+        let r =
+            self.create(&self.staff, json!({"email": self.alice.email, "subject": "About HTML", "message": message}));
         r.expect(201);
         threads(&r.json())[0].clone()
     }
@@ -306,13 +317,20 @@ impl World {
     }
 
     fn register(&self, username: &str, name: &str, email: &str) -> Resp {
-        self.s.post_json("/api/auth/register.json", &Auth::None, &json!({"username": username, "name": name, "email": email, "password": PASSWORD}))
+        self.s.post_json(
+            "/api/auth/register.json",
+            &Auth::None,
+            &json!({"username": username, "name": name, "email": email, "password": PASSWORD}),
+        )
     }
 
     /// A ticket for Alice carrying one attachment of this name; returns the attachment.
     fn attach(&self, name: &str, mime: &str, content: &[u8]) -> Value {
-        let r = self.create(&self.staff, json!({"email": self.alice.email, "subject": "A file", "message": "Attached",
-                                                "attachments": [{ name: data_url(mime, content) }]}));
+        let r = self.create(
+            &self.staff,
+            json!({"email": self.alice.email, "subject": "A file", "message": "Attached",
+                                                "attachments": [{ name: data_url(mime, content) }]}),
+        );
         r.expect(201);
         threads(&r.json())[0]["attachments"][0].clone()
     }
@@ -350,7 +368,13 @@ fn alice_lists(w: &World, query: &str) -> Resp {
 
 fn enc(text: &str) -> String {
     text.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -384,12 +408,18 @@ fn x2_script_in_an_html_body(w: &World) {
 }
 
 fn x3_event_handler_attribute(w: &World) {
-    let body = clean_html(&w.message(r#"<img src="x" onerror="alert(1)"><b onmouseover=alert(2)>hi</b>"#), &["onerror", "onmouseover", "alert"]);
+    let body = clean_html(
+        &w.message(r#"<img src="x" onerror="alert(1)"><b onmouseover=alert(2)>hi</b>"#),
+        &["onerror", "onmouseover", "alert"],
+    );
     assert!(body.contains("<b>hi</b>"), "{body}");
 }
 
 fn x4_javascript_link(w: &World) {
-    let body = clean_html(&w.message(r#"<a href="javascript:alert(1)">click</a> <a href="JaVaScRiPt&colon;alert(2)">again</a>"#), &["javascript", "alert"]);
+    let body = clean_html(
+        &w.message(r#"<a href="javascript:alert(1)">click</a> <a href="JaVaScRiPt&colon;alert(2)">again</a>"#),
+        &["javascript", "alert"],
+    );
     assert!(body.contains("click") && body.contains("again"), "{body}");
 }
 
@@ -403,16 +433,23 @@ fn x5_svg_iframe_and_style(w: &World) {
 
 fn x6_a_body_that_is_only_a_script(w: &World) {
     w.creates_nothing(|| {
-        let r = w.create(&w.staff, json!({"email": w.alice.email, "subject": "Nothing", "message": "<script>alert(1)</script>"}));
+        let r = w.create(
+            &w.staff,
+            json!({"email": w.alice.email, "subject": "Nothing", "message": "<script>alert(1)</script>"}),
+        );
         r.expect_invalid_fields(&["message"]);
     });
     w.leaves(&w.alice_ticket, || {
-        w.s.put_json(&w.path(&w.alice_ticket), &w.alice_auth, &json!({"message": "<script>alert(1)</script>"})).expect_invalid_fields(&["message"]);
+        w.s.put_json(&w.path(&w.alice_ticket), &w.alice_auth, &json!({"message": "<script>alert(1)</script>"}))
+            .expect_invalid_fields(&["message"]);
     });
 }
 
 fn x7_html_sent_as_a_data_url(w: &World) {
-    let body = clean_html(&w.message("data:text/html,%3Cscript%3Ealert(1)%3C%2Fscript%3E%3Cb%3Ebold%3C%2Fb%3E"), &["<script", "alert"]);
+    let body = clean_html(
+        &w.message("data:text/html,%3Cscript%3Ealert(1)%3C%2Fscript%3E%3Cb%3Ebold%3C%2Fb%3E"),
+        &["<script", "alert"],
+    );
     assert_eq!(body, "<b>bold</b>");
 }
 
@@ -431,7 +468,10 @@ fn x9_markup_in_a_file_name(w: &World) {
     let a = w.attach(r#"<img src=x onerror="alert(1)">.html"#, "text/plain", b"hi");
     assert_eq!(a["filename"], "img src=x onerror=alert(1).html");
     let r = w.download(&a);
-    assert_eq!(r.header("content-disposition").as_deref(), Some(r#"attachment; filename="img src=x onerror=alert(1).html""#));
+    assert_eq!(
+        r.header("content-disposition").as_deref(),
+        Some(r#"attachment; filename="img src=x onerror=alert(1).html""#)
+    );
 }
 
 fn x10_an_html_attachment(w: &World) {
@@ -454,7 +494,8 @@ fn x11_the_web_apps_content_security_policy(w: &World) {
     r.expect(200);
     assert!(r.content_type().starts_with("text/html"), "{}", r.content_type());
     let policy = r.header("content-security-policy").expect("the web app's document has a Content-Security-Policy");
-    let directive = |name: &str| policy.split(';').map(str::trim).find(|d| d.starts_with(name)).unwrap_or_default().to_owned();
+    let directive =
+        |name: &str| policy.split(';').map(str::trim).find(|d| d.starts_with(name)).unwrap_or_default().to_owned();
     assert!(!directive("script-src").is_empty() && !directive("script-src").contains("'unsafe-inline'"), "{policy}");
     for required in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"] {
         assert!(policy.contains(required), "{required} missing from {policy}");
@@ -490,18 +531,22 @@ fn s3_sql_in_the_user_filter(w: &World) {
 }
 
 fn s4_sql_in_the_status_filter(w: &World) {
-    w.s.get(&format!("/api/tickets.json?status={}", enc("1' OR '1'='1")), &w.alice_auth).expect_invalid_fields(&["status"]);
+    w.s.get(&format!("/api/tickets.json?status={}", enc("1' OR '1'='1")), &w.alice_auth)
+        .expect_invalid_fields(&["status"]);
 }
 
 fn s5_stacked_query_in_the_queue_filter(w: &World) {
     w.creates_nothing(|| {
-        w.s.get(&format!("/api/tickets.json?queue={}", enc("1;DROP TABLE tickets")), &w.staff).expect_error(400, "bad_request");
+        w.s.get(&format!("/api/tickets.json?queue={}", enc("1;DROP TABLE tickets")), &w.staff)
+            .expect_error(400, "bad_request");
     });
 }
 
 fn s6_union_in_the_topic_and_priority_filters(w: &World) {
     for filter in ["topic", "priority"] {
-        let r = w.s.get(&format!("/api/tickets.json?{filter}={}", enc("1 UNION SELECT password_hash FROM users")), &w.staff);
+        let r = w
+            .s
+            .get(&format!("/api/tickets.json?{filter}={}", enc("1 UNION SELECT password_hash FROM users")), &w.staff);
         r.expect_error(400, "bad_request");
         assert!(!r.text.contains("$argon2"), "{}", r.text);
     }
@@ -512,11 +557,21 @@ fn s7_sql_in_the_assignee_filter(w: &World) {
 }
 
 fn s8_sql_in_the_sort(w: &World) {
-    w.s.get(&format!("/api/tickets.json?sort={}", enc("created;DROP TABLE users")), &w.staff).expect_invalid_fields(&["sort"]);
+    w.s.get(&format!("/api/tickets.json?sort={}", enc("created;DROP TABLE users")), &w.staff)
+        .expect_invalid_fields(&["sort"]);
 }
 
 fn s9_search_engine_syntax(w: &World) {
-    for q in [r#"") OR ticket_fts MATCH '*"#, "subject:*", "NEAR(olga payslip)", "a & !b | c:*", "olga*", "\\", "x\" OR \"y", "Ⅻ ١٢٣ é́"] {
+    for q in [
+        r#"") OR ticket_fts MATCH '*"#,
+        "subject:*",
+        "NEAR(olga payslip)",
+        "a & !b | c:*",
+        "olga*",
+        "\\",
+        "x\" OR \"y",
+        "Ⅻ ١٢٣ é́",
+    ] {
         let r = alice_lists(w, &format!("q={}", enc(q)));
         if r.status == 422 {
             r.expect_invalid_fields(&["q"]);
@@ -555,7 +610,8 @@ fn s13_sql_in_the_staff_user_name(w: &World) {
 }
 
 fn s14_sql_in_ticket_info(w: &World) {
-    w.s.get(&format!("/api/scp/tickets/ticketInfo.json?ticketNumber={}", enc("' OR 1=1 --")), &w.staff).expect_error(404, "not_found");
+    w.s.get(&format!("/api/scp/tickets/ticketInfo.json?ticketNumber={}", enc("' OR 1=1 --")), &w.staff)
+        .expect_error(404, "not_found");
 }
 
 fn s15_sql_in_a_ticket_number(w: &World) {
@@ -567,7 +623,9 @@ fn s15_sql_in_a_ticket_number(w: &World) {
 }
 
 fn s16_sql_in_a_login(w: &World) {
-    for (username, password) in [("root' --", "anything at all"), ("root", "' OR '1'='1"), ("' OR 1=1 --", "' OR 1=1 --")] {
+    for (username, password) in
+        [("root' --", "anything at all"), ("root", "' OR '1'='1"), ("' OR 1=1 --", "' OR 1=1 --")]
+    {
         w.s.login(username, password).expect_error(401, "unauthorized");
     }
 }
@@ -646,7 +704,8 @@ fn j3_expired(w: &World) {
 fn j4_tampered_subject(w: &World) {
     let token = w.s.login_token("alice", PASSWORD);
     let parts: Vec<&str> = token.split('.').collect();
-    let mut payload: Value = serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let mut payload: Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     me(w, &token).expect(200);
     payload["sub"] = json!("1");
     let tampered = format!("{}.{}.{}", parts[0], b64(payload.to_string().as_bytes()), parts[2]);
@@ -654,7 +713,8 @@ fn j4_tampered_subject(w: &World) {
     // Nor does a longer life help.
     payload["sub"] = json!(w.alice.id.to_string());
     payload["exp"] = json!(payload["exp"].as_i64().unwrap() + 86_400 * 365);
-    me(w, &format!("{}.{}.{}", parts[0], b64(payload.to_string().as_bytes()), parts[2])).expect_error(401, "unauthorized");
+    me(w, &format!("{}.{}.{}", parts[0], b64(payload.to_string().as_bytes()), parts[2]))
+        .expect_error(401, "unauthorized");
 }
 
 fn j5_another_audience(w: &World) {
@@ -714,7 +774,14 @@ fn b1_password_guessing(_: &World) {
     // The limit is the TCP peer's: a forwarded-for header does not reset it.
     let body = serde_json::to_vec(&json!({"username": "root", "password": PASSWORD})).unwrap();
     for header in [("X-Forwarded-For", "10.9.8.7"), ("X-Real-IP", "10.9.8.7"), ("Forwarded", "for=10.9.8.7")] {
-        let r = s.send(Method::POST, "/api/auth/login.json", &Auth::None, &[header], Some("application/json"), Some(body.clone()));
+        let r = s.send(
+            Method::POST,
+            "/api/auth/login.json",
+            &Auth::None,
+            &[header],
+            Some("application/json"),
+            Some(body.clone()),
+        );
         r.expect_error(429, "rate_limited");
     }
 }
@@ -722,9 +789,17 @@ fn b1_password_guessing(_: &World) {
 fn b2_user_enumeration(w: &World) {
     let known = w.s.login("root", "not the password at all");
     known.expect_error(401, "unauthorized");
-    for (username, password) in [("nobody-here", "not the password at all"), ("root@example.com", "another wrong one"), ("olga", "a wrong password")] {
+    for (username, password) in [
+        ("nobody-here", "not the password at all"),
+        ("root@example.com", "another wrong one"),
+        ("olga", "a wrong password"),
+    ] {
         let r = w.s.login(username, password);
-        assert_eq!((r.status, &r.text), (known.status, &known.text), "{username}: a wrong password and an unknown user must look alike");
+        assert_eq!(
+            (r.status, &r.text),
+            (known.status, &known.text),
+            "{username}: a wrong password and an unknown user must look alike"
+        );
     }
 }
 
@@ -756,12 +831,19 @@ fn p1_oversized_body(_: &World) {
     let s = TestServer::start_with_config("max_attachment_mb = 1\n");
     let staff = s.apikey("staff", "read,write", None).auth();
     let body = ticket_body(&"a".repeat(8 * 1024 * 1024)).into_bytes();
-    s.send(Method::POST, "/api/tickets.json", &staff, &[], Some("application/json"), Some(body.clone())).expect_error(413, "payload_too_large");
+    s.send(Method::POST, "/api/tickets.json", &staff, &[], Some("application/json"), Some(body.clone()))
+        .expect_error(413, "payload_too_large");
     // Without Content-Length (chunked), the body is cut off while it is read.
     let r = s
         .client()
         .post(s.url("/api/tickets.json"))
-        .header("X-API-Key", match &staff { Auth::Key(k) => k.clone(), _ => unreachable!() })
+        .header(
+            "X-API-Key",
+            match &staff {
+                Auth::Key(k) => k.clone(),
+                _ => unreachable!(),
+            },
+        )
         .header("Content-Type", "application/json")
         .body(reqwest::blocking::Body::new(std::io::Cursor::new(body)))
         .send()
@@ -773,7 +855,11 @@ fn p1_oversized_body(_: &World) {
 fn p2_deeply_nested_unknown_field(w: &World) {
     w.creates_nothing(|| {
         for depth in [100, 10_000, 100_000] {
-            let body = format!(r#"{{"email": "deep@example.com", "subject": "Deep", "message": "m", "x": {}{}}}"#, "[".repeat(depth), "]".repeat(depth));
+            let body = format!(
+                r#"{{"email": "deep@example.com", "subject": "Deep", "message": "m", "x": {}{}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
             w.raw(Method::POST, "/api/tickets.json", &w.staff, body.as_bytes()).expect_error(400, "bad_request");
         }
     });
@@ -785,7 +871,11 @@ fn p2_deeply_nested_unknown_field(w: &World) {
 
 fn p3_deeply_nested_known_field(w: &World) {
     w.creates_nothing(|| {
-        let body = format!(r#"{{"email": "deep@example.com", "subject": {}"s"{}, "message": "m"}}"#, r#"{"a":"#.repeat(200), "}".repeat(200));
+        let body = format!(
+            r#"{{"email": "deep@example.com", "subject": {}"s"{}, "message": "m"}}"#,
+            r#"{"a":"#.repeat(200),
+            "}".repeat(200)
+        );
         w.raw(Method::POST, "/api/tickets.json", &w.staff, body.as_bytes()).expect_error(400, "bad_request");
     });
 }
@@ -806,7 +896,11 @@ fn p5_invalid_utf8(w: &World) {
 
 fn p6_nul_in_a_subject(w: &World) {
     w.creates_nothing(|| {
-        let r = w.s.post_json("/api/tickets.json", &w.staff, &json!({"email": "nul@example.com", "subject": "a\u{0}b", "message": "m"}));
+        let r = w.s.post_json(
+            "/api/tickets.json",
+            &w.staff,
+            &json!({"email": "nul@example.com", "subject": "a\u{0}b", "message": "m"}),
+        );
         r.expect_invalid_fields(&["subject"]);
     });
 }
@@ -819,8 +913,12 @@ fn p7_numbers_out_of_range(w: &World) {
         w.raw(Method::POST, "/api/tickets.json", &w.staff, body).expect_invalid_fields(&["topicId"]);
     });
     w.leaves(&w.alice_ticket, || {
-        w.s.put_json(&w.path(&w.alice_ticket), &w.staff, &json!({"message": "m", "version": -9_223_372_036_854_775_807i64}))
-            .expect_error(409, "conflict");
+        w.s.put_json(
+            &w.path(&w.alice_ticket),
+            &w.staff,
+            &json!({"message": "m", "version": -9_223_372_036_854_775_807i64}),
+        )
+        .expect_error(409, "conflict");
     });
 }
 
@@ -841,7 +939,8 @@ const INJECTED: &str = "\r\nBcc: everyone@example.com";
 fn c1_crlf_in_a_ticket_email(w: &World) {
     w.creates_nothing(|| {
         let email = format!("{}{INJECTED}", w.alice.email);
-        w.s.post_json("/api/tickets.json", &w.staff, &json!({"email": email, "subject": "s", "message": "m"})).expect_invalid_fields(&["email"]);
+        w.s.post_json("/api/tickets.json", &w.staff, &json!({"email": email, "subject": "s", "message": "m"}))
+            .expect_invalid_fields(&["email"]);
     });
 }
 
@@ -849,33 +948,52 @@ fn c2_crlf_in_a_persons_name(w: &World) {
     w.creates_nothing(|| {
         let body = json!({"name": format!("Eve{INJECTED}"), "email": "eve@example.com"});
         w.s.post_json("/api/users.json", &w.staff, &body).expect_invalid_fields(&["name"]);
-        w.s.post_json("/api/tickets.json", &w.staff, &json!({"name": format!("Eve{INJECTED}"), "email": "eve@example.com", "subject": "s", "message": "m"}))
-            .expect_invalid_fields(&["name"]);
+        w.s.post_json(
+            "/api/tickets.json",
+            &w.staff,
+            &json!({"name": format!("Eve{INJECTED}"), "email": "eve@example.com", "subject": "s", "message": "m"}),
+        )
+        .expect_invalid_fields(&["name"]);
     });
-    let r = w.s.put_json(&format!("/api/users.json/{}", w.olga.id), &w.staff, &json!({"name": format!("Olga{INJECTED}")}));
+    let r =
+        w.s.put_json(&format!("/api/users.json/{}", w.olga.id), &w.staff, &json!({"name": format!("Olga{INJECTED}")}));
     r.expect_invalid_fields(&["name"]);
 }
 
 fn c3_crlf_in_a_subject(w: &World) {
     w.creates_nothing(|| {
-        w.s.post_json("/api/tickets.json", &w.staff, &json!({"email": "s@example.com", "subject": format!("Hi{INJECTED}"), "message": "m"}))
-            .expect_invalid_fields(&["subject"]);
+        w.s.post_json(
+            "/api/tickets.json",
+            &w.staff,
+            &json!({"email": "s@example.com", "subject": format!("Hi{INJECTED}"), "message": "m"}),
+        )
+        .expect_invalid_fields(&["subject"]);
     });
     w.leaves(&w.alice_ticket, || {
-        w.s.put_json(&w.path(&w.alice_ticket), &w.staff, &json!({"subject": format!("Hi{INJECTED}")})).expect_invalid_fields(&["subject"]);
+        w.s.put_json(&w.path(&w.alice_ticket), &w.staff, &json!({"subject": format!("Hi{INJECTED}")}))
+            .expect_invalid_fields(&["subject"]);
     });
 }
 
 fn c4_crlf_in_a_queue_email(w: &World) {
     let before = w.s.get("/api/queues.json", &w.admin).text;
-    w.s.post_json("/api/queues.json", &w.admin, &json!({"name": "Mail", "email": format!("help@example.com{INJECTED}")})).expect_invalid_fields(&["email"]);
+    w.s.post_json(
+        "/api/queues.json",
+        &w.admin,
+        &json!({"name": "Mail", "email": format!("help@example.com{INJECTED}")}),
+    )
+    .expect_invalid_fields(&["email"]);
     assert_eq!(w.s.get("/api/queues.json", &w.admin).text, before);
 }
 
 fn c5_crlf_in_a_phone_number(w: &World) {
     w.creates_nothing(|| {
-        w.s.post_json("/api/users.json", &w.staff, &json!({"name": "Phil", "email": "phil@example.com", "phone": "555 0100\r\nX-Injected: 1"}))
-            .expect_invalid_fields(&["phone"]);
+        w.s.post_json(
+            "/api/users.json",
+            &w.staff,
+            &json!({"name": "Phil", "email": "phil@example.com", "phone": "555 0100\r\nX-Injected: 1"}),
+        )
+        .expect_invalid_fields(&["phone"]);
     });
 }
 
@@ -895,13 +1013,21 @@ fn c7_crlf_in_the_url(w: &World) {
     let r = w.s.get("/api/tickets.json?per_page=1&x=%0d%0aSet-Cookie:%20owned=1", &w.staff);
     r.expect(200);
     assert!(r.header("set-cookie").is_none(), "{:?}", r.headers);
-    assert!(r.header("link").unwrap_or_default().contains("x=%0D%0ASet-Cookie%3A%20owned%3D1"), "{:?}", r.header("link"));
+    assert!(
+        r.header("link").unwrap_or_default().contains("x=%0D%0ASet-Cookie%3A%20owned%3D1"),
+        "{:?}",
+        r.header("link")
+    );
 }
 
 fn c8_crlf_in_the_ip_field(w: &World) {
     w.creates_nothing(|| {
-        w.s.post_json("/api/tickets.json", &w.staff, &json!({"email": "ip@example.com", "subject": "s", "message": "m", "ip": "192.0.2.1\r\nX-Injected: 1"}))
-            .expect_invalid_fields(&["ip"]);
+        w.s.post_json(
+            "/api/tickets.json",
+            &w.staff,
+            &json!({"email": "ip@example.com", "subject": "s", "message": "m", "ip": "192.0.2.1\r\nX-Injected: 1"}),
+        )
+        .expect_invalid_fields(&["ip"]);
     });
 }
 
@@ -927,7 +1053,8 @@ fn stray_files(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<Stri
             if !(name.len() == 64 && name.chars().all(|c| c.is_ascii_hexdigit())) {
                 out.push(rel);
             }
-        } else if !["oxidesk.db", "server.log", "jwt_secret", "oxidesk.toml"].iter().any(|known| rel.starts_with(known)) {
+        } else if !["oxidesk.db", "server.log", "jwt_secret", "oxidesk.toml"].iter().any(|known| rel.starts_with(known))
+        {
             out.push(rel);
         }
     }
@@ -977,7 +1104,9 @@ fn f6_a_hidden_file(w: &World) {
 }
 
 fn f7_traversal_in_the_attachment_id(w: &World) {
-    for path in ["/api/attachments/..%2f..%2fjwt_secret", "/api/attachments/..%2Foxidesk.db", "/api/attachments/1%20OR%201=1"] {
+    for path in
+        ["/api/attachments/..%2f..%2fjwt_secret", "/api/attachments/..%2Foxidesk.db", "/api/attachments/1%20OR%201=1"]
+    {
         w.s.get(path, &w.staff).expect_error(404, "not_found");
     }
 }
@@ -993,13 +1122,23 @@ fn raw_request(s: &TestServer, path: &str) -> String {
 
 fn f8_traversal_in_the_url(w: &World) {
     let secret = std::fs::read_to_string(w.s.data_dir().join("jwt_secret")).unwrap();
-    for path in ["/../jwt_secret", "/%2e%2e/jwt_secret", "/..%2fjwt_secret", "/api/../jwt_secret", "/../../../../etc/passwd", "/assets/..%2f..%2fjwt_secret"] {
+    for path in [
+        "/../jwt_secret",
+        "/%2e%2e/jwt_secret",
+        "/..%2fjwt_secret",
+        "/api/../jwt_secret",
+        "/../../../../etc/passwd",
+        "/assets/..%2f..%2fjwt_secret",
+    ] {
         let answer = raw_request(&w.s, path);
         let status = answer.split(' ').nth(1).unwrap_or_default();
         assert!(status == "200" || status == "404", "{path}: {answer}");
         assert!(!answer.contains(secret.trim()) && !answer.contains("root:x:0"), "{path} served a file: {answer}");
         if status == "200" {
-            assert!(answer.to_ascii_lowercase().contains("content-type: text/html"), "{path}: only the web app's document: {answer}");
+            assert!(
+                answer.to_ascii_lowercase().contains("content-type: text/html"),
+                "{path}: only the web app's document: {answer}"
+            );
         }
     }
 }
@@ -1008,7 +1147,10 @@ fn f9_a_file_name_that_is_not_ascii(w: &World) {
     let a = w.attach("résumé \"final\".pdf", "application/pdf", b"%PDF");
     assert_eq!(a["filename"], "résumé final.pdf");
     let r = w.download(&a);
-    assert_eq!(r.header("content-disposition").as_deref(), Some("attachment; filename=\"r_sum_ final.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20final.pdf"));
+    assert_eq!(
+        r.header("content-disposition").as_deref(),
+        Some("attachment; filename=\"r_sum_ final.pdf\"; filename*=UTF-8''r%C3%A9sum%C3%A9%20final.pdf")
+    );
 }
 
 // --- N: names that look alike ---
@@ -1025,7 +1167,11 @@ fn not_a_user_name(r: &Resp) {
 }
 
 fn create_named(w: &World, username: &str, email: &str) -> Resp {
-    w.s.post_json("/api/users.json", &w.admin, &json!({"username": username, "name": "Look Alike", "email": email, "password": PASSWORD}))
+    w.s.post_json(
+        "/api/users.json",
+        &w.admin,
+        &json!({"username": username, "name": "Look Alike", "email": email, "password": PASSWORD}),
+    )
 }
 
 fn n1_a_user_name_in_other_case(w: &World) {
@@ -1098,7 +1244,11 @@ fn m1_a_customer_sets_status_and_assignees(w: &World) {
     }));
     r.expect(201);
     let t = r.json();
-    assert_eq!((&t["status_state"], &t["assigned_to"], &t["version"], &t["time_spent"]), (&json!("open"), &json!([]), &json!(1), &json!(0)), "{t}");
+    assert_eq!(
+        (&t["status_state"], &t["assigned_to"], &t["version"], &t["time_spent"]),
+        (&json!("open"), &json!([]), &json!(1), &json!(0)),
+        "{t}"
+    );
     assert_eq!(t["user"]["id"], w.alice.id);
     assert_ne!(t["ticket_number"], "TCK-1");
     assert_eq!(w.s.get("/api/users/me.json", &w.alice_auth).json()["level"], 1);
@@ -1106,7 +1256,10 @@ fn m1_a_customer_sets_status_and_assignees(w: &World) {
 
 fn m2_a_customer_files_as_someone_else_by_email(w: &World) {
     let olgas = w.s.get(&format!("/api/tickets.json?user_id={}", w.olga.id), &w.staff).total_count();
-    let r = w.create(&w.alice_auth, json!({"subject": "Mine", "message": "Please", "email": w.olga.email, "name": "Olga Person"}));
+    let r = w.create(
+        &w.alice_auth,
+        json!({"subject": "Mine", "message": "Please", "email": w.olga.email, "name": "Olga Person"}),
+    );
     r.expect(201);
     assert_eq!(r.json()["user"]["id"], w.alice.id, "a customer files for themselves");
     assert_eq!(w.s.get(&format!("/api/tickets.json?user_id={}", w.olga.id), &w.staff).total_count(), olgas);
@@ -1114,7 +1267,8 @@ fn m2_a_customer_files_as_someone_else_by_email(w: &World) {
 
 fn m3_a_customer_files_as_someone_else_by_id(w: &World) {
     w.creates_nothing(|| {
-        w.create(&w.alice_auth, json!({"subject": "Yours", "message": "Please", "user_id": w.olga.id})).expect_error(403, "forbidden");
+        w.create(&w.alice_auth, json!({"subject": "Yours", "message": "Please", "user_id": w.olga.id}))
+            .expect_error(403, "forbidden");
     });
 }
 
@@ -1166,23 +1320,36 @@ fn m10_a_user_manager_makes_administrators(w: &World) {
     let manager = w.s.create_person(&w.admin, "manager", 5, Some(PASSWORD));
     let auth = Auth::Bearer(w.s.login_token("manager", PASSWORD));
     w.creates_nothing(|| {
-        w.s.post_json("/api/users.json", &auth, &json!({"name": "Boss", "email": "boss@example.com", "level": 6})).expect_error(403, "forbidden");
-        w.s.post_json("/api/users.json", &auth, &json!({"name": "Peer", "email": "peer@example.com", "level": 5})).expect_error(403, "forbidden");
+        w.s.post_json("/api/users.json", &auth, &json!({"name": "Boss", "email": "boss@example.com", "level": 6}))
+            .expect_error(403, "forbidden");
+        w.s.post_json("/api/users.json", &auth, &json!({"name": "Peer", "email": "peer@example.com", "level": 5}))
+            .expect_error(403, "forbidden");
     });
-    w.s.put_json(&format!("/api/users.json/{}", manager.id), &auth, &json!({"level": 6})).expect_error(403, "forbidden");
+    w.s.put_json(&format!("/api/users.json/{}", manager.id), &auth, &json!({"level": 6}))
+        .expect_error(403, "forbidden");
     w.s.put_json(&format!("/api/users.json/{}", w.olga.id), &auth, &json!({"level": 6})).expect_error(403, "forbidden");
     assert_eq!(w.s.get(&format!("/api/users.json/{}", w.olga.id), &w.admin).json()["level"], 1);
 }
 
 fn m11_a_key_makes_an_administrator(w: &World) {
     w.creates_nothing(|| {
-        w.s.post_json("/api/users.json", &w.staff, &json!({"name": "Bot Boss", "email": "botboss@example.com", "level": 6})).expect_error(403, "forbidden");
+        w.s.post_json(
+            "/api/users.json",
+            &w.staff,
+            &json!({"name": "Bot Boss", "email": "botboss@example.com", "level": 6}),
+        )
+        .expect_error(403, "forbidden");
     });
-    w.s.put_json(&format!("/api/users.json/{}", w.olga.id), &w.staff, &json!({"level": 6})).expect_error(403, "forbidden");
+    w.s.put_json(&format!("/api/users.json/{}", w.olga.id), &w.staff, &json!({"level": 6}))
+        .expect_error(403, "forbidden");
 }
 
 fn m12_a_view_for_someone_else(w: &World) {
-    let r = w.s.post_json("/api/views.json", &w.alice_auth, &json!({"name": "Planted", "query": "status=open", "user_id": w.olga.id}));
+    let r = w.s.post_json(
+        "/api/views.json",
+        &w.alice_auth,
+        &json!({"name": "Planted", "query": "status=open", "user_id": w.olga.id}),
+    );
     r.expect(201);
     let olgas = w.s.get("/api/views.json", &w.olga_auth);
     assert!(!olgas.text.contains("Planted"), "{}", olgas.text);
@@ -1194,7 +1361,8 @@ fn m12_a_view_for_someone_else(w: &World) {
 fn k1_a_read_key_files_a_ticket(w: &World) {
     let reader = w.s.apikey("k1-reader", "read", None).auth();
     w.creates_nothing(|| {
-        w.s.post_json("/api/tickets.json", &reader, &json!({"email": "r@example.com", "subject": "s", "message": "m"})).expect_error(403, "forbidden");
+        w.s.post_json("/api/tickets.json", &reader, &json!({"email": "r@example.com", "subject": "s", "message": "m"}))
+            .expect_error(403, "forbidden");
     });
 }
 
@@ -1205,7 +1373,8 @@ fn k2_a_read_key_changes_a_ticket(w: &World) {
         w.s.put_json(&path, &reader, &json!({"message": "from a reader"})).expect_error(403, "forbidden");
         w.s.delete_json(&path, &reader, &json!({})).expect_error(403, "forbidden");
         w.s.post_json(&path, &reader, &json!({})).expect_error(403, "forbidden");
-        w.s.post_json("/api/tickets/bulk.json", &reader, &json!({"numbers": [w.alice_ticket], "priority": "Urgent"})).expect_error(403, "forbidden");
+        w.s.post_json("/api/tickets/bulk.json", &reader, &json!({"numbers": [w.alice_ticket], "priority": "Urgent"}))
+            .expect_error(403, "forbidden");
     });
 }
 
@@ -1213,7 +1382,8 @@ fn k3_a_read_key_makes_users_and_topics(w: &World) {
     let reader = w.s.apikey("k3-reader", "read", None).auth();
     let topics = w.s.get("/api/topics.json?all=true", &w.staff).text;
     w.creates_nothing(|| {
-        w.s.post_json("/api/users.json", &reader, &json!({"name": "Eve", "email": "eve.reader@example.com"})).expect_error(403, "forbidden");
+        w.s.post_json("/api/users.json", &reader, &json!({"name": "Eve", "email": "eve.reader@example.com"}))
+            .expect_error(403, "forbidden");
         w.s.post_json("/api/topics.json", &reader, &json!({"value": "Reader topic"})).expect_error(403, "forbidden");
     });
     assert_eq!(w.s.get("/api/topics.json?all=true", &w.staff).text, topics);
@@ -1226,7 +1396,8 @@ fn refused_from_here(w: &World, key: &Auth, headers: &[(&str, &str)]) {
         let body = r.expect_error(403, "forbidden");
         assert!(!body.to_string().contains(&w.alice_ticket), "{body}");
         let ticket = serde_json::to_vec(&json!({"email": "far@example.com", "subject": "s", "message": "m"})).unwrap();
-        w.s.send(Method::POST, "/api/tickets.json", key, headers, Some("application/json"), Some(ticket)).expect_error(403, "forbidden");
+        w.s.send(Method::POST, "/api/tickets.json", key, headers, Some("application/json"), Some(ticket))
+            .expect_error(403, "forbidden");
     });
 }
 
@@ -1237,7 +1408,12 @@ fn k4_a_key_from_outside_its_network(w: &World) {
 
 fn k5_a_forwarded_address(w: &World) {
     let key = w.s.apikey("office2", "read,write", Some("10.0.0.0/8,192.0.2.0/24")).auth();
-    for header in [("X-Forwarded-For", "10.1.2.3"), ("X-Real-IP", "10.1.2.3"), ("Forwarded", "for=192.0.2.7"), ("X-Forwarded-For", "127.0.0.1, 10.1.2.3")] {
+    for header in [
+        ("X-Forwarded-For", "10.1.2.3"),
+        ("X-Real-IP", "10.1.2.3"),
+        ("Forwarded", "for=192.0.2.7"),
+        ("X-Forwarded-For", "127.0.0.1, 10.1.2.3"),
+    ] {
         refused_from_here(w, &key, &[header]);
     }
 }
@@ -1256,7 +1432,11 @@ fn k7_a_write_only_key_reads(w: &World) {
 
 fn k8_a_key_mints_a_key(w: &World) {
     let before = w.s.get("/api/apikeys.json", &w.admin).json().as_array().unwrap().len();
-    let r = w.s.post_json("/api/apikeys.json", &w.staff, &json!({"name": "escalated", "scopes": ["read", "write", "impersonate"]}));
+    let r = w.s.post_json(
+        "/api/apikeys.json",
+        &w.staff,
+        &json!({"name": "escalated", "scopes": ["read", "write", "impersonate"]}),
+    );
     r.expect_error(403, "forbidden");
     assert_eq!(w.s.get("/api/apikeys.json", &w.admin).json().as_array().unwrap().len(), before);
 }
@@ -1267,7 +1447,12 @@ fn k9_a_revoked_key(w: &World) {
     w.s.apikey_revoke(key.id);
     w.s.get_until_revoked("/api/tickets.json", &key.auth()).expect_error(401, "unauthorized");
     w.creates_nothing(|| {
-        w.s.post_json("/api/tickets.json", &key.auth(), &json!({"email": "rev@example.com", "subject": "s", "message": "m"})).expect_error(401, "unauthorized");
+        w.s.post_json(
+            "/api/tickets.json",
+            &key.auth(),
+            &json!({"email": "rev@example.com", "subject": "s", "message": "m"}),
+        )
+        .expect_error(401, "unauthorized");
     });
 }
 
@@ -1276,7 +1461,12 @@ fn k10_a_guessed_secret(w: &World) {
     let (prefix, secret) = key.key.rsplit_once('_').unwrap();
     let mut flipped: Vec<char> = secret.chars().collect();
     flipped[0] = if flipped[0] == 'a' { 'b' } else { 'a' };
-    for guess in [format!("{prefix}_{}", flipped.iter().collect::<String>()), format!("{prefix}_"), prefix.to_owned(), format!("{}x", key.key)] {
+    for guess in [
+        format!("{prefix}_{}", flipped.iter().collect::<String>()),
+        format!("{prefix}_"),
+        prefix.to_owned(),
+        format!("{}x", key.key),
+    ] {
         w.s.get("/api/tickets.json", &Auth::key(&guess)).expect_error(401, "unauthorized");
     }
 }
@@ -1286,10 +1476,12 @@ fn k11_acting_as_a_disabled_user(w: &World) {
     w.s.put_json(&format!("/api/users.json/{}", gone.id), &w.admin, &json!({"level": 0})).expect(200);
     let number = w.s.open_ticket_for(&w.staff, &gone, None);
     w.leaves(&number, || {
-        w.s.put_json(&w.path(&number), &w.staff, &json!({"user_id": gone.id, "message": "from beyond"})).expect_error(403, "forbidden");
+        w.s.put_json(&w.path(&number), &w.staff, &json!({"user_id": gone.id, "message": "from beyond"}))
+            .expect_error(403, "forbidden");
     });
     w.creates_nothing(|| {
-        w.s.post_json("/api/tickets.json", &w.staff, &json!({"user_id": gone.id, "subject": "s", "message": "m"})).expect_error(403, "forbidden");
+        w.s.post_json("/api/tickets.json", &w.staff, &json!({"user_id": gone.id, "subject": "s", "message": "m"}))
+            .expect_error(403, "forbidden");
     });
 }
 
@@ -1304,8 +1496,16 @@ fn k12_a_key_in_the_url(w: &World) {
 
 /// The last reset token in the outbox's text: a `token=…` link or a `"token": "…"` field.
 fn last_reset_token(outbox: &str) -> String {
-    let after = outbox.rfind("token=").map(|i| i + 6).or_else(|| outbox.rfind("\"token\":").map(|i| i + 8)).expect("a reset token in the outbox");
-    outbox[after..].trim_start_matches([' ', '"']).chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_').collect()
+    let after = outbox
+        .rfind("token=")
+        .map(|i| i + 6)
+        .or_else(|| outbox.rfind("\"token\":").map(|i| i + 8))
+        .expect("a reset token in the outbox");
+    outbox[after..]
+        .trim_start_matches([' ', '"'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
 }
 
 fn r1_a_reset_token_used_twice(w: &World) {
@@ -1313,22 +1513,33 @@ fn r1_a_reset_token_used_twice(w: &World) {
     let outbox = w.s.get("/api/outbox.json", &w.admin);
     outbox.expect(200);
     let token = last_reset_token(&outbox.text);
-    let confirm = |password: &str| w.s.post_json("/api/auth/reset/confirm.json", &Auth::None, &json!({"token": token, "password": password}));
+    let confirm = |password: &str| {
+        w.s.post_json("/api/auth/reset/confirm.json", &Auth::None, &json!({"token": token, "password": password}))
+    };
     let first = confirm("the first new password");
     assert!(first.status == 200 || first.status == 204, "{} {}", first.status, first.text);
     w.s.login("alice", "the first new password").expect(200);
     let again = confirm("the second new password");
-    assert!([400, 401, 404, 410, 422].contains(&again.status), "a used token must be refused: {} {}", again.status, again.text);
+    assert!(
+        [400, 401, 404, 410, 422].contains(&again.status),
+        "a used token must be refused: {} {}",
+        again.status,
+        again.text
+    );
     w.s.login("alice", "the second new password").expect_error(401, "unauthorized");
     w.s.login("alice", "the first new password").expect(200);
 }
 
 fn e1_header_injection_through_the_mail_settings(w: &World) {
     let before = w.s.get("/api/mail/settings.json", &w.admin).json();
-    let r = w.s.put_json("/api/mail/settings.json", &w.admin, &json!({
-        "from_name": "Desk\r\nBcc: victim@example.com", "from_address": "desk@example.com\r\nBcc: x@y",
-        "smtp_host": "mail.example.com\r\nX: y"
-    }));
+    let r = w.s.put_json(
+        "/api/mail/settings.json",
+        &w.admin,
+        &json!({
+            "from_name": "Desk\r\nBcc: victim@example.com", "from_address": "desk@example.com\r\nBcc: x@y",
+            "smtp_host": "mail.example.com\r\nX: y"
+        }),
+    );
     r.expect_invalid_fields(&["from_address", "from_name", "smtp_host"]);
     assert_eq!(w.s.get("/api/mail/settings.json", &w.admin).json(), before);
 }
@@ -1350,7 +1561,14 @@ fn e2_template_injection(w: &World) {
 
 /// Pipes a mail as an MTA would.
 fn pipe(w: &World, auth: &Auth, raw: &str) -> Resp {
-    w.s.send(Method::POST, "/api/tickets.email", auth, &[("Accept", "application/json")], Some("text/plain"), Some(raw.as_bytes().to_vec()))
+    w.s.send(
+        Method::POST,
+        "/api/tickets.email",
+        auth,
+        &[("Accept", "application/json")],
+        Some("text/plain"),
+        Some(raw.as_bytes().to_vec()),
+    )
 }
 
 fn e3_a_strangers_mail_joins_a_ticket(w: &World) {

@@ -105,7 +105,14 @@ fn malformed_json_is_400_and_writes_nothing() {
     let counts = w.counts();
     let before = w.both();
     let alice = w.path(&w.alice_ticket);
-    for body in [r#"{"subject": "#, r#"{"subject": "a", "message": "b",}"#, "{} trailing", "[1, 2]", "\"just a string\"", "nul\u{0}l"] {
+    for body in [
+        r#"{"subject": "#,
+        r#"{"subject": "a", "message": "b",}"#,
+        "{} trailing",
+        "[1, 2]",
+        "\"just a string\"",
+        "nul\u{0}l",
+    ] {
         for (method, path) in [(Method::POST, "/api/tickets.json"), (Method::PUT, alice.as_str())] {
             let r = w.raw(method.clone(), path, &w.staff, Some("application/json"), body);
             r.expect_error(400, "bad_request");
@@ -133,7 +140,9 @@ fn a_body_that_is_not_json_is_415_and_writes_nothing() {
     let before = w.both();
     let json_text = serde_json::to_string(&valid_create()).unwrap();
     let alice = w.path(&w.alice_ticket);
-    for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml"] {
+    for content_type in
+        ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml"]
+    {
         let r = w.raw(Method::POST, "/api/tickets.json", &w.staff, Some(content_type), &json_text);
         r.expect_error(415, "unsupported_media_type");
         let r = w.raw(Method::PUT, &alice, &w.staff, Some(content_type), r#"{"message": "sneaky"}"#);
@@ -174,14 +183,20 @@ fn missing_or_empty_required_fields_are_422_naming_them() {
         &json!({"name": "New Person", "email": "", "subject": "   ", "message": " \n\t "}),
     );
     r.expect_invalid_fields(&["subject", "message", "email"]);
-    for (field, value) in [("subject", json!("")), ("message", json!("")), ("subject", Value::Null), ("message", Value::Null)] {
+    for (field, value) in
+        [("subject", json!("")), ("message", json!("")), ("subject", Value::Null), ("message", Value::Null)]
+    {
         let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({ field: value })));
         let named = r.expect_invalid_fields(&[field]);
         assert_eq!(named.as_object().unwrap().len(), 1, "only {field} is wrong: {named}");
     }
     let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"email": "not-an-email"})));
     r.expect_invalid_fields(&["email"]);
-    let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"subject": "Line\r\nBcc: x@example.com"})));
+    let r = w.server.post_json(
+        "/api/tickets.json",
+        &w.staff,
+        &with(valid_create(), json!({"subject": "Line\r\nBcc: x@example.com"})),
+    );
     r.expect_invalid_fields(&["subject"]);
     let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"ip": "not an ip"})));
     r.expect_invalid_fields(&["ip"]);
@@ -205,7 +220,11 @@ fn missing_or_empty_required_fields_are_422_naming_them() {
     w.unchanged(&w.alice_ticket, &before, "staff replies without fields");
     let r = w.server.post_json("/api/users.json", &w.staff, &json!({}));
     r.expect_invalid_fields(&["name", "email"]);
-    let r = w.server.post_json("/api/users.json", &w.staff, &json!({"name": "Short Pass", "email": "short@example.com", "password": "x"}));
+    let r = w.server.post_json(
+        "/api/users.json",
+        &w.staff,
+        &json!({"name": "Short Pass", "email": "short@example.com", "password": "x"}),
+    );
     r.expect_invalid_fields(&["password"]);
     let r = w.server.post_json("/api/topics.json", &w.staff, &json!({"value": "  "}));
     r.expect_invalid_fields(&["value"]);
@@ -225,17 +244,26 @@ fn subjects_over_255_characters_and_messages_over_1_mib_are_422() {
     let w = world();
     let counts = w.counts();
     // 255 characters (not bytes) fit.
-    let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"subject": "é".repeat(255)})));
+    let r =
+        w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"subject": "é".repeat(255)})));
     r.expect(201);
     let fits = r.text.trim().to_owned();
     assert_eq!(w.server.ticket(&fits, &w.staff)["subject"], "é".repeat(255));
     let counts = (counts.0 + 1, counts.1 + 1);
 
-    let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"subject": "x".repeat(256), "email": "other@example.com"})));
+    let r = w.server.post_json(
+        "/api/tickets.json",
+        &w.staff,
+        &with(valid_create(), json!({"subject": "x".repeat(256), "email": "other@example.com"})),
+    );
     let named = r.expect_invalid_fields(&["subject"]);
     assert_eq!(named.as_object().unwrap().len(), 1, "{named}");
     let too_long = "m".repeat(1024 * 1024 + 1);
-    let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"message": too_long, "email": "other@example.com"})));
+    let r = w.server.post_json(
+        "/api/tickets.json",
+        &w.staff,
+        &with(valid_create(), json!({"message": too_long, "email": "other@example.com"})),
+    );
     r.expect_invalid_fields(&["message"]);
     assert_eq!(w.counts(), counts, "no ticket and no customer may be created");
 
@@ -247,7 +275,11 @@ fn subjects_over_255_characters_and_messages_over_1_mib_are_422() {
     r.expect_invalid_fields(&["message"]);
     let r = w.server.put_json(&path, &w.alice, &json!({"message": too_long}));
     r.expect_invalid_fields(&["message"]);
-    let r = w.server.post_json("/api/scp/tickets/reply.json", &w.staff, &json!({"ticketNumber": w.alice_ticket, "response": too_long}));
+    let r = w.server.post_json(
+        "/api/scp/tickets/reply.json",
+        &w.staff,
+        &json!({"ticketNumber": w.alice_ticket, "response": too_long}),
+    );
     r.expect_error(422, "invalid_fields");
     w.unchanged(&w.alice_ticket, &before, "oversized subject or message");
 
@@ -260,10 +292,7 @@ fn subjects_over_255_characters_and_messages_over_1_mib_are_422() {
 
 fn blobs(dir: &std::path::Path) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
-    entries
-        .flatten()
-        .map(|e| if e.path().is_dir() { blobs(&e.path()) } else { 1 })
-        .sum()
+    entries.flatten().map(|e| if e.path().is_dir() { blobs(&e.path()) } else { 1 }).sum()
 }
 
 #[test]
@@ -275,7 +304,11 @@ fn attachments_over_the_limit_are_413_and_bad_data_urls_422() {
     let over = vec![b'a'; 10 * 1024 * 1024 + 1];
     let over_url = data_url("application/octet-stream", &over);
 
-    let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"attachments": [{"big.bin": over_url}]})));
+    let r = w.server.post_json(
+        "/api/tickets.json",
+        &w.staff,
+        &with(valid_create(), json!({"attachments": [{"big.bin": over_url}]})),
+    );
     r.expect_error(413, "payload_too_large");
     assert_eq!(w.counts(), counts, "no ticket and no customer may be created");
     assert_eq!(blobs(&attachments_dir), stored, "no file may be stored");
@@ -286,7 +319,11 @@ fn attachments_over_the_limit_are_413_and_bad_data_urls_422() {
         ("data:text/plain;base64", "no comma"),
         ("data:not a type;base64,SGVsbG8=", "bad media type"),
     ] {
-        let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"attachments": [{"a.txt": url}]})));
+        let r = w.server.post_json(
+            "/api/tickets.json",
+            &w.staff,
+            &with(valid_create(), json!({"attachments": [{"a.txt": url}]})),
+        );
         let named = r.expect_invalid_fields(&["attachments[0]"]);
         assert_eq!(named.as_object().unwrap().len(), 1, "{what}: {named}");
     }
@@ -298,19 +335,32 @@ fn attachments_over_the_limit_are_413_and_bad_data_urls_422() {
         &with(valid_create(), json!({"attachments": [{"ok.txt": data_url("text/plain", b"ok")}, {"bad.txt": "data:,%"}, {"worse.txt": "nope"}]})),
     );
     r.expect_invalid_fields(&["attachments[2]"]);
-    let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"attachments": "file.txt"})));
+    let r =
+        w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"attachments": "file.txt"})));
     r.expect_invalid_fields(&["attachments"]);
     // The message may be an osTicket data URL too; a broken one is the message's fault.
-    let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"message": "data:text/plain;base64,@@@"})));
+    let r = w.server.post_json(
+        "/api/tickets.json",
+        &w.staff,
+        &with(valid_create(), json!({"message": "data:text/plain;base64,@@@"})),
+    );
     r.expect_invalid_fields(&["message"]);
     assert_eq!(w.counts(), counts, "no ticket and no customer may be created");
     assert_eq!(blobs(&attachments_dir), stored, "no file may be stored");
 
     let before = w.snapshot(&w.alice_ticket);
     let path = w.path(&w.alice_ticket);
-    let r = w.server.put_json(&path, &w.staff, &json!({"message": "Here is the log", "attachments": [{"big.bin": over_url}]}));
+    let r = w.server.put_json(
+        &path,
+        &w.staff,
+        &json!({"message": "Here is the log", "attachments": [{"big.bin": over_url}]}),
+    );
     r.expect_error(413, "payload_too_large");
-    let r = w.server.put_json(&path, &w.alice, &json!({"message": "Here is the log", "attachments": [{"log.txt": "data:text/plain;base64,%%%"}]}));
+    let r = w.server.put_json(
+        &path,
+        &w.alice,
+        &json!({"message": "Here is the log", "attachments": [{"log.txt": "data:text/plain;base64,%%%"}]}),
+    );
     r.expect_invalid_fields(&["attachments[0]"]);
     w.unchanged(&w.alice_ticket, &before, "rejected attachments");
     assert_eq!(blobs(&attachments_dir), stored, "no file may be stored");
@@ -392,7 +442,10 @@ fn missing_wrong_and_revoked_credentials_are_401_and_missing_scopes_403() {
         (Method::GET, "/api/users.json".into()),
         (Method::POST, "/api/scp/tickets/reply.json".into()),
     ];
-    let body = serde_json::to_string(&json!({"message": "hi", "subject": "s", "email": "e@example.com", "user_id": w.alice_id})).unwrap();
+    let body = serde_json::to_string(
+        &json!({"message": "hi", "subject": "s", "email": "e@example.com", "user_id": w.alice_id}),
+    )
+    .unwrap();
     for auth in [
         Auth::None,
         Auth::key("oxk_nope1234_abcdefghijklmnopqrstuvwxyz012345"),
@@ -437,7 +490,9 @@ fn missing_wrong_and_revoked_credentials_are_401_and_missing_scopes_403() {
     w.server.put_json(&path, &reader, &json!({"message": "reader writes"})).expect_error(403, "forbidden");
     w.server.delete_json(&path, &reader, &json!({})).expect_error(403, "forbidden");
     w.server.post_json(&path, &reader, &json!({})).expect_error(403, "forbidden");
-    w.server.post_json("/api/users.json", &reader, &json!({"name": "Eve", "email": "eve@example.com"})).expect_error(403, "forbidden");
+    w.server
+        .post_json("/api/users.json", &reader, &json!({"name": "Eve", "email": "eve@example.com"}))
+        .expect_error(403, "forbidden");
     w.server.post_json("/api/topics.json", &reader, &json!({"value": "Reader topic"})).expect_error(403, "forbidden");
     w.server
         .post_json("/api/scp/tickets/reply.json", &reader, &json!({"ticketNumber": w.alice_ticket, "response": "r"}))
@@ -464,7 +519,11 @@ fn impersonation_needs_the_scope_and_an_existing_user() {
     // The key may open tickets for an email, but not act as a user.
     let r = w.server.post_json("/api/tickets.json", &write_only, &with(valid_create(), json!({"user_id": w.alice_id})));
     r.expect_error(403, "forbidden");
-    for acting in [json!({"user_id": w.alice_id}), json!({"email": "alice@example.com"}), json!({"from_user": "alice@example.com"})] {
+    for acting in [
+        json!({"user_id": w.alice_id}),
+        json!({"email": "alice@example.com"}),
+        json!({"from_user": "alice@example.com"}),
+    ] {
         let r = w.server.put_json(&path, &write_only, &with(acting.clone(), json!({"message": "pretending"})));
         r.expect_error(403, "forbidden");
         let r = w.server.delete_json(&path, &write_only, &acting);
@@ -499,10 +558,18 @@ fn impersonation_needs_the_scope_and_an_existing_user() {
     // A signed-in customer cannot name someone else either.
     let r = w.server.put_json(&path, &w.alice, &json!({"user_id": w.bob_id, "message": "I am Bob"}));
     r.expect_error(403, "forbidden");
-    let r = w.server.post_json("/api/tickets.json", &w.alice, &json!({"user_id": w.bob_id, "subject": "s", "message": "m"}));
+    let r = w.server.post_json(
+        "/api/tickets.json",
+        &w.alice,
+        &json!({"user_id": w.bob_id, "subject": "s", "message": "m"}),
+    );
     r.expect_error(403, "forbidden");
     // Nor create users.
-    let r = w.server.post_json("/api/users.json", &w.alice, &json!({"name": "Mallory", "email": "mallory@example.com", "level": 3}));
+    let r = w.server.post_json(
+        "/api/users.json",
+        &w.alice,
+        &json!({"name": "Mallory", "email": "mallory@example.com", "level": 3}),
+    );
     r.expect_error(403, "forbidden");
 
     assert_eq!(w.counts(), counts, "no ticket and no user may be created");
@@ -528,12 +595,17 @@ fn a_customer_gets_404_for_another_customers_ticket_exactly_as_for_no_ticket() {
     r.expect(404);
 
     // Writes answer the same, and change nothing.
-    for (method, body) in [
-        (Method::PUT, json!({"message": "Let me in"})),
-        (Method::DELETE, json!({})),
-        (Method::POST, json!({})),
-    ] {
-        let r = w.server.send(method.clone(), &bob, &w.alice, &[], Some("application/json"), Some(body.to_string().into_bytes()));
+    for (method, body) in
+        [(Method::PUT, json!({"message": "Let me in"})), (Method::DELETE, json!({})), (Method::POST, json!({}))]
+    {
+        let r = w.server.send(
+            method.clone(),
+            &bob,
+            &w.alice,
+            &[],
+            Some("application/json"),
+            Some(body.to_string().into_bytes()),
+        );
         r.expect_error(404, "not_found");
         assert_eq!(r.json(), missing.json(), "{method} on someone else's ticket");
     }
@@ -553,8 +625,12 @@ fn a_customer_gets_404_for_another_customers_ticket_exactly_as_for_no_ticket() {
     let r = w.server.get(&format!("/api/tickets.json?user_id={}", w.bob_id), &w.alice);
     assert_eq!(r.total_count(), 0);
     // Nor the staff endpoints nor the user list.
-    w.server.get("/api/scp/tickets/clientTickets.json?clientUserMail=bob@example.com", &w.alice).expect_error(403, "forbidden");
-    w.server.get(&format!("/api/scp/tickets/ticketInfo.json?ticketNumber={}", w.bob_ticket), &w.alice).expect_error(403, "forbidden");
+    w.server
+        .get("/api/scp/tickets/clientTickets.json?clientUserMail=bob@example.com", &w.alice)
+        .expect_error(403, "forbidden");
+    w.server
+        .get(&format!("/api/scp/tickets/ticketInfo.json?ticketNumber={}", w.bob_ticket), &w.alice)
+        .expect_error(403, "forbidden");
     w.server.get("/api/users.json", &w.alice).expect_error(403, "forbidden");
     // Nor Bob's attachments, nor (for Bob) the agents' internal ones.
     let r = w.server.put_json(
@@ -597,7 +673,11 @@ fn a_customer_gets_404_for_another_customers_ticket_exactly_as_for_no_ticket() {
         r.expect_error(404, "not_found");
     }
     w.server.get("/api/scp/tickets/ticketInfo.json?ticketNumber=TCK-99999", &w.staff).expect_error(404, "not_found");
-    let r = w.server.post_json("/api/scp/tickets/reply.json", &w.staff, &json!({"ticketNumber": "TCK-99999", "response": "r"}));
+    let r = w.server.post_json(
+        "/api/scp/tickets/reply.json",
+        &w.staff,
+        &json!({"ticketNumber": "TCK-99999", "response": "r"}),
+    );
     r.expect_error(404, "not_found");
     w.server.get("/api/attachments/424242", &w.staff).expect_error(404, "not_found");
     w.both_unchanged(&before, "unknown numbers");
@@ -718,7 +798,11 @@ fn script_and_event_handler_html_is_stored_sanitised() {
 
     // A reply by a customer, and a reply sent as an osTicket HTML data URL.
     let path = w.path(&w.alice_ticket);
-    let r = w.server.put_json(&path, &w.alice, &json!({"message": "<div onmouseover=\"x()\">Hi<svg onload=alert(3)></svg></div>"}));
+    let r = w.server.put_json(
+        &path,
+        &w.alice,
+        &json!({"message": "<div onmouseover=\"x()\">Hi<svg onload=alert(3)></svg></div>"}),
+    );
     r.expect(200);
     let t = r.json();
     let last = threads(&t).last().unwrap().clone();
@@ -746,7 +830,11 @@ fn script_and_event_handler_html_is_stored_sanitised() {
     r.expect_invalid_fields(&["message"]);
     w.unchanged(&w.alice_ticket, &before, "a script-only message");
     let counts = w.counts();
-    let r = w.server.post_json("/api/tickets.json", &w.staff, &with(valid_create(), json!({"message": "<script>alert(6)</script>"})));
+    let r = w.server.post_json(
+        "/api/tickets.json",
+        &w.staff,
+        &with(valid_create(), json!({"message": "<script>alert(6)</script>"})),
+    );
     r.expect_invalid_fields(&["message"]);
     assert_eq!(w.counts(), counts);
 
@@ -782,7 +870,13 @@ fn unsupported_methods_are_405() {
         (Method::GET, "/api/auth/login.json", "POST"),
         (Method::TRACE, "/api/health", "GET"),
     ] {
-        let r = w.raw(method.clone(), p, &w.staff, Some("application/json"), r#"{"message": "x", "status_id": 3, "resolution": "x"}"#);
+        let r = w.raw(
+            method.clone(),
+            p,
+            &w.staff,
+            Some("application/json"),
+            r#"{"message": "x", "status_id": 3, "resolution": "x"}"#,
+        );
         r.expect_error(405, "method_not_allowed");
         assert_eq!(r.header("allow").as_deref(), Some(allow), "{method} {p}");
     }
@@ -812,7 +906,17 @@ fn page_sizes_and_list_filters_out_of_range_are_422() {
         r.expect_error(422, "invalid_fields");
     }
     // The edges are fine.
-    for query in ["per_page=1", "per_page=100", "page=1", "page=50", "status=open", "status=Open", "status=1", "sort=-created", "sort=priority"] {
+    for query in [
+        "per_page=1",
+        "per_page=100",
+        "page=1",
+        "page=50",
+        "status=open",
+        "status=Open",
+        "status=1",
+        "sort=-created",
+        "sort=priority",
+    ] {
         let r = w.server.get(&format!("/api/tickets.json?{query}"), &w.staff);
         r.expect(200);
         assert_eq!(r.total_count(), 2, "{query}: both open tickets match");
@@ -940,7 +1044,10 @@ fn the_staff_reply_endpoint_names_its_own_fields_in_422s() {
     let mut wrong = Vec::new();
     for (body, field) in [
         (json!({"ticketNumber": w.alice_ticket, "response": "r", "staffUserName": "ghost"}), "staffUserName"),
-        (json!({"ticketNumber": w.alice_ticket, "response": "r", "staffUserName": "alice@example.com"}), "staffUserName"),
+        (
+            json!({"ticketNumber": w.alice_ticket, "response": "r", "staffUserName": "alice@example.com"}),
+            "staffUserName",
+        ),
         (json!({"ticketNumber": w.alice_ticket, "response": "r", "reply_status_id": 99}), "reply_status_id"),
         (json!({"ticketNumber": w.alice_ticket, "response": too_long}), "response"),
         (json!({"ticketNumber": w.alice_ticket, "response": "   "}), "response"),
@@ -949,8 +1056,14 @@ fn the_staff_reply_endpoint_names_its_own_fields_in_422s() {
         let r = w.server.post_json("/api/scp/tickets/reply.json", &w.staff, &body);
         let named = r.expect_error(422, "invalid_fields")["error"]["fields"].clone();
         if named.get(field).is_none() {
-            let shown = if body["response"].as_str().is_some_and(|s| s.len() > 100) { "<1 MiB + 1 response>".to_owned() } else { body.to_string() };
-            wrong.push(format!("POST /api/scp/tickets/reply.json {shown}: expected fields to name {field:?}, got {named}"));
+            let shown = if body["response"].as_str().is_some_and(|s| s.len() > 100) {
+                "<1 MiB + 1 response>".to_owned()
+            } else {
+                body.to_string()
+            };
+            wrong.push(format!(
+                "POST /api/scp/tickets/reply.json {shown}: expected fields to name {field:?}, got {named}"
+            ));
         }
         w.unchanged(&w.alice_ticket, &before, "a refused staff reply");
     }

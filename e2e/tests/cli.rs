@@ -78,9 +78,18 @@ fn keys_made_listed_and_revoked_by_the_cli_rule_the_api() {
         (vec!["apikey", "create", "--name", "old", "--scopes", "read", "--expires", "2001-01-01"], vec![]),
         (vec!["apikey", "create", "--name", "bad", "--scopes", "read", "--allow-ip", "10.0.0.0/33"], vec![]),
         (vec!["apikey", "create", "--name", "  ", "--scopes", "read"], vec![]),
-        (vec!["admin", "create", "--username", "ok-name", "--email", "ok@example.com"], vec![("OXIDESK_ADMIN_PASSWORD", "short")]),
-        (vec!["admin", "create", "--username", "x", "--email", "ok@example.com"], vec![("OXIDESK_ADMIN_PASSWORD", "a long admin password")]),
-        (vec!["admin", "create", "--username", "okname", "--email", "not-an-email"], vec![("OXIDESK_ADMIN_PASSWORD", "a long admin password")]),
+        (
+            vec!["admin", "create", "--username", "ok-name", "--email", "ok@example.com"],
+            vec![("OXIDESK_ADMIN_PASSWORD", "short")],
+        ),
+        (
+            vec!["admin", "create", "--username", "x", "--email", "ok@example.com"],
+            vec![("OXIDESK_ADMIN_PASSWORD", "a long admin password")],
+        ),
+        (
+            vec!["admin", "create", "--username", "okname", "--email", "not-an-email"],
+            vec![("OXIDESK_ADMIN_PASSWORD", "a long admin password")],
+        ),
     ] {
         let out = server.cli_output(&args, &envs);
         assert!(!out.status.success(), "oxidesk {args:?} should fail: {}", text(&out.stdout));
@@ -91,7 +100,12 @@ fn keys_made_listed_and_revoked_by_the_cli_rule_the_api() {
         &["admin", "create", "--username", "boss", "--email", "boss2@example.com"],
         &[("OXIDESK_ADMIN_PASSWORD", "a long admin password")],
     );
-    assert!(!out.status.success() && text(&out.stderr).contains("error:"), "a taken user name: {} {}", out.status, text(&out.stderr));
+    assert!(
+        !out.status.success() && text(&out.stderr).contains("error:"),
+        "a taken user name: {} {}",
+        out.status,
+        text(&out.stderr)
+    );
     let keys = text(&server.cli(&["apikey", "list"], &[]).stdout);
     assert!(!keys.contains("bad"), "no key was made by a failed command: {keys}");
 }

@@ -32,7 +32,11 @@ fn of_several_updates_sent_with_the_same_version_exactly_one_wins() {
                 let (server, key, path, barrier) = (server.clone(), key.clone(), path.clone(), barrier.clone());
                 thread::spawn(move || {
                     barrier.wait();
-                    server.put_json(&path, &key, &json!({"message": format!("Answer {i} of round {round}"), "version": version}))
+                    server.put_json(
+                        &path,
+                        &key,
+                        &json!({"message": format!("Answer {i} of round {round}"), "version": version}),
+                    )
                 })
             })
             .collect();

@@ -28,7 +28,11 @@ fn directory_users_sign_in_over_http_and_the_local_administrator_too() {
     let me = s.get("/api/users/me.json", &Auth::bearer(&token));
     me.expect(200);
     let me = me.json();
-    assert_eq!((me["username"].as_str(), me["fullname"].as_str(), me["email"].as_str(), me["level"].as_i64()), (Some("alice"), Some("Alice Liddell"), Some("alice@oxidesk.test"), Some(1)), "{me}");
+    assert_eq!(
+        (me["username"].as_str(), me["fullname"].as_str(), me["email"].as_str(), me["level"].as_i64()),
+        (Some("alice"), Some("Alice Liddell"), Some("alice@oxidesk.test"), Some(1)),
+        "{me}"
+    );
     refresh(&s).expect(200);
     assert_eq!(s.login("alice", "alice-secret-1").expect(200).json()["user"]["id"], me["id"]);
 

@@ -47,10 +47,14 @@ fn a_fetcher_killed_mid_batch_loses_and_repeats_nothing() {
         deliver(&maildir, n, &raw);
     }
     s.put_json("/api/settings.json", &admin, &serde_json::json!({"allow_guest_tickets": true})).expect(200);
-    s.put_json("/api/mail/settings.json", &admin, &serde_json::json!({
-        "imap_enabled": true, "imap_host": "127.0.0.1", "imap_port": 10143, "imap_security": "none",
-        "imap_user": user, "imap_password": "secret", "imap_processed_folder": "Processed", "imap_poll_seconds": 10
-    }))
+    s.put_json(
+        "/api/mail/settings.json",
+        &admin,
+        &serde_json::json!({
+            "imap_enabled": true, "imap_host": "127.0.0.1", "imap_port": 10143, "imap_security": "none",
+            "imap_user": user, "imap_password": "secret", "imap_processed_folder": "Processed", "imap_poll_seconds": 10
+        }),
+    )
     .expect(200);
 
     // Kill it as soon as the first tickets exist, while the rest are still being fetched.

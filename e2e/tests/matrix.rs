@@ -49,77 +49,126 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         ("GET /api/settings.json", "-", |_, _| get("/api/settings.json")),
         ("PUT /api/settings.json", "-", |_, _| put("/api/settings.json", json!({"notice": "Maintenance on Sunday"}))),
         ("POST /api/setup.json", "-", |f, _| {
-            post("/api/setup.json", json!({"username": f.unique("setup"), "name": "Second Admin", "email": f.email("setup"), "password": PASSWORD}))
+            post(
+                "/api/setup.json",
+                json!({"username": f.unique("setup"), "name": "Second Admin", "email": f.email("setup"), "password": PASSWORD}),
+            )
         }),
         ("POST /api/auth/login.json", "-", |f, _| post("/api/auth/login.json", f.olga_login())),
         ("POST /api/auth/refresh.json", "-", |f, _| {
-            let cookie = f.s.post_json("/api/auth/login.json", &Auth::None, &f.olga_login()).cookie("oxidesk_refresh").expect("a refresh cookie");
+            let cookie =
+                f.s.post_json("/api/auth/login.json", &Auth::None, &f.olga_login())
+                    .cookie("oxidesk_refresh")
+                    .expect("a refresh cookie");
             bare(Method::POST, "/api/auth/refresh.json").header("Cookie", &format!("oxidesk_refresh={cookie}"))
         }),
         ("POST /api/auth/logout.json", "-", |_, _| bare(Method::POST, "/api/auth/logout.json")),
         ("POST /api/auth/register.json", "-", |f, _| {
-            post("/api/auth/register.json", json!({"username": f.unique("reg"), "name": "Reg Istered", "email": f.email("reg"), "password": PASSWORD}))
+            post(
+                "/api/auth/register.json",
+                json!({"username": f.unique("reg"), "name": "Reg Istered", "email": f.email("reg"), "password": PASSWORD}),
+            )
         }),
         ("GET /api/users/me.json", "own", |_, _| get("/api/users/me.json")),
         ("PUT /api/users/me.json", "own", |_, _| put("/api/users/me.json", json!({"email_notifications": true}))),
         // The account endpoints get requests that pass authorisation and then fail harmlessly
         // (a wrong current password, a token that is none): nobody's password changes.
         ("PUT /api/users/me/password.json", "own", |_, _| {
-            put("/api/users/me/password.json", json!({"current_password": "not the password", "new_password": "a brand new long password"}))
+            put(
+                "/api/users/me/password.json",
+                json!({"current_password": "not the password", "new_password": "a brand new long password"}),
+            )
         }),
         ("POST /api/auth/reset.json", "-", |f, _| post("/api/auth/reset.json", json!({"login": f.email("nobody")}))),
         ("POST /api/auth/reset/confirm.json", "-", |_, _| {
-            post("/api/auth/reset/confirm.json", json!({"token": "not-a-token", "password": "a brand new long password"}))
+            post(
+                "/api/auth/reset/confirm.json",
+                json!({"token": "not-a-token", "password": "a brand new long password"}),
+            )
         }),
         ("POST /api/auth/confirm.json", "-", |_, _| post("/api/auth/confirm.json", json!({"token": "not-a-token"}))),
         ("GET /api/outbox.json", "-", |_, _| get("/api/outbox.json")),
         // Administrators get past authorisation to a mail that does not exist.
         ("POST /api/outbox.json/{id}/retry", "-", |_, _| bare(Method::POST, "/api/outbox.json/999999999/retry")),
         ("GET /api/mail/settings.json", "-", |_, _| get("/api/mail/settings.json")),
-        ("PUT /api/mail/settings.json", "-", |_, _| put("/api/mail/settings.json", json!({"from_name": "Matrix Desk"}))),
+        ("PUT /api/mail/settings.json", "-", |_, _| {
+            put("/api/mail/settings.json", json!({"from_name": "Matrix Desk"}))
+        }),
         // No SMTP server is set: nothing leaves the machine.
         ("POST /api/mail/test.json", "-", |_, _| post("/api/mail/test.json", json!({"to": "matrix@example.com"}))),
         ("GET /api/mail/templates.json", "-", |_, _| get("/api/mail/templates.json")),
         ("PUT /api/mail/templates.json/{kind}", "-", |_, _| {
-            put("/api/mail/templates.json/ticket.note", json!({"subject": "Note: {{ ticket.subject }}", "body_text": "{{ message.text }}"}))
+            put(
+                "/api/mail/templates.json/ticket.note",
+                json!({"subject": "Note: {{ ticket.subject }}", "body_text": "{{ message.text }}"}),
+            )
         }),
-        ("DELETE /api/mail/templates.json/{kind}", "-", |_, _| bare(Method::DELETE, "/api/mail/templates.json/ticket.note")),
+        ("DELETE /api/mail/templates.json/{kind}", "-", |_, _| {
+            bare(Method::DELETE, "/api/mail/templates.json/ticket.note")
+        }),
         ("POST /api/mail/templates.json/{kind}/preview", "-", |_, _| {
-            post("/api/mail/templates.json/ticket.note/preview", json!({"subject": "Note", "body_text": "{{ message.text }}"}))
+            post(
+                "/api/mail/templates.json/ticket.note/preview",
+                json!({"subject": "Note", "body_text": "{{ message.text }}"}),
+            )
         }),
         ("POST /api/mail/imap-test.json", "-", |_, _| bare(Method::POST, "/api/mail/imap-test.json")),
         ("GET /api/mail/inbound.json", "-", |_, _| get("/api/mail/inbound.json")),
         ("GET /api/mail/inbound.json/{id}/raw", "-", |_, _| get("/api/mail/inbound.json/999999999/raw")),
-        ("POST /api/mail/inbound.json/{id}/retry", "-", |_, _| bare(Method::POST, "/api/mail/inbound.json/999999999/retry")),
+        ("POST /api/mail/inbound.json/{id}/retry", "-", |_, _| {
+            bare(Method::POST, "/api/mail/inbound.json/999999999/retry")
+        }),
         ("DELETE /api/mail/inbound.json/{id}", "-", |_, _| bare(Method::DELETE, "/api/mail/inbound.json/999999999")),
         // A mail from a stranger: with guest tickets off it is taken and ignored.
         ("POST /api/tickets.email", "-", |f, _| {
-            let raw = format!("From: {}\r\nSubject: Matrix\r\nMessage-ID: <{}@matrix.test>\r\n\r\nHello\r\n", f.email("piper"), f.unique("pipe"));
+            let raw = format!(
+                "From: {}\r\nSubject: Matrix\r\nMessage-ID: <{}@matrix.test>\r\n\r\nHello\r\n",
+                f.email("piper"),
+                f.unique("pipe")
+            );
             post("/api/tickets.email", json!(raw))
         }),
         ("GET /api/users.json", "-", |_, _| get("/api/users.json")),
-        ("POST /api/users.json", "-", |f, _| post("/api/users.json", json!({"name": "New Person", "email": f.email("new")}))),
-        ("POST /api/scp/users.json", "-", |f, _| post("/api/scp/users.json", json!({"name": "New Person", "email": f.email("scp")}))),
+        ("POST /api/users.json", "-", |f, _| {
+            post("/api/users.json", json!({"name": "New Person", "email": f.email("new")}))
+        }),
+        ("POST /api/scp/users.json", "-", |f, _| {
+            post("/api/scp/users.json", json!({"name": "New Person", "email": f.email("scp")}))
+        }),
         ("GET /api/users.json/{id}", "other's", |f, _| get(&format!("/api/users.json/{}", f.olga.id))),
         ("GET /api/users.json/{id}", "own", |f, c| get(&format!("/api/users.json/{}", f.own(c).id))),
-        ("PUT /api/users.json/{id}", "other's", |f, _| put(&format!("/api/users.json/{}", f.fresh_user()), json!({"name": "Renamed Person"}))),
+        ("PUT /api/users.json/{id}", "other's", |f, _| {
+            put(&format!("/api/users.json/{}", f.fresh_user()), json!({"name": "Renamed Person"}))
+        }),
         ("PUT /api/users.json/{id}/password", "other's", |f, _| {
-            put(&format!("/api/users.json/{}/password", f.fresh_user()), json!({"password": "a brand new long password"}))
+            put(
+                &format!("/api/users.json/{}/password", f.fresh_user()),
+                json!({"password": "a brand new long password"}),
+            )
         }),
         ("GET /api/apikeys.json", "-", |_, _| get("/api/apikeys.json")),
-        ("POST /api/apikeys.json", "-", |f, _| post("/api/apikeys.json", json!({"name": f.unique("key"), "scopes": ["read"]}))),
+        ("POST /api/apikeys.json", "-", |f, _| {
+            post("/api/apikeys.json", json!({"name": f.unique("key"), "scopes": ["read"]}))
+        }),
         ("DELETE /api/apikeys.json/{id}", "-", |f, _| {
-            let r = f.s.post_json("/api/apikeys.json", &f.admin, &json!({"name": f.unique("doomed"), "scopes": ["read"]}));
+            let r =
+                f.s.post_json("/api/apikeys.json", &f.admin, &json!({"name": f.unique("doomed"), "scopes": ["read"]}));
             r.expect(201);
             bare(Method::DELETE, &format!("/api/apikeys.json/{}", r.json()["key"]["id"]))
         }),
         ("GET /api/statuses.json", "-", |_, _| get("/api/statuses.json")),
-        ("POST /api/statuses.json", "-", |f, _| post("/api/statuses.json", json!({"name": f.unique("Status"), "state": "pending"}))),
-        ("PUT /api/statuses.json/{id}", "-", |f, _| put(&f.catalog_path("statuses"), json!({"name": "Matrix status", "state": "pending"}))),
+        ("POST /api/statuses.json", "-", |f, _| {
+            post("/api/statuses.json", json!({"name": f.unique("Status"), "state": "pending"}))
+        }),
+        ("PUT /api/statuses.json/{id}", "-", |f, _| {
+            put(&f.catalog_path("statuses"), json!({"name": "Matrix status", "state": "pending"}))
+        }),
         ("DELETE /api/statuses.json/{id}", "-", |f, _| bare(Method::DELETE, &f.fresh_catalog("statuses"))),
         ("GET /api/priorities.json", "-", |_, _| get("/api/priorities.json")),
         ("POST /api/priorities.json", "-", |f, _| post("/api/priorities.json", json!({"name": f.unique("Priority")}))),
-        ("PUT /api/priorities.json/{id}", "-", |f, _| put(&f.catalog_path("priorities"), json!({"name": "Matrix priority"}))),
+        ("PUT /api/priorities.json/{id}", "-", |f, _| {
+            put(&f.catalog_path("priorities"), json!({"name": "Matrix priority"}))
+        }),
         ("DELETE /api/priorities.json/{id}", "-", |f, _| bare(Method::DELETE, &f.fresh_catalog("priorities"))),
         ("GET /api/queues.json", "-", |_, _| get("/api/queues.json")),
         ("POST /api/queues.json", "-", |f, _| post("/api/queues.json", json!({"name": f.unique("Queue")}))),
@@ -136,25 +185,55 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         }),
         ("GET /api/tickets.json/{number}", "other's", |f, _| get(&ticket_path(&f.other_ticket))),
         ("GET /api/tickets.json/{number}", "own", |f, c| get(&ticket_path(&f.own_ticket(c).0))),
-        ("PUT /api/tickets.json/{number}", "other's", |f, c| put(&ticket_path(&f.other_ticket), c.acting(json!({"message": "A reply"})))),
-        ("PUT /api/tickets.json/{number}", "own", |f, c| put(&ticket_path(&f.own_ticket(c).0), c.acting(json!({"message": "A reply"})))),
-        ("DELETE /api/tickets.json/{number}", "other's", |f, c| send(Method::DELETE, &ticket_path(&f.fresh_ticket(&f.olga, false)), c.acting(json!({})))),
-        ("DELETE /api/tickets.json/{number}", "own", |f, c| send(Method::DELETE, &ticket_path(&f.fresh_ticket(f.own(c), false)), c.acting(json!({})))),
-        ("POST /api/tickets.json/{number}", "other's", |f, c| post(&ticket_path(&f.fresh_ticket(&f.olga, true)), c.acting(json!({})))),
-        ("POST /api/tickets.json/{number}", "own", |f, c| post(&ticket_path(&f.fresh_ticket(f.own(c), true)), c.acting(json!({})))),
-        ("PUT /api/tickets.json/{number}/follow", "other's", |f, _| bare(Method::PUT, &format!("{}/follow", ticket_path(&f.other_ticket)))),
-        ("DELETE /api/tickets.json/{number}/follow", "other's", |f, _| bare(Method::DELETE, &format!("{}/follow", ticket_path(&f.other_ticket)))),
-        ("POST /api/tickets/bulk.json", "other's", |f, _| post("/api/tickets/bulk.json", json!({"numbers": [f.other_ticket], "priority": "High"}))),
+        ("PUT /api/tickets.json/{number}", "other's", |f, c| {
+            put(&ticket_path(&f.other_ticket), c.acting(json!({"message": "A reply"})))
+        }),
+        ("PUT /api/tickets.json/{number}", "own", |f, c| {
+            put(&ticket_path(&f.own_ticket(c).0), c.acting(json!({"message": "A reply"})))
+        }),
+        ("DELETE /api/tickets.json/{number}", "other's", |f, c| {
+            send(Method::DELETE, &ticket_path(&f.fresh_ticket(&f.olga, false)), c.acting(json!({})))
+        }),
+        ("DELETE /api/tickets.json/{number}", "own", |f, c| {
+            send(Method::DELETE, &ticket_path(&f.fresh_ticket(f.own(c), false)), c.acting(json!({})))
+        }),
+        ("POST /api/tickets.json/{number}", "other's", |f, c| {
+            post(&ticket_path(&f.fresh_ticket(&f.olga, true)), c.acting(json!({})))
+        }),
+        ("POST /api/tickets.json/{number}", "own", |f, c| {
+            post(&ticket_path(&f.fresh_ticket(f.own(c), true)), c.acting(json!({})))
+        }),
+        ("PUT /api/tickets.json/{number}/follow", "other's", |f, _| {
+            bare(Method::PUT, &format!("{}/follow", ticket_path(&f.other_ticket)))
+        }),
+        ("DELETE /api/tickets.json/{number}/follow", "other's", |f, _| {
+            bare(Method::DELETE, &format!("{}/follow", ticket_path(&f.other_ticket)))
+        }),
+        ("POST /api/tickets/bulk.json", "other's", |f, _| {
+            post("/api/tickets/bulk.json", json!({"numbers": [f.other_ticket], "priority": "High"}))
+        }),
         ("GET /api/attachments/{id}", "other's", |f, _| get(&format!("/api/attachments/{}", f.other_attachment))),
         ("GET /api/attachments/{id}", "own", |f, c| get(&format!("/api/attachments/{}", f.own_ticket(c).1))),
         ("GET /api/views.json", "own", |_, _| get("/api/views.json")),
-        ("POST /api/views.json", "own", |f, _| post("/api/views.json", json!({"name": f.unique("View"), "query": "status=open"}))),
-        ("DELETE /api/views.json/{id}", "other's", |f, _| bare(Method::DELETE, &format!("/api/views.json/{}", f.other_view))),
-        ("DELETE /api/views.json/{id}", "own", |f, c| bare(Method::DELETE, &format!("/api/views.json/{}", f.own_view(c)))),
+        ("POST /api/views.json", "own", |f, _| {
+            post("/api/views.json", json!({"name": f.unique("View"), "query": "status=open"}))
+        }),
+        ("DELETE /api/views.json/{id}", "other's", |f, _| {
+            bare(Method::DELETE, &format!("/api/views.json/{}", f.other_view))
+        }),
+        ("DELETE /api/views.json/{id}", "own", |f, c| {
+            bare(Method::DELETE, &format!("/api/views.json/{}", f.own_view(c)))
+        }),
         ("GET /api/scp/tickets.json", "-", |_, _| get("/api/scp/tickets.json")),
-        ("GET /api/scp/tickets/staffTickets.json", "-", |f, _| get(&format!("/api/scp/tickets/staffTickets.json?staffUserName={}", f.users[&3].username))),
-        ("GET /api/scp/tickets/clientTickets.json", "other's", |f, _| get(&format!("/api/scp/tickets/clientTickets.json?clientUserMail={}", f.olga.email))),
-        ("GET /api/scp/tickets/ticketInfo.json", "other's", |f, _| get(&format!("/api/scp/tickets/ticketInfo.json?ticketNumber={}", f.other_ticket))),
+        ("GET /api/scp/tickets/staffTickets.json", "-", |f, _| {
+            get(&format!("/api/scp/tickets/staffTickets.json?staffUserName={}", f.users[&3].username))
+        }),
+        ("GET /api/scp/tickets/clientTickets.json", "other's", |f, _| {
+            get(&format!("/api/scp/tickets/clientTickets.json?clientUserMail={}", f.olga.email))
+        }),
+        ("GET /api/scp/tickets/ticketInfo.json", "other's", |f, _| {
+            get(&format!("/api/scp/tickets/ticketInfo.json?ticketNumber={}", f.other_ticket))
+        }),
         ("POST /api/scp/tickets/reply.json", "other's", |f, c| {
             let mut body = json!({"ticketNumber": f.other_ticket, "response": "A staff reply"});
             if let Some(customer) = &c.acting {
@@ -272,7 +351,8 @@ impl Fx {
 
     /// A view of the caller's own, or the other customer's when the caller cannot have one.
     fn own_view(&self, c: &Caller) -> i64 {
-        let r = self.s.post_json("/api/views.json", &c.auth, &json!({"name": self.unique("Mine"), "query": "status=open"}));
+        let r =
+            self.s.post_json("/api/views.json", &c.auth, &json!({"name": self.unique("Mine"), "query": "status=open"}));
         if r.status == 201 {
             r.json()["id"].as_i64().unwrap()
         } else {
@@ -337,7 +417,8 @@ fn fixtures() -> (Fx, Vec<Caller>) {
     let mut tokens = BTreeMap::new();
     for level in 0..=6 {
         // Level 0 is an agent who signed in and was then disabled.
-        let person = s.create_person(&admin, &format!("level{level}"), if level == 0 { 3 } else { level }, Some(PASSWORD));
+        let person =
+            s.create_person(&admin, &format!("level{level}"), if level == 0 { 3 } else { level }, Some(PASSWORD));
         tokens.insert(level, s.login_token(&person.username, PASSWORD));
         let number = s.open_ticket_for(&staff, &person, Some("mine.txt"));
         owned.insert(person.id, (number.clone(), s.first_attachment(&staff, &number)));
@@ -361,7 +442,19 @@ fn fixtures() -> (Fx, Vec<Caller>) {
             Caller { name: (*name).to_owned(), auth, user, acting }
         })
         .collect();
-    let fx = Fx { s, admin, staff, olga, other_ticket, other_attachment, other_view, users, owned, spare, counter: Cell::new(0) };
+    let fx = Fx {
+        s,
+        admin,
+        staff,
+        olga,
+        other_ticket,
+        other_attachment,
+        other_view,
+        users,
+        owned,
+        spare,
+        counter: Cell::new(0),
+    };
     (fx, callers)
 }
 
@@ -420,7 +513,8 @@ fn every_cell_of_the_authorization_matrix_holds() {
         let build = builders[&(row[0].clone(), row[1].clone())];
         for (column, cell) in table.header.iter().zip(row).skip(2) {
             let caller = callers.iter().find(|c| &c.name == column).unwrap();
-            let expected: u16 = cell.parse().unwrap_or_else(|_| panic!("{} ({}) × {column}: {cell:?} is not a status", row[0], row[1]));
+            let expected: u16 =
+                cell.parse().unwrap_or_else(|_| panic!("{} ({}) × {column}: {cell:?} is not a status", row[0], row[1]));
             let req = build(&fx, caller);
             let headers: Vec<(&str, &str)> = req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let body = req.body.as_ref().map(|b| serde_json::to_vec(b).unwrap());
@@ -429,12 +523,20 @@ fn every_cell_of_the_authorization_matrix_holds() {
             cells += 1;
             if r.status != expected {
                 let text: String = r.text.chars().take(200).collect();
-                wrong.push(format!("{} ({}) × {column}: expected {expected}, got {} for {} {}: {text}", row[0], row[1], r.status, req.method, req.path));
+                wrong.push(format!(
+                    "{} ({}) × {column}: expected {expected}, got {} for {} {}: {text}",
+                    row[0], row[1], r.status, req.method, req.path
+                ));
             }
         }
     }
     eprintln!("authorization matrix: {cells} cells, {} rows × {} columns", table.rows.len(), callers.len());
-    assert!(wrong.is_empty(), "{} of {cells} cells of docs/security.md do not hold:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {cells} cells of docs/security.md do not hold:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }
 
 /// Two customers and a staff key; Olga's ticket carries an attachment on her message and one on
@@ -478,8 +580,15 @@ fn a_customer_cannot_tell_another_customers_ticket_from_one_that_does_not_exist(
     let as_alice = json!({"user_id": n.alice_id});
     let mut differ = Vec::new();
     let mut compare = |what: &str, olgas: Resp, missing: Resp| {
-        if olgas.status != 404 || missing.status != 404 || olgas.text != missing.text || olgas.content_type() != missing.content_type() {
-            differ.push(format!("{what}: Olga's {} {} / missing {} {}", olgas.status, olgas.text, missing.status, missing.text));
+        if olgas.status != 404
+            || missing.status != 404
+            || olgas.text != missing.text
+            || olgas.content_type() != missing.content_type()
+        {
+            differ.push(format!(
+                "{what}: Olga's {} {} / missing {} {}",
+                olgas.status, olgas.text, missing.status, missing.text
+            ));
         }
     };
     for (olgas, missing) in [(n.olga_ticket.clone(), "TCK-999999".to_owned()), (digits, "999999".to_owned())] {
@@ -493,7 +602,14 @@ fn a_customer_cannot_tell_another_customers_ticket_from_one_that_does_not_exist(
         ] {
             let call = |number: &str, auth: &Auth, body: Option<Value>| {
                 let bytes = body.map(|b| serde_json::to_vec(&b).unwrap());
-                s.send(method.clone(), &format!("{}{suffix}", ticket_path(number)), auth, &[], Some("application/json"), bytes)
+                s.send(
+                    method.clone(),
+                    &format!("{}{suffix}", ticket_path(number)),
+                    auth,
+                    &[],
+                    Some("application/json"),
+                    bytes,
+                )
             };
             let what = format!("{method} {}{suffix}", ticket_path(&olgas));
             compare(&what, call(&olgas, &n.alice, body.clone()), call(&missing, &n.alice, body.clone()));
@@ -503,14 +619,26 @@ fn a_customer_cannot_tell_another_customers_ticket_from_one_that_does_not_exist(
                     b["user_id"] = json!(n.alice_id);
                     b
                 }));
-                compare(&format!("{what} as Alice by key"), call(&olgas, &impersonating, with_alice.clone()), call(&missing, &impersonating, with_alice));
+                compare(
+                    &format!("{what} as Alice by key"),
+                    call(&olgas, &impersonating, with_alice.clone()),
+                    call(&missing, &impersonating, with_alice),
+                );
             }
         }
     }
     for id in [n.olga_attachment, n.note_attachment] {
-        compare(&format!("GET /api/attachments/{id}"), s.get(&format!("/api/attachments/{id}"), &n.alice), s.get("/api/attachments/999999", &n.alice));
+        compare(
+            &format!("GET /api/attachments/{id}"),
+            s.get(&format!("/api/attachments/{id}"), &n.alice),
+            s.get("/api/attachments/999999", &n.alice),
+        );
     }
-    assert!(differ.is_empty(), "a customer can tell another customer's ticket from a missing one:\n{}", differ.join("\n"));
+    assert!(
+        differ.is_empty(),
+        "a customer can tell another customer's ticket from a missing one:\n{}",
+        differ.join("\n")
+    );
     s.assert_unchanged(&n.olga_ticket, &n.staff, &before, "a customer's requests on another customer's ticket");
 
     // Lists, filters and search show Alice her own ticket only, and count nothing else.
@@ -524,9 +652,14 @@ fn a_customer_cannot_tell_another_customers_ticket_from_one_that_does_not_exist(
     ] {
         let r = s.get(&format!("/api/tickets.json{query}"), &n.alice);
         r.expect(200);
-        let listed: Vec<i64> = r.json().as_array().unwrap().iter().map(|t| t["user"]["id"].as_i64().unwrap_or(-1)).collect();
+        let listed: Vec<i64> =
+            r.json().as_array().unwrap().iter().map(|t| t["user"]["id"].as_i64().unwrap_or(-1)).collect();
         assert!(listed.iter().all(|id| *id == n.alice_id), "?{query}: Alice sees tickets of {listed:?}");
-        assert!(!r.text.contains(&n.olga_ticket) && !r.text.contains("payslip"), "?{query}: Olga's ticket leaks: {}", r.text);
+        assert!(
+            !r.text.contains(&n.olga_ticket) && !r.text.contains("payslip"),
+            "?{query}: Olga's ticket leaks: {}",
+            r.text
+        );
         assert_eq!(r.total_count(), listed.len() as i64, "?{query}: X-Total-Count counts tickets Alice cannot see");
     }
 }

@@ -311,7 +311,9 @@ fn a_ticket_for_a_new_email_creates_the_customer_and_answers_json_when_asked() {
         &key,
         &[("Accept", "application/json")],
         Some("application/json"),
-        Some(serde_json::to_vec(&json!({"email": "ada@example.com", "subject": "Second", "message": "Again"})).unwrap()),
+        Some(
+            serde_json::to_vec(&json!({"email": "ada@example.com", "subject": "Second", "message": "Again"})).unwrap(),
+        ),
     );
     r.expect(201);
     assert!(r.content_type().starts_with("application/json"), "{:?}", r.content_type());
@@ -374,7 +376,10 @@ fn topics_are_listed_and_a_new_one_routes_tickets_to_its_queue() {
     r.expect(201);
     let topic = r.json();
     let topic_id = topic["id"].as_i64().expect("topic id");
-    assert_eq!(topic, json!({"id": topic_id, "value": "Printer problems", "queue_id": 2, "queue": "Sales", "active": true}));
+    assert_eq!(
+        topic,
+        json!({"id": topic_id, "value": "Printer problems", "queue_id": 2, "queue": "Sales", "active": true})
+    );
     assert!(topic_id > 4);
     let r = server.get("/api/topics.json", &key);
     r.expect(200);
@@ -460,13 +465,16 @@ fn the_admin_signs_in_and_the_token_answers_who_am_i() {
     assert_eq!(t["user"]["email"], "caller@example.com");
 
     // The refresh cookie trades for a new token; after logout it no longer does.
-    let r = server.send_with(server.cookie_client(), Method::POST, "/api/auth/refresh.json", &Auth::None, &[], None, None);
+    let r =
+        server.send_with(server.cookie_client(), Method::POST, "/api/auth/refresh.json", &Auth::None, &[], None, None);
     r.expect(200);
     let refreshed = r.json()["access_token"].as_str().expect("access_token").to_owned();
     server.get("/api/users/me.json", &Auth::bearer(&refreshed)).expect(200);
-    let r = server.send_with(server.cookie_client(), Method::POST, "/api/auth/logout.json", &Auth::None, &[], None, None);
+    let r =
+        server.send_with(server.cookie_client(), Method::POST, "/api/auth/logout.json", &Auth::None, &[], None, None);
     r.expect(204);
-    let r = server.send_with(server.cookie_client(), Method::POST, "/api/auth/refresh.json", &Auth::None, &[], None, None);
+    let r =
+        server.send_with(server.cookie_client(), Method::POST, "/api/auth/refresh.json", &Auth::None, &[], None, None);
     r.expect_error(401, "unauthorized");
     let r = server.send_with(server.client(), Method::POST, "/api/auth/refresh.json", &Auth::None, &[], None, None);
     r.expect_error(401, "unauthorized");

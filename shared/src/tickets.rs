@@ -476,10 +476,9 @@ pub mod lenient {
     pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
         match Option::<Value>::deserialize(d)? {
             None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
-                .as_i64()
-                .map(Some)
-                .ok_or_else(|| serde::de::Error::custom("expected an integer")),
+            Some(Value::Number(n)) => {
+                n.as_i64().map(Some).ok_or_else(|| serde::de::Error::custom("expected an integer"))
+            }
             Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
             Some(Value::String(s)) => s
                 .trim()
@@ -540,8 +539,7 @@ mod tests {
 
     #[test]
     fn update_takes_the_acting_user_from_the_same_object() {
-        let body: TicketUpdate =
-            serde_json::from_str(r#"{"email":"a@b.c","message":"hi","version":"3"}"#).unwrap();
+        let body: TicketUpdate = serde_json::from_str(r#"{"email":"a@b.c","message":"hi","version":"3"}"#).unwrap();
         assert_eq!(body.acting_as.email.as_deref(), Some("a@b.c"));
         assert_eq!(body.version, Some(3));
     }

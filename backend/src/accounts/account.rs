@@ -8,16 +8,16 @@ use serde_json::json;
 use shared::auth::{ConfirmEmail, LoginResponse, Notice, PasswordChange, ResetConfirm, ResetRequest};
 use shared::{AccessLevel, ApiErrorBody};
 
-use crate::accounts::signin::session;
-use crate::core::http::body::JsonBody;
 use crate::accounts::rules::{find_user, replace_password};
-use crate::core::audit::{self, AuditEvent};
+use crate::accounts::signin::session;
 use crate::accounts::tokens::{mail_reset, redeem, Purpose};
+use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::{find_by_login, level_of, password, sessions, Actor, Caller};
 use crate::core::db::models::UserRow;
 use crate::core::db::schema::users;
 use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::http::body::JsonBody;
 use crate::core::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -44,12 +44,12 @@ fn personal(user: &UserRow) -> Vec<&str> {
 }
 
 fn audit_user(conn: &mut AnyConnection, user: &UserRow, ip: Option<&str>, action: &str) -> ApiResult<()> {
-    audit::record(conn, Some(&Actor::User(user.clone())), ip, AuditEvent {
-        action,
-        target_type: "user",
-        target_id: user.id.to_string(),
-        detail: json!({}),
-    })?;
+    audit::record(
+        conn,
+        Some(&Actor::User(user.clone())),
+        ip,
+        AuditEvent { action, target_type: "user", target_id: user.id.to_string(), detail: json!({}) },
+    )?;
     Ok(())
 }
 
@@ -68,9 +68,15 @@ fn audit_user(conn: &mut AnyConnection, user: &UserRow, ip: Option<&str>, action
     ),
     security(("bearer" = []))
 )]
-pub async fn change_password(state: web::Data<AppState>, caller: Caller, req: HttpRequest, body: JsonBody<PasswordChange>) -> ApiResult<HttpResponse> {
+pub async fn change_password(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    body: JsonBody<PasswordChange>,
+) -> ApiResult<HttpResponse> {
     let ip = limit(&state, &req)?;
-    let user = caller.user().cloned().ok_or_else(|| ApiError::Forbidden("API keys have no password to change".into()))?;
+    let user =
+        caller.user().cloned().ok_or_else(|| ApiError::Forbidden("API keys have no password to change".into()))?;
     let PasswordChange { current_password, new_password } = body.0;
     let Some(stored_hash) = user.password_hash.clone() else {
         return Err(ApiError::Conflict("This account has no password here: it signs in through the directory".into()));
@@ -112,7 +118,11 @@ const RESET_SENT: &str = "If an account uses that name or address, a link to res
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
     )
 )]
-pub async fn request_reset(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<ResetRequest>) -> ApiResult<HttpResponse> {
+pub async fn request_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<ResetRequest>,
+) -> ApiResult<HttpResponse> {
     let ip = limit(&state, &req)?;
     let login = body.0.login.trim().to_owned();
     if login.is_empty() || login.chars().count() > 254 {
@@ -164,7 +174,11 @@ fn redeem_for_user(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> A
         (status = 429, body = ApiErrorBody),
     )
 )]
-pub async fn confirm_reset(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<ResetConfirm>) -> ApiResult<HttpResponse> {
+pub async fn confirm_reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<ResetConfirm>,
+) -> ApiResult<HttpResponse> {
     let ip = limit(&state, &req)?;
     let ResetConfirm { token, password: new_password } = body.0;
     let directory = state.config.ldap.is_some();
@@ -174,7 +188,9 @@ pub async fn confirm_reset(state: web::Data<AppState>, req: HttpRequest, body: J
             write_tx(conn, |conn| {
                 let user = redeem_for_user(conn, &token, Purpose::Reset)?;
                 if directory && user.password_hash.is_none() {
-                    return Err(ApiError::Conflict("This account signs in through the LDAP directory: change its password there".into()));
+                    return Err(ApiError::Conflict(
+                        "This account signs in through the LDAP directory: change its password there".into(),
+                    ));
                 }
                 password::check_new(&new_password, &personal(&user)).map_err(|e| ApiError::field("password", e))?;
                 replace_password(conn, user.id, &password::hash(&new_password)?)?;
@@ -203,7 +219,11 @@ fn confirm(conn: &mut AnyConnection, user: &UserRow) -> ApiResult<()> {
         (status = 429, body = ApiErrorBody),
     )
 )]
-pub async fn confirm_email(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<ConfirmEmail>) -> ApiResult<HttpResponse> {
+pub async fn confirm_email(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<ConfirmEmail>,
+) -> ApiResult<HttpResponse> {
     let ip = limit(&state, &req)?;
     let token = body.0.token;
     state

@@ -29,7 +29,12 @@ impl Verdict {
 /// local account with a password of its own. Otherwise the directory's verdict, a first sign-in
 /// creating the local user at the level for new users. A disabled local user is refused without
 /// asking the directory. A directory that does not answer is a 503.
-pub async fn check_login(state: &AppState, login: &str, password: &str, ip: Option<String>) -> ApiResult<Option<Verdict>> {
+pub async fn check_login(
+    state: &AppState,
+    login: &str,
+    password: &str,
+    ip: Option<String>,
+) -> ApiResult<Option<Verdict>> {
     let Some(config) = state.config.ldap.as_ref() else { return Ok(None) };
     let login_text = login.to_owned();
     let local = state.db(move |conn| find_by_login(conn, &login_text)).await?;
@@ -45,9 +50,8 @@ pub async fn check_login(state: &AppState, login: &str, password: &str, ip: Opti
     if let Some(user) = local {
         return Ok(Some(Verdict::Bound(user.id)));
     }
-    let created = state
-        .db(move |conn| write_tx(conn, |conn| create_directory_user(conn, &person, ip.as_deref())))
-        .await;
+    let created =
+        state.db(move |conn| write_tx(conn, |conn| create_directory_user(conn, &person, ip.as_deref()))).await;
     let user = match created {
         Ok(user) => user,
         // Two first sign-ins at once (PostgreSQL): the later one uses the account just made.
@@ -59,4 +63,3 @@ pub async fn check_login(state: &AppState, login: &str, password: &str, ip: Opti
     };
     Ok(Some(Verdict::Bound(user.id)))
 }
-

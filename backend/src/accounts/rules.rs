@@ -7,9 +7,9 @@ use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
 
 use crate::core::audit::{self, AuditEvent};
+use crate::core::auth::sessions::{self, EndReason};
 use crate::core::auth::{find_by_login, Actor};
 use crate::core::db::models::{NewUser, UserRow};
-use crate::core::auth::sessions::{self, EndReason};
 use crate::core::db::schema::users;
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
@@ -28,7 +28,12 @@ pub struct NewUserInput<'a> {
 }
 
 /// Inserts a user whose email and user name are free (422 otherwise), with an audit row.
-pub fn insert_user(conn: &mut AnyConnection, actor: Option<&Actor>, input: NewUserInput<'_>, ip: Option<&str>) -> ApiResult<UserRow> {
+pub fn insert_user(
+    conn: &mut AnyConnection,
+    actor: Option<&Actor>,
+    input: NewUserInput<'_>,
+    ip: Option<&str>,
+) -> ApiResult<UserRow> {
     if find_by_login(conn, input.email.as_str())?.is_some() {
         return Err(ApiError::field("email", "is already in use"));
     }
@@ -57,15 +62,19 @@ pub fn insert_user(conn: &mut AnyConnection, actor: Option<&Actor>, input: NewUs
         })
         .returning(users::id)
         .get_result(conn)?;
-    audit::record(conn, actor, ip, AuditEvent {
-        action: "user.create",
-        target_type: "user",
-        target_id: id.to_string(),
-        detail: json!({"level": i16::from(input.level), "email": input.email.as_str()}),
-    })?;
+    audit::record(
+        conn,
+        actor,
+        ip,
+        AuditEvent {
+            action: "user.create",
+            target_type: "user",
+            target_id: id.to_string(),
+            detail: json!({"level": i16::from(input.level), "email": input.email.as_str()}),
+        },
+    )?;
     Ok(users::table.find(id).select(UserRow::as_select()).first(conn)?)
 }
-
 
 /// Where mail to a directory user goes until they or an administrator set a real address: the
 /// directory had none, or one that another account uses (accounts are never joined by email: a
@@ -75,7 +84,11 @@ const NO_EMAIL_DOMAIN: &str = "ldap.invalid";
 /// The local account of someone the directory vouched for, on their first sign-in: no password
 /// (the directory keeps it), the level for new users, and the directory's email and name when
 /// usable. The user name is kept in lower case, as sign-in compares it.
-pub fn create_directory_user(conn: &mut AnyConnection, person: &crate::core::auth::ldap::LdapPerson, ip: Option<&str>) -> ApiResult<UserRow> {
+pub fn create_directory_user(
+    conn: &mut AnyConnection,
+    person: &crate::core::auth::ldap::LdapPerson,
+    ip: Option<&str>,
+) -> ApiResult<UserRow> {
     let username = Username::parse(&person.username.to_lowercase()).map_err(|e| ApiError::field("username", e))?;
     let placeholder = || Email::parse(&format!("{}@{NO_EMAIL_DOMAIN}", username.as_str()));
     let email = match person.email.as_deref().map(Email::parse) {
@@ -88,18 +101,23 @@ pub fn create_directory_user(conn: &mut AnyConnection, person: &crate::core::aut
         None => PersonName::parse(username.as_str()).map_err(|e| ApiError::field("name", e))?,
     };
     let level = new_user_level(conn)?;
-    insert_user(conn, None, NewUserInput {
-        username: Some(&username),
-        email: &email,
-        name: &name,
-        phone: "",
-        level,
-        password_hash: None,
-        notes: "Created on first sign-in through LDAP",
-        timezone: None,
-        // The directory vouches for its people; there is no link for them to open.
-        email_confirmed: true,
-    }, ip)
+    insert_user(
+        conn,
+        None,
+        NewUserInput {
+            username: Some(&username),
+            email: &email,
+            name: &name,
+            phone: "",
+            level,
+            password_hash: None,
+            notes: "Created on first sign-in through LDAP",
+            timezone: None,
+            // The directory vouches for its people; there is no link for them to open.
+            email_confirmed: true,
+        },
+        ip,
+    )
 }
 
 /// Who changes an account: a person of some level, or an API key with the admin scope, which
@@ -123,7 +141,12 @@ impl Manager {
 
 /// Whether `manager` may change the user `target_id` (now at `target_level`), giving them
 /// `new_level` when set. The refusal is a sentence for a 403.
-pub fn check_manage(manager: Manager, target_id: i64, target_level: AccessLevel, new_level: Option<AccessLevel>) -> Result<(), String> {
+pub fn check_manage(
+    manager: Manager,
+    target_id: i64,
+    target_level: AccessLevel,
+    new_level: Option<AccessLevel>,
+) -> Result<(), String> {
     let (me, own) = match manager {
         Manager::Person { id, level } => (Some(id), level),
         // A key stands where a user manager does: it never touches administrators.
@@ -214,12 +237,22 @@ pub struct UserFilter {
 }
 
 /// A page of the users that match, by id, and how many match in all.
-pub fn list_users(conn: &mut AnyConnection, filter: &UserFilter, page: i64, per_page: i64) -> ApiResult<(Vec<UserRow>, i64)> {
+pub fn list_users(
+    conn: &mut AnyConnection,
+    filter: &UserFilter,
+    page: i64,
+    per_page: i64,
+) -> ApiResult<(Vec<UserRow>, i64)> {
     let filtered = || {
         let mut q = users::table.into_boxed();
         if let Some(text) = filter.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let pattern = format!("%{}%", text.replace(['%', '_'], ""));
-            q = q.filter(users::fullname.like(pattern.clone()).or(users::email.like(pattern.clone())).or(users::username.like(pattern)));
+            q = q.filter(
+                users::fullname
+                    .like(pattern.clone())
+                    .or(users::email.like(pattern.clone()))
+                    .or(users::username.like(pattern)),
+            );
         }
         if let Some(level) = filter.level {
             q = q.filter(users::level.eq(level));
@@ -268,7 +301,13 @@ fn changed_fields(changes: &UserChanges) -> Vec<&'static str> {
 
 /// Changes a user as `actor` may (403 otherwise), with an audit row. A new level ends their
 /// sessions: they sign in again to work with the rights they now have.
-pub fn update_user(conn: &mut AnyConnection, actor: &Actor, id: i64, changes: UserChanges, ip: Option<&str>) -> ApiResult<UserRow> {
+pub fn update_user(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    changes: UserChanges,
+    ip: Option<&str>,
+) -> ApiResult<UserRow> {
     let before = find_user(conn, id)?;
     let old_level = crate::core::auth::level_of(&before);
     check_manage(Manager::of(actor), id, old_level, changes.level).map_err(ApiError::Forbidden)?;
@@ -285,22 +324,34 @@ pub fn update_user(conn: &mut AnyConnection, actor: &Actor, id: i64, changes: Us
     } else if changes.level.is_some_and(|l| l != old_level) {
         sessions::revoke_all(conn, id, EndReason::LevelChanged)?;
     }
-    audit::record(conn, Some(actor), ip, AuditEvent {
-        action: if disabled { "user.disable" } else { "user.update" },
-        target_type: "user",
-        target_id: id.to_string(),
-        detail: json!({
-            "changed": changed_fields(&changes),
-            "level": {"from": i16::from(old_level), "to": i16::from(changes.level.unwrap_or(old_level))},
-        }),
-    })?;
+    audit::record(
+        conn,
+        Some(actor),
+        ip,
+        AuditEvent {
+            action: if disabled { "user.disable" } else { "user.update" },
+            target_type: "user",
+            target_id: id.to_string(),
+            detail: json!({
+                "changed": changed_fields(&changes),
+                "level": {"from": i16::from(old_level), "to": i16::from(changes.level.unwrap_or(old_level))},
+            }),
+        },
+    )?;
     find_user(conn, id)
 }
 
 /// Sets a user's password (already hashed) as `actor` may, and ends the user's sessions. With a
 /// `directory` (LDAP), a user without a local password signs in through it and gets none here: a
 /// local password would take precedence over the directory's (see `accounts::directory`).
-pub fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, hash: &str, directory: bool, ip: Option<&str>) -> ApiResult<()> {
+pub fn set_password(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    hash: &str,
+    directory: bool,
+    ip: Option<&str>,
+) -> ApiResult<()> {
     let user = find_user(conn, id)?;
     check_manage(Manager::of(actor), id, crate::core::auth::level_of(&user), None).map_err(ApiError::Forbidden)?;
     if directory && user.password_hash.is_none() {
@@ -309,12 +360,17 @@ pub fn set_password(conn: &mut AnyConnection, actor: &Actor, id: i64, hash: &str
         ));
     }
     let ended = replace_password(conn, id, hash)?;
-    audit::record(conn, Some(actor), ip, AuditEvent {
-        action: "user.password",
-        target_type: "user",
-        target_id: id.to_string(),
-        detail: json!({"sessions_ended": ended}),
-    })?;
+    audit::record(
+        conn,
+        Some(actor),
+        ip,
+        AuditEvent {
+            action: "user.password",
+            target_type: "user",
+            target_id: id.to_string(),
+            detail: json!({"sessions_ended": ended}),
+        },
+    )?;
     Ok(())
 }
 

@@ -9,18 +9,18 @@ use shared::auth::{LoginRequest, LoginResponse};
 use shared::users::{ProfileUpdate, User};
 use shared::ApiErrorBody;
 
-use crate::core::http::body::JsonBody;
 use super::users::user_view;
-use crate::core::audit::{self, AuditEvent};
-use crate::accounts::tokens::mail_confirmation;
-use crate::core::auth::sessions::{self, EndReason, Started};
 use crate::accounts::directory;
+use crate::accounts::tokens::mail_confirmation;
+use crate::core::audit::{self, AuditEvent};
+use crate::core::auth::sessions::{self, EndReason, Started};
 use crate::core::auth::{find_by_login, level_of, password, Actor, Caller};
 use crate::core::db::models::UserRow;
 use crate::core::db::schema::users;
 use crate::core::db::write_tx;
-use crate::core::settings::Stored;
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::http::body::JsonBody;
+use crate::core::settings::Stored;
 use crate::core::state::AppState;
 use shared::AccessLevel;
 
@@ -30,7 +30,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::core::http::resource("/api/auth/login.json").route(web::post().to(login)))
         .service(crate::core::http::resource("/api/auth/refresh.json").route(web::post().to(refresh)))
         .service(crate::core::http::resource("/api/auth/logout.json").route(web::post().to(logout)))
-        .service(crate::core::http::resource("/api/users/me.json").route(web::get().to(me)).route(web::put().to(update_me)));
+        .service(
+            crate::core::http::resource("/api/users/me.json").route(web::get().to(me)).route(web::put().to(update_me)),
+        );
 }
 
 fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Cookie<'a> {
@@ -58,14 +60,16 @@ fn session_marker<'a>(req: &HttpRequest, app: &'static str, max_age_days: i64) -
 /// The answer to a sign-in: an access token for the session and its refresh cookie.
 pub(crate) fn session(req: &HttpRequest, state: &AppState, user: UserRow, started: Started) -> ApiResult<HttpResponse> {
     let ttl = state.config.access_token_ttl_secs;
-    let access_token = state
-        .jwt
-        .issue(user.id, started.session_id, ttl)
-        .map_err(|e| ApiError::Internal(format!("jwt: {e}")))?;
+    let access_token =
+        state.jwt.issue(user.id, started.session_id, ttl).map_err(|e| ApiError::Internal(format!("jwt: {e}")))?;
     let view = user_view(&user);
     Ok(HttpResponse::Ok()
         .cookie(refresh_cookie(req, started.refresh, state.config.refresh_token_ttl_days))
-        .cookie(session_marker(req, if view.level.is_staff() { "desk" } else { "portal" }, state.config.refresh_token_ttl_days))
+        .cookie(session_marker(
+            req,
+            if view.level.is_staff() { "desk" } else { "portal" },
+            state.config.refresh_token_ttl_days,
+        ))
         .json(LoginResponse { access_token, token_type: "Bearer".into(), expires_in: ttl, user: view }))
 }
 
@@ -91,7 +95,11 @@ enum SignIn {
         (status = 503, description = "The LDAP directory that checks passwords does not answer", body = ApiErrorBody),
     )
 )]
-pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<LoginRequest>) -> ApiResult<HttpResponse> {
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<LoginRequest>,
+) -> ApiResult<HttpResponse> {
     let ip = req.peer_addr().map(|a| a.ip());
     if let Some(ip) = ip {
         state.login_limiter.check(ip)?;
@@ -126,24 +134,45 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
             let user = user.filter(|u| ok && level_of(u) != AccessLevel::Disabled);
             let stored = Stored::read(conn)?;
             match user {
-                Some(user) if user.email_confirmed_at.is_none() && stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS) => write_tx(conn, |conn| {
-                    mail_confirmation(conn, &user, &public_url)?;
-                    Ok(SignIn::Unconfirmed)
-                }),
+                Some(user)
+                    if user.email_confirmed_at.is_none()
+                        && stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS) =>
+                {
+                    write_tx(conn, |conn| {
+                        mail_confirmation(conn, &user, &public_url)?;
+                        Ok(SignIn::Unconfirmed)
+                    })
+                }
                 Some(mut user) => write_tx(conn, |conn| {
                     let now = chrono::Utc::now().naive_utc();
                     diesel::update(users::table.find(user.id)).set(users::last_login_at.eq(now)).execute(conn)?;
                     user.last_login_at = Some(now);
-                    audit::record(conn, Some(&Actor::User(user.clone())), ip_text.as_deref(), AuditEvent {
-                        action: "auth.login", target_type: "user", target_id: user.id.to_string(), detail: json!({}),
-                    })?;
+                    audit::record(
+                        conn,
+                        Some(&Actor::User(user.clone())),
+                        ip_text.as_deref(),
+                        AuditEvent {
+                            action: "auth.login",
+                            target_type: "user",
+                            target_id: user.id.to_string(),
+                            detail: json!({}),
+                        },
+                    )?;
                     let started = sessions::start(conn, user.id, ttl_days)?;
                     Ok(SignIn::Started(user, started))
                 }),
                 None => {
-                    audit::record(conn, None, ip_text.as_deref(), AuditEvent {
-                        action: "auth.login_failed", target_type: "user", target_id: username.chars().take(254).collect(), detail: json!({}),
-                    })?;
+                    audit::record(
+                        conn,
+                        None,
+                        ip_text.as_deref(),
+                        AuditEvent {
+                            action: "auth.login_failed",
+                            target_type: "user",
+                            target_id: username.chars().take(254).collect(),
+                            detail: json!({}),
+                        },
+                    )?;
                     Ok(SignIn::Refused)
                 }
             }
@@ -151,9 +180,9 @@ pub async fn login(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
         .await?;
     match outcome {
         SignIn::Started(user, started) => session(&req, &state, user, started),
-        SignIn::Unconfirmed => Err(ApiError::Forbidden(
-            "Confirm your email address first: we have mailed you a new link".into(),
-        )),
+        SignIn::Unconfirmed => {
+            Err(ApiError::Forbidden("Confirm your email address first: we have mailed you a new link".into()))
+        }
         SignIn::Refused => Err(ApiError::Unauthorized("Wrong user name or password".into())),
     }
 }
@@ -174,9 +203,8 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
         .ok_or_else(|| ApiError::Unauthorized("Not signed in".into()))?;
     let ttl_days = state.config.refresh_token_ttl_days;
     let ip = req.peer_addr().map(|a| a.ip().to_string());
-    let outcome = state
-        .db(move |conn| write_tx(conn, |conn| sessions::rotate(conn, &token, ttl_days, ip.as_deref())))
-        .await?;
+    let outcome =
+        state.db(move |conn| write_tx(conn, |conn| sessions::rotate(conn, &token, ttl_days, ip.as_deref()))).await?;
     match outcome {
         Some((user, started)) => session(&req, &state, user, started),
         None => Err(ApiError::Unauthorized("Not signed in".into())),
@@ -225,7 +253,11 @@ pub async fn me(caller: Caller) -> ApiResult<HttpResponse> {
     ),
     security(("bearer" = []))
 )]
-pub async fn update_me(state: web::Data<AppState>, caller: Caller, body: JsonBody<ProfileUpdate>) -> ApiResult<HttpResponse> {
+pub async fn update_me(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<ProfileUpdate>,
+) -> ApiResult<HttpResponse> {
     let user = caller.user().ok_or(ApiError::NotFound("user"))?.clone();
     let ip = caller.ip.map(|i| i.to_string());
     let Some(notifications) = body.0.email_notifications else {
@@ -235,14 +267,22 @@ pub async fn update_me(state: web::Data<AppState>, caller: Caller, body: JsonBod
         .db(move |conn| {
             write_tx(conn, |conn| {
                 diesel::update(users::table.find(user.id))
-                    .set((users::email_notifications.eq(notifications), users::updated_at.eq(chrono::Utc::now().naive_utc())))
+                    .set((
+                        users::email_notifications.eq(notifications),
+                        users::updated_at.eq(chrono::Utc::now().naive_utc()),
+                    ))
                     .execute(conn)?;
-                audit::record(conn, Some(&Actor::User(user.clone())), ip.as_deref(), AuditEvent {
-                    action: "user.profile",
-                    target_type: "user",
-                    target_id: user.id.to_string(),
-                    detail: json!({"email_notifications": notifications}),
-                })?;
+                audit::record(
+                    conn,
+                    Some(&Actor::User(user.clone())),
+                    ip.as_deref(),
+                    AuditEvent {
+                        action: "user.profile",
+                        target_type: "user",
+                        target_id: user.id.to_string(),
+                        detail: json!({"email_notifications": notifications}),
+                    },
+                )?;
                 crate::accounts::rules::find_user(conn, user.id)
             })
         })

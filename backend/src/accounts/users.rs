@@ -6,20 +6,20 @@ use std::collections::BTreeMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
-use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
 use shared::settings::Capability;
+use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
 use shared::validate::{Email, PersonName, Username};
 use shared::{AccessLevel, ApiErrorBody};
 
-use crate::core::http::body::JsonBody;
-use crate::core::http::paging::{check_page, page_response};
-use crate::core::auth::guards::{require_capability, Staff};
-use crate::core::auth::apikeys::Scope;
-use crate::core::auth::{level_of, password, Actor, Caller};
 use crate::accounts::rules::{self as accounts, insert_user, NewUserInput, UserChanges, UserFilter};
+use crate::core::auth::apikeys::Scope;
+use crate::core::auth::guards::{require_capability, Staff};
+use crate::core::auth::{level_of, password, Actor, Caller};
 use crate::core::db::models::UserRow;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::http::body::JsonBody;
+use crate::core::http::paging::{check_page, page_response};
 use crate::core::state::AppState;
 use crate::tickets::view::timestamp;
 
@@ -112,7 +112,11 @@ pub async fn list_users(
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn create_user(state: web::Data<AppState>, caller: Caller, body: JsonBody<UserCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<UserCreate>,
+) -> ApiResult<HttpResponse> {
     let user = create(&state, caller, body.0).await?;
     Ok(HttpResponse::Created().json(user_view(&user)))
 }
@@ -135,7 +139,11 @@ pub struct OsTicketUser {
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn create_user_osticket(state: web::Data<AppState>, caller: Caller, body: JsonBody<UserCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_user_osticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<UserCreate>,
+) -> ApiResult<HttpResponse> {
     let user = create(&state, caller, body.0).await?;
     Ok(HttpResponse::Created().json(OsTicketUser { name: user.fullname, email: user.email, phone: user.phone }))
 }
@@ -196,12 +204,26 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
     state
         .db(move |conn| {
             write_tx(conn, |conn| {
-                insert_user(conn, Some(&actor), NewUserInput { username: username.as_ref(), email: &email, name: &name, phone: &phone, level, password_hash: hash.as_deref(), notes: &notes, timezone: timezone.as_deref(), email_confirmed: true }, ip.as_deref())
+                insert_user(
+                    conn,
+                    Some(&actor),
+                    NewUserInput {
+                        username: username.as_ref(),
+                        email: &email,
+                        name: &name,
+                        phone: &phone,
+                        level,
+                        password_hash: hash.as_deref(),
+                        notes: &notes,
+                        timezone: timezone.as_deref(),
+                        email_confirmed: true,
+                    },
+                    ip.as_deref(),
+                )
             })
         })
         .await
 }
-
 
 fn check_phone(phone: &str) -> Result<(), String> {
     if phone.chars().count() > 64 || phone.chars().any(char::is_control) {
@@ -324,7 +346,9 @@ pub async fn set_password(
     body: JsonBody<PasswordSet>,
 ) -> ApiResult<HttpResponse> {
     let Actor::User(me) = caller.as_actor() else {
-        return Err(ApiError::Forbidden("API keys cannot set passwords: sign in as a user manager or administrator".into()));
+        return Err(ApiError::Forbidden(
+            "API keys cannot set passwords: sign in as a user manager or administrator".into(),
+        ));
     };
     if level_of(&me) < AccessLevel::UserManager {
         return Err(ApiError::Forbidden("Only user managers and administrators can set passwords".into()));
@@ -338,7 +362,9 @@ pub async fn set_password(
     let actor = Actor::User(me);
     let directory = state.config.ldap.is_some();
     state
-        .db(move |conn| write_tx(conn, |conn| accounts::set_password(conn, &actor, id, &hash, directory, ip.as_deref())))
+        .db(move |conn| {
+            write_tx(conn, |conn| accounts::set_password(conn, &actor, id, &hash, directory, ip.as_deref()))
+        })
         .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -45,7 +45,11 @@ pub async fn list_keys(state: web::Data<AppState>, admin: Admin) -> ApiResult<Ht
     ),
     security(("bearer" = []))
 )]
-pub async fn create_key(state: web::Data<AppState>, admin: Admin, body: JsonBody<ApiKeyCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_key(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: JsonBody<ApiKeyCreate>,
+) -> ApiResult<HttpResponse> {
     admin.person()?;
     let key = rules::check(body.0)?;
     let created = state.db(move |conn| write_tx(conn, |conn| rules::create(conn, &admin, key))).await?;

@@ -77,7 +77,13 @@ pub fn check(body: ApiKeyCreate) -> ApiResult<CheckedKey> {
 pub fn create(conn: &mut AnyConnection, admin: &Admin, key: CheckedKey) -> ApiResult<ApiKeyCreated> {
     let spec = KeySpec { name: &key.name, scopes: &key.scopes, networks: &key.networks, expires_at: key.expires_at };
     let (row, secret) = apikeys::insert(conn, spec)?;
-    admin.audit(conn, "apikey.create", "apikey", row.id, json!({"name": row.name, "scopes": row.scopes, "allow_ip": row.allow_ip}))?;
+    admin.audit(
+        conn,
+        "apikey.create",
+        "apikey",
+        row.id,
+        json!({"name": row.name, "scopes": row.scopes, "allow_ip": row.allow_ip}),
+    )?;
     Ok(ApiKeyCreated { key: key_view(row), secret })
 }
 
@@ -93,7 +99,9 @@ pub fn revoke(conn: &mut AnyConnection, admin: &Admin, id: i64) -> ApiResult<Api
     if row.revoked_at.is_some() {
         return Ok(row);
     }
-    diesel::update(api_keys::table.find(id)).set(api_keys::revoked_at.eq(chrono::Utc::now().naive_utc())).execute(conn)?;
+    diesel::update(api_keys::table.find(id))
+        .set(api_keys::revoked_at.eq(chrono::Utc::now().naive_utc()))
+        .execute(conn)?;
     admin.audit(conn, "apikey.revoke", "apikey", id, json!({"name": row.name}))?;
     Ok(row)
 }

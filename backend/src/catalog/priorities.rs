@@ -73,10 +73,16 @@ pub fn update(conn: &mut AnyConnection, admin: &Admin, id: i64, input: CheckedPr
     diesel::update(priorities::table.find(id))
         .set((priorities::name.eq(&input.name), priorities::sort.eq(sort)))
         .execute(conn)?;
-    admin.audit(conn, "priority.update", "priority", id, json!({
-        "before": {"name": row.name, "sort": row.sort},
-        "after": {"name": input.name, "sort": sort},
-    }))?;
+    admin.audit(
+        conn,
+        "priority.update",
+        "priority",
+        id,
+        json!({
+            "before": {"name": row.name, "sort": row.sort},
+            "after": {"name": input.name, "sort": sort},
+        }),
+    )?;
     find_priority(conn, id).map(priority_view)
 }
 
@@ -91,10 +97,7 @@ pub fn delete(conn: &mut AnyConnection, admin: &Admin, id: i64) -> ApiResult<()>
     }
     let used = rules::tickets_using(conn, TicketRef::Priority, id)?;
     if used > 0 {
-        return Err(ApiError::Conflict(format!(
-            "{used} tickets have the priority {}: change theirs first",
-            row.name
-        )));
+        return Err(ApiError::Conflict(format!("{used} tickets have the priority {}: change theirs first", row.name)));
     }
     diesel::delete(priorities::table.find(id)).execute(conn)?;
     admin.audit(conn, "priority.delete", "priority", id, json!({"name": row.name}))?;

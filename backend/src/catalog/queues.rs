@@ -70,10 +70,16 @@ pub fn update(conn: &mut AnyConnection, admin: &Admin, id: i64, input: CheckedQu
     diesel::update(queues::table.find(id))
         .set((queues::name.eq(&name), queues::email.eq(email.as_deref())))
         .execute(conn)?;
-    admin.audit(conn, "queue.update", "queue", id, json!({
-        "before": {"name": row.name, "email": row.email},
-        "after": {"name": name, "email": email},
-    }))?;
+    admin.audit(
+        conn,
+        "queue.update",
+        "queue",
+        id,
+        json!({
+            "before": {"name": row.name, "email": row.email},
+            "after": {"name": name, "email": email},
+        }),
+    )?;
     find_queue(conn, id).map(queue_view)
 }
 

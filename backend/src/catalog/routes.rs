@@ -53,7 +53,11 @@ pub struct TopicListQuery {
               (status = 403, description = "all=true by a customer", body = ApiErrorBody)),
     security(("api_key" = []), ("bearer" = []), ())
 )]
-pub async fn list_topics(state: web::Data<AppState>, visitor: Visitor, query: web::Query<TopicListQuery>) -> ApiResult<HttpResponse> {
+pub async fn list_topics(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    query: web::Query<TopicListQuery>,
+) -> ApiResult<HttpResponse> {
     if let Some(caller) = &visitor.0 {
         caller.require(Scope::Read)?;
     }
@@ -74,7 +78,11 @@ pub async fn list_topics(state: web::Data<AppState>, visitor: Visitor, query: we
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn create_topic(state: web::Data<AppState>, admin: Admin, body: JsonBody<TopicCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_topic(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: JsonBody<TopicCreate>,
+) -> ApiResult<HttpResponse> {
     let input = topics::check_new(body.0)?;
     let topic = state.db(move |conn| write_tx(conn, |conn| topics::create(conn, &admin, input))).await?;
     Ok(HttpResponse::Created().json(topic))
@@ -144,7 +152,11 @@ pub async fn list_queues(state: web::Data<AppState>, caller: Caller) -> ApiResul
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn create_queue(state: web::Data<AppState>, admin: Admin, body: JsonBody<QueueInput>) -> ApiResult<HttpResponse> {
+pub async fn create_queue(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: JsonBody<QueueInput>,
+) -> ApiResult<HttpResponse> {
     let input = queues::check(body.0)?;
     let queue = state.db(move |conn| write_tx(conn, |conn| queues::create(conn, &admin, input))).await?;
     Ok(HttpResponse::Created().json(queue))

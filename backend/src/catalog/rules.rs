@@ -57,10 +57,7 @@ pub fn priority(conn: &mut AnyConnection, given: &str) -> ApiResult<PriorityRow>
     let query = priorities::table.select(PriorityRow::as_select());
     let found = match given.parse::<i64>() {
         Ok(id) => query.filter(priorities::id.eq(id)).first(conn).optional()?,
-        Err(_) => query
-            .load(conn)?
-            .into_iter()
-            .find(|p| p.name.eq_ignore_ascii_case(given)),
+        Err(_) => query.load(conn)?.into_iter().find(|p| p.name.eq_ignore_ascii_case(given)),
     };
     found.ok_or_else(|| ApiError::field("priority", "unknown priority: use an id or Low, Normal, High, Urgent"))
 }
@@ -124,9 +121,8 @@ pub fn topics_in_queue(conn: &mut AnyConnection, id: i64) -> ApiResult<i64> {
 /// A 409 when another row (not `except`) already has this name. Compared without regard to case:
 /// tickets name priorities in any case ("high"), so "High" and "high" could not be told apart.
 pub fn ensure_name_free(existing: &[(i64, String)], name: &str, except: Option<i64>, what: &str) -> ApiResult<()> {
-    let taken = existing
-        .iter()
-        .any(|(id, other)| Some(*id) != except && other.trim().to_lowercase() == name.to_lowercase());
+    let taken =
+        existing.iter().any(|(id, other)| Some(*id) != except && other.trim().to_lowercase() == name.to_lowercase());
     if taken {
         return Err(ApiError::Conflict(format!("A {what} named \"{name}\" already exists")));
     }

@@ -33,7 +33,8 @@ fn find_status(conn: &mut AnyConnection, id: i64) -> ApiResult<StatusRow> {
 
 /// The statuses, in their list order.
 pub fn list(conn: &mut AnyConnection) -> ApiResult<Vec<Status>> {
-    let rows: Vec<StatusRow> = statuses::table.select(StatusRow::as_select()).order((statuses::sort, statuses::id)).load(conn)?;
+    let rows: Vec<StatusRow> =
+        statuses::table.select(StatusRow::as_select()).order((statuses::sort, statuses::id)).load(conn)?;
     Ok(rows.into_iter().map(status_view).collect())
 }
 
@@ -63,7 +64,13 @@ pub fn create(conn: &mut AnyConnection, admin: &Admin, input: CheckedStatus) -> 
         .values((statuses::name.eq(&input.name), statuses::state.eq(input.state.as_str()), statuses::sort.eq(sort)))
         .returning(statuses::id)
         .get_result(conn)?;
-    admin.audit(conn, "status.create", "status", id, json!({"name": input.name, "state": input.state.as_str(), "sort": sort}))?;
+    admin.audit(
+        conn,
+        "status.create",
+        "status",
+        id,
+        json!({"name": input.name, "state": input.state.as_str(), "sort": sort}),
+    )?;
     find_status(conn, id).map(status_view)
 }
 
@@ -102,10 +109,16 @@ pub fn update(conn: &mut AnyConnection, admin: &Admin, id: i64, input: CheckedSt
     diesel::update(statuses::table.find(id))
         .set((statuses::name.eq(&input.name), statuses::state.eq(input.state.as_str()), statuses::sort.eq(sort)))
         .execute(conn)?;
-    admin.audit(conn, "status.update", "status", id, json!({
-        "before": {"name": row.name, "state": row.state, "sort": row.sort},
-        "after": {"name": input.name, "state": input.state.as_str(), "sort": sort},
-    }))?;
+    admin.audit(
+        conn,
+        "status.update",
+        "status",
+        id,
+        json!({
+            "before": {"name": row.name, "state": row.state, "sort": row.sort},
+            "after": {"name": input.name, "state": input.state.as_str(), "sort": sort},
+        }),
+    )?;
     find_status(conn, id).map(status_view)
 }
 

@@ -114,12 +114,22 @@ pub fn update(conn: &mut AnyConnection, admin: &Admin, id: i64, input: TopicChan
         active: input.active.unwrap_or(row.active),
     };
     diesel::update(help_topics::table.find(id))
-        .set((help_topics::name.eq(&after.name), help_topics::queue_id.eq(after.queue_id), help_topics::active.eq(after.active)))
+        .set((
+            help_topics::name.eq(&after.name),
+            help_topics::queue_id.eq(after.queue_id),
+            help_topics::active.eq(after.active),
+        ))
         .execute(conn)?;
-    admin.audit(conn, "topic.update", "topic", id, json!({
-        "before": {"name": row.name, "queue_id": row.queue_id, "active": row.active},
-        "after": {"name": after.name, "queue_id": after.queue_id, "active": after.active},
-    }))?;
+    admin.audit(
+        conn,
+        "topic.update",
+        "topic",
+        id,
+        json!({
+            "before": {"name": row.name, "queue_id": row.queue_id, "active": row.active},
+            "after": {"name": after.name, "queue_id": after.queue_id, "active": after.active},
+        }),
+    )?;
     one_topic(conn, id)
 }
 

@@ -60,7 +60,11 @@ pub async fn list_statuses(state: web::Data<AppState>, caller: Caller) -> ApiRes
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn create_status(state: web::Data<AppState>, admin: Admin, body: JsonBody<StatusInput>) -> ApiResult<HttpResponse> {
+pub async fn create_status(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: JsonBody<StatusInput>,
+) -> ApiResult<HttpResponse> {
     let input = statuses::check(body.0)?;
     let created = state.db(move |conn| write_tx(conn, |conn| statuses::create(conn, &admin, input))).await?;
     Ok(HttpResponse::Created().json(created))
@@ -131,7 +135,11 @@ pub async fn list_priorities(state: web::Data<AppState>, caller: Caller) -> ApiR
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn create_priority(state: web::Data<AppState>, admin: Admin, body: JsonBody<PriorityInput>) -> ApiResult<HttpResponse> {
+pub async fn create_priority(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: JsonBody<PriorityInput>,
+) -> ApiResult<HttpResponse> {
     let input = priorities::check(body.0)?;
     let created = state.db(move |conn| write_tx(conn, |conn| priorities::create(conn, &admin, input))).await?;
     Ok(HttpResponse::Created().json(created))

@@ -8,19 +8,21 @@ use serde_json::{json, Value};
 use shared::tickets::{ActingAs, ScpStatus, ScpTicketInfo, ScpTickets, StaffReply, TicketListQuery, TicketUpdate};
 use shared::ApiErrorBody;
 
-use crate::core::http::body::JsonBody;
-use crate::core::auth::guards::Staff;
 use crate::core::auth::apikeys::Scope;
+use crate::core::auth::guards::Staff;
 use crate::core::auth::{find_by_login, Caller};
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::http::body::JsonBody;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
 use crate::tickets::{change, find};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::core::http::resource("/api/scp/tickets/staffTickets.json").route(web::get().to(staff_tickets)))
-        .service(crate::core::http::resource("/api/scp/tickets/clientTickets.json").route(web::get().to(client_tickets)))
+        .service(
+            crate::core::http::resource("/api/scp/tickets/clientTickets.json").route(web::get().to(client_tickets)),
+        )
         .service(crate::core::http::resource("/api/scp/tickets/ticketInfo.json").route(web::get().to(ticket_info)))
         .service(crate::core::http::resource("/api/scp/tickets/reply.json").route(web::post().to(staff_reply)))
         .service(crate::core::http::resource("/api/scp/tickets.json").route(web::get().to(ticket_index)));
@@ -45,12 +47,20 @@ pub struct StaffTicketsQuery {
               (status = 422, body = ApiErrorBody)),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn staff_tickets(state: web::Data<AppState>, Staff(caller): Staff, query: web::Query<StaffTicketsQuery>) -> ApiResult<HttpResponse> {
-    let name = query.into_inner().staff_user_name.filter(|n| !n.trim().is_empty())
+pub async fn staff_tickets(
+    state: web::Data<AppState>,
+    Staff(caller): Staff,
+    query: web::Query<StaffTicketsQuery>,
+) -> ApiResult<HttpResponse> {
+    let name = query
+        .into_inner()
+        .staff_user_name
+        .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::field("staffUserName", "is required"))?;
     scp_list(&state, &caller, move |conn| {
         // An unknown agent has no tickets, as in osTicket.
-        Ok(find_by_login(conn, &name)?.map(|agent| TicketListQuery { assignee: Some(agent.id.to_string()), ..Default::default() }))
+        Ok(find_by_login(conn, &name)?
+            .map(|agent| TicketListQuery { assignee: Some(agent.id.to_string()), ..Default::default() }))
     })
     .await
 }
@@ -89,8 +99,15 @@ pub struct ClientTicketsQuery {
               (status = 422, body = ApiErrorBody)),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn client_tickets(state: web::Data<AppState>, Staff(caller): Staff, query: web::Query<ClientTicketsQuery>) -> ApiResult<HttpResponse> {
-    let email = query.into_inner().client_user_mail.filter(|n| !n.trim().is_empty())
+pub async fn client_tickets(
+    state: web::Data<AppState>,
+    Staff(caller): Staff,
+    query: web::Query<ClientTicketsQuery>,
+) -> ApiResult<HttpResponse> {
+    let email = query
+        .into_inner()
+        .client_user_mail
+        .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::field("clientUserMail", "is required"))?;
     scp_list(&state, &caller, move |_| Ok(Some(TicketListQuery { email: Some(email), ..Default::default() }))).await
 }
@@ -109,8 +126,15 @@ pub struct TicketInfoQuery {
               (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn ticket_info(state: web::Data<AppState>, Staff(caller): Staff, query: web::Query<TicketInfoQuery>) -> ApiResult<HttpResponse> {
-    let number = query.into_inner().ticket_number.filter(|n| !n.trim().is_empty())
+pub async fn ticket_info(
+    state: web::Data<AppState>,
+    Staff(caller): Staff,
+    query: web::Query<TicketInfoQuery>,
+) -> ApiResult<HttpResponse> {
+    let number = query
+        .into_inner()
+        .ticket_number
+        .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::field("ticketNumber", "is required"))?;
     let actor = caller.as_actor();
     let ticket = state
@@ -134,17 +158,30 @@ pub async fn ticket_info(state: web::Data<AppState>, Staff(caller): Staff, query
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonBody<StaffReply>) -> ApiResult<HttpResponse> {
+pub async fn staff_reply(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<StaffReply>,
+) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     let body = body.0;
-    let number = body.ticket_number.clone().filter(|n| !n.trim().is_empty())
+    let number = body
+        .ticket_number
+        .clone()
+        .filter(|n| !n.trim().is_empty())
         .ok_or_else(|| ApiError::field("ticketNumber", "is required"))?;
-    let response = body.response.clone().filter(|r| !r.trim().is_empty())
+    let response = body
+        .response
+        .clone()
+        .filter(|r| !r.trim().is_empty())
         .ok_or_else(|| ApiError::field("response", "is required"))?;
     let st = state.clone();
     state
         .db(move |conn| {
-            let acting = ActingAs { from_user: body.staff_user_name.clone().filter(|n| !n.trim().is_empty()), ..Default::default() };
+            let acting = ActingAs {
+                from_user: body.staff_user_name.clone().filter(|n| !n.trim().is_empty()),
+                ..Default::default()
+            };
             let named = acting.from_user.is_some();
             let actor = caller.actor(conn, &acting)?;
             if !actor.is_staff() {
@@ -165,10 +202,19 @@ pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonB
             };
             // As on create: only a program names the address; a person is recorded by their own.
             let origin = caller.origin(body.ip_address.clone().filter(|_| caller.user().is_none()));
-            { let limits = Limits::read(&st, conn)?; change::update_ticket(conn, &actor, &row, &update, &limits, &origin) }
+            {
+                let limits = Limits::read(&st, conn)?;
+                change::update_ticket(conn, &actor, &row, &update, &limits, &origin)
+            }
         })
         .await
-        .map_err(|e| e.rename_fields(&[("from_user", "staffUserName"), ("status_id", "reply_status_id"), ("message", "response")]))?;
+        .map_err(|e| {
+            e.rename_fields(&[
+                ("from_user", "staffUserName"),
+                ("status_id", "reply_status_id"),
+                ("message", "response"),
+            ])
+        })?;
     let (status_code, status_msg) = success("reply posted successfully");
     Ok(HttpResponse::Ok().json(ScpStatus { status_code, status_msg }))
 }
@@ -182,7 +228,11 @@ pub async fn staff_reply(state: web::Data<AppState>, caller: Caller, body: JsonB
               (status = 422, body = ApiErrorBody)),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn ticket_index(state: web::Data<AppState>, Staff(caller): Staff, query: web::Query<TicketListQuery>) -> ApiResult<HttpResponse> {
+pub async fn ticket_index(
+    state: web::Data<AppState>,
+    Staff(caller): Staff,
+    query: web::Query<TicketListQuery>,
+) -> ApiResult<HttpResponse> {
     let mut query = query.into_inner();
     query.threads = Some(false);
     let actor = caller.as_actor();

@@ -116,9 +116,7 @@ impl ResponseError for ApiError {
         if let ApiError::Unauthorized(_) = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        response.json(ApiErrorBody {
-            error: ApiErrorDetail { code: self.code().to_owned(), message, fields },
-        })
+        response.json(ApiErrorBody { error: ApiErrorDetail { code: self.code().to_owned(), message, fields } })
     }
 }
 

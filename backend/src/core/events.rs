@@ -67,12 +67,17 @@ pub fn emit(conn: &mut AnyConnection, sink: &Sink, actor: &Actor, ip: Option<&st
         ))
         .returning(events::id)
         .get_result(conn)?;
-    audit::record(conn, Some(actor), ip, AuditEvent {
-        action: event.kind,
-        target_type: event.target_type,
-        target_id: event.target_id.clone(),
-        detail: event.payload.clone(),
-    })?;
+    audit::record(
+        conn,
+        Some(actor),
+        ip,
+        AuditEvent {
+            action: event.kind,
+            target_type: event.target_type,
+            target_id: event.target_id.clone(),
+            detail: event.payload.clone(),
+        },
+    )?;
     let emitted = Emitted { id, event: &event, actor, public_url: &sink.public_url };
     for consumer in sink.consumers {
         consumer(conn, &emitted)?;

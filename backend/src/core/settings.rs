@@ -35,7 +35,8 @@ pub const ALLOW_GUEST_TICKETS: Setting<bool> = Setting { key: "allow_guest_ticke
 pub const CONFIRM_REGISTRATIONS: Setting<bool> = Setting { key: "confirm_registrations", default: true };
 pub const MAX_UPLOAD_BYTES: Setting<i64> = Setting { key: "max_upload_bytes", default: 10 * 1024 * 1024 };
 pub const ROWS_PER_PAGE: Setting<i64> = Setting { key: "rows_per_page", default: 25 };
-pub const NEW_USER_LEVEL: Setting<AccessLevel> = Setting { key: "new_user_level", default: AccessLevel::AuthorizedUser };
+pub const NEW_USER_LEVEL: Setting<AccessLevel> =
+    Setting { key: "new_user_level", default: AccessLevel::AuthorizedUser };
 
 /// The settings table as read for one request: typed values, with the defaults of a new install
 /// for any key that is missing. Cheap (one small query).
@@ -44,7 +45,11 @@ pub struct Stored(HashMap<String, String>);
 impl Stored {
     pub fn read(conn: &mut AnyConnection) -> ApiResult<Stored> {
         Ok(Stored(
-            settings::table.select((settings::key, settings::value)).load::<(String, String)>(conn)?.into_iter().collect(),
+            settings::table
+                .select((settings::key, settings::value))
+                .load::<(String, String)>(conn)?
+                .into_iter()
+                .collect(),
         ))
     }
 
@@ -69,10 +74,7 @@ impl Stored {
     }
 
     fn level(&self, key: &str, default: AccessLevel) -> AccessLevel {
-        self.raw(key)
-            .and_then(|v| v.parse::<i16>().ok())
-            .and_then(|n| AccessLevel::try_from(n).ok())
-            .unwrap_or(default)
+        self.raw(key).and_then(|v| v.parse::<i16>().ok()).and_then(|n| AccessLevel::try_from(n).ok()).unwrap_or(default)
     }
 
     pub fn new_user_level(&self) -> AccessLevel {
@@ -94,7 +96,9 @@ pub fn store(conn: &mut AnyConnection, actor: &Actor, ip: Option<&str>, values: 
     for (key, value) in values {
         let updated = diesel::update(settings::table.find(key)).set(settings::value.eq(value)).execute(conn)?;
         if updated == 0 {
-            diesel::insert_into(settings::table).values((settings::key.eq(key), settings::value.eq(value))).execute(conn)?;
+            diesel::insert_into(settings::table)
+                .values((settings::key.eq(key), settings::value.eq(value)))
+                .execute(conn)?;
         }
     }
     // Mail server passwords are settings too; the audit log says only that they changed.
@@ -102,11 +106,15 @@ pub fn store(conn: &mut AnyConnection, actor: &Actor, ip: Option<&str>, values: 
         .iter()
         .map(|(k, v)| (k.clone(), if k.ends_with("_password") { json!("(changed)") } else { json!(v) }))
         .collect();
-    Ok(audit::record(conn, Some(actor), ip, AuditEvent {
-        action: "settings.update",
-        target_type: "settings",
-        target_id: "site".into(),
-        detail: serde_json::Value::Object(detail),
-    })?)
+    Ok(audit::record(
+        conn,
+        Some(actor),
+        ip,
+        AuditEvent {
+            action: "settings.update",
+            target_type: "settings",
+            target_id: "site".into(),
+            detail: serde_json::Value::Object(detail),
+        },
+    )?)
 }
-

@@ -10,9 +10,9 @@ use actix_web::web;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use crate::config::Config;
 use crate::core::auth::apikeys::KeyRecord;
 use crate::core::auth::jwt::JwtKeys;
-use crate::config::Config;
 use crate::core::db::{AnyConnection, DbPool, Engine};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::events::{Consumer, Sink};

@@ -70,10 +70,7 @@ impl fmt::Debug for Account {
             .field("password", &"<redacted>")
             .field("folder", &self.folder)
             .field("processed_folder", &self.processed_folder)
-            .field(
-                "extra_ca_pem",
-                &self.extra_ca_pem.as_ref().map(|p| format!("{} bytes", p.len())),
-            )
+            .field("extra_ca_pem", &self.extra_ca_pem.as_ref().map(|p| format!("{} bytes", p.len())))
             .field("timeout", &self.timeout)
             .finish()
     }
@@ -91,10 +88,7 @@ impl Account {
 
     /// The processed folder, treating a blank setting like "none".
     fn processed(&self) -> Option<&str> {
-        self.processed_folder
-            .as_deref()
-            .map(str::trim)
-            .filter(|f| !f.is_empty())
+        self.processed_folder.as_deref().map(str::trim).filter(|f| !f.is_empty())
     }
 }
 
@@ -260,10 +254,7 @@ async fn open(acc: &Account) -> Result<Session, ImapError> {
 async fn tcp_connect(acc: &Account) -> Result<TcpStream, ImapError> {
     let tcp = timed(acc, "connecting", TcpStream::connect((acc.host.as_str(), acc.port)))
         .await?
-        .map_err(|e| ImapError::Connect {
-            server: acc.server(),
-            detail: io_text(&e),
-        })?;
+        .map_err(|e| ImapError::Connect { server: acc.server(), detail: io_text(&e) })?;
     // Commands go out in small writes: without this, Nagle's algorithm holds some until the
     // server's delayed ACK (tens of milliseconds per message fetched).
     tcp.set_nodelay(true).map_err(|e| ImapError::Connect { server: acc.server(), detail: io_text(&e) })?;
@@ -302,33 +293,19 @@ async fn greeting<T>(acc: &Account, client: &mut async_imap::Client<T>) -> Resul
 where
     T: AsyncRead + AsyncWrite + Unpin + Send + fmt::Debug,
 {
-    let connect_err = |detail: String| ImapError::Connect {
-        server: acc.server(),
-        detail,
-    };
+    let connect_err = |detail: String| ImapError::Connect { server: acc.server(), detail };
     let response = timed(acc, "waiting for the server greeting", client.read_response())
         .await?
-        .map_err(|e| {
-            connect_err(format!(
-                "no IMAP greeting: {} (do port and security setting match?)",
-                io_text(&e)
-            ))
-        })?
+        .map_err(|e| connect_err(format!("no IMAP greeting: {} (do port and security setting match?)", io_text(&e))))?
         .ok_or_else(|| connect_err("the server closed the connection without a greeting".into()))?;
     match response.parsed() {
         Response::Data { status: Status::Ok, .. } => Ok(()),
-        Response::Data {
-            status: Status::Bye,
-            outcome,
-        } => Err(connect_err(format!(
+        Response::Data { status: Status::Bye, outcome } => Err(connect_err(format!(
             "the server refused the connection: {}",
             outcome.information.as_deref().unwrap_or("BYE")
         ))),
         // PREAUTH skips LOGIN (and, before STARTTLS, would skip TLS): not supported on purpose.
-        Response::Data {
-            status: Status::PreAuth,
-            ..
-        } => Err(ImapError::Protocol {
+        Response::Data { status: Status::PreAuth, .. } => Err(ImapError::Protocol {
             server: acc.server(),
             step: "greeting",
             detail: "the server pre-authenticated the connection (PREAUTH), which is not supported".into(),
@@ -341,11 +318,7 @@ async fn login(acc: &Account, client: Client) -> Result<Session, ImapError> {
     match timed(acc, "login", client.login(&acc.user, &acc.password)).await? {
         Ok(session) => Ok(session),
         Err((e, _client)) => {
-            let login_err = |detail: String| ImapError::Login {
-                server: acc.server(),
-                user: acc.user.clone(),
-                detail,
-            };
+            let login_err = |detail: String| ImapError::Login { server: acc.server(), user: acc.user.clone(), detail };
             Err(match e {
                 ImapLibError::No(text) | ImapLibError::Bad(text) => login_err(server_text(&text)),
                 ImapLibError::Validate(_) => login_err("the user name or password contains a line break".into()),
@@ -394,10 +367,7 @@ where
     })?;
     timed(acc, "TLS handshake", connector.connect(name, stream))
         .await?
-        .map_err(|e| ImapError::Tls {
-            server: acc.server(),
-            detail: tls_text(&e),
-        })
+        .map_err(|e| ImapError::Tls { server: acc.server(), detail: tls_text(&e) })
 }
 
 /// rustls' messages are terse ("invalid peer certificate: UnknownIssuer"): add what to do.
@@ -433,11 +403,7 @@ async fn timed_within<F: Future>(
     step: &'static str,
     fut: F,
 ) -> Result<F::Output, ImapError> {
-    tokio::time::timeout(limit, fut).await.map_err(|_| ImapError::Timeout {
-        server: acc.server(),
-        step,
-        after: limit,
-    })
+    tokio::time::timeout(limit, fut).await.map_err(|_| ImapError::Timeout { server: acc.server(), step, after: limit })
 }
 
 /// [`timed`] for an async-imap call whose errors need no special meaning.
@@ -452,36 +418,20 @@ async fn run<T>(
 fn command_error(acc: &Account, step: &'static str, e: ImapLibError) -> ImapError {
     let server = acc.server();
     match e {
-        ImapLibError::Io(io) => ImapError::Network {
-            server,
-            step,
-            detail: io_text(&io),
-        },
-        ImapLibError::ConnectionLost => ImapError::Network {
-            server,
-            step,
-            detail: "the server closed the connection".into(),
-        },
-        ImapLibError::No(text) | ImapLibError::Bad(text) => ImapError::Protocol {
-            server,
-            step,
-            detail: server_text(&text),
-        },
-        other => ImapError::Protocol {
-            server,
-            step,
-            detail: other.to_string(),
-        },
+        ImapLibError::Io(io) => ImapError::Network { server, step, detail: io_text(&io) },
+        ImapLibError::ConnectionLost => {
+            ImapError::Network { server, step, detail: "the server closed the connection".into() }
+        }
+        ImapLibError::No(text) | ImapLibError::Bad(text) => {
+            ImapError::Protocol { server, step, detail: server_text(&text) }
+        }
+        other => ImapError::Protocol { server, step, detail: other.to_string() },
     }
 }
 
 /// Errors of commands naming a folder: a NO/BAD there means "this folder does not work".
 fn folder_error(acc: &Account, folder: &str, step: &'static str, e: ImapLibError) -> ImapError {
-    let folder_err = |detail: String| ImapError::Folder {
-        server: acc.server(),
-        folder: folder.to_owned(),
-        detail,
-    };
+    let folder_err = |detail: String| ImapError::Folder { server: acc.server(), folder: folder.to_owned(), detail };
     match e {
         ImapLibError::No(text) | ImapLibError::Bad(text) => folder_err(server_text(&text)),
         ImapLibError::Validate(v) => folder_err(v.to_string()),
@@ -497,10 +447,7 @@ async fn folder_info(s: &mut Session, acc: &Account) -> Result<FolderInfo, ImapE
         .await?
         .map_err(|e| folder_error(acc, &acc.folder, "EXAMINE", e))?;
     let unseen = run(acc, "UID SEARCH", s.uid_search("UNSEEN")).await?.len();
-    Ok(FolderInfo {
-        messages: mailbox.exists,
-        unseen: u32::try_from(unseen).unwrap_or(u32::MAX),
-    })
+    Ok(FolderInfo { messages: mailbox.exists, unseen: u32::try_from(unseen).unwrap_or(u32::MAX) })
 }
 
 /// Moving mail into the folder it comes from would hand it out again forever.
@@ -531,10 +478,7 @@ struct Caps {
 
 async fn caps(s: &mut Session, acc: &Account) -> Result<Caps, ImapError> {
     let caps = run(acc, "CAPABILITY", s.capabilities()).await?;
-    Ok(Caps {
-        moves: caps.has_str("MOVE"),
-        uidplus: caps.has_str("UIDPLUS"),
-    })
+    Ok(Caps { moves: caps.has_str("MOVE"), uidplus: caps.has_str("UIDPLUS") })
 }
 
 async fn fetch_batch<F, Fut, E>(s: &mut Session, acc: &Account, max: usize, mut handle: F) -> Result<Batch, ImapError>
@@ -555,10 +499,7 @@ where
         .await?
         .map_err(|e| folder_error(acc, &acc.folder, "SELECT", e))?;
     let uids = waiting_uids(s, acc, processed.is_some()).await?;
-    let mut batch = Batch {
-        remaining: uids.len() > max,
-        ..Batch::default()
-    };
+    let mut batch = Batch { remaining: uids.len() > max, ..Batch::default() };
     for &uid in uids.iter().take(max) {
         let Some(raw) = fetch_body(s, acc, uid).await? else {
             tracing::warn!(server = %acc.server(), folder = %acc.folder, uid, "IMAP server returned no body; message skipped");
@@ -584,10 +525,7 @@ async fn waiting_uids(s: &mut Session, acc: &Account, moving: bool) -> Result<Ve
     // UNDELETED: a \Deleted message was thrown away by a person, or already copied by our
     // COPY/EXPUNGE fallback whose EXPUNGE did not happen — either way not to be handled again.
     let criteria = if moving { "UNDELETED" } else { "UNSEEN UNDELETED" };
-    let mut uids: Vec<u32> = run(acc, "UID SEARCH", s.uid_search(criteria))
-        .await?
-        .into_iter()
-        .collect();
+    let mut uids: Vec<u32> = run(acc, "UID SEARCH", s.uid_search(criteria)).await?.into_iter().collect();
     uids.sort_unstable();
     Ok(uids)
 }
@@ -597,36 +535,19 @@ async fn fetch_body(s: &mut Session, acc: &Account, uid: u32) -> Result<Option<V
     let size = message_size(s, acc, uid).await?;
     // The stream borrows the session: collect it completely before the next command. Other
     // messages' FETCH responses (flag changes) may be mixed in, hence the UID filter.
-    let download = async {
-        s.uid_fetch(uid.to_string(), "(UID BODY.PEEK[])")
-            .await?
-            .try_collect::<Vec<_>>()
-            .await
-    };
+    let download = async { s.uid_fetch(uid.to_string(), "(UID BODY.PEEK[])").await?.try_collect::<Vec<_>>().await };
     let fetches = timed_within(acc, download_limit(acc.timeout, size), "UID FETCH", download)
         .await?
         .map_err(|e| command_error(acc, "UID FETCH", e))?;
-    Ok(fetches
-        .iter()
-        .filter(|f| f.uid == Some(uid))
-        .find_map(|f| f.body())
-        .map(<[u8]>::to_vec))
+    Ok(fetches.iter().filter(|f| f.uid == Some(uid)).find_map(|f| f.body()).map(<[u8]>::to_vec))
 }
 
 /// RFC822.SIZE of one message (0 when the server does not say).
 async fn message_size(s: &mut Session, acc: &Account, uid: u32) -> Result<u32, ImapError> {
-    let fetches: Vec<async_imap::types::Fetch> = run(acc, "UID FETCH", async {
-        s.uid_fetch(uid.to_string(), "(UID RFC822.SIZE)")
-            .await?
-            .try_collect()
-            .await
-    })
-    .await?;
-    Ok(fetches
-        .iter()
-        .filter(|f| f.uid == Some(uid))
-        .find_map(|f| f.size)
-        .unwrap_or(0))
+    let fetches: Vec<async_imap::types::Fetch> =
+        run(acc, "UID FETCH", async { s.uid_fetch(uid.to_string(), "(UID RFC822.SIZE)").await?.try_collect().await })
+            .await?;
+    Ok(fetches.iter().filter(|f| f.uid == Some(uid)).find_map(|f| f.size).unwrap_or(0))
 }
 
 /// The timeout plus one second per 128 KiB: a big attachment on a slow link must not time out
@@ -657,27 +578,18 @@ async fn mark_handled(
         .map_err(|e| folder_error(acc, target, "UID COPY", e))?;
     add_flag(s, acc, &set, "\\Deleted").await?;
     if caps.uidplus {
-        run(acc, "UID EXPUNGE", async {
-            s.uid_expunge(&set).await?.try_collect::<Vec<_>>().await
-        })
-        .await?;
+        run(acc, "UID EXPUNGE", async { s.uid_expunge(&set).await?.try_collect::<Vec<_>>().await }).await?;
     } else {
         // Without UIDPLUS, EXPUNGE also removes mail another client flagged \Deleted (which it
         // wanted gone anyway); there is no narrower command.
-        run(acc, "EXPUNGE", async {
-            s.expunge().await?.try_collect::<Vec<_>>().await
-        })
-        .await?;
+        run(acc, "EXPUNGE", async { s.expunge().await?.try_collect::<Vec<_>>().await }).await?;
     }
     Ok(())
 }
 
 async fn add_flag(s: &mut Session, acc: &Account, set: &str, flag: &str) -> Result<(), ImapError> {
     let query = format!("+FLAGS.SILENT ({flag})");
-    run(acc, "UID STORE", async {
-        s.uid_store(set, &query).await?.try_collect::<Vec<_>>().await
-    })
-    .await?;
+    run(acc, "UID STORE", async { s.uid_store(set, &query).await?.try_collect::<Vec<_>>().await }).await?;
     Ok(())
 }
 
@@ -707,10 +619,8 @@ async fn ensure_folder(s: &mut Session, acc: &Account, folder: &str) -> Result<(
 async fn folder_exists(s: &mut Session, acc: &Account, name: &str) -> Result<bool, ImapError> {
     // async-imap puts the LIST pattern into the command unquoted: quote it here.
     let pattern = quote(name);
-    let names: Vec<async_imap::types::Name> = run(acc, "LIST", async {
-        s.list(Some(""), Some(&pattern)).await?.try_collect().await
-    })
-    .await?;
+    let names: Vec<async_imap::types::Name> =
+        run(acc, "LIST", async { s.list(Some(""), Some(&pattern)).await?.try_collect().await }).await?;
     Ok(names.iter().any(|n| n.name() == name))
 }
 
@@ -764,9 +674,7 @@ fn flush_utf16(out: &mut String, pending: &mut Vec<u16>) {
 /// async-imap reports NO/BAD as `code: Some(..), info: Some("text")` (or `outcome: Outcome {..
 /// information: Some("text") }`); an admin wants just the server's text.
 fn server_text(raw: &str) -> String {
-    let rest = raw
-        .split_once("info: Some(\"")
-        .or_else(|| raw.split_once("information: Some(\""));
+    let rest = raw.split_once("info: Some(\"").or_else(|| raw.split_once("information: Some(\""));
     let Some((_, rest)) = rest else { return raw.to_owned() };
     // undo Rust's Debug escaping up to the closing quote
     let mut text = String::new();

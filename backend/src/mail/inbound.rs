@@ -14,22 +14,22 @@
 
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
+use shared::mail::InboundMail;
 use shared::tickets::EntryType;
 use shared::validate::{Email, PersonName, Subject, SUBJECT_MAX_CHARS};
-use shared::mail::InboundMail;
 use shared::AccessLevel;
 
 use super::parse::{self, Parsed};
+use crate::catalog::rules as catalog;
 use crate::core::auth::{find_by_login, level_of, Actor, Origin};
 use crate::core::db::models::TicketRow;
 use crate::core::db::schema::{inbound_mail, outbox, thread_entries, tickets};
 use crate::core::db::{write_tx, AnyConnection};
-use crate::core::events::Sink;
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::events::Sink;
 use crate::core::settings::Stored;
 use crate::tickets::content::{self, Body, Upload};
 use crate::tickets::view::timestamp;
-use crate::catalog::rules as catalog;
 use crate::tickets::{change, create};
 
 /// Where a mail came from.
@@ -72,11 +72,7 @@ pub struct Context {
 
 impl Context {
     pub fn new(config: &crate::config::Config, events: Sink) -> Context {
-        Context {
-            attachments_dir: config.attachments_dir(),
-            max_attachment_bytes: config.max_attachment_bytes,
-            events,
-        }
+        Context { attachments_dir: config.attachments_dir(), max_attachment_bytes: config.max_attachment_bytes, events }
     }
 }
 
@@ -140,7 +136,9 @@ fn handle(conn: &mut AnyConnection, raw: &[u8], source: Source, ctx: &Context) -
     });
     match outcome {
         // Written by someone else between our check and our insert: theirs stands.
-        Err(ApiError::Conflict(_)) => earlier(conn, &parsed.message_id)?.ok_or(ApiError::Conflict("the mail is being handled".into())),
+        Err(ApiError::Conflict(_)) => {
+            earlier(conn, &parsed.message_id)?.ok_or(ApiError::Conflict("the mail is being handled".into()))
+        }
         other => other,
     }
 }
@@ -171,7 +169,14 @@ struct Record<'a> {
 }
 
 impl Record<'_> {
-    fn write(&self, conn: &mut AnyConnection, outcome: &str, ticket: Option<&TicketRow>, entry_id: Option<i64>, reason: Option<&str>) -> ApiResult<Handled> {
+    fn write(
+        &self,
+        conn: &mut AnyConnection,
+        outcome: &str,
+        ticket: Option<&TicketRow>,
+        entry_id: Option<i64>,
+        reason: Option<&str>,
+    ) -> ApiResult<Handled> {
         let inserted = diesel::insert_into(inbound_mail::table)
             .values((
                 inbound_mail::message_id.eq(self.message_id),
@@ -188,7 +193,12 @@ impl Record<'_> {
             .returning(inbound_mail::id)
             .get_result::<i64>(conn);
         match inserted {
-            Ok(id) => Ok(Handled { id, outcome: outcome.to_owned(), ticket: ticket.map(|t| t.number.clone()), duplicate: false }),
+            Ok(id) => Ok(Handled {
+                id,
+                outcome: outcome.to_owned(),
+                ticket: ticket.map(|t| t.number.clone()),
+                duplicate: false,
+            }),
             Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
                 Err(ApiError::Conflict("the mail was handled meanwhile".into()))
             }
@@ -211,7 +221,12 @@ fn uploads(conn: &mut AnyConnection, parsed: &Parsed, ctx: &Context) -> ApiResul
     let mut dropped = Vec::new();
     for a in &parsed.attachments {
         if a.bytes.len() > limit {
-            dropped.push(format!("[The attachment {} ({} KiB) was not kept: larger than the limit of {} KiB]", a.filename, a.bytes.len() / 1024, limit / 1024));
+            dropped.push(format!(
+                "[The attachment {} ({} KiB) was not kept: larger than the limit of {} KiB]",
+                a.filename,
+                a.bytes.len() / 1024,
+                limit / 1024
+            ));
             continue;
         }
         kept.push(Upload {
@@ -241,7 +256,13 @@ fn body(parsed: &Parsed, dropped: &[String]) -> Body {
 }
 
 /// Decides and writes, inside the transaction.
-fn decide(conn: &mut AnyConnection, parsed: &Parsed, uploads: Uploads, record: &Record<'_>, ctx: &Context) -> ApiResult<Handled> {
+fn decide(
+    conn: &mut AnyConnection,
+    parsed: &Parsed,
+    uploads: Uploads,
+    record: &Record<'_>,
+    ctx: &Context,
+) -> ApiResult<Handled> {
     if let Some(auto) = &parsed.auto {
         return record.write(conn, "auto", None, None, Some(&auto.reason));
     }
@@ -277,12 +298,26 @@ fn decide(conn: &mut AnyConnection, parsed: &Parsed, uploads: Uploads, record: &
         None if stored.flag(&crate::core::settings::ALLOW_GUEST_TICKETS) => {
             let email = Email::parse(&parsed.from.address).map_err(|e| ApiError::field("from", e));
             let Ok(email) = email else {
-                return record.write(conn, "ignored", None, None, Some("the sender's address is not one we can answer"));
+                return record.write(
+                    conn,
+                    "ignored",
+                    None,
+                    None,
+                    Some("the sender's address is not one we can answer"),
+                );
             };
             let name = parsed.from.name.as_deref().and_then(|n| PersonName::parse(n).ok());
             (Actor::Guest, Some((email, name)))
         }
-        None => return record.write(conn, "ignored", None, None, Some("unknown sender, and guest tickets are off (Admin › Settings)")),
+        None => {
+            return record.write(
+                conn,
+                "ignored",
+                None,
+                None,
+                Some("unknown sender, and guest tickets are off (Admin › Settings)"),
+            )
+        }
     };
     let subject = subject(&parsed.subject)?;
     let (id, _) = create::insert_from_mail(conn, &actor, requester, subject, body, uploads.0, None, &origin)?;
@@ -440,8 +475,12 @@ fn views(conn: &mut AnyConnection, rows: Vec<Listed>) -> ApiResult<Vec<InboundMa
         .into_iter()
         .collect();
     let ticket_ids: Vec<i64> = rows.iter().filter_map(|r| r.ticket_id).collect();
-    let numbers: std::collections::HashMap<i64, String> =
-        tickets::table.filter(tickets::id.eq_any(&ticket_ids)).select((tickets::id, tickets::number)).load(conn)?.into_iter().collect();
+    let numbers: std::collections::HashMap<i64, String> = tickets::table
+        .filter(tickets::id.eq_any(&ticket_ids))
+        .select((tickets::id, tickets::number))
+        .load(conn)?
+        .into_iter()
+        .collect();
     Ok(rows
         .into_iter()
         .map(|r| InboundMail {
@@ -465,7 +504,12 @@ pub fn one(conn: &mut AnyConnection, id: i64) -> ApiResult<InboundMail> {
 }
 
 /// A page of the mail log, newest first, and how many mails (with this outcome) there are.
-pub fn page(conn: &mut AnyConnection, outcome: Option<&str>, page: i64, per_page: i64) -> ApiResult<(Vec<InboundMail>, i64)> {
+pub fn page(
+    conn: &mut AnyConnection,
+    outcome: Option<&str>,
+    page: i64,
+    per_page: i64,
+) -> ApiResult<(Vec<InboundMail>, i64)> {
     let filtered = || {
         let mut q = inbound_mail::table.into_boxed();
         if let Some(o) = outcome {

@@ -20,7 +20,9 @@ use super::templates::{self, Facts, Kind, Person, TicketFacts};
 use super::{outbox, thread};
 use crate::core::auth::{level_of, Actor};
 use crate::core::db::models::{QueueRow, TicketRow, UserRow};
-use crate::core::db::schema::{priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users};
+use crate::core::db::schema::{
+    priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users,
+};
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
 use crate::core::events::Emitted;
@@ -28,11 +30,22 @@ use crate::core::settings::Stored;
 
 /// What happened to a ticket, as the mail needs it.
 enum Event<'a> {
-    Created { body: &'a Message },
+    Created {
+        body: &'a Message,
+    },
     /// A thread entry: a customer's message (M), an agent's response (R) or an internal note (N).
-    Entry { kind: EntryType, body: &'a Message },
-    Status { from: &'a str, to: &'a str },
-    Assigned { added: &'a [UserRow], all: &'a [UserRow] },
+    Entry {
+        kind: EntryType,
+        body: &'a Message,
+    },
+    Status {
+        from: &'a str,
+        to: &'a str,
+    },
+    Assigned {
+        added: &'a [UserRow],
+        all: &'a [UserRow],
+    },
 }
 
 /// A thread entry's body as stored: `format` is "text" or "html".
@@ -76,12 +89,18 @@ pub fn on_event(conn: &mut AnyConnection, emitted: &Emitted<'_>) -> ApiResult<()
             ticket(conn, &stored, ticket_id, actor, url, Event::Status { from, to })
         }
         "ticket.assign" => {
-            let ids = |key: &str| -> Vec<i64> { payload[key].as_array().into_iter().flatten().filter_map(|v| v.as_i64()).collect() };
+            let ids = |key: &str| -> Vec<i64> {
+                payload[key].as_array().into_iter().flatten().filter_map(|v| v.as_i64()).collect()
+            };
             let added_ids = ids("added");
             if added_ids.is_empty() {
                 return Ok(());
             }
-            let all: Vec<UserRow> = users::table.filter(users::id.eq_any(ids("assignees"))).order(users::id).select(UserRow::as_select()).load(conn)?;
+            let all: Vec<UserRow> = users::table
+                .filter(users::id.eq_any(ids("assignees")))
+                .order(users::id)
+                .select(UserRow::as_select())
+                .load(conn)?;
             let added: Vec<UserRow> = all.iter().filter(|u| added_ids.contains(&u.id)).cloned().collect();
             ticket(conn, &stored, ticket_id, actor, url, Event::Assigned { added: &added, all: &all })
         }
@@ -92,7 +111,8 @@ pub fn on_event(conn: &mut AnyConnection, emitted: &Emitted<'_>) -> ApiResult<()
 /// The thread entry an event names by `entry_id`.
 fn entry(conn: &mut AnyConnection, payload: &serde_json::Value) -> ApiResult<Message> {
     let id = payload["entry_id"].as_i64().unwrap_or_default();
-    let (text, format) = thread_entries::table.find(id).select((thread_entries::body, thread_entries::format)).first(conn)?;
+    let (text, format) =
+        thread_entries::table.find(id).select((thread_entries::body, thread_entries::format)).first(conn)?;
     Ok(Message { text, format })
 }
 
@@ -138,8 +158,10 @@ fn load(conn: &mut AnyConnection, ticket_id: i64, public_url: &str) -> ApiResult
     let status: String = statuses::table.find(ticket.status_id).select(statuses::name).first(conn)?;
     let priority: String = priorities::table.find(ticket.priority_id).select(priorities::name).first(conn)?;
     let queue: QueueRow = queues::table.find(ticket.queue_id).select(QueueRow::as_select()).first(conn)?;
-    let assigned = ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(ticket_id)).select(ticket_assignees::user_id);
-    let following = ticket_followers::table.filter(ticket_followers::ticket_id.eq(ticket_id)).select(ticket_followers::user_id);
+    let assigned =
+        ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(ticket_id)).select(ticket_assignees::user_id);
+    let following =
+        ticket_followers::table.filter(ticket_followers::ticket_id.eq(ticket_id)).select(ticket_followers::user_id);
     let agents: Vec<UserRow> = users::table
         .filter(users::id.eq_any(assigned).or(users::id.eq_any(following)))
         .order(users::id)
@@ -161,13 +183,23 @@ fn load(conn: &mut AnyConnection, ticket_id: i64, public_url: &str) -> ApiResult
 }
 
 /// Queues the mail a ticket event sends (inside the caller's transaction).
-fn ticket(conn: &mut AnyConnection, stored: &Stored, ticket_id: i64, actor: &Actor, public_url: &str, event: Event<'_>) -> ApiResult<()> {
+fn ticket(
+    conn: &mut AnyConnection,
+    stored: &Stored,
+    ticket_id: i64,
+    actor: &Actor,
+    public_url: &str,
+    event: Event<'_>,
+) -> ApiResult<()> {
     let ctx = load(conn, ticket_id, public_url)?;
     let agents = || ctx.agents.iter().map(Recipient::user);
     // The queue's address stands in for agents while nobody looks after the ticket.
     let agents_or_queue = || -> Vec<Recipient> {
         match (ctx.agents.is_empty(), ctx.queue.email.as_deref().filter(|e| !e.trim().is_empty())) {
-            (true, Some(address)) => vec![Recipient { user: None, person: Person { name: ctx.queue.name.clone(), email: address.to_owned() } }],
+            (true, Some(address)) => vec![Recipient {
+                user: None,
+                person: Person { name: ctx.queue.name.clone(), email: address.to_owned() },
+            }],
             _ => agents().collect(),
         }
     };
@@ -210,7 +242,8 @@ fn ticket(conn: &mut AnyConnection, stored: &Stored, ticket_id: i64, actor: &Act
     for (kind, recipient) in plan {
         let address = recipient.person.email.trim().to_lowercase();
         // The receipt of a new ticket goes to its customer even when they opened it themselves.
-        let is_actor = kind != Kind::CreatedCustomer && recipient.user.as_ref().is_some_and(|u| Some(u.id) == actor.user_id());
+        let is_actor =
+            kind != Kind::CreatedCustomer && recipient.user.as_ref().is_some_and(|u| Some(u.id) == actor.user_id());
         let unwanted = recipient.user.as_ref().is_some_and(|u| !wants_ticket_mail(u));
         if address.is_empty() || is_actor || unwanted || own.contains(&address) || !seen.insert(address) {
             continue;
@@ -228,17 +261,20 @@ fn ticket(conn: &mut AnyConnection, stored: &Stored, ticket_id: i64, actor: &Act
         };
         let Some(text) = rendered(conn, kind, &facts)? else { continue };
         let message_id = thread::new_id(&ctx.ticket.number, stored);
-        outbox::queue(conn, outbox::Mail {
-            kind: kind.as_str(),
-            recipient: &recipient.person.email,
-            subject: &text.subject,
-            text: &text.text,
-            html: Some(&text.html),
-            message_id: &message_id,
-            in_reply_to: Some(&in_reply_to),
-            references: Some(&references),
-            ticket_id: Some(ctx.ticket.id),
-        })?;
+        outbox::queue(
+            conn,
+            outbox::Mail {
+                kind: kind.as_str(),
+                recipient: &recipient.person.email,
+                subject: &text.subject,
+                text: &text.text,
+                html: Some(&text.html),
+                message_id: &message_id,
+                in_reply_to: Some(&in_reply_to),
+                references: Some(&references),
+                ticket_id: Some(ctx.ticket.id),
+            },
+        )?;
     }
     Ok(())
 }
@@ -250,7 +286,11 @@ fn rendered(conn: &mut AnyConnection, kind: Kind, facts: &Facts) -> ApiResult<Op
     match templates::render(kind, &template, facts) {
         Ok(text) => Ok(Some(text)),
         Err(errors) if customized => {
-            tracing::warn!(kind = kind.as_str(), ?errors, "the customised mail template failed; the built-in one is used");
+            tracing::warn!(
+                kind = kind.as_str(),
+                ?errors,
+                "the customised mail template failed; the built-in one is used"
+            );
             Ok(templates::render(kind, &kind.default_text(), facts).ok())
         }
         Err(errors) => {
@@ -273,16 +313,19 @@ pub fn account(conn: &mut AnyConnection, kind: Kind, user: &UserRow, link: &str,
     };
     let Some(text) = rendered(conn, kind, &facts)? else { return Ok(()) };
     let message_id = thread::new_id("account", &stored);
-    outbox::queue(conn, outbox::Mail {
-        kind: kind.as_str(),
-        recipient: &user.email,
-        subject: &text.subject,
-        text: &text.text,
-        html: Some(&text.html),
-        message_id: &message_id,
-        in_reply_to: None,
-        references: None,
-        ticket_id: None,
-    })?;
+    outbox::queue(
+        conn,
+        outbox::Mail {
+            kind: kind.as_str(),
+            recipient: &user.email,
+            subject: &text.subject,
+            text: &text.text,
+            html: Some(&text.html),
+            message_id: &message_id,
+            in_reply_to: None,
+            references: None,
+            ticket_id: None,
+        },
+    )?;
     Ok(())
 }

@@ -76,7 +76,12 @@ pub struct Claimed {
 /// pending and its retry time has come, or when its sender's lease ran out before the hand-over.
 /// On PostgreSQL, a replica that tries to take a row another has just taken waits for that
 /// transaction, then finds the row no longer pending and skips it.
-pub fn claim(conn: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDateTime, limit: i64) -> ApiResult<Vec<Claimed>> {
+pub fn claim(
+    conn: &mut AnyConnection,
+    now: NaiveDateTime,
+    lease_until: NaiveDateTime,
+    limit: i64,
+) -> ApiResult<Vec<Claimed>> {
     write_tx(conn, |conn| {
         diesel::update(outbox::table.filter(outbox::status.eq("sending")).filter(outbox::claimed_until.lt(now)))
             .set((outbox::status.eq("pending"), outbox::claimed_until.eq(None::<NaiveDateTime>)))
@@ -88,11 +93,20 @@ pub fn claim(conn: &mut AnyConnection, now: NaiveDateTime, lease_until: NaiveDat
             .limit(limit)
             .select(outbox::id)
             .load(conn)?;
-        let claimed: Vec<i64> = diesel::update(outbox::table.filter(outbox::id.eq_any(&due)).filter(outbox::status.eq("pending")))
-            .set((outbox::status.eq("sending"), outbox::claimed_until.eq(lease_until), outbox::attempts.eq(outbox::attempts + 1)))
-            .returning(outbox::id)
-            .get_results(conn)?;
-        Ok(outbox::table.filter(outbox::id.eq_any(&claimed)).order(outbox::id).select(Claimed::as_select()).load(conn)?)
+        let claimed: Vec<i64> =
+            diesel::update(outbox::table.filter(outbox::id.eq_any(&due)).filter(outbox::status.eq("pending")))
+                .set((
+                    outbox::status.eq("sending"),
+                    outbox::claimed_until.eq(lease_until),
+                    outbox::attempts.eq(outbox::attempts + 1),
+                ))
+                .returning(outbox::id)
+                .get_results(conn)?;
+        Ok(outbox::table
+            .filter(outbox::id.eq_any(&claimed))
+            .order(outbox::id)
+            .select(Claimed::as_select())
+            .load(conn)?)
     })
 }
 
@@ -111,7 +125,12 @@ pub fn mark_unsure(conn: &mut AnyConnection, id: i64) -> ApiResult<()> {
 
 pub fn mark_sent(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> ApiResult<()> {
     diesel::update(outbox::table.find(id))
-        .set((outbox::status.eq("sent"), outbox::sent_at.eq(now), outbox::claimed_until.eq(None::<NaiveDateTime>), outbox::last_error.eq(None::<String>)))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::sent_at.eq(now),
+            outbox::claimed_until.eq(None::<NaiveDateTime>),
+            outbox::last_error.eq(None::<String>),
+        ))
         .execute(conn)?;
     Ok(())
 }
@@ -177,8 +196,12 @@ struct Listed {
 
 fn views(conn: &mut AnyConnection, rows: Vec<Listed>) -> ApiResult<Vec<OutboxMail>> {
     let ticket_ids: Vec<i64> = rows.iter().filter_map(|r| r.ticket_id).collect();
-    let numbers: HashMap<i64, String> =
-        tickets::table.filter(tickets::id.eq_any(&ticket_ids)).select((tickets::id, tickets::number)).load(conn)?.into_iter().collect();
+    let numbers: HashMap<i64, String> = tickets::table
+        .filter(tickets::id.eq_any(&ticket_ids))
+        .select((tickets::id, tickets::number))
+        .load(conn)?
+        .into_iter()
+        .collect();
     Ok(rows
         .into_iter()
         .map(|r| OutboxMail {
@@ -206,7 +229,12 @@ fn one(conn: &mut AnyConnection, id: i64) -> ApiResult<OutboxMail> {
 }
 
 /// A page of the outbox, newest first, and the number of mails in all (or with this status).
-pub fn page(conn: &mut AnyConnection, status: Option<&str>, page: i64, per_page: i64) -> ApiResult<(Vec<OutboxMail>, i64)> {
+pub fn page(
+    conn: &mut AnyConnection,
+    status: Option<&str>,
+    page: i64,
+    per_page: i64,
+) -> ApiResult<(Vec<OutboxMail>, i64)> {
     let filtered = || {
         let mut q = outbox::table.into_boxed();
         if let Some(s) = status {
@@ -215,8 +243,12 @@ pub fn page(conn: &mut AnyConnection, status: Option<&str>, page: i64, per_page:
         q
     };
     let total: i64 = filtered().count().get_result(conn)?;
-    let rows: Vec<Listed> =
-        filtered().select(Listed::as_select()).order(outbox::id.desc()).limit(per_page).offset(page_offset(page, per_page)).load(conn)?;
+    let rows: Vec<Listed> = filtered()
+        .select(Listed::as_select())
+        .order(outbox::id.desc())
+        .limit(per_page)
+        .offset(page_offset(page, per_page))
+        .load(conn)?;
     Ok((views(conn, rows)?, total))
 }
 

@@ -12,9 +12,7 @@
 use mail_parser::decoders::base64::base64_decode;
 use mail_parser::decoders::html::html_to_text;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
-use mail_parser::{
-    Encoding, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType,
-};
+use mail_parser::{Encoding, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
 use std::sync::LazyLock;
 
@@ -165,14 +163,9 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, Malformed> {
         return Err(Malformed::Empty);
     }
     if raw.len() > MAX_RAW_BYTES {
-        return Err(Malformed::TooLarge {
-            size: raw.len(),
-            max: MAX_RAW_BYTES,
-        });
+        return Err(Malformed::TooLarge { size: raw.len(), max: MAX_RAW_BYTES });
     }
-    let msg = MessageParser::default()
-        .parse(raw)
-        .ok_or(Malformed::NoHeaders)?;
+    let msg = MessageParser::default().parse(raw).ok_or(Malformed::NoHeaders)?;
     if !msg.headers().iter().any(|h| is_field_name(h.name())) {
         return Err(Malformed::NoHeaders);
     }
@@ -212,30 +205,18 @@ fn raw_headers(msg: &Message<'_>) -> Vec<(String, String)> {
     msg.headers()
         .iter()
         .map(|h| {
-            let bytes = raw
-                .get(h.offset_start() as usize..h.offset_end() as usize)
-                .unwrap_or_default();
+            let bytes = raw.get(h.offset_start() as usize..h.offset_end() as usize).unwrap_or_default();
             let value = String::from_utf8_lossy(bytes);
             let words: Vec<&str> = value.split_whitespace().collect();
-            let value: String = words
-                .join(" ")
-                .chars()
-                .filter(|c| !c.is_control())
-                .collect();
+            let value: String = words.join(" ").chars().filter(|c| !c.is_control()).collect();
             (h.name().to_string(), value)
         })
         .collect()
 }
 
 /// Values of every header with this name (case-insensitive), in order.
-fn header_values<'a>(
-    headers: &'a [(String, String)],
-    name: &'a str,
-) -> impl Iterator<Item = &'a str> {
-    headers
-        .iter()
-        .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+fn header_values<'a>(headers: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
+    headers.iter().filter(move |(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
 /// Message-ID without brackets, or a stable synthetic one derived from the raw bytes so that the
@@ -244,24 +225,14 @@ fn message_id(msg: &Message<'_>, raw: &[u8]) -> String {
     msg.message_id()
         .map(storable_id)
         .filter(|id| !id.is_empty())
-        .unwrap_or_else(|| {
-            format!(
-                "sha256-{}@missing.oxidesk",
-                hex::encode(Sha256::digest(raw))
-            )
-        })
+        .unwrap_or_else(|| format!("sha256-{}@missing.oxidesk", hex::encode(Sha256::digest(raw))))
 }
 
 /// Ids of an In-Reply-To / References header, brackets removed, empty entries dropped; only the
 /// last [`MAX_REFERENCES`] (the most recent ancestors), so a lookup stays one small query.
 fn message_ids(value: &HeaderValue<'_>) -> Vec<String> {
-    let ids: Vec<String> = value
-        .as_text_list()
-        .unwrap_or_default()
-        .iter()
-        .map(|id| storable_id(id))
-        .filter(|id| !id.is_empty())
-        .collect();
+    let ids: Vec<String> =
+        value.as_text_list().unwrap_or_default().iter().map(|id| storable_id(id)).filter(|id| !id.is_empty()).collect();
     let skip = ids.len().saturating_sub(MAX_REFERENCES);
     ids.into_iter().skip(skip).collect()
 }
@@ -274,10 +245,7 @@ fn storable_id(id: &str) -> String {
     if id.len() <= MAX_ID_BYTES {
         return id;
     }
-    format!(
-        "sha256-{}@long.oxidesk",
-        hex::encode(Sha256::digest(id.as_bytes()))
-    )
+    format!("sha256-{}@long.oxidesk", hex::encode(Sha256::digest(id.as_bytes())))
 }
 
 /// Strips whitespace, control characters and the angle brackets around a message id.
@@ -311,13 +279,7 @@ fn sender(msg: &Message<'_>) -> Option<Sender> {
         let address = usable_address(addr.address()?)?;
         let name = addr
             .name()
-            .map(|n| {
-                n.chars()
-                    .filter(|c| !c.is_control())
-                    .collect::<String>()
-                    .trim()
-                    .to_string()
-            })
+            .map(|n| n.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string())
             .filter(|n| !n.is_empty());
         Some(Sender { address, name })
     })
@@ -338,12 +300,7 @@ fn usable_address(address: &str) -> Option<String> {
 /// Headers are the signal; checks run in the order loop → bounce → auto-reply → bulk so the most
 /// specific category wins (a bounce usually also carries `Auto-Submitted`). The subject is only
 /// used together with a weak header signal, see [`auto_by_subject`].
-fn detect_auto(
-    headers: &[(String, String)],
-    msg: &Message<'_>,
-    from: &Sender,
-    subject: &str,
-) -> Option<AutoKind> {
+fn detect_auto(headers: &[(String, String)], msg: &Message<'_>, from: &Sender, subject: &str) -> Option<AutoKind> {
     auto_loop(headers)
         .or_else(|| auto_bounce(headers, msg, from))
         .or_else(|| auto_reply(headers))
@@ -367,15 +324,10 @@ fn auto_loop(headers: &[(String, String)]) -> Option<AutoKind> {
 fn auto_bounce(headers: &[(String, String)], msg: &Message<'_>, from: &Sender) -> Option<AutoKind> {
     if let Some(ct) = msg.root_part().content_type() {
         if ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct
-                .subtype()
-                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
+            && ct.subtype().is_some_and(|s| s.eq_ignore_ascii_case("report"))
         {
             let kind = ct.attribute("report-type").unwrap_or("unknown");
-            return auto(
-                AutoCategory::Bounce,
-                format!("Content-Type: multipart/report ({kind})"),
-            );
+            return auto(AutoCategory::Bounce, format!("Content-Type: multipart/report ({kind})"));
         }
     }
     if header_values(headers, "Return-Path").any(|v| v.replace(char::is_whitespace, "") == "<>") {
@@ -402,15 +354,10 @@ fn auto_reply(headers: &[(String, String)]) -> Option<AutoKind> {
             if token != Some("no") {
                 return reply(format!("Auto-Submitted: {value}"));
             }
-        } else if ["X-Autoreply", "X-Autorespond", "X-Autoresponder"]
-            .iter()
-            .any(|h| name.eq_ignore_ascii_case(h))
-        {
+        } else if ["X-Autoreply", "X-Autorespond", "X-Autoresponder"].iter().any(|h| name.eq_ignore_ascii_case(h)) {
             return reply(format!("{name}: {value}"));
         } else if name.eq_ignore_ascii_case("X-Auto-Response-Suppress") {
-            let strong = lower
-                .split([',', ';', ' '])
-                .any(|t| matches!(t.trim(), "all" | "oof" | "autoreply"));
+            let strong = lower.split([',', ';', ' ']).any(|t| matches!(t.trim(), "all" | "oof" | "autoreply"));
             if strong {
                 return reply(format!("X-Auto-Response-Suppress: {value}"));
             }
@@ -424,8 +371,8 @@ fn auto_reply(headers: &[(String, String)]) -> Option<AutoKind> {
 /// Mailing lists and bulk senders.
 fn auto_bulk(headers: &[(String, String)]) -> Option<AutoKind> {
     let bulk = |reason: String| auto(AutoCategory::Bulk, reason);
-    if let Some(v) = header_values(headers, "Precedence")
-        .find(|v| matches!(v.to_lowercase().as_str(), "bulk" | "junk" | "list"))
+    if let Some(v) =
+        header_values(headers, "Precedence").find(|v| matches!(v.to_lowercase().as_str(), "bulk" | "junk" | "list"))
     {
         return bulk(format!("Precedence: {v}"));
     }
@@ -471,14 +418,7 @@ const BOUNCE_SUBJECTS: &[&str] = &[
 
 /// Local parts of "do not reply" senders; a weak signal only (monitoring systems send real
 /// tickets from such addresses).
-const NOREPLY_LOCAL_PARTS: &[&str] = &[
-    "noreply",
-    "no-reply",
-    "no_reply",
-    "donotreply",
-    "do-not-reply",
-    "do_not_reply",
-];
+const NOREPLY_LOCAL_PARTS: &[&str] = &["noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply"];
 
 /// A typical auto-reply subject alone is NOT enough (people forward "Undeliverable: …" mails to
 /// support on purpose, or write "Out of office from Monday, please …"). It counts only together
@@ -496,16 +436,8 @@ fn auto_by_subject(headers: &[(String, String)], from: &Sender, subject: &str) -
     let local = from.address.split('@').next().unwrap_or_default();
     let weak = ["X-Auto-Response-Suppress", "X-Autogenerated"]
         .iter()
-        .find_map(|name| {
-            header_values(headers, name)
-                .next()
-                .map(|v| format!("{name}: {v}"))
-        })
-        .or_else(|| {
-            NOREPLY_LOCAL_PARTS
-                .contains(&local)
-                .then(|| format!("From: {}", from.address))
-        })?;
+        .find_map(|name| header_values(headers, name).next().map(|v| format!("{name}: {v}")))
+        .or_else(|| NOREPLY_LOCAL_PARTS.contains(&local).then(|| format!("From: {}", from.address)))?;
     auto(category, format!("Subject: {subject} + {weak}"))
 }
 
@@ -529,9 +461,7 @@ fn extract_body(msg: &Message<'_>, forward: bool) -> (Body, String) {
     let plain = real_parts(msg, &msg.text_body, |b| matches!(b, PartType::Text(_)));
     let html = real_parts(msg, &msg.html_body, |b| matches!(b, PartType::Html(_)));
     match (plain, html) {
-        (Some(text), html) if html.is_none() || !text.trim().is_empty() => {
-            text_body(&text, forward)
-        }
+        (Some(text), html) if html.is_none() || !text.trim().is_empty() => text_body(&text, forward),
         (_, Some(html)) => html_body(&html, forward),
         _ => (Body::default(), String::new()),
     }
@@ -551,33 +481,15 @@ fn real_parts(msg: &Message<'_>, ids: &[u32], wanted: fn(&PartType<'_>) -> bool)
 
 fn text_body(text: &str, forward: bool) -> (Body, String) {
     let (full, truncated) = cap(&normalize_newlines(text), MAX_BODY_BYTES);
-    let text = if forward {
-        cut_at_marker(&full)
-    } else {
-        trim_quoted(&full)
-    };
-    (
-        Body {
-            text,
-            html: false,
-            truncated,
-        },
-        full,
-    )
+    let text = if forward { cut_at_marker(&full) } else { trim_quoted(&full) };
+    (Body { text, html: false, truncated }, full)
 }
 
 fn html_body(html: &str, forward: bool) -> (Body, String) {
     // The full text is mail-parser's own HTML→text conversion (what `body_text` would return).
     let (full, _) = cap(&normalize_newlines(&html_to_text(html)), MAX_BODY_BYTES);
     let (text, truncated) = sanitized_within_cap(html, forward);
-    (
-        Body {
-            text,
-            html: true,
-            truncated,
-        },
-        full,
-    )
+    (Body { text, html: true, truncated }, full)
 }
 
 /// Sanitised (and, unless forwarded, trimmed) HTML no longer than [`MAX_BODY_BYTES`]. Escaping can
@@ -587,11 +499,7 @@ fn sanitized_within_cap(html: &str, forward: bool) -> (String, bool) {
     let mut limit = MAX_BODY_BYTES;
     loop {
         let (input, cut) = cap(html, limit);
-        let out = if forward {
-            cut_html_marker_only(&input)
-        } else {
-            trim_quoted_html(&input)
-        };
+        let out = if forward { cut_html_marker_only(&input) } else { trim_quoted_html(&input) };
         if out.len() <= MAX_BODY_BYTES || limit < 4096 {
             return (out, cut);
         }
@@ -601,9 +509,7 @@ fn sanitized_within_cap(html: &str, forward: bool) -> (String, bool) {
 
 /// Forwarded HTML: only cut at our marker, then sanitise (whole content when nothing is left).
 fn cut_html_marker_only(html: &str) -> String {
-    let cut = html
-        .find(REPLY_MARKER)
-        .map_or(html, |pos| &html[..back_over_start_tags(html, pos)]);
+    let cut = html.find(REPLY_MARKER).map_or(html, |pos| &html[..back_over_start_tags(html, pos)]);
     let clean = sanitize(cut);
     if has_visible_content(&clean) {
         clean
@@ -704,8 +610,7 @@ fn attribution_line(lines: &[&str]) -> Option<usize> {
     (0..lines.len()).find(|&i| {
         is_attribution(lines[i])
             || lines.get(i + 1).is_some_and(|next| {
-                !lines[i].trim().is_empty()
-                    && is_attribution(&format!("{} {}", lines[i].trim(), next.trim()))
+                !lines[i].trim().is_empty() && is_attribution(&format!("{} {}", lines[i].trim(), next.trim()))
             })
     })
 }
@@ -734,8 +639,7 @@ fn is_attribution(line: &str) -> bool {
 fn outlook_separator_line(lines: &[&str]) -> Option<usize> {
     (0..lines.len()).find(|&i| {
         is_original_message_line(lines[i])
-            || (is_underscore_line(lines[i])
-                && next_nonblank(lines, i + 1).is_some_and(is_from_line))
+            || (is_underscore_line(lines[i]) && next_nonblank(lines, i + 1).is_some_and(is_from_line))
             || (is_from_line(lines[i])
                 && !follows_forward_marker(lines, i)
                 && lines.iter().skip(i + 1).take(4).any(|l| is_sent_line(l)))
@@ -748,9 +652,7 @@ fn is_original_message_line(line: &str) -> bool {
     if line.len() > 100 || !line.starts_with("--") || !line.ends_with("--") {
         return false;
     }
-    let inner = line
-        .trim_matches(|c: char| c == '-' || c.is_whitespace())
-        .to_lowercase();
+    let inner = line.trim_matches(|c: char| c == '-' || c.is_whitespace()).to_lowercase();
     [
         "original message",
         "ursprüngliche nachricht",
@@ -769,11 +671,7 @@ fn is_underscore_line(line: &str) -> bool {
 }
 
 fn next_nonblank<'a>(lines: &[&'a str], from: usize) -> Option<&'a str> {
-    lines
-        .iter()
-        .skip(from)
-        .find(|l| !l.trim().is_empty())
-        .copied()
+    lines.iter().skip(from).find(|l| !l.trim().is_empty()).copied()
 }
 
 /// Header-like line of a quoted mail; `*From:*` is how HTML→text renders Outlook's bold labels.
@@ -787,30 +685,18 @@ fn is_from_line(line: &str) -> bool {
 }
 
 fn is_sent_line(line: &str) -> bool {
-    starts_with_label(
-        line,
-        &["sent:", "gesendet:", "envoyé:", "date:", "enviado:"],
-    )
+    starts_with_label(line, &["sent:", "gesendet:", "envoyé:", "date:", "enviado:"])
 }
 
 /// A From:/Date: block right below "---------- Forwarded message ---------" (Gmail, Thunderbird,
 /// Apple Mail) is forwarded content, not quoted history.
 fn follows_forward_marker(lines: &[&str], i: usize) -> bool {
-    lines[..i]
-        .iter()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .is_some_and(|l| {
-            let l = l.to_lowercase();
-            [
-                "forwarded message",
-                "weitergeleitete nachricht",
-                "message transféré",
-                "mensaje reenviado",
-            ]
+    lines[..i].iter().rev().find(|l| !l.trim().is_empty()).is_some_and(|l| {
+        let l = l.to_lowercase();
+        ["forwarded message", "weitergeleitete nachricht", "message transféré", "mensaje reenviado"]
             .iter()
             .any(|m| l.contains(m))
-        })
+    })
 }
 
 /// Start of a block of '>' lines that is followed only by blank or '>' lines.
@@ -907,13 +793,7 @@ fn next_tag(html: &str, from: usize) -> Option<Tag<'_>> {
             continue;
         }
         let attrs = &html[name_start + name.len()..end - 1];
-        return Some(Tag {
-            start,
-            end,
-            name,
-            attrs,
-            closing,
-        });
+        return Some(Tag { start, end, name, attrs, closing });
     }
 }
 
@@ -940,8 +820,7 @@ fn attr<'a>(attrs: &'a str, wanted: &str) -> Option<&'a str> {
             i += 1;
         }
         let name_start = i;
-        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'/')
-        {
+        while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'/') {
             i += 1;
         }
         let name = &attrs[name_start..i];
@@ -955,18 +834,8 @@ fn attr<'a>(attrs: &'a str, wanted: &str) -> Option<&'a str> {
                 i += 1;
             }
             let (start, stop) = match bytes.get(i) {
-                Some(&q @ (b'"' | b'\'')) => (
-                    i + 1,
-                    attrs[i + 1..]
-                        .find(q as char)
-                        .map_or(bytes.len(), |p| i + 1 + p),
-                ),
-                _ => (
-                    i,
-                    attrs[i..]
-                        .find(|c: char| c.is_ascii_whitespace())
-                        .map_or(bytes.len(), |p| i + p),
-                ),
+                Some(&q @ (b'"' | b'\'')) => (i + 1, attrs[i + 1..].find(q as char).map_or(bytes.len(), |p| i + 1 + p)),
+                _ => (i, attrs[i..].find(|c: char| c.is_ascii_whitespace()).map_or(bytes.len(), |p| i + p)),
             };
             value = &attrs[start..stop];
             i = (stop + 1).min(bytes.len());
@@ -981,10 +850,7 @@ fn attr<'a>(attrs: &'a str, wanted: &str) -> Option<&'a str> {
 }
 
 fn has_class(tag: &Tag<'_>, class: &str) -> bool {
-    attr(tag.attrs, "class").is_some_and(|v| {
-        v.split_ascii_whitespace()
-            .any(|c| c.eq_ignore_ascii_case(class))
-    })
+    attr(tag.attrs, "class").is_some_and(|v| v.split_ascii_whitespace().any(|c| c.eq_ignore_ascii_case(class)))
 }
 
 fn has_id(tag: &Tag<'_>, id: &str) -> bool {
@@ -1029,8 +895,7 @@ fn back_over_start_tags(html: &str, mut pos: usize) -> usize {
 /// True for the start tag of a container that holds only quoted history.
 fn is_quote_container(tag: &Tag<'_>) -> bool {
     !tag.closing
-        && ((tag.name == "blockquote"
-            && attr(tag.attrs, "type").is_some_and(|t| t.eq_ignore_ascii_case("cite")))
+        && ((tag.name == "blockquote" && attr(tag.attrs, "type").is_some_and(|t| t.eq_ignore_ascii_case("cite")))
             || has_class(tag, "gmail_quote")
             || has_class(tag, "moz-cite-prefix")
             || has_class(tag, "yahoo_quoted"))
@@ -1099,10 +964,7 @@ fn has_visible_content(clean_html: &str) -> bool {
 
 /// Every part mail-parser lists as an attachment, numbered from 1 for fallback names.
 fn attachments(msg: &Message<'_>) -> Vec<Attachment> {
-    msg.attachments()
-        .enumerate()
-        .map(|(i, part)| attachment(msg, part, i + 1))
-        .collect()
+    msg.attachments().enumerate().map(|(i, part)| attachment(msg, part, i + 1)).collect()
 }
 
 fn attachment(msg: &Message<'_>, part: &MessagePart<'_>, n: usize) -> Attachment {
@@ -1131,10 +993,8 @@ fn content_type(part: &MessagePart<'_>) -> String {
     let token = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_graphic() && b != b'/');
     match part.content_type() {
         Some(ct) => {
-            let (t, s) = (
-                ct.ctype().trim().to_ascii_lowercase(),
-                ct.subtype().unwrap_or("").trim().to_ascii_lowercase(),
-            );
+            let (t, s) =
+                (ct.ctype().trim().to_ascii_lowercase(), ct.subtype().unwrap_or("").trim().to_ascii_lowercase());
             if token(&t) && token(&s) {
                 format!("{t}/{s}")
             } else {
@@ -1151,10 +1011,7 @@ fn text_charset(part: &MessagePart<'_>) -> Option<String> {
     if !part.is_text() {
         return None;
     }
-    part.content_type()?
-        .attribute("charset")
-        .map(|c| c.trim().to_ascii_lowercase())
-        .filter(|c| !c.is_empty())
+    part.content_type()?.attribute("charset").map(|c| c.trim().to_ascii_lowercase()).filter(|c| !c.is_empty())
 }
 
 /// Decoded bytes as sent. mail-parser converts text parts to UTF-8 (lossily for unknown
@@ -1163,13 +1020,13 @@ fn text_charset(part: &MessagePart<'_>) -> Option<String> {
 fn original_bytes(msg: &Message<'_>, part: &MessagePart<'_>) -> Vec<u8> {
     if part.is_text() && !part.is_encoding_problem {
         let raw: &[u8] = msg.raw_message.as_ref();
-        let decoded = raw
-            .get(part.raw_body_offset() as usize..part.raw_end_offset() as usize)
-            .and_then(|body| match part.encoding {
+        let decoded = raw.get(part.raw_body_offset() as usize..part.raw_end_offset() as usize).and_then(|body| {
+            match part.encoding {
                 Encoding::Base64 => base64_decode(body),
                 Encoding::QuotedPrintable => quoted_printable_decode(body),
                 Encoding::None => Some(body.to_vec()),
-            });
+            }
+        });
         if let Some(bytes) = decoded {
             return bytes;
         }
@@ -1203,10 +1060,7 @@ fn extension_for(content_type: &str) -> &'static str {
         "application/vnd.ms-excel" => "xls",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document" => "docx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" => "xlsx",
-        "text/plain"
-        | "message/delivery-status"
-        | "message/disposition-notification"
-        | "text/rfc822-headers" => "txt",
+        "text/plain" | "message/delivery-status" | "message/disposition-notification" | "text/rfc822-headers" => "txt",
         "text/html" => "html",
         "text/csv" => "csv",
         "text/calendar" | "application/ics" => "ics",
@@ -1224,9 +1078,7 @@ pub fn sanitize_filename(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let cleaned: String = last
         .chars()
-        .filter(|&c| {
-            !c.is_control() && !is_bidi_control(c) && !FORBIDDEN_FILENAME_CHARS.contains(&c)
-        })
+        .filter(|&c| !c.is_control() && !is_bidi_control(c) && !FORBIDDEN_FILENAME_CHARS.contains(&c))
         .collect();
     let cleaned = cleaned
         .trim_start_matches(|c: char| c == '.' || c.is_whitespace())
@@ -1244,17 +1096,10 @@ fn limit_filename(name: &str) -> String {
     if name.chars().count() <= MAX_FILENAME_CHARS {
         return name.to_string();
     }
-    let ext = name
-        .rfind('.')
-        .map(|p| &name[p..])
-        .filter(|e| e.chars().count() <= 16)
-        .unwrap_or("");
+    let ext = name.rfind('.').map(|p| &name[p..]).filter(|e| e.chars().count() <= 16).unwrap_or("");
     let stem_chars = MAX_FILENAME_CHARS - ext.chars().count();
     let stem: String = name.chars().take(stem_chars).collect();
-    format!(
-        "{}{ext}",
-        stem.trim_end_matches(|c: char| c == '.' || c.is_whitespace())
-    )
+    format!("{}{ext}", stem.trim_end_matches(|c: char| c == '.' || c.is_whitespace()))
 }
 
 #[cfg(test)]
@@ -1285,10 +1130,7 @@ mod tests {
     }
 
     fn kind(category: AutoCategory, reason: &str) -> Option<AutoKind> {
-        Some(AutoKind {
-            category,
-            reason: reason.to_string(),
-        })
+        Some(AutoKind { category, reason: reason.to_string() })
     }
 
     fn names(p: &Parsed) -> Vec<&str> {
@@ -1304,10 +1146,7 @@ mod tests {
         assert_eq!(p.subject, "Drucker fällt ständig aus");
         assert_eq!(
             p.from,
-            Sender {
-                address: "juergen.mueller@beispiel.test".into(),
-                name: Some("Jürgen Müller".into())
-            }
+            Sender { address: "juergen.mueller@beispiel.test".into(), name: Some("Jürgen Müller".into()) }
         );
         assert_eq!(
             p.body,
@@ -1329,10 +1168,7 @@ mod tests {
     fn mixed_with_inline_png_and_rfc2231_pdf() {
         let p = ok(fixture!("mixed-related-inline-png-pdf-rfc2231.eml"));
         assert_eq!(p.message_id, "CAF=abc123+XyZ@mail.firma.test");
-        assert_eq!(
-            p.body.text,
-            "Anbei die Rechnung. Der Fehler sieht so aus:\n[image: logo.png]\n\nAnna"
-        );
+        assert_eq!(p.body.text, "Anbei die Rechnung. Der Fehler sieht so aus:\n[image: logo.png]\n\nAnna");
         assert!(!p.body.html);
         assert_eq!(p.attachments.len(), 2);
 
@@ -1359,19 +1195,13 @@ mod tests {
         let p = ok(fixture!("shift-jis-body-iso-2022-jp-subject.eml"));
         assert_eq!(p.subject, "プリンターの故障");
         assert_eq!(p.from.name.as_deref(), Some("田中太郎"));
-        assert_eq!(
-            p.body.text,
-            "お世話になっております。\nプリンターが動きません。\nよろしくお願いします。"
-        );
+        assert_eq!(p.body.text, "お世話になっております。\nプリンターが動きません。\nよろしくお願いします。");
     }
 
     #[test]
     fn windows_1252_8bit_body() {
         let p = ok(fixture!("windows-1252-8bit.eml"));
-        assert_eq!(
-            p.body.text,
-            "The invoice shows €120 – is that the “net” price…?\nCheers, Pat"
-        );
+        assert_eq!(p.body.text, "The invoice shows €120 – is that the “net” price…?\nCheers, Pat");
         assert_eq!(p.from.name.as_deref(), Some("Pat O'Brien"));
     }
 
@@ -1379,23 +1209,11 @@ mod tests {
     fn utf8_base64_body_and_text_attachment_keeps_original_bytes() {
         let p = ok(fixture!("utf-8-base64-csv-attachment.eml"));
         assert_eq!(p.subject, "Kundenliste 👋");
-        assert_eq!(
-            p.from,
-            Sender {
-                address: "koeln@example.de".into(),
-                name: None
-            }
-        );
-        assert_eq!(
-            p.body.text,
-            "Grüße aus Köln 👋\nDie Kundenliste ist angehängt."
-        );
+        assert_eq!(p.from, Sender { address: "koeln@example.de".into(), name: None });
+        assert_eq!(p.body.text, "Grüße aus Köln 👋\nDie Kundenliste ist angehängt.");
         assert_eq!(p.attachments.len(), 1);
         let csv = &p.attachments[0];
-        assert_eq!(
-            (csv.filename.as_str(), csv.content_type.as_str()),
-            ("kunden.csv", "text/csv")
-        );
+        assert_eq!((csv.filename.as_str(), csv.content_type.as_str()), ("kunden.csv", "text/csv"));
         assert_eq!(csv.charset.as_deref(), Some("windows-1252"));
         // windows-1252 bytes as sent (ü = 0xFC, ö = 0xF6), not mail-parser's UTF-8 conversion
         assert_eq!(csv.bytes, b"Name;Ort\r\nM\xfcller;K\xf6ln\r\n");
@@ -1413,10 +1231,7 @@ mod tests {
     fn broken_headers_still_parse_with_synthetic_message_id() {
         let raw = fixture!("broken-headers-no-message-id.eml");
         let p = ok(raw);
-        let expected = format!(
-            "sha256-{}@missing.oxidesk",
-            hex::encode(Sha256::digest(raw))
-        );
+        let expected = format!("sha256-{}@missing.oxidesk", hex::encode(Sha256::digest(raw)));
         assert_eq!(p.message_id, expected);
         assert_eq!(
             p.message_id,
@@ -1424,13 +1239,7 @@ mod tests {
         );
         // the bad encoded word is left as is, the unknown charset decodes lossily
         assert_eq!(p.subject, "=?utf-8?B?not-base64!!?= Status");
-        assert_eq!(
-            p.from,
-            Sender {
-                address: "broken@mailer.test".into(),
-                name: Some("Broken Mailer".into())
-            }
-        );
+        assert_eq!(p.from, Sender { address: "broken@mailer.test".into(), name: Some("Broken Mailer".into()) });
         assert_eq!(p.body.text, "Body in an unknown charset: caf\u{fffd} ok");
         assert!(p.auto.is_none());
     }
@@ -1446,10 +1255,7 @@ mod tests {
             "<div>\nHi team,<br>the VPN works again – you can close the ticket.</div>\n<div>\nRegards, Bob</div>"
         );
         assert_eq!(p.in_reply_to, ["tck-1045.2.abc@desk.test"]);
-        assert_eq!(
-            p.references,
-            ["tck-1045.1.abc@desk.test", "tck-1045.2.abc@desk.test"]
-        );
+        assert_eq!(p.references, ["tck-1045.1.abc@desk.test", "tck-1045.2.abc@desk.test"]);
         // the untrimmed text (mail-parser's HTML→text) still has the quoted notification
         assert!(p.full_text.starts_with("Hi team,\nthe VPN works again"));
         assert!(p.full_text.contains(REPLY_MARKER));
@@ -1459,16 +1265,10 @@ mod tests {
     fn gmail_reply_text_and_html() {
         let raw = fixture!("gmail-reply-wrapped-attribution.eml");
         let p = ok(raw);
-        assert_eq!(
-            p.body.text,
-            "Thanks, the printer works again.\n\nBest,\nCarla"
-        );
+        assert_eq!(p.body.text, "Thanks, the printer works again.\n\nBest,\nCarla");
         assert!(!p.body.html);
         assert_eq!(p.in_reply_to, ["tck-1042.3.abc@desk.test"]);
-        assert_eq!(
-            p.references,
-            ["tck-1042.1.abc@desk.test", "tck-1042.3.abc@desk.test"]
-        );
+        assert_eq!(p.references, ["tck-1042.1.abc@desk.test", "tck-1042.3.abc@desk.test"]);
 
         let msg = MessageParser::default().parse(raw).expect("parses");
         let html = msg.body_html(0).expect("has html");
@@ -1481,26 +1281,15 @@ mod tests {
     #[test]
     fn apple_mail_reply_with_quoted_block() {
         let p = ok(fixture!("apple-mail-reply-quoted-block.eml"));
-        assert_eq!(
-            p.body.text,
-            "Yes, restarting fixed it. Thank you!\n\nSent from my iPhone"
-        );
+        assert_eq!(p.body.text, "Yes, restarting fixed it. Thank you!\n\nSent from my iPhone");
         assert!(p.full_text.contains("> Please restart the router."));
     }
 
     #[test]
     fn german_outlook_reply_with_urspruengliche_nachricht() {
-        let p = ok(fixture!(
-            "outlook-german-reply-urspruengliche-nachricht.eml"
-        ));
+        let p = ok(fixture!("outlook-german-reply-urspruengliche-nachricht.eml"));
         assert_eq!(p.subject, "AW: [TCK-1043] Drucker");
-        assert_eq!(
-            p.from,
-            Sender {
-                address: "k.weber@firma.test".into(),
-                name: Some("Weber, Klaus".into())
-            }
-        );
+        assert_eq!(p.from, Sender { address: "k.weber@firma.test".into(), name: Some("Weber, Klaus".into()) });
         assert_eq!(
             p.body.text,
             "Hallo,\n\nvielen Dank, das Problem ist gelöst.\n\nMit freundlichen Grüßen\nKlaus Weber"
@@ -1510,10 +1299,7 @@ mod tests {
     #[test]
     fn reply_quoting_our_marker() {
         let p = ok(fixture!("reply-quoting-reply-marker.eml"));
-        assert_eq!(
-            p.body.text,
-            "Please escalate, this is urgent.\nWe lose orders every hour."
-        );
+        assert_eq!(p.body.text, "Please escalate, this is urgent.\nWe lose orders every hour.");
         assert_eq!(p.in_reply_to, ["tck-1044.2.abc@desk.test"]);
     }
 
@@ -1522,23 +1308,14 @@ mod tests {
     #[test]
     fn out_of_office_with_auto_submitted() {
         let p = ok(fixture!("out-of-office-auto-submitted.eml"));
-        assert_eq!(
-            p.auto,
-            kind(
-                AutoCategory::AutoReply,
-                "Auto-Submitted: auto-replied (vacation)"
-            )
-        );
+        assert_eq!(p.auto, kind(AutoCategory::AutoReply, "Auto-Submitted: auto-replied (vacation)"));
         assert_eq!(p.body.text, "Ich bin bis 30.11. nicht im Büro.");
     }
 
     #[test]
     fn exchange_out_of_office() {
         let p = ok(fixture!("exchange-oof-automatic-reply.eml"));
-        assert_eq!(
-            p.auto,
-            kind(AutoCategory::AutoReply, "X-Auto-Response-Suppress: All")
-        );
+        assert_eq!(p.auto, kind(AutoCategory::AutoReply, "X-Auto-Response-Suppress: All"));
     }
 
     #[test]
@@ -1552,13 +1329,7 @@ mod tests {
         let p = ok(fixture!("bounce-multipart-report-mailer-daemon.eml"));
         // multipart/report wins over Return-Path <>, MAILER-DAEMON and Auto-Submitted; the
         // X-Loop inside the returned original does not count (only top-level headers do)
-        assert_eq!(
-            p.auto,
-            kind(
-                AutoCategory::Bounce,
-                "Content-Type: multipart/report (delivery-status)"
-            )
-        );
+        assert_eq!(p.auto, kind(AutoCategory::Bounce, "Content-Type: multipart/report (delivery-status)"));
         assert_eq!(p.from.address, "mailer-daemon@mx.desk.test");
         assert!(p.body.text.ends_with("550 5.1.1 User unknown"));
         assert_eq!(names(&p), ["attachment-1.txt", "message-2.eml"]);
@@ -1566,9 +1337,7 @@ mod tests {
         assert_eq!(p.attachments[0].bytes.len(), 166);
         assert_eq!(p.attachments[1].content_type, "message/rfc822");
         assert_eq!(p.attachments[1].bytes.len(), 164);
-        assert!(p.attachments[1]
-            .bytes
-            .starts_with(b"From: Oxidesk Support <support@desk.test>\r\n"));
+        assert!(p.attachments[1].bytes.starts_with(b"From: Oxidesk Support <support@desk.test>\r\n"));
     }
 
     #[test]
@@ -1582,40 +1351,19 @@ mod tests {
     #[test]
     fn malformed_inputs() {
         assert_eq!(parse(fixture!("empty.eml")), Err(Malformed::Empty));
-        assert_eq!(
-            parse(fixture!("binary-garbage.eml")),
-            Err(Malformed::NoHeaders)
-        );
-        assert_eq!(
-            parse(fixture!("from-without-at.eml")),
-            Err(Malformed::NoSender)
-        );
+        assert_eq!(parse(fixture!("binary-garbage.eml")), Err(Malformed::NoHeaders));
+        assert_eq!(parse(fixture!("from-without-at.eml")), Err(Malformed::NoSender));
         assert_eq!(parse(b" \r\n\t\r\n"), Err(Malformed::Empty));
-        assert_eq!(
-            parse(b"To: a@b.test\r\nSubject: x\r\n\r\nbody"),
-            Err(Malformed::NoSender)
-        );
+        assert_eq!(parse(b"To: a@b.test\r\nSubject: x\r\n\r\nbody"), Err(Malformed::NoSender));
         assert_eq!(parse(b"From: <>\r\n\r\nbody"), Err(Malformed::NoSender));
-        assert_eq!(
-            parse(b"From: @example.test\r\n\r\nbody"),
-            Err(Malformed::NoSender)
-        );
-        assert_eq!(
-            Malformed::NoSender.to_string(),
-            "no usable sender: From header missing or without a valid address"
-        );
+        assert_eq!(parse(b"From: @example.test\r\n\r\nbody"), Err(Malformed::NoSender));
+        assert_eq!(Malformed::NoSender.to_string(), "no usable sender: From header missing or without a valid address");
     }
 
     #[test]
     fn too_large_is_rejected_before_parsing() {
         let raw = vec![b'a'; MAX_RAW_BYTES + 1];
-        assert_eq!(
-            parse(&raw),
-            Err(Malformed::TooLarge {
-                size: MAX_RAW_BYTES + 1,
-                max: MAX_RAW_BYTES
-            })
-        );
+        assert_eq!(parse(&raw), Err(Malformed::TooLarge { size: MAX_RAW_BYTES + 1, max: MAX_RAW_BYTES }));
     }
 
     #[test]
@@ -1624,20 +1372,9 @@ mod tests {
         let long = format!("{}.pdf", "Q".repeat(196));
         assert_eq!(
             names(&p),
-            [
-                "passwd",
-                "evil.bat",
-                "attachment-3.jpg",
-                "message-4.eml",
-                "hiddenname.txt",
-                long.as_str()
-            ]
+            ["passwd", "evil.bat", "attachment-3.jpg", "message-4.eml", "hiddenname.txt", long.as_str()]
         );
-        let types: Vec<&str> = p
-            .attachments
-            .iter()
-            .map(|a| a.content_type.as_str())
-            .collect();
+        let types: Vec<&str> = p.attachments.iter().map(|a| a.content_type.as_str()).collect();
         assert_eq!(
             types,
             [
@@ -1651,9 +1388,7 @@ mod tests {
         );
         assert_eq!(p.attachments[0].bytes, b"root:x:0:0");
         assert_eq!(p.attachments[2].bytes, b"\xff\xd8\xff\xe0fakejpeg");
-        assert!(p.attachments[3]
-            .bytes
-            .starts_with(b"From: someone@example.test\r\n"));
+        assert!(p.attachments[3].bytes.starts_with(b"From: someone@example.test\r\n"));
         assert_eq!(p.attachments[4].bytes, b"secret");
         assert!(p.attachments.iter().all(|a| !a.inline));
         assert_eq!(p.body.text, "See attached.");
@@ -1722,7 +1457,8 @@ mod tests {
 
     #[test]
     fn html_only_mail_that_is_all_quote_keeps_everything() {
-        let raw = b"From: a@b.test\r\nContent-Type: text/html\r\n\r\n<blockquote type=\"cite\">only a quote</blockquote>";
+        let raw =
+            b"From: a@b.test\r\nContent-Type: text/html\r\n\r\n<blockquote type=\"cite\">only a quote</blockquote>";
         let p = ok(raw);
         assert!(p.body.html);
         assert_eq!(p.body.text, "<blockquote>only a quote</blockquote>");
@@ -1732,14 +1468,7 @@ mod tests {
     fn empty_text_alternative_falls_back_to_html() {
         let raw = b"From: a@b.test\r\nContent-Type: multipart/alternative; boundary=x\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\n \r\n--x\r\nContent-Type: text/html\r\n\r\n<p>Real <b>content</b><script>x()</script></p>\r\n--x--\r\n";
         let p = ok(raw);
-        assert_eq!(
-            p.body,
-            Body {
-                text: "<p>Real <b>content</b></p>".into(),
-                html: true,
-                truncated: false
-            }
-        );
+        assert_eq!(p.body, Body { text: "<p>Real <b>content</b></p>".into(), html: true, truncated: false });
         assert_eq!(p.full_text, "Real content\n"); // untrimmed, as mail-parser converts it
     }
 
@@ -1759,10 +1488,7 @@ mod tests {
         let p = ok(&mail("Subject: Fwd: Broken\r\n", body));
         assert_eq!(p.body.text, body.replace("\r\n", "\n").trim_end());
         // the marker is still honoured in forwards
-        let p = ok(&mail(
-            "Subject: Fwd: x\r\n",
-            &format!("see below\r\n{REPLY_MARKER}\r\nnotification"),
-        ));
+        let p = ok(&mail("Subject: Fwd: x\r\n", &format!("see below\r\n{REPLY_MARKER}\r\nnotification")));
         assert_eq!(p.body.text, "see below");
     }
 
@@ -1782,15 +1508,9 @@ mod tests {
     fn overlong_ids_are_hashed_and_references_capped() {
         let long = format!("{}@x.test", "a".repeat(300));
         let refs: Vec<String> = (0..150).map(|i| format!("<r{i}@x.test>")).collect();
-        let headers = format!(
-            "From: a@b.test\r\nMessage-ID: <{long}>\r\nReferences: {}\r\n\r\nhi",
-            refs.join("\r\n ")
-        );
+        let headers = format!("From: a@b.test\r\nMessage-ID: <{long}>\r\nReferences: {}\r\n\r\nhi", refs.join("\r\n "));
         let p = ok(headers.as_bytes());
-        let hashed = format!(
-            "sha256-{}@long.oxidesk",
-            hex::encode(Sha256::digest(long.as_bytes()))
-        );
+        let hashed = format!("sha256-{}@long.oxidesk", hex::encode(Sha256::digest(long.as_bytes())));
         assert_eq!(p.message_id, hashed);
         assert_eq!(p.references.len(), MAX_REFERENCES);
         assert_eq!(p.references.first().map(String::as_str), Some("r50@x.test"));
@@ -1808,59 +1528,35 @@ mod tests {
             auto_of("auto-submitted: auto-generated\r\n"),
             kind(AutoCategory::AutoReply, "Auto-Submitted: auto-generated")
         );
-        assert_eq!(
-            auto_of("X-Autoreply: yes\r\n"),
-            kind(AutoCategory::AutoReply, "X-Autoreply: yes")
-        );
-        assert_eq!(
-            auto_of("X-Autorespond: x\r\n"),
-            kind(AutoCategory::AutoReply, "X-Autorespond: x")
-        );
-        assert_eq!(
-            auto_of("X-AutoResponder: 1\r\n"),
-            kind(AutoCategory::AutoReply, "X-AutoResponder: 1")
-        );
+        assert_eq!(auto_of("X-Autoreply: yes\r\n"), kind(AutoCategory::AutoReply, "X-Autoreply: yes"));
+        assert_eq!(auto_of("X-Autorespond: x\r\n"), kind(AutoCategory::AutoReply, "X-Autorespond: x"));
+        assert_eq!(auto_of("X-AutoResponder: 1\r\n"), kind(AutoCategory::AutoReply, "X-AutoResponder: 1"));
         assert_eq!(
             auto_of("X-Auto-Response-Suppress: DR, OOF\r\n"),
             kind(AutoCategory::AutoReply, "X-Auto-Response-Suppress: DR, OOF")
         );
         assert_eq!(auto_of("X-Auto-Response-Suppress: DR, RN\r\n"), None);
-        assert_eq!(
-            auto_of("Precedence: auto_reply\r\n"),
-            kind(AutoCategory::AutoReply, "Precedence: auto_reply")
-        );
+        assert_eq!(auto_of("Precedence: auto_reply\r\n"), kind(AutoCategory::AutoReply, "Precedence: auto_reply"));
     }
 
     #[test]
     fn bulk_bounce_and_loop_rules() {
-        assert_eq!(
-            auto_of("Precedence: Junk\r\n"),
-            kind(AutoCategory::Bulk, "Precedence: Junk")
-        );
+        assert_eq!(auto_of("Precedence: Junk\r\n"), kind(AutoCategory::Bulk, "Precedence: Junk"));
         assert_eq!(auto_of("Precedence: first-class\r\n"), None);
         assert_eq!(
             auto_of("List-Unsubscribe: <mailto:u@l.test>\r\n"),
             kind(AutoCategory::Bulk, "List-Unsubscribe: <mailto:u@l.test>")
         );
-        assert_eq!(
-            auto_of("Return-Path: < >\r\n"),
-            kind(AutoCategory::Bounce, "Return-Path: <>")
-        );
+        assert_eq!(auto_of("Return-Path: < >\r\n"), kind(AutoCategory::Bounce, "Return-Path: <>"));
         assert_eq!(auto_of("Return-Path: <kim@example.test>\r\n"), None);
         assert_eq!(
             auto_of("X-Failed-Recipients: x@y.test\r\n"),
             kind(AutoCategory::Bounce, "X-Failed-Recipients: x@y.test")
         );
-        assert_eq!(
-            auto_of("X-Loop: OxiDesk@desk.test\r\n"),
-            kind(AutoCategory::Loop, "X-Loop: OxiDesk@desk.test")
-        );
+        assert_eq!(auto_of("X-Loop: OxiDesk@desk.test\r\n"), kind(AutoCategory::Loop, "X-Loop: OxiDesk@desk.test"));
         assert_eq!(auto_of("X-Loop: somebody-else\r\n"), None);
         let p = ok(b"From: Postmaster <POSTMASTER@example.test>\r\n\r\nhi");
-        assert_eq!(
-            p.auto,
-            kind(AutoCategory::Bounce, "From: postmaster@example.test")
-        );
+        assert_eq!(p.auto, kind(AutoCategory::Bounce, "From: postmaster@example.test"));
     }
 
     #[test]
@@ -1869,19 +1565,10 @@ mod tests {
         assert_eq!(auto_of("Subject: Undeliverable: your mail\r\n"), None);
         assert_eq!(
             auto_of("Subject: Out of Office: back Monday\r\nX-Auto-Response-Suppress: DR, RN\r\n"),
-            kind(
-                AutoCategory::AutoReply,
-                "Subject: Out of Office: back Monday + X-Auto-Response-Suppress: DR, RN"
-            )
+            kind(AutoCategory::AutoReply, "Subject: Out of Office: back Monday + X-Auto-Response-Suppress: DR, RN")
         );
         let p = ok(b"From: no-reply@mail.test\r\nSubject: Undeliverable: Re: hello\r\n\r\nfailed");
-        assert_eq!(
-            p.auto,
-            kind(
-                AutoCategory::Bounce,
-                "Subject: Undeliverable: Re: hello + From: no-reply@mail.test"
-            )
-        );
+        assert_eq!(p.auto, kind(AutoCategory::Bounce, "Subject: Undeliverable: Re: hello + From: no-reply@mail.test"));
         // a no-reply sender alone (monitoring, shops) is a normal mail
         let p = ok(b"From: noreply@monitor.test\r\nSubject: Disk full on db1\r\n\r\n95%");
         assert_eq!(p.auto, None);
@@ -1893,10 +1580,7 @@ mod tests {
     fn marker_cuts_even_without_quote_prefix() {
         let text = format!("Done.\r\n\r\n{REPLY_MARKER}\r\nTicket updated\r\n\r\nmore text after");
         assert_eq!(trim_quoted(&text), "Done.");
-        assert_eq!(
-            trim_quoted(&format!("Done.\n> > {REPLY_MARKER}\n> > x\nnot quoted")),
-            "Done."
-        );
+        assert_eq!(trim_quoted(&format!("Done.\n> > {REPLY_MARKER}\n> > x\nnot quoted")), "Done.");
     }
 
     #[test]
@@ -1914,13 +1598,8 @@ mod tests {
             "Em seg., 23 de nov. de 2026 às 10:00, Support <s@d.test> escreveu:",
         ];
         for attribution in cases {
-            let text =
-                format!("My answer.\n\n{attribution}\n> quoted\nnot quoted but after attribution");
-            assert_eq!(
-                trim_quoted(&text),
-                "My answer.",
-                "attribution: {attribution}"
-            );
+            let text = format!("My answer.\n\n{attribution}\n> quoted\nnot quoted but after attribution");
+            assert_eq!(trim_quoted(&text), "My answer.", "attribution: {attribution}");
         }
     }
 
@@ -1930,10 +1609,7 @@ mod tests {
         assert_eq!(trim_quoted(text), "Answer");
         // a normal sentence ending in a colon is not an attribution
         let text = "On Monday the printer showed this:\nError 42\n";
-        assert_eq!(
-            trim_quoted(text),
-            "On Monday the printer showed this:\nError 42"
-        );
+        assert_eq!(trim_quoted(text), "On Monday the printer showed this:\nError 42");
     }
 
     #[test]
@@ -1942,22 +1618,15 @@ mod tests {
         assert_eq!(trim_quoted(original), "Fixed.");
         let french = "Merci.\n\n-----Message d'origine-----\nDe : S\nold";
         assert_eq!(trim_quoted(french), "Merci.");
-        let underscores =
-            "Thanks\n\n________________________________\nFrom: Support <s@d.test>\nSent: Monday\n";
+        let underscores = "Thanks\n\n________________________________\nFrom: Support <s@d.test>\nSent: Monday\n";
         assert_eq!(trim_quoted(underscores), "Thanks");
         let block = "Ok\n\nVon: Support <s@d.test>\nAn: Kunde\nGesendet: Montag\nBetreff: x\n\nold";
         assert_eq!(trim_quoted(block), "Ok");
         let bold = "Ok\n*From:* Support\n*Sent:* Monday\nold";
         assert_eq!(trim_quoted(bold), "Ok");
         // underscores alone (a drawn line) and From: without Sent: are content
-        assert_eq!(
-            trim_quoted("Table\n__________\nrow"),
-            "Table\n__________\nrow"
-        );
-        assert_eq!(
-            trim_quoted("From: the lab\nWe saw X"),
-            "From: the lab\nWe saw X"
-        );
+        assert_eq!(trim_quoted("Table\n__________\nrow"), "Table\n__________\nrow");
+        assert_eq!(trim_quoted("From: the lab\nWe saw X"), "From: the lab\nWe saw X");
     }
 
     #[test]
@@ -1984,10 +1653,7 @@ mod tests {
     #[test]
     fn earliest_cut_wins_and_whitespace_is_tidied() {
         // signature above the attribution: cut at the signature
-        assert_eq!(
-            trim_quoted("\n\n  Thanks\n-- \nJane\nOn Mon, X wrote:\n> q"),
-            "  Thanks"
-        );
+        assert_eq!(trim_quoted("\n\n  Thanks\n-- \nJane\nOn Mon, X wrote:\n> q"), "  Thanks");
         // attribution above our quoted marker: the attribution goes too
         let text = format!("Yes\n\nOn Mon, Support wrote:\n> {REPLY_MARKER}\n> x");
         assert_eq!(trim_quoted(&text), "Yes");
@@ -2007,10 +1673,7 @@ mod tests {
     #[test]
     fn html_blockquote_cite_removed_interleaved_answers_kept() {
         let html = r#"<div>Top answer</div><blockquote type="cite" cite="mid:x"><div>q1<blockquote type=cite>older</blockquote></div></blockquote><p>answer 2</p><BLOCKQUOTE TYPE='CITE'>q2</BLOCKQUOTE>"#;
-        assert_eq!(
-            trim_quoted_html(html),
-            "<div>Top answer</div><p>answer 2</p>"
-        );
+        assert_eq!(trim_quoted_html(html), "<div>Top answer</div><p>answer 2</p>");
     }
 
     #[test]
@@ -2031,20 +1694,12 @@ mod tests {
 
     #[test]
     fn html_is_sanitised_and_never_emptied() {
-        let html = r#"<p onclick="evil()">Hi<script>alert(1)</script><a href="javascript:x">l</a><img src="cid:a@b"></p>"#;
-        assert_eq!(
-            trim_quoted_html(html),
-            r#"<p>Hi<a rel="noopener noreferrer">l</a><img src="cid:a@b"></p>"#
-        );
+        let html =
+            r#"<p onclick="evil()">Hi<script>alert(1)</script><a href="javascript:x">l</a><img src="cid:a@b"></p>"#;
+        assert_eq!(trim_quoted_html(html), r#"<p>Hi<a rel="noopener noreferrer">l</a><img src="cid:a@b"></p>"#);
         let only_quote = r#"<div class="gmail_quote">On Mon, X wrote: old</div>"#;
-        assert_eq!(
-            trim_quoted_html(only_quote),
-            "<div>On Mon, X wrote: old</div>"
-        );
-        assert_eq!(
-            trim_quoted_html("<p>unclosed <blockquote type=cite>q"),
-            "<p>unclosed </p>"
-        );
+        assert_eq!(trim_quoted_html(only_quote), "<div>On Mon, X wrote: old</div>");
+        assert_eq!(trim_quoted_html("<p>unclosed <blockquote type=cite>q"), "<p>unclosed </p>");
         assert_eq!(trim_quoted_html("<p>broken <a href='x"), "<p>broken </p>");
     }
 
@@ -2122,10 +1777,7 @@ mod tests {
         assert_eq!(sanitize_filename("..."), "");
         assert_eq!(sanitize_filename("  .bashrc  "), "bashrc");
         assert_eq!(sanitize_filename("a\u{0}b\u{7f}c\td.txt"), "abcd.txt");
-        assert_eq!(
-            sanitize_filename("invoice\u{202e}fdp.exe"),
-            "invoicefdp.exe"
-        );
+        assert_eq!(sanitize_filename("invoice\u{202e}fdp.exe"), "invoicefdp.exe");
         assert_eq!(sanitize_filename("what?*|<>\";:.doc."), "what.doc");
         assert_eq!(sanitize_filename("Grüße 📎.txt"), "Grüße 📎.txt");
         let long = format!("{}.tar.gz", "ü".repeat(300));

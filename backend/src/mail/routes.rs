@@ -6,24 +6,24 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 use shared::mail::{
-    InboundMail, MailCheck, MailPreview, MailSettings, MailSettingsUpdate, MailTemplate, MailTemplateInput, MailTestRequest, OutboxMail,
-    PipedMail,
+    InboundMail, MailCheck, MailPreview, MailSettings, MailSettingsUpdate, MailTemplate, MailTemplateInput,
+    MailTestRequest, OutboxMail, PipedMail,
 };
 use shared::validate::Email;
 use shared::ApiErrorBody;
 
-use crate::core::http::body::JsonBody;
-use crate::core::auth::guards::Admin;
-use crate::core::http::paging::{check_page, one_of, page_response};
 use crate::core::auth::apikeys::Scope;
+use crate::core::auth::guards::Admin;
 use crate::core::auth::Caller;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
-use crate::mail::templates::{self, Kind};
-use crate::mail::inbound::{self, Source};
-use crate::mail::{imap, outbox, settings as mail_settings, smtp, thread, worker};
+use crate::core::http::body::JsonBody;
+use crate::core::http::paging::{check_page, one_of, page_response};
 use crate::core::settings::{self, Stored};
 use crate::core::state::AppState;
+use crate::mail::inbound::{self, Source};
+use crate::mail::templates::{self, Kind};
+use crate::mail::{imap, outbox, settings as mail_settings, smtp, thread, worker};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::core::http::resource("/api/outbox.json").route(web::get().to(list_outbox)))
@@ -40,7 +40,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(web::put().to(update_template))
                 .route(web::delete().to(reset_template)),
         )
-        .service(crate::core::http::resource("/api/mail/templates.json/{kind}/preview").route(web::post().to(preview_template)))
+        .service(
+            crate::core::http::resource("/api/mail/templates.json/{kind}/preview")
+                .route(web::post().to(preview_template)),
+        )
         .service(crate::core::http::resource("/api/mail/imap-test.json").route(web::post().to(test_imap)))
         .service(crate::core::http::resource("/api/mail/inbound.json").route(web::get().to(list_inbound)))
         .service(crate::core::http::resource("/api/mail/inbound.json/{id}").route(web::delete().to(discard_inbound)))
@@ -70,7 +73,12 @@ pub struct OutboxQuery {
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
-pub async fn list_outbox(state: web::Data<AppState>, _admin: Admin, query: web::Query<OutboxQuery>, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn list_outbox(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    query: web::Query<OutboxQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let (page, per_page) = check_page(query.page, query.per_page)?;
     let status = one_of("status", query.status.as_deref(), &outbox::STATUSES)?;
     let (mails, total) = state.db(move |conn| outbox::page(conn, status.as_deref(), page, per_page)).await?;
@@ -125,7 +133,11 @@ pub async fn get_mail_settings(state: web::Data<AppState>, _admin: Admin) -> Api
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
-pub async fn update_mail_settings(state: web::Data<AppState>, admin: Admin, body: JsonBody<MailSettingsUpdate>) -> ApiResult<HttpResponse> {
+pub async fn update_mail_settings(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: JsonBody<MailSettingsUpdate>,
+) -> ApiResult<HttpResponse> {
     let values = mail_settings::check(&body.0)?;
     let view = state
         .db(move |conn| {
@@ -148,10 +160,18 @@ pub async fn update_mail_settings(state: web::Data<AppState>, admin: Admin, body
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
-pub async fn send_test_mail(state: web::Data<AppState>, admin: Admin, body: JsonBody<MailTestRequest>) -> ApiResult<HttpResponse> {
+pub async fn send_test_mail(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: JsonBody<MailTestRequest>,
+) -> ApiResult<HttpResponse> {
     let to = match body.0.to.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         Some(given) => Email::parse(given).map_err(|e| ApiError::field("to", e))?.as_str().to_owned(),
-        None => admin.actor.user().map(|u| u.email.clone()).ok_or_else(|| ApiError::field("to", "is required for API keys"))?,
+        None => admin
+            .actor
+            .user()
+            .map(|u| u.email.clone())
+            .ok_or_else(|| ApiError::field("to", "is required for API keys"))?,
     };
     let (server, message_id) = state
         .db(|conn| {
@@ -163,7 +183,10 @@ pub async fn send_test_mail(state: web::Data<AppState>, admin: Admin, body: Json
     let mail = smtp::Outgoing {
         to: to.clone(),
         subject: format!("Test mail from {}", server.from_name),
-        text: format!("This is a test mail from {}, sent through {}:{}. Mail works.", server.from_name, server.host, server.port),
+        text: format!(
+            "This is a test mail from {}, sent through {}:{}. Mail works.",
+            server.from_name, server.host, server.port
+        ),
         html: None,
         message_id,
         in_reply_to: None,
@@ -195,7 +218,9 @@ pub async fn list_templates(state: web::Data<AppState>, _admin: Admin) -> ApiRes
         .db(|conn| {
             Kind::ALL
                 .into_iter()
-                .map(|kind| templates::current(conn, kind).map(|(text, customized)| templates::view(kind, text, customized)))
+                .map(|kind| {
+                    templates::current(conn, kind).map(|(text, customized)| templates::view(kind, text, customized))
+                })
                 .collect::<ApiResult<Vec<_>>>()
         })
         .await?;
@@ -244,7 +269,11 @@ pub async fn update_template(
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
-pub async fn reset_template(state: web::Data<AppState>, admin: Admin, path: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn reset_template(
+    state: web::Data<AppState>,
+    admin: Admin,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let kind = kind(&path)?;
     state
         .db(move |conn| {
@@ -270,7 +299,11 @@ pub async fn reset_template(state: web::Data<AppState>, admin: Admin, path: web:
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
-pub async fn preview_template(_admin: Admin, path: web::Path<String>, body: JsonBody<MailTemplateInput>) -> ApiResult<HttpResponse> {
+pub async fn preview_template(
+    _admin: Admin,
+    path: web::Path<String>,
+    body: JsonBody<MailTemplateInput>,
+) -> ApiResult<HttpResponse> {
     let (_, preview) = templates::check(kind(&path)?, &body.0)?;
     Ok(HttpResponse::Ok().json(preview))
 }
@@ -293,7 +326,10 @@ pub async fn test_imap(state: web::Data<AppState>, _admin: Admin) -> ApiResult<H
     config.timeout = config.timeout.min(std::time::Duration::from_secs(15));
     let account = worker::imap_account(server, &config);
     let check = match imap::check(&account).await {
-        Ok(info) => MailCheck { ok: true, detail: format!("{}: {} messages, {} unread", account.folder, info.messages, info.unseen) },
+        Ok(info) => MailCheck {
+            ok: true,
+            detail: format!("{}: {} messages, {} unread", account.folder, info.messages, info.unseen),
+        },
         Err(e) => MailCheck { ok: false, detail: e.to_string() },
     };
     Ok(HttpResponse::Ok().json(check))
@@ -319,7 +355,12 @@ pub struct InboundQuery {
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
-pub async fn list_inbound(state: web::Data<AppState>, _admin: Admin, query: web::Query<InboundQuery>, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn list_inbound(
+    state: web::Data<AppState>,
+    _admin: Admin,
+    query: web::Query<InboundQuery>,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let (page, per_page) = check_page(query.page, query.per_page)?;
     let outcome = one_of("outcome", query.outcome.as_deref(), &inbound::OUTCOMES)?;
     let (mails, total) = state.db(move |conn| inbound::page(conn, outcome.as_deref(), page, per_page)).await?;
@@ -363,7 +404,9 @@ pub async fn retry_inbound(state: web::Data<AppState>, admin: Admin, id: web::Pa
     let mail = state
         .db(move |conn| {
             let handled = inbound::retry(conn, id, &ctx)?;
-            write_tx(conn, |conn| admin.audit(conn, "mail.inbound.retry", "inbound_mail", id, json!({"outcome": handled.outcome})))?;
+            write_tx(conn, |conn| {
+                admin.audit(conn, "mail.inbound.retry", "inbound_mail", id, json!({"outcome": handled.outcome}))
+            })?;
             inbound::one(conn, handled.id)
         })
         .await?;
@@ -415,7 +458,12 @@ pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn pipe_mail(state: web::Data<AppState>, caller: Caller, payload: web::Payload, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn pipe_mail(
+    state: web::Data<AppState>,
+    caller: Caller,
+    payload: web::Payload,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     if !caller.as_actor().is_staff() {
         return Err(ApiError::Forbidden("Only agents and programs pipe mail into the desk".into()));
@@ -431,13 +479,12 @@ pub async fn pipe_mail(state: web::Data<AppState>, caller: Caller, payload: web:
         return Err(ApiError::BadRequest("The body must be a mail (RFC 822)".into()));
     }
     let ctx = inbound::Context::new(&state.config, state.events.clone());
-    let handled = state
-        .db(move |conn| inbound::take(conn, &body, Source::Pipe, &ctx))
-        .await
-        .map_err(|e| match e {
-            ApiError::Internal(detail) => ApiError::Unavailable(format!("The mail could not be stored now; try again ({detail})")),
-            other => other,
-        })?;
+    let handled = state.db(move |conn| inbound::take(conn, &body, Source::Pipe, &ctx)).await.map_err(|e| match e {
+        ApiError::Internal(detail) => {
+            ApiError::Unavailable(format!("The mail could not be stored now; try again ({detail})"))
+        }
+        other => other,
+    })?;
     let mut response = HttpResponse::Created();
     response.insert_header(("X-Oxidesk-Outcome", handled.outcome.clone()));
     if crate::tickets::routes::accepts_json(&req) {

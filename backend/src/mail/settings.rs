@@ -138,11 +138,7 @@ pub fn imap_server(stored: &Stored) -> Option<Imap> {
 /// is never sent to them.
 pub fn own_addresses(stored: &Stored) -> Vec<String> {
     let v = view(stored);
-    [v.from_address, v.imap_user]
-        .into_iter()
-        .map(|a| a.trim().to_lowercase())
-        .filter(|a| a.contains('@'))
-        .collect()
+    [v.from_address, v.imap_user].into_iter().map(|a| a.trim().to_lowercase()).filter(|a| a.contains('@')).collect()
 }
 
 /// Checks every given field (all errors at once, as a 422) and turns them into stored values.
@@ -158,7 +154,9 @@ pub fn check(update: &MailSettingsUpdate) -> ApiResult<Vec<(String, String)>> {
     let host = |v: &str| check_host(v.trim()).map(|_| v.trim().to_owned());
     let port = |v: i64| if (1..=65535).contains(&v) { Ok(v.to_string()) } else { Err("must be 1 to 65535".to_owned()) };
     let sec = |v: &str| {
-        MailSecurity::parse(v.trim()).map(|s| s.as_str().to_owned()).ok_or_else(|| "use none, starttls or tls".to_owned())
+        MailSecurity::parse(v.trim())
+            .map(|s| s.as_str().to_owned())
+            .ok_or_else(|| "use none, starttls or tls".to_owned())
     };
     let line = |v: &str| {
         let v = v.trim();
@@ -197,7 +195,10 @@ pub fn check(update: &MailSettingsUpdate) -> ApiResult<Vec<(String, String)>> {
     }
     if let Some(v) = &update.from_address {
         let v = v.trim();
-        field(FROM_ADDRESS.key, if v.is_empty() { Ok(String::new()) } else { Email::parse(v).map(|e| e.as_str().to_owned()) });
+        field(
+            FROM_ADDRESS.key,
+            if v.is_empty() { Ok(String::new()) } else { Email::parse(v).map(|e| e.as_str().to_owned()) },
+        );
     }
     if let Some(v) = &update.from_name {
         field(FROM_NAME.key, line(v));
@@ -261,7 +262,15 @@ mod tests {
         match check(&bad) {
             Err(ApiError::InvalidFields(f)) => assert_eq!(
                 f.keys().map(String::as_str).collect::<Vec<_>>(),
-                ["from_address", "imap_folder", "imap_poll_seconds", "smtp_host", "smtp_password", "smtp_port", "smtp_security"]
+                [
+                    "from_address",
+                    "imap_folder",
+                    "imap_poll_seconds",
+                    "smtp_host",
+                    "smtp_password",
+                    "smtp_port",
+                    "smtp_security"
+                ]
             ),
             other => panic!("expected 422, got {other:?}"),
         }
@@ -273,6 +282,9 @@ mod tests {
         };
         let values = check(&good).unwrap();
         let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
-        assert_eq!(values, vec![pair("smtp_host", "127.0.0.1"), pair("smtp_security", "tls"), pair("smtp_password", " s3cret ")]);
+        assert_eq!(
+            values,
+            vec![pair("smtp_host", "127.0.0.1"), pair("smtp_security", "tls"), pair("smtp_password", " s3cret ")]
+        );
     }
 }

@@ -18,8 +18,8 @@ use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use lettre::Message;
 use rustls_pki_types::ServerName;
-use tokio::net::TcpStream;
 use shared::mail::MailSecurity;
+use tokio::net::TcpStream;
 
 use super::settings::Smtp;
 
@@ -60,7 +60,8 @@ pub enum SendError {
 /// answering; Exchange honours its own X-Auto-Response-Suppress; X-Loop lets our fetcher
 /// recognise its own mail coming back.
 fn mark_automatic(builder: lettre::message::MessageBuilder) -> lettre::message::MessageBuilder {
-    let header = |name: &'static str, value: &str| HeaderValue::new(HeaderName::new_from_ascii_str(name), value.to_owned());
+    let header =
+        |name: &'static str, value: &str| HeaderValue::new(HeaderName::new_from_ascii_str(name), value.to_owned());
     builder
         .raw_header(header("Auto-Submitted", "auto-generated"))
         .raw_header(header("X-Auto-Response-Suppress", "All"))
@@ -72,7 +73,8 @@ pub fn format(smtp: &Smtp, mail: &Outgoing) -> Result<(Envelope, Vec<u8>), SendE
     let from: Mailbox = format!("{} <{}>", quote_name(&smtp.from_name), smtp.from_address)
         .parse()
         .map_err(|e| SendError::Unreachable(format!("the sender address {} is not valid: {e}", smtp.from_address)))?;
-    let to: Mailbox = mail.to.parse().map_err(|e| SendError::Permanent(format!("the address {:?} is not valid: {e}", mail.to)))?;
+    let to: Mailbox =
+        mail.to.parse().map_err(|e| SendError::Permanent(format!("the address {:?} is not valid: {e}", mail.to)))?;
     let mut builder = mark_automatic(Message::builder().from(from).to(to).subject(&mail.subject))
         .message_id(Some(mail.message_id.clone()));
     if let Some(id) = &mail.in_reply_to {
@@ -98,7 +100,8 @@ fn quote_name(name: &str) -> String {
 fn tls_parameters(host: &str, extra_ca: Option<&[u8]>) -> Result<TlsParameters, SendError> {
     let mut tls = TlsParameters::builder(host.to_owned());
     if let Some(pem) = extra_ca {
-        let cert = Certificate::from_pem(pem).map_err(|e| SendError::Unreachable(format!("the mail CA file is not a PEM certificate: {e}")))?;
+        let cert = Certificate::from_pem(pem)
+            .map_err(|e| SendError::Unreachable(format!("the mail CA file is not a PEM certificate: {e}")))?;
         tls = tls.add_root_certificate(cert);
     }
     tls.build_rustls().map_err(|e| SendError::Unreachable(format!("TLS setup failed: {e}")))
@@ -141,7 +144,11 @@ impl AsyncTokioStream for Tls {
 }
 
 impl tokio::io::AsyncRead for Tls {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut tokio::io::ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
     }
 }
@@ -162,7 +169,10 @@ impl tokio::io::AsyncWrite for Tls {
 
 /// lettre's commands with our time limit (its own covers only the connect of its own streams):
 /// a server that stops answering is a timeout error, never a hang.
-async fn within<T>(limit: Duration, step: impl Future<Output = Result<T, lettre::transport::smtp::Error>>) -> Result<T, TimedOut<lettre::transport::smtp::Error>> {
+async fn within<T>(
+    limit: Duration,
+    step: impl Future<Output = Result<T, lettre::transport::smtp::Error>>,
+) -> Result<T, TimedOut<lettre::transport::smtp::Error>> {
     match tokio::time::timeout(limit, step).await {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(TimedOut::Error(e)),
@@ -193,15 +203,19 @@ impl Session {
         let step = |what: &str| format!("{what} {server}");
         let tcp = tokio::time::timeout(timeout, TcpStream::connect((smtp.host.as_str(), smtp.port)))
             .await
-            .map_err(|_| SendError::Unreachable(format!("{}: no answer within {timeout:?}", step("cannot connect to"))))?
+            .map_err(|_| {
+                SendError::Unreachable(format!("{}: no answer within {timeout:?}", step("cannot connect to")))
+            })?
             .map_err(|e| SendError::Unreachable(format!("{}: {e}", step("cannot connect to"))))?;
         // lettre writes the end of a message in a write of its own: with Nagle's algorithm it would
         // wait for the server's delayed ACK, 40 ms a mail.
         tcp.set_nodelay(true).map_err(|e| SendError::Unreachable(format!("{}: {e}", step("cannot set up"))))?;
         let stream: Box<dyn AsyncTokioStream> = match smtp.security {
             MailSecurity::Tls => {
-                let name = ServerName::try_from(smtp.host.clone()).map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
-                let connector = super::tls::connector(extra_ca).map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
+                let name = ServerName::try_from(smtp.host.clone())
+                    .map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
+                let connector = super::tls::connector(extra_ca)
+                    .map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
                 let tls = tokio::time::timeout(timeout, connector.connect(name, tcp))
                     .await
                     .map_err(|_| SendError::Unreachable(format!("{}: no answer within {timeout:?}", step("TLS with"))))?
@@ -247,7 +261,12 @@ impl Session {
         result
     }
 
-    async fn transaction<F, Fut>(&mut self, envelope: &Envelope, bytes: &[u8], before_handover: F) -> Result<(), SendError>
+    async fn transaction<F, Fut>(
+        &mut self,
+        envelope: &Envelope,
+        bytes: &[u8],
+        before_handover: F,
+    ) -> Result<(), SendError>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<(), String>>,
@@ -261,14 +280,20 @@ impl Session {
             .await
             .map_err(|e| before("the server refused the sender", e, false))?;
         for to in envelope.to() {
-            within(limit, conn.command(Rcpt::new(to.clone(), vec![]))).await.map_err(|e| before(&format!("the server refused {to}"), e, true))?;
+            within(limit, conn.command(Rcpt::new(to.clone(), vec![])))
+                .await
+                .map_err(|e| before(&format!("the server refused {to}"), e, true))?;
         }
         within(limit, conn.command(Data)).await.map_err(|e| before("the server refused the message", e, true))?;
         before_handover().await.map_err(SendError::Transient)?;
         match within(limit, conn.message(bytes)).await {
             Ok(_) => Ok(()),
-            Err(TimedOut::Error(e)) if e.is_permanent() => Err(SendError::Permanent(format!("the server refused the message: {e}"))),
-            Err(TimedOut::Error(e)) if e.is_transient() => Err(SendError::Transient(format!("the server refused the message for now: {e}"))),
+            Err(TimedOut::Error(e)) if e.is_permanent() => {
+                Err(SendError::Permanent(format!("the server refused the message: {e}")))
+            }
+            Err(TimedOut::Error(e)) if e.is_transient() => {
+                Err(SendError::Transient(format!("the server refused the message for now: {e}")))
+            }
             Err(e) => Err(SendError::Unsure(format!("the connection broke while the message was handed over: {e}"))),
         }
     }
@@ -280,7 +305,12 @@ impl Session {
 }
 
 /// The admin's "send test mail": connect, sign in, send, with the real settings.
-pub async fn send_now(smtp: &Smtp, extra_ca: Option<&[u8]>, timeout: Duration, mail: &Outgoing) -> Result<(), SendError> {
+pub async fn send_now(
+    smtp: &Smtp,
+    extra_ca: Option<&[u8]>,
+    timeout: Duration,
+    mail: &Outgoing,
+) -> Result<(), SendError> {
     let (envelope, bytes) = format(smtp, mail)?;
     let mut session = Session::open(smtp, extra_ca, timeout).await?;
     let sent = session.send(&envelope, &bytes, || async { Ok(()) }).await;

@@ -310,7 +310,8 @@ pub fn render(kind: Kind, template: &Text, facts: &Facts) -> Result<Text, BTreeE
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut subject: String = subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned();
+    let mut subject: String =
+        subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().trim().to_owned();
     let (mut text, mut html) = (text, html);
     if let (true, Some(ticket)) = (kind.is_ticket(), &facts.ticket) {
         let tag = format!("[{}]", ticket.number);
@@ -354,7 +355,8 @@ pub fn view(kind: Kind, text: Text, customized: bool) -> MailTemplate {
 /// errors and unknown placeholders). The rendering is the preview.
 pub fn check(kind: Kind, input: &MailTemplateInput) -> ApiResult<(Text, MailPreview)> {
     let mut errors = BTreeErrors::new();
-    let text = Text { subject: input.subject.trim().to_owned(), text: input.body_text.clone(), html: input.body_html.clone() };
+    let text =
+        Text { subject: input.subject.trim().to_owned(), text: input.body_text.clone(), html: input.body_html.clone() };
     for (field, value) in [("subject", &text.subject), ("body_text", &text.text), ("body_html", &text.html)] {
         if value.chars().count() > TEMPLATE_MAX_CHARS {
             errors.insert(field.into(), format!("must be at most {TEMPLATE_MAX_CHARS} characters"));
@@ -386,7 +388,9 @@ pub fn save(conn: &mut AnyConnection, kind: Kind, text: &Text, now: NaiveDateTim
     );
     let updated = diesel::update(mail_templates::table.find(kind.as_str())).set(values).execute(conn)?;
     if updated == 0 {
-        diesel::insert_into(mail_templates::table).values((mail_templates::kind.eq(kind.as_str()), values)).execute(conn)?;
+        diesel::insert_into(mail_templates::table)
+            .values((mail_templates::kind.eq(kind.as_str()), values))
+            .execute(conn)?;
     }
     Ok(())
 }
@@ -403,7 +407,8 @@ mod tests {
     #[test]
     fn every_built_in_template_renders_with_its_placeholders() {
         for kind in Kind::ALL {
-            let rendered = render(kind, &kind.default_text(), &Facts::sample(kind)).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
+            let rendered =
+                render(kind, &kind.default_text(), &Facts::sample(kind)).unwrap_or_else(|e| panic!("{kind:?}: {e:?}"));
             assert!(!rendered.subject.is_empty());
             if kind.is_ticket() {
                 assert!(rendered.subject.starts_with("[TCK-1042] "), "{}", rendered.subject);
@@ -417,22 +422,35 @@ mod tests {
         let kind = Kind::ReplyCustomer;
         let mut facts = Facts::sample(kind);
         facts.recipient.name = "<script>x</script>".into();
-        let t = Text { subject: "Hi {{ recipient.name }}".into(), text: "{{ recipient.name }}".into(), html: "{{ recipient.name }} {{ message.html }}".into() };
+        let t = Text {
+            subject: "Hi {{ recipient.name }}".into(),
+            text: "{{ recipient.name }}".into(),
+            html: "{{ recipient.name }} {{ message.html }}".into(),
+        };
         let r = render(kind, &t, &facts).unwrap();
         assert!(r.text.ends_with("<script>x</script>"));
         assert!(r.html.contains("&lt;script&gt;x&lt;&#x2f;script&gt; <p>"), "{}", r.html);
-        let bad = MailTemplateInput { subject: "{{ ticket.nope }}".into(), body_text: "{% if %}".into(), body_html: String::new() };
+        let bad = MailTemplateInput {
+            subject: "{{ ticket.nope }}".into(),
+            body_text: "{% if %}".into(),
+            body_html: String::new(),
+        };
         match check(kind, &bad) {
             Err(ApiError::InvalidFields(f)) => assert_eq!(f.keys().collect::<Vec<_>>(), ["body_text", "subject"]),
             other => panic!("{other:?}"),
         }
-        let status_only = MailTemplateInput { subject: "x".into(), body_text: "{{ message.text }}".into(), body_html: String::new() };
+        let status_only =
+            MailTemplateInput { subject: "x".into(), body_text: "{{ message.text }}".into(), body_html: String::new() };
         assert!(check(Kind::Status, &status_only).is_err(), "a status mail has no message");
     }
 
     #[test]
     fn endless_templates_stop() {
-        let t = MailTemplateInput { subject: "x".into(), body_text: "{% for i in range(100000) %}{% for j in range(100000) %}.{% endfor %}{% endfor %}".into(), body_html: String::new() };
+        let t = MailTemplateInput {
+            subject: "x".into(),
+            body_text: "{% for i in range(100000) %}{% for j in range(100000) %}.{% endfor %}{% endfor %}".into(),
+            body_html: String::new(),
+        };
         assert!(check(Kind::Note, &t).is_err());
     }
 }

@@ -72,7 +72,10 @@ pub fn spawn(pool: DbPool, config: MailConfig, ctx: Context) -> std::io::Result<
     })
 }
 
-async fn db<T: Send + 'static>(pool: &DbPool, work: impl FnOnce(&mut crate::core::db::AnyConnection) -> ApiResult<T> + Send + 'static) -> ApiResult<T> {
+async fn db<T: Send + 'static>(
+    pool: &DbPool,
+    work: impl FnOnce(&mut crate::core::db::AnyConnection) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
     let pool = pool.clone();
     tokio::task::spawn_blocking(move || work(&mut *pool.get()?))
         .await
@@ -198,7 +201,9 @@ pub async fn deliver_due(pool: &DbPool, config: &MailConfig) -> ApiResult<Delive
             Err(SendError::Transient(e) | SendError::Unreachable(e)) if attempts >= outbox::MAX_ATTEMPTS => {
                 (Outcome::Failed, format!("gave up after {attempts} attempts: {e}"))
             }
-            Err(SendError::Transient(e) | SendError::Unreachable(e)) => (Outcome::Retry(now() + backoff(config.retry_base, attempts)), e),
+            Err(SendError::Transient(e) | SendError::Unreachable(e)) => {
+                (Outcome::Retry(now() + backoff(config.retry_base, attempts)), e)
+            }
             Err(SendError::Unsure(e)) => (Outcome::Unsure, e),
         };
         match outcome {
@@ -215,7 +220,12 @@ pub async fn deliver_due(pool: &DbPool, config: &MailConfig) -> ApiResult<Delive
     Ok(done)
 }
 
-async fn send_row(pool: &DbPool, server: &super::settings::Smtp, session: &mut smtp::Session, row: Claimed) -> Result<(), SendError> {
+async fn send_row(
+    pool: &DbPool,
+    server: &super::settings::Smtp,
+    session: &mut smtp::Session,
+    row: Claimed,
+) -> Result<(), SendError> {
     let id = row.id;
     let mail = Outgoing {
         to: row.recipient,
@@ -230,7 +240,9 @@ async fn send_row(pool: &DbPool, server: &super::settings::Smtp, session: &mut s
     let (envelope, bytes) = smtp::format(server, &mail)?;
     let pool = pool.clone();
     session
-        .send(&envelope, &bytes, move || async move { db(&pool, move |conn| outbox::mark_unsure(conn, id)).await.map_err(|e| e.to_string()) })
+        .send(&envelope, &bytes, move || async move {
+            db(&pool, move |conn| outbox::mark_unsure(conn, id)).await.map_err(|e| e.to_string())
+        })
         .await
 }
 

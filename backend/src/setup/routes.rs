@@ -13,8 +13,8 @@ use crate::core::auth::guards::Admin;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
-use crate::setup::{rules, settings};
 use crate::core::state::AppState;
+use crate::setup::{rules, settings};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::core::http::resource("/api/setup.json").route(web::post().to(setup)))
@@ -54,7 +54,11 @@ pub async fn get_settings(state: web::Data<AppState>) -> ApiResult<HttpResponse>
     ),
     security(("bearer" = []), ("api_key" = []))
 )]
-pub async fn update_settings(state: web::Data<AppState>, admin: Admin, body: JsonBody<SettingsUpdate>) -> ApiResult<HttpResponse> {
+pub async fn update_settings(
+    state: web::Data<AppState>,
+    admin: Admin,
+    body: JsonBody<SettingsUpdate>,
+) -> ApiResult<HttpResponse> {
     let values = settings::check(&body.0, ceiling(&state))?;
     let s = state
         .db(move |conn| {
@@ -85,7 +89,11 @@ fn created(mut response: HttpResponse) -> HttpResponse {
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     )
 )]
-pub async fn setup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<SetupRequest>) -> ApiResult<HttpResponse> {
+pub async fn setup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<SetupRequest>,
+) -> ApiResult<HttpResponse> {
     let body = body.0;
     if state.db(settings::admin_exists).await? {
         return Err(rules::already_set_up());
@@ -129,7 +137,11 @@ pub async fn setup(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
     )
 )]
-pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBody<RegisterRequest>) -> ApiResult<HttpResponse> {
+pub async fn register(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: JsonBody<RegisterRequest>,
+) -> ApiResult<HttpResponse> {
     let peer = req.peer_addr().map(|a| a.ip());
     if let Some(ip) = peer {
         state.login_limiter.check(ip)?;
@@ -137,7 +149,9 @@ pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBo
     // With LDAP, accounts come from the directory: a local one registered under a directory
     // user's name would take their name (local passwords come first, see accounts::directory).
     if state.config.ldap.is_some() {
-        return Err(ApiError::Forbidden("Accounts come from the LDAP directory: sign in with your directory user name and password".into()));
+        return Err(ApiError::Forbidden(
+            "Accounts come from the LDAP directory: sign in with your directory user name and password".into(),
+        ));
     }
     let stored = state.db(crate::core::settings::Stored::read).await?;
     if !stored.flag(&crate::core::settings::ALLOW_REGISTRATIONS) {
@@ -151,8 +165,9 @@ pub async fn register(state: web::Data<AppState>, req: HttpRequest, body: JsonBo
     let confirm = stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS);
     let level = stored.new_user_level();
     let registration = rules::Registration { level, confirm, public_url, refresh_days };
-    let (user, started) =
-        state.db(move |conn| write_tx(conn, |conn| rules::register(conn, &signup, &registration, ip.as_deref()))).await?;
+    let (user, started) = state
+        .db(move |conn| write_tx(conn, |conn| rules::register(conn, &signup, &registration, ip.as_deref())))
+        .await?;
     match started {
         Some(started) => Ok(created(session(&req, &state, user, started)?)),
         None => {

@@ -52,17 +52,22 @@ fn create_account(
     ip: Option<&str>,
 ) -> ApiResult<UserRow> {
     let password_hash = password::hash(&signup.password)?;
-    insert_user(conn, None, NewUserInput {
-        username: Some(&signup.username),
-        email: &signup.email,
-        name: &signup.name,
-        phone: "",
-        level,
-        password_hash: Some(&password_hash),
-        notes: "",
-        timezone: None,
-        email_confirmed,
-    }, ip)
+    insert_user(
+        conn,
+        None,
+        NewUserInput {
+            username: Some(&signup.username),
+            email: &signup.email,
+            name: &signup.name,
+            phone: "",
+            level,
+            password_hash: Some(&password_hash),
+            notes: "",
+            timezone: None,
+            email_confirmed,
+        },
+        ip,
+    )
 }
 
 pub fn already_set_up() -> ApiError {
@@ -113,16 +118,22 @@ pub fn register(
     ip: Option<&str>,
 ) -> ApiResult<(UserRow, Option<Started>)> {
     let user = create_account(conn, signup, how.level, !how.confirm, ip)?;
-    audit::record(conn, Some(&Actor::User(user.clone())), ip, AuditEvent {
-        action: "auth.register",
-        target_type: "user",
-        target_id: user.id.to_string(),
-        detail: json!({"level": i16::from(how.level), "confirm": how.confirm}),
-    })?;
+    audit::record(
+        conn,
+        Some(&Actor::User(user.clone())),
+        ip,
+        AuditEvent {
+            action: "auth.register",
+            target_type: "user",
+            target_id: user.id.to_string(),
+            detail: json!({"level": i16::from(how.level), "confirm": how.confirm}),
+        },
+    )?;
     if how.confirm {
         mail_confirmation(conn, &user, &how.public_url)?;
         return Ok((user, None));
     }
-    let started = (how.level != AccessLevel::Disabled).then(|| sessions::start(conn, user.id, how.refresh_days)).transpose()?;
+    let started =
+        (how.level != AccessLevel::Disabled).then(|| sessions::start(conn, user.id, how.refresh_days)).transpose()?;
     Ok((user, started))
 }

@@ -142,7 +142,11 @@ mod tests {
             Err(ApiError::InvalidFields(f)) => assert_eq!(f.len(), 5, "{f:?}"),
             other => panic!("expected 422, got {other:?}"),
         }
-        let good = SettingsUpdate { site_name: Some(" ACME IT ".into()), allow_registrations: Some(true), ..Default::default() };
+        let good = SettingsUpdate {
+            site_name: Some(" ACME IT ".into()),
+            allow_registrations: Some(true),
+            ..Default::default()
+        };
         let values = check(&good, 10 << 20).unwrap();
         let pair = |k: &str, v: &str| (k.to_owned(), v.to_owned());
         assert_eq!(values, vec![pair("site_name", "ACME IT"), pair("allow_registrations", "true")]);
@@ -163,9 +167,16 @@ mod tests {
             ),
             other => panic!("expected 422, got {other:?}"),
         }
-        let good = SettingsUpdate { new_user_level: Some(0), capabilities: levels(&[("upload_files", 3)]), ..Default::default() };
+        let good = SettingsUpdate {
+            new_user_level: Some(0),
+            capabilities: levels(&[("upload_files", 3)]),
+            ..Default::default()
+        };
         let values = check(&good, 10 << 20).unwrap();
-        assert_eq!(values, vec![("new_user_level".to_owned(), "0".to_owned()), ("cap_upload_files".to_owned(), "3".to_owned())]);
+        assert_eq!(
+            values,
+            vec![("new_user_level".to_owned(), "0".to_owned()), ("cap_upload_files".to_owned(), "3".to_owned())]
+        );
     }
 
     #[test]

@@ -60,7 +60,10 @@ pub async fn download(state: web::Data<AppState>, caller: Caller, id: web::Path<
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, "application/octet-stream"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header(ContentDisposition { disposition: DispositionType::Attachment, parameters: filename_params(&attachment.filename) })
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: filename_params(&attachment.filename),
+        })
         .body(bytes))
 }
 

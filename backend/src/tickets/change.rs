@@ -11,9 +11,9 @@ use shared::catalog::StatusState;
 use shared::tickets::{BulkUpdate, EntryType, TicketUpdate, BULK_MAX_TICKETS, TIME_SPENT_MAX_MINUTES};
 use shared::validate::Subject;
 
-use crate::catalog::rules::{self as catalog, status_state, TicketSettings};
 use super::content::{self, Body, Upload};
 use super::create::{attach, insert_entry, Limits};
+use crate::catalog::rules::{self as catalog, status_state, TicketSettings};
 use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::{level_of, Actor, Origin};
 use crate::core::db::models::{StatusRow, TicketRow, UserRow};
@@ -60,13 +60,16 @@ fn require_can_act(actor: &Actor, ticket: &TicketRow) -> ApiResult<()> {
 
 /// May this actor reopen the ticket? Agents always; its customer within the auto-close window
 /// after it was resolved or closed.
-fn require_can_reopen(actor: &Actor, ticket: &TicketRow, settings: &TicketSettings, now: NaiveDateTime) -> ApiResult<()> {
+fn require_can_reopen(
+    actor: &Actor,
+    ticket: &TicketRow,
+    settings: &TicketSettings,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
     if actor.is_staff() {
         return Ok(());
     }
-    let within = ticket
-        .closed_at
-        .is_some_and(|at| now - at <= chrono::Duration::hours(settings.auto_close_hours));
+    let within = ticket.closed_at.is_some_and(|at| now - at <= chrono::Duration::hours(settings.auto_close_hours));
     if within {
         Ok(())
     } else {
@@ -118,13 +121,18 @@ fn apply_transition(changes: &mut TicketChanges, t: &Transition, resolution: Opt
 }
 
 /// Writes `changes` if the ticket is still at `expected_version`; 409 otherwise.
-fn save(conn: &mut AnyConnection, ticket: &TicketRow, expected_version: i64, mut changes: TicketChanges, now: NaiveDateTime) -> ApiResult<()> {
+fn save(
+    conn: &mut AnyConnection,
+    ticket: &TicketRow,
+    expected_version: i64,
+    mut changes: TicketChanges,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
     changes.updated_at = Some(now);
-    let updated = diesel::update(
-        tickets::table.filter(tickets::id.eq(ticket.id)).filter(tickets::version.eq(expected_version)),
-    )
-    .set((changes, tickets::version.eq(tickets::version + 1)))
-    .execute(conn)?;
+    let updated =
+        diesel::update(tickets::table.filter(tickets::id.eq(ticket.id)).filter(tickets::version.eq(expected_version)))
+            .set((changes, tickets::version.eq(tickets::version + 1)))
+            .execute(conn)?;
     if updated == 0 {
         return Err(stale());
     }
@@ -148,13 +156,27 @@ fn status_event(
 ) -> ApiResult<()> {
     let event = Body { text: t.event.clone(), format: "text" };
     insert_entry(conn, ticket.id, EntryType::E, None, None, "SYSTEM", "", Some("Status Changed"), &event, now)?;
-    emit(conn, origin, actor, ticket, "ticket.status", json!({
-        "from": t.from.name, "to": t.to.name, "note": t.event, "with_response": with_response,
-    }))
+    emit(
+        conn,
+        origin,
+        actor,
+        ticket,
+        "ticket.status",
+        json!({
+            "from": t.from.name, "to": t.to.name, "note": t.event, "with_response": with_response,
+        }),
+    )
 }
 
 /// A ticket event: its payload names the ticket by id and number besides `detail`'s fields.
-fn emit(conn: &mut AnyConnection, origin: &Origin, actor: &Actor, ticket: &TicketRow, kind: &'static str, mut detail: Value) -> ApiResult<()> {
+fn emit(
+    conn: &mut AnyConnection,
+    origin: &Origin,
+    actor: &Actor,
+    ticket: &TicketRow,
+    kind: &'static str,
+    mut detail: Value,
+) -> ApiResult<()> {
     detail["ticket_id"] = json!(ticket.id);
     let event = Event { kind, target_type: "ticket", target_id: ticket.number.clone(), payload: detail };
     events::emit(conn, &origin.events, actor, origin.ip.as_deref(), event)?;
@@ -228,7 +250,9 @@ pub(crate) fn post_from_mail(
     let closed = !status_state(&catalog::status(conn, ticket.status_id, "status_id")?).is_active();
     if entry_type == EntryType::M && closed {
         require_can_reopen(actor, ticket, &catalog::ticket_settings(conn)?, now)?;
-        if let Some((t, resolution)) = plan_transition(conn, ticket, catalog::OPEN_STATUS_ID, "status_id", None, &actor.display_name())? {
+        if let Some((t, resolution)) =
+            plan_transition(conn, ticket, catalog::OPEN_STATUS_ID, "status_id", None, &actor.display_name())?
+        {
             apply_transition(&mut changes, &t, resolution, now);
             transition = Some(t);
         }
@@ -237,7 +261,13 @@ pub(crate) fn post_from_mail(
         EntryType::M => changes.last_message_at = Some(Some(now)),
         _ => changes.last_response_at = Some(Some(now)),
     }
-    let checked = CheckedUpdate { message: Some((entry_type, body, uploads)), changes, transition, assignees: None, time_added: None };
+    let checked = CheckedUpdate {
+        message: Some((entry_type, body, uploads)),
+        changes,
+        transition,
+        assignees: None,
+        time_added: None,
+    };
     apply_update(conn, actor, ticket, ticket.version, checked, origin, now)?
         .ok_or_else(|| ApiError::Internal("a mail message left no thread entry".into()))
 }
@@ -262,9 +292,24 @@ fn apply_update(
             EntryType::M => (actor.user_id(), None),
             _ => (None, actor.user_id()),
         };
-        let entry = insert_entry(conn, ticket.id, *entry_type, user_id, staff_id, &actor.display_name(), origin.channel, None, text, now)?;
+        let entry = insert_entry(
+            conn,
+            ticket.id,
+            *entry_type,
+            user_id,
+            staff_id,
+            &actor.display_name(),
+            origin.channel,
+            None,
+            text,
+            now,
+        )?;
         attach(conn, entry, uploads)?;
-        let kind = match entry_type { EntryType::N => "ticket.note", EntryType::M => "ticket.message", _ => "ticket.response" };
+        let kind = match entry_type {
+            EntryType::N => "ticket.note",
+            EntryType::M => "ticket.message",
+            _ => "ticket.response",
+        };
         emit(conn, origin, actor, ticket, kind, json!({"entry_id": entry}))?;
         told_customer = *entry_type == EntryType::R;
         entry_id = Some(entry);
@@ -284,7 +329,11 @@ fn apply_update(
                 .execute(conn)?;
         }
         let names: Vec<&str> = agents.iter().map(|a| a.fullname.as_str()).collect();
-        let text = if names.is_empty() { format!("Unassigned by {}", actor.display_name()) } else { format!("Assigned to {} by {}", names.join(", "), actor.display_name()) };
+        let text = if names.is_empty() {
+            format!("Unassigned by {}", actor.display_name())
+        } else {
+            format!("Assigned to {} by {}", names.join(", "), actor.display_name())
+        };
         event(conn, ticket, "Assignment", text, now)?;
         let ids: Vec<i64> = agents.iter().map(|a| a.id).collect();
         let added: Vec<i64> = ids.iter().copied().filter(|id| !before.contains(id)).collect();
@@ -299,7 +348,18 @@ fn apply_update(
 
 /// An E entry: something happened to the ticket, told in one line.
 fn event(conn: &mut AnyConnection, ticket: &TicketRow, title: &str, text: String, now: NaiveDateTime) -> ApiResult<()> {
-    insert_entry(conn, ticket.id, EntryType::E, None, None, "SYSTEM", "", Some(title), &Body { text, format: "text" }, now)?;
+    insert_entry(
+        conn,
+        ticket.id,
+        EntryType::E,
+        None,
+        None,
+        "SYSTEM",
+        "",
+        Some(title),
+        &Body { text, format: "text" },
+        now,
+    )?;
     Ok(())
 }
 
@@ -327,7 +387,13 @@ fn check_update(
         return Err(ApiError::field("message", "is required unless fields are changed"));
     }
     let entry_type = match body.entry_type.as_deref().map(str::trim).map(str::to_ascii_lowercase).as_deref() {
-        None | Some("") => if staff { EntryType::R } else { EntryType::M },
+        None | Some("") => {
+            if staff {
+                EntryType::R
+            } else {
+                EntryType::M
+            }
+        }
         Some("response" | "reply" | "r") if staff => EntryType::R,
         Some("note" | "n" | "internal") if staff => EntryType::N,
         Some("message" | "m") if !staff => EntryType::M,
@@ -382,7 +448,9 @@ fn check_update(
     }
     let mut transition = None;
     // A customer writing on a resolved or closed ticket reopens it, as in osTicket.
-    let reopen_by_message = !staff && message.is_some() && !status_state(&catalog::status(conn, ticket.status_id, "status_id")?).is_active();
+    let reopen_by_message = !staff
+        && message.is_some()
+        && !status_state(&catalog::status(conn, ticket.status_id, "status_id")?).is_active();
     if reopen_by_message {
         let settings = catalog::ticket_settings(conn)?;
         require_can_reopen(actor, ticket, &settings, now)?;
@@ -434,7 +502,11 @@ fn agents(conn: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<UserRow>> {
 
 /// How the actor is named in close and reopen events: customers as "user", as osTicket does.
 fn who(actor: &Actor) -> String {
-    if actor.is_staff() { actor.display_name() } else { "user".to_owned() }
+    if actor.is_staff() {
+        actor.display_name()
+    } else {
+        "user".to_owned()
+    }
 }
 
 /// Writes a status change that carries no message: the ticket, its E entry and the audit row.
@@ -479,7 +551,13 @@ pub fn close_ticket(
 }
 
 /// POST on a ticket: reopen. Reopening an open ticket changes nothing.
-pub fn reopen_ticket(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow, version: Option<i64>, origin: &Origin) -> ApiResult<()> {
+pub fn reopen_ticket(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    version: Option<i64>,
+    origin: &Origin,
+) -> ApiResult<()> {
     require_can_act(actor, ticket)?;
     let current = catalog::status(conn, ticket.status_id, "status_id")?;
     if status_state(&current).is_active() {
@@ -513,12 +591,17 @@ pub fn set_following(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow
             }
             _ => return Ok(()),
         }
-        audit::record(conn, Some(actor), None, AuditEvent {
-            action: if follow { "ticket.follow" } else { "ticket.unfollow" },
-            target_type: "ticket",
-            target_id: ticket.number.clone(),
-            detail: json!({}),
-        })?;
+        audit::record(
+            conn,
+            Some(actor),
+            None,
+            AuditEvent {
+                action: if follow { "ticket.follow" } else { "ticket.unfollow" },
+                target_type: "ticket",
+                target_id: ticket.number.clone(),
+                detail: json!({}),
+            },
+        )?;
         Ok(())
     })
 }
@@ -526,7 +609,12 @@ pub fn set_following(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow
 /// The same change to many tickets, in one transaction: every ticket is checked first, and one
 /// bad number or invalid change (or a concurrent edit) leaves all of them as they were.
 /// Returns the numbers of the tickets that changed.
-pub fn bulk_update(conn: &mut AnyConnection, actor: &Actor, body: &BulkUpdate, origin: &Origin) -> ApiResult<Vec<String>> {
+pub fn bulk_update(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    body: &BulkUpdate,
+    origin: &Origin,
+) -> ApiResult<Vec<String>> {
     if !actor.is_staff() {
         return Err(ApiError::Forbidden("Only agents can change many tickets at once".into()));
     }

@@ -25,8 +25,8 @@ pub struct Body {
 pub fn parse_body(field: &str, raw: &str) -> ApiResult<Body> {
     let (text, declared_html) = if raw.starts_with("data:") {
         let decoded = DataUrl::parse(raw).map_err(|e| ApiError::field(field, e))?;
-        let text = String::from_utf8(decoded.bytes)
-            .map_err(|_| ApiError::field(field, "the data URL is not UTF-8 text"))?;
+        let text =
+            String::from_utf8(decoded.bytes).map_err(|_| ApiError::field(field, "the data URL is not UTF-8 text"))?;
         (text, decoded.mime.eq_ignore_ascii_case("text/html"))
     } else {
         (raw.to_owned(), false)

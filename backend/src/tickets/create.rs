@@ -11,17 +11,17 @@ use shared::tickets::{AttachmentUpload, EntryType, TicketCreate};
 use shared::validate::{Email, PersonName, Subject};
 use shared::AccessLevel;
 
-use crate::catalog::rules as catalog;
 use super::content::{self, Body, Upload};
-use crate::core::auth::{find_by_login, Actor, Origin};
 use crate::accounts::rules::{insert_user, NewUserInput};
+use crate::catalog::rules as catalog;
+use crate::core::auth::{find_by_login, Actor, Origin};
 use crate::core::db::models::{NewEntry, NewTicket, UserRow};
 use crate::core::db::schema::{attachments, thread_entries, tickets};
 use crate::core::db::{write_tx, AnyConnection, Engine};
 use crate::core::error::{collect, ApiError, ApiResult};
+use crate::core::events::{self, Event};
 use crate::core::settings::Stored;
 use crate::core::state::AppState;
-use crate::core::events::{self, Event};
 
 pub struct Limits {
     pub max_attachment_bytes: usize,
@@ -92,7 +92,13 @@ pub fn create_ticket(
     write_tx(conn, |conn| insert(conn, actor, checked, origin))
 }
 
-fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &Limits, origin: &Origin) -> ApiResult<Checked> {
+fn check(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    body: &TicketCreate,
+    limits: &Limits,
+    origin: &Origin,
+) -> ApiResult<Checked> {
     let mut errors = BTreeMap::new();
     let subject = Subject::parse(body.subject.as_deref().unwrap_or(""));
     if let Err(e) = &subject {
@@ -169,7 +175,16 @@ fn check(conn: &mut AnyConnection, actor: &Actor, body: &TicketCreate, limits: &
     let uploads = limits.uploads(actor, &body.attachments)?;
     match (subject, message, requester, source, topic, queue_id, priority_id) {
         (Ok(subject), Ok(body), Some(requester), Some(source), Some(topic), Some(queue_id), Some(priority_id)) => {
-            Ok(Checked { subject, body, requester, topic_id: topic.map(|t| t.id), queue_id, priority_id, source, uploads })
+            Ok(Checked {
+                subject,
+                body,
+                requester,
+                topic_id: topic.map(|t| t.id),
+                queue_id,
+                priority_id,
+                source,
+                uploads,
+            })
         }
         _ => Err(ApiError::Internal("validation passed without values".into())),
     }
@@ -210,7 +225,9 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
     let settings = catalog::ticket_settings(conn)?;
     let owner = match c.requester {
         Requester::Me => actor.user().cloned().ok_or_else(|| ApiError::field("email", "is required"))?,
-        Requester::ByEmail { email, name, phone } => find_or_create_customer(conn, actor, &email, name.as_ref(), &phone)?,
+        Requester::ByEmail { email, name, phone } => {
+            find_or_create_customer(conn, actor, &email, name.as_ref(), &phone)?
+        }
     };
     let queue_id = match c.queue_id {
         Some(id) => id,
@@ -236,7 +253,18 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
         .get_result(conn)?;
     let number = format!("{}{}", settings.prefix, settings.number_start + id);
     diesel::update(tickets::table.find(id)).set(tickets::number.eq(&number)).execute(conn)?;
-    let entry_id = insert_entry(conn, id, EntryType::M, Some(owner.id), None, &owner.fullname, &c.source, Some(c.subject.as_str()), &c.body, now)?;
+    let entry_id = insert_entry(
+        conn,
+        id,
+        EntryType::M,
+        Some(owner.id),
+        None,
+        &owner.fullname,
+        &c.source,
+        Some(c.subject.as_str()),
+        &c.body,
+        now,
+    )?;
     attach(conn, entry_id, &c.uploads)?;
     let payload = json!({
         "ticket_id": id, "entry_id": entry_id, "subject": c.subject.as_str(), "user_id": owner.id, "source": c.source,

@@ -7,9 +7,9 @@ use crate::core::auth::Actor;
 use crate::core::db::models::TicketRow;
 use crate::core::db::schema::{priorities, statuses, ticket_assignees, ticket_followers, tickets, users};
 use crate::core::db::{search, AnyConnection, Engine};
+use crate::core::error::{ApiError, ApiResult};
 use crate::core::settings;
 use shared::settings::Visibility;
-use crate::core::error::{ApiError, ApiResult};
 
 pub const MAX_PER_PAGE: i64 = 100;
 
@@ -54,18 +54,12 @@ fn visible_to(actor: &Actor, visibility: Visibility) -> bool {
 }
 
 fn by_number(conn: &mut AnyConnection, number: &str) -> ApiResult<Option<TicketRow>> {
-    Ok(tickets::table
-        .filter(tickets::number.eq(number))
-        .select(TicketRow::as_select())
-        .get_result(conn)
-        .optional()?)
+    Ok(tickets::table.filter(tickets::number.eq(number)).select(TicketRow::as_select()).get_result(conn).optional()?)
 }
 
 /// One ticket as JSON, with its thread as the actor may see it.
 pub fn render_one(conn: &mut AnyConnection, actor: &Actor, id: i64) -> ApiResult<Ticket> {
-    super::view::render(conn, &[id], true, actor.is_staff())?
-        .pop()
-        .ok_or(ApiError::NotFound("ticket"))
+    super::view::render(conn, &[id], true, actor.is_staff())?.pop().ok_or(ApiError::NotFound("ticket"))
 }
 
 /// A page of tickets.
@@ -128,7 +122,8 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
             q = q.filter(tickets::user_id.eq(id));
         }
         if let Some(email) = &email {
-            q = q.filter(tickets::user_id.eq_any(users::table.filter(users::email.eq(email.clone())).select(users::id)));
+            q = q
+                .filter(tickets::user_id.eq_any(users::table.filter(users::email.eq(email.clone())).select(users::id)));
         }
         if let Some(ids) = &status_ids {
             q = q.filter(tickets::status_id.eq_any(ids.clone()));
@@ -144,9 +139,13 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
         }
         match assignee {
             Some(Assigned::To(agent)) => {
-                q = q.filter(tickets::id.eq_any(
-                    ticket_assignees::table.filter(ticket_assignees::user_id.eq(agent)).select(ticket_assignees::ticket_id),
-                ));
+                q = q.filter(
+                    tickets::id.eq_any(
+                        ticket_assignees::table
+                            .filter(ticket_assignees::user_id.eq(agent))
+                            .select(ticket_assignees::ticket_id),
+                    ),
+                );
             }
             Some(Assigned::Nobody) => {
                 q = q.filter(diesel::dsl::not(diesel::dsl::exists(
@@ -182,7 +181,10 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
 
 type PriorityRank = diesel::dsl::AssumeNotNull<
     diesel::dsl::SingleValue<
-        diesel::dsl::Select<diesel::dsl::Filter<priorities::table, diesel::dsl::Eq<priorities::id, tickets::priority_id>>, priorities::sort>,
+        diesel::dsl::Select<
+            diesel::dsl::Filter<priorities::table, diesel::dsl::Eq<priorities::id, tickets::priority_id>>,
+            priorities::sort,
+        >,
     >,
 >;
 
@@ -206,18 +208,13 @@ fn assignee_filter(actor: &Actor, given: &str) -> ApiResult<Assigned> {
     match given {
         "me" => Ok(Assigned::To(me(actor, "assignee")?)),
         "none" => Ok(Assigned::Nobody),
-        id => id
-            .parse()
-            .map(Assigned::To)
-            .map_err(|_| ApiError::field("assignee", "use an agent's id, me or none")),
+        id => id.parse().map(Assigned::To).map_err(|_| ApiError::field("assignee", "use an agent's id, me or none")),
     }
 }
 
 /// The caller's own user id, for filters that mean "mine"; a key acting as itself has none.
 fn me(actor: &Actor, field: &str) -> ApiResult<i64> {
-    actor
-        .user_id()
-        .ok_or_else(|| ApiError::field(field, "needs a signed-in user or an impersonated one"))
+    actor.user_id().ok_or_else(|| ApiError::field(field, "needs a signed-in user or an impersonated one"))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -244,9 +241,8 @@ fn parse_sort(sort: Option<&str>) -> ApiResult<(SortColumn, bool)> {
 
 /// A status filter names an id, a status (`Open`) or a state (`open`, `pending`, `resolved`, `closed`).
 fn status_filter(conn: &mut AnyConnection, given: &str) -> ApiResult<Vec<i64>> {
-    let all: Vec<(i64, String, String)> = statuses::table
-        .select((statuses::id, statuses::name, statuses::state))
-        .load(conn)?;
+    let all: Vec<(i64, String, String)> =
+        statuses::table.select((statuses::id, statuses::name, statuses::state)).load(conn)?;
     let ids: Vec<i64> = match given.parse::<i64>() {
         Ok(id) => all.iter().filter(|s| s.0 == id).map(|s| s.0).collect(),
         Err(_) => {

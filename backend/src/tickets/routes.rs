@@ -2,14 +2,16 @@
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use shared::tickets::{ActingAs, BulkResult, BulkUpdate, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate};
+use shared::tickets::{
+    ActingAs, BulkResult, BulkUpdate, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate,
+};
 use shared::ApiErrorBody;
 
-use crate::core::http::body::JsonBody;
-use crate::core::http::paging::{merge_list_query, page_response};
 use crate::core::auth::apikeys::Scope;
 use crate::core::auth::{Actor, Caller, Origin, Visitor};
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::http::body::JsonBody;
+use crate::core::http::paging::{merge_list_query, page_response};
 use crate::core::settings;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
@@ -103,7 +105,8 @@ pub async fn create_ticket(
     let body = body.0;
     let wants_json = accepts_json(&req);
     // osTicket's `ip` names the customer's address when a website files the ticket for them.
-    let given_ip = body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned);
+    let given_ip =
+        body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned);
     let origin = match &visitor.0 {
         Some(caller) => {
             caller.require(Scope::Write)?;
@@ -143,10 +146,7 @@ pub async fn create_ticket(
 
 /// osTicket's clients get text (a ticket number); clients that accept JSON get JSON.
 pub(crate) fn accepts_json(req: &HttpRequest) -> bool {
-    req.headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
+    req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
 }
 
 /// One ticket with its thread (internal notes only for agents).
@@ -161,7 +161,11 @@ pub(crate) fn accepts_json(req: &HttpRequest) -> bool {
     ),
     security(("api_key" = []), ("bearer" = []), ())
 )]
-pub async fn get_ticket(state: web::Data<AppState>, visitor: Visitor, number: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn get_ticket(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    number: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let actor = reader(&visitor)?;
     let ticket = state
         .db(move |conn| {
@@ -283,7 +287,11 @@ pub async fn reopen_ticket(
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn follow_ticket(state: web::Data<AppState>, caller: Caller, number: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn follow_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     set_following(state, caller, number.into_inner(), true).await
 }
 
@@ -298,11 +306,20 @@ pub async fn follow_ticket(state: web::Data<AppState>, caller: Caller, number: w
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn unfollow_ticket(state: web::Data<AppState>, caller: Caller, number: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn unfollow_ticket(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     set_following(state, caller, number.into_inner(), false).await
 }
 
-async fn set_following(state: web::Data<AppState>, caller: Caller, number: String, follow: bool) -> ApiResult<HttpResponse> {
+async fn set_following(
+    state: web::Data<AppState>,
+    caller: Caller,
+    number: String,
+    follow: bool,
+) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     let actor = caller.as_actor();
     let ticket = state
@@ -329,7 +346,11 @@ async fn set_following(state: web::Data<AppState>, caller: Caller, number: Strin
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
-pub async fn bulk_update(state: web::Data<AppState>, caller: Caller, body: JsonBody<BulkUpdate>) -> ApiResult<HttpResponse> {
+pub async fn bulk_update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<BulkUpdate>,
+) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     let actor = caller.as_actor();
     let origin = caller.origin(None);

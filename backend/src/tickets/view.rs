@@ -10,8 +10,13 @@ use shared::tickets::{
 };
 
 use crate::catalog::rules::status_state;
-use crate::core::db::models::{AttachmentRow, EntryRow, PriorityRow, QueueRow, StatusRow, TicketRow, TopicRow, UserRow};
-use crate::core::db::schema::{attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users};
+use crate::core::db::models::{
+    AttachmentRow, EntryRow, PriorityRow, QueueRow, StatusRow, TicketRow, TopicRow, UserRow,
+};
+use crate::core::db::schema::{
+    attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers,
+    tickets, users,
+};
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
 

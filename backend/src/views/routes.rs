@@ -4,11 +4,11 @@ use actix_web::{web, HttpResponse};
 use shared::tickets::{SavedView, SavedViewCreate};
 use shared::ApiErrorBody;
 
-use crate::core::http::body::JsonBody;
 use crate::core::auth::apikeys::Scope;
 use crate::core::auth::Caller;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::http::body::JsonBody;
 use crate::core::state::AppState;
 use crate::views::rules;
 
@@ -52,7 +52,11 @@ pub async fn list_views(state: web::Data<AppState>, caller: Caller) -> ApiResult
     ),
     security(("bearer" = []))
 )]
-pub async fn create_view(state: web::Data<AppState>, caller: Caller, body: JsonBody<SavedViewCreate>) -> ApiResult<HttpResponse> {
+pub async fn create_view(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonBody<SavedViewCreate>,
+) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     let user_id = owner(&caller)?;
     let (name, query) = rules::check(&body.0)?;

@@ -77,8 +77,9 @@ pub fn create(conn: &mut AnyConnection, user_id: i64, name: String, query: Strin
 
 /// Deletes one of the person's views; someone else's is as absent as a missing one.
 pub fn delete(conn: &mut AnyConnection, user_id: i64, id: i64) -> ApiResult<()> {
-    let deleted = diesel::delete(saved_views::table.filter(saved_views::id.eq(id)).filter(saved_views::user_id.eq(user_id)))
-        .execute(conn)?;
+    let deleted =
+        diesel::delete(saved_views::table.filter(saved_views::id.eq(id)).filter(saved_views::user_id.eq(user_id)))
+            .execute(conn)?;
     if deleted == 0 {
         return Err(ApiError::NotFound("view"));
     }

@@ -8,9 +8,9 @@ use actix_http::Request;
 use actix_web::dev::{Service, ServiceResponse};
 use actix_web::{test, web, App};
 use diesel::prelude::*;
-use oxidesk::core::auth::jwt::JwtKeys;
 use oxidesk::cli::GlobalArgs;
 use oxidesk::config::Config;
+use oxidesk::core::auth::jwt::JwtKeys;
 use oxidesk::core::db::{self, AnyConnection};
 use oxidesk::core::state::AppState;
 use serde_json::Value;
@@ -70,11 +70,8 @@ pub fn state_consuming(
     change: impl FnOnce(&mut Config),
     consumers: &'static [oxidesk::core::events::Consumer],
 ) -> web::Data<AppState> {
-    let args = GlobalArgs {
-        data_dir: Some(db.dir.path().to_path_buf()),
-        database_url: Some(db.url.clone()),
-        config: None,
-    };
+    let args =
+        GlobalArgs { data_dir: Some(db.dir.path().to_path_buf()), database_url: Some(db.url.clone()), config: None };
     let mut config = Config::load(&args, None).expect("config");
     change(&mut config);
     let pool = db::connect(&config.database_url, 8).expect("database");
@@ -185,7 +182,14 @@ impl Reply {
     }
 }
 
-pub async fn exchange<S, B>(app: &S, method: &str, path: &str, auth: Auth<'_>, headers: &[(&str, &str)], body: Option<Value>) -> Reply
+pub async fn exchange<S, B>(
+    app: &S,
+    method: &str,
+    path: &str,
+    auth: Auth<'_>,
+    headers: &[(&str, &str)],
+    body: Option<Value>,
+) -> Reply
 where
     S: Service<Request, Response = ServiceResponse<B>, Error = actix_web::Error>,
     B: actix_web::body::MessageBody,
@@ -238,7 +242,11 @@ pub async fn mailed_token(
 
 pub fn audit_count(state: &AppState, action: &str) -> i64 {
     use oxidesk::core::db::schema::audit_log;
-    audit_log::table.filter(audit_log::action.eq(action)).count().get_result(&mut conn(state)).expect("count audit rows")
+    audit_log::table
+        .filter(audit_log::action.eq(action))
+        .count()
+        .get_result(&mut conn(state))
+        .expect("count audit rows")
 }
 
 /// Panics unless `got` is the API's error body with this status and code, and a message.

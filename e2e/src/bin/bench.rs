@@ -38,14 +38,8 @@ const RSS_SAMPLE_EVERY: Duration = Duration::from_millis(200);
 /// The JSON the create scenario posts (the same as e2e/bench/create.lua sends).
 const CREATE_BODY: &str = r#"{"email":"bench@example.com","name":"Bench User","subject":"Printer on floor 2 jams","message":"It jams every morning.","topicId":1}"#;
 /// Variables that would point the server at other data or settings than the bench's own.
-const FOREIGN_ENV: &[&str] = &[
-    "DATABASE_URL",
-    "OXIDESK_DATABASE_URL",
-    "OXIDESK_DATA_DIR",
-    "OXIDESK_CONFIG",
-    "OXIDESK_BIND",
-    "OXIDESK_LOG",
-];
+const FOREIGN_ENV: &[&str] =
+    &["DATABASE_URL", "OXIDESK_DATABASE_URL", "OXIDESK_DATA_DIR", "OXIDESK_CONFIG", "OXIDESK_BIND", "OXIDESK_LOG"];
 
 #[derive(Debug, Clone)]
 struct Options {
@@ -55,11 +49,7 @@ struct Options {
 }
 
 fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
-    let mut options = Options {
-        tickets: 100_000,
-        seconds: 15,
-        connections: 32,
-    };
+    let mut options = Options { tickets: 100_000, seconds: 15, connections: 32 };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         if arg == "-h" || arg == "--help" {
@@ -69,12 +59,7 @@ fn parse_args(args: &[String]) -> Result<Option<Options>, String> {
             Some((n, v)) => (n, Some(v.to_owned())),
             None => (arg.as_str(), None),
         };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| it.next().cloned())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
+        let mut value = || inline.clone().or_else(|| it.next().cloned()).ok_or_else(|| format!("{name} needs a value"));
         let number = |text: String| -> Result<u64, String> {
             text.trim()
                 .replace('_', "")
@@ -136,9 +121,7 @@ fn server_binary() -> PathBuf {
 
 fn find_in_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| is_executable(p))
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| is_executable(p))
 }
 
 fn is_executable(path: &Path) -> bool {
@@ -172,52 +155,26 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
         .tempdir()
         .map_err(|e| format!("cannot make a temporary folder: {e}"))?;
     let data = temp.path().join("data");
-    let oxidesk = Oxidesk {
-        bin: bin.clone(),
-        data: data.clone(),
-        cwd: temp.path().to_path_buf(),
-    };
+    let oxidesk = Oxidesk { bin: bin.clone(), data: data.clone(), cwd: temp.path().to_path_buf() };
 
     // 1. Seed and make a key.
     println!("## Setup\n");
-    println!(
-        "- seeding {} tickets into {} …",
-        group(options.tickets as f64),
-        data.display()
-    );
+    println!("- seeding {} tickets into {} …", group(options.tickets as f64), data.display());
     let started = Instant::now();
     let seeded = oxidesk.run(&["seed", "--tickets", &options.tickets.to_string()])?;
     let seed_time = started.elapsed();
-    let seed_line = seeded
-        .stderr
-        .lines()
-        .rev()
-        .find(|l| l.contains("seeded"))
-        .unwrap_or("")
-        .trim()
-        .to_owned();
+    let seed_line = seeded.stderr.lines().rev().find(|l| l.contains("seeded")).unwrap_or("").trim().to_owned();
     println!(
         "- seeding took {:.1} s ({:.0} tickets/s){}",
         seed_time.as_secs_f64(),
         options.tickets as f64 / seed_time.as_secs_f64().max(1e-9),
-        if seed_line.is_empty() {
-            String::new()
-        } else {
-            format!(": {seed_line}")
-        }
+        if seed_line.is_empty() { String::new() } else { format!(": {seed_line}") }
     );
     let db_file = data.join("oxidesk.db");
     if let Ok(meta) = fs::metadata(&db_file) {
         println!("- database file: {:.1} MB", meta.len() as f64 / 1_048_576.0);
     }
-    let made = oxidesk.run(&[
-        "apikey",
-        "create",
-        "--name",
-        "bench",
-        "--scopes",
-        "read,write,impersonate",
-    ])?;
+    let made = oxidesk.run(&["apikey", "create", "--name", "bench", "--scopes", "read,write,impersonate"])?;
     let key = made
         .stdout
         .lines()
@@ -243,13 +200,7 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
     println!("- server RSS after start: {}", mb_text(rss_kb(server.pid)));
 
     // 3. One ticket number for the get scenario.
-    let first = preflight(
-        &http,
-        &key,
-        "GET",
-        &format!("{base}/api/tickets.json?per_page=1&threads=false"),
-        None,
-    )?;
+    let first = preflight(&http, &key, "GET", &format!("{base}/api/tickets.json?per_page=1&threads=false"), None)?;
     let number = serde_json::from_str::<serde_json::Value>(&first.body)
         .ok()
         .and_then(|v| v.get(0)?.get("ticket_number")?.as_str().map(str::to_owned))
@@ -300,11 +251,7 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
             scenario.method,
             scenario.path,
             check.status,
-            check
-                .total
-                .as_ref()
-                .map(|t| format!(", X-Total-Count {t}"))
-                .unwrap_or_default(),
+            check.total.as_ref().map(|t| format!(", X-Total-Count {t}")).unwrap_or_default(),
             check.body.len()
         );
         if !(200..300).contains(&check.status) {
@@ -328,12 +275,7 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
         );
         println!("- {}\n", cpu.describe(outcome.requests));
         println!("```text\n{}\n```\n", outcome.raw.trim_end());
-        results.push(Measured {
-            scenario,
-            wrk: outcome,
-            peak_rss_kb: peak_kb,
-            cpu,
-        });
+        results.push(Measured { scenario, wrk: outcome, peak_rss_kb: peak_kb, cpu });
     }
 
     // 5. The table.
@@ -347,19 +289,12 @@ fn print_context(options: &Options, bin: &Path, wrk: &Path) {
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
-        .find_map(|l| {
-            l.strip_prefix("model name")
-                .and_then(|r| r.split_once(':'))
-                .map(|(_, m)| m.trim().to_owned())
-        })
+        .find_map(|l| l.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, m)| m.trim().to_owned()))
         .unwrap_or_else(|| "unknown".into());
     let mem = fs::read_to_string("/proc/meminfo")
         .unwrap_or_default()
         .lines()
-        .find_map(|l| {
-            l.strip_prefix("MemTotal:")
-                .map(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        })
+        .find_map(|l| l.strip_prefix("MemTotal:").map(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok()))
         .flatten()
         .map(|kb| format!("{:.1} GB", kb / 1_048_576.0))
         .unwrap_or_else(|| "unknown".into());
@@ -371,14 +306,8 @@ fn print_context(options: &Options, bin: &Path, wrk: &Path) {
         .output()
         .ok()
         .and_then(|o| {
-            let text = format!(
-                "{}{}",
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            );
-            text.lines()
-                .find(|l| l.starts_with("wrk "))
-                .map(|l| l.trim().to_owned())
+            let text = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+            text.lines().find(|l| l.starts_with("wrk ")).map(|l| l.trim().to_owned())
         })
         .unwrap_or_else(|| "wrk (version unknown)".into());
     let commit = commit_text();
@@ -418,10 +347,7 @@ fn commit_text() -> String {
         .output()
         .ok()
         .is_some_and(|o| !o.stdout.is_empty());
-    format!(
-        ", workspace now at commit {head}{}",
-        if dirty { " with uncommitted changes" } else { "" }
-    )
+    format!(", workspace now at commit {head}{}", if dirty { " with uncommitted changes" } else { "" })
 }
 
 /// The first line a command prints, if it runs and succeeds.
@@ -430,19 +356,11 @@ fn command_line_of(program: &str, args: &[&str]) -> Option<String> {
     if !out.status.success() {
         return None;
     }
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .next()
-        .map(|l| l.trim().to_owned())
-        .filter(|l| !l.is_empty())
+    String::from_utf8_lossy(&out.stdout).lines().next().map(|l| l.trim().to_owned()).filter(|l| !l.is_empty())
 }
 
 fn shell_quote(text: &str) -> String {
-    if !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+".contains(c))
-    {
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+".contains(c)) {
         text.to_owned()
     } else {
         format!("'{}'", text.replace('\'', r"'\''"))
@@ -482,11 +400,7 @@ struct CommandOutput {
 impl Oxidesk {
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(&self.bin);
-        cmd.arg("--data-dir")
-            .arg(&self.data)
-            .args(args)
-            .current_dir(&self.cwd)
-            .stdin(Stdio::null());
+        cmd.arg("--data-dir").arg(&self.data).args(args).current_dir(&self.cwd).stdin(Stdio::null());
         for name in FOREIGN_ENV {
             cmd.env_remove(name);
         }
@@ -494,10 +408,7 @@ impl Oxidesk {
     }
 
     fn run(&self, args: &[&str]) -> Result<CommandOutput, String> {
-        let out = self
-            .command(args)
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", self.bin.display()))?;
+        let out = self.command(args).output().map_err(|e| format!("cannot run {}: {e}", self.bin.display()))?;
         let output = CommandOutput {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
@@ -516,20 +427,14 @@ impl Oxidesk {
 
     fn serve(&self, port: u16, log: &Path) -> Result<Server, String> {
         let file = fs::File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-        let err = file
-            .try_clone()
-            .map_err(|e| format!("cannot reopen {}: {e}", log.display()))?;
+        let err = file.try_clone().map_err(|e| format!("cannot reopen {}: {e}", log.display()))?;
         let child = self
             .command(&["serve", "--bind", &format!("127.0.0.1:{port}")])
             .stdout(file)
             .stderr(err)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", self.bin.display()))?;
-        Ok(Server {
-            pid: child.id(),
-            child,
-            log: log.to_path_buf(),
-        })
+        Ok(Server { pid: child.id(), child, log: log.to_path_buf() })
     }
 }
 
@@ -565,20 +470,13 @@ impl Drop for Server {
 
 fn free_port() -> Result<u16, String> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot find a free port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| format!("cannot find a free port: {e}"))
+    listener.local_addr().map(|a| a.port()).map_err(|e| format!("cannot find a free port: {e}"))
 }
 
 fn wait_healthy(http: &reqwest::blocking::Client, base: &str, server: &mut Server) -> Result<(), String> {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if let Ok(r) = http
-            .get(format!("{base}/api/health"))
-            .timeout(Duration::from_secs(2))
-            .send()
-        {
+        if let Ok(r) = http.get(format!("{base}/api/health")).timeout(Duration::from_secs(2)).send() {
             if r.status().as_u16() == 200 {
                 return Ok(());
             }
@@ -587,10 +485,7 @@ fn wait_healthy(http: &reqwest::blocking::Client, base: &str, server: &mut Serve
             return Err(format!("the server did not start: {e}"));
         }
         if Instant::now() > deadline {
-            return Err(format!(
-                "GET /api/health did not answer 200 within 60 s; server log:\n{}",
-                server.log_tail()
-            ));
+            return Err(format!("GET /api/health did not answer 200 within 60 s; server log:\n{}", server.log_tail()));
         }
         thread::sleep(Duration::from_millis(100));
     }
@@ -620,11 +515,7 @@ fn preflight(
     }
     let response = request.send().map_err(|e| format!("{method} {url}: {e}"))?;
     let status = response.status().as_u16();
-    let total = response
-        .headers()
-        .get("X-Total-Count")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let total = response.headers().get("X-Total-Count").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let body = response.text().map_err(|e| format!("{method} {url}: {e}"))?;
     Ok(Checked { status, total, body })
 }
@@ -641,8 +532,7 @@ fn rss_kb(pid: u32) -> Option<u64> {
 }
 
 fn mb_text(kb: Option<u64>) -> String {
-    kb.map(|kb| format!("{:.1} MB", kb as f64 / 1024.0))
-        .unwrap_or_else(|| "unknown".into())
+    kb.map(|kb| format!("{:.1} MB", kb as f64 / 1024.0)).unwrap_or_else(|| "unknown".into())
 }
 
 /// Samples VmRSS of a process every 200 ms on its own thread until finished; keeps the peak (kB).
@@ -690,10 +580,7 @@ struct CpuSnapshot {
 impl CpuSnapshot {
     fn take(pid: u32) -> CpuSnapshot {
         let mut snap = CpuSnapshot::default();
-        if let Some(line) = fs::read_to_string("/proc/stat")
-            .ok()
-            .and_then(|s| s.lines().next().map(str::to_owned))
-        {
+        if let Some(line) = fs::read_to_string("/proc/stat").ok().and_then(|s| s.lines().next().map(str::to_owned)) {
             let fields: Vec<u64> = line.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
             // user nice system idle iowait irq softirq steal (guest time is already in user).
             let total: u64 = fields.iter().take(8).sum();
@@ -743,10 +630,7 @@ impl CpuSnapshot {
 }
 
 fn clock_ticks_per_second() -> f64 {
-    command_line_of("getconf", &["CLK_TCK"])
-        .and_then(|t| t.parse().ok())
-        .filter(|t: &f64| *t > 0.0)
-        .unwrap_or(100.0)
+    command_line_of("getconf", &["CLK_TCK"]).and_then(|t| t.parse().ok()).filter(|t: &f64| *t > 0.0).unwrap_or(100.0)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -813,25 +697,14 @@ fn run_wrk(wrk: &Path, options: &Options, scenario: &Scenario, url: &str, key: &
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     if !out.status.success() {
-        return Err(format!(
-            "wrk failed for {} ({}):\n{stdout}{stderr}",
-            scenario.name, out.status
-        ));
+        return Err(format!("wrk failed for {} ({}):\n{stdout}{stderr}", scenario.name, out.status));
     }
-    parse_wrk(&stdout).map_err(|e| {
-        format!(
-            "cannot read wrk's output for {} ({e}):\n{stdout}{stderr}",
-            scenario.name
-        )
-    })
+    parse_wrk(&stdout).map_err(|e| format!("cannot read wrk's output for {} ({e}):\n{stdout}{stderr}", scenario.name))
 }
 
 /// Reads wrk's `--latency` report.
 fn parse_wrk(text: &str) -> Result<WrkOutcome, String> {
-    let mut out = WrkOutcome {
-        raw: text.to_owned(),
-        ..Default::default()
-    };
+    let mut out = WrkOutcome { raw: text.to_owned(), ..Default::default() };
     let (mut rps, mut p50, mut p99, mut requests) = (None, None, None, None);
     let mut in_distribution = false;
     for line in text.lines() {
@@ -863,11 +736,7 @@ fn parse_wrk(text: &str) -> Result<WrkOutcome, String> {
                 out.socket_errors += n.parse::<u64>().map_err(|_| format!("bad socket errors {v:?}"))?;
             }
         } else if let Some((n, _)) = line.split_once(" requests in ") {
-            requests = Some(
-                n.trim()
-                    .parse::<u64>()
-                    .map_err(|_| format!("bad request count {n:?}"))?,
-            );
+            requests = Some(n.trim().parse::<u64>().map_err(|_| format!("bad request count {n:?}"))?);
         }
     }
     out.rps = rps.ok_or("no Requests/sec line")?;
@@ -879,9 +748,7 @@ fn parse_wrk(text: &str) -> Result<WrkOutcome, String> {
 
 /// wrk prints durations as `812.00us`, `4.25ms`, `1.02s`, `1.50m` or `2.00h`.
 fn duration_ms(text: &str) -> Result<f64, String> {
-    let split = text
-        .find(|c: char| c.is_ascii_alphabetic())
-        .ok_or_else(|| format!("no unit in {text:?}"))?;
+    let split = text.find(|c: char| c.is_ascii_alphabetic()).ok_or_else(|| format!("no unit in {text:?}"))?;
     let (number, unit) = text.split_at(split);
     let value: f64 = number.parse().map_err(|_| format!("bad duration {text:?}"))?;
     let factor = match unit {
@@ -902,11 +769,7 @@ const RSS_BUDGET_MB: f64 = 100.0;
 
 /// "met", or by how much the figure misses the budget, in percent of the budget.
 fn verdict(actual: f64, budget: f64, higher_is_better: bool) -> String {
-    let miss = if higher_is_better {
-        (budget - actual) / budget
-    } else {
-        (actual - budget) / budget
-    };
+    let miss = if higher_is_better { (budget - actual) / budget } else { (actual - budget) / budget };
     if miss <= 0.0 {
         "met".into()
     } else {

@@ -68,9 +68,13 @@ fn main() -> ExitCode {
     let admin = Auth::bearer(&s.login_token("admin", PASSWORD));
     let key = s.apikey("bench", "read,write", None);
     s.put_json("/api/settings.json", &admin, &json!({"allow_guest_tickets": true})).expect(200);
-    s.put_json("/api/mail/settings.json", &admin, &json!({
-        "smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"
-    }))
+    s.put_json(
+        "/api/mail/settings.json",
+        &admin,
+        &json!({
+            "smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"
+        }),
+    )
     .expect(200);
     let run = format!("{}-{}", std::process::id(), s.port);
 
@@ -79,7 +83,14 @@ fn main() -> ExitCode {
     let start = Instant::now();
     for n in 0..mails {
         let t = Instant::now();
-        let r = s.send(Method::POST, "/api/tickets.email", &key.auth(), &[], Some("text/plain"), Some(mail(n, &run).into_bytes()));
+        let r = s.send(
+            Method::POST,
+            "/api/tickets.email",
+            &key.auth(),
+            &[],
+            Some("text/plain"),
+            Some(mail(n, &run).into_bytes()),
+        );
         r.expect(201);
         latencies.push(t.elapsed());
     }
@@ -87,7 +98,8 @@ fn main() -> ExitCode {
     latencies.sort();
 
     // 2. The receipts those tickets queued, once the server runs its mail worker.
-    let pending = |s: &TestServer, admin: &Auth| s.get("/api/outbox.json?status=pending&per_page=1", admin).total_count();
+    let pending =
+        |s: &TestServer, admin: &Auth| s.get("/api/outbox.json?status=pending&per_page=1", admin).total_count();
     let queued = pending(&s, &admin);
     std::fs::write(s.data_dir().join("oxidesk.toml"), "[mail]\npoll_ms = 100\n").expect("config");
     s.crash_and_restart();
@@ -101,17 +113,22 @@ fn main() -> ExitCode {
         std::fs::create_dir_all(maildir.join(sub)).expect("mailbox");
         std::fs::set_permissions(maildir.join(sub), std::fs::Permissions::from_mode(0o777)).expect("mailbox");
     }
-    let _ = std::fs::set_permissions(maildir.parent().unwrap_or(Path::new("/")), std::fs::Permissions::from_mode(0o777));
+    let _ =
+        std::fs::set_permissions(maildir.parent().unwrap_or(Path::new("/")), std::fs::Permissions::from_mode(0o777));
     for n in 0..mails {
         let name = format!("{n:06}.bench");
         std::fs::write(maildir.join("tmp").join(&name), mail(mails + n, &run)).expect("deliver");
         std::fs::rename(maildir.join("tmp").join(&name), maildir.join("new").join(&name)).expect("deliver");
     }
     let before = s.ticket_total(&admin);
-    s.put_json("/api/mail/settings.json", &admin, &json!({
-        "imap_enabled": true, "imap_host": "127.0.0.1", "imap_port": 10143, "imap_security": "none",
-        "imap_user": user, "imap_password": "secret", "imap_processed_folder": "Processed"
-    }))
+    s.put_json(
+        "/api/mail/settings.json",
+        &admin,
+        &json!({
+            "imap_enabled": true, "imap_host": "127.0.0.1", "imap_port": 10143, "imap_security": "none",
+            "imap_user": user, "imap_password": "secret", "imap_processed_folder": "Processed"
+        }),
+    )
     .expect(200);
     let imap_time = wait_until("imap", Duration::from_secs(600), || s.ticket_total(&admin) >= before + mails as i64);
 
@@ -125,7 +142,15 @@ fn main() -> ExitCode {
         percentile(&latencies, 0.5).as_secs_f64() * 1000.0,
         percentile(&latencies, 0.99).as_secs_f64() * 1000.0,
     );
-    println!("| outbox → SMTP sink | {queued} | {:.2} s | {:.0} | rounds of 20 mails over one connection |", smtp_time.as_secs_f64(), rate(queued, smtp_time));
-    println!("| IMAP → tickets | {mails} | {:.2} s | {:.0} | batches of 50, moved to Processed |", imap_time.as_secs_f64(), rate(mails as i64, imap_time));
+    println!(
+        "| outbox → SMTP sink | {queued} | {:.2} s | {:.0} | rounds of 20 mails over one connection |",
+        smtp_time.as_secs_f64(),
+        rate(queued, smtp_time)
+    );
+    println!(
+        "| IMAP → tickets | {mails} | {:.2} s | {:.0} | batches of 50, moved to Processed |",
+        imap_time.as_secs_f64(),
+        rate(mails as i64, imap_time)
+    );
     ExitCode::SUCCESS
 }

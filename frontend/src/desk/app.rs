@@ -35,9 +35,7 @@ const USER_MANAGER: AccessLevel = AccessLevel::UserManager;
 /// Saved views and bulk changes, which the portal's list does not have.
 const TOOLS: DeskTools = DeskTools {
     saved_views: |filter| view! { <SavedViews filter/> }.into_any(),
-    bulk_bar: |rows, selected, catalog, on_done| {
-        view! { <BulkBar rows selected catalog on_done/> }.into_any()
-    },
+    bulk_bar: |rows, selected, catalog, on_done| view! { <BulkBar rows selected catalog on_done/> }.into_any(),
 };
 
 pub fn routes() -> AnyView {

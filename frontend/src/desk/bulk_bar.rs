@@ -91,11 +91,7 @@ pub fn BulkBar(
             "me" => me.into_iter().collect(),
             id => id.parse::<i64>().into_iter().collect(),
         };
-        send(BulkUpdate {
-            numbers: numbers(),
-            assignee_ids: Some(ids),
-            ..Default::default()
-        });
+        send(BulkUpdate { numbers: numbers(), assignee_ids: Some(ids), ..Default::default() });
     };
 
     let ask_or_send_status = move |status_id: i64| {
@@ -104,19 +100,12 @@ pub fn BulkBar(
             return;
         };
         if target.state.is_active() {
-            send(BulkUpdate {
-                numbers: numbers(),
-                status_id: Some(status_id),
-                ..Default::default()
-            });
+            send(BulkUpdate { numbers: numbers(), status_id: Some(status_id), ..Default::default() });
         } else {
             // Leaving open/pending needs a reason: ask for it before sending anything.
             done_message.set(None);
             resolution_error.set(None);
-            pending_status.set(Some(PendingStatus {
-                status_id,
-                label: target.name,
-            }));
+            pending_status.set(Some(PendingStatus { status_id, label: target.name }));
             request_animation_frame(|| focus_field("bulk-resolution"));
         }
     };
@@ -133,12 +122,7 @@ pub fn BulkBar(
     };
 
     let on_close = move |_| {
-        let closed = catalog
-            .statuses()
-            .into_iter()
-            .find(|s| s.state == StatusState::Closed)
-            .map(|s| s.id)
-            .unwrap_or(3);
+        let closed = catalog.statuses().into_iter().find(|s| s.state == StatusState::Closed).map(|s| s.id).unwrap_or(3);
         ask_or_send_status(closed);
     };
 

@@ -14,11 +14,9 @@ use ui::session::Session;
 pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
     let session = Session::get();
     let views: LocalResource<Result<Vec<SavedView>, ApiError>> =
-        LocalResource::new(move || async move {
-            session
-                .call(|token| async move { api::saved_views(&token).await })
-                .await
-        });
+        LocalResource::new(
+            move || async move { session.call(|token| async move { api::saved_views(&token).await }).await },
+        );
 
     let adding = RwSignal::new(false);
     let name = RwSignal::new(String::new());
@@ -54,9 +52,7 @@ pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
     let remove = Action::new_local(move |view: &SavedView| {
         let view = view.clone();
         async move {
-            session
-                .call(|token| async move { api::delete_view(&token, view.id).await })
-                .await?;
+            session.call(|token| async move { api::delete_view(&token, view.id).await }).await?;
             notice.set(Some(format!("View “{}” deleted.", view.name)));
             views.refetch();
             Ok::<(), ApiError>(())
@@ -73,10 +69,7 @@ pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
         }
         name_error.set(None);
         notice.set(None);
-        save.dispatch(SavedViewCreate {
-            name: text,
-            query: filter.get_untracked().query_string(),
-        });
+        save.dispatch(SavedViewCreate { name: text, query: filter.get_untracked().query_string() });
     };
     let current_query = Memo::new(move |_| filter.get().query_string());
 

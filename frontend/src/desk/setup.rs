@@ -10,9 +10,7 @@ use shared::validate::{check_password, Email, PersonName, Username};
 
 use ui::api;
 use ui::components::feedback::ErrorNotice;
-use ui::components::form::{
-    show_server_errors, CheckField, Checks, FieldErrors, TextField, VisibilityChoice,
-};
+use ui::components::form::{show_server_errors, CheckField, Checks, FieldErrors, TextField, VisibilityChoice};
 use ui::session::Session;
 use ui::site::Site;
 
@@ -21,9 +19,7 @@ pub fn SetupPage() -> impl IntoView {
     let site = Site::get();
     let session = Session::get();
     let navigate = use_navigate();
-    let defaults = site
-        .settings()
-        .unwrap_or_else(shared::settings::Settings::new_install);
+    let defaults = site.settings().unwrap_or_else(shared::settings::Settings::new_install);
 
     let username = RwSignal::new("admin".to_owned());
     let name = RwSignal::new(String::new());
@@ -65,51 +61,17 @@ pub fn SetupPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let user = checks.check(
-            "username",
-            "setup-username",
-            "User name",
-            Username::parse(&username.get_untracked()),
-        );
-        let full = checks.check(
-            "name",
-            "setup-name",
-            "Full name",
-            PersonName::parse(&name.get_untracked()),
-        );
-        let mail = checks.check(
-            "email",
-            "setup-email",
-            "Email",
-            Email::parse(&email.get_untracked()),
-        );
+        let user = checks.check("username", "setup-username", "User name", Username::parse(&username.get_untracked()));
+        let full = checks.check("name", "setup-name", "Full name", PersonName::parse(&name.get_untracked()));
+        let mail = checks.check("email", "setup-email", "Email", Email::parse(&email.get_untracked()));
         let pass = password.get_untracked();
-        checks.check(
-            "password",
-            "setup-password",
-            "Password",
-            check_password(&pass),
-        );
+        checks.check("password", "setup-password", "Password", check_password(&pass));
         if pass != confirm.get_untracked() {
-            checks.fail(
-                "password_confirmation",
-                "setup-confirm",
-                "The two passwords differ.".into(),
-            );
+            checks.fail("password_confirmation", "setup-confirm", "The two passwords differ.".into());
         }
-        checks.check(
-            "site_name",
-            "setup-site-name",
-            "Site name",
-            check_site_name(&site_name.get_untracked()),
-        );
+        checks.check("site_name", "setup-site-name", "Site name", check_site_name(&site_name.get_untracked()));
         let pre = prefix.get_untracked().trim().to_owned();
-        checks.check(
-            "ticket_prefix",
-            "setup-prefix",
-            "Ticket prefix",
-            check_ticket_prefix(&pre),
-        );
+        checks.check("ticket_prefix", "setup-prefix", "Ticket prefix", check_ticket_prefix(&pre));
         if !checks.finish(errors) {
             return;
         }

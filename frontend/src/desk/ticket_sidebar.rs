@@ -32,13 +32,7 @@ fn Assignees(ctx: TicketContext) -> impl IntoView {
     let chosen = RwSignal::new(String::new());
     let choose_error = RwSignal::new(None::<String>);
     let assigned = Memo::new(move |_| ctx.ticket.get().map(|t| t.assigned_to).unwrap_or_default());
-    let ids = move || {
-        assigned
-            .get_untracked()
-            .iter()
-            .map(|a| a.id)
-            .collect::<Vec<_>>()
-    };
+    let ids = move || assigned.get_untracked().iter().map(|a| a.id).collect::<Vec<_>>();
     let send = move |assignee_ids: Vec<i64>| {
         action.dispatch(Change::Update(TicketUpdate {
             assignee_ids: Some(assignee_ids),
@@ -61,10 +55,7 @@ fn Assignees(ctx: TicketContext) -> impl IntoView {
         chosen.set(String::new());
         send(list);
     };
-    let is_mine = move || {
-        me.get()
-            .is_some_and(|id| assigned.get().iter().any(|a| a.id == id))
-    };
+    let is_mine = move || me.get().is_some_and(|id| assigned.get().iter().any(|a| a.id == id));
 
     view! {
         <section class="side-section" aria-labelledby="assignees-heading">
@@ -159,9 +150,7 @@ fn Following(ctx: TicketContext) -> impl IntoView {
     let pending = action.pending();
     let following = Memo::new(move |_| {
         let me = session.user().map(|u| u.id);
-        ctx.ticket
-            .get()
-            .is_some_and(|t| t.followers.iter().any(|f| Some(f.id) == me))
+        ctx.ticket.get().is_some_and(|t| t.followers.iter().any(|f| Some(f.id) == me))
     });
     let count = Memo::new(move |_| ctx.ticket.get().map(|t| t.followers.len()).unwrap_or(0));
     view! {
@@ -227,10 +216,7 @@ fn Properties(ctx: TicketContext) -> impl IntoView {
         let chosen = status.get();
         chosen != t.status_id
             && t.status_state.is_active()
-            && ctx
-                .catalog
-                .status_state(chosen)
-                .is_some_and(|s| !s.is_active())
+            && ctx.catalog.status_state(chosen).is_some_and(|s| !s.is_active())
     });
 
     let on_submit = move |ev: SubmitEvent| {
@@ -239,10 +225,7 @@ fn Properties(ctx: TicketContext) -> impl IntoView {
         let Some(t) = ctx.ticket.get_untracked() else {
             return;
         };
-        let mut update = TicketUpdate {
-            version: Some(t.version),
-            ..Default::default()
-        };
+        let mut update = TicketUpdate { version: Some(t.version), ..Default::default() };
         let mut changed = false;
         if status.get_untracked() != t.status_id {
             update.status_id = Some(status.get_untracked());
@@ -251,9 +234,8 @@ fn Properties(ctx: TicketContext) -> impl IntoView {
                 match MessageBody::parse(&resolution.get_untracked()) {
                     Ok(text) => update.resolution = Some(text.into_inner()),
                     Err(reason) => {
-                        resolution_error.set(Some(format!(
-                            "A resolution is needed to leave the open states: it {reason}."
-                        )));
+                        resolution_error
+                            .set(Some(format!("A resolution is needed to leave the open states: it {reason}.")));
                         focus_field("ticket-resolution");
                         return;
                     }
@@ -457,9 +439,7 @@ fn TimeSpent(ctx: TicketContext) -> impl IntoView {
                 }));
             }
             _ => {
-                minutes_error.set(Some(format!(
-                    "Enter whole minutes from 1 to {TIME_SPENT_MAX_MINUTES}."
-                )));
+                minutes_error.set(Some(format!("Enter whole minutes from 1 to {TIME_SPENT_MAX_MINUTES}.")));
                 focus_field("time-minutes");
             }
         }

@@ -60,30 +60,10 @@ pub fn GuestTicketPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let who = checks.check(
-            "name",
-            "guest-name",
-            "Your name",
-            PersonName::parse(&name.get_untracked()),
-        );
-        let mail = checks.check(
-            "email",
-            "guest-email",
-            "Email",
-            Email::parse(&email.get_untracked()),
-        );
-        let subj = checks.check(
-            "subject",
-            "guest-subject",
-            "Subject",
-            Subject::parse(&subject.get_untracked()),
-        );
-        let body = checks.check(
-            "message",
-            "guest-message",
-            "Message",
-            MessageBody::parse(&message.get_untracked()),
-        );
+        let who = checks.check("name", "guest-name", "Your name", PersonName::parse(&name.get_untracked()));
+        let mail = checks.check("email", "guest-email", "Email", Email::parse(&email.get_untracked()));
+        let subj = checks.check("subject", "guest-subject", "Subject", Subject::parse(&subject.get_untracked()));
+        let body = checks.check("message", "guest-message", "Message", MessageBody::parse(&message.get_untracked()));
         if !checks.finish(errors) {
             return;
         }

@@ -38,13 +38,7 @@ pub fn LoginPage() -> impl IntoView {
             if session.is_staff() {
                 leave(&desk_equivalent(&next()));
             } else {
-                navigate(
-                    &portal_equivalent(&next()),
-                    NavigateOptions {
-                        replace: true,
-                        ..Default::default()
-                    },
-                );
+                navigate(&portal_equivalent(&next()), NavigateOptions { replace: true, ..Default::default() });
             }
         }
     });

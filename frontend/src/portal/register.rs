@@ -24,13 +24,7 @@ pub fn RegisterPage() -> impl IntoView {
     // Already signed in (or just registered): nothing to do here.
     Effect::new(move |_| {
         if session.is_ready() && session.is_signed_in() {
-            navigate(
-                "/tickets",
-                NavigateOptions {
-                    replace: true,
-                    ..Default::default()
-                },
-            );
+            navigate("/tickets", NavigateOptions { replace: true, ..Default::default() });
         }
     });
 
@@ -67,37 +61,14 @@ pub fn RegisterPage() -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let user = checks.check(
-            "username",
-            "register-username",
-            "User name",
-            Username::parse(&username.get_untracked()),
-        );
-        let full = checks.check(
-            "name",
-            "register-name",
-            "Name",
-            PersonName::parse(&name.get_untracked()),
-        );
-        let mail = checks.check(
-            "email",
-            "register-email",
-            "Email",
-            Email::parse(&email.get_untracked()),
-        );
+        let user =
+            checks.check("username", "register-username", "User name", Username::parse(&username.get_untracked()));
+        let full = checks.check("name", "register-name", "Name", PersonName::parse(&name.get_untracked()));
+        let mail = checks.check("email", "register-email", "Email", Email::parse(&email.get_untracked()));
         let pass = password.get_untracked();
-        checks.check(
-            "password",
-            "register-password",
-            "Password",
-            check_password(&pass),
-        );
+        checks.check("password", "register-password", "Password", check_password(&pass));
         if pass != confirm.get_untracked() {
-            checks.fail(
-                "password_confirmation",
-                "register-confirm",
-                "The two passwords differ.".into(),
-            );
+            checks.fail("password_confirmation", "register-confirm", "The two passwords differ.".into());
         }
         if !checks.finish(errors) {
             return;

@@ -16,13 +16,8 @@ use ui::text::timestamp;
 /// The query parameters this list knows (the rest of the URL is ignored).
 const KEYS: [&str; 5] = ["q", "status", "user_id", "followed", "page"];
 
-const STATES: [(&str, &str); 5] = [
-    ("", "All"),
-    ("open", "Open"),
-    ("pending", "On hold"),
-    ("resolved", "Resolved"),
-    ("closed", "Closed"),
-];
+const STATES: [(&str, &str); 5] =
+    [("", "All"), ("open", "Open"), ("pending", "On hold"), ("resolved", "Resolved"), ("closed", "Closed")];
 
 #[component]
 pub fn MyTicketsPage() -> impl IntoView {
@@ -38,27 +33,15 @@ pub fn MyTicketsPage() -> impl IntoView {
             })
             .collect::<Vec<_>>()
     });
-    let value = move |key: &str| {
-        pairs.with(|p| {
-            p.iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        })
-    };
+    let value =
+        move |key: &str| pairs.with(|p| p.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()).unwrap_or_default());
     let go = move |key: &'static str, new: String| {
-        let mut next: Vec<(String, String)> = pairs
-            .get_untracked()
-            .into_iter()
-            .filter(|(k, _)| k != key && k != "page")
-            .collect();
+        let mut next: Vec<(String, String)> =
+            pairs.get_untracked().into_iter().filter(|(k, _)| k != key && k != "page").collect();
         if !new.is_empty() {
             next.push((key.to_owned(), new));
         }
-        navigate(
-            &format!("/tickets?{}", encode_pairs(&next)),
-            Default::default(),
-        );
+        navigate(&format!("/tickets?{}", encode_pairs(&next)), Default::default());
     };
     let tickets: LocalResource<Result<DeskPage, ApiError>> = LocalResource::new(move || {
         let params = pairs.get();
@@ -123,15 +106,10 @@ pub fn MyTicketsPage() -> impl IntoView {
 }
 
 fn list(page: DeskPage, pairs: Vec<(String, String)>) -> impl IntoView {
-    let current = pairs
-        .iter()
-        .find(|(k, _)| k == "page")
-        .and_then(|(_, v)| v.parse::<u64>().ok())
-        .unwrap_or(1);
+    let current = pairs.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse::<u64>().ok()).unwrap_or(1);
     let pages = page.pages.max(1);
     let at = |n: u64| {
-        let mut next: Vec<(String, String)> =
-            pairs.iter().filter(|(k, _)| k != "page").cloned().collect();
+        let mut next: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != "page").cloned().collect();
         if n > 1 {
             next.push(("page".to_owned(), n.to_string()));
         }

@@ -8,8 +8,8 @@ use std::fmt;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use shared::auth::{
-    ConfirmEmail, LoginRequest, LoginResponse, Notice, PasswordChange, RegisterRequest, Registered,
-    ResetConfirm, ResetRequest,
+    ConfirmEmail, LoginRequest, LoginResponse, Notice, PasswordChange, RegisterRequest, Registered, ResetConfirm,
+    ResetRequest,
 };
 use shared::catalog::Topic;
 use shared::settings::{Settings, SetupRequest};
@@ -22,10 +22,7 @@ const API: &str = "/api";
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The server answered with an error status; `body` is its JSON error when it sent one.
-    Status {
-        status: u16,
-        body: Option<ApiErrorBody>,
-    },
+    Status { status: u16, body: Option<ApiErrorBody> },
     /// No answer at all: the server is down, the network is gone, or the request was refused.
     Network(String),
     /// A success status whose body is not what this version of the SPA expects.
@@ -47,9 +44,7 @@ impl ApiError {
     /// Field name → message, as the server reported them for a 422.
     pub fn fields(&self) -> BTreeMap<String, String> {
         match self {
-            ApiError::Status {
-                body: Some(body), ..
-            } => body.error.fields.clone(),
+            ApiError::Status { body: Some(body), .. } => body.error.fields.clone(),
             _ => BTreeMap::new(),
         }
     }
@@ -57,9 +52,7 @@ impl ApiError {
     /// A sentence to show people.
     pub fn message(&self) -> String {
         match self {
-            ApiError::Status {
-                body: Some(body), ..
-            } => body.error.message.clone(),
+            ApiError::Status { body: Some(body), .. } => body.error.message.clone(),
             ApiError::Status { status, body: None } => match status {
                 401 => "Please sign in again.".to_owned(),
                 403 => "You are not allowed to do that.".to_owned(),
@@ -76,10 +69,7 @@ impl ApiError {
 
     /// Used when a page needs a token but nobody is signed in (the guard normally prevents this).
     pub fn signed_out() -> Self {
-        ApiError::Status {
-            status: 401,
-            body: None,
-        }
+        ApiError::Status { status: 401, body: None }
     }
 }
 
@@ -90,8 +80,7 @@ impl fmt::Display for ApiError {
 }
 
 pub async fn login(credentials: &LoginRequest) -> Result<LoginResponse, ApiError> {
-    let request =
-        json_accepting(Request::post(&format!("{API}/auth/login.json"))).json(credentials);
+    let request = json_accepting(Request::post(&format!("{API}/auth/login.json"))).json(credentials);
     receive_json(send(request).await?).await
 }
 
@@ -117,11 +106,7 @@ pub async fn get_ticket(token: &str, number: &str) -> Result<Ticket, ApiError> {
     receive_json(send(request).await?).await
 }
 
-pub async fn update_ticket(
-    token: &str,
-    number: &str,
-    update: &TicketUpdate,
-) -> Result<Ticket, ApiError> {
+pub async fn update_ticket(token: &str, number: &str, update: &TicketUpdate) -> Result<Ticket, ApiError> {
     let request = authorized(Request::put(&ticket_url(number)), token).json(update);
     receive_json(send(request).await?).await
 }
@@ -158,17 +143,11 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
     }
     // Proxies and crashes may answer without our JSON body; the status alone still says enough.
     let body = response.json::<ApiErrorBody>().await.ok();
-    Err(ApiError::Status {
-        status: response.status(),
-        body,
-    })
+    Err(ApiError::Status { status: response.status(), body })
 }
 
 async fn receive_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    response
-        .json::<T>()
-        .await
-        .map_err(|e| ApiError::Decode(e.to_string()))
+    response.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -190,47 +169,29 @@ pub struct DeskPage {
 
 /// `GET /api/tickets.json` with the list's query parameters as they are (the URL's query string
 /// minus what the SPA alone uses), without threads.
-pub async fn search_tickets(
-    token: &str,
-    params: &[(String, String)],
-) -> Result<DeskPage, ApiError> {
+pub async fn search_tickets(token: &str, params: &[(String, String)]) -> Result<DeskPage, ApiError> {
     let mut query: Vec<(&str, &str)> = vec![("threads", "false")];
     query.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let request = authorized(Request::get(&format!("{API}/tickets.json")), token)
-        .query(query)
-        .build();
+    let request = authorized(Request::get(&format!("{API}/tickets.json")), token).query(query).build();
     let response = send(request).await?;
-    let total = response
-        .headers()
-        .get("X-Total-Count")
-        .and_then(|value| value.trim().parse::<u64>().ok());
-    let pages = response
-        .headers()
-        .get("Link")
-        .and_then(|link| last_page(&link))
-        .unwrap_or(1);
+    let total = response.headers().get("X-Total-Count").and_then(|value| value.trim().parse::<u64>().ok());
+    let pages = response.headers().get("Link").and_then(|link| last_page(&link)).unwrap_or(1);
     let tickets: Vec<Ticket> = receive_json(response).await?;
     let total = total.unwrap_or(tickets.len() as u64);
-    Ok(DeskPage {
-        tickets,
-        total,
-        pages: pages.max(1),
-    })
+    Ok(DeskPage { tickets, total, pages: pages.max(1) })
 }
 
 /// The `page` of the `rel="last"` entry of an RFC 8288 `Link` header.
 fn last_page(link: &str) -> Option<u64> {
-    link.split(',')
-        .find(|part| part.contains("rel=\"last\""))
-        .and_then(|part| {
-            let url = part.split('<').nth(1)?.split('>').next()?;
-            let query = url.split_once('?')?.1;
-            query
-                .split('&')
-                .filter_map(|pair| pair.split_once('='))
-                .find(|(key, _)| *key == "page")
-                .and_then(|(_, value)| value.parse().ok())
-        })
+    link.split(',').find(|part| part.contains("rel=\"last\"")).and_then(|part| {
+        let url = part.split('<').nth(1)?.split('>').next()?;
+        let query = url.split_once('?')?.1;
+        query
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(key, _)| *key == "page")
+            .and_then(|(_, value)| value.parse().ok())
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -271,31 +232,19 @@ pub async fn staff_users(token: &str) -> Result<Vec<User>, ApiError> {
 /// Follows (`true`) or stops following (`false`) a ticket.
 pub async fn set_following(token: &str, number: &str, follow: bool) -> Result<Ticket, ApiError> {
     let url = format!("{}/follow", ticket_url(number));
-    let builder = if follow {
-        Request::put(&url)
-    } else {
-        Request::delete(&url)
-    };
+    let builder = if follow { Request::put(&url) } else { Request::delete(&url) };
     let request = authorized(builder, token).build();
     receive_json(send(request).await?).await
 }
 
 /// Closes a ticket (`DELETE`); the server answers 204.
-pub async fn close_ticket(
-    token: &str,
-    number: &str,
-    transition: &TicketTransition,
-) -> Result<(), ApiError> {
+pub async fn close_ticket(token: &str, number: &str, transition: &TicketTransition) -> Result<(), ApiError> {
     let request = authorized(Request::delete(&ticket_url(number)), token).json(transition);
     send(request).await.map(|_| ())
 }
 
 /// Reopens a ticket (`POST` on the ticket).
-pub async fn reopen_ticket(
-    token: &str,
-    number: &str,
-    transition: &TicketTransition,
-) -> Result<(), ApiError> {
+pub async fn reopen_ticket(token: &str, number: &str, transition: &TicketTransition) -> Result<(), ApiError> {
     let request = authorized(Request::post(&ticket_url(number)), token).json(transition);
     send(request).await.map(|_| ())
 }
@@ -326,15 +275,9 @@ pub async fn download_attachment(token: &str, href: &str) -> Result<Vec<u8>, Api
     match href.strip_prefix(API).filter(|path| path.starts_with('/')) {
         Some(path) => {
             let request = authorized(Request::get(&format!("{API}{path}")), token).build();
-            send(request)
-                .await?
-                .binary()
-                .await
-                .map_err(|e| ApiError::Decode(e.to_string()))
+            send(request).await?.binary().await.map_err(|e| ApiError::Decode(e.to_string()))
         }
-        None => Err(ApiError::Decode(format!(
-            "unexpected attachment address {href}"
-        ))),
+        None => Err(ApiError::Decode(format!("unexpected attachment address {href}"))),
     }
 }
 
@@ -367,39 +310,27 @@ pub async fn register(request: &RegisterRequest) -> Result<Registration, ApiErro
 
 /// Confirms an email address with the mailed token.
 pub async fn confirm_email(token: &str) -> Result<(), ApiError> {
-    let body = ConfirmEmail {
-        token: token.to_owned(),
-    };
+    let body = ConfirmEmail { token: token.to_owned() };
     let request = json_accepting(Request::post(&format!("{API}/auth/confirm.json"))).json(&body);
     send(request).await.map(|_| ())
 }
 
 /// Asks for a password-reset link (the answer is the same whether the account exists or not).
 pub async fn request_reset(login: &str) -> Result<Notice, ApiError> {
-    let body = ResetRequest {
-        login: login.to_owned(),
-    };
+    let body = ResetRequest { login: login.to_owned() };
     let request = json_accepting(Request::post(&format!("{API}/auth/reset.json"))).json(&body);
     receive_json(send(request).await?).await
 }
 
 /// Sets a new password with the mailed token.
 pub async fn confirm_reset(body: &ResetConfirm) -> Result<(), ApiError> {
-    let request =
-        json_accepting(Request::post(&format!("{API}/auth/reset/confirm.json"))).json(body);
+    let request = json_accepting(Request::post(&format!("{API}/auth/reset/confirm.json"))).json(body);
     send(request).await.map(|_| ())
 }
 
 /// Changes the signed-in user's password; answers with the new session.
-pub async fn change_password(
-    token: &str,
-    body: &PasswordChange,
-) -> Result<LoginResponse, ApiError> {
-    let request = authorized(
-        Request::put(&format!("{API}/users/me/password.json")),
-        token,
-    )
-    .json(body);
+pub async fn change_password(token: &str, body: &PasswordChange) -> Result<LoginResponse, ApiError> {
+    let request = authorized(Request::put(&format!("{API}/users/me/password.json")), token).json(body);
     receive_json(send(request).await?).await
 }
 
@@ -432,20 +363,14 @@ pub async fn get_page<T: DeserializeOwned>(
         .query(query.iter().map(|(k, v)| (*k, v.as_str())))
         .build();
     let response = send(request).await?;
-    let total = response
-        .headers()
-        .get("X-Total-Count")
-        .and_then(|value| value.trim().parse::<u64>().ok());
+    let total = response.headers().get("X-Total-Count").and_then(|value| value.trim().parse::<u64>().ok());
     let items: Vec<T> = receive_json(response).await?;
     let total = total.unwrap_or(items.len() as u64);
     Ok(Page { items, total })
 }
 
 /// The signed-in user's own settings (the account page's ticket-mail switch).
-pub async fn update_me(
-    token: &str,
-    update: &shared::users::ProfileUpdate,
-) -> Result<User, ApiError> {
+pub async fn update_me(token: &str, update: &shared::users::ProfileUpdate) -> Result<User, ApiError> {
     admin::put(token, "/users/me.json", update).await
 }
 
@@ -461,8 +386,7 @@ pub mod admin {
     use serde::Serialize;
     use shared::apikeys::{ApiKey, ApiKeyCreate, ApiKeyCreated};
     use shared::catalog::{
-        Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, Topic, TopicCreate,
-        TopicUpdate,
+        Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, Topic, TopicCreate, TopicUpdate,
     };
     use shared::settings::{Settings, SettingsUpdate};
     use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
@@ -495,11 +419,7 @@ pub mod admin {
     }
 
     /// PUT whose answer has no body worth reading (204).
-    pub(super) async fn put_empty<B: Serialize>(
-        token: &str,
-        path: &str,
-        body: &B,
-    ) -> Result<(), ApiError> {
+    pub(super) async fn put_empty<B: Serialize>(token: &str, path: &str, body: &B) -> Result<(), ApiError> {
         let request = authorized(Request::put(&format!("{API}{path}")), token).json(body);
         send(request).await.map(|_| ())
     }
@@ -509,10 +429,7 @@ pub mod admin {
         send(request).await.map(|_| ())
     }
 
-    pub async fn update_settings(
-        token: &str,
-        update: &SettingsUpdate,
-    ) -> Result<Settings, ApiError> {
+    pub async fn update_settings(token: &str, update: &SettingsUpdate) -> Result<Settings, ApiError> {
         put(token, "/settings.json", update).await
     }
 
@@ -533,11 +450,7 @@ pub mod admin {
     pub async fn create_topic(token: &str, input: &TopicCreate) -> Result<Topic, ApiError> {
         post(token, "/topics.json", input).await
     }
-    pub async fn update_topic(
-        token: &str,
-        id: i64,
-        input: &TopicUpdate,
-    ) -> Result<Topic, ApiError> {
+    pub async fn update_topic(token: &str, id: i64, input: &TopicUpdate) -> Result<Topic, ApiError> {
         put(token, &format!("/topics.json/{id}"), input).await
     }
     pub async fn delete_topic(token: &str, id: i64) -> Result<(), ApiError> {
@@ -547,11 +460,7 @@ pub mod admin {
     pub async fn create_status(token: &str, input: &StatusInput) -> Result<Status, ApiError> {
         post(token, "/statuses.json", input).await
     }
-    pub async fn update_status(
-        token: &str,
-        id: i64,
-        input: &StatusInput,
-    ) -> Result<Status, ApiError> {
+    pub async fn update_status(token: &str, id: i64, input: &StatusInput) -> Result<Status, ApiError> {
         put(token, &format!("/statuses.json/{id}"), input).await
     }
     pub async fn delete_status(token: &str, id: i64) -> Result<(), ApiError> {
@@ -561,11 +470,7 @@ pub mod admin {
     pub async fn create_priority(token: &str, input: &PriorityInput) -> Result<Priority, ApiError> {
         post(token, "/priorities.json", input).await
     }
-    pub async fn update_priority(
-        token: &str,
-        id: i64,
-        input: &PriorityInput,
-    ) -> Result<Priority, ApiError> {
+    pub async fn update_priority(token: &str, id: i64, input: &PriorityInput) -> Result<Priority, ApiError> {
         put(token, &format!("/priorities.json/{id}"), input).await
     }
     pub async fn delete_priority(token: &str, id: i64) -> Result<(), ApiError> {
@@ -580,19 +485,14 @@ pub mod admin {
         page: u32,
         per_page: u32,
     ) -> Result<Vec<User>, ApiError> {
-        let mut params: Vec<(&str, String)> = vec![
-            ("page", page.to_string()),
-            ("per_page", per_page.to_string()),
-        ];
+        let mut params: Vec<(&str, String)> = vec![("page", page.to_string()), ("per_page", per_page.to_string())];
         if !q.trim().is_empty() {
             params.push(("q", q.trim().to_owned()));
         }
         if let Some(level) = level {
             params.push(("level", level.to_string()));
         }
-        let request = authorized(Request::get(&format!("{API}/users.json")), token)
-            .query(params)
-            .build();
+        let request = authorized(Request::get(&format!("{API}/users.json")), token).query(params).build();
         receive_json(send(request).await?).await
     }
     pub async fn create_user(token: &str, input: &UserCreate) -> Result<User, ApiError> {
@@ -608,10 +508,7 @@ pub mod admin {
     pub async fn api_keys(token: &str) -> Result<Vec<ApiKey>, ApiError> {
         get(token, "/apikeys.json").await
     }
-    pub async fn create_api_key(
-        token: &str,
-        input: &ApiKeyCreate,
-    ) -> Result<ApiKeyCreated, ApiError> {
+    pub async fn create_api_key(token: &str, input: &ApiKeyCreate) -> Result<ApiKeyCreated, ApiError> {
         post(token, "/apikeys.json", input).await
     }
 
@@ -626,8 +523,7 @@ pub mod mail {
     use gloo_net::http::Request;
     use serde_json::{Map, Value};
     use shared::mail::{
-        InboundMail, MailCheck, MailPreview, MailSettings, MailTemplate, MailTemplateInput,
-        OutboxMail,
+        InboundMail, MailCheck, MailPreview, MailSettings, MailTemplate, MailTemplateInput, OutboxMail,
     };
 
     use super::admin::{get, post, put};
@@ -636,10 +532,7 @@ pub mod mail {
     /// The fields of a settings form as the API takes them: a JSON object of strings (the API
     /// reads numbers and booleans from strings too), for forms drawn from a table of field names.
     pub fn fields_object(fields: &[(&str, String)]) -> Map<String, Value> {
-        fields
-            .iter()
-            .map(|(name, value)| ((*name).to_owned(), Value::String(value.clone())))
-            .collect()
+        fields.iter().map(|(name, value)| ((*name).to_owned(), Value::String(value.clone()))).collect()
     }
 
     /// A page of a list, newest first, narrowed by one filter (`""`: everything).
@@ -650,21 +543,14 @@ pub mod mail {
         value: &str,
         page: u64,
     ) -> Result<Page<T>, ApiError> {
-        let mut query = vec![
-            ("page", page.to_string()),
-            ("per_page", PER_PAGE.to_string()),
-        ];
+        let mut query = vec![("page", page.to_string()), ("per_page", PER_PAGE.to_string())];
         if !value.is_empty() {
             query.push((key, value.to_owned()));
         }
         get_page(token, path, &query).await
     }
 
-    pub async fn outbox(
-        token: &str,
-        status: &str,
-        page: u64,
-    ) -> Result<Page<OutboxMail>, ApiError> {
+    pub async fn outbox(token: &str, status: &str, page: u64) -> Result<Page<OutboxMail>, ApiError> {
         filtered(token, "/outbox.json", "status", status, page).await
     }
 
@@ -672,11 +558,7 @@ pub mod mail {
         post(token, &format!("/outbox.json/{id}/retry"), &()).await
     }
 
-    pub async fn inbound(
-        token: &str,
-        outcome: &str,
-        page: u64,
-    ) -> Result<Page<InboundMail>, ApiError> {
+    pub async fn inbound(token: &str, outcome: &str, page: u64) -> Result<Page<InboundMail>, ApiError> {
         filtered(token, "/mail/inbound.json", "outcome", outcome, page).await
     }
 
@@ -692,10 +574,7 @@ pub mod mail {
     pub async fn inbound_raw(token: &str, id: i64) -> Result<Vec<u8>, ApiError> {
         let url = format!("{API}/mail/inbound.json/{id}/raw");
         let response = send(authorized(Request::get(&url), token).build()).await?;
-        response
-            .binary()
-            .await
-            .map_err(|e| ApiError::Decode(e.to_string()))
+        response.binary().await.map_err(|e| ApiError::Decode(e.to_string()))
     }
 
     pub async fn settings(token: &str) -> Result<MailSettings, ApiError> {
@@ -703,19 +582,12 @@ pub mod mail {
     }
 
     /// Changes the given fields only: the API keeps absent ones as they are.
-    pub async fn update_settings(
-        token: &str,
-        fields: &[(&str, String)],
-    ) -> Result<MailSettings, ApiError> {
+    pub async fn update_settings(token: &str, fields: &[(&str, String)]) -> Result<MailSettings, ApiError> {
         put(token, "/mail/settings.json", &fields_object(fields)).await
     }
 
     /// Tries the saved settings out (`/mail/test.json`, `/mail/imap-test.json`).
-    pub async fn try_out(
-        token: &str,
-        path: &str,
-        fields: &[(&str, String)],
-    ) -> Result<MailCheck, ApiError> {
+    pub async fn try_out(token: &str, path: &str, fields: &[(&str, String)]) -> Result<MailCheck, ApiError> {
         post(token, path, &fields_object(fields)).await
     }
 
@@ -723,11 +595,7 @@ pub mod mail {
         get(token, "/mail/templates.json").await
     }
 
-    pub async fn save_template(
-        token: &str,
-        kind: &str,
-        input: &MailTemplateInput,
-    ) -> Result<MailTemplate, ApiError> {
+    pub async fn save_template(token: &str, kind: &str, input: &MailTemplateInput) -> Result<MailTemplate, ApiError> {
         put(token, &format!("/mail/templates.json/{kind}"), input).await
     }
 
@@ -737,17 +605,8 @@ pub mod mail {
         receive_json(send(authorized(Request::delete(&url), token).build()).await?).await
     }
 
-    pub async fn preview_template(
-        token: &str,
-        kind: &str,
-        input: &MailTemplateInput,
-    ) -> Result<MailPreview, ApiError> {
-        post(
-            token,
-            &format!("/mail/templates.json/{kind}/preview"),
-            input,
-        )
-        .await
+    pub async fn preview_template(token: &str, kind: &str, input: &MailTemplateInput) -> Result<MailPreview, ApiError> {
+        post(token, &format!("/mail/templates.json/{kind}/preview"), input).await
     }
 }
 
@@ -757,10 +616,7 @@ mod tests {
 
     #[test]
     fn fields_become_a_json_object_of_strings() {
-        let fields = [
-            ("smtp_port", "587".to_owned()),
-            ("from_name", "ACME \"IT\"".to_owned()),
-        ];
+        let fields = [("smtp_port", "587".to_owned()), ("from_name", "ACME \"IT\"".to_owned())];
         assert_eq!(
             serde_json::to_string(&fields_object(&fields)).unwrap(),
             r#"{"from_name":"ACME \"IT\"","smtp_port":"587"}"#

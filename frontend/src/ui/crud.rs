@@ -46,10 +46,7 @@ pub fn show_loaded<T: Clone + 'static>(
     move || match resource.get() {
         None => view! { <Loading label="Loading…"/> }.into_any(),
         Some(Ok(value)) => show(value),
-        Some(Err(error)) => {
-            view! { <ErrorNotice error retry=Callback::new(move |()| resource.refetch())/> }
-                .into_any()
-        }
+        Some(Err(error)) => view! { <ErrorNotice error retry=Callback::new(move |()| resource.refetch())/> }.into_any(),
     }
 }
 
@@ -64,10 +61,7 @@ pub struct Filter {
 impl Filter {
     /// The label of a value, or the value itself.
     pub fn label_of<'a>(&self, value: &'a str) -> &'a str {
-        self.choices
-            .iter()
-            .find(|(v, _)| *v == value)
-            .map_or(value, |(_, label)| label)
+        self.choices.iter().find(|(v, _)| *v == value).map_or(value, |(_, label)| label)
     }
 }
 
@@ -90,11 +84,7 @@ where
     let page = RwSignal::new(1_u64);
     let list = LocalResource::new(move || {
         let (value, page) = (chosen.get(), page.get());
-        async move {
-            session
-                .call(|token| fetch(token, value.clone(), page))
-                .await
-        }
+        async move { session.call(|token| fetch(token, value.clone(), page)).await }
     });
     let changed = Callback::new(move |()| list.refetch());
     let select_id = format!("{testid}-filter");
@@ -195,13 +185,7 @@ where
 /// The error an action ended with, if any.
 #[component]
 pub fn ActionError<I: Send + Sync + 'static>(action: Action<I, Outcome>) -> impl IntoView {
-    move || {
-        action
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|error| view! { <ErrorNotice error/> })
-    }
+    move || action.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })
 }
 
 /// The form above a table that adds an entry: its fields, then the submit button.
@@ -239,15 +223,10 @@ where
     T: Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    move || {
-        match list.get() {
+    move || match list.get() {
         None => view! { <Loading label=format!("Loading {loading}…")/> }.into_any(),
-        Some(Err(error)) => {
-            view! { <ErrorNotice error retry=Callback::new(move |()| list.refetch())/> }.into_any()
-        }
-        Some(Ok(items)) if items.is_empty() => {
-            view! { <p class="muted">{format!("No {empty} yet.")}</p> }.into_any()
-        }
+        Some(Err(error)) => view! { <ErrorNotice error retry=Callback::new(move |()| list.refetch())/> }.into_any(),
+        Some(Ok(items)) if items.is_empty() => view! { <p class="muted">{format!("No {empty} yet.")}</p> }.into_any(),
         Some(Ok(items)) => view! {
             <table class="admin-table" data-testid="admin-table">
                 <thead><tr>
@@ -258,7 +237,6 @@ where
             </table>
         }
         .into_any(),
-    }
     }
 }
 
@@ -308,12 +286,7 @@ impl<I: Clone + Send + Sync + 'static> RowEdit<I> {
             changed.try_run(());
             Ok::<(), ApiError>(())
         });
-        Self {
-            editing,
-            errors,
-            save,
-            remove,
-        }
+        Self { editing, errors, save, remove }
     }
 }
 
@@ -335,12 +308,7 @@ pub fn EditableRow<I: Clone + Send + Sync + 'static>(
     fields: ViewFn,
     #[prop(optional, into)] inactive: Signal<bool>,
 ) -> impl IntoView {
-    let RowEdit {
-        editing,
-        save,
-        remove,
-        ..
-    } = edit;
+    let RowEdit { editing, save, remove, .. } = edit;
     let form_label = format!("Edit {what}");
     view! {
         <tr data-testid="admin-row" class:inactive=move || inactive.get()>

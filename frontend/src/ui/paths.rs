@@ -30,11 +30,7 @@ pub fn href(path: &str) -> String {
 /// The path and query the browser shows now.
 pub fn here() -> String {
     let location = leptos::prelude::window().location();
-    format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    )
+    format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default())
 }
 
 /// A full page load of `url`, replacing the current entry in the history (the page that sends a
@@ -70,8 +66,7 @@ pub fn portal_equivalent(path: &str) -> String {
 
 /// Whether a path belongs to the desk.
 pub fn is_desk(path: &str) -> bool {
-    path.strip_prefix(DESK)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
+    path.strip_prefix(DESK).is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?']))
 }
 
 #[cfg(test)]

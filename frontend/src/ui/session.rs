@@ -25,15 +25,9 @@ fn html_document() -> Option<web_sys::HtmlDocument> {
 
 /// Whether the marker cookie says there may be a session to restore.
 fn has_marker() -> bool {
-    html_document()
-        .and_then(|d| d.cookie().ok())
-        .is_some_and(|cookies| {
-            cookies.split(';').any(|c| {
-                c.trim()
-                    .split_once('=')
-                    .is_some_and(|(name, _)| name == MARKER)
-            })
-        })
+    html_document().and_then(|d| d.cookie().ok()).is_some_and(|cookies| {
+        cookies.split(';').any(|c| c.trim().split_once('=').is_some_and(|(name, _)| name == MARKER))
+    })
 }
 
 /// Drops the marker once the server has refused the refresh cookie (expired or revoked), so the
@@ -61,10 +55,7 @@ pub struct Session {
 impl Session {
     /// Creates the session, shares it with every component below, and starts restoring it.
     pub fn provide() -> Self {
-        let session = Session {
-            signed_in: RwSignal::new(None),
-            ready: RwSignal::new(false),
-        };
+        let session = Session { signed_in: RwSignal::new(None), ready: RwSignal::new(false) };
         provide_context(session);
         session.restore();
         session
@@ -104,15 +95,11 @@ impl Session {
 
     /// Agents and above may write internal notes.
     pub fn is_staff(&self) -> bool {
-        self.signed_in
-            .with(|s| s.as_ref().is_some_and(|s| s.user.level.is_staff()))
+        self.signed_in.with(|s| s.as_ref().is_some_and(|s| s.user.level.is_staff()))
     }
 
     pub fn sign_in(&self, response: LoginResponse) {
-        self.signed_in.set(Some(SignedIn {
-            token: response.access_token,
-            user: response.user,
-        }));
+        self.signed_in.set(Some(SignedIn { token: response.access_token, user: response.user }));
         self.ready.set(true);
     }
 
@@ -130,8 +117,7 @@ impl Session {
     }
 
     fn token(&self) -> Option<String> {
-        self.signed_in
-            .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+        self.signed_in.with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
     }
 
     /// Runs an authorised request. Access tokens are short-lived, so a 401 first tries the refresh

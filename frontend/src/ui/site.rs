@@ -29,10 +29,7 @@ pub enum SiteState {
 impl Site {
     /// Creates the context, starts loading the settings, and keeps `document.title` on the site name.
     pub fn provide() -> Self {
-        let site = Site {
-            settings: RwSignal::new(None),
-            error: RwSignal::new(None),
-        };
+        let site = Site { settings: RwSignal::new(None), error: RwSignal::new(None) };
         provide_context(site);
         site.reload();
         Effect::new(move |_| {
@@ -100,11 +97,7 @@ impl Site {
 
     pub fn state(&self) -> SiteState {
         if let Some(settings) = self.settings.read().as_ref() {
-            return if settings.setup_needed {
-                SiteState::SetupNeeded
-            } else {
-                SiteState::Ready
-            };
+            return if settings.setup_needed { SiteState::SetupNeeded } else { SiteState::Ready };
         }
         match self.error.get() {
             Some(error) => SiteState::Failed(error),

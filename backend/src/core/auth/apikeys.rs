@@ -145,8 +145,8 @@ pub struct KeySpec<'a> {
 pub fn insert(conn: &mut AnyConnection, spec: KeySpec<'_>) -> Result<(ApiKeyRow, String), diesel::result::Error> {
     let key = generate();
     let scopes = spec.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
-    let allow = (!spec.networks.is_empty())
-        .then(|| spec.networks.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","));
+    let allow =
+        (!spec.networks.is_empty()).then(|| spec.networks.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","));
     let id: i64 = diesel::insert_into(api_keys::table)
         .values((
             api_keys::name.eq(spec.name),
@@ -234,7 +234,11 @@ pub fn lookup(conn: &mut AnyConnection, presented: &str) -> Result<Option<KeyRec
     }
     touch_last_used(conn, row.id, row.last_used_at)?;
     Ok(Some(KeyRecord {
-        networks: row.allow_ip.as_deref().map(|a| parse_networks(&[a.to_owned()]).unwrap_or_default()).unwrap_or_default(),
+        networks: row
+            .allow_ip
+            .as_deref()
+            .map(|a| parse_networks(&[a.to_owned()]).unwrap_or_default())
+            .unwrap_or_default(),
         revoked: row.revoked_at.is_some(),
         expires_at: row.expires_at,
         key: VerifiedKey {

@@ -52,13 +52,20 @@ impl Admin {
     }
 
     /// The audit row of one of their changes, in the change's transaction.
-    pub fn audit(&self, conn: &mut AnyConnection, action: &str, target_type: &str, id: impl ToString, detail: Value) -> ApiResult<()> {
-        audit::record(conn, Some(&self.actor), self.ip.as_deref(), AuditEvent {
-            action,
-            target_type,
-            target_id: id.to_string(),
-            detail,
-        })?;
+    pub fn audit(
+        &self,
+        conn: &mut AnyConnection,
+        action: &str,
+        target_type: &str,
+        id: impl ToString,
+        detail: Value,
+    ) -> ApiResult<()> {
+        audit::record(
+            conn,
+            Some(&self.actor),
+            self.ip.as_deref(),
+            AuditEvent { action, target_type, target_id: id.to_string(), detail },
+        )?;
         Ok(())
     }
 }
@@ -107,6 +114,10 @@ pub fn require_capability(conn: &mut AnyConnection, actor: &Actor, capability: C
     if actor.reaches(threshold) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!("This needs the {} level or higher ({})", threshold.name(), capability.label())))
+        Err(ApiError::Forbidden(format!(
+            "This needs the {} level or higher ({})",
+            threshold.name(),
+            capability.label()
+        )))
     }
 }

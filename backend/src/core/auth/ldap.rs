@@ -41,7 +41,8 @@ impl From<LdapError> for ApiError {
             _ => {
                 tracing::warn!(cause = %e, "LDAP sign-in impossible");
                 ApiError::Unavailable(
-                    "The sign-in directory (LDAP) does not answer; try again in a moment or tell your administrator".into(),
+                    "The sign-in directory (LDAP) does not answer; try again in a moment or tell your administrator"
+                        .into(),
                 )
             }
         }
@@ -60,7 +61,11 @@ const BUSY: [u32; 2] = [51, 52];
 /// name that cannot be one (the same letters, digits, dots and dashes as local user names; such
 /// a name needs no escaping, yet it is escaped per RFC 4514 / 4515 all the same). An empty
 /// password is refused here, never sent: servers treat it as an anonymous bind, which succeeds.
-pub async fn authenticate(config: &LdapConfig, username: &str, password: &str) -> Result<Option<LdapPerson>, LdapError> {
+pub async fn authenticate(
+    config: &LdapConfig,
+    username: &str,
+    password: &str,
+) -> Result<Option<LdapPerson>, LdapError> {
     let Ok(username) = Username::parse(username) else { return Ok(None) };
     if password.is_empty() {
         return Ok(None);
@@ -112,7 +117,12 @@ async fn read_person(ldap: &mut Ldap, config: &LdapConfig, username: &str, bind_
     }
 }
 
-async fn find_entry(ldap: &mut Ldap, config: &LdapConfig, username: &str, bind_dn: &str) -> Result<Option<SearchEntry>, ldap3::LdapError> {
+async fn find_entry(
+    ldap: &mut Ldap,
+    config: &LdapConfig,
+    username: &str,
+    bind_dn: &str,
+) -> Result<Option<SearchEntry>, ldap3::LdapError> {
     let (base, scope, filter) = match &config.base_dn {
         Some(base) => (base.as_str(), Scope::Subtree, config.user_filter.replace("{username}", &ldap_escape(username))),
         // A DN template names the entry itself; a UPN or DOMAIN\name does not.

@@ -131,10 +131,9 @@ impl Caller {
     /// Keys need the scope; people are limited by their level instead, checked by each action.
     pub fn require(&self, scope: Scope) -> ApiResult<()> {
         match &self.credential {
-            Credential::Key(key) if !key.has(scope) => Err(ApiError::Forbidden(format!(
-                "This API key lacks the {} scope",
-                scope.as_str()
-            ))),
+            Credential::Key(key) if !key.has(scope) => {
+                Err(ApiError::Forbidden(format!("This API key lacks the {} scope", scope.as_str())))
+            }
             _ => Ok(()),
         }
     }
@@ -153,9 +152,9 @@ impl Caller {
         match (&self.credential, named) {
             (Credential::User(me), None) => Ok(Actor::User(me.clone())),
             (Credential::User(me), Some(other)) if other.id == me.id => Ok(Actor::User(me.clone())),
-            (Credential::User(_), Some(_)) => Err(ApiError::Forbidden(
-                "Only an API key with the impersonate scope can act for another user".into(),
-            )),
+            (Credential::User(_), Some(_)) => {
+                Err(ApiError::Forbidden("Only an API key with the impersonate scope can act for another user".into()))
+            }
             (Credential::Key(key), None) => Ok(Actor::Key(key.clone())),
             (Credential::Key(key), Some(user)) => {
                 if !key.has(Scope::Impersonate) {
@@ -279,16 +278,16 @@ impl FromRequest for Caller {
                         record
                     }
                 };
-                let key = record
-                    .ok_or(KeyRejection::Unknown)
-                    .and_then(|record| record.check(ip))
-                    .map_err(|rejection| match rejection {
-                        KeyRejection::Unknown => ApiError::Unauthorized("Invalid API key".into()),
-                        KeyRejection::Revoked => ApiError::Unauthorized("This API key was revoked".into()),
-                        KeyRejection::Expired => ApiError::Unauthorized("This API key has expired".into()),
-                        KeyRejection::AddressNotAllowed => ApiError::Forbidden(
-                            "This API key may not be used from your address".into(),
-                        ),
+                let key =
+                    record.ok_or(KeyRejection::Unknown).and_then(|record| record.check(ip)).map_err(|rejection| {
+                        match rejection {
+                            KeyRejection::Unknown => ApiError::Unauthorized("Invalid API key".into()),
+                            KeyRejection::Revoked => ApiError::Unauthorized("This API key was revoked".into()),
+                            KeyRejection::Expired => ApiError::Unauthorized("This API key has expired".into()),
+                            KeyRejection::AddressNotAllowed => {
+                                ApiError::Forbidden("This API key may not be used from your address".into())
+                            }
+                        }
                     })?;
                 return Ok(Caller { credential: Credential::Key(key), ip, events: state.events.clone() });
             }
@@ -297,10 +296,8 @@ impl FromRequest for Caller {
                     "Send an X-API-Key header or an Authorization: Bearer token".into(),
                 ));
             };
-            let (user_id, session_id) = state
-                .jwt
-                .verify(&token)
-                .ok_or_else(|| ApiError::Unauthorized("Invalid or expired token".into()))?;
+            let (user_id, session_id) =
+                state.jwt.verify(&token).ok_or_else(|| ApiError::Unauthorized("Invalid or expired token".into()))?;
             let user = state
                 .db(move |conn| sessions::token_user(conn, user_id, session_id))
                 .await?

@@ -95,11 +95,21 @@ fn issue_refresh(conn: &mut AnyConnection, user_id: i64, session_id: i64, ttl_da
 /// Trades a refresh token for the next one of its session (run inside a write transaction).
 /// `None` for anything that is not a live token of a live session of an enabled user; a token
 /// used before (past the grace) also revokes its session.
-pub fn rotate(conn: &mut AnyConnection, presented: &str, ttl_days: i64, ip: Option<&str>) -> ApiResult<Option<(UserRow, Started)>> {
+pub fn rotate(
+    conn: &mut AnyConnection,
+    presented: &str,
+    ttl_days: i64,
+    ip: Option<&str>,
+) -> ApiResult<Option<(UserRow, Started)>> {
     let now = chrono::Utc::now().naive_utc();
     let found: Option<(i64, Option<i64>, Option<chrono::NaiveDateTime>, chrono::NaiveDateTime)> = refresh_tokens::table
         .filter(refresh_tokens::token_hash.eq(digest(presented)))
-        .select((refresh_tokens::id, refresh_tokens::session_id, refresh_tokens::revoked_at, refresh_tokens::expires_at))
+        .select((
+            refresh_tokens::id,
+            refresh_tokens::session_id,
+            refresh_tokens::revoked_at,
+            refresh_tokens::expires_at,
+        ))
         .first(conn)
         .optional()?;
     let Some((token_id, Some(session_id), used_at, expires_at)) = found else { return Ok(None) };
@@ -107,12 +117,17 @@ pub fn rotate(conn: &mut AnyConnection, presented: &str, ttl_days: i64, ip: Opti
     if let Some(used_at) = used_at {
         if now - used_at > chrono::Duration::seconds(REUSE_GRACE_SECS) {
             revoke(conn, session_id, EndReason::TokenReused)?;
-            audit::record(conn, Some(&Actor::User(user.clone())), ip, AuditEvent {
-                action: "auth.refresh_reuse",
-                target_type: "session",
-                target_id: session_id.to_string(),
-                detail: json!({"user_id": user.id}),
-            })?;
+            audit::record(
+                conn,
+                Some(&Actor::User(user.clone())),
+                ip,
+                AuditEvent {
+                    action: "auth.refresh_reuse",
+                    target_type: "session",
+                    target_id: session_id.to_string(),
+                    detail: json!({"user_id": user.id}),
+                },
+            )?;
         }
         return Ok(None);
     }

@@ -130,10 +130,8 @@ fn open_pool(url: &str, pool_size: u32, background_checkpoints: bool) -> Result<
         Engine::Sqlite => {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
             if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|source| DbSetupError::DataDir {
-                    path: parent.display().to_string(),
-                    source,
-                })?;
+                std::fs::create_dir_all(parent)
+                    .map_err(|source| DbSetupError::DataDir { path: parent.display().to_string(), source })?;
             }
             path.to_owned()
         }
@@ -164,21 +162,15 @@ fn migrate(conn: &mut AnyConnection, engine: Engine, url: &str) -> Result<(), Db
         Engine::Sqlite => SQLITE_MIGRATIONS,
         Engine::Postgres => POSTGRES_MIGRATIONS,
     };
-    let pending = conn
-        .pending_migrations(migrations())
-        .map_err(|e| DbSetupError::Migration(e.to_string()))?;
+    let pending = conn.pending_migrations(migrations()).map_err(|e| DbSetupError::Migration(e.to_string()))?;
     if pending.is_empty() {
         return Ok(());
     }
-    let has_data = !conn
-        .applied_migrations()
-        .map_err(|e| DbSetupError::Migration(e.to_string()))?
-        .is_empty();
+    let has_data = !conn.applied_migrations().map_err(|e| DbSetupError::Migration(e.to_string()))?.is_empty();
     if engine == Engine::Sqlite && has_data && url != ":memory:" {
         backup_sqlite(conn, url)?;
     }
-    conn.run_pending_migrations(migrations())
-        .map_err(|e| DbSetupError::Migration(e.to_string()))?;
+    conn.run_pending_migrations(migrations()).map_err(|e| DbSetupError::Migration(e.to_string()))?;
     tracing::info!(count = pending.len(), "database migrated");
     Ok(())
 }

@@ -61,8 +61,10 @@ pub fn ticket_matches(
             Box::new(
                 sql::<Bool>("((tickets.search_vector @@ to_tsquery('simple', ")
                     .bind::<Text, _>(q.clone())
-                    .sql(")) OR tickets.id IN (SELECT e.ticket_id FROM thread_entries e \
-                          WHERE e.search_vector @@ to_tsquery('simple', ")
+                    .sql(
+                        ")) OR tickets.id IN (SELECT e.ticket_id FROM thread_entries e \
+                          WHERE e.search_vector @@ to_tsquery('simple', ",
+                    )
                     .bind::<Text, _>(q)
                     .sql(&format!("){notes}))")),
             )

@@ -25,14 +25,8 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<JsonBody<T>, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
-        let limit = req
-            .app_data::<web::Data<AppState>>()
-            .map(|s| s.config.max_json_bytes())
-            .unwrap_or(2 * 1024 * 1024);
-        let content_type = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap_or("invalid").to_owned());
+        let limit = req.app_data::<web::Data<AppState>>().map(|s| s.config.max_json_bytes()).unwrap_or(2 * 1024 * 1024);
+        let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("invalid").to_owned());
         let declared_length = req
             .headers()
             .get(header::CONTENT_LENGTH)
@@ -113,9 +107,7 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         let inner = e.into_inner();
         match inner.classify() {
             serde_json::error::Category::Data if path != "." => ApiError::field(&path, inner.to_string()),
-            serde_json::error::Category::Data => {
-                ApiError::BadRequest(format!("Expected a JSON object: {inner}"))
-            }
+            serde_json::error::Category::Data => ApiError::BadRequest(format!("Expected a JSON object: {inner}")),
             _ => ApiError::BadRequest(format!("Malformed JSON: {inner}")),
         }
     })?;

@@ -18,7 +18,13 @@ pub fn check_page(page: Option<i64>, per_page: Option<i64>) -> Result<(i64, i64)
 
 /// A page of a list: the items, with the total in `X-Total-Count` and the neighbouring pages in
 /// `Link`.
-pub fn page_response<T: serde::Serialize>(req: &HttpRequest, page: i64, per_page: i64, total: i64, items: &T) -> actix_web::HttpResponse {
+pub fn page_response<T: serde::Serialize>(
+    req: &HttpRequest,
+    page: i64,
+    per_page: i64,
+    total: i64,
+    items: &T,
+) -> actix_web::HttpResponse {
     let mut response = actix_web::HttpResponse::Ok();
     response.insert_header(("X-Total-Count", total.to_string()));
     if let Some(link) = link_header(req, page, per_page, total) {
@@ -29,7 +35,11 @@ pub fn page_response<T: serde::Serialize>(req: &HttpRequest, page: i64, per_page
 
 /// The value of an optional list filter, when given, which must be one of `allowed` (a 422
 /// naming `field` otherwise).
-pub fn one_of(field: &str, given: Option<&str>, allowed: &[&str]) -> Result<Option<String>, crate::core::error::ApiError> {
+pub fn one_of(
+    field: &str,
+    given: Option<&str>,
+    allowed: &[&str],
+) -> Result<Option<String>, crate::core::error::ApiError> {
     match given.map(str::trim).filter(|s| !s.is_empty()) {
         Some(v) if allowed.contains(&v) => Ok(Some(v.to_owned())),
         Some(_) => Err(crate::core::error::ApiError::field(field, format!("must be one of {}", allowed.join(", ")))),
@@ -43,10 +53,8 @@ pub fn link_header(req: &HttpRequest, page: i64, per_page: i64, total: i64) -> O
     if last == 1 && page == 1 {
         return None;
     }
-    let others: Vec<(String, String)> = url_pairs(req.query_string())
-        .into_iter()
-        .filter(|(k, _)| k != "page")
-        .collect();
+    let others: Vec<(String, String)> =
+        url_pairs(req.query_string()).into_iter().filter(|(k, _)| k != "page").collect();
     let link = |p: i64, rel: &str| {
         let mut pairs = others.clone();
         pairs.push(("page".into(), p.to_string()));

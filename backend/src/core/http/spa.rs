@@ -131,7 +131,9 @@ static DESK_POLICY: OnceLock<String> = OnceLock::new();
 fn content_security_policy(cell: &'static OnceLock<String>, index: &[u8]) -> &'static str {
     cell.get_or_init(|| {
         let hashes: String = inline_scripts(&String::from_utf8_lossy(index))
-            .map(|script| format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script))))
+            .map(|script| {
+                format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script)))
+            })
             .collect();
         format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \

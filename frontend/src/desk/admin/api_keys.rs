@@ -10,9 +10,7 @@ use wasm_bindgen::JsCast;
 use super::AdminLayout;
 use ui::api::{self, ApiError};
 use ui::components::feedback::{ErrorNotice, Loading};
-use ui::components::form::{
-    show_server_errors, CheckField, Checks, ConfirmButton, FieldErrors, TextField,
-};
+use ui::components::form::{show_server_errors, CheckField, Checks, ConfirmButton, FieldErrors, TextField};
 use ui::session::Session;
 use ui::text::timestamp;
 
@@ -22,18 +20,13 @@ fn check_cidr(value: &str) -> Result<(), String> {
         Some((address, bits)) => (address, Some(bits)),
         None => (value, None),
     };
-    let address: std::net::IpAddr = address
-        .parse()
-        .map_err(|_| "must be an IP address or a network such as 192.0.2.0/24".to_owned())?;
+    let address: std::net::IpAddr =
+        address.parse().map_err(|_| "must be an IP address or a network such as 192.0.2.0/24".to_owned())?;
     if let Some(bits) = bits {
         let max = if address.is_ipv4() { 32 } else { 128 };
         match bits.parse::<u8>() {
             Ok(bits) if bits <= max => {}
-            _ => {
-                return Err(format!(
-                    "needs a prefix length from 0 to {max} after the slash"
-                ))
-            }
+            _ => return Err(format!("needs a prefix length from 0 to {max} after the slash")),
         }
     }
     Ok(())
@@ -43,11 +36,9 @@ fn check_cidr(value: &str) -> Result<(), String> {
 pub fn ApiKeysPage() -> impl IntoView {
     let session = Session::get();
     let list: LocalResource<Result<Vec<ApiKey>, ApiError>> =
-        LocalResource::new(move || async move {
-            session
-                .call(|t| async move { api::admin::api_keys(&t).await })
-                .await
-        });
+        LocalResource::new(
+            move || async move { session.call(|t| async move { api::admin::api_keys(&t).await }).await },
+        );
     let changed = Callback::new(move |()| list.refetch());
 
     let name = RwSignal::new(String::new());
@@ -92,28 +83,14 @@ pub fn ApiKeysPage() -> impl IntoView {
         fresh.set(None);
         let mut checks = Checks::default();
         let key_name = name.get_untracked();
-        checks.check(
-            "name",
-            "key-new-name",
-            "Name",
-            check_catalog_name(&key_name),
-        );
-        let scopes: Vec<String> = [
-            ("read", read),
-            ("write", write),
-            ("impersonate", impersonate),
-            ("admin", admin),
-        ]
-        .into_iter()
-        .filter(|(_, on)| on.get_untracked())
-        .map(|(scope, _)| scope.to_owned())
-        .collect();
+        checks.check("name", "key-new-name", "Name", check_catalog_name(&key_name));
+        let scopes: Vec<String> = [("read", read), ("write", write), ("impersonate", impersonate), ("admin", admin)]
+            .into_iter()
+            .filter(|(_, on)| on.get_untracked())
+            .map(|(scope, _)| scope.to_owned())
+            .collect();
         if scopes.is_empty() {
-            checks.fail(
-                "scopes",
-                "key-new-scope-read",
-                "Choose at least one scope.".into(),
-            );
+            checks.fail("scopes", "key-new-scope-read", "Choose at least one scope.".into());
         }
         let ip = allow_ip.get_untracked().trim().to_owned();
         if !ip.is_empty() {
@@ -224,9 +201,8 @@ fn SecretOnce(created: ApiKeyCreated, on_done: Callback<()>) -> impl IntoView {
 }
 
 fn select_secret() {
-    if let Some(input) = document()
-        .get_element_by_id("api-key-secret")
-        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    if let Some(input) =
+        document().get_element_by_id("api-key-secret").and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
     {
         input.select();
     }
@@ -241,9 +217,7 @@ async fn copy_text(text: &str) -> bool {
     if !available {
         return false;
     }
-    wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(text))
-        .await
-        .is_ok()
+    wasm_bindgen_futures::JsFuture::from(navigator.clipboard().write_text(text)).await.is_ok()
 }
 
 #[component]
@@ -251,9 +225,7 @@ fn KeyRow(key: ApiKey, changed: Callback<()>) -> impl IntoView {
     let session = Session::get();
     let id = key.id;
     let revoke = Action::new_local(move |_: &()| async move {
-        session
-            .call(|t| async move { api::admin::revoke_api_key(&t, id).await })
-            .await?;
+        session.call(|t| async move { api::admin::revoke_api_key(&t, id).await }).await?;
         changed.try_run(());
         Ok::<(), ApiError>(())
     });

@@ -3,52 +3,29 @@
 
 use leptos::prelude::*;
 use shared::catalog::{
-    check_catalog_name, Priority, PriorityInput, Queue, QueueInput, Status, StatusInput,
-    StatusState,
+    check_catalog_name, Priority, PriorityInput, Queue, QueueInput, Status, StatusInput, StatusState,
 };
 use shared::validate::Email;
 
 use super::{parse_order, AdminLayout};
 use ui::api;
 use ui::components::form::{Checks, FieldErrors, TextField};
-use ui::crud::{
-    list_table, load_list, on_submit, send_action, ActionError, CreateForm, EditableRow, RowEdit,
-};
+use ui::crud::{list_table, load_list, on_submit, send_action, ActionError, CreateForm, EditableRow, RowEdit};
 
-const STATES: [StatusState; 4] = [
-    StatusState::Open,
-    StatusState::Pending,
-    StatusState::Resolved,
-    StatusState::Closed,
-];
+const STATES: [StatusState; 4] = [StatusState::Open, StatusState::Pending, StatusState::Resolved, StatusState::Closed];
 
 // --- Queues -----------------------------------------------------------------------------------
 
 fn queue_input(checks: &mut Checks, prefix: &str, name: &str, email: &str) -> Option<QueueInput> {
     let name = checks
-        .check(
-            "name",
-            &format!("{prefix}-name"),
-            "Name",
-            check_catalog_name(name),
-        )
+        .check("name", &format!("{prefix}-name"), "Name", check_catalog_name(name))
         .map(|()| name.trim().to_owned());
     let email = if email.trim().is_empty() {
         Some(None)
     } else {
-        checks
-            .check(
-                "email",
-                &format!("{prefix}-email"),
-                "Email",
-                Email::parse(email),
-            )
-            .map(|e| Some(e.into_inner()))
+        checks.check("email", &format!("{prefix}-email"), "Email", Email::parse(email)).map(|e| Some(e.into_inner()))
     };
-    Some(QueueInput {
-        name: name?,
-        email: email?,
-    })
+    Some(QueueInput { name: name?, email: email? })
 }
 
 #[component]
@@ -68,12 +45,7 @@ pub fn QueuesPage() -> impl IntoView {
         },
     );
     let submit = on_submit(errors, create, move |checks| {
-        queue_input(
-            checks,
-            "queue-new",
-            &name.get_untracked(),
-            &email.get_untracked(),
-        )
+        queue_input(checks, "queue-new", &name.get_untracked(), &email.get_untracked())
     });
     view! {
         <AdminLayout title="Queues">
@@ -104,12 +76,7 @@ fn QueueRow(queue: Queue, changed: Callback<()>) -> impl IntoView {
     let email = RwSignal::new(queue.email.clone().unwrap_or_default());
     let on_save = on_submit(errors, edit.save, move |checks| {
         let prefix = format!("queue-{id}");
-        queue_input(
-            checks,
-            &prefix,
-            &name.get_untracked(),
-            &email.get_untracked(),
-        )
+        queue_input(checks, &prefix, &name.get_untracked(), &email.get_untracked())
     });
     view! {
         <EditableRow edit what=format!("queue {}", queue.name) colspan=3 on_save
@@ -127,32 +94,12 @@ fn QueueRow(queue: Queue, changed: Callback<()>) -> impl IntoView {
 
 // --- Statuses ---------------------------------------------------------------------------------
 
-fn status_input(
-    checks: &mut Checks,
-    prefix: &str,
-    name: &str,
-    state: StatusState,
-    order: &str,
-) -> Option<StatusInput> {
+fn status_input(checks: &mut Checks, prefix: &str, name: &str, state: StatusState, order: &str) -> Option<StatusInput> {
     let name = checks
-        .check(
-            "name",
-            &format!("{prefix}-name"),
-            "Name",
-            check_catalog_name(name),
-        )
+        .check("name", &format!("{prefix}-name"), "Name", check_catalog_name(name))
         .map(|()| name.trim().to_owned());
-    let sort = checks.check(
-        "sort",
-        &format!("{prefix}-sort"),
-        "Order",
-        parse_order(order),
-    );
-    Some(StatusInput {
-        name: name?,
-        state: state.as_str().to_owned(),
-        sort: sort?,
-    })
+    let sort = checks.check("sort", &format!("{prefix}-sort"), "Order", parse_order(order));
+    Some(StatusInput { name: name?, state: state.as_str().to_owned(), sort: sort? })
 }
 
 #[component]
@@ -209,13 +156,7 @@ pub fn StatusesPage() -> impl IntoView {
         },
     );
     let submit = on_submit(errors, create, move |checks| {
-        status_input(
-            checks,
-            "status-new",
-            &name.get_untracked(),
-            state.get_untracked(),
-            &order.get_untracked(),
-        )
+        status_input(checks, "status-new", &name.get_untracked(), state.get_untracked(), &order.get_untracked())
     });
     view! {
         <AdminLayout title="Statuses">
@@ -276,30 +217,12 @@ fn StatusRow(status: Status, changed: Callback<()>) -> impl IntoView {
 
 // --- Priorities -------------------------------------------------------------------------------
 
-fn priority_input(
-    checks: &mut Checks,
-    prefix: &str,
-    name: &str,
-    order: &str,
-) -> Option<PriorityInput> {
+fn priority_input(checks: &mut Checks, prefix: &str, name: &str, order: &str) -> Option<PriorityInput> {
     let name = checks
-        .check(
-            "name",
-            &format!("{prefix}-name"),
-            "Name",
-            check_catalog_name(name),
-        )
+        .check("name", &format!("{prefix}-name"), "Name", check_catalog_name(name))
         .map(|()| name.trim().to_owned());
-    let sort = checks.check(
-        "sort",
-        &format!("{prefix}-sort"),
-        "Order",
-        parse_order(order),
-    );
-    Some(PriorityInput {
-        name: name?,
-        sort: sort?,
-    })
+    let sort = checks.check("sort", &format!("{prefix}-sort"), "Order", parse_order(order));
+    Some(PriorityInput { name: name?, sort: sort? })
 }
 
 #[component]
@@ -319,12 +242,7 @@ pub fn PrioritiesPage() -> impl IntoView {
         },
     );
     let submit = on_submit(errors, create, move |checks| {
-        priority_input(
-            checks,
-            "priority-new",
-            &name.get_untracked(),
-            &order.get_untracked(),
-        )
+        priority_input(checks, "priority-new", &name.get_untracked(), &order.get_untracked())
     });
     view! {
         <AdminLayout title="Priorities">
@@ -354,12 +272,7 @@ fn PriorityRow(priority: Priority, changed: Callback<()>) -> impl IntoView {
     let name = RwSignal::new(priority.name.clone());
     let order = RwSignal::new(priority.sort.to_string());
     let on_save = on_submit(errors, edit.save, move |checks| {
-        priority_input(
-            checks,
-            &format!("priority-{id}"),
-            &name.get_untracked(),
-            &order.get_untracked(),
-        )
+        priority_input(checks, &format!("priority-{id}"), &name.get_untracked(), &order.get_untracked())
     });
     view! {
         <EditableRow edit what=format!("priority {}", priority.name) colspan=3 on_save

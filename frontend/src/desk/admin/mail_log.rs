@@ -62,9 +62,8 @@ fn inbound_item(mail: InboundMail, changed: Callback<()>) -> AnyView {
                 Order::Discard => mail::discard_inbound(&token, id).await.map(|()| true),
                 Order::Download => {
                     let raw = mail::inbound_raw(&token, id).await?;
-                    save_as(&raw, &format!("mail-{id}.eml"), "message/rfc822").map_err(|_| {
-                        ApiError::Decode("the browser refused to save the file".into())
-                    })?;
+                    save_as(&raw, &format!("mail-{id}.eml"), "message/rfc822")
+                        .map_err(|_| ApiError::Decode("the browser refused to save the file".into()))?;
                     Ok(false)
                 }
             }
@@ -80,17 +79,10 @@ fn inbound_item(mail: InboundMail, changed: Callback<()>) -> AnyView {
         act.dispatch(order);
     };
     let quarantined = mail.outcome == "quarantined";
-    let subject = Some(mail.subject.clone())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "(no subject)".into());
-    let sender = Some(mail.sender.clone())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_else(|| "(no sender)".into());
+    let subject = Some(mail.subject.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| "(no subject)".into());
+    let sender = Some(mail.sender.clone()).filter(|s| !s.is_empty()).unwrap_or_else(|| "(no sender)".into());
     let outcome = OUTCOMES.label_of(&mail.outcome);
-    let size = mail
-        .size
-        .map(|bytes| format!(" · {}", human_size(bytes as f64)))
-        .unwrap_or_default();
+    let size = mail.size.map(|bytes| format!(" · {}", human_size(bytes as f64))).unwrap_or_default();
     let button = move |what: Order, label: &'static str| {
         view! {
             <button type="button" class="secondary small" disabled=move || pending.get()

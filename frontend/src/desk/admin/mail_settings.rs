@@ -19,62 +19,26 @@ use ui::crud::{load, send_action, show_loaded, ActionError};
 type Spec = (&'static str, &'static str, &'static str);
 
 const SMTP: &[Spec] = &[
-    (
-        "smtp_host",
-        "Host",
-        "Empty: no mail is sent, it waits in the outbox.",
-    ),
+    ("smtp_host", "Host", "Empty: no mail is sent, it waits in the outbox."),
     ("smtp_security", "Security", ""),
-    (
-        "smtp_port",
-        "Port",
-        "Usually 25 without encryption, 587 with STARTTLS, 465 with TLS.",
-    ),
+    ("smtp_port", "Port", "Usually 25 without encryption, 587 with STARTTLS, 465 with TLS."),
     ("smtp_user", "User name", "Empty: no authentication."),
-    (
-        "smtp_password",
-        "Password",
-        "Never shown. Leave empty to keep the stored one.",
-    ),
+    ("smtp_password", "Password", "Never shown. Leave empty to keep the stored one."),
     ("smtp_password_remove", "Remove the stored password", ""),
-    (
-        "from_address",
-        "From address",
-        "The sender of every mail, and where customers reply to.",
-    ),
+    ("from_address", "From address", "The sender of every mail, and where customers reply to."),
     ("from_name", "From name", "Empty: the site name."),
 ];
 
 const IMAP: &[Spec] = &[
-    (
-        "imap_enabled",
-        "Fetch mail from this mailbox",
-        "New mail becomes tickets, replies join their tickets.",
-    ),
+    ("imap_enabled", "Fetch mail from this mailbox", "New mail becomes tickets, replies join their tickets."),
     ("imap_host", "Host", ""),
     ("imap_security", "Security", ""),
-    (
-        "imap_port",
-        "Port",
-        "Usually 143 without encryption or with STARTTLS, 993 with TLS.",
-    ),
+    ("imap_port", "Port", "Usually 143 without encryption or with STARTTLS, 993 with TLS."),
     ("imap_user", "User name", ""),
-    (
-        "imap_password",
-        "Password",
-        "Never shown. Leave empty to keep the stored one.",
-    ),
+    ("imap_password", "Password", "Never shown. Leave empty to keep the stored one."),
     ("imap_password_remove", "Remove the stored password", ""),
-    (
-        "imap_folder",
-        "Folder",
-        "Where new mail arrives, usually INBOX.",
-    ),
-    (
-        "imap_processed_folder",
-        "Move handled mail to (optional)",
-        "Empty: it stays in the folder, marked as read.",
-    ),
+    ("imap_folder", "Folder", "Where new mail arrives, usually INBOX."),
+    ("imap_processed_folder", "Move handled mail to (optional)", "Empty: it stays in the folder, marked as read."),
     ("imap_poll_seconds", "Check every (seconds)", "10 to 3600."),
 ];
 
@@ -110,11 +74,7 @@ static SERVERS: [Server; 2] = [
 
 /// The usual port for no encryption, STARTTLS and TLS (in `MailSecurity`'s order).
 fn usual_port(prefix: &str, security: &str) -> i64 {
-    let ports = if prefix == "smtp" {
-        [25, 587, 465]
-    } else {
-        [143, 143, 993]
-    };
+    let ports = if prefix == "smtp" { [25, 587, 465] } else { [143, 143, 993] };
     ports[MailSecurity::parse(security).unwrap_or_default() as usize]
 }
 
@@ -158,32 +118,18 @@ impl Values {
             ("imap_password_remove", false),
         ];
         Values {
-            texts: StoredValue::new(
-                texts
-                    .into_iter()
-                    .map(|(k, v)| (k, RwSignal::new(v)))
-                    .collect(),
-            ),
-            flags: StoredValue::new(
-                flags
-                    .into_iter()
-                    .map(|(k, v)| (k, RwSignal::new(v)))
-                    .collect(),
-            ),
+            texts: StoredValue::new(texts.into_iter().map(|(k, v)| (k, RwSignal::new(v))).collect()),
+            flags: StoredValue::new(flags.into_iter().map(|(k, v)| (k, RwSignal::new(v))).collect()),
         }
     }
 
     // Every key the form uses is in the table; an unknown one gets a signal of its own.
     fn text(&self, key: &str) -> RwSignal<String> {
-        self.texts
-            .with_value(|t| find(t, key))
-            .unwrap_or_else(|| RwSignal::new(String::new()))
+        self.texts.with_value(|t| find(t, key)).unwrap_or_else(|| RwSignal::new(String::new()))
     }
 
     fn flag(&self, key: &str) -> RwSignal<bool> {
-        self.flags
-            .with_value(|f| find(f, key))
-            .unwrap_or_else(|| RwSignal::new(false))
+        self.flags.with_value(|f| find(f, key)).unwrap_or_else(|| RwSignal::new(false))
     }
 
     /// What a section sends: its fields by name, trimmed; a password only when typed (or ""
@@ -209,14 +155,8 @@ impl Values {
                 continue;
             }
             let value = value.trim().to_owned();
-            if (key.ends_with("_port") || key.ends_with("_seconds"))
-                && value.parse::<i64>().is_err()
-            {
-                checks.fail(
-                    key,
-                    &format!("mail-{key}"),
-                    format!("{label} must be a whole number."),
-                );
+            if (key.ends_with("_port") || key.ends_with("_seconds")) && value.parse::<i64>().is_err() {
+                checks.fail(key, &format!("mail-{key}"), format!("{label} must be a whole number."));
             }
             if !(*key == "to" && value.is_empty()) {
                 body.push((*key, value));
@@ -232,11 +172,7 @@ pub fn MailSettingsPage() -> impl IntoView {
     let settings = load(|token| async move { mail::settings(&token).await });
     let show = |settings: MailSettings| {
         let values = Values::new(settings);
-        SERVERS
-            .iter()
-            .map(|server| section(server, values))
-            .collect_view()
-            .into_any()
+        SERVERS.iter().map(|server| section(server, values)).collect_view().into_any()
     };
     view! { <AdminLayout title="Mail">{show_loaded(settings, show)}</AdminLayout> }
 }
@@ -244,32 +180,17 @@ pub fn MailSettingsPage() -> impl IntoView {
 /// One server's settings with Save, then the button that tries the saved ones out, and what it
 /// found. Only the section's own fields are sent: the API keeps absent ones as they are.
 fn section(server: &'static Server, values: Values) -> AnyView {
-    let Server {
-        heading,
-        prefix,
-        fields,
-        test,
-        test_button,
-        test_fields,
-    } = *server;
+    let Server { heading, prefix, fields, test, test_button, test_fields } = *server;
     let errors = RwSignal::new(FieldErrors::new());
     let saved = RwSignal::new(false);
     let save = send_action(
         errors,
-        |token, body: Vec<(&'static str, String)>| async move {
-            mail::update_settings(&token, &body).await
-        },
+        |token, body: Vec<(&'static str, String)>| async move { mail::update_settings(&token, &body).await },
         move |now: MailSettings| {
-            let stored = if prefix == "smtp" {
-                now.smtp_password_set
-            } else {
-                now.imap_password_set
-            };
+            let stored = if prefix == "smtp" { now.smtp_password_set } else { now.imap_password_set };
             values.flag(&format!("{prefix}_password_set")).set(stored);
             values.flag(&format!("{prefix}_password_remove")).set(false);
-            values
-                .text(&format!("{prefix}_password"))
-                .set(String::new());
+            values.text(&format!("{prefix}_password")).set(String::new());
             saved.set(true);
         },
     );
@@ -286,9 +207,7 @@ fn section(server: &'static Server, values: Values) -> AnyView {
     let found = RwSignal::new(None::<MailCheck>);
     let try_out = send_action(
         errors,
-        move |token, body: Vec<(&'static str, String)>| async move {
-            mail::try_out(&token, test, &body).await
-        },
+        move |token, body: Vec<(&'static str, String)>| async move { mail::try_out(&token, test, &body).await },
         move |check: MailCheck| found.set(Some(check)),
     );
     let trying = try_out.pending();

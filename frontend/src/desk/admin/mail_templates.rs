@@ -67,15 +67,7 @@ enum Answer {
 
 /// One template: edit, preview, save, or go back to the built-in text.
 fn template_editor(template: MailTemplate, saved: Callback<MailTemplate>) -> AnyView {
-    let MailTemplate {
-        kind,
-        subject,
-        body_text,
-        body_html,
-        customized,
-        placeholders,
-        ..
-    } = template;
+    let MailTemplate { kind, subject, body_text, body_html, customized, placeholders, .. } = template;
     let subject = RwSignal::new(subject);
     let body_text = RwSignal::new(body_text);
     let body_html = RwSignal::new(body_html);
@@ -89,9 +81,7 @@ fn template_editor(template: MailTemplate, saved: Callback<MailTemplate>) -> Any
         move |token, (step, input): (Step, MailTemplateInput)| async move {
             let kind = kind.get_value();
             Ok(match step {
-                Step::Preview => {
-                    Answer::Preview(mail::preview_template(&token, &kind, &input).await?)
-                }
+                Step::Preview => Answer::Preview(mail::preview_template(&token, &kind, &input).await?),
                 Step::Save => Answer::Template(mail::save_template(&token, &kind, &input).await?),
                 Step::Reset => Answer::Template(mail::reset_template(&token, &kind).await?),
             })
@@ -120,10 +110,7 @@ fn template_editor(template: MailTemplate, saved: Callback<MailTemplate>) -> Any
         };
         act.dispatch((next, input));
     };
-    let placeholders: Vec<String> = placeholders
-        .iter()
-        .map(|p| format!("{{{{ {p} }}}}"))
-        .collect();
+    let placeholders: Vec<String> = placeholders.iter().map(|p| format!("{{{{ {p} }}}}")).collect();
 
     view! {
         <form class="stack" novalidate aria-label="Edit a mail template" data-testid="template-form"

@@ -25,42 +25,17 @@ const PAGES: [(&str, &str, &str, AccessLevel); 11] = [
         "Site name, notice, ticket numbers, who may register and file tickets.",
         AccessLevel::Administrator,
     ),
-    (
-        "/admin/users",
-        "Users",
-        "Accounts, access levels, password resets.",
-        AccessLevel::UserManager,
-    ),
-    (
-        "/admin/queues",
-        "Queues",
-        "The departments tickets are routed to.",
-        AccessLevel::Administrator,
-    ),
+    ("/admin/users", "Users", "Accounts, access levels, password resets.", AccessLevel::UserManager),
+    ("/admin/queues", "Queues", "The departments tickets are routed to.", AccessLevel::Administrator),
     (
         "/admin/topics",
         "Help topics",
         "What customers choose when they open a ticket, and its queue.",
         AccessLevel::Administrator,
     ),
-    (
-        "/admin/statuses",
-        "Statuses",
-        "The steps a ticket goes through.",
-        AccessLevel::Administrator,
-    ),
-    (
-        "/admin/priorities",
-        "Priorities",
-        "How urgent a ticket is.",
-        AccessLevel::Administrator,
-    ),
-    (
-        "/admin/api-keys",
-        "API keys",
-        "Keys for scripts and other systems.",
-        AccessLevel::Administrator,
-    ),
+    ("/admin/statuses", "Statuses", "The steps a ticket goes through.", AccessLevel::Administrator),
+    ("/admin/priorities", "Priorities", "How urgent a ticket is.", AccessLevel::Administrator),
+    ("/admin/api-keys", "API keys", "Keys for scripts and other systems.", AccessLevel::Administrator),
     (
         "/admin/mail",
         "Mail",
@@ -147,10 +122,7 @@ pub fn parse_order(value: &str) -> Result<Option<i64>, String> {
     if value.is_empty() {
         return Ok(None);
     }
-    value
-        .parse::<i64>()
-        .map(Some)
-        .map_err(|_| "must be a whole number".to_owned())
+    value.parse::<i64>().map(Some).map_err(|_| "must be a whole number".to_owned())
 }
 
 /// A choice of access levels up to `max`, shown as "3 · Agent".

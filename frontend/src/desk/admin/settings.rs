@@ -4,8 +4,8 @@
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::settings::{
-    check_site_name, check_ticket_prefix, Capability, Settings, SettingsUpdate, MAX_UPLOAD_BYTES,
-    MIN_UPLOAD_BYTES, NEW_USER_LEVELS, NOTICE_MAX_CHARS, ROWS_PER_PAGE,
+    check_site_name, check_ticket_prefix, Capability, Settings, SettingsUpdate, MAX_UPLOAD_BYTES, MIN_UPLOAD_BYTES,
+    NEW_USER_LEVELS, NOTICE_MAX_CHARS, ROWS_PER_PAGE,
 };
 use shared::AccessLevel;
 
@@ -13,9 +13,7 @@ use super::{AdminLayout, LevelSelect};
 use ui::api;
 use ui::components::feedback::{ErrorNotice, Loading};
 use ui::components::form::VisibilityChoice;
-use ui::components::form::{
-    show_server_errors, CheckField, Checks, FieldErrors, TextArea, TextField,
-};
+use ui::components::form::{show_server_errors, CheckField, Checks, FieldErrors, TextArea, TextField};
 use ui::session::Session;
 use ui::site::Site;
 
@@ -23,11 +21,7 @@ const MB: f64 = 1024.0 * 1024.0;
 
 /// "2.5" (MB) → bytes, within the server's limits.
 fn parse_upload_mb(value: &str) -> Result<i64, String> {
-    let mb: f64 = value
-        .trim()
-        .replace(',', ".")
-        .parse()
-        .map_err(|_| "must be a number of megabytes".to_owned())?;
+    let mb: f64 = value.trim().replace(',', ".").parse().map_err(|_| "must be a number of megabytes".to_owned())?;
     let bytes = (mb * MB).round();
     if !bytes.is_finite() || bytes < MIN_UPLOAD_BYTES as f64 || bytes > MAX_UPLOAD_BYTES as f64 {
         return Err(format!(
@@ -82,11 +76,7 @@ fn SettingsForm(current: Settings) -> impl IntoView {
     let thresholds: Vec<(Capability, RwSignal<i64>)> = Capability::ALL
         .into_iter()
         .map(|c| {
-            let level = current
-                .capabilities
-                .get(&c)
-                .copied()
-                .unwrap_or(c.default_level());
+            let level = current.capabilities.get(&c).copied().unwrap_or(c.default_level());
             (c, RwSignal::new(i64::from(i16::from(level))))
         })
         .collect();
@@ -123,12 +113,7 @@ fn SettingsForm(current: Settings) -> impl IntoView {
         saved.set(false);
         let mut checks = Checks::default();
         let name = site_name.get_untracked();
-        checks.check(
-            "site_name",
-            "settings-site-name",
-            "Site name",
-            check_site_name(&name),
-        );
+        checks.check("site_name", "settings-site-name", "Site name", check_site_name(&name));
         let text = notice.get_untracked();
         if text.chars().count() > NOTICE_MAX_CHARS {
             checks.fail(
@@ -138,12 +123,7 @@ fn SettingsForm(current: Settings) -> impl IntoView {
             );
         }
         let pre = prefix.get_untracked().trim().to_owned();
-        checks.check(
-            "ticket_prefix",
-            "settings-prefix",
-            "Ticket prefix",
-            check_ticket_prefix(&pre),
-        );
+        checks.check("ticket_prefix", "settings-prefix", "Ticket prefix", check_ticket_prefix(&pre));
         let upload = checks.check(
             "max_upload_bytes",
             "settings-upload",
@@ -154,18 +134,9 @@ fn SettingsForm(current: Settings) -> impl IntoView {
             "rows_per_page",
             "settings-rows",
             "Rows per page",
-            rows.get_untracked()
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|n| ROWS_PER_PAGE.contains(n))
-                .ok_or_else(|| {
-                    format!(
-                        "must be a whole number from {} to {}",
-                        ROWS_PER_PAGE.start(),
-                        ROWS_PER_PAGE.end()
-                    )
-                }),
+            rows.get_untracked().trim().parse::<i64>().ok().filter(|n| ROWS_PER_PAGE.contains(n)).ok_or_else(|| {
+                format!("must be a whole number from {} to {}", ROWS_PER_PAGE.start(), ROWS_PER_PAGE.end())
+            }),
         );
         if !checks.finish(errors) {
             return;
@@ -181,11 +152,9 @@ fn SettingsForm(current: Settings) -> impl IntoView {
             rows_per_page: per_page,
             confirm_registrations: Some(confirm.get_untracked()),
             new_user_level: Some(new_level.get_untracked()),
-            capabilities: Some(thresholds.with_value(|t| {
-                t.iter()
-                    .map(|(c, v)| (c.key().to_owned(), v.get_untracked()))
-                    .collect()
-            })),
+            capabilities: Some(
+                thresholds.with_value(|t| t.iter().map(|(c, v)| (c.key().to_owned(), v.get_untracked())).collect()),
+            ),
         });
     };
 

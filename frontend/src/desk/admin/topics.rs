@@ -8,16 +8,10 @@ use super::AdminLayout;
 use ui::api;
 use ui::components::feedback::{ErrorNotice, Loading};
 use ui::components::form::{FieldErrors, TextField};
-use ui::crud::{
-    list_table, load_list, on_submit, send_action, ActionError, CreateForm, EditableRow, RowEdit,
-};
+use ui::crud::{list_table, load_list, on_submit, send_action, ActionError, CreateForm, EditableRow, RowEdit};
 
 #[component]
-fn QueueSelect(
-    #[prop(into)] id: String,
-    queues: Vec<Queue>,
-    value: RwSignal<Option<i64>>,
-) -> impl IntoView {
+fn QueueSelect(#[prop(into)] id: String, queues: Vec<Queue>, value: RwSignal<Option<i64>>) -> impl IntoView {
     view! {
         <div class="field">
             <label for=id.clone()>"Queue"</label>
@@ -57,16 +51,8 @@ pub fn TopicsPage() -> impl IntoView {
     );
     let submit = on_submit(errors, create, move |checks| {
         let value = name.get_untracked();
-        checks.check(
-            "value",
-            "topic-new-name",
-            "Name",
-            check_catalog_name(&value),
-        )?;
-        Some(TopicCreate {
-            value: value.trim().to_owned(),
-            queue_id: queue_id.get_untracked(),
-        })
+        checks.check("value", "topic-new-name", "Name", check_catalog_name(&value))?;
+        Some(TopicCreate { value: value.trim().to_owned(), queue_id: queue_id.get_untracked() })
     });
 
     view! {
@@ -109,12 +95,7 @@ fn TopicRow(topic: Topic, queues: Vec<Queue>, changed: Callback<()>) -> impl Int
     let queue_id = RwSignal::new(Some(topic.queue_id));
     let on_save = on_submit(errors, save, move |checks| {
         let value = name.get_untracked();
-        checks.check(
-            "value",
-            &format!("topic-{id}-name"),
-            "Name",
-            check_catalog_name(&value),
-        )?;
+        checks.check("value", &format!("topic-{id}-name"), "Name", check_catalog_name(&value))?;
         Some(TopicUpdate {
             value: Some(value.trim().to_owned()),
             queue_id: queue_id.get_untracked(),

@@ -44,15 +44,9 @@ pub fn UsersPage() -> impl IntoView {
     let me = session.user();
     let my_level = me.as_ref().map_or(AccessLevel::Disabled, |u| u.level);
     let my_id = me.as_ref().map_or(0, |u| u.id);
-    let per_page = site
-        .with(|s| s.map_or(25, |s| s.rows_per_page))
-        .clamp(5, 100) as u32;
+    let per_page = site.with(|s| s.map_or(25, |s| s.rows_per_page)).clamp(5, 100) as u32;
 
-    let query = RwSignal::new(Query {
-        q: String::new(),
-        level: None,
-        page: 1,
-    });
+    let query = RwSignal::new(Query { q: String::new(), level: None, page: 1 });
     let search = RwSignal::new(String::new());
     let level_filter = RwSignal::new(-1_i64);
     let list: LocalResource<Result<Vec<User>, ApiError>> = LocalResource::new(move || {
@@ -61,9 +55,7 @@ pub fn UsersPage() -> impl IntoView {
             session
                 .call(|t| {
                     let query = query.clone();
-                    async move {
-                        api::admin::users(&t, &query.q, query.level, query.page, per_page).await
-                    }
+                    async move { api::admin::users(&t, &query.q, query.level, query.page, per_page).await }
                 })
                 .await
         }
@@ -73,11 +65,7 @@ pub fn UsersPage() -> impl IntoView {
     let on_search = move |ev: SubmitEvent| {
         ev.prevent_default();
         let level = level_filter.get_untracked();
-        query.set(Query {
-            q: search.get_untracked(),
-            level: (level >= 0).then_some(level),
-            page: 1,
-        });
+        query.set(Query { q: search.get_untracked(), level: (level >= 0).then_some(level), page: 1 });
     };
 
     // Create form.
@@ -119,32 +107,13 @@ pub fn UsersPage() -> impl IntoView {
         ev.prevent_default();
         created.set(None);
         let mut checks = Checks::default();
-        let user = checks.check(
-            "username",
-            "user-new-username",
-            "User name",
-            Username::parse(&username.get_untracked()),
-        );
-        let full = checks.check(
-            "name",
-            "user-new-name",
-            "Name",
-            PersonName::parse(&name.get_untracked()),
-        );
-        let mail = checks.check(
-            "email",
-            "user-new-email",
-            "Email",
-            Email::parse(&email.get_untracked()),
-        );
+        let user =
+            checks.check("username", "user-new-username", "User name", Username::parse(&username.get_untracked()));
+        let full = checks.check("name", "user-new-name", "Name", PersonName::parse(&name.get_untracked()));
+        let mail = checks.check("email", "user-new-email", "Email", Email::parse(&email.get_untracked()));
         let pass = password.get_untracked();
         if !pass.is_empty() {
-            checks.check(
-                "password",
-                "user-new-password",
-                "Password",
-                check_password(&pass),
-            );
+            checks.check("password", "user-new-password", "Password", check_password(&pass));
         }
         if !checks.finish(errors) {
             return;
@@ -270,10 +239,7 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
                 Ok(saved) => {
                     level.set(saved.level as i64);
                     panel.set(Panel::None);
-                    notice.set(Some(format!(
-                        "Saved: {} is now {}.",
-                        saved.fullname, saved.level_name
-                    )));
+                    notice.set(Some(format!("Saved: {} is now {}.", saved.fullname, saved.level_name)));
                     changed.try_run(());
                     Ok(())
                 }
@@ -298,9 +264,7 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
                 Ok(()) => {
                     new_password.set(String::new());
                     panel.set(Panel::None);
-                    notice.set(Some(
-                        "Password changed; the user's sessions were ended.".into(),
-                    ));
+                    notice.set(Some("Password changed; the user's sessions were ended.".into()));
                     Ok(())
                 }
                 Err(error) => {
@@ -315,18 +279,8 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
     let on_edit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
-        let full = checks.check(
-            "name",
-            &format!("user-{id}-name"),
-            "Name",
-            PersonName::parse(&name.get_untracked()),
-        );
-        let mail = checks.check(
-            "email",
-            &format!("user-{id}-email"),
-            "Email",
-            Email::parse(&email.get_untracked()),
-        );
+        let full = checks.check("name", &format!("user-{id}-name"), "Name", PersonName::parse(&name.get_untracked()));
+        let mail = checks.check("email", &format!("user-{id}-email"), "Email", Email::parse(&email.get_untracked()));
         if !checks.finish(errors) {
             return;
         }
@@ -343,23 +297,14 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
         ev.prevent_default();
         let mut checks = Checks::default();
         let pass = new_password.get_untracked();
-        checks.check(
-            "password",
-            &format!("user-{id}-password"),
-            "Password",
-            check_password(&pass),
-        );
+        checks.check("password", &format!("user-{id}-password"), "Password", check_password(&pass));
         if checks.finish(errors) {
             reset.dispatch(PasswordSet { password: pass });
         }
     };
 
     let disabled_account = user.level == AccessLevel::Disabled;
-    let last_login = user
-        .last_login
-        .as_deref()
-        .map(timestamp)
-        .unwrap_or_else(|| "never".into());
+    let last_login = user.last_login.as_deref().map(timestamp).unwrap_or_else(|| "never".into());
     let who_for_labels = who.clone();
     view! {
         <tr data-testid="admin-row" class:inactive=disabled_account>

@@ -13,11 +13,8 @@ use crate::site::Site;
 pub fn AppHeader() -> impl IntoView {
     let session = Session::get();
     let site = Site::get();
-    let is_manager = Memo::new(move |_| {
-        session
-            .user()
-            .is_some_and(|user| user.level >= shared::AccessLevel::UserManager)
-    });
+    let is_manager =
+        Memo::new(move |_| session.user().is_some_and(|user| user.level >= shared::AccessLevel::UserManager));
     let sign_out = Action::new_local(move |_: &()| {
         async move {
             // Only forget the token once the server has dropped the refresh cookie; otherwise

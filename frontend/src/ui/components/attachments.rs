@@ -16,10 +16,7 @@ pub struct PickedFile {
 
 /// What the ticket API expects in `attachments`.
 pub fn to_uploads(files: &[PickedFile]) -> Vec<AttachmentUpload> {
-    files
-        .iter()
-        .map(|file| AttachmentUpload::from([(file.name.clone(), file.data_url.clone())]))
-        .collect()
+    files.iter().map(|file| AttachmentUpload::from([(file.name.clone(), file.data_url.clone())])).collect()
 }
 
 /// 1536 → "1.5 KB".
@@ -71,25 +68,16 @@ pub fn AttachmentsPicker(
             leptos::task::spawn_local(async move {
                 let name = file.name();
                 match read_data_url(&file).await {
-                    Ok(data_url) => files.update(|list| {
-                        list.push(PickedFile {
-                            name,
-                            size: file.size(),
-                            data_url,
-                        })
-                    }),
+                    Ok(data_url) => files.update(|list| list.push(PickedFile { name, size: file.size(), data_url })),
                     Err(reason) => error.set(Some(format!("{name} could not be read ({reason})."))),
                 }
                 reading.update(|n| *n = n.saturating_sub(1));
             });
         }
-        error.set((!refused.is_empty()).then(|| {
-            format!(
-                "Too large (over {} each): {}.",
-                human_size(limit),
-                refused.join(", ")
-            )
-        }));
+        error.set(
+            (!refused.is_empty())
+                .then(|| format!("Too large (over {} each): {}.", human_size(limit), refused.join(", "))),
+        );
     };
 
     view! {
@@ -184,24 +172,12 @@ fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
+        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         out.push(ALPHABET[(n >> 18) as usize & 63] as char);
         out.push(ALPHABET[(n >> 12) as usize & 63] as char);
-        out.push(if chunk.len() > 1 {
-            ALPHABET[(n >> 6) as usize & 63] as char
-        } else {
-            '='
-        });
-        out.push(if chunk.len() > 2 {
-            ALPHABET[n as usize & 63] as char
-        } else {
-            '='
-        });
+        out.push(if chunk.len() > 1 { ALPHABET[(n >> 6) as usize & 63] as char } else { '=' });
+        out.push(if chunk.len() > 2 { ALPHABET[n as usize & 63] as char } else { '=' });
     }
     out
 }

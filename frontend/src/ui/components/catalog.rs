@@ -27,45 +27,30 @@ impl Catalog {
     pub fn load() -> Self {
         let session = Session::get();
         let statuses = LocalResource::new(move || async move {
-            session
-                .call(|token| async move { api::statuses(&token).await })
-                .await
+            session.call(|token| async move { api::statuses(&token).await }).await
         });
         let priorities = LocalResource::new(move || async move {
-            session
-                .call(|token| async move { api::priorities(&token).await })
-                .await
+            session.call(|token| async move { api::priorities(&token).await }).await
         });
-        let queues = LocalResource::new(move || async move {
-            session
-                .call(|token| async move { api::queues(&token).await })
-                .await
-        });
-        let topics = LocalResource::new(move || async move {
-            session
-                .call(|token| async move { api::topics(&token).await })
-                .await
-        });
+        let queues =
+            LocalResource::new(
+                move || async move { session.call(|token| async move { api::queues(&token).await }).await },
+            );
+        let topics =
+            LocalResource::new(
+                move || async move { session.call(|token| async move { api::topics(&token).await }).await },
+            );
         let agents = LocalResource::new(move || {
             let staff = session.is_staff();
             async move {
                 if !staff {
                     return Ok(Vec::new());
                 }
-                session
-                    .call(|token| async move { api::staff_users(&token).await })
-                    .await
+                session.call(|token| async move { api::staff_users(&token).await }).await
             }
         });
         let site = Site::get();
-        Catalog {
-            statuses,
-            priorities,
-            queues,
-            topics,
-            agents,
-            site,
-        }
+        Catalog { statuses, priorities, queues, topics, agents, site }
     }
 
     /// Nothing to pick from, asking the server for nothing: the portal's ticket page, whose
@@ -109,11 +94,7 @@ impl Catalog {
             _ => ["Low", "Normal", "High", "Urgent"]
                 .into_iter()
                 .zip(1..)
-                .map(|(name, id)| Priority {
-                    id,
-                    name: name.to_owned(),
-                    sort: id,
-                })
+                .map(|(name, id)| Priority { id, name: name.to_owned(), sort: id })
                 .collect(),
         }
     }
@@ -148,18 +129,10 @@ impl Catalog {
     }
 
     pub fn status_state(&self, id: i64) -> Option<StatusState> {
-        self.statuses()
-            .into_iter()
-            .find(|s| s.id == id)
-            .map(|s| s.state)
+        self.statuses().into_iter().find(|s| s.id == id).map(|s| s.state)
     }
 }
 
 fn builtin_status(id: i64, name: &str, state: StatusState) -> Status {
-    Status {
-        id,
-        name: name.to_owned(),
-        state,
-        sort: id,
-    }
+    Status { id, name: name.to_owned(), state, sort: id }
 }

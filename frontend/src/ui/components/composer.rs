@@ -145,13 +145,7 @@ pub fn Composer(
                 files
                     .iter()
                     .filter(|f| f.size > limit as f64)
-                    .map(|f| {
-                        format!(
-                            "{} is larger than the {} limit: remove it.",
-                            f.name,
-                            human_size(limit as f64)
-                        )
-                    })
+                    .map(|f| format!("{} is larger than the {} limit: remove it.", f.name, human_size(limit as f64)))
                     .collect()
             });
             if !too_big.is_empty() {
@@ -165,9 +159,7 @@ pub fn Composer(
         let update = TicketUpdate {
             message: Some(body.into_inner()),
             // Customers have one kind of reply; the server decides what it is.
-            entry_type: is_staff
-                .get_untracked()
-                .then(|| if note { "note" } else { "response" }.to_owned()),
+            entry_type: is_staff.get_untracked().then(|| if note { "note" } else { "response" }.to_owned()),
             attachments,
             version: version.get_untracked(),
             ..Default::default()
@@ -335,24 +327,13 @@ pub fn Composer(
 }
 
 /// Reads one file into a data URL and adds it to the draft when done.
-fn read_file(
-    file: web_sys::File,
-    draft: Draft,
-    reading: RwSignal<usize>,
-    errors: RwSignal<Vec<String>>,
-) {
+fn read_file(file: web_sys::File, draft: Draft, reading: RwSignal<usize>, errors: RwSignal<Vec<String>>) {
     reading.update(|n| *n += 1);
     leptos::task::spawn_local(async move {
         let name = file.name();
         match read_data_url(&file).await {
             Ok(data_url) => {
-                draft.files.try_update(|files| {
-                    files.push(PickedFile {
-                        name,
-                        size: file.size(),
-                        data_url,
-                    })
-                });
+                draft.files.try_update(|files| files.push(PickedFile { name, size: file.size(), data_url }));
             }
             Err(reason) => {
                 errors.try_update(|e| e.push(format!("{name} could not be read ({reason}).")));

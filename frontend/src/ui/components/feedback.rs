@@ -58,9 +58,8 @@ pub fn FieldError(#[prop(into)] id: String, message: Signal<Option<String>>) -> 
 /// is where the cursor (and a screen reader) already is.
 pub fn focus_field(id: &str) {
     use wasm_bindgen::JsCast;
-    if let Some(field) = document()
-        .get_element_by_id(id)
-        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+    if let Some(field) =
+        document().get_element_by_id(id).and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
     {
         // Focus can only fail for elements that cannot take it; then there is nothing better to do.
         let _ = field.focus();

@@ -22,13 +22,7 @@ pub struct Checks {
 
 impl Checks {
     /// Records `result` under `key`; the message reads "<Label> <reason>.".
-    pub fn check<T>(
-        &mut self,
-        key: &str,
-        id: &str,
-        label: &str,
-        result: Result<T, String>,
-    ) -> Option<T> {
+    pub fn check<T>(&mut self, key: &str, id: &str, label: &str, result: Result<T, String>) -> Option<T> {
         match result {
             Ok(value) => Some(value),
             Err(reason) => {
@@ -85,11 +79,7 @@ pub fn TextField(
     let hint = hint.filter(|h| !h.is_empty());
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = if hint.is_some() {
-        format!("{hint_id} {error_id}")
-    } else {
-        error_id.clone()
-    };
+    let described = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
     let key = StoredValue::new(name.clone());
     let message = Signal::derive(move || key.with_value(|k| errors.with(|e| e.get(k).cloned())));
     view! {
@@ -224,11 +214,7 @@ pub fn TextArea(
     let hint = hint.filter(|h| !h.is_empty());
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
-    let described = if hint.is_some() {
-        format!("{hint_id} {error_id}")
-    } else {
-        error_id.clone()
-    };
+    let described = if hint.is_some() { format!("{hint_id} {error_id}") } else { error_id.clone() };
     let key = StoredValue::new(name.clone());
     let message = Signal::derive(move || key.with_value(|k| errors.with(|e| e.get(k).cloned())));
     view! {

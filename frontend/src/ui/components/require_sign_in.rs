@@ -15,23 +15,13 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
     let session = Session::get();
     // A memo, so that a refreshed token (same person, new signal value) does not rebuild the page
     // and throw away what is being typed into it.
-    let state = Memo::new(move |_| {
-        (
-            session.is_ready(),
-            session.is_signed_in(),
-            session.is_staff(),
-        )
-    });
+    let state = Memo::new(move |_| (session.is_ready(), session.is_signed_in(), session.is_staff()));
     let in_desk = paths::base() == DESK;
     move || match state.get() {
         (false, _, _) => view! { <Loading label="Restoring your session…"/> }.into_any(),
         (true, true, staff) if staff != in_desk => {
             let here = paths::here();
-            leave(&if staff {
-                desk_equivalent(&here)
-            } else {
-                portal_equivalent(&here)
-            });
+            leave(&if staff { desk_equivalent(&here) } else { portal_equivalent(&here) });
             view! { <Loading label="Opening your help desk…"/> }.into_any()
         }
         (true, true, _) => children().into_any(),

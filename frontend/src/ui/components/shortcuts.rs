@@ -10,10 +10,7 @@ use web_sys::KeyboardEvent;
 /// Listens for shortcuts while the calling component lives. `handler` gets the key (`"j"`,
 /// `"Enter"`, …) and the event, and answers whether it used the key (its default is then
 /// prevented). `?` always opens the help dialog.
-pub fn use_shortcuts(
-    help: RwSignal<bool>,
-    handler: impl Fn(&str, &KeyboardEvent) -> bool + 'static,
-) {
+pub fn use_shortcuts(help: RwSignal<bool>, handler: impl Fn(&str, &KeyboardEvent) -> bool + 'static) {
     let handle = window_event_listener(ev::keydown, move |event: KeyboardEvent| {
         if event.default_prevented()
             || event.ctrl_key()
@@ -50,27 +47,16 @@ fn is_editing(target: Option<web_sys::EventTarget>) -> bool {
     match element.tag_name().to_ascii_lowercase().as_str() {
         "textarea" | "select" => true,
         "input" => {
-            let kind = element
-                .get_attribute("type")
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            !matches!(
-                kind.as_str(),
-                "checkbox" | "radio" | "button" | "submit" | "reset" | "file"
-            )
+            let kind = element.get_attribute("type").unwrap_or_default().to_ascii_lowercase();
+            !matches!(kind.as_str(), "checkbox" | "radio" | "button" | "submit" | "reset" | "file")
         }
-        _ => element
-            .dyn_ref::<web_sys::HtmlElement>()
-            .is_some_and(|e| e.is_content_editable()),
+        _ => element.dyn_ref::<web_sys::HtmlElement>().is_some_and(|e| e.is_content_editable()),
     }
 }
 
 /// Focuses the element with this id (and scrolls it into view); false when there is none.
 pub fn focus_id(id: &str) -> bool {
-    let Some(element) = document()
-        .get_element_by_id(id)
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    else {
+    let Some(element) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) else {
         return false;
     };
     // Focus fails only for elements that cannot take it; there is nothing better to do then.

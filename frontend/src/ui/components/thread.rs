@@ -25,11 +25,7 @@ pub fn Thread(entries: Vec<ThreadEntry>) -> impl IntoView {
 
 #[component]
 fn Entry(entry: ThreadEntry) -> impl IntoView {
-    let body = if entry.format.eq_ignore_ascii_case("html") {
-        html_to_text(&entry.body)
-    } else {
-        entry.body.clone()
-    };
+    let body = if entry.format.eq_ignore_ascii_case("html") { html_to_text(&entry.body) } else { entry.body.clone() };
     let when = timestamp(&entry.created);
 
     if entry.entry_type == EntryType::E {

@@ -35,10 +35,7 @@ pub enum Change {
 
 /// Sends a change, then reads the ticket back (so the thread and version shown are the stored
 /// ones). On 409 the page's conflict notice takes over.
-pub fn change_action(
-    ctx: TicketContext,
-    done: &'static str,
-) -> Action<Change, Result<(), ApiError>> {
+pub fn change_action(ctx: TicketContext, done: &'static str) -> Action<Change, Result<(), ApiError>> {
     let session = Session::get();
     Action::new_local(move |change: &Change| {
         let change = change.clone();
@@ -51,12 +48,8 @@ pub fn change_action(
                     let (number, change) = (number.clone(), change.clone());
                     async move {
                         match change {
-                            Change::Update(update) => api::update_ticket(&token, &number, &update)
-                                .await
-                                .map(|_| ()),
-                            Change::Follow(on) => {
-                                api::set_following(&token, &number, on).await.map(|_| ())
-                            }
+                            Change::Update(update) => api::update_ticket(&token, &number, &update).await.map(|_| ()),
+                            Change::Follow(on) => api::set_following(&token, &number, on).await.map(|_| ()),
                             Change::Close(t) => api::close_ticket(&token, &number, &t).await,
                             Change::Reopen(t) => api::reopen_ticket(&token, &number, &t).await,
                         }

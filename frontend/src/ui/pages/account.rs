@@ -24,21 +24,10 @@ fn query_token() -> Memo<String> {
 
 /// A new password and its repetition, checked as the server checks its length (the server also
 /// refuses common passwords, shown on the field when it does).
-fn check_new_password(
-    checks: &mut Checks,
-    key: &str,
-    id: &str,
-    confirm_id: &str,
-    password: &str,
-    again: &str,
-) {
+fn check_new_password(checks: &mut Checks, key: &str, id: &str, confirm_id: &str, password: &str, again: &str) {
     checks.check(key, id, "New password", check_password(password));
     if password != again {
-        checks.fail(
-            "password_confirmation",
-            confirm_id,
-            "The two passwords differ.".into(),
-        );
+        checks.fail("password_confirmation", confirm_id, "The two passwords differ.".into());
     }
 }
 
@@ -76,21 +65,11 @@ pub fn AccountPage() -> impl IntoView {
         done.set(false);
         let mut checks = Checks::default();
         let (password, repeated) = (new_password.get_untracked(), again.get_untracked());
-        check_new_password(
-            &mut checks,
-            "new_password",
-            "account-new",
-            "account-again",
-            &password,
-            &repeated,
-        );
+        check_new_password(&mut checks, "new_password", "account-new", "account-again", &password, &repeated);
         if !checks.finish(errors) {
             return;
         }
-        change.dispatch(PasswordChange {
-            current_password: current.get_untracked(),
-            new_password: password,
-        });
+        change.dispatch(PasswordChange { current_password: current.get_untracked(), new_password: password });
     };
 
     view! {
@@ -133,15 +112,7 @@ fn mail_choice() -> impl IntoView {
     let wanted = RwSignal::new(saved());
     let save = send_action(
         RwSignal::new(FieldErrors::new()),
-        |token, on: bool| async move {
-            api::update_me(
-                &token,
-                &ProfileUpdate {
-                    email_notifications: Some(on),
-                },
-            )
-            .await
-        },
+        |token, on: bool| async move { api::update_me(&token, &ProfileUpdate { email_notifications: Some(on) }).await },
         move |user| session.set_user(user),
     );
     // Not saved: the box goes back to what is in force.
@@ -168,11 +139,7 @@ pub fn ForgotPage() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let ask = Action::new_local(move |login: &String| {
         let login = login.clone();
-        async move {
-            api::request_reset(&login)
-                .await
-                .inspect_err(|error| show_server_errors(error, errors))
-        }
+        async move { api::request_reset(&login).await.inspect_err(|error| show_server_errors(error, errors)) }
     });
     let pending = ask.pending();
     let on_submit = move |ev: SubmitEvent| {
@@ -180,11 +147,7 @@ pub fn ForgotPage() -> impl IntoView {
         let value = login.get_untracked().trim().to_owned();
         let mut checks = Checks::default();
         if value.is_empty() {
-            checks.fail(
-                "login",
-                "forgot-login",
-                "Give your user name or email address.".into(),
-            );
+            checks.fail("login", "forgot-login", "Give your user name or email address.".into());
         }
         if checks.finish(errors) {
             ask.dispatch(value);
@@ -225,30 +188,16 @@ pub fn ResetPage() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let reset = Action::new_local(move |body: &ResetConfirm| {
         let body = body.clone();
-        async move {
-            api::confirm_reset(&body)
-                .await
-                .inspect_err(|error| show_server_errors(error, errors))
-        }
+        async move { api::confirm_reset(&body).await.inspect_err(|error| show_server_errors(error, errors)) }
     });
     let pending = reset.pending();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let mut checks = Checks::default();
         let (chosen, repeated) = (password.get_untracked(), again.get_untracked());
-        check_new_password(
-            &mut checks,
-            "password",
-            "reset-password",
-            "reset-again",
-            &chosen,
-            &repeated,
-        );
+        check_new_password(&mut checks, "password", "reset-password", "reset-again", &chosen, &repeated);
         if checks.finish(errors) {
-            reset.dispatch(ResetConfirm {
-                token: token.get_untracked(),
-                password: chosen,
-            });
+            reset.dispatch(ResetConfirm { token: token.get_untracked(), password: chosen });
         }
     };
     view! {

@@ -18,12 +18,7 @@ const SHORT: &str = "5";
 pub fn HomePage() -> impl IntoView {
     let session = Session::get();
     let me = Memo::new(move |_| session.user().map(|u| u.id));
-    let name = move || {
-        session
-            .user()
-            .map(|u| u.firstname)
-            .filter(|n| !n.is_empty())
-    };
+    let name = move || session.user().map(|u| u.firstname).filter(|n| !n.is_empty());
     view! {
         <section class="page desk-home" aria-labelledby="home-heading">
             <div class="page-head">

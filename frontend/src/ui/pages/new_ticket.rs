@@ -26,23 +26,14 @@ pub fn NewTicketPage() -> impl IntoView {
     let is_staff = Memo::new(move |_| session.is_staff());
 
     let topics: LocalResource<Result<Vec<Topic>, ApiError>> =
-        LocalResource::new(move || async move {
-            session
-                .call(|token| async move { api::topics(&token).await })
-                .await
-        });
+        LocalResource::new(move || async move { session.call(|token| async move { api::topics(&token).await }).await });
     // Only agents pick a priority; customers never ask for the list.
-    let priorities: LocalResource<Option<Result<Vec<Priority>, ApiError>>> =
-        LocalResource::new(move || async move {
-            if !is_staff.get() {
-                return None;
-            }
-            Some(
-                session
-                    .call(|token| async move { api::admin::priorities(&token).await })
-                    .await,
-            )
-        });
+    let priorities: LocalResource<Option<Result<Vec<Priority>, ApiError>>> = LocalResource::new(move || async move {
+        if !is_staff.get() {
+            return None;
+        }
+        Some(session.call(|token| async move { api::admin::priorities(&token).await }).await)
+    });
 
     let subject = RwSignal::new(String::new());
     let topic_id = RwSignal::new(None::<i64>);
@@ -62,11 +53,7 @@ pub fn NewTicketPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Some(Ok(list))) = priorities.get() {
             if priority_id.get_untracked().is_none() {
-                priority_id.set(
-                    list.iter()
-                        .find(|p| p.name.eq_ignore_ascii_case(DEFAULT_PRIORITY))
-                        .map(|p| p.id),
-                );
+                priority_id.set(list.iter().find(|p| p.name.eq_ignore_ascii_case(DEFAULT_PRIORITY)).map(|p| p.id));
             }
         }
     });
@@ -83,10 +70,7 @@ pub fn NewTicketPage() -> impl IntoView {
                 .await;
             match created {
                 Ok(created) => {
-                    navigate(
-                        &format!("/tickets/{}", created.ticket_number),
-                        Default::default(),
-                    );
+                    navigate(&format!("/tickets/{}", created.ticket_number), Default::default());
                     Ok(())
                 }
                 Err(error) => {
@@ -102,18 +86,8 @@ pub fn NewTicketPage() -> impl IntoView {
         ev.prevent_default();
         // The same parsers the server runs, so the form rejects exactly what the server would.
         let mut checks = Checks::default();
-        let subj = checks.check(
-            "subject",
-            "ticket-subject",
-            "Subject",
-            Subject::parse(&subject.get_untracked()),
-        );
-        let body = checks.check(
-            "message",
-            "ticket-message",
-            "Message",
-            MessageBody::parse(&message.get_untracked()),
-        );
+        let subj = checks.check("subject", "ticket-subject", "Subject", Subject::parse(&subject.get_untracked()));
+        let body = checks.check("message", "ticket-message", "Message", MessageBody::parse(&message.get_untracked()));
         if !checks.finish(errors) {
             return;
         }
@@ -186,9 +160,7 @@ pub fn TopicField(
     errors: RwSignal<FieldErrors>,
 ) -> impl IntoView {
     let error_id = format!("{id}-error");
-    let message = Signal::derive(move || {
-        errors.with(|e| e.get("topicId").or_else(|| e.get("topic_id")).cloned())
-    });
+    let message = Signal::derive(move || errors.with(|e| e.get("topicId").or_else(|| e.get("topic_id")).cloned()));
     view! {
         <div class="field">
             <label for=id.clone()>"Topic"</label>

@@ -103,13 +103,7 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
         keys
     };
 
-    let ctx = TicketContext {
-        ticket: current,
-        catalog,
-        conflict,
-        notice,
-        on_saved,
-    };
+    let ctx = TicketContext { ticket: current, catalog, conflict, notice, on_saved };
     let max_upload = Signal::derive(move || catalog.max_upload_bytes());
 
     view! {
@@ -182,12 +176,7 @@ fn TicketFacts(ticket: Ticket) -> impl IntoView {
     let assigned = if ticket.assigned_to.is_empty() {
         "Nobody".to_owned()
     } else {
-        ticket
-            .assigned_to
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        ticket.assigned_to.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
     };
     view! {
         <header class="ticket-head">

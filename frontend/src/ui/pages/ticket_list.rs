@@ -22,12 +22,7 @@ use crate::paths::href;
 use crate::session::Session;
 use crate::text::timestamp;
 
-const STATES: [StatusState; 4] = [
-    StatusState::Open,
-    StatusState::Pending,
-    StatusState::Resolved,
-    StatusState::Closed,
-];
+const STATES: [StatusState; 4] = [StatusState::Open, StatusState::Pending, StatusState::Resolved, StatusState::Closed];
 
 /// Sort keys the server knows, with how each is offered.
 const SORTS: [(&str, &str); 8] = [
@@ -63,30 +58,20 @@ pub struct ListFilter {
 impl ListFilter {
     pub fn from_query(query: &ParamsMap) -> Self {
         let id = |key: &str| query.get(key).and_then(|v| v.trim().parse::<i64>().ok());
-        let assignee = query
-            .get("assignee")
-            .filter(|a| a == "me" || a == "none" || a.parse::<i64>().is_ok())
-            .unwrap_or_default();
+        let assignee =
+            query.get("assignee").filter(|a| a == "me" || a == "none" || a.parse::<i64>().is_ok()).unwrap_or_default();
         let sort = query
             .get("sort")
             .filter(|s| SORTS.iter().any(|(key, _)| key == s) && s != DEFAULT_SORT)
             .unwrap_or_default();
         ListFilter {
-            q: query
-                .get("q")
-                .map(|q| q.trim().to_owned())
-                .unwrap_or_default(),
-            status: query
-                .get("status")
-                .map(|s| s.trim().to_owned())
-                .unwrap_or_default(),
+            q: query.get("q").map(|q| q.trim().to_owned()).unwrap_or_default(),
+            status: query.get("status").map(|s| s.trim().to_owned()).unwrap_or_default(),
             queue: id("queue"),
             topic: id("topic"),
             priority: id("priority"),
             assignee,
-            followed: query
-                .get("followed")
-                .is_some_and(|f| matches!(f.as_str(), "true" | "1" | "yes")),
+            followed: query.get("followed").is_some_and(|f| matches!(f.as_str(), "true" | "1" | "yes")),
             user_id: id("user_id"),
             sort,
             page: id("page").filter(|p| *p >= 1).unwrap_or(1),
@@ -99,41 +84,18 @@ impl ListFilter {
         let mut pairs: Vec<(&str, String)> = vec![
             ("q", self.q.clone()),
             ("status", self.status.clone()),
-            (
-                "queue",
-                self.queue.map(|v| v.to_string()).unwrap_or_default(),
-            ),
-            (
-                "topic",
-                self.topic.map(|v| v.to_string()).unwrap_or_default(),
-            ),
-            (
-                "priority",
-                self.priority.map(|v| v.to_string()).unwrap_or_default(),
-            ),
+            ("queue", self.queue.map(|v| v.to_string()).unwrap_or_default()),
+            ("topic", self.topic.map(|v| v.to_string()).unwrap_or_default()),
+            ("priority", self.priority.map(|v| v.to_string()).unwrap_or_default()),
             ("assignee", self.assignee.clone()),
-            (
-                "followed",
-                if self.followed {
-                    "true".into()
-                } else {
-                    String::new()
-                },
-            ),
-            (
-                "user_id",
-                self.user_id.map(|v| v.to_string()).unwrap_or_default(),
-            ),
+            ("followed", if self.followed { "true".into() } else { String::new() }),
+            ("user_id", self.user_id.map(|v| v.to_string()).unwrap_or_default()),
             ("sort", self.sort.clone()),
         ];
         if with_page && self.page > 1 {
             pairs.push(("page", self.page.to_string()));
         }
-        pairs
-            .into_iter()
-            .filter(|(_, value)| !value.is_empty())
-            .map(|(key, value)| (key.to_owned(), value))
-            .collect()
+        pairs.into_iter().filter(|(_, value)| !value.is_empty()).map(|(key, value)| (key.to_owned(), value)).collect()
     }
 
     /// `a=1&b=2`, without the page: what a saved view stores.
@@ -151,10 +113,7 @@ impl ListFilter {
     }
 
     fn with_page(&self, page: i64) -> Self {
-        ListFilter {
-            page,
-            ..self.clone()
-        }
+        ListFilter { page, ..self.clone() }
     }
 
     /// A changed filter starts again on the first page.
@@ -181,12 +140,7 @@ impl ListFilter {
 pub fn encode_pairs(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
-        .map(|(key, value)| {
-            format!(
-                "{key}={}",
-                String::from(js_sys::encode_uri_component(value))
-            )
-        })
+        .map(|(key, value)| format!("{key}={}", String::from(js_sys::encode_uri_component(value))))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -207,8 +161,7 @@ fn row_id(index: usize) -> String {
 
 /// Draws the bulk bar from the ticket numbers on screen, the selection, the catalog, and what to
 /// do after a change.
-pub type BulkBarView =
-    fn(Memo<Vec<String>>, RwSignal<BTreeSet<String>>, Catalog, Callback<()>) -> AnyView;
+pub type BulkBarView = fn(Memo<Vec<String>>, RwSignal<BTreeSet<String>>, Catalog, Callback<()>) -> AnyView;
 
 /// The agents' tools around the list, which only the desk passes in (and links).
 #[derive(Clone, Copy)]
@@ -227,32 +180,26 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
 
     // The answer carries the filter it was asked for: while it differs from the URL's, a newer
     // request is under way and the list on screen is stale.
-    let tickets: LocalResource<(ListFilter, Result<DeskPage, ApiError>)> =
-        LocalResource::new(move || {
-            let filter = filter.get();
-            async move {
-                let params = filter.pairs(true);
-                let result = session
-                    .call(|token| {
-                        let params = params.clone();
-                        async move { api::search_tickets(&token, &params).await }
-                    })
-                    .await;
-                (filter, result)
-            }
-        });
+    let tickets: LocalResource<(ListFilter, Result<DeskPage, ApiError>)> = LocalResource::new(move || {
+        let filter = filter.get();
+        async move {
+            let params = filter.pairs(true);
+            let result = session
+                .call(|token| {
+                    let params = params.clone();
+                    async move { api::search_tickets(&token, &params).await }
+                })
+                .await;
+            (filter, result)
+        }
+    });
 
     // The ticket numbers on screen, in order: what j/k walk and what "select all" takes.
     let rows = Memo::new(move |_| {
         tickets
             .get()
             .and_then(|(_, result)| result.ok())
-            .map(|page| {
-                page.tickets
-                    .into_iter()
-                    .map(|t| t.ticket_number)
-                    .collect::<Vec<_>>()
-            })
+            .map(|page| page.tickets.into_iter().map(|t| t.ticket_number).collect::<Vec<_>>())
             .unwrap_or_default()
     });
     Effect::new(move |_| {
@@ -295,9 +242,7 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
             }
             "/" => focus_id("ticket-search"),
             "Enter" => {
-                let Some(number) = cursor
-                    .get_untracked()
-                    .and_then(|i| rows.with_untracked(|r| r.get(i).cloned()))
+                let Some(number) = cursor.get_untracked().and_then(|i| rows.with_untracked(|r| r.get(i).cloned()))
                 else {
                     return false;
                 };
@@ -364,9 +309,7 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
 }
 
 fn target_element(event: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
-    event
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    event.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok())
 }
 
 fn target_is_row(event: &web_sys::KeyboardEvent) -> bool {
@@ -386,13 +329,7 @@ fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> imp
     let session = Session::get();
     let navigate = use_navigate();
     let go = Callback::new(move |target: ListFilter| {
-        navigate(
-            &target.href(),
-            NavigateOptions {
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        navigate(&target.href(), NavigateOptions { scroll: false, ..Default::default() });
     });
     let q = RwSignal::new(String::new());
     // Follow the URL (back button, links, saved views), not only what was typed.
@@ -411,13 +348,7 @@ fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> imp
     };
 
     let me = Memo::new(move |_| session.user().map(|u| u.id));
-    let clear_href = move || {
-        ListFilter {
-            sort: filter.get().sort,
-            ..Default::default()
-        }
-        .href()
-    };
+    let clear_href = move || ListFilter { sort: filter.get().sort, ..Default::default() }.href();
 
     view! {
         <form class="filters desk-filters" role="search" aria-label="Find tickets" on:submit=on_submit>
@@ -635,8 +566,7 @@ fn TicketTable(
     cursor: RwSignal<Option<usize>>,
 ) -> impl IntoView {
     if tickets.is_empty() {
-        return view! { <p class="muted" data-testid="no-tickets">"No tickets match."</p> }
-            .into_any();
+        return view! { <p class="muted" data-testid="no-tickets">"No tickets match."</p> }.into_any();
     }
     let rows = tickets
         .into_iter()
@@ -681,26 +611,10 @@ fn SortHeader(filter: ListFilter, key: &'static str, label: &'static str) -> imp
         ("none", "")
     };
     // Newest / most urgent first is what one usually wants from a first click.
-    let next = if direction == "descending" {
-        key.to_owned()
-    } else {
-        format!("-{key}")
-    };
-    let target = filter
-        .changed(|f| {
-            f.sort = if next == DEFAULT_SORT {
-                String::new()
-            } else {
-                next.clone()
-            }
-        })
-        .href();
+    let next = if direction == "descending" { key.to_owned() } else { format!("-{key}") };
+    let target = filter.changed(|f| f.sort = if next == DEFAULT_SORT { String::new() } else { next.clone() }).href();
     let target = href(&target);
-    let order = if next.starts_with('-') {
-        "descending"
-    } else {
-        "ascending"
-    };
+    let order = if next.starts_with('-') { "descending" } else { "ascending" };
     view! {
         <th scope="col" aria-sort=direction>
             <a
@@ -728,12 +642,7 @@ fn TicketRow(
     let assignees = if ticket.assigned_to.is_empty() {
         "—".to_owned()
     } else {
-        ticket
-            .assigned_to
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        ticket.assigned_to.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
     };
     let is_current = move || cursor.get() == Some(index);
     let checkbox = staff.then(|| {

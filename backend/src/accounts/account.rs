@@ -3,7 +3,6 @@
 //! per-address limit, since each one is a way to guess something.
 
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use serde_json::json;
 use shared::auth::{ConfirmEmail, LoginResponse, Notice, PasswordChange, ResetConfirm, ResetRequest};
 use shared::{AccessLevel, ApiErrorBody};
@@ -14,7 +13,6 @@ use crate::accounts::tokens::{mail_reset, redeem, Purpose};
 use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::{find_by_login, level_of, password, sessions, Actor, Caller};
 use crate::core::db::models::UserRow;
-use crate::core::db::schema::users;
 use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
@@ -194,19 +192,12 @@ pub async fn confirm_reset(
                 }
                 password::check_new(&new_password, &personal(&user)).map_err(|e| ApiError::field("password", e))?;
                 replace_password(conn, user.id, &password::hash(&new_password)?)?;
-                confirm(conn, &user)?;
+                crate::accounts::rules::confirm_email(conn, user.id)?;
                 audit_user(conn, &user, ip.as_deref(), "user.password_reset")
             })
         })
         .await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-fn confirm(conn: &mut AnyConnection, user: &UserRow) -> ApiResult<()> {
-    diesel::update(users::table.find(user.id).filter(users::email_confirmed_at.is_null()))
-        .set(users::email_confirmed_at.eq(chrono::Utc::now().naive_utc()))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// Confirm your email address with the token from the confirmation mail; then sign in.
@@ -230,7 +221,7 @@ pub async fn confirm_email(
         .db(move |conn| {
             write_tx(conn, |conn| {
                 let user = redeem_for_user(conn, &token, Purpose::Confirm)?;
-                confirm(conn, &user)?;
+                crate::accounts::rules::confirm_email(conn, user.id)?;
                 audit_user(conn, &user, ip.as_deref(), "user.confirm")
             })
         })

@@ -387,6 +387,52 @@ pub fn new_user_level(conn: &mut AnyConnection) -> ApiResult<AccessLevel> {
     Ok(crate::core::settings::Stored::read(conn)?.new_user_level())
 }
 
+/// A sign-in: when it happened, and its audit row.
+pub fn record_login(conn: &mut AnyConnection, user: &mut UserRow, ip: Option<&str>) -> ApiResult<()> {
+    let now = chrono::Utc::now().naive_utc();
+    diesel::update(users::table.find(user.id)).set(users::last_login_at.eq(now)).execute(conn)?;
+    user.last_login_at = Some(now);
+    audit::record(
+        conn,
+        Some(&Actor::User(user.clone())),
+        ip,
+        AuditEvent { action: "auth.login", target_type: "user", target_id: user.id.to_string(), detail: json!({}) },
+    )?;
+    Ok(())
+}
+
+/// Turns the person's ticket mail on or off (account mail always comes).
+pub fn set_email_notifications(
+    conn: &mut AnyConnection,
+    user: &UserRow,
+    on: bool,
+    ip: Option<&str>,
+) -> ApiResult<UserRow> {
+    diesel::update(users::table.find(user.id))
+        .set((users::email_notifications.eq(on), users::updated_at.eq(chrono::Utc::now().naive_utc())))
+        .execute(conn)?;
+    audit::record(
+        conn,
+        Some(&Actor::User(user.clone())),
+        ip,
+        AuditEvent {
+            action: "user.profile",
+            target_type: "user",
+            target_id: user.id.to_string(),
+            detail: json!({"email_notifications": on}),
+        },
+    )?;
+    find_user(conn, user.id)
+}
+
+/// The address is the person's: confirmed now, unless it was already.
+pub fn confirm_email(conn: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
+    diesel::update(users::table.find(user_id).filter(users::email_confirmed_at.is_null()))
+        .set(users::email_confirmed_at.eq(chrono::Utc::now().naive_utc()))
+        .execute(conn)?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

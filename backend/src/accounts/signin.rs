@@ -3,20 +3,18 @@
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use serde_json::json;
 use shared::auth::{LoginRequest, LoginResponse};
 use shared::users::{ProfileUpdate, User};
 use shared::ApiErrorBody;
 
 use super::users::user_view;
-use crate::accounts::directory;
 use crate::accounts::tokens::mail_confirmation;
+use crate::accounts::{directory, rules};
 use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::sessions::{self, EndReason, Started};
-use crate::core::auth::{find_by_login, level_of, password, Actor, Caller};
+use crate::core::auth::{find_by_login, level_of, password, Caller};
 use crate::core::db::models::UserRow;
-use crate::core::db::schema::users;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
@@ -144,20 +142,7 @@ pub async fn login(
                     })
                 }
                 Some(mut user) => write_tx(conn, |conn| {
-                    let now = chrono::Utc::now().naive_utc();
-                    diesel::update(users::table.find(user.id)).set(users::last_login_at.eq(now)).execute(conn)?;
-                    user.last_login_at = Some(now);
-                    audit::record(
-                        conn,
-                        Some(&Actor::User(user.clone())),
-                        ip_text.as_deref(),
-                        AuditEvent {
-                            action: "auth.login",
-                            target_type: "user",
-                            target_id: user.id.to_string(),
-                            detail: json!({}),
-                        },
-                    )?;
+                    rules::record_login(conn, &mut user, ip_text.as_deref())?;
                     let started = sessions::start(conn, user.id, ttl_days)?;
                     Ok(SignIn::Started(user, started))
                 }),
@@ -265,26 +250,7 @@ pub async fn update_me(
     };
     let updated = state
         .db(move |conn| {
-            write_tx(conn, |conn| {
-                diesel::update(users::table.find(user.id))
-                    .set((
-                        users::email_notifications.eq(notifications),
-                        users::updated_at.eq(chrono::Utc::now().naive_utc()),
-                    ))
-                    .execute(conn)?;
-                audit::record(
-                    conn,
-                    Some(&Actor::User(user.clone())),
-                    ip.as_deref(),
-                    AuditEvent {
-                        action: "user.profile",
-                        target_type: "user",
-                        target_id: user.id.to_string(),
-                        detail: json!({"email_notifications": notifications}),
-                    },
-                )?;
-                crate::accounts::rules::find_user(conn, user.id)
-            })
+            write_tx(conn, |conn| rules::set_email_notifications(conn, &user, notifications, ip.as_deref()))
         })
         .await?;
     Ok(HttpResponse::Ok().json(user_view(&updated)))

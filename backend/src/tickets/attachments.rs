@@ -2,17 +2,14 @@
 
 use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::{web, HttpResponse};
-use diesel::prelude::*;
-use shared::tickets::EntryType;
 use shared::ApiErrorBody;
 
 use crate::core::auth::apikeys::Scope;
 use crate::core::auth::Caller;
-use crate::core::db::models::AttachmentRow;
-use crate::core::db::schema::{attachments, thread_entries, tickets};
-use crate::core::error::{ApiError, ApiResult};
+use crate::core::error::ApiResult;
 use crate::core::state::AppState;
 use crate::tickets::content::blob_path;
+use crate::tickets::find;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::core::http::resource("/api/attachments/{id}").route(web::get().to(download)));
@@ -34,27 +31,7 @@ pub async fn download(state: web::Data<AppState>, caller: Caller, id: web::Path<
     caller.require(Scope::Read)?;
     let actor = caller.as_actor();
     let id = id.into_inner();
-    let attachment = state
-        .db(move |conn| {
-            let found: Option<(AttachmentRow, i64, String)> = attachments::table
-                .inner_join(thread_entries::table.on(thread_entries::id.eq(attachments::entry_id)))
-                .inner_join(tickets::table.on(tickets::id.eq(thread_entries::ticket_id)))
-                .filter(attachments::id.eq(id))
-                .select((AttachmentRow::as_select(), tickets::user_id, thread_entries::entry_type))
-                .first(conn)
-                .optional()?;
-            // Whoever may read the ticket (the visibility setting included) may read its files.
-            let sees_all = found.is_some() && crate::tickets::find::sees_all(conn, &actor)?;
-            found
-                .filter(|(_, owner, entry_type)| {
-                    let sees_ticket = sees_all || actor.user_id() == Some(*owner);
-                    let sees_entry = actor.is_staff() || entry_type != EntryType::N.as_str();
-                    sees_ticket && sees_entry
-                })
-                .map(|(a, _, _)| a)
-                .ok_or(ApiError::NotFound("attachment"))
-        })
-        .await?;
+    let attachment = state.db(move |conn| find::visible_attachment(conn, &actor, id)).await?;
     let path = blob_path(&state.config.attachments_dir(), &attachment.sha256);
     let bytes = web::block(move || std::fs::read(path)).await??;
     Ok(HttpResponse::Ok()

@@ -1,15 +1,17 @@
-//! Who may see which ticket, one ticket rendered, and the ticket list.
+//! Who may see which ticket (and its files), one ticket rendered, and the ticket list.
 
 use diesel::prelude::*;
-use shared::tickets::{Ticket, TicketListQuery};
+use shared::settings::Visibility;
+use shared::tickets::{EntryType, Ticket, TicketListQuery};
 
 use crate::core::auth::Actor;
-use crate::core::db::models::TicketRow;
-use crate::core::db::schema::{priorities, statuses, ticket_assignees, ticket_followers, tickets, users};
+use crate::core::db::models::{AttachmentRow, TicketRow};
+use crate::core::db::schema::{
+    attachments, priorities, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users,
+};
 use crate::core::db::{search, AnyConnection, Engine};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::settings;
-use shared::settings::Visibility;
 
 pub const MAX_PER_PAGE: i64 = 100;
 
@@ -258,4 +260,25 @@ fn status_filter(conn: &mut AnyConnection, given: &str) -> ApiResult<Vec<i64>> {
         return Err(ApiError::field("status", "no status or state has this name or id"));
     }
     Ok(ids)
+}
+
+/// An attachment, for whoever may read its ticket (the visibility setting included) and its
+/// entry (internal notes' files are the staff's); anyone else gets the 404 of a missing one.
+pub fn visible_attachment(conn: &mut AnyConnection, actor: &Actor, id: i64) -> ApiResult<AttachmentRow> {
+    let found: Option<(AttachmentRow, i64, String)> = attachments::table
+        .inner_join(thread_entries::table.on(thread_entries::id.eq(attachments::entry_id)))
+        .inner_join(tickets::table.on(tickets::id.eq(thread_entries::ticket_id)))
+        .filter(attachments::id.eq(id))
+        .select((AttachmentRow::as_select(), tickets::user_id, thread_entries::entry_type))
+        .first(conn)
+        .optional()?;
+    let sees_all = found.is_some() && sees_all(conn, actor)?;
+    found
+        .filter(|(_, owner, entry_type)| {
+            let sees_ticket = sees_all || actor.user_id() == Some(*owner);
+            let sees_entry = actor.is_staff() || entry_type != EntryType::N.as_str();
+            sees_ticket && sees_entry
+        })
+        .map(|(a, _, _)| a)
+        .ok_or(ApiError::NotFound("attachment"))
 }

@@ -28,6 +28,8 @@ test('a directory user signs in with the directory password and gets no local re
 
   // A reset request is answered as for anyone, and mails nothing.
   await alice.getByRole('button', { name: 'Sign out' }).click();
+  // Signing out ends on the sign-in page; going elsewhere before then would cut that navigation.
+  await expect(alice.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
   await alice.goto('/forgot');
   await alice.getByLabel('User name or email').fill('alice');
   await alice.getByRole('button', { name: 'Send the link' }).click();

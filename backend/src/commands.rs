@@ -18,7 +18,7 @@ use crate::core::db::models::ApiKeyRow;
 use crate::core::db::schema::api_keys;
 use crate::core::db::{self, write_tx, DbPool};
 use crate::core::state::AppState;
-use crate::features::CONSUMERS;
+use crate::features::{CONSUMERS, JOB_KINDS};
 
 pub type CommandResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -61,9 +61,10 @@ fn serve(config: Config) -> CommandResult {
     let addr = listener.local_addr()?;
     let workers = config.workers;
     let state = web::Data::new(AppState::new(pool.clone(), config, jwt, CONSUMERS));
+    crate::core::jobs::spawn(pool.clone(), state.config.clone(), JOB_KINDS)?;
     if state.config.mail.worker {
         let context = crate::mail::inbound::Context::new(&state.config, state.events.clone());
-        crate::mail::worker::spawn(pool, state.config.mail.clone(), context)?;
+        crate::mail::fetch::spawn(pool, state.config.mail.clone(), context)?;
     }
     tracing::info!(%addr, engine = ?state.engine, "oxidesk listening on http://{addr}");
     actix_web::rt::System::new().block_on(async move { crate::startup::run(listener, state, workers)?.await })?;

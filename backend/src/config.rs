@@ -38,19 +38,40 @@ pub struct Config {
     pub ldap: Option<LdapConfig>,
     /// Mail delivery and fetching; the servers and accounts are settings (`mail::settings`).
     pub mail: MailConfig,
+    /// The job worker (`core::jobs`).
+    pub jobs: JobsConfig,
+}
+
+/// How this process runs jobs, from `[jobs]` in `oxidesk.toml`. Which kinds it runs is each
+/// kind's own switch (mail delivery: `[mail] worker`).
+#[derive(Debug, Clone)]
+pub struct JobsConfig {
+    /// How often the worker looks for due jobs. `[jobs] poll_ms`, or its older name `[mail] poll_ms`.
+    pub poll: Duration,
+}
+
+impl Default for JobsConfig {
+    fn default() -> JobsConfig {
+        JobsConfig { poll: Duration::from_secs(2) }
+    }
+}
+
+/// `[jobs]` as written in `oxidesk.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileJobs {
+    poll_ms: Option<u64>,
 }
 
 /// How this process takes part in mail, from `[mail]` in `oxidesk.toml`.
 #[derive(Debug, Clone)]
 pub struct MailConfig {
-    /// Run the mail worker here (deliver the outbox, fetch IMAP). Several replicas may all run
+    /// Deliver the outbox (the `mail.send` jobs) and fetch IMAP here. Several replicas may all do
     /// it: they never take the same mail. Off for a replica that should only answer requests.
     pub worker: bool,
     /// A PEM file of certificates to trust for SMTP and IMAP besides the system's (a private CA,
     /// or a self-signed server).
     pub ca_file: Option<PathBuf>,
-    /// How often the worker looks for mail to send.
-    pub poll: Duration,
     /// The first retry waits this long; each next one twice as long, up to an hour.
     pub retry_base: Duration,
     /// Time allowed to connect to a mail server and for each of its answers.
@@ -62,7 +83,6 @@ impl Default for MailConfig {
         MailConfig {
             worker: true,
             ca_file: None,
-            poll: Duration::from_secs(2),
             retry_base: Duration::from_secs(30),
             timeout: Duration::from_secs(30),
         }
@@ -91,7 +111,6 @@ impl FileMail {
         Ok(MailConfig {
             worker: self.worker.unwrap_or(d.worker),
             ca_file: env_or("OXIDESK_MAIL_CA_FILE", self.ca_file.map(|p| p.display().to_string())).map(PathBuf::from),
-            poll: positive(self.poll_ms, "[mail] poll_ms", d.poll, Duration::from_millis)?,
             retry_base: positive(self.retry_base_secs, "[mail] retry_base_secs", d.retry_base, Duration::from_secs)?,
             timeout: positive(self.timeout_secs, "[mail] timeout_secs", d.timeout, Duration::from_secs)?,
         })
@@ -153,6 +172,7 @@ struct FileConfig {
     cors_origins: Option<Vec<String>>,
     ldap: Option<FileLdap>,
     mail: Option<FileMail>,
+    jobs: Option<FileJobs>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -209,6 +229,13 @@ impl Config {
                     .collect::<Result<_, _>>()?,
             },
             ldap: file.ldap.map(LdapConfig::check).transpose()?,
+            jobs: JobsConfig {
+                poll: match file.jobs.and_then(|j| j.poll_ms).or(file.mail.as_ref().and_then(|m| m.poll_ms)) {
+                    Some(0) => return Err(ConfigError::Zero("[jobs] poll_ms")),
+                    Some(ms) => Duration::from_millis(ms),
+                    None => JobsConfig::default().poll,
+                },
+            },
             mail: file.mail.unwrap_or_default().check()?,
         };
         if config.max_attachment_bytes == 0 {

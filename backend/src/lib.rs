@@ -17,6 +17,7 @@ pub mod accounts;
 pub mod apikeys;
 pub mod catalog;
 pub mod compat;
+pub mod jobs;
 pub mod mail;
 pub mod setup;
 pub mod tickets;

@@ -26,6 +26,7 @@ use crate::features::FEATURES;
         (name = "users", description = "Customers and agents"),
         (name = "settings", description = "First-run setup and the desk's settings"),
         (name = "mail", description = "Mail settings, templates and the outbox (administrators)"),
+        (name = "jobs", description = "The job worker: every job, its state and last error, and run again (administrators)"),
         (name = "apikeys", description = "API keys for programs (administrators)"),
         (name = "meta", description = "Health"),
     )

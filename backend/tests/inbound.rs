@@ -11,7 +11,7 @@ use actix_web::dev::{Service, ServiceResponse};
 use common::mail as servers;
 use common::{api_key, app, first_admin, send, state, state_with, test_db, Auth};
 use oxidesk::core::state::AppState;
-use oxidesk::mail::{inbound, worker};
+use oxidesk::mail::{fetch, inbound};
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "a long passphrase";
@@ -462,7 +462,7 @@ impl Mailbox {
 }
 
 async fn fetch(st: &AppState) -> Option<oxidesk::mail::imap::Batch> {
-    worker::fetch_mail(&st.pool, &st.config.mail, &inbound::Context::new(&st.config, st.events.clone()))
+    fetch::fetch_mail(&st.pool, &st.config.mail, &inbound::Context::new(&st.config, st.events.clone()))
         .await
         .expect("fetch")
 }

@@ -10,8 +10,9 @@ use std::path::Path;
 use actix_web::dev::{Service, ServiceResponse};
 use common::mail::{self as servers, Sink};
 use common::{app, first_admin, send, state, state_with, test_db, Auth};
+use oxidesk::core::jobs::{self, Tally};
 use oxidesk::core::state::AppState;
-use oxidesk::mail::{outbox, worker};
+use oxidesk::mail::deliver::SEND;
 use serde_json::{json, Value};
 
 const PASSWORD: &str = "a long passphrase";
@@ -78,8 +79,15 @@ async fn ticket_for(
     t["ticket_number"].as_str().unwrap().to_owned()
 }
 
-async fn deliver(st: &AppState) -> worker::Delivery {
-    worker::deliver_due(&st.pool, &st.config.mail).await.expect("deliver")
+/// One round of the mail jobs, as the worker runs it.
+async fn deliver(st: &AppState) -> Tally {
+    jobs::run_due(&st.pool, &st.config, &SEND).await.expect("deliver")
+}
+
+/// Takes the due mail jobs as a worker that then dies would: its lease has already run out.
+fn claim_and_die(st: &AppState) -> Vec<jobs::Claimed> {
+    let now = chrono::Utc::now().naive_utc();
+    jobs::claim(&mut common::conn(st), SEND.name, "dead", now, now - chrono::Duration::seconds(1), 10).unwrap()
 }
 
 async fn outbox_rows(
@@ -266,7 +274,7 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     assert_eq!(status, 201, "{t}");
     let number = t["ticket_number"].as_str().unwrap().to_owned();
     let path = format!("/api/tickets.json/{number}");
-    assert_eq!(deliver(&st).await.sent, 2);
+    assert_eq!(deliver(&st).await.done, 2);
     let receipt = only(&sink, &customer_address);
     let root = format!("<{number}@desk.test>");
     assert_eq!(parse(&receipt).subject(), Some(format!("[{number}] Printer on fire").as_str()));
@@ -321,7 +329,7 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     assert_eq!((status, me["email_notifications"].as_bool()), (200, Some(false)), "{me}");
     let (status, _) = send(&app, "DELETE", &path, Auth::Bearer(&agent), Some(json!({"resolution": "Replaced"}))).await;
     assert_eq!(status, 204);
-    assert_eq!(deliver(&st).await, worker::Delivery::default());
+    assert_eq!(deliver(&st).await, Tally::default());
     // Turned back on: a reopening reaches the customer, threaded like the rest.
     send(&app, "PUT", "/api/users/me.json", Auth::Bearer(&customer), Some(json!({"email_notifications": true}))).await;
     let (status, _) = send(&app, "POST", &path, Auth::Bearer(&agent), Some(json!({}))).await;
@@ -377,7 +385,7 @@ async fn mail_survives_an_smtp_outage_and_arrives_once() {
         addresses.push(to);
     }
     // The server is down: nothing leaves, every mail waits for its retry.
-    assert_eq!(deliver(&st).await, worker::Delivery { retrying: 3, ..Default::default() });
+    assert_eq!(deliver(&st).await, Tally { retrying: 3, ..Default::default() });
     let rows = outbox_rows(&app, &admin).await;
     for row in &rows {
         assert_eq!((row["status"].as_str(), row["attempts"].as_i64()), (Some("pending"), Some(1)), "{row}");
@@ -386,10 +394,10 @@ async fn mail_survives_an_smtp_outage_and_arrives_once() {
     }
     // Back up: a retry waits for its time, then each mail goes out once.
     sink.start();
-    assert_eq!(deliver(&st).await, worker::Delivery::default(), "not due yet");
+    assert_eq!(deliver(&st).await, Tally::default(), "not due yet");
     tokio::time::sleep(std::time::Duration::from_millis(1600)).await;
-    assert_eq!(deliver(&st).await.sent, 3);
-    assert_eq!(deliver(&st).await, worker::Delivery::default());
+    assert_eq!(deliver(&st).await.done, 3);
+    assert_eq!(deliver(&st).await, Tally::default());
     for to in &addresses {
         let mail = only(&sink.maildir, to);
         let id = header(&mail, "Message-ID");
@@ -412,11 +420,11 @@ async fn a_refused_mail_fails_at_once_and_an_interrupted_one_is_never_sent_twice
     let key = common::api_key(&st, "read,write");
     let refused = servers::address("reject");
     ticket_for(&app, &key, &refused).await;
-    assert_eq!(deliver(&st).await, worker::Delivery { failed: 1, ..Default::default() });
+    assert_eq!(deliver(&st).await, Tally { failed: 1, ..Default::default() });
     let row = outbox_rows(&app, &admin).await.remove(0);
     assert_eq!((row["status"].as_str(), row["attempts"].as_i64()), (Some("failed"), Some(1)));
     assert!(row["last_error"].as_str().unwrap().contains("550"), "{row}");
-    assert_eq!(deliver(&st).await, worker::Delivery::default(), "a refusal is not retried");
+    assert_eq!(deliver(&st).await, Tally::default(), "a refusal is not retried");
     // The administrator may send it again (it fails again, once).
     let id = row["id"].as_i64().unwrap();
     let (status, again) = send(&app, "POST", &format!("/api/outbox.json/{id}/retry"), Auth::Bearer(&admin), None).await;
@@ -426,23 +434,23 @@ async fn a_refused_mail_fails_at_once_and_an_interrupted_one_is_never_sent_twice
     // A worker died after taking a mail, before handing it over: its lease runs out and the mail goes.
     let lost = servers::address("lost");
     ticket_for(&app, &key, &lost).await;
-    let now = chrono::Utc::now().naive_utc();
-    let taken = outbox::claim(&mut common::conn(&st), now, now - chrono::Duration::seconds(1), 10).unwrap();
+    let taken = claim_and_die(&st);
     assert_eq!(taken.len(), 1);
-    assert_eq!(deliver(&st).await.sent, 1);
+    assert_eq!(deliver(&st).await.done, 1);
     only(&servers::plain_sink(), &lost);
 
     // A worker died while handing a mail over: it may have arrived, so it is not sent again on its own.
     let unsure = servers::address("unsure");
     ticket_for(&app, &key, &unsure).await;
-    let taken = outbox::claim(&mut common::conn(&st), now, now - chrono::Duration::seconds(1), 10).unwrap();
-    outbox::mark_unsure(&mut common::conn(&st), taken[0].id).unwrap();
-    assert_eq!(deliver(&st).await, worker::Delivery::default());
+    let taken = claim_and_die(&st);
+    jobs::handing_over(&mut common::conn(&st), taken[0].id, "dead").unwrap();
+    assert_eq!(deliver(&st).await, Tally::default());
     assert!(servers::received(&servers::plain_sink(), &unsure).is_empty());
-    let path = format!("/api/outbox.json/{}/retry", taken[0].id);
+    let mail: Value = serde_json::from_str(&taken[0].payload).unwrap();
+    let path = format!("/api/outbox.json/{}/retry", mail["mail"]);
     let (status, _) = send(&app, "POST", &path, Auth::Bearer(&admin), None).await;
     assert_eq!(status, 200, "the administrator decides");
-    assert_eq!(deliver(&st).await.sent, 1);
+    assert_eq!(deliver(&st).await.done, 1);
     only(&servers::plain_sink(), &unsure);
     let (status, err) = send(&app, "POST", &path, Auth::Bearer(&admin), None).await;
     assert_eq!(status, 409, "a sent mail is not sent again: {err}");
@@ -468,7 +476,7 @@ async fn replicas_delivering_at_once_send_each_mail_once() {
         tokio::spawn(async move {
             let mut sent = 0;
             loop {
-                let round = worker::deliver_due(&st.pool, &st.config.mail).await.expect("deliver").sent;
+                let round = jobs::run_due(&st.pool, &st.config, &SEND).await.expect("deliver").done;
                 if round == 0 {
                     return sent;
                 }

@@ -7,6 +7,7 @@ pub mod apikeys;
 pub mod auth;
 pub mod catalog;
 pub mod error;
+pub mod jobs;
 pub mod mail;
 pub mod settings;
 pub mod tickets;

@@ -21,7 +21,7 @@ use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
 use crate::core::http::paging::{check_page, page_response};
 use crate::core::state::AppState;
-use crate::tickets::view::timestamp;
+use crate::core::time::timestamp;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(

@@ -14,7 +14,7 @@ use crate::core::db::models::ApiKeyRow;
 use crate::core::db::schema::api_keys;
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
-use crate::tickets::view::timestamp;
+use crate::core::time::timestamp;
 
 const NAME_MAX_CHARS: usize = 64;
 

@@ -1,5 +1,6 @@
 //! The core every feature builds on, and which imports no feature: the shared state, errors,
-//! typed settings, the audit log, authentication and guards, the database, and HTTP helpers.
+//! typed settings, the audit log, domain events, the job runner, authentication and guards, the
+//! database, and HTTP helpers.
 //! Features (tickets, accounts, mail, …) use the core; the core never uses them
 //! (backend/tests/layout.rs keeps it so).
 
@@ -9,5 +10,7 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod http;
+pub mod jobs;
 pub mod settings;
 pub mod state;
+pub mod time;

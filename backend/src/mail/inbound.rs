@@ -28,8 +28,8 @@ use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::events::Sink;
 use crate::core::settings::Stored;
+use crate::core::time::timestamp;
 use crate::tickets::content::{self, Body, Upload};
-use crate::tickets::view::timestamp;
 use crate::tickets::{change, create};
 
 /// Where a mail came from.

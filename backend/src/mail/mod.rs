@@ -1,8 +1,11 @@
 //! Email in and out. Out: changes queue mail in the outbox (`notify`, `outbox`) in their own
-//! transaction; the worker (`worker`) delivers it over SMTP (`smtp`) with retries, never twice.
-//! In: the worker fetches the IMAP mailbox and the MTA pipes mail to `POST /api/tickets.email`;
-//! both hand each message to `inbound`, which makes it a ticket or a reply exactly once.
+//! transaction, each with a `mail.send` job that delivers it over SMTP (`deliver`, `smtp`) with
+//! retries, never twice. In: the fetcher (`fetch`) reads the IMAP mailbox and the MTA pipes mail
+//! to `POST /api/tickets.email`; both hand each message to `inbound`, which makes it a ticket or a
+//! reply exactly once.
 
+pub mod deliver;
+pub mod fetch;
 pub mod imap;
 pub mod inbound;
 pub mod notify;
@@ -14,7 +17,6 @@ pub mod smtp;
 pub mod templates;
 pub mod thread;
 pub mod tls;
-pub mod worker;
 
 use actix_web::web;
 use utoipa::OpenApi;

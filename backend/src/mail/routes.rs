@@ -23,7 +23,7 @@ use crate::core::settings::{self, Stored};
 use crate::core::state::AppState;
 use crate::mail::inbound::{self, Source};
 use crate::mail::templates::{self, Kind};
-use crate::mail::{imap, outbox, settings as mail_settings, smtp, thread, worker};
+use crate::mail::{fetch, imap, outbox, settings as mail_settings, smtp, thread};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(crate::core::http::resource("/api/outbox.json").route(web::get().to(list_outbox)))
@@ -195,7 +195,7 @@ pub async fn send_test_mail(
     let config = &state.config.mail;
     // Someone waits for the answer: a server that does not answer is reported after 15 seconds.
     let timeout = config.timeout.min(std::time::Duration::from_secs(15));
-    let outcome = smtp::send_now(&server, worker::extra_ca(config).as_deref(), timeout, &mail).await;
+    let outcome = smtp::send_now(&server, fetch::extra_ca(config).as_deref(), timeout, &mail).await;
     let check = match outcome {
         Ok(()) => MailCheck { ok: true, detail: format!("Sent to {to} through {}:{}", server.host, server.port) },
         Err(e) => MailCheck { ok: false, detail: e.to_string() },
@@ -324,7 +324,7 @@ pub async fn test_imap(state: web::Data<AppState>, _admin: Admin) -> ApiResult<H
     let server = server.ok_or_else(|| ApiError::Conflict("Set an IMAP server first".into()))?;
     let mut config = state.config.mail.clone();
     config.timeout = config.timeout.min(std::time::Duration::from_secs(15));
-    let account = worker::imap_account(server, &config);
+    let account = fetch::imap_account(server, &config);
     let check = match imap::check(&account).await {
         Ok(info) => MailCheck {
             ok: true,

@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDateTime, SecondsFormat};
 use diesel::prelude::*;
 use shared::tickets::{
     Assignee, Attachment, EntryType, NameParts, ThreadEntry, ThreadMessage, Ticket, TicketUser, UserName,
@@ -19,6 +18,7 @@ use crate::core::db::schema::{
 };
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
+use crate::core::time::timestamp;
 
 /// Loads `query` for these ids. One id (a ticket page, the most frequent case) filters with `=`,
 /// which diesel can keep as a prepared statement; a list of ids cannot be cached on SQLite.
@@ -32,10 +32,6 @@ macro_rules! by_ids {
 }
 
 type Joined = (TicketRow, UserRow, StatusRow, PriorityRow, QueueRow, Option<TopicRow>);
-
-pub fn timestamp(t: NaiveDateTime) -> String {
-    t.and_utc().to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// Builds the JSON of the tickets with these ids, in the order given. Internal notes are included
 /// only for agents.

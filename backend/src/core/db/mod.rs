@@ -221,3 +221,15 @@ where
         }
     }
 }
+
+/// Runs blocking database work on tokio's blocking threads, for the workers' own runtimes (requests
+/// use `AppState::db`).
+pub async fn on_pool<T: Send + 'static>(
+    pool: &DbPool,
+    work: impl FnOnce(&mut AnyConnection) -> crate::core::error::ApiResult<T> + Send + 'static,
+) -> crate::core::error::ApiResult<T> {
+    let pool = pool.clone();
+    tokio::task::spawn_blocking(move || work(&mut *pool.get()?))
+        .await
+        .map_err(|e| crate::core::error::ApiError::Internal(format!("a database task failed: {e}")))?
+}

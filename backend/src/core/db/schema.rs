@@ -97,6 +97,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    jobs (id) {
+        id -> BigInt,
+        kind -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        max_attempts -> Integer,
+        run_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     mail_templates (kind) {
         kind -> Text,
         subject -> Text,
@@ -114,17 +131,12 @@ diesel::table! {
         subject -> Text,
         body_text -> Text,
         created_at -> Timestamp,
-        sent_at -> Nullable<Timestamp>,
-        attempts -> Integer,
-        last_error -> Nullable<Text>,
         body_html -> Nullable<Text>,
         message_id -> Nullable<Text>,
         in_reply_to -> Nullable<Text>,
         refs -> Nullable<Text>,
         ticket_id -> Nullable<BigInt>,
-        status -> Text,
-        next_attempt_at -> Nullable<Timestamp>,
-        claimed_until -> Nullable<Timestamp>,
+        job_id -> BigInt,
     }
 }
 
@@ -277,6 +289,7 @@ diesel::joinable!(events -> users (actor_user_id));
 diesel::joinable!(help_topics -> queues (queue_id));
 diesel::joinable!(inbound_mail -> thread_entries (entry_id));
 diesel::joinable!(inbound_mail -> tickets (ticket_id));
+diesel::joinable!(outbox -> jobs (job_id));
 diesel::joinable!(outbox -> tickets (ticket_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -301,6 +314,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     help_topics,
     inbound_mail,
+    jobs,
     mail_templates,
     outbox,
     priorities,

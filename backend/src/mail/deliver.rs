@@ -1,0 +1,136 @@
+//! Mail delivery as a kind of job (`mail.send`, one per outbox row): a round takes a batch of due
+//! mail and sends it over one SMTP session. The message is marked as being handed over just before
+//! the server gets it (`Round::handing_over`), so a mail that may have arrived is never sent again
+//! on its own (`core::jobs` has the other guarantees).
+
+use diesel::prelude::*;
+
+use super::fetch::extra_ca;
+use super::outbox::Payload;
+use super::settings::{self as mail_settings, Smtp};
+use super::smtp::{self, Outgoing, SendError};
+use crate::config::Config;
+use crate::core::db::schema::outbox;
+use crate::core::db::AnyConnection;
+use crate::core::error::{ApiError, ApiResult};
+use crate::core::jobs::{Claimed, Failure, JobFuture, Kind, Round};
+use crate::core::settings::Stored;
+
+/// Mail taken per round: one SMTP session sends them all.
+const BATCH: i64 = 20;
+
+pub static SEND: Kind = Kind {
+    name: "mail.send",
+    batch: BATCH,
+    // About a day with the default backoff.
+    max_attempts: 20,
+    enabled: |config| config.mail.worker,
+    // Without an SMTP server in the settings, mail waits.
+    ready: |conn| Ok(mail_settings::smtp(&Stored::read(conn)?).is_some()),
+    retry_base: |config| config.mail.retry_base,
+    // Long enough for a slow server to take the whole batch; a dead worker's mail is due again after it.
+    lease: |config| config.mail.timeout * 4 * (BATCH as u32),
+    run,
+};
+
+fn run(round: Round, jobs: Vec<Claimed>) -> JobFuture {
+    Box::pin(deliver(round, jobs))
+}
+
+/// A claimed job's mail, as SMTP needs it.
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = outbox)]
+struct Queued {
+    id: i64,
+    recipient: String,
+    subject: String,
+    body_text: String,
+    body_html: Option<String>,
+    message_id: Option<String>,
+    in_reply_to: Option<String>,
+    refs: Option<String>,
+}
+
+fn load(conn: &mut AnyConnection, job: &Claimed) -> ApiResult<Option<Queued>> {
+    let Ok(Payload { mail }) = serde_json::from_str::<Payload>(&job.payload) else {
+        return Ok(None);
+    };
+    Ok(outbox::table.find(mail).select(Queued::as_select()).first(conn).optional()?)
+}
+
+async fn deliver(round: Round, jobs: Vec<Claimed>) {
+    let Ok(Some(server)) = round.db(|conn| Ok(mail_settings::smtp(&Stored::read(conn)?))).await else {
+        // The settings changed since the claim, or cannot be read: the mail waits for the lease.
+        return;
+    };
+    let config: &Config = round.config();
+    let (ca, timeout) = (extra_ca(&config.mail), config.mail.timeout);
+    // One connection for the round; once the server cannot be reached, the rest of the round
+    // waits too instead of each mail trying.
+    let mut session: Option<smtp::Session> = None;
+    let mut unreachable: Option<String> = None;
+    for job in jobs {
+        let loaded = {
+            let job = job.clone();
+            round.db(move |conn| load(conn, &job)).await
+        };
+        let mail = match loaded {
+            Ok(Some(mail)) => mail,
+            Ok(None) => {
+                round.finish(&job, Err(Failure::Permanent(format!("no mail for payload {}", job.payload)))).await;
+                continue;
+            }
+            Err(e) => {
+                round.finish(&job, Err(Failure::Retry(e.to_string()))).await;
+                continue;
+            }
+        };
+        if unreachable.is_none() && !session.as_ref().is_some_and(smtp::Session::is_usable) {
+            match smtp::Session::open(&server, ca.as_deref(), timeout).await {
+                Ok(s) => session = Some(s),
+                Err(e) => unreachable = Some(e.to_string()),
+            }
+        }
+        let result = match (&unreachable, session.as_mut()) {
+            (None, Some(s)) => send(&round, &server, s, &job, mail).await,
+            (Some(e), _) => Err(SendError::Unreachable(e.clone())),
+            (None, None) => Err(SendError::Unreachable("no connection".into())),
+        };
+        if let Err(SendError::Unreachable(e)) = &result {
+            unreachable.get_or_insert_with(|| e.clone());
+        }
+        let result = result.map_err(|e| match e {
+            SendError::Permanent(e) => Failure::Permanent(e),
+            SendError::Transient(e) | SendError::Unreachable(e) => Failure::Retry(e),
+            SendError::Unsure(e) => Failure::Unsure(e),
+        });
+        round.finish(&job, result).await;
+    }
+    if let Some(s) = session {
+        s.close().await;
+    }
+}
+
+async fn send(
+    round: &Round,
+    server: &Smtp,
+    session: &mut smtp::Session,
+    job: &Claimed,
+    mail: Queued,
+) -> Result<(), SendError> {
+    let id = mail.id;
+    let outgoing = Outgoing {
+        to: mail.recipient,
+        subject: mail.subject,
+        text: mail.body_text,
+        html: mail.body_html,
+        // Rows from before Message-IDs were stored get one now.
+        message_id: mail.message_id.unwrap_or_else(|| format!("<outbox.{id}@oxidesk.invalid>")),
+        in_reply_to: mail.in_reply_to,
+        references: mail.refs,
+    };
+    let (envelope, bytes) = smtp::format(server, &outgoing)?;
+    session
+        .send(&envelope, &bytes, || async { round.handing_over(job).await.map_err(|e: ApiError| e.to_string()) })
+        .await
+}

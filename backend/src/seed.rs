@@ -10,9 +10,10 @@ use rand::{Rng, SeedableRng};
 
 use crate::catalog::rules::ticket_settings;
 use crate::commands::CommandResult;
-use crate::core::db::models::{NewEntry, NewTicket, NewUser};
+use crate::core::db::models::NewUser;
 use crate::core::db::schema::{thread_entries, ticket_assignees, tickets, users};
 use crate::core::db::{write_tx, AnyConnection, DbPool};
+use crate::tickets::rows::{NewEntry, NewTicket};
 
 const FIRST: &[&str] = &[
     "Anna", "Ben", "Chloé", "David", "Emma", "Farid", "Greta", "Hiro", "Ines", "Jonas", "Kofi", "Lena", "Mateo",

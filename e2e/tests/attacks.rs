@@ -122,6 +122,8 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("E3", e3_a_strangers_mail_joins_a_ticket),
         ("E4", e4_a_mail_loop),
         ("E5", e5_piping_without_the_right),
+        ("E6", e6_sending_a_mail_twice),
+        ("E7", e7_the_mail_jobs_without_the_right),
     ]
 }
 
@@ -1607,4 +1609,35 @@ fn e5_piping_without_the_right(w: &World) {
             pipe(w, auth, raw).expect(403);
         }
     });
+}
+
+/// A mail job of the desk (a password-reset mail queued for it), as the administrator sees it.
+fn a_mail_job(w: &World) -> Value {
+    w.s.post_json("/api/auth/reset.json", &Auth::None, &json!({"login": "alice"})).expect(202);
+    let jobs = w.s.get("/api/jobs.json?kind=mail.send&per_page=1", &w.admin);
+    jobs.expect(200);
+    jobs.json()[0].clone()
+}
+
+fn e6_sending_a_mail_twice(w: &World) {
+    let job = a_mail_job(w);
+    assert_eq!(job["status"], "pending", "no SMTP server is set, so the mail waits: {job}");
+    let retry = format!("/api/jobs.json/{}/retry", job["id"]);
+    w.s.send(Method::POST, &retry, &w.admin, &[], None, None).expect_error(409, "conflict");
+    let after = w.s.get("/api/jobs.json?kind=mail.send&per_page=1", &w.admin);
+    assert_eq!(after.json()[0], job, "the job is unchanged");
+}
+
+fn e7_the_mail_jobs_without_the_right(w: &World) {
+    let job = a_mail_job(w);
+    let key = w.s.apikey("e7", "read,write,impersonate", None).auth();
+    let retry = format!("/api/jobs.json/{}/retry", job["id"]);
+    for auth in [&w.agent, &w.alice_auth, &key] {
+        let list = w.s.get("/api/jobs.json", auth);
+        list.expect_error(403, "forbidden");
+        assert!(!list.text.contains("mail.send"), "no job in the answer: {}", list.text);
+        w.s.send(Method::POST, &retry, auth, &[], None, None).expect_error(403, "forbidden");
+    }
+    let after = w.s.get("/api/jobs.json?kind=mail.send&per_page=1", &w.admin);
+    assert_eq!(after.json()[0], job, "the job is unchanged");
 }

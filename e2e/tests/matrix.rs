@@ -90,6 +90,8 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         ("GET /api/outbox.json", "-", |_, _| get("/api/outbox.json")),
         // Administrators get past authorisation to a mail that does not exist.
         ("POST /api/outbox.json/{id}/retry", "-", |_, _| bare(Method::POST, "/api/outbox.json/999999999/retry")),
+        ("GET /api/jobs.json", "-", |_, _| get("/api/jobs.json")),
+        ("POST /api/jobs.json/{id}/retry", "-", |_, _| bare(Method::POST, "/api/jobs.json/999999999/retry")),
         ("GET /api/mail/settings.json", "-", |_, _| get("/api/mail/settings.json")),
         ("PUT /api/mail/settings.json", "-", |_, _| {
             put("/api/mail/settings.json", json!({"from_name": "Matrix Desk"}))

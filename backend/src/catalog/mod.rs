@@ -5,6 +5,7 @@
 pub mod priorities;
 pub mod queues;
 pub mod routes;
+pub mod rows;
 pub mod rules;
 pub mod statuses;
 pub mod topics;

@@ -6,9 +6,9 @@ use diesel::prelude::*;
 use serde_json::json;
 use shared::catalog::{Priority, PriorityInput};
 
+use crate::catalog::rows::PriorityRow;
 use crate::catalog::rules::{self, check_name, check_sort, TicketRef};
 use crate::core::auth::guards::Admin;
-use crate::core::db::models::PriorityRow;
 use crate::core::db::schema::priorities;
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};

@@ -8,9 +8,9 @@ use serde_json::json;
 use shared::catalog::{Queue, QueueInput};
 use shared::validate::Email;
 
+use crate::catalog::rows::QueueRow;
 use crate::catalog::rules::{self, check_name, TicketRef};
 use crate::core::auth::guards::Admin;
-use crate::core::db::models::QueueRow;
 use crate::core::db::schema::queues;
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};

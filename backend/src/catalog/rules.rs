@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use diesel::prelude::*;
 use shared::catalog::{check_catalog_name, StatusState};
 
-use crate::core::db::models::{PriorityRow, StatusRow, TopicRow};
+use crate::catalog::rows::{PriorityRow, StatusRow, TopicRow};
 use crate::core::db::schema::{help_topics, priorities, queues, statuses, tickets};
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};

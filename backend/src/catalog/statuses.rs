@@ -8,9 +8,9 @@ use diesel::prelude::*;
 use serde_json::json;
 use shared::catalog::{Status, StatusInput, StatusState};
 
+use crate::catalog::rows::StatusRow;
 use crate::catalog::rules::{self, check_name, check_sort, TicketRef};
 use crate::core::auth::guards::Admin;
-use crate::core::db::models::StatusRow;
 use crate::core::db::schema::statuses;
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};

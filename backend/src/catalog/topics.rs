@@ -7,9 +7,9 @@ use diesel::prelude::*;
 use serde_json::json;
 use shared::catalog::{Topic, TopicCreate, TopicUpdate};
 
+use crate::catalog::rows::TopicRow;
 use crate::catalog::rules::{self, check_name, TicketRef};
 use crate::core::auth::guards::Admin;
-use crate::core::db::models::TopicRow;
 use crate::core::db::schema::{help_topics, queues};
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};

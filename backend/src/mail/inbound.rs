@@ -22,7 +22,6 @@ use shared::AccessLevel;
 use super::parse::{self, Parsed};
 use crate::catalog::rules as catalog;
 use crate::core::auth::{find_by_login, level_of, Actor, Origin};
-use crate::core::db::models::TicketRow;
 use crate::core::db::schema::{inbound_mail, outbox, thread_entries, tickets};
 use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{ApiError, ApiResult};
@@ -30,6 +29,7 @@ use crate::core::events::Sink;
 use crate::core::settings::Stored;
 use crate::core::time::timestamp;
 use crate::tickets::content::{self, Body, Upload};
+use crate::tickets::rows::TicketRow;
 use crate::tickets::{change, create};
 
 /// Where a mail came from.

@@ -18,8 +18,9 @@ use shared::AccessLevel;
 
 use super::templates::{self, Facts, Kind, Person, TicketFacts};
 use super::{outbox, thread};
+use crate::catalog::rows::QueueRow;
 use crate::core::auth::{level_of, Actor};
-use crate::core::db::models::{QueueRow, TicketRow, UserRow};
+use crate::core::db::models::UserRow;
 use crate::core::db::schema::{
     priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users,
 };
@@ -27,6 +28,7 @@ use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
 use crate::core::events::Emitted;
 use crate::core::settings::Stored;
+use crate::tickets::rows::TicketRow;
 
 /// What happened to a ticket, as the mail needs it.
 enum Event<'a> {

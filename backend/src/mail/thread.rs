@@ -5,11 +5,11 @@
 
 use diesel::prelude::*;
 
-use crate::core::db::models::TicketRow;
 use crate::core::db::schema::thread_entries;
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
 use crate::core::settings::Stored;
+use crate::tickets::rows::TicketRow;
 
 /// How many earlier messages References names besides the root (clients need only a few).
 const MAX_REFERENCES: i64 = 10;

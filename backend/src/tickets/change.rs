@@ -13,14 +13,16 @@ use shared::validate::Subject;
 
 use super::content::{self, Body, Upload};
 use super::create::{attach, insert_entry, Limits};
+use crate::catalog::rows::StatusRow;
 use crate::catalog::rules::{self as catalog, status_state, TicketSettings};
 use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::{level_of, Actor, Origin};
-use crate::core::db::models::{StatusRow, TicketRow, UserRow};
+use crate::core::db::models::UserRow;
 use crate::core::db::schema::{ticket_assignees, ticket_followers, tickets, users};
 use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{collect, ApiError, ApiResult};
 use crate::core::events::{self, Event};
+use crate::tickets::rows::TicketRow;
 
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = tickets)]

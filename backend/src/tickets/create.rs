@@ -15,13 +15,14 @@ use super::content::{self, Body, Upload};
 use crate::accounts::rules::{insert_user, NewUserInput};
 use crate::catalog::rules as catalog;
 use crate::core::auth::{find_by_login, Actor, Origin};
-use crate::core::db::models::{NewEntry, NewTicket, UserRow};
+use crate::core::db::models::UserRow;
 use crate::core::db::schema::{attachments, thread_entries, tickets};
 use crate::core::db::{write_tx, AnyConnection, Engine};
 use crate::core::error::{collect, ApiError, ApiResult};
 use crate::core::events::{self, Event};
 use crate::core::settings::Stored;
 use crate::core::state::AppState;
+use crate::tickets::rows::{NewEntry, NewTicket};
 
 pub struct Limits {
     pub max_attachment_bytes: usize,

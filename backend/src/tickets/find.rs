@@ -5,13 +5,13 @@ use shared::settings::Visibility;
 use shared::tickets::{EntryType, Ticket, TicketListQuery};
 
 use crate::core::auth::Actor;
-use crate::core::db::models::{AttachmentRow, TicketRow};
 use crate::core::db::schema::{
     attachments, priorities, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users,
 };
 use crate::core::db::{search, AnyConnection, Engine};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::settings;
+use crate::tickets::rows::{AttachmentRow, TicketRow};
 
 pub const MAX_PER_PAGE: i64 = 100;
 

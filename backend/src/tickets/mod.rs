@@ -9,6 +9,7 @@ pub mod content;
 pub mod create;
 pub mod find;
 pub mod routes;
+pub mod rows;
 pub mod view;
 
 use actix_web::web;

@@ -8,10 +8,9 @@ use shared::tickets::{
     Assignee, Attachment, EntryType, NameParts, ThreadEntry, ThreadMessage, Ticket, TicketUser, UserName,
 };
 
+use crate::catalog::rows::{PriorityRow, QueueRow, StatusRow, TopicRow};
 use crate::catalog::rules::status_state;
-use crate::core::db::models::{
-    AttachmentRow, EntryRow, PriorityRow, QueueRow, StatusRow, TicketRow, TopicRow, UserRow,
-};
+use crate::core::db::models::UserRow;
 use crate::core::db::schema::{
     attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers,
     tickets, users,
@@ -19,6 +18,7 @@ use crate::core::db::schema::{
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
 use crate::core::time::timestamp;
+use crate::tickets::rows::{AttachmentRow, EntryRow, TicketRow};
 
 /// Loads `query` for these ids. One id (a ticket page, the most frequent case) filters with `=`,
 /// which diesel can keep as a prepared statement; a list of ids cannot be cached on SQLite.

@@ -206,6 +206,30 @@ test('the outbox: what left, and a refused mail sent again', async ({ browser })
   }).toPass({ timeout: 30_000 });
   await expect(failed.getByTestId('mail-state')).toHaveText('Failed');
 
+  // The same mail as a job of the job worker (Admin › Jobs): failed, with the server's answer,
+  // and run again from there.
+  const listed = await admin.request.get('/api/outbox.json?status=failed&per_page=100', {
+    headers: { Authorization: `Bearer ${bearer}` },
+  });
+  const mail = ((await listed.json()) as { id: number; recipient: string }[]).find((m) => m.recipient === refused);
+  expect(mail).toBeTruthy();
+  await adminNav(admin).getByRole('link', { name: 'Jobs' }).click();
+  await expect(admin.getByRole('heading', { level: 1, name: 'Jobs' })).toBeVisible();
+  await admin.getByLabel('Status').selectOption('failed');
+  const job = admin.getByTestId('job').filter({ hasText: `{"mail":${mail!.id}}` });
+  await expect(job.getByTestId('job-state')).toHaveText('Failed');
+  await expect(job).toContainText('mail.send');
+  await expect(job).toContainText('2 of 20 attempts');
+  await expect(job.getByTestId('job-error')).toContainText('550');
+  await snap(admin, 'admin-jobs-failed');
+  await job.getByRole('button', { name: 'Run again' }).click();
+  await admin.getByLabel('Status').selectOption('');
+  await expect(async () => {
+    await admin.reload();
+    await expect(job).toContainText('3 of 20 attempts', { timeout: 1_000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(job.getByTestId('job-state')).toHaveText('Failed');
+
   expect(problems).toEqual([]);
 });
 

@@ -17,6 +17,7 @@ use ui::pages::ticket_list::{DeskTools, TicketListPage};
 
 use crate::admin::api_keys::ApiKeysPage;
 use crate::admin::catalog::{PrioritiesPage, QueuesPage, StatusesPage};
+use crate::admin::jobs::JobsPage;
 use crate::admin::mail_log::MailLogPage;
 use crate::admin::mail_settings::MailSettingsPage;
 use crate::admin::mail_templates::MailTemplatesPage;
@@ -59,6 +60,7 @@ pub fn routes() -> AnyView {
             <Route path=path!("/admin/mail-templates") view=|| view! { <RequireLevel min=ADMIN><MailTemplatesPage/></RequireLevel> }/>
             <Route path=path!("/admin/outbox") view=|| view! { <RequireLevel min=ADMIN><OutboxPage/></RequireLevel> }/>
             <Route path=path!("/admin/mail-log") view=|| view! { <RequireLevel min=ADMIN><MailLogPage/></RequireLevel> }/>
+            <Route path=path!("/admin/jobs") view=|| view! { <RequireLevel min=ADMIN><JobsPage/></RequireLevel> }/>
         </Routes>
     }
     .into_any()

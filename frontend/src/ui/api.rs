@@ -517,6 +517,21 @@ pub mod admin {
     }
 }
 
+/// A page of a list, newest first, narrowed by one filter (`""`: everything).
+async fn filtered<T: serde::de::DeserializeOwned>(
+    token: &str,
+    path: &str,
+    key: &str,
+    value: &str,
+    page: u64,
+) -> Result<Page<T>, ApiError> {
+    let mut query = vec![("page", page.to_string()), ("per_page", PER_PAGE.to_string())];
+    if !value.is_empty() {
+        query.push((key, value.to_owned()));
+    }
+    get_page(token, path, &query).await
+}
+
 /// The mail screens' requests: the outbox, the mail log (quarantine), the SMTP and IMAP settings
 /// with their try-out, and the templates.
 pub mod mail {
@@ -527,27 +542,12 @@ pub mod mail {
     };
 
     use super::admin::{get, post, put};
-    use super::{authorized, get_page, receive_json, send, ApiError, Page, API, PER_PAGE};
+    use super::{authorized, filtered, receive_json, send, ApiError, Page, API};
 
     /// The fields of a settings form as the API takes them: a JSON object of strings (the API
     /// reads numbers and booleans from strings too), for forms drawn from a table of field names.
     pub fn fields_object(fields: &[(&str, String)]) -> Map<String, Value> {
         fields.iter().map(|(name, value)| ((*name).to_owned(), Value::String(value.clone()))).collect()
-    }
-
-    /// A page of a list, newest first, narrowed by one filter (`""`: everything).
-    async fn filtered<T: serde::de::DeserializeOwned>(
-        token: &str,
-        path: &str,
-        key: &str,
-        value: &str,
-        page: u64,
-    ) -> Result<Page<T>, ApiError> {
-        let mut query = vec![("page", page.to_string()), ("per_page", PER_PAGE.to_string())];
-        if !value.is_empty() {
-            query.push((key, value.to_owned()));
-        }
-        get_page(token, path, &query).await
     }
 
     pub async fn outbox(token: &str, status: &str, page: u64) -> Result<Page<OutboxMail>, ApiError> {
@@ -622,5 +622,21 @@ mod tests {
             r#"{"from_name":"ACME \"IT\"","smtp_port":"587"}"#
         );
         assert_eq!(serde_json::to_string(&fields_object(&[])).unwrap(), "{}");
+    }
+}
+
+/// The job worker's list (administrators): every job with its state, and "run again".
+pub mod jobs {
+    use shared::jobs::Job;
+
+    use super::admin::post;
+    use super::{filtered, ApiError, Page};
+
+    pub async fn list(token: &str, status: &str, page: u64) -> Result<Page<Job>, ApiError> {
+        filtered(token, "/jobs.json", "status", status, page).await
+    }
+
+    pub async fn retry(token: &str, id: i64) -> Result<Job, ApiError> {
+        post(token, &format!("/jobs.json/{id}/retry"), &()).await
     }
 }

@@ -1,6 +1,8 @@
-//! Rows as stored. The API never serialises these directly: `tickets::view` and the routes turn
-//! them into the DTOs of the `shared` crate, so the schema can change without breaking clients.
-//! Rows mirror their tables whole, so some fields are not read by every build.
+//! The rows of the core's own tables (people, API keys, the audit log), as stored. The API never
+//! serialises rows directly: each feature's view turns them into the DTOs of the `shared` crate, so
+//! the schema can change without breaking clients. A feature's own rows live in its folder
+//! (`tickets/rows.rs`, `catalog/rows.rs`). Rows mirror their tables whole, so some fields are not read
+//! by every build.
 #![allow(dead_code)]
 
 use chrono::NaiveDateTime;
@@ -60,124 +62,6 @@ pub struct ApiKeyRow {
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
     pub expires_at: Option<NaiveDateTime>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = tickets)]
-pub struct TicketRow {
-    pub id: i64,
-    pub number: String,
-    pub subject: String,
-    pub user_id: i64,
-    pub status_id: i64,
-    pub priority_id: i64,
-    pub queue_id: i64,
-    pub topic_id: Option<i64>,
-    pub source: String,
-    pub resolution: Option<String>,
-    pub due_at: Option<NaiveDateTime>,
-    pub closed_at: Option<NaiveDateTime>,
-    pub last_message_at: Option<NaiveDateTime>,
-    pub last_response_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub version: i64,
-    pub time_spent: i64,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = tickets)]
-pub struct NewTicket<'a> {
-    pub number: &'a str,
-    pub subject: &'a str,
-    pub user_id: i64,
-    pub status_id: i64,
-    pub priority_id: i64,
-    pub queue_id: i64,
-    pub topic_id: Option<i64>,
-    pub source: &'a str,
-    pub due_at: Option<NaiveDateTime>,
-    pub last_message_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = thread_entries)]
-pub struct EntryRow {
-    pub id: i64,
-    pub ticket_id: i64,
-    pub entry_type: String,
-    pub user_id: Option<i64>,
-    pub staff_id: Option<i64>,
-    pub poster: String,
-    pub source: String,
-    pub title: Option<String>,
-    pub body: String,
-    pub format: String,
-    pub created_at: NaiveDateTime,
-    pub updated_at: Option<NaiveDateTime>,
-    pub message_id: Option<String>,
-}
-
-#[derive(Debug, Insertable)]
-#[diesel(table_name = thread_entries)]
-pub struct NewEntry<'a> {
-    pub ticket_id: i64,
-    pub entry_type: &'a str,
-    pub user_id: Option<i64>,
-    pub staff_id: Option<i64>,
-    pub poster: &'a str,
-    pub source: &'a str,
-    pub title: Option<&'a str>,
-    pub body: &'a str,
-    pub format: &'a str,
-    pub created_at: NaiveDateTime,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = attachments)]
-pub struct AttachmentRow {
-    pub id: i64,
-    pub entry_id: i64,
-    pub filename: String,
-    pub content_type: String,
-    pub size: i64,
-    pub sha256: String,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = statuses)]
-pub struct StatusRow {
-    pub id: i64,
-    pub name: String,
-    pub state: String,
-    pub sort: i32,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = priorities)]
-pub struct PriorityRow {
-    pub id: i64,
-    pub name: String,
-    pub sort: i32,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = queues)]
-pub struct QueueRow {
-    pub id: i64,
-    pub name: String,
-    pub email: Option<String>,
-}
-
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = help_topics)]
-pub struct TopicRow {
-    pub id: i64,
-    pub name: String,
-    pub queue_id: i64,
-    pub active: bool,
 }
 
 #[derive(Debug, Insertable)]

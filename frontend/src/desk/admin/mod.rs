@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod catalog;
+pub mod jobs;
 pub mod mail_log;
 pub mod mail_settings;
 pub mod mail_templates;
@@ -18,7 +19,7 @@ use shared::AccessLevel;
 use ui::session::Session;
 
 /// (path, label, what it is for, lowest level that may open it)
-const PAGES: [(&str, &str, &str, AccessLevel); 11] = [
+const PAGES: [(&str, &str, &str, AccessLevel); 12] = [
     (
         "/admin/settings",
         "Settings",
@@ -58,6 +59,12 @@ const PAGES: [(&str, &str, &str, AccessLevel); 11] = [
         "/admin/mail-log",
         "Mail log",
         "Mail that came in and what became of it; the quarantine of mail that could not be read.",
+        AccessLevel::Administrator,
+    ),
+    (
+        "/admin/jobs",
+        "Jobs",
+        "The work done in the background (sending mail), what failed and why; run it again.",
         AccessLevel::Administrator,
     ),
 ];

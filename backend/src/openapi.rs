@@ -6,8 +6,6 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
-use crate::features::FEATURES;
-
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -33,13 +31,12 @@ use crate::features::FEATURES;
 )]
 pub struct ApiDoc;
 
-/// The whole document: the title and tags above, every feature's operations, then the parts
-/// written once for all of them (security schemes, the answers of input parsing).
+/// The whole document: the title and tags above, the operations of every registered handler
+/// (features::register, the registration the app serves), then the parts written once for all
+/// of them (security schemes, the answers of input parsing).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
-    for feature in FEATURES {
-        document.merge((feature.document)());
-    }
+    document.merge(crate::features::operations());
     SecuritySchemes.modify(&mut document);
     InputErrors.modify(&mut document);
     document

@@ -1,7 +1,7 @@
 //! `/api/tickets.json`: osTicket's ticket resource. HTTP only — the rules live in `crate::tickets`.
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use shared::tickets::{
     ActingAs, BulkResult, BulkUpdate, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate,
 };
@@ -12,30 +12,22 @@ use crate::core::auth::{Actor, Caller, Origin, Visitor};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
 use crate::core::http::paging::{merge_list_query, page_response};
+use crate::core::http::ServiceConfig;
 use crate::core::settings;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
 use crate::tickets::{change, find};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        crate::core::http::resource("/api/tickets.json")
-            .route(web::get().to(list_tickets))
-            .route(web::post().to(create_ticket)),
-    )
-    .service(
-        crate::core::http::resource("/api/tickets.json/{number}")
-            .route(web::get().to(get_ticket))
-            .route(web::put().to(update_ticket))
-            .route(web::delete().to(close_ticket))
-            .route(web::post().to(reopen_ticket)),
-    )
-    .service(
-        crate::core::http::resource("/api/tickets.json/{number}/follow")
-            .route(web::put().to(follow_ticket))
-            .route(web::delete().to(unfollow_ticket)),
-    )
-    .service(crate::core::http::resource("/api/tickets/bulk.json").route(web::post().to(bulk_update)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_tickets)
+        .service(create_ticket)
+        .service(get_ticket)
+        .service(update_ticket)
+        .service(close_ticket)
+        .service(reopen_ticket)
+        .service(follow_ticket)
+        .service(unfollow_ticket)
+        .service(bulk_update);
 }
 
 /// Who reads: a caller with the read scope, or a guest (whom `tickets` lets in only when the
@@ -50,7 +42,7 @@ fn reader(visitor: &Visitor) -> ApiResult<Actor> {
 /// List tickets. Customers see only their own (unless the visibility setting is public or
 /// private); without credentials only when it is public. Filters narrow the list.
 #[utoipa::path(
-    get, path = "/api/tickets.json", tag = "tickets",
+    tag = "tickets",
     params(TicketListQuery),
     responses(
         (status = 200, description = "A page of tickets, newest activity first", body = [Ticket],
@@ -62,6 +54,7 @@ fn reader(visitor: &Visitor) -> ApiResult<Actor> {
     ),
     security(("api_key" = []), ("bearer" = []), ())
 )]
+#[get("/api/tickets.json")]
 pub async fn list_tickets(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -81,7 +74,7 @@ pub async fn list_tickets(
 /// when the request accepts application/json. Without credentials (a guest, when the settings
 /// allow guest tickets) `name` and `email` say who files it.
 #[utoipa::path(
-    post, path = "/api/tickets.json", tag = "tickets",
+    tag = "tickets",
     request_body = TicketCreate,
     responses(
         (status = 201, description = "Created: the ticket number as text/plain, or the ticket with `Accept: application/json`",
@@ -96,6 +89,7 @@ pub async fn list_tickets(
     ),
     security(("api_key" = []), ("bearer" = []), ())
 )]
+#[post("/api/tickets.json")]
 pub async fn create_ticket(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -151,7 +145,7 @@ pub(crate) fn accepts_json(req: &HttpRequest) -> bool {
 
 /// One ticket with its thread (internal notes only for agents).
 #[utoipa::path(
-    get, path = "/api/tickets.json/{number}", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number, e.g. TCK-1042 (or just 1042)")),
     responses(
         (status = 200, body = Ticket),
@@ -161,6 +155,7 @@ pub(crate) fn accepts_json(req: &HttpRequest) -> bool {
     ),
     security(("api_key" = []), ("bearer" = []), ())
 )]
+#[get("/api/tickets.json/{number}")]
 pub async fn get_ticket(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -178,7 +173,7 @@ pub async fn get_ticket(
 
 /// Post a reply (customer message, agent response or internal note) and/or change fields.
 #[utoipa::path(
-    put, path = "/api/tickets.json/{number}", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     request_body = TicketUpdate,
     responses(
@@ -191,6 +186,7 @@ pub async fn get_ticket(
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
+#[put("/api/tickets.json/{number}")]
 pub async fn update_ticket(
     state: web::Data<AppState>,
     caller: Caller,
@@ -214,7 +210,7 @@ pub async fn update_ticket(
 
 /// Close a ticket. Closing a closed ticket changes nothing.
 #[utoipa::path(
-    delete, path = "/api/tickets.json/{number}", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     request_body(content = TicketTransition, description = "Optional: who acts, the version you saw, a resolution"),
     responses(
@@ -224,6 +220,7 @@ pub async fn update_ticket(
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
+#[delete("/api/tickets.json/{number}")]
 pub async fn close_ticket(
     state: web::Data<AppState>,
     caller: Caller,
@@ -244,7 +241,7 @@ pub async fn close_ticket(
 
 /// Reopen a resolved or closed ticket (customers within the auto-close window, agents always).
 #[utoipa::path(
-    post, path = "/api/tickets.json/{number}", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     request_body(content = TicketTransition, description = "Optional: who acts and the version you saw"),
     responses(
@@ -254,6 +251,7 @@ pub async fn close_ticket(
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
+#[post("/api/tickets.json/{number}")]
 pub async fn reopen_ticket(
     state: web::Data<AppState>,
     caller: Caller,
@@ -276,7 +274,7 @@ pub async fn reopen_ticket(
 /// Follow a ticket: it shows on your home page (and, with mail, you hear of its changes).
 /// Following does not change the ticket, so it needs no `version`.
 #[utoipa::path(
-    put, path = "/api/tickets.json/{number}/follow", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     responses(
         (status = 200, description = "The ticket, with you among its followers", body = Ticket),
@@ -287,6 +285,7 @@ pub async fn reopen_ticket(
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
+#[put("/api/tickets.json/{number}/follow")]
 pub async fn follow_ticket(
     state: web::Data<AppState>,
     caller: Caller,
@@ -297,7 +296,7 @@ pub async fn follow_ticket(
 
 /// Stop following a ticket.
 #[utoipa::path(
-    delete, path = "/api/tickets.json/{number}/follow", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     responses(
         (status = 200, description = "The ticket, without you among its followers", body = Ticket),
@@ -306,6 +305,7 @@ pub async fn follow_ticket(
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
+#[delete("/api/tickets.json/{number}/follow")]
 pub async fn unfollow_ticket(
     state: web::Data<AppState>,
     caller: Caller,
@@ -335,7 +335,7 @@ async fn set_following(
 /// Change many tickets at once (agents): assign, set a status (with a resolution when leaving the
 /// open states) or a priority. All or nothing: one unknown ticket or stale rule changes none.
 #[utoipa::path(
-    post, path = "/api/tickets/bulk.json", tag = "tickets",
+    tag = "tickets",
     request_body = BulkUpdate,
     responses(
         (status = 200, description = "The tickets changed", body = BulkResult),
@@ -346,6 +346,7 @@ async fn set_following(
     ),
     security(("api_key" = []), ("bearer" = []))
 )]
+#[post("/api/tickets/bulk.json")]
 pub async fn bulk_update(
     state: web::Data<AppState>,
     caller: Caller,

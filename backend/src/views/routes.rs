@@ -1,6 +1,6 @@
 //! Saved views over HTTP: named ticket-list filters, private to the person who saved them.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpResponse};
 use shared::tickets::{SavedView, SavedViewCreate};
 use shared::ApiErrorBody;
 
@@ -9,16 +9,12 @@ use crate::core::auth::Caller;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 use crate::views::rules;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        crate::core::http::resource("/api/views.json")
-            .route(web::get().to(list_views))
-            .route(web::post().to(create_view)),
-    )
-    .service(crate::core::http::resource("/api/views.json/{id}").route(web::delete().to(delete_view)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_views).service(create_view).service(delete_view);
 }
 
 /// Views belong to people; an API key acting as itself has none.
@@ -31,10 +27,11 @@ fn owner(caller: &Caller) -> ApiResult<i64> {
 
 /// Your saved views, by name.
 #[utoipa::path(
-    get, path = "/api/views.json", tag = "tickets",
+    tag = "tickets",
     responses((status = 200, body = [SavedView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
     security(("bearer" = []))
 )]
+#[get("/api/views.json")]
 pub async fn list_views(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     let user_id = owner(&caller)?;
     let views = state.db(move |conn| rules::list(conn, user_id)).await?;
@@ -43,7 +40,7 @@ pub async fn list_views(state: web::Data<AppState>, caller: Caller) -> ApiResult
 
 /// Save the current list filter under a name (names are unique per person: 409 otherwise).
 #[utoipa::path(
-    post, path = "/api/views.json", tag = "tickets", request_body = SavedViewCreate,
+    tag = "tickets", request_body = SavedViewCreate,
     responses(
         (status = 201, body = SavedView),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
@@ -52,6 +49,7 @@ pub async fn list_views(state: web::Data<AppState>, caller: Caller) -> ApiResult
     ),
     security(("bearer" = []))
 )]
+#[post("/api/views.json")]
 pub async fn create_view(
     state: web::Data<AppState>,
     caller: Caller,
@@ -66,7 +64,7 @@ pub async fn create_view(
 
 /// Delete one of your views.
 #[utoipa::path(
-    delete, path = "/api/views.json/{id}", tag = "tickets",
+    tag = "tickets",
     params(("id" = i64, Path, description = "The view's id")),
     responses(
         (status = 204, description = "Deleted"),
@@ -75,6 +73,7 @@ pub async fn create_view(
     ),
     security(("bearer" = []))
 )]
+#[delete("/api/views.json/{id}")]
 pub async fn delete_view(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     let user_id = owner(&caller)?;

@@ -11,7 +11,8 @@ use crate::accounts::rules::{find_user, replace_password};
 use crate::accounts::signin::session;
 use crate::accounts::tokens::{mail_reset, redeem, Purpose};
 use crate::core::audit::{self, AuditEvent};
-use crate::core::auth::{find_by_login, level_of, password, sessions, Actor, Caller};
+use crate::core::auth::guards::{Allowed, People};
+use crate::core::auth::{find_by_login, level_of, password, sessions, Actor};
 use crate::core::db::models::UserRow;
 use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{ApiError, ApiResult};
@@ -62,12 +63,12 @@ fn audit_user(conn: &mut AnyConnection, user: &UserRow, ip: Option<&str>, action
         (status = 422, description = "The current password is wrong, or the new one too short or too common", body = ApiErrorBody),
         (status = 429, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
 #[put("/api/users/me/password.json")]
 pub async fn change_password(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<People>,
     req: HttpRequest,
     body: JsonBody<PasswordChange>,
 ) -> ApiResult<HttpResponse> {

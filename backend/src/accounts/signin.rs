@@ -23,7 +23,7 @@ use crate::core::settings::Stored;
 use crate::core::state::AppState;
 use shared::AccessLevel;
 
-const REFRESH_COOKIE: &str = "oxidesk_refresh";
+pub const REFRESH_COOKIE: &str = "oxidesk_refresh";
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(login).service(refresh).service(logout).service(me).service(update_me);
@@ -175,7 +175,8 @@ pub async fn login(
     responses(
         (status = 200, body = LoginResponse),
         (status = 401, description = "No valid refresh cookie", body = ApiErrorBody),
-    )
+    ),
+    security(("refresh_cookie" = []))
 )]
 #[post("/api/auth/refresh.json")]
 pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
@@ -219,7 +220,7 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<H
     tag = "auth",
     responses((status = 200, body = User), (status = 401, body = ApiErrorBody),
               (status = 404, description = "Called with an API key, which is no user", body = ApiErrorBody)),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
 #[get("/api/users/me.json")]
 pub async fn me(caller: Caller) -> ApiResult<HttpResponse> {
@@ -236,7 +237,7 @@ pub async fn me(caller: Caller) -> ApiResult<HttpResponse> {
         (status = 404, description = "Called with an API key, which is no user", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
 #[put("/api/users/me.json")]
 pub async fn update_me(

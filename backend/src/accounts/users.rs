@@ -13,7 +13,9 @@ use shared::{AccessLevel, ApiErrorBody};
 
 use crate::accounts::rules::{self as accounts, insert_user, NewUserInput, UserChanges, UserFilter};
 use crate::core::auth::apikeys::Scope;
-use crate::core::auth::guards::{require_capability, Staff};
+use crate::core::auth::guards::{
+    require_capability, AddingUsers, Allowed, ChangingUsers, Reading, SettingPasswords, Staff,
+};
 use crate::core::auth::{level_of, password, Actor, Caller};
 use crate::core::db::models::UserRow;
 use crate::core::db::write_tx;
@@ -74,7 +76,7 @@ pub struct UserListQuery {
         (status = 200, body = [User], headers(("X-Total-Count" = i64), ("Link" = String))),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
 #[get("/api/users.json")]
 pub async fn list_users(
@@ -106,12 +108,12 @@ pub async fn list_users(
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["user_manager"]))
 )]
 #[post("/api/users.json")]
 pub async fn create_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<AddingUsers>,
     body: JsonBody<UserCreate>,
 ) -> ApiResult<HttpResponse> {
     let user = create(&state, caller, body.0).await?;
@@ -134,12 +136,12 @@ pub struct OsTicketUser {
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["user_manager"]))
 )]
 #[post("/api/scp/users.json")]
 pub async fn create_user_osticket(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<AddingUsers>,
     body: JsonBody<UserCreate>,
 ) -> ApiResult<HttpResponse> {
     let user = create(&state, caller, body.0).await?;
@@ -239,11 +241,14 @@ fn check_phone(phone: &str) -> Result<(), String> {
         (status = 200, body = User),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
 #[get("/api/users.json/{id}")]
-pub async fn get_user(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Read)?;
+pub async fn get_user(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<Reading>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let actor = caller.as_actor();
     if actor.user_id() != Some(id) {
@@ -303,16 +308,15 @@ fn check_update(body: UserUpdate) -> ApiResult<UserChanges> {
         (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
         (status = 422, description = "Invalid fields, or an email address or user name in use", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["user_manager"]))
 )]
 #[put("/api/users.json/{id}")]
 pub async fn update_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<ChangingUsers>,
     id: web::Path<i64>,
     body: JsonBody<UserUpdate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Admin)?;
     let actor = caller.as_actor();
     let id = id.into_inner();
     let changes = check_update(body.0)?;
@@ -337,12 +341,12 @@ pub async fn update_user(
         (status = 409, description = "The user signs in through the LDAP directory", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["user_manager"]))
 )]
 #[put("/api/users.json/{id}/password")]
 pub async fn set_password(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<SettingPasswords>,
     id: web::Path<i64>,
     body: JsonBody<PasswordSet>,
 ) -> ApiResult<HttpResponse> {

@@ -9,7 +9,7 @@ use shared::ApiErrorBody;
 
 use crate::apikeys::rules;
 use crate::core::auth::apikeys::{self, KeyRecord};
-use crate::core::auth::guards::Admin;
+use crate::core::auth::guards::{Admin, Allowed, ManagingKeys};
 use crate::core::db::write_tx;
 use crate::core::error::ApiResult;
 use crate::core::http::body::JsonBody;
@@ -24,11 +24,10 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "apikeys",
     responses((status = 200, body = [ApiKey]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("bearer" = []))
+    security(("bearer" = ["administrator"]))
 )]
 #[get("/api/apikeys.json")]
-pub async fn list_keys(state: web::Data<AppState>, admin: Admin) -> ApiResult<HttpResponse> {
-    admin.person()?;
+pub async fn list_keys(state: web::Data<AppState>, _admin: Allowed<ManagingKeys>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.db(rules::list).await?))
 }
 
@@ -40,15 +39,15 @@ pub async fn list_keys(state: web::Data<AppState>, admin: Admin) -> ApiResult<Ht
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["administrator"]))
 )]
 #[post("/api/apikeys.json")]
 pub async fn create_key(
     state: web::Data<AppState>,
-    admin: Admin,
+    Allowed(caller, _): Allowed<ManagingKeys>,
     body: JsonBody<ApiKeyCreate>,
 ) -> ApiResult<HttpResponse> {
-    admin.person()?;
+    let admin = Admin::check(caller)?;
     let key = rules::check(body.0)?;
     let created = state.db(move |conn| write_tx(conn, |conn| rules::create(conn, &admin, key))).await?;
     Ok(HttpResponse::Created().json(created))
@@ -63,11 +62,15 @@ pub async fn create_key(
         (status = 204, description = "Revoked"),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["administrator"]))
 )]
 #[delete("/api/apikeys.json/{id}")]
-pub async fn revoke_key(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    admin.person()?;
+pub async fn revoke_key(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<ManagingKeys>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let admin = Admin::check(caller)?;
     let id = id.into_inner();
     let row = state.db(move |conn| write_tx(conn, |conn| rules::revoke(conn, &admin, id))).await?;
     // This server's cache may hold the key as valid for a moment longer: replace it now.

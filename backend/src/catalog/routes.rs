@@ -40,7 +40,7 @@ pub struct TopicListQuery {
     tag = "tickets", params(TopicListQuery),
     responses((status = 200, body = [Topic]), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
               (status = 403, description = "all=true by a customer", body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []), ())
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]), ())
 )]
 #[get("/api/topics.json")]
 pub async fn list_topics(
@@ -66,7 +66,7 @@ pub async fn list_topics(
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, description = "Invalid or taken name, unknown queue", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/topics.json")]
 pub async fn create_topic(
@@ -89,7 +89,7 @@ pub async fn create_topic(
         (status = 404, body = ApiErrorBody), (status = 409, description = "The name is taken", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[put("/api/topics.json/{id}")]
 pub async fn update_topic(
@@ -113,7 +113,7 @@ pub async fn update_topic(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Tickets have this topic: deactivate it instead", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[delete("/api/topics.json/{id}")]
 pub async fn delete_topic(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -127,7 +127,7 @@ pub async fn delete_topic(state: web::Data<AppState>, admin: Admin, id: web::Pat
     tag = "tickets",
     responses((status = 200, body = [Queue]), (status = 401, body = ApiErrorBody),
               (status = 403, description = "The key lacks the read scope", body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
 #[get("/api/queues.json")]
 pub async fn list_queues(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
@@ -144,7 +144,7 @@ pub async fn list_queues(state: web::Data<AppState>, caller: Caller) -> ApiResul
         (status = 409, description = "A queue of this name exists", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/queues.json")]
 pub async fn create_queue(
@@ -167,7 +167,7 @@ pub async fn create_queue(
         (status = 404, body = ApiErrorBody), (status = 409, description = "The name is taken", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[put("/api/queues.json/{id}")]
 pub async fn update_queue(
@@ -191,7 +191,7 @@ pub async fn update_queue(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Tickets or topics use it, or it is the last queue", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[delete("/api/queues.json/{id}")]
 pub async fn delete_queue(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {

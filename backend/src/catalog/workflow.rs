@@ -31,7 +31,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[utoipa::path(
     tag = "workflow",
     responses((status = 200, body = [Status]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
 #[get("/api/statuses.json")]
 pub async fn list_statuses(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
@@ -48,7 +48,7 @@ pub async fn list_statuses(state: web::Data<AppState>, caller: Caller) -> ApiRes
         (status = 409, description = "A status of this name exists", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/statuses.json")]
 pub async fn create_status(
@@ -73,7 +73,7 @@ pub async fn create_status(
         (status = 409, description = "The name is taken, or tickets have this status and its state would change", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[put("/api/statuses.json/{id}")]
 pub async fn update_status(
@@ -97,7 +97,7 @@ pub async fn update_status(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Built in, or tickets have this status", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[delete("/api/statuses.json/{id}")]
 pub async fn delete_status(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -110,7 +110,7 @@ pub async fn delete_status(state: web::Data<AppState>, admin: Admin, id: web::Pa
 #[utoipa::path(
     tag = "workflow",
     responses((status = 200, body = [Priority]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
 #[get("/api/priorities.json")]
 pub async fn list_priorities(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
@@ -127,7 +127,7 @@ pub async fn list_priorities(state: web::Data<AppState>, caller: Caller) -> ApiR
         (status = 409, description = "A priority of this name exists", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/priorities.json")]
 pub async fn create_priority(
@@ -150,7 +150,7 @@ pub async fn create_priority(
         (status = 404, body = ApiErrorBody), (status = 409, description = "The name is taken", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[put("/api/priorities.json/{id}")]
 pub async fn update_priority(
@@ -174,7 +174,7 @@ pub async fn update_priority(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "The default priority, or tickets have it", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[delete("/api/priorities.json/{id}")]
 pub async fn delete_priority(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {

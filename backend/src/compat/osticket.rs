@@ -8,8 +8,7 @@ use serde_json::{json, Value};
 use shared::tickets::{ActingAs, ScpStatus, ScpTicketInfo, ScpTickets, StaffReply, TicketListQuery, TicketUpdate};
 use shared::ApiErrorBody;
 
-use crate::core::auth::apikeys::Scope;
-use crate::core::auth::guards::Staff;
+use crate::core::auth::guards::{Allowed, Staff, StaffWriting};
 use crate::core::auth::{find_by_login, Caller};
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
@@ -40,7 +39,7 @@ pub struct StaffTicketsQuery {
     tag = "osticket-staff", params(StaffTicketsQuery),
     responses((status = 200, body = ScpTickets), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
 #[get("/api/scp/tickets/staffTickets.json")]
 pub async fn staff_tickets(
@@ -93,7 +92,7 @@ pub struct ClientTicketsQuery {
     tag = "osticket-staff", params(ClientTicketsQuery),
     responses((status = 200, body = ScpTickets), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
 #[get("/api/scp/tickets/clientTickets.json")]
 pub async fn client_tickets(
@@ -121,7 +120,7 @@ pub struct TicketInfoQuery {
     tag = "osticket-staff", params(TicketInfoQuery),
     responses((status = 200, body = ScpTicketInfo), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
 #[get("/api/scp/tickets/ticketInfo.json")]
 pub async fn ticket_info(
@@ -154,15 +153,14 @@ pub async fn ticket_info(
         (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
         (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["agent"]))
 )]
 #[post("/api/scp/tickets/reply.json")]
 pub async fn staff_reply(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<StaffWriting>,
     body: JsonBody<StaffReply>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let body = body.0;
     let number = body
         .ticket_number
@@ -225,7 +223,7 @@ pub async fn staff_reply(
                body = Vec<Vec<Vec<Option<String>>>>),
               (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
 #[get("/api/scp/tickets.json")]
 pub async fn ticket_index(

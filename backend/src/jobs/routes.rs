@@ -40,7 +40,7 @@ pub struct JobQuery {
         (status = 403, description = "Not an administrator, or a key without the admin scope", body = ApiErrorBody),
         (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[get("/api/jobs.json")]
 pub async fn list_jobs(
@@ -68,7 +68,7 @@ pub async fn list_jobs(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "The job is not failed or unsure", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/jobs.json/{id}/retry")]
 pub async fn retry_job(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {

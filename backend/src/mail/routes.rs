@@ -63,7 +63,7 @@ pub struct OutboxQuery {
         (status = 403, description = "Not an administrator, or a key without the admin scope", body = ApiErrorBody),
         (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[get("/api/outbox.json")]
 pub async fn list_outbox(
@@ -88,7 +88,7 @@ pub async fn list_outbox(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "The mail is not failed or unsure", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/outbox.json/{id}/retry")]
 pub async fn retry_mail(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -109,7 +109,7 @@ pub async fn retry_mail(state: web::Data<AppState>, admin: Admin, id: web::Path<
 #[utoipa::path(
     tag = "mail",
     responses((status = 200, body = MailSettings), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[get("/api/mail/settings.json")]
 pub async fn get_mail_settings(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
@@ -126,7 +126,7 @@ pub async fn get_mail_settings(state: web::Data<AppState>, _admin: Admin) -> Api
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[put("/api/mail/settings.json")]
 pub async fn update_mail_settings(
@@ -154,7 +154,7 @@ pub async fn update_mail_settings(
         (status = 409, description = "No SMTP server or sender address is set", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/mail/test.json")]
 pub async fn send_test_mail(
@@ -208,7 +208,7 @@ fn kind(path: &str) -> ApiResult<Kind> {
 #[utoipa::path(
     tag = "mail",
     responses((status = 200, body = [MailTemplate]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[get("/api/mail/templates.json")]
 pub async fn list_templates(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
@@ -235,7 +235,7 @@ pub async fn list_templates(state: web::Data<AppState>, _admin: Admin) -> ApiRes
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[put("/api/mail/templates.json/{kind}")]
 pub async fn update_template(
@@ -266,7 +266,7 @@ pub async fn update_template(
         (status = 200, description = "The built-in text, now in force", body = MailTemplate),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[delete("/api/mail/templates.json/{kind}")]
 pub async fn reset_template(
@@ -297,7 +297,7 @@ pub async fn reset_template(
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/mail/templates.json/{kind}/preview")]
 pub async fn preview_template(
@@ -318,7 +318,7 @@ pub async fn preview_template(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 409, description = "No IMAP server is set", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/mail/imap-test.json")]
 pub async fn test_imap(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
@@ -355,7 +355,7 @@ pub struct InboundQuery {
         (status = 200, body = [InboundMail], headers(("X-Total-Count" = i64), ("Link" = String))),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[get("/api/mail/inbound.json")]
 pub async fn list_inbound(
@@ -379,7 +379,7 @@ pub async fn list_inbound(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Not quarantined: only quarantined mail is kept", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[get("/api/mail/inbound.json/{id}/raw")]
 pub async fn inbound_raw(state: web::Data<AppState>, _admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -400,7 +400,7 @@ pub async fn inbound_raw(state: web::Data<AppState>, _admin: Admin, id: web::Pat
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Not quarantined", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[post("/api/mail/inbound.json/{id}/retry")]
 pub async fn retry_inbound(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -427,7 +427,7 @@ pub async fn retry_inbound(state: web::Data<AppState>, admin: Admin, id: web::Pa
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Not quarantined: the log of handled mail stays", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[delete("/api/mail/inbound.json/{id}")]
 pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
@@ -462,7 +462,7 @@ pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::
         (status = 413, body = ApiErrorBody),
         (status = 503, description = "The database does not answer: the MTA should try again", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["agent"]))
 )]
 #[post("/api/tickets.email")]
 pub async fn pipe_mail(

@@ -48,7 +48,7 @@ pub async fn get_settings(state: web::Data<AppState>) -> ApiResult<HttpResponse>
         (status = 403, description = "Not an administrator", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
 #[put("/api/settings.json")]
 pub async fn update_settings(

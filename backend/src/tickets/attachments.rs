@@ -26,7 +26,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 404, description = "No such attachment, or not yours", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
 #[get("/api/attachments/{id}")]
 pub async fn download(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {

@@ -8,6 +8,7 @@ use shared::tickets::{
 use shared::ApiErrorBody;
 
 use crate::core::auth::apikeys::Scope;
+use crate::core::auth::guards::{Allowed, Reading, StaffWriting, Welcome, Writing};
 use crate::core::auth::{Actor, Caller, Origin, Visitor};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
@@ -52,12 +53,12 @@ fn reader(visitor: &Visitor) -> ApiResult<Actor> {
         (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 422, description = "A filter is invalid", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []), ())
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]), ())
 )]
 #[get("/api/tickets.json")]
 pub async fn list_tickets(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    Welcome(visitor, _): Welcome<Reading>,
     query: web::Query<TicketListQuery>,
     body: JsonBody<TicketListQuery>,
     req: HttpRequest,
@@ -87,12 +88,12 @@ pub async fn list_tickets(
         (status = 422, description = "Missing or invalid fields", body = ApiErrorBody),
         (status = 429, description = "Too many guest tickets from this address", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []), ())
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]), ())
 )]
 #[post("/api/tickets.json")]
 pub async fn create_ticket(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    Welcome(visitor, _): Welcome<Writing>,
     body: JsonBody<TicketCreate>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
@@ -103,7 +104,6 @@ pub async fn create_ticket(
         body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned);
     let origin = match &visitor.0 {
         Some(caller) => {
-            caller.require(Scope::Write)?;
             // Only a program speaks for someone else's address; a person is recorded by their own.
             caller.origin(given_ip.filter(|_| caller.user().is_none()))
         }
@@ -153,7 +153,7 @@ pub(crate) fn accepts_json(req: &HttpRequest) -> bool {
         (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 404, description = "No such ticket, or not yours", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []), ())
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]), ())
 )]
 #[get("/api/tickets.json/{number}")]
 pub async fn get_ticket(
@@ -184,16 +184,15 @@ pub async fn get_ticket(
         (status = 409, description = "`version` is stale: someone else changed the ticket", body = ApiErrorBody),
         (status = 413, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
 #[put("/api/tickets.json/{number}")]
 pub async fn update_ticket(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Writing>,
     number: web::Path<String>,
     body: JsonBody<TicketUpdate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let body = body.0;
     let st = state.clone();
     let ticket = state
@@ -218,16 +217,15 @@ pub async fn update_ticket(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
 #[delete("/api/tickets.json/{number}")]
 pub async fn close_ticket(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Writing>,
     number: web::Path<String>,
     body: JsonBody<TicketTransition>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let body = body.0;
     state
         .db(move |conn| {
@@ -249,16 +247,15 @@ pub async fn close_ticket(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
 #[post("/api/tickets.json/{number}")]
 pub async fn reopen_ticket(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Writing>,
     number: web::Path<String>,
     body: JsonBody<TicketTransition>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let body = body.0;
     let ticket = state
         .db(move |conn| {
@@ -283,7 +280,7 @@ pub async fn reopen_ticket(
         (status = 404, body = ApiErrorBody),
         (status = 422, description = "An API key acting as itself is nobody who could follow", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
 #[put("/api/tickets.json/{number}/follow")]
 pub async fn follow_ticket(
@@ -303,7 +300,7 @@ pub async fn follow_ticket(
         (status = 401, body = ApiErrorBody), (status = 403, description = "The key lacks the write scope", body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
 #[delete("/api/tickets.json/{number}/follow")]
 pub async fn unfollow_ticket(
@@ -344,15 +341,14 @@ async fn set_following(
         (status = 415, body = ApiErrorBody),
         (status = 422, description = "No tickets, too many, an unknown number, or an invalid change", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["agent"]))
 )]
 #[post("/api/tickets/bulk.json")]
 pub async fn bulk_update(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<StaffWriting>,
     body: JsonBody<BulkUpdate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let actor = caller.as_actor();
     let origin = caller.origin(None);
     let body = body.0;

@@ -4,7 +4,7 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use shared::tickets::{SavedView, SavedViewCreate};
 use shared::ApiErrorBody;
 
-use crate::core::auth::apikeys::Scope;
+use crate::core::auth::guards::{Allowed, People};
 use crate::core::auth::Caller;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
@@ -29,10 +29,10 @@ fn owner(caller: &Caller) -> ApiResult<i64> {
 #[utoipa::path(
     tag = "tickets",
     responses((status = 200, body = [SavedView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
 #[get("/api/views.json")]
-pub async fn list_views(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+pub async fn list_views(state: web::Data<AppState>, Allowed(caller, _): Allowed<People>) -> ApiResult<HttpResponse> {
     let user_id = owner(&caller)?;
     let views = state.db(move |conn| rules::list(conn, user_id)).await?;
     Ok(HttpResponse::Ok().json(views))
@@ -47,15 +47,14 @@ pub async fn list_views(state: web::Data<AppState>, caller: Caller) -> ApiResult
         (status = 409, description = "You already have a view with this name", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
 #[post("/api/views.json")]
 pub async fn create_view(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<People>,
     body: JsonBody<SavedViewCreate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let user_id = owner(&caller)?;
     let (name, query) = rules::check(&body.0)?;
     let view = state.db(move |conn| write_tx(conn, |conn| rules::create(conn, user_id, name, query))).await?;
@@ -71,11 +70,14 @@ pub async fn create_view(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, description = "No such view of yours", body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
 #[delete("/api/views.json/{id}")]
-pub async fn delete_view(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+pub async fn delete_view(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<People>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let user_id = owner(&caller)?;
     let id = id.into_inner();
     state.db(move |conn| write_tx(conn, |conn| rules::delete(conn, user_id, id))).await?;

@@ -23,7 +23,8 @@ pub struct Health {
 
 /// Liveness and database reachability.
 #[utoipa::path(tag = "meta",
-    responses((status = 200, body = Health), (status = 500, description = "The database does not answer", body = ApiErrorBody)))]
+    responses((status = 200, body = Health), (status = 500, description = "The database does not answer", body = ApiErrorBody))
+)]
 #[get("/api/health")]
 pub async fn health(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     state.db(|conn| Ok(settings::table.count().get_result::<i64>(conn)?)).await?;

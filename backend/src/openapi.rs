@@ -1,12 +1,11 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations. `oxidesk openapi` prints
 //! it; openapi/openapi.json is the committed copy, which a test keeps in step.
 
+use shared::AccessLevel;
 use utoipa::openapi::path::ParameterIn;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
-
-use crate::features::FEATURES;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -15,8 +14,10 @@ use crate::features::FEATURES;
         description = "The JSON API of Oxidesk, a self-hosted IT helpdesk. Resources follow the \
                        extended osTicket API (`/api/tickets.json`, `/api/topics.json`, `/api/scp/…`). \
                        People authenticate with a Bearer JWT from `/api/auth/login.json`; programs \
-                       with an `X-API-Key` (scopes read, write, impersonate). Errors are \
-                       `{\"error\": {\"code\", \"message\", \"fields\"}}`.",
+                       with an `X-API-Key` (scopes read, write, impersonate, admin). Each operation's \
+                       `security` names what it demands: the scope of a key, the lowest access \
+                       level of a person (`bearer`), and says so in its description's `Access:` \
+                       line. Errors are `{\"error\": {\"code\", \"message\", \"fields\"}}`.",
     ),
     tags(
         (name = "tickets", description = "Tickets, their threads, topics and queues (osTicket's API)"),
@@ -33,14 +34,14 @@ use crate::features::FEATURES;
 )]
 pub struct ApiDoc;
 
-/// The whole document: the title and tags above, every feature's operations, then the parts
-/// written once for all of them (security schemes, the answers of input parsing).
+/// The whole document: the title and tags above, the operations of every registered handler
+/// (features::register, the registration the app serves), then the parts written once for all
+/// of them (security schemes, the answers of input parsing).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
-    for feature in FEATURES {
-        document.merge((feature.document)());
-    }
+    document.merge(crate::features::operations());
     SecuritySchemes.modify(&mut document);
+    AccessLines.modify(&mut document);
     InputErrors.modify(&mut document);
     document
 }
@@ -54,7 +55,15 @@ impl Modify for SecuritySchemes {
             "api_key",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
                 crate::core::auth::API_KEY_HEADER,
-                "A key from `oxidesk apikey create`",
+                "A key from `oxidesk apikey create`. An operation's scopes name the one a key needs \
+                 (read, write, impersonate, admin).",
+            ))),
+        );
+        components.add_security_scheme(
+            "refresh_cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::accounts::signin::REFRESH_COOKIE,
+                "The HttpOnly refresh cookie that signing in sets (path /api/auth)",
             ))),
         );
         components.add_security_scheme(
@@ -63,11 +72,101 @@ impl Modify for SecuritySchemes {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
-                    .description(Some("An access token from /api/auth/login.json"))
+                    .description(Some(
+                        "An access token from /api/auth/login.json. An operation's roles name the lowest \
+                         access level it admits, higher levels included: authorized_user, \
+                         restricted_viewer, agent, project_manager, user_manager, administrator.",
+                    ))
                     .build(),
             ),
         );
     }
+}
+
+/// The role name of an access level in the document's `bearer` requirements: the lowest level an
+/// operation admits (`agent` admits project managers, user managers and administrators too).
+pub fn role(level: AccessLevel) -> &'static str {
+    match level {
+        AccessLevel::Disabled => "disabled",
+        AccessLevel::AuthorizedUser => "authorized_user",
+        AccessLevel::RestrictedViewer => "restricted_viewer",
+        AccessLevel::Agent => "agent",
+        AccessLevel::ProjectManager => "project_manager",
+        AccessLevel::UserManager => "user_manager",
+        AccessLevel::Administrator => "administrator",
+    }
+}
+
+/// The level a role name of the document stands for (`role`'s inverse).
+pub fn level_of_role(name: &str) -> Option<AccessLevel> {
+    AccessLevel::ALL.into_iter().find(|level| role(*level) == name)
+}
+
+/// Puts an operation's security into words at the end of its description (`Access: …`), for the
+/// people who read the document rather than its `security` lists.
+struct AccessLines;
+
+impl Modify for AccessLines {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                let line = access_line(&requirements(operation));
+                let description = operation.description.get_or_insert_with(String::new);
+                if !description.is_empty() {
+                    description.push_str("\n\n");
+                }
+                description.push_str(&line);
+            }
+        }
+    }
+}
+
+/// An operation's security requirements as (scheme, scopes) pairs, one per alternative; an empty
+/// scheme name is the empty requirement (no credentials needed). None at all: open to anyone.
+pub fn requirements(operation: &utoipa::openapi::path::Operation) -> Vec<(String, Vec<String>)> {
+    // utoipa keeps a requirement's map private; its serialized form is the document's own.
+    let Ok(serde_json::Value::Array(list)) = serde_json::to_value(&operation.security) else {
+        return Vec::new();
+    };
+    list.iter()
+        .filter_map(|requirement| requirement.as_object())
+        .flat_map(|requirement| {
+            if requirement.is_empty() {
+                return vec![(String::new(), Vec::new())];
+            }
+            requirement
+                .iter()
+                .map(|(scheme, scopes)| {
+                    let scopes = scopes.as_array().into_iter().flatten();
+                    (scheme.clone(), scopes.filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn access_line(requirements: &[(String, Vec<String>)]) -> String {
+    if requirements.is_empty() {
+        return "Access: anyone.".to_owned();
+    }
+    let who: Vec<String> = requirements
+        .iter()
+        .map(|(scheme, scopes)| {
+            let named = scopes.join(", ");
+            match scheme.as_str() {
+                "" => "no credentials at all".to_owned(),
+                "bearer" if named == "authorized_user" => "any signed-in person (bearer)".to_owned(),
+                "bearer" if named == "administrator" => "an administrator (bearer)".to_owned(),
+                "bearer" => format!("a person at the {named} level or above (bearer)"),
+                "api_key" => format!("an API key with the {named} scope"),
+                "refresh_cookie" => "the refresh cookie of a sign-in".to_owned(),
+                other => other.to_owned(),
+            }
+        })
+        .collect();
+    format!("Access: {}.", who.join("; or "))
 }
 
 /// The answers an operation gives by the way it reads its input, documented here once so that no

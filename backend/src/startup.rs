@@ -10,24 +10,22 @@ use actix_web::{web, App, HttpResponse, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::error::ApiError;
-use crate::core::http::{spa, AllowedMethods};
+use crate::core::http::{refuse_other_methods, spa};
 use crate::core::state::AppState;
-use crate::features::FEATURES;
 
 /// Everything the app serves, as one configuration: the real server and the in-process
 /// integration tests (backend/tests) build the same app from it.
 pub fn app_config(state: web::Data<AppState>) -> impl Fn(&mut web::ServiceConfig) + Clone + Send + 'static {
     let spec = crate::openapi::document();
-    let allowed = web::Data::new(AllowedMethods::of(&spec));
     move |cfg: &mut web::ServiceConfig| {
         cfg.app_data(state.clone())
-            .app_data(allowed.clone())
             .app_data(
                 web::QueryConfig::default()
                     .error_handler(|err, _| ApiError::BadRequest(format!("Invalid query string: {err}")).into()),
             )
             .app_data(web::PathConfig::default().error_handler(|_, _| ApiError::NotFound("resource").into()))
-            .configure(|cfg| FEATURES.iter().for_each(|feature| (feature.configure)(cfg)))
+            .configure(crate::features::routes)
+            .configure(|cfg| refuse_other_methods(cfg, &spec))
             .route(
                 "/api/docs",
                 web::get()

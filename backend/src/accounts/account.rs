@@ -2,7 +2,7 @@
 //! forgotten password with a mailed single-use link. Every endpoint here shares the sign-in's
 //! per-address limit, since each one is a way to guess something.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{post, put, web, HttpRequest, HttpResponse};
 use serde_json::json;
 use shared::auth::{ConfirmEmail, LoginResponse, Notice, PasswordChange, ResetConfirm, ResetRequest};
 use shared::{AccessLevel, ApiErrorBody};
@@ -11,18 +11,17 @@ use crate::accounts::rules::{find_user, replace_password};
 use crate::accounts::signin::session;
 use crate::accounts::tokens::{mail_reset, redeem, Purpose};
 use crate::core::audit::{self, AuditEvent};
-use crate::core::auth::{find_by_login, level_of, password, sessions, Actor, Caller};
+use crate::core::auth::guards::{Allowed, People};
+use crate::core::auth::{find_by_login, level_of, password, sessions, Actor};
 use crate::core::db::models::UserRow;
 use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::core::http::resource("/api/users/me/password.json").route(web::put().to(change_password)))
-        .service(crate::core::http::resource("/api/auth/reset.json").route(web::post().to(request_reset)))
-        .service(crate::core::http::resource("/api/auth/reset/confirm.json").route(web::post().to(confirm_reset)))
-        .service(crate::core::http::resource("/api/auth/confirm.json").route(web::post().to(confirm_email)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(change_password).service(request_reset).service(confirm_reset).service(confirm_email);
 }
 
 fn limit(state: &AppState, req: &HttpRequest) -> ApiResult<Option<String>> {
@@ -54,7 +53,7 @@ fn audit_user(conn: &mut AnyConnection, user: &UserRow, ip: Option<&str>, action
 /// Change your own password. Every session of yours ends (other browsers are signed out); this
 /// one continues with a new session in the answer.
 #[utoipa::path(
-    put, path = "/api/users/me/password.json", tag = "auth", request_body = PasswordChange,
+    tag = "auth", request_body = PasswordChange,
     responses(
         (status = 200, description = "Changed; a new session (refresh cookie set)", body = LoginResponse),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
@@ -64,11 +63,12 @@ fn audit_user(conn: &mut AnyConnection, user: &UserRow, ip: Option<&str>, action
         (status = 422, description = "The current password is wrong, or the new one too short or too common", body = ApiErrorBody),
         (status = 429, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
+#[put("/api/users/me/password.json")]
 pub async fn change_password(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<People>,
     req: HttpRequest,
     body: JsonBody<PasswordChange>,
 ) -> ApiResult<HttpResponse> {
@@ -109,13 +109,14 @@ const RESET_SENT: &str = "If an account uses that name or address, a link to res
 /// Ask for a password-reset link by user name or email address. The answer is the same whether
 /// or not the account exists, so that it reveals nobody's account.
 #[utoipa::path(
-    post, path = "/api/auth/reset.json", tag = "auth", request_body = ResetRequest,
+    tag = "auth", request_body = ResetRequest,
     responses(
         (status = 202, description = "A link is mailed if the account exists", body = Notice),
         (status = 400, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
     )
 )]
+#[post("/api/auth/reset.json")]
 pub async fn request_reset(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -163,7 +164,7 @@ fn redeem_for_user(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> A
 /// Set a new password with the token from a reset mail. The token works once; the account's
 /// sessions end, and its email address counts as confirmed (the mail reached it).
 #[utoipa::path(
-    post, path = "/api/auth/reset/confirm.json", tag = "auth", request_body = ResetConfirm,
+    tag = "auth", request_body = ResetConfirm,
     responses(
         (status = 204, description = "The new password is set; sign in with it"),
         (status = 400, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
@@ -172,6 +173,7 @@ fn redeem_for_user(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> A
         (status = 429, body = ApiErrorBody),
     )
 )]
+#[post("/api/auth/reset/confirm.json")]
 pub async fn confirm_reset(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -202,7 +204,7 @@ pub async fn confirm_reset(
 
 /// Confirm your email address with the token from the confirmation mail; then sign in.
 #[utoipa::path(
-    post, path = "/api/auth/confirm.json", tag = "auth", request_body = ConfirmEmail,
+    tag = "auth", request_body = ConfirmEmail,
     responses(
         (status = 204, description = "Confirmed"),
         (status = 400, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
@@ -210,6 +212,7 @@ pub async fn confirm_reset(
         (status = 429, body = ApiErrorBody),
     )
 )]
+#[post("/api/auth/confirm.json")]
 pub async fn confirm_email(
     state: web::Data<AppState>,
     req: HttpRequest,

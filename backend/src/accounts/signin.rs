@@ -2,7 +2,7 @@
 //! (stored hashed, rotated on every use).
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde_json::json;
 use shared::auth::{LoginRequest, LoginResponse};
 use shared::users::{ProfileUpdate, User};
@@ -18,19 +18,15 @@ use crate::core::db::models::UserRow;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::ServiceConfig;
 use crate::core::settings::Stored;
 use crate::core::state::AppState;
 use shared::AccessLevel;
 
-const REFRESH_COOKIE: &str = "oxidesk_refresh";
+pub const REFRESH_COOKIE: &str = "oxidesk_refresh";
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::core::http::resource("/api/auth/login.json").route(web::post().to(login)))
-        .service(crate::core::http::resource("/api/auth/refresh.json").route(web::post().to(refresh)))
-        .service(crate::core::http::resource("/api/auth/logout.json").route(web::post().to(logout)))
-        .service(
-            crate::core::http::resource("/api/users/me.json").route(web::get().to(me)).route(web::put().to(update_me)),
-        );
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(login).service(refresh).service(logout).service(me).service(update_me);
 }
 
 fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Cookie<'a> {
@@ -82,7 +78,7 @@ enum SignIn {
 
 /// Sign in with a user name (or email) and password.
 #[utoipa::path(
-    post, path = "/api/auth/login.json", tag = "auth",
+    tag = "auth",
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; a refresh cookie is set", body = LoginResponse),
@@ -93,6 +89,7 @@ enum SignIn {
         (status = 503, description = "The LDAP directory that checks passwords does not answer", body = ApiErrorBody),
     )
 )]
+#[post("/api/auth/login.json")]
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -174,12 +171,14 @@ pub async fn login(
 
 /// Trade the refresh cookie for a new access token (and a new refresh cookie).
 #[utoipa::path(
-    post, path = "/api/auth/refresh.json", tag = "auth",
+    tag = "auth",
     responses(
         (status = 200, body = LoginResponse),
         (status = 401, description = "No valid refresh cookie", body = ApiErrorBody),
-    )
+    ),
+    security(("refresh_cookie" = []))
 )]
+#[post("/api/auth/refresh.json")]
 pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     let token = req
         .cookie(REFRESH_COOKIE)
@@ -198,7 +197,8 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
 
 /// Sign out: the session ends (its refresh tokens and access tokens stop working) and the
 /// cookie is cleared.
-#[utoipa::path(post, path = "/api/auth/logout.json", tag = "auth", responses((status = 204, description = "Signed out")))]
+#[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out")))]
+#[post("/api/auth/logout.json")]
 pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
     if let Some(token) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()) {
         state
@@ -217,11 +217,12 @@ pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<H
 
 /// The signed-in user.
 #[utoipa::path(
-    get, path = "/api/users/me.json", tag = "auth",
+    tag = "auth",
     responses((status = 200, body = User), (status = 401, body = ApiErrorBody),
               (status = 404, description = "Called with an API key, which is no user", body = ApiErrorBody)),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
+#[get("/api/users/me.json")]
 pub async fn me(caller: Caller) -> ApiResult<HttpResponse> {
     let user = caller.user().ok_or(ApiError::NotFound("user"))?;
     Ok(HttpResponse::Ok().json(user_view(user)))
@@ -229,15 +230,16 @@ pub async fn me(caller: Caller) -> ApiResult<HttpResponse> {
 
 /// Change one's own account: for now whether ticket mail comes (account mail always does).
 #[utoipa::path(
-    put, path = "/api/users/me.json", tag = "auth", request_body = ProfileUpdate,
+    tag = "auth", request_body = ProfileUpdate,
     responses(
         (status = 200, body = User),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
         (status = 404, description = "Called with an API key, which is no user", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
+#[put("/api/users/me.json")]
 pub async fn update_me(
     state: web::Data<AppState>,
     caller: Caller,

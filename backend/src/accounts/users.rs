@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use shared::settings::Capability;
 use shared::users::{PasswordSet, User, UserCreate, UserUpdate};
@@ -13,29 +13,26 @@ use shared::{AccessLevel, ApiErrorBody};
 
 use crate::accounts::rules::{self as accounts, insert_user, NewUserInput, UserChanges, UserFilter};
 use crate::core::auth::apikeys::Scope;
-use crate::core::auth::guards::{require_capability, Staff};
+use crate::core::auth::guards::{
+    require_capability, AddingUsers, Allowed, ChangingUsers, Reading, SettingPasswords, Staff,
+};
 use crate::core::auth::{level_of, password, Actor, Caller};
 use crate::core::db::models::UserRow;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
 use crate::core::http::paging::{check_page, page_response};
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 use crate::core::time::timestamp;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        crate::core::http::resource("/api/users.json")
-            .route(web::get().to(list_users))
-            .route(web::post().to(create_user)),
-    )
-    .service(
-        crate::core::http::resource("/api/users.json/{id}")
-            .route(web::get().to(get_user))
-            .route(web::put().to(update_user)),
-    )
-    .service(crate::core::http::resource("/api/users.json/{id}/password").route(web::put().to(set_password)))
-    .service(crate::core::http::resource("/api/scp/users.json").route(web::post().to(create_user_osticket)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_users)
+        .service(create_user)
+        .service(get_user)
+        .service(update_user)
+        .service(set_password)
+        .service(create_user_osticket);
 }
 
 pub fn user_view(u: &UserRow) -> User {
@@ -74,13 +71,14 @@ pub struct UserListQuery {
 
 /// List users (agents and keys with the read scope).
 #[utoipa::path(
-    get, path = "/api/users.json", tag = "users", params(UserListQuery),
+    tag = "users", params(UserListQuery),
     responses(
         (status = 200, body = [User], headers(("X-Total-Count" = i64), ("Link" = String))),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
+#[get("/api/users.json")]
 pub async fn list_users(
     state: web::Data<AppState>,
     Staff(caller): Staff,
@@ -104,17 +102,18 @@ pub async fn list_users(
 /// Create a user. People may create users below their own level (user managers and up); keys
 /// with the write scope add customers, and with the admin scope staff below administrator.
 #[utoipa::path(
-    post, path = "/api/users.json", tag = "users", request_body = UserCreate,
+    tag = "users", request_body = UserCreate,
     responses(
         (status = 201, body = User),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["user_manager"]))
 )]
+#[post("/api/users.json")]
 pub async fn create_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<AddingUsers>,
     body: JsonBody<UserCreate>,
 ) -> ApiResult<HttpResponse> {
     let user = create(&state, caller, body.0).await?;
@@ -131,17 +130,18 @@ pub struct OsTicketUser {
 
 /// Create a user, osTicket style (`/api/scp/users.json`).
 #[utoipa::path(
-    post, path = "/api/scp/users.json", tag = "osticket-staff", request_body = UserCreate,
+    tag = "osticket-staff", request_body = UserCreate,
     responses(
         (status = 201, body = OsTicketUser),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["user_manager"]))
 )]
+#[post("/api/scp/users.json")]
 pub async fn create_user_osticket(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<AddingUsers>,
     body: JsonBody<UserCreate>,
 ) -> ApiResult<HttpResponse> {
     let user = create(&state, caller, body.0).await?;
@@ -235,16 +235,20 @@ fn check_phone(phone: &str) -> Result<(), String> {
 /// One user: for those who may view user details (agents by default; keys with the read
 /// scope), and for the user themselves.
 #[utoipa::path(
-    get, path = "/api/users.json/{id}", tag = "users",
+    tag = "users",
     params(("id" = i64, Path, description = "The user id")),
     responses(
         (status = 200, body = User),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
-pub async fn get_user(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Read)?;
+#[get("/api/users.json/{id}")]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<Reading>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let actor = caller.as_actor();
     if actor.user_id() != Some(id) {
@@ -296,7 +300,7 @@ fn check_update(body: UserUpdate) -> ApiResult<UserChanges> {
 /// administrator); nobody grants a level above their own, only an administrator changes an
 /// administrator, and nobody lowers their own level.
 #[utoipa::path(
-    put, path = "/api/users.json/{id}", tag = "users", request_body = UserUpdate,
+    tag = "users", request_body = UserUpdate,
     params(("id" = i64, Path, description = "The user id")),
     responses(
         (status = 200, body = User),
@@ -304,15 +308,15 @@ fn check_update(body: UserUpdate) -> ApiResult<UserChanges> {
         (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
         (status = 422, description = "Invalid fields, or an email address or user name in use", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["user_manager"]))
 )]
+#[put("/api/users.json/{id}")]
 pub async fn update_user(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<ChangingUsers>,
     id: web::Path<i64>,
     body: JsonBody<UserUpdate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Admin)?;
     let actor = caller.as_actor();
     let id = id.into_inner();
     let changes = check_update(body.0)?;
@@ -328,7 +332,7 @@ pub async fn update_user(
 /// sign-in is what impersonation exists to avoid. With LDAP sign-in, users without a local
 /// password are the directory's: 409.
 #[utoipa::path(
-    put, path = "/api/users.json/{id}/password", tag = "users", request_body = PasswordSet,
+    tag = "users", request_body = PasswordSet,
     params(("id" = i64, Path, description = "The user id")),
     responses(
         (status = 204, description = "Set; the user's sessions ended"),
@@ -337,11 +341,12 @@ pub async fn update_user(
         (status = 409, description = "The user signs in through the LDAP directory", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["user_manager"]))
 )]
+#[put("/api/users.json/{id}/password")]
 pub async fn set_password(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<SettingPasswords>,
     id: web::Path<i64>,
     body: JsonBody<PasswordSet>,
 ) -> ApiResult<HttpResponse> {

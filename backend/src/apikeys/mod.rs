@@ -4,13 +4,8 @@
 pub mod routes;
 pub mod rules;
 
-use actix_web::web;
-use utoipa::OpenApi;
+use crate::core::http::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(routes::routes);
 }
-
-#[derive(OpenApi)]
-#[openapi(paths(routes::list_keys, routes::create_key, routes::revoke_key))]
-pub struct Doc;

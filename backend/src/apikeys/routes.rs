@@ -3,54 +3,51 @@
 //! itself scopes or addresses it was never granted, or lock out every other program. This is the
 //! HTTP; the rules are in `rules`.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpResponse};
 use shared::apikeys::{ApiKey, ApiKeyCreate, ApiKeyCreated};
 use shared::ApiErrorBody;
 
 use crate::apikeys::rules;
 use crate::core::auth::apikeys::{self, KeyRecord};
-use crate::core::auth::guards::Admin;
+use crate::core::auth::guards::{Admin, Allowed, ManagingKeys};
 use crate::core::db::write_tx;
 use crate::core::error::ApiResult;
 use crate::core::http::body::JsonBody;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        crate::core::http::resource("/api/apikeys.json")
-            .route(web::get().to(list_keys))
-            .route(web::post().to(create_key)),
-    )
-    .service(crate::core::http::resource("/api/apikeys.json/{id}").route(web::delete().to(revoke_key)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_keys).service(create_key).service(revoke_key);
 }
 
 /// Every key, revoked ones too, oldest first. Secrets are never shown again.
 #[utoipa::path(
-    get, path = "/api/apikeys.json", tag = "apikeys",
+    tag = "apikeys",
     responses((status = 200, body = [ApiKey]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("bearer" = []))
+    security(("bearer" = ["administrator"]))
 )]
-pub async fn list_keys(state: web::Data<AppState>, admin: Admin) -> ApiResult<HttpResponse> {
-    admin.person()?;
+#[get("/api/apikeys.json")]
+pub async fn list_keys(state: web::Data<AppState>, _admin: Allowed<ManagingKeys>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.db(rules::list).await?))
 }
 
 /// Create a key. The answer holds its secret, shown this once: only its hash is stored.
 #[utoipa::path(
-    post, path = "/api/apikeys.json", tag = "apikeys", request_body = ApiKeyCreate,
+    tag = "apikeys", request_body = ApiKeyCreate,
     responses(
         (status = 201, body = ApiKeyCreated),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["administrator"]))
 )]
+#[post("/api/apikeys.json")]
 pub async fn create_key(
     state: web::Data<AppState>,
-    admin: Admin,
+    Allowed(caller, _): Allowed<ManagingKeys>,
     body: JsonBody<ApiKeyCreate>,
 ) -> ApiResult<HttpResponse> {
-    admin.person()?;
+    let admin = Admin::check(caller)?;
     let key = rules::check(body.0)?;
     let created = state.db(move |conn| write_tx(conn, |conn| rules::create(conn, &admin, key))).await?;
     Ok(HttpResponse::Created().json(created))
@@ -59,16 +56,21 @@ pub async fn create_key(
 /// Revoke a key: it is refused from now on (by other replicas within two seconds). The row stays,
 /// so the audit log still names the key.
 #[utoipa::path(
-    delete, path = "/api/apikeys.json/{id}", tag = "apikeys",
+    tag = "apikeys",
     params(("id" = i64, Path, description = "The key id")),
     responses(
         (status = 204, description = "Revoked"),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["administrator"]))
 )]
-pub async fn revoke_key(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    admin.person()?;
+#[delete("/api/apikeys.json/{id}")]
+pub async fn revoke_key(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<ManagingKeys>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
+    let admin = Admin::check(caller)?;
     let id = id.into_inner();
     let row = state.db(move |conn| write_tx(conn, |conn| rules::revoke(conn, &admin, id))).await?;
     // This server's cache may hold the key as valid for a moment longer: replace it now.

@@ -1,7 +1,7 @@
 //! Help topics (`/api/topics.json`, osTicket's shape) and queues (`/api/queues.json`) over HTTP;
 //! their rules are in `topics` and `queues`.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpResponse};
 use serde::Deserialize;
 use shared::catalog::{Queue, QueueInput, Topic, TopicCreate, TopicUpdate};
 use shared::ApiErrorBody;
@@ -13,29 +13,18 @@ use crate::core::auth::{Caller, Visitor};
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        crate::core::http::resource("/api/topics.json")
-            .route(web::get().to(list_topics))
-            .route(web::post().to(create_topic)),
-    )
-    .service(
-        crate::core::http::resource("/api/topics.json/{id}")
-            .route(web::put().to(update_topic))
-            .route(web::delete().to(delete_topic)),
-    )
-    .service(
-        crate::core::http::resource("/api/queues.json")
-            .route(web::get().to(list_queues))
-            .route(web::post().to(create_queue)),
-    )
-    .service(
-        crate::core::http::resource("/api/queues.json/{id}")
-            .route(web::put().to(update_queue))
-            .route(web::delete().to(delete_queue)),
-    );
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_topics)
+        .service(create_topic)
+        .service(update_topic)
+        .service(delete_topic)
+        .service(list_queues)
+        .service(create_queue)
+        .service(update_queue)
+        .service(delete_queue);
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -48,11 +37,12 @@ pub struct TopicListQuery {
 /// The help topics, by name: the active ones, or all with `all=true`. The active ones need no
 /// credentials: the guest and public forms offer them, as osTicket's open-ticket page does.
 #[utoipa::path(
-    get, path = "/api/topics.json", tag = "tickets", params(TopicListQuery),
+    tag = "tickets", params(TopicListQuery),
     responses((status = 200, body = [Topic]), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
               (status = 403, description = "all=true by a customer", body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []), ())
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]), ())
 )]
+#[get("/api/topics.json")]
 pub async fn list_topics(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -70,14 +60,15 @@ pub async fn list_topics(
 
 /// Create a help topic (administrators, or keys with the admin scope).
 #[utoipa::path(
-    post, path = "/api/topics.json", tag = "tickets", request_body = TopicCreate,
+    tag = "tickets", request_body = TopicCreate,
     responses(
         (status = 201, body = Topic),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, description = "Invalid or taken name, unknown queue", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/topics.json")]
 pub async fn create_topic(
     state: web::Data<AppState>,
     admin: Admin,
@@ -90,7 +81,7 @@ pub async fn create_topic(
 
 /// Rename a help topic, route it to another queue, or (de)activate it. Absent fields keep their value.
 #[utoipa::path(
-    put, path = "/api/topics.json/{id}", tag = "tickets", request_body = TopicUpdate,
+    tag = "tickets", request_body = TopicUpdate,
     params(("id" = i64, Path, description = "The topic id")),
     responses(
         (status = 200, body = Topic),
@@ -98,8 +89,9 @@ pub async fn create_topic(
         (status = 404, body = ApiErrorBody), (status = 409, description = "The name is taken", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[put("/api/topics.json/{id}")]
 pub async fn update_topic(
     state: web::Data<AppState>,
     admin: Admin,
@@ -114,15 +106,16 @@ pub async fn update_topic(
 
 /// Delete a help topic no ticket has; one in use is deactivated instead (`PUT {"active": false}`).
 #[utoipa::path(
-    delete, path = "/api/topics.json/{id}", tag = "tickets",
+    tag = "tickets",
     params(("id" = i64, Path, description = "The topic id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Tickets have this topic: deactivate it instead", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[delete("/api/topics.json/{id}")]
 pub async fn delete_topic(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state.db(move |conn| write_tx(conn, |conn| topics::delete(conn, &admin, id))).await?;
@@ -131,11 +124,12 @@ pub async fn delete_topic(state: web::Data<AppState>, admin: Admin, id: web::Pat
 
 /// The queues (osTicket's departments).
 #[utoipa::path(
-    get, path = "/api/queues.json", tag = "tickets",
+    tag = "tickets",
     responses((status = 200, body = [Queue]), (status = 401, body = ApiErrorBody),
               (status = 403, description = "The key lacks the read scope", body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
+#[get("/api/queues.json")]
 pub async fn list_queues(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     caller.require(Scope::Read)?;
     Ok(HttpResponse::Ok().json(state.db(queues::list).await?))
@@ -143,15 +137,16 @@ pub async fn list_queues(state: web::Data<AppState>, caller: Caller) -> ApiResul
 
 /// Add a queue (administrators, or keys with the admin scope).
 #[utoipa::path(
-    post, path = "/api/queues.json", tag = "tickets", request_body = QueueInput,
+    tag = "tickets", request_body = QueueInput,
     responses(
         (status = 201, body = Queue),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 409, description = "A queue of this name exists", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/queues.json")]
 pub async fn create_queue(
     state: web::Data<AppState>,
     admin: Admin,
@@ -164,7 +159,7 @@ pub async fn create_queue(
 
 /// Rename a queue or change its address. The body is whole: an absent `email` clears it.
 #[utoipa::path(
-    put, path = "/api/queues.json/{id}", tag = "tickets", request_body = QueueInput,
+    tag = "tickets", request_body = QueueInput,
     params(("id" = i64, Path, description = "The queue id")),
     responses(
         (status = 200, body = Queue),
@@ -172,8 +167,9 @@ pub async fn create_queue(
         (status = 404, body = ApiErrorBody), (status = 409, description = "The name is taken", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[put("/api/queues.json/{id}")]
 pub async fn update_queue(
     state: web::Data<AppState>,
     admin: Admin,
@@ -188,15 +184,16 @@ pub async fn update_queue(
 
 /// Delete a queue that no ticket or topic uses (and that is not the last one).
 #[utoipa::path(
-    delete, path = "/api/queues.json/{id}", tag = "tickets",
+    tag = "tickets",
     params(("id" = i64, Path, description = "The queue id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Tickets or topics use it, or it is the last queue", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[delete("/api/queues.json/{id}")]
 pub async fn delete_queue(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state.db(move |conn| write_tx(conn, |conn| queues::delete(conn, &admin, id))).await?;

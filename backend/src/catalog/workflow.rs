@@ -2,7 +2,7 @@
 //! Everyone signed in reads them (forms offer them); administrators change them. This is their
 //! HTTP; their rules are in `statuses` and `priorities`.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpResponse};
 use shared::catalog::{Priority, PriorityInput, Status, StatusInput};
 use shared::ApiErrorBody;
 
@@ -13,37 +13,27 @@ use crate::core::auth::Caller;
 use crate::core::db::write_tx;
 use crate::core::error::ApiResult;
 use crate::core::http::body::JsonBody;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        crate::core::http::resource("/api/statuses.json")
-            .route(web::get().to(list_statuses))
-            .route(web::post().to(create_status)),
-    )
-    .service(
-        crate::core::http::resource("/api/statuses.json/{id}")
-            .route(web::put().to(update_status))
-            .route(web::delete().to(delete_status)),
-    )
-    .service(
-        crate::core::http::resource("/api/priorities.json")
-            .route(web::get().to(list_priorities))
-            .route(web::post().to(create_priority)),
-    )
-    .service(
-        crate::core::http::resource("/api/priorities.json/{id}")
-            .route(web::put().to(update_priority))
-            .route(web::delete().to(delete_priority)),
-    );
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_statuses)
+        .service(create_status)
+        .service(update_status)
+        .service(delete_status)
+        .service(list_priorities)
+        .service(create_priority)
+        .service(update_priority)
+        .service(delete_priority);
 }
 
 /// The statuses, in their list order.
 #[utoipa::path(
-    get, path = "/api/statuses.json", tag = "workflow",
+    tag = "workflow",
     responses((status = 200, body = [Status]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
+#[get("/api/statuses.json")]
 pub async fn list_statuses(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     caller.require(Scope::Read)?;
     Ok(HttpResponse::Ok().json(state.db(statuses::list).await?))
@@ -51,15 +41,16 @@ pub async fn list_statuses(state: web::Data<AppState>, caller: Caller) -> ApiRes
 
 /// Add a status (administrators, or keys with the admin scope).
 #[utoipa::path(
-    post, path = "/api/statuses.json", tag = "workflow", request_body = StatusInput,
+    tag = "workflow", request_body = StatusInput,
     responses(
         (status = 201, body = Status),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 409, description = "A status of this name exists", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/statuses.json")]
 pub async fn create_status(
     state: web::Data<AppState>,
     admin: Admin,
@@ -73,7 +64,7 @@ pub async fn create_status(
 /// Rename, re-sort or re-state a status. The body is whole (name and state); `sort` keeps its
 /// value when absent. Open, Resolved and Closed (ids 1–3) keep their state.
 #[utoipa::path(
-    put, path = "/api/statuses.json/{id}", tag = "workflow", request_body = StatusInput,
+    tag = "workflow", request_body = StatusInput,
     params(("id" = i64, Path, description = "The status id")),
     responses(
         (status = 200, body = Status),
@@ -82,8 +73,9 @@ pub async fn create_status(
         (status = 409, description = "The name is taken, or tickets have this status and its state would change", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[put("/api/statuses.json/{id}")]
 pub async fn update_status(
     state: web::Data<AppState>,
     admin: Admin,
@@ -98,15 +90,16 @@ pub async fn update_status(
 
 /// Delete a status that no ticket has. The built-in ones (ids 1–3) stay.
 #[utoipa::path(
-    delete, path = "/api/statuses.json/{id}", tag = "workflow",
+    tag = "workflow",
     params(("id" = i64, Path, description = "The status id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Built in, or tickets have this status", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[delete("/api/statuses.json/{id}")]
 pub async fn delete_status(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state.db(move |conn| write_tx(conn, |conn| statuses::delete(conn, &admin, id))).await?;
@@ -115,10 +108,11 @@ pub async fn delete_status(state: web::Data<AppState>, admin: Admin, id: web::Pa
 
 /// The priorities, least urgent first.
 #[utoipa::path(
-    get, path = "/api/priorities.json", tag = "workflow",
+    tag = "workflow",
     responses((status = 200, body = [Priority]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
+#[get("/api/priorities.json")]
 pub async fn list_priorities(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
     caller.require(Scope::Read)?;
     Ok(HttpResponse::Ok().json(state.db(priorities::list).await?))
@@ -126,15 +120,16 @@ pub async fn list_priorities(state: web::Data<AppState>, caller: Caller) -> ApiR
 
 /// Add a priority (administrators, or keys with the admin scope); without `sort` it is the most urgent.
 #[utoipa::path(
-    post, path = "/api/priorities.json", tag = "workflow", request_body = PriorityInput,
+    tag = "workflow", request_body = PriorityInput,
     responses(
         (status = 201, body = Priority),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 409, description = "A priority of this name exists", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/priorities.json")]
 pub async fn create_priority(
     state: web::Data<AppState>,
     admin: Admin,
@@ -147,7 +142,7 @@ pub async fn create_priority(
 
 /// Rename or re-sort a priority. `name` is required; `sort` keeps its value when absent.
 #[utoipa::path(
-    put, path = "/api/priorities.json/{id}", tag = "workflow", request_body = PriorityInput,
+    tag = "workflow", request_body = PriorityInput,
     params(("id" = i64, Path, description = "The priority id")),
     responses(
         (status = 200, body = Priority),
@@ -155,8 +150,9 @@ pub async fn create_priority(
         (status = 404, body = ApiErrorBody), (status = 409, description = "The name is taken", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[put("/api/priorities.json/{id}")]
 pub async fn update_priority(
     state: web::Data<AppState>,
     admin: Admin,
@@ -171,15 +167,16 @@ pub async fn update_priority(
 
 /// Delete a priority that no ticket has. Normal (the default of new tickets) stays.
 #[utoipa::path(
-    delete, path = "/api/priorities.json/{id}", tag = "workflow",
+    tag = "workflow",
     params(("id" = i64, Path, description = "The priority id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "The default priority, or tickets have it", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[delete("/api/priorities.json/{id}")]
 pub async fn delete_priority(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state.db(move |conn| write_tx(conn, |conn| priorities::delete(conn, &admin, id))).await?;

@@ -4,19 +4,8 @@
 
 pub mod osticket;
 
-use actix_web::web;
-use utoipa::OpenApi;
+use crate::core::http::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(osticket::routes);
 }
-
-#[derive(OpenApi)]
-#[openapi(paths(
-    osticket::staff_tickets,
-    osticket::client_tickets,
-    osticket::ticket_info,
-    osticket::staff_reply,
-    osticket::ticket_index,
-))]
-pub struct Doc;

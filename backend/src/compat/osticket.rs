@@ -2,30 +2,24 @@
 //! envelope (`status_code` "0" and `status_msg`). They act for an agent named by `staffUserName`
 //! (an impersonating key) or for the signed-in agent.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, post, web, HttpResponse};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use shared::tickets::{ActingAs, ScpStatus, ScpTicketInfo, ScpTickets, StaffReply, TicketListQuery, TicketUpdate};
 use shared::ApiErrorBody;
 
-use crate::core::auth::apikeys::Scope;
-use crate::core::auth::guards::Staff;
+use crate::core::auth::guards::{Allowed, Staff, StaffWriting};
 use crate::core::auth::{find_by_login, Caller};
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
 use crate::tickets::{change, find};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::core::http::resource("/api/scp/tickets/staffTickets.json").route(web::get().to(staff_tickets)))
-        .service(
-            crate::core::http::resource("/api/scp/tickets/clientTickets.json").route(web::get().to(client_tickets)),
-        )
-        .service(crate::core::http::resource("/api/scp/tickets/ticketInfo.json").route(web::get().to(ticket_info)))
-        .service(crate::core::http::resource("/api/scp/tickets/reply.json").route(web::post().to(staff_reply)))
-        .service(crate::core::http::resource("/api/scp/tickets.json").route(web::get().to(ticket_index)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(staff_tickets).service(client_tickets).service(ticket_info).service(staff_reply).service(ticket_index);
 }
 
 fn success(msg: &str) -> (String, String) {
@@ -42,11 +36,12 @@ pub struct StaffTicketsQuery {
 
 /// Tickets assigned to an agent (the first 100, most recently active first).
 #[utoipa::path(
-    get, path = "/api/scp/tickets/staffTickets.json", tag = "osticket-staff", params(StaffTicketsQuery),
+    tag = "osticket-staff", params(StaffTicketsQuery),
     responses((status = 200, body = ScpTickets), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
+#[get("/api/scp/tickets/staffTickets.json")]
 pub async fn staff_tickets(
     state: web::Data<AppState>,
     Staff(caller): Staff,
@@ -94,11 +89,12 @@ pub struct ClientTicketsQuery {
 
 /// Tickets of a customer (the first 100, most recently active first).
 #[utoipa::path(
-    get, path = "/api/scp/tickets/clientTickets.json", tag = "osticket-staff", params(ClientTicketsQuery),
+    tag = "osticket-staff", params(ClientTicketsQuery),
     responses((status = 200, body = ScpTickets), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
+#[get("/api/scp/tickets/clientTickets.json")]
 pub async fn client_tickets(
     state: web::Data<AppState>,
     Staff(caller): Staff,
@@ -121,11 +117,12 @@ pub struct TicketInfoQuery {
 
 /// One ticket with its whole thread, in osTicket's envelope.
 #[utoipa::path(
-    get, path = "/api/scp/tickets/ticketInfo.json", tag = "osticket-staff", params(TicketInfoQuery),
+    tag = "osticket-staff", params(TicketInfoQuery),
     responses((status = 200, body = ScpTicketInfo), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
+#[get("/api/scp/tickets/ticketInfo.json")]
 pub async fn ticket_info(
     state: web::Data<AppState>,
     Staff(caller): Staff,
@@ -149,21 +146,21 @@ pub async fn ticket_info(
 
 /// An agent's reply, optionally changing the status (`reply_status_id`).
 #[utoipa::path(
-    post, path = "/api/scp/tickets/reply.json", tag = "osticket-staff", request_body = StaffReply,
+    tag = "osticket-staff", request_body = StaffReply,
     responses(
         (status = 200, body = ScpStatus),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
         (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["agent"]))
 )]
+#[post("/api/scp/tickets/reply.json")]
 pub async fn staff_reply(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<StaffWriting>,
     body: JsonBody<StaffReply>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let body = body.0;
     let number = body
         .ticket_number
@@ -221,13 +218,14 @@ pub async fn staff_reply(
 
 /// osTicket's index of tickets: for each, pairs of number, created, updated, closed and href.
 #[utoipa::path(
-    get, path = "/api/scp/tickets.json", tag = "osticket-staff", params(TicketListQuery),
+    tag = "osticket-staff", params(TicketListQuery),
     responses((status = 200, description = "[[\"number\", \"TCK-1042\"], [\"created\", …], [\"closed\", null], …] per ticket",
                body = Vec<Vec<Vec<Option<String>>>>),
               (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
 )]
+#[get("/api/scp/tickets.json")]
 pub async fn ticket_index(
     state: web::Data<AppState>,
     Staff(caller): Staff,

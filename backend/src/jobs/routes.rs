@@ -1,6 +1,6 @@
 //! `/api/jobs.json`: the job worker's jobs (administrators, and keys with the admin scope).
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 use shared::jobs::Job;
@@ -11,12 +11,12 @@ use crate::core::auth::guards::Admin;
 use crate::core::db::write_tx;
 use crate::core::error::ApiResult;
 use crate::core::http::paging::{check_page, one_of, page_response};
+use crate::core::http::ServiceConfig;
 use crate::core::jobs;
 use crate::core::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::core::http::resource("/api/jobs.json").route(web::get().to(list_jobs)))
-        .service(crate::core::http::resource("/api/jobs.json/{id}/retry").route(web::post().to(retry_job)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_jobs).service(retry_job);
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -33,15 +33,16 @@ pub struct JobQuery {
 
 /// Every job, newest first: what waits (and why), what runs, what failed.
 #[utoipa::path(
-    get, path = "/api/jobs.json", tag = "jobs", params(JobQuery),
+    tag = "jobs", params(JobQuery),
     responses(
         (status = 200, body = [Job], headers(("X-Total-Count" = i64), ("Link" = String))),
         (status = 401, body = ApiErrorBody),
         (status = 403, description = "Not an administrator, or a key without the admin scope", body = ApiErrorBody),
         (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[get("/api/jobs.json")]
 pub async fn list_jobs(
     state: web::Data<AppState>,
     _admin: Admin,
@@ -60,15 +61,16 @@ pub async fn list_jobs(
 /// Run a failed or unsure job again (an unsure one's effect — a mail — may then happen twice: the
 /// administrator decides).
 #[utoipa::path(
-    post, path = "/api/jobs.json/{id}/retry", tag = "jobs",
+    tag = "jobs",
     params(("id" = i64, Path, description = "The job's id")),
     responses(
         (status = 200, description = "Due again", body = Job),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "The job is not failed or unsure", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/jobs.json/{id}/retry")]
 pub async fn retry_job(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let row = state

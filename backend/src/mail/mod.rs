@@ -18,32 +18,11 @@ pub mod templates;
 pub mod thread;
 pub mod tls;
 
-use actix_web::web;
-use utoipa::OpenApi;
+use crate::core::http::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(routes::routes);
 }
-
-#[derive(OpenApi)]
-#[openapi(paths(
-    routes::list_outbox,
-    routes::retry_mail,
-    routes::get_mail_settings,
-    routes::update_mail_settings,
-    routes::send_test_mail,
-    routes::list_templates,
-    routes::update_template,
-    routes::reset_template,
-    routes::preview_template,
-    routes::test_imap,
-    routes::list_inbound,
-    routes::inbound_raw,
-    routes::retry_inbound,
-    routes::discard_inbound,
-    routes::pipe_mail,
-))]
-pub struct Doc;
 
 /// The first line of every ticket mail: what a customer writes above it is their reply; the
 /// fetcher cuts the quoted rest.

@@ -2,7 +2,7 @@
 //! templates (with a preview), and the outbox (with "send again"). Administrators only, and keys
 //! with the admin scope: the settings hold the mail servers' accounts.
 
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 use shared::mail::{
@@ -19,37 +19,29 @@ use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
 use crate::core::http::paging::{check_page, one_of, page_response};
+use crate::core::http::ServiceConfig;
 use crate::core::settings::{self, Stored};
 use crate::core::state::AppState;
 use crate::mail::inbound::{self, Source};
 use crate::mail::templates::{self, Kind};
 use crate::mail::{fetch, imap, outbox, settings as mail_settings, smtp, thread};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::core::http::resource("/api/outbox.json").route(web::get().to(list_outbox)))
-        .service(crate::core::http::resource("/api/outbox.json/{id}/retry").route(web::post().to(retry_mail)))
-        .service(
-            crate::core::http::resource("/api/mail/settings.json")
-                .route(web::get().to(get_mail_settings))
-                .route(web::put().to(update_mail_settings)),
-        )
-        .service(crate::core::http::resource("/api/mail/test.json").route(web::post().to(send_test_mail)))
-        .service(crate::core::http::resource("/api/mail/templates.json").route(web::get().to(list_templates)))
-        .service(
-            crate::core::http::resource("/api/mail/templates.json/{kind}")
-                .route(web::put().to(update_template))
-                .route(web::delete().to(reset_template)),
-        )
-        .service(
-            crate::core::http::resource("/api/mail/templates.json/{kind}/preview")
-                .route(web::post().to(preview_template)),
-        )
-        .service(crate::core::http::resource("/api/mail/imap-test.json").route(web::post().to(test_imap)))
-        .service(crate::core::http::resource("/api/mail/inbound.json").route(web::get().to(list_inbound)))
-        .service(crate::core::http::resource("/api/mail/inbound.json/{id}").route(web::delete().to(discard_inbound)))
-        .service(crate::core::http::resource("/api/mail/inbound.json/{id}/raw").route(web::get().to(inbound_raw)))
-        .service(crate::core::http::resource("/api/mail/inbound.json/{id}/retry").route(web::post().to(retry_inbound)))
-        .service(crate::core::http::resource("/api/tickets.email").route(web::post().to(pipe_mail)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_outbox)
+        .service(retry_mail)
+        .service(get_mail_settings)
+        .service(update_mail_settings)
+        .service(send_test_mail)
+        .service(list_templates)
+        .service(update_template)
+        .service(reset_template)
+        .service(preview_template)
+        .service(test_imap)
+        .service(list_inbound)
+        .service(discard_inbound)
+        .service(inbound_raw)
+        .service(retry_inbound)
+        .service(pipe_mail);
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -64,15 +56,16 @@ pub struct OutboxQuery {
 
 /// The outbox, newest first: what left, what waits (and why), what failed.
 #[utoipa::path(
-    get, path = "/api/outbox.json", tag = "mail", params(OutboxQuery),
+    tag = "mail", params(OutboxQuery),
     responses(
         (status = 200, body = [OutboxMail], headers(("X-Total-Count" = i64), ("Link" = String))),
         (status = 401, body = ApiErrorBody),
         (status = 403, description = "Not an administrator, or a key without the admin scope", body = ApiErrorBody),
         (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[get("/api/outbox.json")]
 pub async fn list_outbox(
     state: web::Data<AppState>,
     _admin: Admin,
@@ -88,15 +81,16 @@ pub async fn list_outbox(
 /// Send a failed or unsure mail again (an unsure one may then arrive twice: the administrator
 /// decides).
 #[utoipa::path(
-    post, path = "/api/outbox.json/{id}/retry", tag = "mail",
+    tag = "mail",
     params(("id" = i64, Path, description = "The mail's id")),
     responses(
         (status = 200, description = "Due again", body = OutboxMail),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "The mail is not failed or unsure", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/outbox.json/{id}/retry")]
 pub async fn retry_mail(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let mail = state
@@ -113,10 +107,11 @@ pub async fn retry_mail(state: web::Data<AppState>, admin: Admin, id: web::Path<
 
 /// The mail settings (passwords are never shown, only whether one is set).
 #[utoipa::path(
-    get, path = "/api/mail/settings.json", tag = "mail",
+    tag = "mail",
     responses((status = 200, body = MailSettings), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[get("/api/mail/settings.json")]
 pub async fn get_mail_settings(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
     let view = state.db(|conn| Ok(mail_settings::view(&Stored::read(conn)?))).await?;
     Ok(HttpResponse::Ok().json(view))
@@ -125,14 +120,15 @@ pub async fn get_mail_settings(state: web::Data<AppState>, _admin: Admin) -> Api
 /// Change the mail settings. Absent fields keep their value; every field is checked before any
 /// is written.
 #[utoipa::path(
-    put, path = "/api/mail/settings.json", tag = "mail", request_body = MailSettingsUpdate,
+    tag = "mail", request_body = MailSettingsUpdate,
     responses(
         (status = 200, description = "The settings now in force", body = MailSettings),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[put("/api/mail/settings.json")]
 pub async fn update_mail_settings(
     state: web::Data<AppState>,
     admin: Admin,
@@ -151,15 +147,16 @@ pub async fn update_mail_settings(
 /// Send a test mail now, with the saved settings, and say what happened. A server that cannot
 /// be reached or refuses is a finding (`ok: false`), not an error of this request.
 #[utoipa::path(
-    post, path = "/api/mail/test.json", tag = "mail", request_body = MailTestRequest,
+    tag = "mail", request_body = MailTestRequest,
     responses(
         (status = 200, description = "The attempt's outcome", body = MailCheck),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 409, description = "No SMTP server or sender address is set", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/mail/test.json")]
 pub async fn send_test_mail(
     state: web::Data<AppState>,
     admin: Admin,
@@ -209,10 +206,11 @@ fn kind(path: &str) -> ApiResult<Kind> {
 
 /// Every kind of mail with its current text.
 #[utoipa::path(
-    get, path = "/api/mail/templates.json", tag = "mail",
+    tag = "mail",
     responses((status = 200, body = [MailTemplate]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[get("/api/mail/templates.json")]
 pub async fn list_templates(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
     let list = state
         .db(|conn| {
@@ -230,15 +228,16 @@ pub async fn list_templates(state: web::Data<AppState>, _admin: Admin) -> ApiRes
 /// Replace a template. It is rendered with example values first: a syntax error or an unknown
 /// placeholder is a 422 naming the field.
 #[utoipa::path(
-    put, path = "/api/mail/templates.json/{kind}", tag = "mail", request_body = MailTemplateInput,
+    tag = "mail", request_body = MailTemplateInput,
     params(("kind" = String, Path, description = "The kind of mail, e.g. ticket.reply.customer")),
     responses(
         (status = 200, body = MailTemplate),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[put("/api/mail/templates.json/{kind}")]
 pub async fn update_template(
     state: web::Data<AppState>,
     admin: Admin,
@@ -261,14 +260,15 @@ pub async fn update_template(
 
 /// Back to the built-in text.
 #[utoipa::path(
-    delete, path = "/api/mail/templates.json/{kind}", tag = "mail",
+    tag = "mail",
     params(("kind" = String, Path, description = "The kind of mail")),
     responses(
         (status = 200, description = "The built-in text, now in force", body = MailTemplate),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[delete("/api/mail/templates.json/{kind}")]
 pub async fn reset_template(
     state: web::Data<AppState>,
     admin: Admin,
@@ -290,15 +290,16 @@ pub async fn reset_template(
 
 /// Render a template as typed, with example values, without saving it.
 #[utoipa::path(
-    post, path = "/api/mail/templates.json/{kind}/preview", tag = "mail", request_body = MailTemplateInput,
+    tag = "mail", request_body = MailTemplateInput,
     params(("kind" = String, Path, description = "The kind of mail")),
     responses(
         (status = 200, body = MailPreview),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/mail/templates.json/{kind}/preview")]
 pub async fn preview_template(
     _admin: Admin,
     path: web::Path<String>,
@@ -311,14 +312,15 @@ pub async fn preview_template(
 /// Connect to the IMAP server of the settings (whether or not fetching is on), sign in and look
 /// at the folder. A server that cannot be reached or refuses is a finding (`ok: false`).
 #[utoipa::path(
-    post, path = "/api/mail/imap-test.json", tag = "mail",
+    tag = "mail",
     responses(
         (status = 200, description = "The attempt's outcome", body = MailCheck),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 409, description = "No IMAP server is set", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/mail/imap-test.json")]
 pub async fn test_imap(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
     let server = state.db(|conn| Ok(mail_settings::imap_server(&Stored::read(conn)?))).await?;
     let server = server.ok_or_else(|| ApiError::Conflict("Set an IMAP server first".into()))?;
@@ -348,13 +350,14 @@ pub struct InboundQuery {
 /// The mail that came in, newest first: what became of each, and the quarantine of mail that
 /// could not be read.
 #[utoipa::path(
-    get, path = "/api/mail/inbound.json", tag = "mail", params(InboundQuery),
+    tag = "mail", params(InboundQuery),
     responses(
         (status = 200, body = [InboundMail], headers(("X-Total-Count" = i64), ("Link" = String))),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[get("/api/mail/inbound.json")]
 pub async fn list_inbound(
     state: web::Data<AppState>,
     _admin: Admin,
@@ -369,15 +372,16 @@ pub async fn list_inbound(
 
 /// A quarantined mail as it was received (message/rfc822), to look at or to keep.
 #[utoipa::path(
-    get, path = "/api/mail/inbound.json/{id}/raw", tag = "mail",
+    tag = "mail",
     params(("id" = i64, Path, description = "The mail's id")),
     responses(
         (status = 200, description = "The mail", content_type = "message/rfc822", body = String),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Not quarantined: only quarantined mail is kept", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[get("/api/mail/inbound.json/{id}/raw")]
 pub async fn inbound_raw(state: web::Data<AppState>, _admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let (raw, _) = state.db(move |conn| inbound::quarantined(conn, id)).await?;
@@ -389,15 +393,16 @@ pub async fn inbound_raw(state: web::Data<AppState>, _admin: Admin, id: web::Pat
 
 /// Handle a quarantined mail again (after a fix, or once its sender may open tickets).
 #[utoipa::path(
-    post, path = "/api/mail/inbound.json/{id}/retry", tag = "mail",
+    tag = "mail",
     params(("id" = i64, Path, description = "The mail's id")),
     responses(
         (status = 200, description = "What became of it now", body = InboundMail),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Not quarantined", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[post("/api/mail/inbound.json/{id}/retry")]
 pub async fn retry_inbound(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     let ctx = inbound::Context::new(&state.config, state.events.clone());
@@ -415,15 +420,16 @@ pub async fn retry_inbound(state: web::Data<AppState>, admin: Admin, id: web::Pa
 
 /// Throw a quarantined mail away.
 #[utoipa::path(
-    delete, path = "/api/mail/inbound.json/{id}", tag = "mail",
+    tag = "mail",
     params(("id" = i64, Path, description = "The mail's id")),
     responses(
         (status = 204, description = "Gone"),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Not quarantined: the log of handled mail stays", body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[delete("/api/mail/inbound.json/{id}")]
 pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     let id = id.into_inner();
     state
@@ -445,7 +451,7 @@ pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::
 /// (`X-Oxidesk-Outcome` says which), so that osTicket's pipe scripts never make the MTA retry or
 /// bounce it — with the ticket number as text, or JSON when the client accepts it.
 #[utoipa::path(
-    post, path = "/api/tickets.email", tag = "tickets",
+    tag = "tickets",
     request_body(content = String, description = "The raw mail, whatever the Content-Type (osTicket's pipe scripts send text/plain, curl sends application/x-www-form-urlencoded, message/rfc822 is fine too)", content_type = "text/plain"),
     responses(
         (status = 201, description = "Taken: the ticket number as text/plain (empty when no ticket), or the outcome with `Accept: application/json`",
@@ -456,8 +462,9 @@ pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::
         (status = 413, body = ApiErrorBody),
         (status = 503, description = "The database does not answer: the MTA should try again", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["agent"]))
 )]
+#[post("/api/tickets.email")]
 pub async fn pipe_mail(
     state: web::Data<AppState>,
     caller: Caller,

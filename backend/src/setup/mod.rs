@@ -4,13 +4,8 @@ pub mod routes;
 pub mod rules;
 pub mod settings;
 
-use actix_web::web;
-use utoipa::OpenApi;
+use crate::core::http::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(routes::routes);
 }
-
-#[derive(OpenApi)]
-#[openapi(paths(routes::get_settings, routes::update_settings, routes::setup, routes::register))]
-pub struct Doc;

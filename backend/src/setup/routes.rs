@@ -2,7 +2,7 @@
 //! `/api/auth/register.json`.
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use shared::auth::{LoginResponse, RegisterRequest, Registered};
 use shared::settings::{Settings, SettingsUpdate, SetupRequest};
 use shared::ApiErrorBody;
@@ -13,17 +13,12 @@ use crate::core::auth::guards::Admin;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 use crate::setup::{rules, settings};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::core::http::resource("/api/setup.json").route(web::post().to(setup)))
-        .service(
-            crate::core::http::resource("/api/settings.json")
-                .route(web::get().to(get_settings))
-                .route(web::put().to(update_settings)),
-        )
-        .service(crate::core::http::resource("/api/auth/register.json").route(web::post().to(register)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(setup).service(get_settings).service(update_settings).service(register);
 }
 
 /// The settings as a browser should see them: the upload limit is the one in force.
@@ -34,9 +29,10 @@ fn effective(state: &AppState, mut s: Settings) -> Settings {
 
 /// The desk's public settings: what the sign-in page and every screen need. No credentials needed.
 #[utoipa::path(
-    get, path = "/api/settings.json", tag = "settings",
+    tag = "settings",
     responses((status = 200, body = Settings))
 )]
+#[get("/api/settings.json")]
 pub async fn get_settings(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let s = state.db(settings::load).await?;
     Ok(HttpResponse::Ok().json(effective(&state, s)))
@@ -45,15 +41,16 @@ pub async fn get_settings(state: web::Data<AppState>) -> ApiResult<HttpResponse>
 /// Change settings (administrators). Absent fields keep their value; every field is checked
 /// before any is written.
 #[utoipa::path(
-    put, path = "/api/settings.json", tag = "settings", request_body = SettingsUpdate,
+    tag = "settings", request_body = SettingsUpdate,
     responses(
         (status = 200, description = "The settings now in force", body = Settings),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
         (status = 403, description = "Not an administrator", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []), ("api_key" = []))
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
 )]
+#[put("/api/settings.json")]
 pub async fn update_settings(
     state: web::Data<AppState>,
     admin: Admin,
@@ -81,7 +78,7 @@ fn created(mut response: HttpResponse) -> HttpResponse {
 /// First run: create the administrator and the basic settings, and sign the administrator in.
 /// Refused once an administrator exists.
 #[utoipa::path(
-    post, path = "/api/setup.json", tag = "settings", request_body = SetupRequest,
+    tag = "settings", request_body = SetupRequest,
     responses(
         (status = 201, description = "Set up; the administrator is signed in (a refresh cookie is set)", body = LoginResponse),
         (status = 400, body = ApiErrorBody),
@@ -89,6 +86,7 @@ fn created(mut response: HttpResponse) -> HttpResponse {
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     )
 )]
+#[post("/api/setup.json")]
 pub async fn setup(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -126,7 +124,7 @@ pub async fn setup(
 /// new users. When registrations are confirmed (the default), a link is mailed and the account
 /// signs in once it is opened; otherwise it is signed in at once.
 #[utoipa::path(
-    post, path = "/api/auth/register.json", tag = "auth", request_body = RegisterRequest,
+    tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered and signed in (a refresh cookie is set)", body = LoginResponse),
         (status = 202, description = "Registered; a confirmation link was mailed", body = Registered),
@@ -137,6 +135,7 @@ pub async fn setup(
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
     )
 )]
+#[post("/api/auth/register.json")]
 pub async fn register(
     state: web::Data<AppState>,
     req: HttpRequest,

@@ -1,23 +1,24 @@
 //! Attachment downloads, with the same visibility as the ticket they belong to.
 
 use actix_web::http::header::{self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
-use actix_web::{web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use shared::ApiErrorBody;
 
 use crate::core::auth::apikeys::Scope;
 use crate::core::auth::Caller;
 use crate::core::error::ApiResult;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 use crate::tickets::content::blob_path;
 use crate::tickets::find;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::core::http::resource("/api/attachments/{id}").route(web::get().to(download)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(download);
 }
 
 /// Download an attachment (always as a download, never rendered inline).
 #[utoipa::path(
-    get, path = "/api/attachments/{id}", tag = "tickets",
+    tag = "tickets",
     params(("id" = i64, Path, description = "Attachment id")),
     responses(
         (status = 200, description = "The file", content_type = "application/octet-stream"),
@@ -25,8 +26,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 404, description = "No such attachment, or not yours", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
+#[get("/api/attachments/{id}")]
 pub async fn download(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
     caller.require(Scope::Read)?;
     let actor = caller.as_actor();

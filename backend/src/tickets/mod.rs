@@ -12,24 +12,8 @@ pub mod routes;
 pub mod rows;
 pub mod view;
 
-use actix_web::web;
-use utoipa::OpenApi;
+use crate::core::http::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(routes::routes).configure(attachments::routes);
 }
-
-#[derive(OpenApi)]
-#[openapi(paths(
-    routes::list_tickets,
-    routes::create_ticket,
-    routes::get_ticket,
-    routes::update_ticket,
-    routes::close_ticket,
-    routes::reopen_ticket,
-    routes::follow_ticket,
-    routes::unfollow_ticket,
-    routes::bulk_update,
-    attachments::download,
-))]
-pub struct Doc;

@@ -1,41 +1,34 @@
 //! `/api/tickets.json`: osTicket's ticket resource. HTTP only — the rules live in `crate::tickets`.
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use shared::tickets::{
     ActingAs, BulkResult, BulkUpdate, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate,
 };
 use shared::ApiErrorBody;
 
 use crate::core::auth::apikeys::Scope;
+use crate::core::auth::guards::{Allowed, Reading, StaffWriting, Welcome, Writing};
 use crate::core::auth::{Actor, Caller, Origin, Visitor};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
 use crate::core::http::paging::{merge_list_query, page_response};
+use crate::core::http::ServiceConfig;
 use crate::core::settings;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
 use crate::tickets::{change, find};
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        crate::core::http::resource("/api/tickets.json")
-            .route(web::get().to(list_tickets))
-            .route(web::post().to(create_ticket)),
-    )
-    .service(
-        crate::core::http::resource("/api/tickets.json/{number}")
-            .route(web::get().to(get_ticket))
-            .route(web::put().to(update_ticket))
-            .route(web::delete().to(close_ticket))
-            .route(web::post().to(reopen_ticket)),
-    )
-    .service(
-        crate::core::http::resource("/api/tickets.json/{number}/follow")
-            .route(web::put().to(follow_ticket))
-            .route(web::delete().to(unfollow_ticket)),
-    )
-    .service(crate::core::http::resource("/api/tickets/bulk.json").route(web::post().to(bulk_update)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_tickets)
+        .service(create_ticket)
+        .service(get_ticket)
+        .service(update_ticket)
+        .service(close_ticket)
+        .service(reopen_ticket)
+        .service(follow_ticket)
+        .service(unfollow_ticket)
+        .service(bulk_update);
 }
 
 /// Who reads: a caller with the read scope, or a guest (whom `tickets` lets in only when the
@@ -50,7 +43,7 @@ fn reader(visitor: &Visitor) -> ApiResult<Actor> {
 /// List tickets. Customers see only their own (unless the visibility setting is public or
 /// private); without credentials only when it is public. Filters narrow the list.
 #[utoipa::path(
-    get, path = "/api/tickets.json", tag = "tickets",
+    tag = "tickets",
     params(TicketListQuery),
     responses(
         (status = 200, description = "A page of tickets, newest activity first", body = [Ticket],
@@ -60,11 +53,12 @@ fn reader(visitor: &Visitor) -> ApiResult<Actor> {
         (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 422, description = "A filter is invalid", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []), ())
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]), ())
 )]
+#[get("/api/tickets.json")]
 pub async fn list_tickets(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    Welcome(visitor, _): Welcome<Reading>,
     query: web::Query<TicketListQuery>,
     body: JsonBody<TicketListQuery>,
     req: HttpRequest,
@@ -81,7 +75,7 @@ pub async fn list_tickets(
 /// when the request accepts application/json. Without credentials (a guest, when the settings
 /// allow guest tickets) `name` and `email` say who files it.
 #[utoipa::path(
-    post, path = "/api/tickets.json", tag = "tickets",
+    tag = "tickets",
     request_body = TicketCreate,
     responses(
         (status = 201, description = "Created: the ticket number as text/plain, or the ticket with `Accept: application/json`",
@@ -94,11 +88,12 @@ pub async fn list_tickets(
         (status = 422, description = "Missing or invalid fields", body = ApiErrorBody),
         (status = 429, description = "Too many guest tickets from this address", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []), ())
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]), ())
 )]
+#[post("/api/tickets.json")]
 pub async fn create_ticket(
     state: web::Data<AppState>,
-    visitor: Visitor,
+    Welcome(visitor, _): Welcome<Writing>,
     body: JsonBody<TicketCreate>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
@@ -109,7 +104,6 @@ pub async fn create_ticket(
         body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned);
     let origin = match &visitor.0 {
         Some(caller) => {
-            caller.require(Scope::Write)?;
             // Only a program speaks for someone else's address; a person is recorded by their own.
             caller.origin(given_ip.filter(|_| caller.user().is_none()))
         }
@@ -151,7 +145,7 @@ pub(crate) fn accepts_json(req: &HttpRequest) -> bool {
 
 /// One ticket with its thread (internal notes only for agents).
 #[utoipa::path(
-    get, path = "/api/tickets.json/{number}", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number, e.g. TCK-1042 (or just 1042)")),
     responses(
         (status = 200, body = Ticket),
@@ -159,8 +153,9 @@ pub(crate) fn accepts_json(req: &HttpRequest) -> bool {
         (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 404, description = "No such ticket, or not yours", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []), ())
+    security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]), ())
 )]
+#[get("/api/tickets.json/{number}")]
 pub async fn get_ticket(
     state: web::Data<AppState>,
     visitor: Visitor,
@@ -178,7 +173,7 @@ pub async fn get_ticket(
 
 /// Post a reply (customer message, agent response or internal note) and/or change fields.
 #[utoipa::path(
-    put, path = "/api/tickets.json/{number}", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     request_body = TicketUpdate,
     responses(
@@ -189,15 +184,15 @@ pub async fn get_ticket(
         (status = 409, description = "`version` is stale: someone else changed the ticket", body = ApiErrorBody),
         (status = 413, body = ApiErrorBody), (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
+#[put("/api/tickets.json/{number}")]
 pub async fn update_ticket(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Writing>,
     number: web::Path<String>,
     body: JsonBody<TicketUpdate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let body = body.0;
     let st = state.clone();
     let ticket = state
@@ -214,7 +209,7 @@ pub async fn update_ticket(
 
 /// Close a ticket. Closing a closed ticket changes nothing.
 #[utoipa::path(
-    delete, path = "/api/tickets.json/{number}", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     request_body(content = TicketTransition, description = "Optional: who acts, the version you saw, a resolution"),
     responses(
@@ -222,15 +217,15 @@ pub async fn update_ticket(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
+#[delete("/api/tickets.json/{number}")]
 pub async fn close_ticket(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Writing>,
     number: web::Path<String>,
     body: JsonBody<TicketTransition>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let body = body.0;
     state
         .db(move |conn| {
@@ -244,7 +239,7 @@ pub async fn close_ticket(
 
 /// Reopen a resolved or closed ticket (customers within the auto-close window, agents always).
 #[utoipa::path(
-    post, path = "/api/tickets.json/{number}", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     request_body(content = TicketTransition, description = "Optional: who acts and the version you saw"),
     responses(
@@ -252,15 +247,15 @@ pub async fn close_ticket(
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
+#[post("/api/tickets.json/{number}")]
 pub async fn reopen_ticket(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<Writing>,
     number: web::Path<String>,
     body: JsonBody<TicketTransition>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let body = body.0;
     let ticket = state
         .db(move |conn| {
@@ -276,7 +271,7 @@ pub async fn reopen_ticket(
 /// Follow a ticket: it shows on your home page (and, with mail, you hear of its changes).
 /// Following does not change the ticket, so it needs no `version`.
 #[utoipa::path(
-    put, path = "/api/tickets.json/{number}/follow", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     responses(
         (status = 200, description = "The ticket, with you among its followers", body = Ticket),
@@ -285,8 +280,9 @@ pub async fn reopen_ticket(
         (status = 404, body = ApiErrorBody),
         (status = 422, description = "An API key acting as itself is nobody who could follow", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
+#[put("/api/tickets.json/{number}/follow")]
 pub async fn follow_ticket(
     state: web::Data<AppState>,
     caller: Caller,
@@ -297,15 +293,16 @@ pub async fn follow_ticket(
 
 /// Stop following a ticket.
 #[utoipa::path(
-    delete, path = "/api/tickets.json/{number}/follow", tag = "tickets",
+    tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
     responses(
         (status = 200, description = "The ticket, without you among its followers", body = Ticket),
         (status = 401, body = ApiErrorBody), (status = 403, description = "The key lacks the write scope", body = ApiErrorBody),
         (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]))
 )]
+#[delete("/api/tickets.json/{number}/follow")]
 pub async fn unfollow_ticket(
     state: web::Data<AppState>,
     caller: Caller,
@@ -335,7 +332,7 @@ async fn set_following(
 /// Change many tickets at once (agents): assign, set a status (with a resolution when leaving the
 /// open states) or a priority. All or nothing: one unknown ticket or stale rule changes none.
 #[utoipa::path(
-    post, path = "/api/tickets/bulk.json", tag = "tickets",
+    tag = "tickets",
     request_body = BulkUpdate,
     responses(
         (status = 200, description = "The tickets changed", body = BulkResult),
@@ -344,14 +341,14 @@ async fn set_following(
         (status = 415, body = ApiErrorBody),
         (status = 422, description = "No tickets, too many, an unknown number, or an invalid change", body = ApiErrorBody),
     ),
-    security(("api_key" = []), ("bearer" = []))
+    security(("api_key" = ["write"]), ("bearer" = ["agent"]))
 )]
+#[post("/api/tickets/bulk.json")]
 pub async fn bulk_update(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<StaffWriting>,
     body: JsonBody<BulkUpdate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let actor = caller.as_actor();
     let origin = caller.origin(None);
     let body = body.0;

@@ -3,13 +3,8 @@
 pub mod routes;
 pub mod rules;
 
-use actix_web::web;
-use utoipa::OpenApi;
+use crate::core::http::ServiceConfig;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(routes::routes);
 }
-
-#[derive(OpenApi)]
-#[openapi(paths(routes::list_views, routes::create_view, routes::delete_view))]
-pub struct Doc;

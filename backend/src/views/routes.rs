@@ -1,24 +1,20 @@
 //! Saved views over HTTP: named ticket-list filters, private to the person who saved them.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{delete, get, post, web, HttpResponse};
 use shared::tickets::{SavedView, SavedViewCreate};
 use shared::ApiErrorBody;
 
-use crate::core::auth::apikeys::Scope;
+use crate::core::auth::guards::{Allowed, People};
 use crate::core::auth::Caller;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 use crate::views::rules;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        crate::core::http::resource("/api/views.json")
-            .route(web::get().to(list_views))
-            .route(web::post().to(create_view)),
-    )
-    .service(crate::core::http::resource("/api/views.json/{id}").route(web::delete().to(delete_view)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(list_views).service(create_view).service(delete_view);
 }
 
 /// Views belong to people; an API key acting as itself has none.
@@ -31,11 +27,12 @@ fn owner(caller: &Caller) -> ApiResult<i64> {
 
 /// Your saved views, by name.
 #[utoipa::path(
-    get, path = "/api/views.json", tag = "tickets",
+    tag = "tickets",
     responses((status = 200, body = [SavedView]), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody)),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
-pub async fn list_views(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
+#[get("/api/views.json")]
+pub async fn list_views(state: web::Data<AppState>, Allowed(caller, _): Allowed<People>) -> ApiResult<HttpResponse> {
     let user_id = owner(&caller)?;
     let views = state.db(move |conn| rules::list(conn, user_id)).await?;
     Ok(HttpResponse::Ok().json(views))
@@ -43,21 +40,21 @@ pub async fn list_views(state: web::Data<AppState>, caller: Caller) -> ApiResult
 
 /// Save the current list filter under a name (names are unique per person: 409 otherwise).
 #[utoipa::path(
-    post, path = "/api/views.json", tag = "tickets", request_body = SavedViewCreate,
+    tag = "tickets", request_body = SavedViewCreate,
     responses(
         (status = 201, body = SavedView),
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 409, description = "You already have a view with this name", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
+#[post("/api/views.json")]
 pub async fn create_view(
     state: web::Data<AppState>,
-    caller: Caller,
+    Allowed(caller, _): Allowed<People>,
     body: JsonBody<SavedViewCreate>,
 ) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
     let user_id = owner(&caller)?;
     let (name, query) = rules::check(&body.0)?;
     let view = state.db(move |conn| write_tx(conn, |conn| rules::create(conn, user_id, name, query))).await?;
@@ -66,17 +63,21 @@ pub async fn create_view(
 
 /// Delete one of your views.
 #[utoipa::path(
-    delete, path = "/api/views.json/{id}", tag = "tickets",
+    tag = "tickets",
     params(("id" = i64, Path, description = "The view's id")),
     responses(
         (status = 204, description = "Deleted"),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 404, description = "No such view of yours", body = ApiErrorBody),
     ),
-    security(("bearer" = []))
+    security(("bearer" = ["authorized_user"]))
 )]
-pub async fn delete_view(state: web::Data<AppState>, caller: Caller, id: web::Path<i64>) -> ApiResult<HttpResponse> {
-    caller.require(Scope::Write)?;
+#[delete("/api/views.json/{id}")]
+pub async fn delete_view(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<People>,
+    id: web::Path<i64>,
+) -> ApiResult<HttpResponse> {
     let user_id = owner(&caller)?;
     let id = id.into_inner();
     state.db(move |conn| write_tx(conn, |conn| rules::delete(conn, user_id, id))).await?;

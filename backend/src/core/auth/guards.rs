@@ -4,9 +4,16 @@
 //! - [`Admin`]: an administrator, or a key with the admin scope — who runs the desk (catalog,
 //!   settings, mail, staff accounts);
 //! - [`Staff`]: an agent or above, or a key with the read scope — who works tickets;
+//! - [`Allowed`]: any other pair of a key's scope and a person's lowest level, named by a [`Rule`]
+//!   ([`Reading`], [`Writing`], [`People`], …); [`Welcome`] lets visitors without credentials by;
 //! - [`require_capability`]: NodePoint's configurable thresholds (a setting names the lowest level).
+//!
+//! A guard comes before the body in a signature: actix extracts in order, so a caller who may not
+//! call is refused (401/403) before a body of theirs is read (400/422). The OpenAPI `security` of
+//! each operation states what its guard demands; backend/tests/contract.rs keeps them in step.
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 use actix_web::{FromRequest, HttpRequest};
@@ -15,7 +22,7 @@ use shared::settings::Capability;
 use shared::AccessLevel;
 
 use super::apikeys::Scope;
-use super::{level_of, Actor, Caller, Credential};
+use super::{level_of, Actor, Caller, Credential, Visitor};
 use crate::core::audit::{self, AuditEvent};
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
@@ -104,6 +111,123 @@ impl FromRequest for Staff {
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let caller = Caller::from_request(req, payload);
         Box::pin(async move { Staff::check(caller.await?) })
+    }
+}
+
+/// What an operation demands of its caller: the scope of a key, the lowest level of a person.
+pub trait Rule {
+    /// The scope a key needs; `None`: keys are refused, whatever their scopes.
+    const SCOPE: Option<Scope>;
+    /// The lowest level a person needs; `None`: people are refused.
+    const LEVEL: Option<AccessLevel>;
+
+    fn check(caller: &Caller) -> ApiResult<()> {
+        match (&caller.credential, Self::SCOPE, Self::LEVEL) {
+            (Credential::Key(_), Some(scope), _) => caller.require(scope),
+            (Credential::Key(_), None, _) => Err(ApiError::Forbidden("API keys cannot do this: sign in".into())),
+            (Credential::User(u), _, Some(level)) if level_of(u) >= level => Ok(()),
+            (Credential::User(_), _, Some(level)) => {
+                Err(ApiError::Forbidden(format!("This needs the {} level or higher", level.name())))
+            }
+            (Credential::User(_), _, None) => Err(ApiError::Forbidden("Only programs do this: use an API key".into())),
+        }
+    }
+}
+
+/// Any person, or a key with the read scope.
+pub enum Reading {}
+impl Rule for Reading {
+    const SCOPE: Option<Scope> = Some(Scope::Read);
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::AuthorizedUser);
+}
+
+/// Any person, or a key with the write scope.
+pub enum Writing {}
+impl Rule for Writing {
+    const SCOPE: Option<Scope> = Some(Scope::Write);
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::AuthorizedUser);
+}
+
+/// People only (their own password, their saved views): keys are refused.
+pub enum People {}
+impl Rule for People {
+    const SCOPE: Option<Scope> = None;
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::AuthorizedUser);
+}
+
+/// An agent or above, or a key with the write scope: the osTicket staff's writes, piped mail,
+/// bulk changes.
+pub enum StaffWriting {}
+impl Rule for StaffWriting {
+    const SCOPE: Option<Scope> = Some(Scope::Write);
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::Agent);
+}
+
+/// A user manager or above, or a key with the write scope (which adds customers only).
+pub enum AddingUsers {}
+impl Rule for AddingUsers {
+    const SCOPE: Option<Scope> = Some(Scope::Write);
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::UserManager);
+}
+
+/// A user manager or above, or a key with the admin scope: changes to users.
+pub enum ChangingUsers {}
+impl Rule for ChangingUsers {
+    const SCOPE: Option<Scope> = Some(Scope::Admin);
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::UserManager);
+}
+
+/// A user manager or above, in person: setting someone's password (never a key).
+pub enum SettingPasswords {}
+impl Rule for SettingPasswords {
+    const SCOPE: Option<Scope> = None;
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::UserManager);
+}
+
+/// An administrator in person: API keys (no key manages keys, so a leaked one cannot mint its
+/// successors).
+pub enum ManagingKeys {}
+impl Rule for ManagingKeys {
+    const SCOPE: Option<Scope> = None;
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::Administrator);
+}
+
+/// A caller that `R` lets through.
+#[derive(Debug, Clone)]
+pub struct Allowed<R>(pub Caller, pub PhantomData<R>);
+
+impl<R: Rule + 'static> FromRequest for Allowed<R> {
+    type Error = ApiError;
+    type Future = Guarded<Allowed<R>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let caller = Caller::from_request(req, payload);
+        Box::pin(async move {
+            let caller = caller.await?;
+            R::check(&caller)?;
+            Ok(Allowed(caller, PhantomData))
+        })
+    }
+}
+
+/// A visitor without credentials (whom the settings may let in), or a caller that `R` lets
+/// through.
+#[derive(Debug, Clone)]
+pub struct Welcome<R>(pub Visitor, pub PhantomData<R>);
+
+impl<R: Rule + 'static> FromRequest for Welcome<R> {
+    type Error = ApiError;
+    type Future = Guarded<Welcome<R>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let visitor = Visitor::from_request(req, payload);
+        Box::pin(async move {
+            let visitor = visitor.await?;
+            if let Some(caller) = &visitor.0 {
+                R::check(caller)?;
+            }
+            Ok(Welcome(visitor, PhantomData))
+        })
     }
 }
 

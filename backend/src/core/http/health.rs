@@ -1,16 +1,17 @@
 //! `/api/health`: answers 200 when the database answers, for load balancers and start scripts.
 
-use actix_web::{web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 use diesel::prelude::*;
 use serde::Serialize;
 use shared::ApiErrorBody;
 
 use crate::core::db::schema::settings;
 use crate::core::error::ApiResult;
+use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::resource("/api/health").route(web::get().to(health)));
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health);
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -21,8 +22,10 @@ pub struct Health {
 }
 
 /// Liveness and database reachability.
-#[utoipa::path(get, path = "/api/health", tag = "meta",
-    responses((status = 200, body = Health), (status = 500, description = "The database does not answer", body = ApiErrorBody)))]
+#[utoipa::path(tag = "meta",
+    responses((status = 200, body = Health), (status = 500, description = "The database does not answer", body = ApiErrorBody))
+)]
+#[get("/api/health")]
 pub async fn health(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     state.db(|conn| Ok(settings::table.count().get_result::<i64>(conn)?)).await?;
     Ok(HttpResponse::Ok().json(Health {

@@ -1,30 +1,51 @@
 //! What every feature's HTTP layer shares: the JSON body extractor (`body`), paging (`paging`),
-//! the web app (`spa`), the health check, and resources that answer unsupported methods with 405.
+//! the web app (`spa`), the health check, the registration of routes with their documentation
+//! (`ServiceConfig`), and the 405 answer for unsupported methods (`refuse_other_methods`).
 
 pub mod body;
 pub mod health;
 pub mod paging;
 pub mod spa;
 
-use std::collections::HashMap;
-
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse, Resource, ResponseError};
-use utoipa::OpenApi;
+use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 
 use crate::core::error::ApiError;
 
-/// A resource whose unsupported methods get a JSON 405 naming the allowed ones, in its message
-/// and in the `Allow` header that RFC 9110 requires.
-pub fn resource(path: &str) -> Resource {
-    web::resource(path).default_service(web::to(method_not_allowed))
+/// Where a feature registers its handlers: `cfg.service(handler)` binds the handler's route (its
+/// actix macro, `#[get("/api/…")]`) and its OpenAPI operation (its `#[utoipa::path]`) in one call,
+/// so no route goes undocumented and no operation unserved. Re-exported so that features do not
+/// name the crate; never call its `route` (that registers a route without a document).
+pub use utoipa_actix_web::service_config::ServiceConfig;
+
+/// Gives every documented path a last resource that answers any method its handlers did not
+/// take with a JSON 405 naming the allowed ones, in its message and in the `Allow` header that
+/// RFC 9110 requires. Registered after the features: a handler's resource (one method each)
+/// lets requests of other methods through to the next resource of the same path, this one.
+pub fn refuse_other_methods(cfg: &mut web::ServiceConfig, document: &utoipa::openapi::OpenApi) {
+    for (path, item) in &document.paths.paths {
+        let allow = allowed_methods(item);
+        cfg.service(web::resource(path.as_str()).to(move |req: HttpRequest| {
+            let allow = allow.clone();
+            async move { method_not_allowed(&req, &allow) }
+        }));
+    }
 }
 
-async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    let allowed = req
-        .match_pattern()
-        .and_then(|pattern| req.app_data::<web::Data<AllowedMethods>>()?.0.get(&pattern).cloned())
-        .unwrap_or_default();
+/// The methods of a path, in the order the 405s have always listed them (GET, PUT, POST,
+/// DELETE, PATCH), e.g. "GET, PUT, POST, DELETE" for a ticket.
+fn allowed_methods(item: &utoipa::openapi::PathItem) -> String {
+    let methods = [
+        ("GET", item.get.is_some()),
+        ("PUT", item.put.is_some()),
+        ("POST", item.post.is_some()),
+        ("DELETE", item.delete.is_some()),
+        ("PATCH", item.patch.is_some()),
+    ];
+    methods.iter().filter(|(_, has)| *has).map(|(m, _)| *m).collect::<Vec<_>>().join(", ")
+}
+
+fn method_not_allowed(req: &HttpRequest, allowed: &str) -> HttpResponse {
     let mut response = ApiError::MethodNotAllowed(format!(
         "{} is not supported on {}; use {}",
         req.method(),
@@ -32,44 +53,12 @@ async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
         allowed.replace(", ", " or ")
     ))
     .error_response();
-    if let Ok(value) = header::HeaderValue::from_str(&allowed) {
+    if let Ok(value) = header::HeaderValue::from_str(allowed) {
         response.headers_mut().insert(header::ALLOW, value);
     }
     response
 }
 
-/// The methods of each path template, as the OpenAPI document lists them (a test keeps every
-/// route in it), e.g. "/api/tickets.json/{number}" → "GET, PUT, POST, DELETE". Built once by
-/// startup from the document and kept as app data.
-pub struct AllowedMethods(HashMap<String, String>);
-
-impl AllowedMethods {
-    pub fn of(document: &utoipa::openapi::OpenApi) -> AllowedMethods {
-        AllowedMethods(
-            document
-                .paths
-                .paths
-                .iter()
-                .map(|(path, item)| {
-                    let methods = [
-                        ("GET", item.get.is_some()),
-                        ("PUT", item.put.is_some()),
-                        ("POST", item.post.is_some()),
-                        ("DELETE", item.delete.is_some()),
-                        ("PATCH", item.patch.is_some()),
-                    ];
-                    let list: Vec<&str> = methods.iter().filter(|(_, has)| *has).map(|(m, _)| *m).collect();
-                    (path.clone(), list.join(", "))
-                })
-                .collect(),
-        )
-    }
-}
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
+pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(health::routes);
 }
-
-#[derive(OpenApi)]
-#[openapi(paths(health::health))]
-pub struct Doc;

@@ -109,3 +109,19 @@ fn NotFound() -> impl IntoView {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn paths_find_their_pages() {
+        assert_eq!(Page::of("/"), Page::Home);
+        assert_eq!(Page::of("/login"), Page::Login);
+        assert_eq!(Page::of("/tickets/"), Page::Tickets);
+        assert_eq!(Page::of("/tickets/new"), Page::NewTicket);
+        assert_eq!(Page::of("/tickets/TCK-1"), Page::Ticket);
+        assert_eq!(Page::of("/tickets/TCK-1/x"), Page::NotFound);
+        assert_eq!(Page::of("/admin"), Page::NotFound);
+    }
+}

@@ -48,12 +48,9 @@ pub fn MyTicketsPage() -> impl IntoView {
     });
     let search = RwSignal::new(String::new());
     Effect::new(move |_| search.set(value("q")));
-    let on_search = {
-        let go = go.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            go("q", search.get_untracked().trim().to_owned());
-        }
+    let on_search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        go("q", search.get_untracked().trim().to_owned());
     };
     let status = move || value("status");
 

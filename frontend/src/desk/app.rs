@@ -4,8 +4,6 @@
 //! level on top.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Routes, A};
-use leptos_router::path;
 use shared::AccessLevel;
 use ui::components::catalog::Catalog;
 use ui::components::require_sign_in::{RequireLevel, RequireSignIn};
@@ -14,6 +12,8 @@ use ui::pages::home::HomePage;
 use ui::pages::new_ticket::NewTicketPage;
 use ui::pages::ticket::TicketPage;
 use ui::pages::ticket_list::{DeskTools, TicketListPage};
+use ui::paths::href;
+use ui::route;
 
 use crate::admin::api_keys::ApiKeysPage;
 use crate::admin::catalog::{PrioritiesPage, QueuesPage, StatusesPage};
@@ -39,31 +39,67 @@ const TOOLS: DeskTools = DeskTools {
     bulk_bar: |rows, selected, catalog, on_done| view! { <BulkBar rows selected catalog on_done/> }.into_any(),
 };
 
+/// The desk's pages by path, matched by `ui::route` as the portal's are (a memo of the page, so a
+/// new query string keeps the page).
 pub fn routes() -> AnyView {
-    view! {
-        <Routes fallback=NotFound>
-            <Route path=path!("/") view=|| view! { <RequireSignIn><HomePage/></RequireSignIn> }/>
-            <Route path=path!("/account") view=|| view! { <RequireSignIn><AccountPage/></RequireSignIn> }/>
-            <Route path=path!("/tickets") view=|| view! { <RequireSignIn><TicketListPage tools=TOOLS/></RequireSignIn> }/>
-            // Before `:number`, which would otherwise take "new" for a ticket number.
-            <Route path=path!("/tickets/new") view=|| view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }/>
-            <Route path=path!("/tickets/:number") view=|| view! { <RequireSignIn><TicketPage side=staff_side catalog=Catalog::load/></RequireSignIn> }/>
-            <Route path=path!("/admin") view=|| view! { <RequireLevel min=USER_MANAGER><AdminHome/></RequireLevel> }/>
-            <Route path=path!("/admin/users") view=|| view! { <RequireLevel min=USER_MANAGER><UsersPage/></RequireLevel> }/>
-            <Route path=path!("/admin/settings") view=|| view! { <RequireLevel min=ADMIN><SettingsPage/></RequireLevel> }/>
-            <Route path=path!("/admin/queues") view=|| view! { <RequireLevel min=ADMIN><QueuesPage/></RequireLevel> }/>
-            <Route path=path!("/admin/topics") view=|| view! { <RequireLevel min=ADMIN><TopicsPage/></RequireLevel> }/>
-            <Route path=path!("/admin/statuses") view=|| view! { <RequireLevel min=ADMIN><StatusesPage/></RequireLevel> }/>
-            <Route path=path!("/admin/priorities") view=|| view! { <RequireLevel min=ADMIN><PrioritiesPage/></RequireLevel> }/>
-            <Route path=path!("/admin/api-keys") view=|| view! { <RequireLevel min=ADMIN><ApiKeysPage/></RequireLevel> }/>
-            <Route path=path!("/admin/mail") view=|| view! { <RequireLevel min=ADMIN><MailSettingsPage/></RequireLevel> }/>
-            <Route path=path!("/admin/mail-templates") view=|| view! { <RequireLevel min=ADMIN><MailTemplatesPage/></RequireLevel> }/>
-            <Route path=path!("/admin/outbox") view=|| view! { <RequireLevel min=ADMIN><OutboxPage/></RequireLevel> }/>
-            <Route path=path!("/admin/mail-log") view=|| view! { <RequireLevel min=ADMIN><MailLogPage/></RequireLevel> }/>
-            <Route path=path!("/admin/jobs") view=|| view! { <RequireLevel min=ADMIN><JobsPage/></RequireLevel> }/>
-        </Routes>
+    let page = Memo::new(move |_| {
+        let path = route::path();
+        let path = path.trim_end_matches('/');
+        match path {
+            "/tickets/new" => "/tickets/new",
+            _ if path.strip_prefix("/tickets/").is_some_and(|n| !n.is_empty() && !n.contains('/')) => {
+                "/tickets/:number"
+            }
+            _ => PATHS.iter().copied().find(|p| p.trim_end_matches('/') == path).unwrap_or(""),
+        }
+    });
+    (move || page_view(page.get())).into_any()
+}
+
+const PATHS: [&str; 17] = [
+    "/",
+    "/account",
+    "/tickets",
+    "/tickets/new",
+    "/admin",
+    "/admin/users",
+    "/admin/settings",
+    "/admin/queues",
+    "/admin/topics",
+    "/admin/statuses",
+    "/admin/priorities",
+    "/admin/api-keys",
+    "/admin/mail",
+    "/admin/mail-templates",
+    "/admin/outbox",
+    "/admin/mail-log",
+    "/admin/jobs",
+];
+
+fn page_view(route: &str) -> AnyView {
+    match route {
+        "/" => view! { <RequireSignIn><HomePage/></RequireSignIn> }.into_any(),
+        "/account" => view! { <RequireSignIn><AccountPage/></RequireSignIn> }.into_any(),
+        "/tickets" => view! { <RequireSignIn><TicketListPage tools=TOOLS/></RequireSignIn> }.into_any(),
+        "/tickets/new" => view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }.into_any(),
+        "/tickets/:number" => {
+            view! { <RequireSignIn><TicketPage side=staff_side catalog=Catalog::load/></RequireSignIn> }.into_any()
+        }
+        "/admin" => view! { <RequireLevel min=USER_MANAGER><AdminHome/></RequireLevel> }.into_any(),
+        "/admin/users" => view! { <RequireLevel min=USER_MANAGER><UsersPage/></RequireLevel> }.into_any(),
+        "/admin/settings" => view! { <RequireLevel min=ADMIN><SettingsPage/></RequireLevel> }.into_any(),
+        "/admin/queues" => view! { <RequireLevel min=ADMIN><QueuesPage/></RequireLevel> }.into_any(),
+        "/admin/topics" => view! { <RequireLevel min=ADMIN><TopicsPage/></RequireLevel> }.into_any(),
+        "/admin/statuses" => view! { <RequireLevel min=ADMIN><StatusesPage/></RequireLevel> }.into_any(),
+        "/admin/priorities" => view! { <RequireLevel min=ADMIN><PrioritiesPage/></RequireLevel> }.into_any(),
+        "/admin/api-keys" => view! { <RequireLevel min=ADMIN><ApiKeysPage/></RequireLevel> }.into_any(),
+        "/admin/mail" => view! { <RequireLevel min=ADMIN><MailSettingsPage/></RequireLevel> }.into_any(),
+        "/admin/mail-templates" => view! { <RequireLevel min=ADMIN><MailTemplatesPage/></RequireLevel> }.into_any(),
+        "/admin/outbox" => view! { <RequireLevel min=ADMIN><OutboxPage/></RequireLevel> }.into_any(),
+        "/admin/mail-log" => view! { <RequireLevel min=ADMIN><MailLogPage/></RequireLevel> }.into_any(),
+        "/admin/jobs" => view! { <RequireLevel min=ADMIN><JobsPage/></RequireLevel> }.into_any(),
+        _ => view! { <NotFound/> }.into_any(),
     }
-    .into_any()
 }
 
 #[component]
@@ -71,7 +107,7 @@ fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Page not found"</h1>
-            <p><A href="/tickets">"Go to the tickets"</A></p>
+            <p><a href=href("/tickets")>"Go to the tickets"</a></p>
         </section>
     }
 }

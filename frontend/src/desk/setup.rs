@@ -4,7 +4,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use shared::settings::{check_site_name, check_ticket_prefix, SettingsUpdate, SetupRequest};
 use shared::validate::{check_password, Email, PersonName, Username};
 
@@ -18,7 +17,6 @@ use ui::site::Site;
 pub fn SetupPage() -> impl IntoView {
     let site = Site::get();
     let session = Session::get();
-    let navigate = use_navigate();
     let defaults = site.settings().unwrap_or_else(shared::settings::Settings::new_install);
 
     let username = RwSignal::new("admin".to_owned());
@@ -35,14 +33,13 @@ pub fn SetupPage() -> impl IntoView {
 
     let submit = Action::new_local(move |request: &SetupRequest| {
         let request = request.clone();
-        let navigate = navigate.clone();
         async move {
             match api::setup(&request).await {
                 Ok(response) => {
                     session.sign_in(response);
                     // The gate lifts once the settings say an administrator exists.
                     site.reload();
-                    navigate("/admin/settings", Default::default());
+                    ui::route::navigate("/admin/settings");
                     Ok(())
                 }
                 Err(error) => {

@@ -2,8 +2,6 @@
 //! sends agents on to the desk.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Routes, A};
-use leptos_router::path;
 use ui::components::catalog::Catalog;
 use ui::components::feedback::Loading;
 use ui::components::require_sign_in::RequireSignIn;
@@ -12,7 +10,8 @@ use ui::pages::account::{AccountPage, ConfirmPage, ForgotPage, ResetPage};
 use ui::pages::home::HomePage;
 use ui::pages::new_ticket::NewTicketPage;
 use ui::pages::ticket::TicketPage;
-use ui::paths::{desk_equivalent, here, leave, DESK};
+use ui::paths::{desk_equivalent, here, href, leave, DESK};
+use ui::route;
 use ui::session::Session;
 
 use crate::guest_ticket::GuestTicketPage;
@@ -26,24 +25,70 @@ pub fn setup_elsewhere() -> AnyView {
     view! { <Loading label="Opening the first-run setup…"/> }.into_any()
 }
 
+/// The portal's pages by path. Matched here rather than by leptos_router (see `ui::route`); a
+/// memo of the page, so that a new query string (a filter, the next page) keeps the page and only
+/// its data changes.
 pub fn routes() -> AnyView {
-    view! {
-        <Routes fallback=NotFound>
-            <Route path=path!("/login") view=LoginPage/>
-            <Route path=path!("/register") view=RegisterPage/>
-            <Route path=path!("/guest") view=GuestTicketPage/>
-            <Route path=path!("/forgot") view=ForgotPage/>
-            <Route path=path!("/reset") view=ResetPage/>
-            <Route path=path!("/confirm") view=ConfirmPage/>
-            <Route path=path!("/account") view=|| view! { <RequireSignIn><AccountPage/></RequireSignIn> }/>
-            <Route path=path!("/") view=|| view! { <RequireSignIn><HomePage/></RequireSignIn> }/>
-            <Route path=path!("/tickets") view=|| view! { <RequireSignIn><MyTicketsPage/></RequireSignIn> }/>
-            // Before `:number`, which would otherwise take "new" for a ticket number.
-            <Route path=path!("/tickets/new") view=|| view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }/>
-            <Route path=path!("/tickets/:number") view=|| view! { <RequireSignIn><TicketPage side=customer_side catalog=Catalog::none/></RequireSignIn> }/>
-        </Routes>
+    let page = Memo::new(move |_| Page::of(&route::path()));
+    (move || page.get().view()).into_any()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Page {
+    Login,
+    Register,
+    Guest,
+    Forgot,
+    Reset,
+    Confirm,
+    Account,
+    Home,
+    Tickets,
+    NewTicket,
+    Ticket,
+    NotFound,
+}
+
+impl Page {
+    fn of(path: &str) -> Page {
+        match path.trim_end_matches('/') {
+            "/login" => Page::Login,
+            "/register" => Page::Register,
+            "/guest" => Page::Guest,
+            "/forgot" => Page::Forgot,
+            "/reset" => Page::Reset,
+            "/confirm" => Page::Confirm,
+            "/account" => Page::Account,
+            "" => Page::Home,
+            "/tickets" => Page::Tickets,
+            // Before the ticket, which would otherwise take "new" for a ticket number.
+            "/tickets/new" => Page::NewTicket,
+            other => match other.strip_prefix("/tickets/") {
+                Some(number) if !number.is_empty() && !number.contains('/') => Page::Ticket,
+                _ => Page::NotFound,
+            },
+        }
     }
-    .into_any()
+
+    fn view(self) -> AnyView {
+        match self {
+            Page::Login => view! { <LoginPage/> }.into_any(),
+            Page::Register => view! { <RegisterPage/> }.into_any(),
+            Page::Guest => view! { <GuestTicketPage/> }.into_any(),
+            Page::Forgot => view! { <ForgotPage/> }.into_any(),
+            Page::Reset => view! { <ResetPage/> }.into_any(),
+            Page::Confirm => view! { <ConfirmPage/> }.into_any(),
+            Page::Account => view! { <RequireSignIn><AccountPage/></RequireSignIn> }.into_any(),
+            Page::Home => view! { <RequireSignIn><HomePage/></RequireSignIn> }.into_any(),
+            Page::Tickets => view! { <RequireSignIn><MyTicketsPage/></RequireSignIn> }.into_any(),
+            Page::NewTicket => view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }.into_any(),
+            Page::Ticket => view! {
+                <RequireSignIn><TicketPage side=customer_side catalog=Catalog::none/></RequireSignIn>
+            }
+            .into_any(),
+            Page::NotFound => view! { <NotFound/> }.into_any(),
+        }
+    }
 }
 
 /// Not a portal page. For an agent it may be one of the desk's under its old address (`/admin`
@@ -59,8 +104,24 @@ fn NotFound() -> impl IntoView {
         view! {
             <section class="page">
                 <h1>"Page not found"</h1>
-                <p><A href="/tickets">"Go to the tickets"</A></p>
+                <p><a href=href("/tickets")>"Go to the tickets"</a></p>
             </section>
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Page;
+
+    #[test]
+    fn paths_find_their_pages() {
+        assert_eq!(Page::of("/"), Page::Home);
+        assert_eq!(Page::of("/login"), Page::Login);
+        assert_eq!(Page::of("/tickets/"), Page::Tickets);
+        assert_eq!(Page::of("/tickets/new"), Page::NewTicket);
+        assert_eq!(Page::of("/tickets/TCK-1"), Page::Ticket);
+        assert_eq!(Page::of("/tickets/TCK-1/x"), Page::NotFound);
+        assert_eq!(Page::of("/admin"), Page::NotFound);
     }
 }

@@ -3,23 +3,23 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use shared::catalog::Topic;
 use shared::tickets::{Ticket, TicketCreate};
 use shared::validate::{Email, MessageBody, PersonName, Subject};
 
-use ui::api::{self, ApiError};
+use ui::api;
 use ui::components::attachments::{to_uploads, AttachmentsPicker, PickedFile};
 use ui::components::feedback::{ErrorNotice, Loading};
 use ui::components::form::{show_server_errors, Checks, FieldErrors, TextArea, TextField};
 use ui::pages::new_ticket::TopicField;
+use ui::paths::href;
 use ui::site::Site;
+use ui::task::{Loader, Task};
 
 #[component]
 pub fn GuestTicketPage() -> impl IntoView {
     let site = Site::get();
-    let topics: LocalResource<Result<Vec<Topic>, ApiError>> =
-        LocalResource::new(|| async { api::public_topics().await });
+    let topics = Loader::<Vec<Topic>>::new(|| async { api::public_topics().await });
     let topic_id = RwSignal::new(None::<i64>);
     Effect::new(move |_| {
         if let Some(Ok(list)) = topics.get() {
@@ -37,24 +37,7 @@ pub fn GuestTicketPage() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let created = RwSignal::new(None::<Ticket>);
 
-    let submit = Action::new_local(move |ticket: &TicketCreate| {
-        let ticket = ticket.clone();
-        async move {
-            match api::create_guest_ticket(&ticket).await {
-                Ok(ticket) => {
-                    created.set(Some(ticket));
-                    subject.set(String::new());
-                    message.set(String::new());
-                    files.set(Vec::new());
-                    Ok(())
-                }
-                Err(error) => {
-                    show_server_errors(&error, errors);
-                    Err(error)
-                }
-            }
-        }
-    });
+    let submit = Task::<()>::new();
     let pending = submit.pending();
 
     let on_submit = move |ev: SubmitEvent| {
@@ -70,7 +53,7 @@ pub fn GuestTicketPage() -> impl IntoView {
         let (Some(who), Some(mail), Some(subj), Some(body)) = (who, mail, subj, body) else {
             return;
         };
-        submit.dispatch(TicketCreate {
+        let ticket = TicketCreate {
             name: Some(who.into_inner()),
             email: Some(mail.into_inner()),
             subject: Some(subj.into_inner()),
@@ -78,6 +61,21 @@ pub fn GuestTicketPage() -> impl IntoView {
             topic_id: topic_id.get_untracked(),
             attachments: to_uploads(&files.get_untracked()),
             ..Default::default()
+        };
+        submit.run(async move {
+            match api::create_guest_ticket(&ticket).await {
+                Ok(ticket) => {
+                    created.set(Some(ticket));
+                    subject.set(String::new());
+                    message.set(String::new());
+                    files.set(Vec::new());
+                    Ok(())
+                }
+                Err(error) => {
+                    show_server_errors(&error, errors);
+                    Err(error)
+                }
+            }
         });
     };
 
@@ -87,7 +85,7 @@ pub fn GuestTicketPage() -> impl IntoView {
             <Show
                 when=move || site.allow_guest_tickets()
                 fallback=|| view! {
-                    <p>"Please " <A href="/login">"sign in"</A>" to file a ticket."</p>
+                    <p>"Please " <a href=href("/login")>"sign in"</a>" to file a ticket."</p>
                 }
             >
                 {move || created.get().map(|ticket| view! {
@@ -112,7 +110,7 @@ pub fn GuestTicketPage() -> impl IntoView {
                         {move || match topics.get() {
                             None => view! { <Loading label="Loading topics…"/> }.into_any(),
                             Some(Err(error)) => view! {
-                                <ErrorNotice error retry=Callback::new(move |()| topics.refetch())/>
+                                <ErrorNotice error retry=Callback::new(move |()| topics.reload())/>
                             }
                             .into_any(),
                             Some(Ok(list)) => view! {
@@ -129,7 +127,7 @@ pub fn GuestTicketPage() -> impl IntoView {
                             {move || if pending.get() { "Sending…" } else { "Send ticket" }}
                         </button>
                     </form>
-                    <p class="muted">"Have an account? " <A href="/login">"Sign in"</A></p>
+                    <p class="muted">"Have an account? " <a href=href("/login")>"Sign in"</a></p>
                 </Show>
             </Show>
         </section>

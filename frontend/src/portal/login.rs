@@ -2,30 +2,25 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use shared::auth::LoginRequest;
 
 use ui::api;
 use ui::components::feedback::{ErrorNotice, Loading};
-use ui::paths::{desk_equivalent, leave, portal_equivalent};
+use ui::paths::{desk_equivalent, href, leave, portal_equivalent};
+use ui::route;
 use ui::session::Session;
 use ui::site::Site;
+use ui::task::Task;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let session = Session::get();
     let site = Site::get();
-    let query = use_query_map();
-    let navigate = use_navigate();
 
     // Where the guard sent the visitor from. Only same-site paths: `//evil.example` or a full URL
     // here would turn the sign-in page into an open redirect.
     let next = move || {
-        query
-            .read_untracked()
-            .get("next")
+        untrack(|| route::query_value("next"))
             .filter(|path| path.starts_with('/') && !path.starts_with("//"))
             .unwrap_or_else(|| "/tickets".to_owned())
     };
@@ -38,28 +33,25 @@ pub fn LoginPage() -> impl IntoView {
             if session.is_staff() {
                 leave(&desk_equivalent(&next()));
             } else {
-                navigate(&portal_equivalent(&next()), NavigateOptions { replace: true, ..Default::default() });
+                route::navigate_with(&portal_equivalent(&next()), true, true);
             }
         }
     });
 
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let login = Action::new_local(move |credentials: &LoginRequest| {
-        let credentials = credentials.clone();
-        async move {
-            let response = api::login(&credentials).await?;
-            session.sign_in(response);
-            Ok::<(), api::ApiError>(())
-        }
-    });
+    let login = Task::<()>::new();
     let pending = login.pending();
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        login.dispatch(LoginRequest {
+        let call = api::login(&LoginRequest {
             username: username.get_untracked().trim().to_owned(),
             password: password.get_untracked(),
+        });
+        login.run(async move {
+            session.sign_in(call.read(None).await?);
+            Ok(())
         });
     };
 
@@ -102,12 +94,12 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </form>
                 <ul class="links" aria-label="Other ways in">
-                    <li><A href="/forgot">"Forgot your password?"</A></li>
+                    <li><a href=href("/forgot")>"Forgot your password?"</a></li>
                         <Show when=move || site.allow_registrations()>
-                            <li><A href="/register">"Create an account"</A></li>
+                            <li><a href=href("/register")>"Create an account"</a></li>
                         </Show>
                         <Show when=move || site.allow_guest_tickets()>
-                            <li><A href="/guest">"File a ticket without an account"</A></li>
+                            <li><a href=href("/guest")>"File a ticket without an account"</a></li>
                         </Show>
                 </ul>
             </Show>

@@ -3,28 +3,27 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
-use leptos_router::NavigateOptions;
 use shared::auth::RegisterRequest;
 use shared::validate::{check_password, Email, PersonName, Username};
 
 use ui::api;
 use ui::components::feedback::{ErrorNotice, Loading};
 use ui::components::form::{show_server_errors, Checks, FieldErrors, TextField};
+use ui::paths::href;
+use ui::route;
 use ui::session::Session;
 use ui::site::Site;
+use ui::task::Task;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let site = Site::get();
     let session = Session::get();
-    let navigate = use_navigate();
 
     // Already signed in (or just registered): nothing to do here.
     Effect::new(move |_| {
         if session.is_ready() && session.is_signed_in() {
-            navigate("/tickets", NavigateOptions { replace: true, ..Default::default() });
+            route::navigate_with("/tickets", true, true);
         }
     });
 
@@ -37,25 +36,7 @@ pub fn RegisterPage() -> impl IntoView {
     // Set when the account waits for its address to be confirmed: what to tell the person.
     let pending_note = RwSignal::new(None::<String>);
 
-    let register = Action::new_local(move |request: &RegisterRequest| {
-        let request = request.clone();
-        async move {
-            match api::register(&request).await {
-                Ok(api::Registration::SignedIn(response)) => {
-                    session.sign_in(response);
-                    Ok(())
-                }
-                Ok(api::Registration::Pending(registered)) => {
-                    pending_note.set(Some(registered.message));
-                    Ok(())
-                }
-                Err(error) => {
-                    show_server_errors(&error, errors);
-                    Err(error)
-                }
-            }
-        }
-    });
+    let register = Task::<()>::new();
     let pending = register.pending();
 
     let on_submit = move |ev: SubmitEvent| {
@@ -76,11 +57,27 @@ pub fn RegisterPage() -> impl IntoView {
         let (Some(user), Some(full), Some(mail)) = (user, full, mail) else {
             return;
         };
-        register.dispatch(RegisterRequest {
+        let request = RegisterRequest {
             username: user.into_inner(),
             name: full.into_inner(),
             email: mail.into_inner(),
             password: pass,
+        };
+        register.run(async move {
+            match api::register(&request).await {
+                Ok(api::Registration::SignedIn(response)) => {
+                    session.sign_in(response);
+                    Ok(())
+                }
+                Ok(api::Registration::Pending(registered)) => {
+                    pending_note.set(Some(registered.message));
+                    Ok(())
+                }
+                Err(error) => {
+                    show_server_errors(&error, errors);
+                    Err(error)
+                }
+            }
         });
     };
 
@@ -91,14 +88,14 @@ pub fn RegisterPage() -> impl IntoView {
                 when=move || site.allow_registrations()
                 fallback=|| view! {
                     <p>"This help desk does not take new registrations. "
-                       "Ask its staff for an account, or " <A href="/login">"sign in"</A>"."</p>
+                       "Ask its staff for an account, or " <a href=href("/login")>"sign in"</a>"."</p>
                 }
             >
                 <Show when=move || session.is_ready() fallback=|| view! { <Loading label="Checking for an existing session…"/> }>
                   <Show when=move || pending_note.get().is_none() fallback=move || view! {
                     <div class="notice" role="status" data-testid="register-pending">
                         <p><strong>"Almost there."</strong> " " {move || pending_note.get().unwrap_or_default()}</p>
-                        <p><A href="/login">"Go to sign in"</A></p>
+                        <p><a href=href("/login")>"Go to sign in"</a></p>
                     </div>
                   }>
                     <form class="stack" on:submit=on_submit novalidate data-testid="register-form">
@@ -119,7 +116,7 @@ pub fn RegisterPage() -> impl IntoView {
                             {move || if pending.get() { "Creating the account…" } else { "Create account" }}
                         </button>
                     </form>
-                    <p class="muted">"Already have an account? " <A href="/login">"Sign in"</A></p>
+                    <p class="muted">"Already have an account? " <a href=href("/login")>"Sign in"</a></p>
                   </Show>
                 </Show>
             </Show>

@@ -4,13 +4,14 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use shared::tickets::Ticket;
-use ui::api::{self, ApiError, DeskPage};
+use ui::api::{self, DeskPage};
 use ui::components::feedback::{ErrorNotice, Loading};
 use ui::pages::ticket_list::encode_pairs;
+use ui::paths::href;
+use ui::route;
 use ui::session::Session;
+use ui::task::Loader;
 use ui::text::timestamp;
 
 /// The query parameters this list knows (the rest of the URL is ignored).
@@ -22,13 +23,11 @@ const STATES: [(&str, &str); 5] =
 #[component]
 pub fn MyTicketsPage() -> impl IntoView {
     let session = Session::get();
-    let query = use_query_map();
-    let navigate = use_navigate();
     let pairs = Memo::new(move |_| {
-        let query = query.read();
+        let query = route::query();
         KEYS.iter()
             .filter_map(|key| {
-                let value = query.get(key)?.trim().to_owned();
+                let value = query.iter().find(|(k, _)| k == key)?.1.trim().to_owned();
                 (!value.is_empty()).then(|| ((*key).to_owned(), value))
             })
             .collect::<Vec<_>>()
@@ -41,27 +40,17 @@ pub fn MyTicketsPage() -> impl IntoView {
         if !new.is_empty() {
             next.push((key.to_owned(), new));
         }
-        navigate(&format!("/tickets?{}", encode_pairs(&next)), Default::default());
+        route::navigate(&format!("/tickets?{}", encode_pairs(&next)));
     };
-    let tickets: LocalResource<Result<DeskPage, ApiError>> = LocalResource::new(move || {
+    let tickets = Loader::new(move || {
         let params = pairs.get();
-        async move {
-            session
-                .call(|token| {
-                    let params = params.clone();
-                    async move { api::search_tickets(&token, &params).await }
-                })
-                .await
-        }
+        async move { api::desk_page(session.send(&api::search_call(&params)).await?) }
     });
     let search = RwSignal::new(String::new());
     Effect::new(move |_| search.set(value("q")));
-    let on_search = {
-        let go = go.clone();
-        move |ev: SubmitEvent| {
-            ev.prevent_default();
-            go("q", search.get_untracked().trim().to_owned());
-        }
+    let on_search = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        go("q", search.get_untracked().trim().to_owned());
     };
     let status = move || value("status");
 
@@ -70,7 +59,7 @@ pub fn MyTicketsPage() -> impl IntoView {
             <div class="page-head">
                 <h1 id="tickets-heading">"My tickets"</h1>
                 <div class="page-actions">
-                    <A href="/tickets/new" {..} class="button">"New ticket"</A>
+                    <a href=href("/tickets/new") class="button">"New ticket"</a>
                 </div>
             </div>
             <form class="filters desk-filters" role="search" aria-label="Find tickets" on:submit=on_search>
@@ -93,7 +82,7 @@ pub fn MyTicketsPage() -> impl IntoView {
             {move || match tickets.get() {
                 None => view! { <Loading label="Loading tickets…"/> }.into_any(),
                 Some(Err(error)) => view! {
-                    <ErrorNotice error retry=Callback::new(move |()| tickets.refetch())/>
+                    <ErrorNotice error retry=Callback::new(move |()| tickets.reload())/>
                 }
                 .into_any(),
                 Some(Ok(page)) if page.tickets.is_empty() => {
@@ -129,9 +118,9 @@ fn list(page: DeskPage, pairs: Vec<(String, String)>) -> impl IntoView {
             <tbody>{page.tickets.into_iter().map(row).collect_view()}</tbody>
         </table>
         <nav class="pager" aria-label="Pages">
-            {(current > 1).then(|| view! { <A href=at(current - 1) {..} rel="prev">"Previous"</A> })}
+            {(current > 1).then(|| view! { <a href=href(&at(current - 1)) rel="prev">"Previous"</a> })}
             <span data-testid="page-info">{format!("Page {current} of {pages} · {} {noun}", page.total)}</span>
-            {(current < pages).then(|| view! { <A href=at(current + 1) {..} rel="next">"Next"</A> })}
+            {(current < pages).then(|| view! { <a href=href(&at(current + 1)) rel="next">"Next"</a> })}
         </nav>
     }
 }
@@ -142,7 +131,7 @@ fn row(ticket: Ticket) -> impl IntoView {
         <tr class="ticket-row" data-testid="ticket-row" data-number=ticket.ticket_number.clone()>
             <td class="col-number number" data-label="Number">{ticket.ticket_number.clone()}</td>
             <td class="col-subject">
-                <A href=format!("/tickets/{}", ticket.ticket_number) {..} class="ticket-subject">{ticket.subject}</A>
+                <a href=href(&format!("/tickets/{}", ticket.ticket_number)) class="ticket-subject">{ticket.subject}</a>
             </td>
             <td class="col-status"><span class=state_class>{ticket.ticket_status}</span></td>
             <td class="col-updated" data-label="Updated">{timestamp(&ticket.updated_timestamp)}</td>

@@ -79,47 +79,193 @@ impl fmt::Display for ApiError {
     }
 }
 
-pub async fn login(credentials: &LoginRequest) -> Result<LoginResponse, ApiError> {
-    let request = json_accepting(Request::post(&format!("{API}/auth/login.json"))).json(credentials);
-    receive_json(send(request).await?).await
+// ---------------------------------------------------------------------------------------------
+// The one request path. Every request is a [`Call`] (method, path, query, JSON body) that
+// [`Call::send`] sends: fetch, status → [`ApiError`], and the answer's text. Only decoding is
+// typed ([`decode`]), so the fetch and error code is compiled once, not once per DTO (the WASM
+// budget counts every copy).
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+/// A request to `/api`, built, then sent as many times as needed (a refused token is renewed
+/// and the same call repeated).
+#[derive(Debug, Clone)]
+pub struct Call {
+    method: Method,
+    /// Under `/api`, with its query string.
+    path: String,
+    /// Serialised JSON.
+    body: Option<String>,
+    /// Read the answer as bytes (a download), not as text.
+    binary: bool,
+}
+
+/// What a successful request answered: the body as text and the paging headers.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub text: String,
+    /// The body of a [`Call::binary`] call.
+    pub bytes: Vec<u8>,
+    /// `X-Total-Count`.
+    pub total: Option<u64>,
+    /// `Link` (RFC 8288).
+    pub link: Option<String>,
+}
+
+impl Call {
+    fn new(method: Method, path: &str) -> Self {
+        Call { method, path: path.to_owned(), body: None, binary: false }
+    }
+
+    pub fn get(path: &str) -> Self {
+        Call::new(Method::Get, path)
+    }
+
+    pub fn post(path: &str) -> Self {
+        Call::new(Method::Post, path)
+    }
+
+    pub fn put(path: &str) -> Self {
+        Call::new(Method::Put, path)
+    }
+
+    pub fn delete(path: &str) -> Self {
+        Call::new(Method::Delete, path)
+    }
+
+    /// The JSON body. Serialising our own DTOs cannot fail; should it, the body is `null` and the
+    /// server's 422 says what is missing.
+    pub fn json<B: serde::Serialize + ?Sized>(self, body: &B) -> Self {
+        self.raw_json(serde_json::to_string(body).unwrap_or_else(|_| "null".to_owned()))
+    }
+
+    /// The answer is a file: [`Answer::bytes`].
+    pub fn binary(mut self) -> Self {
+        self.binary = true;
+        self
+    }
+
+    /// A body already serialised.
+    pub fn raw_json(mut self, body: String) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// Adds query parameters, percent-encoded.
+    pub fn query<K: AsRef<str>, V: AsRef<str>>(mut self, pairs: &[(K, V)]) -> Self {
+        for (key, value) in pairs {
+            self.path.push(if self.path.contains('?') { '&' } else { '?' });
+            self.path.push_str(&String::from(js_sys::encode_uri_component(key.as_ref())));
+            self.path.push('=');
+            self.path.push_str(&String::from(js_sys::encode_uri_component(value.as_ref())));
+        }
+        self
+    }
+
+    /// Sends the call, with the access token when there is one. Any non-2xx answer becomes an
+    /// [`ApiError`] that keeps the server's JSON error body.
+    pub async fn send(&self, token: Option<&str>) -> Result<Answer, ApiError> {
+        let url = format!("{API}{}", self.path);
+        let builder = match self.method {
+            Method::Get => Request::get(&url),
+            Method::Post => Request::post(&url),
+            Method::Put => Request::put(&url),
+            Method::Delete => Request::delete(&url),
+        };
+        // The create endpoint answers osTicket clients with a bare ticket number unless asked for JSON.
+        let mut builder = builder.header("Accept", "application/json");
+        if let Some(token) = token {
+            builder = builder.header("Authorization", &format!("Bearer {token}"));
+        }
+        let request = match &self.body {
+            Some(body) => builder.header("Content-Type", "application/json").body(body.as_str()),
+            None => builder.build(),
+        };
+        let response = send(request).await?;
+        let headers = response.headers();
+        let total = headers.get("X-Total-Count").and_then(|value| value.trim().parse::<u64>().ok());
+        let link = headers.get("Link");
+        let status = response.status();
+        let (text, bytes) = if self.binary {
+            (String::new(), response.binary().await.map_err(|e| ApiError::Decode(e.to_string()))?)
+        } else {
+            (response.text().await.map_err(|e| ApiError::Decode(e.to_string()))?, Vec::new())
+        };
+        Ok(Answer { status, text, bytes, total, link })
+    }
+
+    /// Sends the call and reads its answer as `T`.
+    pub async fn read<T: DeserializeOwned>(&self, token: Option<&str>) -> Result<T, ApiError> {
+        decode(&self.send(token).await?.text)
+    }
+}
+
+/// The typed part of a request: the answer's JSON as `T`.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+// The calls the portal and the shared pages make (sent by `Session::send`/`Session::read`, which
+// add the token and renew it).
+
+pub fn login(credentials: &LoginRequest) -> Call {
+    Call::post("/auth/login.json").json(credentials)
 }
 
 /// Trades the HttpOnly refresh cookie for a new access token; this is how a reload keeps the session
 /// without the token ever touching storage that scripts can read.
 pub async fn refresh() -> Result<LoginResponse, ApiError> {
-    let request = json_accepting(Request::post(&format!("{API}/auth/refresh.json"))).build();
-    receive_json(send(request).await?).await
+    Call::post("/auth/refresh.json").read(None).await
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let request = json_accepting(Request::post(&format!("{API}/auth/logout.json"))).build();
-    send(request).await.map(|_| ())
+    Call::post("/auth/logout.json").send(None).await.map(|_| ())
+}
+
+pub fn create_ticket_call(ticket: &TicketCreate) -> Call {
+    Call::post("/tickets.json").json(ticket)
+}
+
+pub fn ticket_call(number: &str) -> Call {
+    Call::get(&ticket_path(number))
+}
+
+pub fn update_ticket_call(number: &str, update: &TicketUpdate) -> Call {
+    Call::put(&ticket_path(number)).json(update)
+}
+
+pub fn topics_call() -> Call {
+    Call::get("/topics.json")
 }
 
 pub async fn create_ticket(token: &str, ticket: &TicketCreate) -> Result<Ticket, ApiError> {
-    let request = authorized(Request::post(&format!("{API}/tickets.json")), token).json(ticket);
-    receive_json(send(request).await?).await
+    create_ticket_call(ticket).read(Some(token)).await
 }
 
 pub async fn get_ticket(token: &str, number: &str) -> Result<Ticket, ApiError> {
-    let request = authorized(Request::get(&ticket_url(number)), token).build();
-    receive_json(send(request).await?).await
+    ticket_call(number).read(Some(token)).await
 }
 
 pub async fn update_ticket(token: &str, number: &str, update: &TicketUpdate) -> Result<Ticket, ApiError> {
-    let request = authorized(Request::put(&ticket_url(number)), token).json(update);
-    receive_json(send(request).await?).await
+    update_ticket_call(number, update).read(Some(token)).await
 }
 
 pub async fn topics(token: &str) -> Result<Vec<Topic>, ApiError> {
-    let request = authorized(Request::get(&format!("{API}/topics.json")), token).build();
-    receive_json(send(request).await?).await
+    topics_call().read(Some(token)).await
 }
 
-fn ticket_url(number: &str) -> String {
+fn ticket_path(number: &str) -> String {
     // Numbers are generated by the server, but one typed into the address bar is not to be trusted.
     let number = String::from(js_sys::encode_uri_component(number));
-    format!("{API}/tickets.json/{number}")
+    format!("/tickets.json/{number}")
 }
 
 /// The create endpoint answers osTicket clients with a bare ticket number unless asked for JSON.
@@ -142,12 +288,13 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
         return Ok(response);
     }
     // Proxies and crashes may answer without our JSON body; the status alone still says enough.
-    let body = response.json::<ApiErrorBody>().await.ok();
+    let body = response.text().await.ok().and_then(|text| serde_json::from_str::<ApiErrorBody>(&text).ok());
     Err(ApiError::Status { status: response.status(), body })
 }
 
 async fn receive_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    response.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()))
+    let text = response.text().await.map_err(|e| ApiError::Decode(e.to_string()))?;
+    decode(&text)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -169,16 +316,20 @@ pub struct DeskPage {
 
 /// `GET /api/tickets.json` with the list's query parameters as they are (the URL's query string
 /// minus what the SPA alone uses), without threads.
-pub async fn search_tickets(token: &str, params: &[(String, String)]) -> Result<DeskPage, ApiError> {
-    let mut query: Vec<(&str, &str)> = vec![("threads", "false")];
-    query.extend(params.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let request = authorized(Request::get(&format!("{API}/tickets.json")), token).query(query).build();
-    let response = send(request).await?;
-    let total = response.headers().get("X-Total-Count").and_then(|value| value.trim().parse::<u64>().ok());
-    let pages = response.headers().get("Link").and_then(|link| last_page(&link)).unwrap_or(1);
-    let tickets: Vec<Ticket> = receive_json(response).await?;
-    let total = total.unwrap_or(tickets.len() as u64);
+pub fn search_call(params: &[(String, String)]) -> Call {
+    Call::get("/tickets.json").query(&[("threads", "false")]).query(params)
+}
+
+/// Reads a list page's answer: the tickets, the total and the number of pages.
+pub fn desk_page(answer: Answer) -> Result<DeskPage, ApiError> {
+    let tickets: Vec<Ticket> = decode(&answer.text)?;
+    let pages = answer.link.as_deref().and_then(last_page).unwrap_or(1);
+    let total = answer.total.unwrap_or(tickets.len() as u64);
     Ok(DeskPage { tickets, total, pages: pages.max(1) })
+}
+
+pub async fn search_tickets(token: &str, params: &[(String, String)]) -> Result<DeskPage, ApiError> {
+    desk_page(search_call(params).send(Some(token)).await?)
 }
 
 /// The `page` of the `rel="last"` entry of an RFC 8288 `Link` header.
@@ -200,23 +351,19 @@ fn last_page(link: &str) -> Option<u64> {
 
 /// The desk's public settings; asked before anything else (the header and the setup gate need them).
 pub async fn settings() -> Result<Settings, ApiError> {
-    let request = json_accepting(Request::get(&format!("{API}/settings.json"))).build();
-    receive_json(send(request).await?).await
+    Call::get("/settings.json").read(None).await
 }
 
 pub async fn statuses(token: &str) -> Result<Vec<Status>, ApiError> {
-    let request = authorized(Request::get(&format!("{API}/statuses.json")), token).build();
-    receive_json(send(request).await?).await
+    Call::get("/statuses.json").read(Some(token)).await
 }
 
 pub async fn priorities(token: &str) -> Result<Vec<Priority>, ApiError> {
-    let request = authorized(Request::get(&format!("{API}/priorities.json")), token).build();
-    receive_json(send(request).await?).await
+    Call::get("/priorities.json").read(Some(token)).await
 }
 
 pub async fn queues(token: &str) -> Result<Vec<Queue>, ApiError> {
-    let request = authorized(Request::get(&format!("{API}/queues.json")), token).build();
-    receive_json(send(request).await?).await
+    Call::get("/queues.json").read(Some(token)).await
 }
 
 /// The agents one can assign tickets to (staff only). Filtered here as well, in case the server
@@ -230,23 +377,23 @@ pub async fn staff_users(token: &str) -> Result<Vec<User>, ApiError> {
 }
 
 /// Follows (`true`) or stops following (`false`) a ticket.
-pub async fn set_following(token: &str, number: &str, follow: bool) -> Result<Ticket, ApiError> {
-    let url = format!("{}/follow", ticket_url(number));
-    let builder = if follow { Request::put(&url) } else { Request::delete(&url) };
-    let request = authorized(builder, token).build();
-    receive_json(send(request).await?).await
+pub fn set_following(number: &str, follow: bool) -> Call {
+    let path = format!("{}/follow", ticket_path(number));
+    if follow {
+        Call::put(&path)
+    } else {
+        Call::delete(&path)
+    }
 }
 
 /// Closes a ticket (`DELETE`); the server answers 204.
-pub async fn close_ticket(token: &str, number: &str, transition: &TicketTransition) -> Result<(), ApiError> {
-    let request = authorized(Request::delete(&ticket_url(number)), token).json(transition);
-    send(request).await.map(|_| ())
+pub fn close_ticket(number: &str, transition: &TicketTransition) -> Call {
+    Call::delete(&ticket_path(number)).json(transition)
 }
 
 /// Reopens a ticket (`POST` on the ticket).
-pub async fn reopen_ticket(token: &str, number: &str, transition: &TicketTransition) -> Result<(), ApiError> {
-    let request = authorized(Request::post(&ticket_url(number)), token).json(transition);
-    send(request).await.map(|_| ())
+pub fn reopen_ticket(number: &str, transition: &TicketTransition) -> Call {
+    Call::post(&ticket_path(number)).json(transition)
 }
 
 pub async fn bulk_update(token: &str, bulk: &BulkUpdate) -> Result<BulkResult, ApiError> {
@@ -271,12 +418,9 @@ pub async fn delete_view(token: &str, id: i64) -> Result<(), ApiError> {
 
 /// The bytes of an attachment (`href` as the server gave it, under `/api/`), fetched with the
 /// same credentials as everything else: a plain link would not carry the access token.
-pub async fn download_attachment(token: &str, href: &str) -> Result<Vec<u8>, ApiError> {
+pub fn download_attachment(href: &str) -> Result<Call, ApiError> {
     match href.strip_prefix(API).filter(|path| path.starts_with('/')) {
-        Some(path) => {
-            let request = authorized(Request::get(&format!("{API}{path}")), token).build();
-            send(request).await?.binary().await.map_err(|e| ApiError::Decode(e.to_string()))
-        }
+        Some(path) => Ok(Call::get(path).binary()),
         None => Err(ApiError::Decode(format!("unexpected attachment address {href}"))),
     }
 }
@@ -299,51 +443,44 @@ pub enum Registration {
 
 /// Opens an account.
 pub async fn register(request: &RegisterRequest) -> Result<Registration, ApiError> {
-    let request = json_accepting(Request::post(&format!("{API}/auth/register.json"))).json(request);
-    let response = send(request).await?;
-    if response.status() == 202 {
-        Ok(Registration::Pending(receive_json(response).await?))
+    let answer = Call::post("/auth/register.json").json(request).send(None).await?;
+    if answer.status == 202 {
+        Ok(Registration::Pending(decode(&answer.text)?))
     } else {
-        Ok(Registration::SignedIn(receive_json(response).await?))
+        Ok(Registration::SignedIn(decode(&answer.text)?))
     }
 }
 
 /// Confirms an email address with the mailed token.
 pub async fn confirm_email(token: &str) -> Result<(), ApiError> {
     let body = ConfirmEmail { token: token.to_owned() };
-    let request = json_accepting(Request::post(&format!("{API}/auth/confirm.json"))).json(&body);
-    send(request).await.map(|_| ())
+    Call::post("/auth/confirm.json").json(&body).send(None).await.map(|_| ())
 }
 
 /// Asks for a password-reset link (the answer is the same whether the account exists or not).
 pub async fn request_reset(login: &str) -> Result<Notice, ApiError> {
     let body = ResetRequest { login: login.to_owned() };
-    let request = json_accepting(Request::post(&format!("{API}/auth/reset.json"))).json(&body);
-    receive_json(send(request).await?).await
+    Call::post("/auth/reset.json").json(&body).read(None).await
 }
 
 /// Sets a new password with the mailed token.
 pub async fn confirm_reset(body: &ResetConfirm) -> Result<(), ApiError> {
-    let request = json_accepting(Request::post(&format!("{API}/auth/reset/confirm.json"))).json(body);
-    send(request).await.map(|_| ())
+    Call::post("/auth/reset/confirm.json").json(body).send(None).await.map(|_| ())
 }
 
 /// Changes the signed-in user's password; answers with the new session.
-pub async fn change_password(token: &str, body: &PasswordChange) -> Result<LoginResponse, ApiError> {
-    let request = authorized(Request::put(&format!("{API}/users/me/password.json")), token).json(body);
-    receive_json(send(request).await?).await
+pub fn change_password(body: &PasswordChange) -> Call {
+    Call::put("/users/me/password.json").json(body)
 }
 
 /// A ticket from a visitor without an account (needs `name` and `email`).
 pub async fn create_guest_ticket(ticket: &TicketCreate) -> Result<Ticket, ApiError> {
-    let request = json_accepting(Request::post(&format!("{API}/tickets.json"))).json(ticket);
-    receive_json(send(request).await?).await
+    create_ticket_call(ticket).read(None).await
 }
 
 /// The active help topics, asked without credentials (the guest form).
 pub async fn public_topics() -> Result<Vec<Topic>, ApiError> {
-    let request = json_accepting(Request::get(&format!("{API}/topics.json"))).build();
-    receive_json(send(request).await?).await
+    topics_call().read(None).await
 }
 
 /// One page of a list the server pages: the entries, and the total (`X-Total-Count`).
@@ -370,8 +507,8 @@ pub async fn get_page<T: DeserializeOwned>(
 }
 
 /// The signed-in user's own settings (the account page's ticket-mail switch).
-pub async fn update_me(token: &str, update: &shared::users::ProfileUpdate) -> Result<User, ApiError> {
-    admin::put(token, "/users/me.json", update).await
+pub fn update_me(update: &shared::users::ProfileUpdate) -> Call {
+    Call::put("/users/me.json").json(update)
 }
 
 /// How many entries of a paged list the admin screens show at a time.

@@ -10,6 +10,8 @@ pub mod components;
 pub mod crud;
 pub mod pages;
 pub mod paths;
+pub mod route;
 pub mod session;
 pub mod site;
+pub mod task;
 pub mod text;

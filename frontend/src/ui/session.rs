@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use shared::auth::LoginResponse;
 use shared::users::User;
 
-use crate::api::{self, ApiError};
+use crate::api::{self, Answer, ApiError, Call};
 
 /// The name of the marker cookie (backend/src/routes/auth.rs sets and clears it).
 pub const MARKER: &str = "oxidesk_session";
@@ -138,6 +138,26 @@ impl Session {
             },
             other => other,
         }
+    }
+
+    /// Sends an authorised [`Call`], renewing a refused token once as [`Session::call`] does. Not
+    /// generic: every request of the portal goes through this one copy.
+    pub async fn send(&self, call: &Call) -> Result<Answer, ApiError> {
+        let Some(token) = self.token() else {
+            return Err(ApiError::signed_out());
+        };
+        match call.send(Some(&token)).await {
+            Err(error) if error.is_unauthorized() => match self.renewed(token).await {
+                Some(token) => call.send(Some(&token)).await,
+                None => Err(error),
+            },
+            other => other,
+        }
+    }
+
+    /// [`Session::send`], its answer read as `T` (the only typed step).
+    pub async fn read<T: serde::de::DeserializeOwned>(&self, call: Call) -> Result<T, ApiError> {
+        api::decode(&self.send(&call).await?.text)
     }
 
     /// A token to repeat a refused request with, or none (and then the visitor is signed out).

@@ -13,8 +13,9 @@ pub mod topics;
 pub mod users;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use shared::AccessLevel;
+use ui::paths::href;
+use ui::route::current;
 
 use ui::session::Session;
 
@@ -83,7 +84,7 @@ pub fn AdminNav() -> impl IntoView {
                 {move || PAGES
                     .into_iter()
                     .filter(|(_, _, _, min)| level.get() >= *min)
-                    .map(|(path, label, _, _)| view! { <li><A href=path>{label}</A></li> })
+                    .map(|(path, label, _, _)| view! { <li><a href=href(path) aria-current=current(path, false)>{label}</a></li> })
                     .collect_view()}
             </ul>
         </nav>
@@ -115,7 +116,7 @@ pub fn AdminHome() -> impl IntoView {
                     .into_iter()
                     .filter(|(_, _, _, min)| level.get() >= *min)
                     .map(|(path, label, about, _)| view! {
-                        <li><A href=path>{label}</A><p class="muted">{about}</p></li>
+                        <li><a href=href(path) aria-current=current(path, false)>{label}</a><p class="muted">{about}</p></li>
                     })
                     .collect_view()}
             </ul>

@@ -2,8 +2,8 @@
 //! confirmation or a ticket mail left, why one did not, and to send a failed one again.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use shared::mail::OutboxMail;
+use ui::paths::href;
 
 use super::AdminLayout;
 use ui::api::mail;
@@ -93,7 +93,7 @@ pub fn mail_facts(
         <p class="mail-meta">
             <span class=format!("badge mail-{state}") data-testid="mail-state">{label.to_owned()}</span>
             <span class="muted">{facts}</span>
-            {ticket.map(|number| view! { " · " <A href=format!("/tickets/{number}")>{number.clone()}</A> })}
+            {ticket.map(|number| view! { " · " <a href=href(&format!("/tickets/{number}"))>{number.clone()}</a> })}
         </p>
         {problem.map(|problem| view! { <p class="mail-error" data-testid="mail-problem">{problem}</p> })}
     }

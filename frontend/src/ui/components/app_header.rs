@@ -1,13 +1,15 @@
 //! The bar at the top: where you are, where you can go, and how to sign out.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::api;
 use crate::components::feedback::ErrorNotice;
+use crate::paths::href;
 use crate::paths::leave;
+use crate::route::current;
 use crate::session::Session;
 use crate::site::Site;
+use crate::task::Task;
 
 #[component]
 pub fn AppHeader() -> impl IntoView {
@@ -15,23 +17,24 @@ pub fn AppHeader() -> impl IntoView {
     let site = Site::get();
     let is_manager =
         Memo::new(move |_| session.user().is_some_and(|user| user.level >= shared::AccessLevel::UserManager));
-    let sign_out = Action::new_local(move |_: &()| {
-        async move {
+    let sign_out = Task::<()>::new();
+    let start_sign_out = move || {
+        sign_out.run(async move {
             // Only forget the token once the server has dropped the refresh cookie; otherwise
             // the next reload would silently sign the visitor back in.
             api::logout().await?;
             // The sign-in page is the portal's: a page load, which also drops the desk.
             leave("/login");
             session.sign_out();
-            Ok::<(), api::ApiError>(())
-        }
-    });
+            Ok(())
+        })
+    };
     let pending = sign_out.pending();
 
     view! {
         <header class="app-header">
             <div class="app-header-inner">
-                <A href="/" {..} class="brand" data-testid="site-name">{move || site.name()}</A>
+                <a href=href("/") class="brand" data-testid="site-name" aria-current=current("/", false)>{move || site.name()}</a>
                 <Show when=move || {
                     session.is_ready()
                         && !session.is_signed_in()
@@ -43,22 +46,22 @@ pub fn AppHeader() -> impl IntoView {
                 </Show>
                 <Show when=move || session.is_signed_in()>
                     <nav aria-label="Main">
-                        <A href="/tickets" exact=true>"Tickets"</A>
-                        <A href="/tickets/new" exact=true>"New ticket"</A>
+                        <a href=href("/tickets") aria-current=current("/tickets", true)>"Tickets"</a>
+                        <a href=href("/tickets/new") aria-current=current("/tickets/new", true)>"New ticket"</a>
                         <Show when=move || is_manager.get()>
-                            <A href="/admin">"Admin"</A>
+                            <a href=href("/admin") aria-current=current("/admin", false)>"Admin"</a>
                         </Show>
                     </nav>
                     <div class="account">
-                        <A href="/account" {..} class="who" title="Your account" data-testid="current-user">
+                        <a href=href("/account") class="who" title="Your account" data-testid="current-user" aria-current=current("/account", false)>
                             {move || session.user().map(|u| u.fullname).unwrap_or_default()}
-                        </A>
+                        </a>
                         <button
                             type="button"
                             class="secondary"
                             disabled=move || pending.get()
                             on:click=move |_| {
-                                sign_out.dispatch(());
+                                start_sign_out();
                             }
                         >
                             {move || if pending.get() { "Signing out…" } else { "Sign out" }}

@@ -2,15 +2,15 @@
 //! settings, loaded once per page. Each list degrades on its own: a failed or missing endpoint
 //! leaves that one list at its built-in fallback, and the page keeps working.
 
-use leptos::prelude::*;
 use shared::catalog::{Priority, Queue, Status, StatusState, Topic};
 use shared::users::User;
 
 use crate::api::{self, ApiError};
 use crate::session::Session;
 use crate::site::Site;
+use crate::task::Loader;
 
-type Loaded<T> = LocalResource<Result<Vec<T>, ApiError>>;
+type Loaded<T> = Loader<Vec<T>>;
 
 #[derive(Clone, Copy)]
 pub struct Catalog {
@@ -26,21 +26,17 @@ impl Catalog {
     /// Starts loading everything; agents are only asked for by staff (the endpoint is theirs).
     pub fn load() -> Self {
         let session = Session::get();
-        let statuses = LocalResource::new(move || async move {
-            session.call(|token| async move { api::statuses(&token).await }).await
-        });
-        let priorities = LocalResource::new(move || async move {
-            session.call(|token| async move { api::priorities(&token).await }).await
-        });
-        let queues =
-            LocalResource::new(
-                move || async move { session.call(|token| async move { api::queues(&token).await }).await },
-            );
-        let topics =
-            LocalResource::new(
-                move || async move { session.call(|token| async move { api::topics(&token).await }).await },
-            );
-        let agents = LocalResource::new(move || {
+        fn list<T>(session: Session, call: fn() -> api::Call) -> Loaded<T>
+        where
+            T: serde::de::DeserializeOwned + Clone + Send + Sync + 'static,
+        {
+            Loader::new(move || async move { session.read(call()).await })
+        }
+        let statuses = list(session, || api::Call::get("/statuses.json"));
+        let priorities = list(session, || api::Call::get("/priorities.json"));
+        let queues = list(session, || api::Call::get("/queues.json"));
+        let topics = list(session, api::topics_call);
+        let agents = Loader::new(move || {
             let staff = session.is_staff();
             async move {
                 if !staff {
@@ -56,8 +52,8 @@ impl Catalog {
     /// Nothing to pick from, asking the server for nothing: the portal's ticket page, whose
     /// customer panel picks nothing (and whose WASM then carries none of these requests).
     pub fn none() -> Self {
-        fn empty<T: 'static>() -> Loaded<T> {
-            LocalResource::new(|| async { Ok(Vec::new()) })
+        fn empty<T: Clone + Send + Sync + 'static>() -> Loaded<T> {
+            Loader::new(|| async { Ok(Vec::new()) })
         }
         Catalog {
             statuses: empty(),

@@ -12,6 +12,7 @@ use crate::api;
 use crate::components::attachments::{human_size, read_data_url, to_uploads, PickedFile};
 use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
 use crate::session::Session;
+use crate::task::Task;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyMode {
@@ -71,15 +72,10 @@ pub fn Composer(
     let dragging = RwSignal::new(false);
     let sent_notice = RwSignal::new(None::<&'static str>);
 
-    let post = Action::new_local(move |(number, update): &(String, TicketUpdate)| {
-        let (number, update) = (number.clone(), update.clone());
-        async move {
-            let sent = session
-                .call(|token| {
-                    let (number, update) = (number.clone(), update.clone());
-                    async move { api::update_ticket(&token, &number, &update).await }
-                })
-                .await;
+    let post = Task::<()>::new();
+    let send = move |number: String, update: TicketUpdate| {
+        post.run(async move {
+            let sent = session.send(&api::update_ticket_call(&number, &update)).await;
             match sent {
                 Ok(_) => {
                     draft.clear();
@@ -101,8 +97,8 @@ pub fn Composer(
                     Err(error)
                 }
             }
-        }
-    });
+        })
+    };
     let pending = post.pending();
 
     let add_files = move |list: Option<web_sys::FileList>| {
@@ -164,7 +160,7 @@ pub fn Composer(
             version: version.get_untracked(),
             ..Default::default()
         };
-        post.dispatch((number.get_untracked(), update));
+        send(number.get_untracked(), update);
     };
 
     let as_note = move || is_staff.get() && draft.mode.get() == ReplyMode::Note;

@@ -4,10 +4,10 @@
 //! downloads only the app they use). Signing in is the portal's page.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::components::feedback::Loading;
 use crate::paths::{self, desk_equivalent, leave, portal_equivalent, DESK};
+use crate::route;
 use crate::session::Session;
 
 #[component]
@@ -33,7 +33,9 @@ pub fn RequireSignIn(children: ChildrenFn) -> impl IntoView {
                 leave(&login);
                 view! { <Loading label="Opening the sign-in page…"/> }.into_any()
             } else {
-                view! { <Redirect path=login/> }.into_any()
+                // After this render, not inside it: the location is what this render depends on.
+                queue_microtask(move || route::navigate(&login));
+                view! { <Loading label="Opening the sign-in page…"/> }.into_any()
             }
         }
     }

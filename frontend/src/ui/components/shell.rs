@@ -1,25 +1,24 @@
-//! What every page of either app stands in: the site settings, the session, the router (with the
-//! app's base), the header and the public notice. Until an administrator exists, the first-run
+//! What every page of either app stands in: the site settings, the session, the location
+//! (`route`), the header and the public notice. Until an administrator exists, the first-run
 //! setup takes the place of every route.
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 
 use crate::components::app_header::AppHeader;
 use crate::components::feedback::{ErrorNotice, Loading};
-use crate::paths;
+use crate::route;
 use crate::session::Session;
 use crate::site::{Site, SiteNotice, SiteState};
 
 /// `routes` draws the app's `<Routes>`; `setup` what shows while no administrator exists.
 #[component]
 pub fn AppShell(setup: fn() -> AnyView, routes: fn() -> AnyView) -> impl IntoView {
+    route::provide();
     let site = Site::provide();
     Session::provide();
     // A memo: a changed site name must not rebuild the routes (and lose what is being typed).
     let state = Memo::new(move |_| site.state());
     view! {
-        <Router base=paths::base()>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <AppHeader/>
             <SiteNotice/>
@@ -37,7 +36,6 @@ pub fn AppShell(setup: fn() -> AnyView, routes: fn() -> AnyView) -> impl IntoVie
                     SiteState::Ready => routes(),
                 }}
             </main>
-        </Router>
     }
 }
 
@@ -45,6 +43,6 @@ pub fn AppShell(setup: fn() -> AnyView, routes: fn() -> AnyView) -> impl IntoVie
 pub fn start(base: &'static str, setup: fn() -> AnyView, routes: fn() -> AnyView) {
     // Turns a panic into a readable console error instead of "unreachable executed".
     console_error_panic_hook::set_once();
-    paths::set_base(base);
+    crate::paths::set_base(base);
     leptos::mount::mount_to_body(move || view! { <AppShell setup routes/> });
 }

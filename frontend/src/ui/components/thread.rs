@@ -8,6 +8,7 @@ use crate::api::{self, ApiError};
 use crate::components::attachments::human_size;
 use crate::components::feedback::ErrorNotice;
 use crate::session::Session;
+use crate::task::Task;
 use crate::text::{html_to_text, timestamp};
 
 #[component]
@@ -77,19 +78,15 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
 fn AttachmentItem(file: Attachment) -> impl IntoView {
     let session = Session::get();
     let name = file.filename.clone();
-    let download = Action::new_local(move |file: &Attachment| {
-        let file = file.clone();
-        async move {
-            let bytes = session
-                .call(|token| {
-                    let href = file.href.clone();
-                    async move { api::download_attachment(&token, &href).await }
-                })
-                .await?;
+    let download = Task::<()>::new();
+    let start = move |file: Attachment| {
+        download.run(async move {
+            let call = api::download_attachment(&file.href)?;
+            let bytes = session.send(&call).await?.bytes;
             save_as(&bytes, &file.filename, &file.content_type)
                 .map_err(|_| ApiError::Decode("the browser refused to save the file".into()))
-        }
-    });
+        })
+    };
     let pending = download.pending();
     let label = format!("Download {name}");
     let size = human_size(file.size as f64);
@@ -101,7 +98,7 @@ fn AttachmentItem(file: Attachment) -> impl IntoView {
                 aria-label=label
                 disabled=move || pending.get()
                 on:click=move |_| {
-                    download.dispatch(file.clone());
+                    start(file.clone());
                 }
             >
                 {name}

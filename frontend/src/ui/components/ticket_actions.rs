@@ -10,6 +10,7 @@ use crate::api::{self, ApiError};
 use crate::components::catalog::Catalog;
 use crate::components::feedback::ErrorNotice;
 use crate::session::Session;
+use crate::task::Task;
 
 /// What the panel needs from its page.
 #[derive(Clone, Copy)]
@@ -38,48 +39,55 @@ pub enum Change {
 
 /// Sends a change, then reads the ticket back (so the thread and version shown are the stored
 /// ones). On 409 the page's conflict notice takes over.
-pub fn change_action(ctx: TicketContext, done: &'static str) -> Action<Change, Result<(), ApiError>> {
-    let session = Session::get();
-    Action::new_local(move |change: &Change| {
-        let change = change.clone();
-        async move {
+#[derive(Clone, Copy)]
+pub struct ChangeAction {
+    task: Task<()>,
+    ctx: TicketContext,
+    done: &'static str,
+}
+
+impl ChangeAction {
+    pub fn dispatch(&self, change: Change) {
+        let ChangeAction { ctx, done, .. } = *self;
+        let session = Session::get();
+        self.task.run(async move {
             let Some(number) = ctx.ticket.get_untracked().map(|t| t.ticket_number) else {
                 return Ok(());
             };
-            let sent = session
-                .call(|token| {
-                    let (number, change) = (number.clone(), change.clone());
-                    async move {
-                        match change {
-                            Change::Update(update) => api::update_ticket(&token, &number, &update).await.map(|_| ()),
-                            Change::Follow(on) => api::set_following(&token, &number, on).await.map(|_| ()),
-                            Change::Close(t) => api::close_ticket(&token, &number, &t).await,
-                            Change::Reopen(t) => api::reopen_ticket(&token, &number, &t).await,
-                        }
-                    }
-                })
-                .await;
-            if let Err(error) = sent {
+            let call = match change {
+                Change::Update(update) => api::update_ticket_call(&number, &update),
+                Change::Follow(on) => api::set_following(&number, on),
+                Change::Close(t) => api::close_ticket(&number, &t),
+                Change::Reopen(t) => api::reopen_ticket(&number, &t),
+            };
+            if let Err(error) = session.send(&call).await {
                 if error.status() == Some(409) {
                     ctx.conflict.set(true);
                 }
                 return Err(error);
             }
-            let fresh = session
-                .call(|token| {
-                    let number = number.clone();
-                    async move { api::get_ticket(&token, &number).await }
-                })
-                .await?;
+            let fresh: Ticket = session.read(api::ticket_call(&number)).await?;
             ctx.on_saved.try_run(fresh);
             ctx.notice.try_set(Some(done.to_owned()));
             Ok(())
-        }
-    })
+        });
+    }
+
+    pub fn pending(&self) -> Signal<bool> {
+        self.task.pending()
+    }
+
+    pub fn value(&self) -> RwSignal<Option<Result<(), ApiError>>> {
+        self.task.value()
+    }
+}
+
+pub fn change_action(ctx: TicketContext, done: &'static str) -> ChangeAction {
+    ChangeAction { task: Task::new(), ctx, done }
 }
 
 /// The error of the last attempt, unless it was a conflict (the page shows that one).
-pub fn action_error(action: Action<Change, Result<(), ApiError>>) -> impl IntoView {
+pub fn action_error(action: ChangeAction) -> impl IntoView {
     move || {
         action
             .value()

@@ -4,8 +4,6 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
 use shared::auth::{PasswordChange, ResetConfirm};
 use shared::users::ProfileUpdate;
 use shared::validate::check_password;
@@ -13,13 +11,14 @@ use shared::validate::check_password;
 use crate::api;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::form::{show_server_errors, CheckField, Checks, FieldErrors, TextField};
-use crate::crud::{send_action, ActionError};
+use crate::paths::href;
+use crate::route;
 use crate::session::Session;
+use crate::task::{Loader, Task};
 
 /// The `token` of the page's query string.
 fn query_token() -> Memo<String> {
-    let query = use_query_map();
-    Memo::new(move |_| query.read().get("token").unwrap_or_default())
+    Memo::new(move |_| route::query_value("token").unwrap_or_default())
 }
 
 /// A new password and its repetition, checked as the server checks its length (the server also
@@ -40,14 +39,11 @@ pub fn AccountPage() -> impl IntoView {
     let errors = RwSignal::new(FieldErrors::new());
     let done = RwSignal::new(false);
 
-    let change = Action::new_local(move |body: &PasswordChange| {
-        let body = body.clone();
-        async move {
+    let change = Task::<()>::new();
+    let start_change = move |body: PasswordChange| {
+        change.run(async move {
             let response = session
-                .call(|token| {
-                    let body = body.clone();
-                    async move { api::change_password(&token, &body).await }
-                })
+                .read(api::change_password(&body))
                 .await
                 .inspect_err(|error| show_server_errors(error, errors))?;
             // The other sessions ended; this one continues with the new tokens.
@@ -56,9 +52,9 @@ pub fn AccountPage() -> impl IntoView {
             for field in [current, new_password, again] {
                 field.set(String::new());
             }
-            Ok::<(), api::ApiError>(())
-        }
-    });
+            Ok(())
+        })
+    };
     let pending = change.pending();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -69,7 +65,7 @@ pub fn AccountPage() -> impl IntoView {
         if !checks.finish(errors) {
             return;
         }
-        change.dispatch(PasswordChange { current_password: current.get_untracked(), new_password: password });
+        start_change(PasswordChange { current_password: current.get_untracked(), new_password: password });
     };
 
     view! {
@@ -110,11 +106,14 @@ fn mail_choice() -> impl IntoView {
     let session = Session::get();
     let saved = move || session.user().is_some_and(|u| u.email_notifications);
     let wanted = RwSignal::new(saved());
-    let save = send_action(
-        RwSignal::new(FieldErrors::new()),
-        |token, on: bool| async move { api::update_me(&token, &ProfileUpdate { email_notifications: Some(on) }).await },
-        move |user| session.set_user(user),
-    );
+    let save = Task::<()>::new();
+    let start_save = move |on: bool| {
+        save.run(async move {
+            let user = session.read(api::update_me(&ProfileUpdate { email_notifications: Some(on) })).await?;
+            session.set_user(user);
+            Ok(())
+        })
+    };
     // Not saved: the box goes back to what is in force.
     Effect::new(move |_| {
         if let Some(Err(_)) = save.value().get() {
@@ -125,10 +124,10 @@ fn mail_choice() -> impl IntoView {
         <h2>"Email"</h2>
         <CheckField id="account-mail" label="Email me about my tickets" checked=wanted
             on_change=Callback::new(move |on| {
-                save.dispatch(on);
+                start_save(on);
             })
             hint="Replies, status changes and assignments. Mail about your account, such as password resets, always comes."/>
-        <ActionError action=save/>
+        {move || save.error().map(|error| view! { <ErrorNotice error/> })}
         <p class="saved" role="status">{move || matches!(save.value().get(), Some(Ok(()))).then_some("Saved.")}</p>
     }
 }
@@ -137,10 +136,7 @@ fn mail_choice() -> impl IntoView {
 pub fn ForgotPage() -> impl IntoView {
     let login = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
-    let ask = Action::new_local(move |login: &String| {
-        let login = login.clone();
-        async move { api::request_reset(&login).await.inspect_err(|error| show_server_errors(error, errors)) }
-    });
+    let ask = Task::new();
     let pending = ask.pending();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -150,7 +146,9 @@ pub fn ForgotPage() -> impl IntoView {
             checks.fail("login", "forgot-login", "Give your user name or email address.".into());
         }
         if checks.finish(errors) {
-            ask.dispatch(value);
+            ask.run(
+                async move { api::request_reset(&value).await.inspect_err(|error| show_server_errors(error, errors)) },
+            );
         }
     };
     view! {
@@ -160,7 +158,7 @@ pub fn ForgotPage() -> impl IntoView {
                 Some(Ok(notice)) => view! {
                     <div class="notice" role="status" data-testid="reset-sent">
                         <p>{notice.message}</p>
-                        <p>"The link works for an hour. " <A href="/login">"Back to sign in"</A></p>
+                        <p>"The link works for an hour. " <a href=href("/login")>"Back to sign in"</a></p>
                     </div>
                 }.into_any(),
                 other => view! {
@@ -173,7 +171,7 @@ pub fn ForgotPage() -> impl IntoView {
                             {move || if pending.get() { "Sending…" } else { "Send the link" }}
                         </button>
                     </form>
-                    <p class="muted"><A href="/login">"Back to sign in"</A></p>
+                    <p class="muted"><a href=href("/login")>"Back to sign in"</a></p>
                 }.into_any(),
             }}
         </section>
@@ -186,10 +184,7 @@ pub fn ResetPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let again = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
-    let reset = Action::new_local(move |body: &ResetConfirm| {
-        let body = body.clone();
-        async move { api::confirm_reset(&body).await.inspect_err(|error| show_server_errors(error, errors)) }
-    });
+    let reset = Task::new();
     let pending = reset.pending();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -197,7 +192,10 @@ pub fn ResetPage() -> impl IntoView {
         let (chosen, repeated) = (password.get_untracked(), again.get_untracked());
         check_new_password(&mut checks, "password", "reset-password", "reset-again", &chosen, &repeated);
         if checks.finish(errors) {
-            reset.dispatch(ResetConfirm { token: token.get_untracked(), password: chosen });
+            let body = ResetConfirm { token: token.get_untracked(), password: chosen };
+            reset.run(
+                async move { api::confirm_reset(&body).await.inspect_err(|error| show_server_errors(error, errors)) },
+            );
         }
     };
     view! {
@@ -206,7 +204,7 @@ pub fn ResetPage() -> impl IntoView {
             {move || match reset.value().get() {
                 Some(Ok(())) => view! {
                     <div class="notice notice-success" role="status" data-testid="reset-done">
-                        <p>"Your password is changed. " <A href="/login">"Sign in"</A></p>
+                        <p>"Your password is changed. " <a href=href("/login")>"Sign in"</a></p>
                     </div>
                 }.into_any(),
                 other => view! {
@@ -218,7 +216,7 @@ pub fn ResetPage() -> impl IntoView {
                             input_type="password" autocomplete="new-password" required=true/>
                         {move || errors.get().get("token").cloned().map(|message| view! {
                             <p class="notice notice-error" role="alert">
-                                "This link " {message} ". " <A href="/forgot">"Ask for a new one"</A>
+                                "This link " {message} ". " <a href=href("/forgot")>"Ask for a new one"</a>
                             </p>
                         })}
                         {other.and_then(Result::err).filter(|e| !e.fields().contains_key("token")).map(|error| view! { <ErrorNotice error/> })}
@@ -236,7 +234,7 @@ pub fn ResetPage() -> impl IntoView {
 pub fn ConfirmPage() -> impl IntoView {
     let token = query_token();
     // The link itself is the request: confirm as soon as the page opens.
-    let outcome = LocalResource::new(move || {
+    let outcome = Loader::new(move || {
         let token = token.get();
         async move { api::confirm_email(&token).await }
     });
@@ -247,13 +245,13 @@ pub fn ConfirmPage() -> impl IntoView {
                 None => view! { <Loading label="Confirming…"/> }.into_any(),
                 Some(Ok(())) => view! {
                     <div class="notice notice-success" role="status" data-testid="confirm-done">
-                        <p>"Your address is confirmed. " <A href="/login">"Sign in"</A></p>
+                        <p>"Your address is confirmed. " <a href=href("/login")>"Sign in"</a></p>
                     </div>
                 }.into_any(),
                 Some(Err(error)) => view! {
                     <div class="notice notice-error" role="alert" data-testid="confirm-failed">
                         <p>{error.fields().get("token").map(|m| format!("This link {m}.")).unwrap_or_else(|| error.message())}</p>
-                        <p>"Signing in mails you a fresh link. " <A href="/login">"Sign in"</A></p>
+                        <p>"Signing in mails you a fresh link. " <a href=href("/login")>"Sign in"</a></p>
                     </div>
                 }.into_any(),
             }}

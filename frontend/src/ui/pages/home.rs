@@ -2,13 +2,13 @@
 //! to me (agents), tickets I follow — each with a link to the full, filtered list.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
-use crate::api::{self, ApiError, DeskPage};
+use crate::api;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::pages::ticket_list::encode_pairs;
 use crate::paths::href;
 use crate::session::Session;
+use crate::task::Loader;
 use crate::text::timestamp;
 
 /// How many tickets each list shows.
@@ -28,7 +28,7 @@ pub fn HomePage() -> impl IntoView {
                         None => "Welcome".to_owned(),
                     }}
                 </h1>
-                <A href="/tickets/new" {..} class="button">"New ticket"</A>
+                <a href=href("/tickets/new") class="button">"New ticket"</a>
             </div>
             <div class="home-lists">
                 {move || me.get().map(|id| view! {
@@ -69,17 +69,10 @@ fn ShortList(
     let session = Session::get();
     let see_all = href(&format!("/tickets?{}", encode_pairs(&params)));
     let request = params.clone();
-    let tickets: LocalResource<Result<DeskPage, ApiError>> = LocalResource::new(move || {
+    let tickets = Loader::new(move || {
         let mut params = request.clone();
         params.push(("per_page".to_owned(), SHORT.to_owned()));
-        async move {
-            session
-                .call(|token| {
-                    let params = params.clone();
-                    async move { api::search_tickets(&token, &params).await }
-                })
-                .await
-        }
+        async move { api::desk_page(session.send(&api::search_call(&params)).await?) }
     });
     let heading_id = format!("home-{id}-heading");
     let labelled_by = heading_id.clone();
@@ -89,7 +82,7 @@ fn ShortList(
             {move || match tickets.get() {
                 None => view! { <Loading label="Loading…"/> }.into_any(),
                 Some(Err(error)) => view! {
-                    <ErrorNotice error retry=Callback::new(move |()| tickets.refetch())/>
+                    <ErrorNotice error retry=Callback::new(move |()| tickets.reload())/>
                 }
                 .into_any(),
                 Some(Ok(page)) if page.tickets.is_empty() => view! {

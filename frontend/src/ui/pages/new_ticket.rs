@@ -3,17 +3,18 @@
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use shared::catalog::{Priority, Topic};
-use shared::tickets::TicketCreate;
+use shared::tickets::{Ticket, TicketCreate};
 use shared::validate::{MessageBody, Subject};
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::attachments::{to_uploads, AttachmentsPicker, PickedFile};
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::form::{show_server_errors, Checks, FieldErrors, TextArea, TextField};
+use crate::route;
 use crate::session::Session;
 use crate::site::Site;
+use crate::task::{Loader, Task};
 
 /// Preselected for agents when the desk has it; otherwise the server's default applies.
 const DEFAULT_PRIORITY: &str = "Normal";
@@ -22,17 +23,18 @@ const DEFAULT_PRIORITY: &str = "Normal";
 pub fn NewTicketPage() -> impl IntoView {
     let session = Session::get();
     let site = Site::get();
-    let navigate = use_navigate();
     let is_staff = Memo::new(move |_| session.is_staff());
 
-    let topics: LocalResource<Result<Vec<Topic>, ApiError>> =
-        LocalResource::new(move || async move { session.call(|token| async move { api::topics(&token).await }).await });
+    let topics = Loader::new(move || async move { session.read::<Vec<Topic>>(api::topics_call()).await });
     // Only agents pick a priority; customers never ask for the list.
-    let priorities: LocalResource<Option<Result<Vec<Priority>, ApiError>>> = LocalResource::new(move || async move {
-        if !is_staff.get() {
-            return None;
+    let priorities = Loader::new(move || {
+        let staff = is_staff.get();
+        async move {
+            if !staff {
+                return Ok(None);
+            }
+            session.read::<Vec<Priority>>(api::Call::get("/priorities.json")).await.map(Some)
         }
-        Some(session.call(|token| async move { api::admin::priorities(&token).await }).await)
     });
 
     let subject = RwSignal::new(String::new());
@@ -51,26 +53,19 @@ pub fn NewTicketPage() -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        if let Some(Some(Ok(list))) = priorities.get() {
+        if let Some(Ok(Some(list))) = priorities.get() {
             if priority_id.get_untracked().is_none() {
                 priority_id.set(list.iter().find(|p| p.name.eq_ignore_ascii_case(DEFAULT_PRIORITY)).map(|p| p.id));
             }
         }
     });
 
-    let create = Action::new_local(move |ticket: &TicketCreate| {
-        let ticket = ticket.clone();
-        let navigate = navigate.clone();
-        async move {
-            let created = session
-                .call(|token| {
-                    let ticket = ticket.clone();
-                    async move { api::create_ticket(&token, &ticket).await }
-                })
-                .await;
-            match created {
+    let create = Task::<()>::new();
+    let start_create = move |ticket: TicketCreate| {
+        create.run(async move {
+            match session.read::<Ticket>(api::create_ticket_call(&ticket)).await {
                 Ok(created) => {
-                    navigate(&format!("/tickets/{}", created.ticket_number), Default::default());
+                    route::navigate(&format!("/tickets/{}", created.ticket_number));
                     Ok(())
                 }
                 Err(error) => {
@@ -78,8 +73,8 @@ pub fn NewTicketPage() -> impl IntoView {
                     Err(error)
                 }
             }
-        }
-    });
+        })
+    };
     let pending = create.pending();
 
     let on_submit = move |ev: SubmitEvent| {
@@ -94,7 +89,7 @@ pub fn NewTicketPage() -> impl IntoView {
         let (Some(subj), Some(body)) = (subj, body) else {
             return;
         };
-        create.dispatch(TicketCreate {
+        start_create(TicketCreate {
             subject: Some(subj.into_inner()),
             message: Some(body.into_inner()),
             topic_id: topic_id.get_untracked(),
@@ -115,7 +110,7 @@ pub fn NewTicketPage() -> impl IntoView {
                 {move || match topics.get() {
                     None => view! { <Loading label="Loading topics…"/> }.into_any(),
                     Some(Err(error)) => view! {
-                        <ErrorNotice error retry=Callback::new(move |()| topics.refetch())/>
+                        <ErrorNotice error retry=Callback::new(move |()| topics.reload())/>
                     }
                     .into_any(),
                     Some(Ok(list)) => view! {
@@ -126,10 +121,10 @@ pub fn NewTicketPage() -> impl IntoView {
                 <TextField id="ticket-subject" name="subject" label="Subject" value=subject errors
                     required=true maxlength=255/>
                 <Show when=move || is_staff.get()>
-                    {move || match priorities.get().flatten() {
+                    {move || match priorities.get().and_then(Result::transpose) {
                         None => view! { <Loading label="Loading priorities…"/> }.into_any(),
                         Some(Err(error)) => view! {
-                            <ErrorNotice error retry=Callback::new(move |()| priorities.refetch())/>
+                            <ErrorNotice error retry=Callback::new(move |()| priorities.reload())/>
                         }
                         .into_any(),
                         Some(Ok(list)) => view! {

@@ -2,11 +2,9 @@
 //! with assignees, following, status and fields, and time spent.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use shared::tickets::Ticket;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::catalog::Catalog;
 use crate::components::composer::{Composer, Draft, ReplyMode, MESSAGE_ID};
 use crate::components::feedback::{focus_field, ErrorNotice, Loading};
@@ -14,7 +12,10 @@ use crate::components::shortcuts::{focus_id, use_shortcuts, ShortcutsButton, Sho
 use crate::components::thread::Thread;
 use crate::components::ticket_actions::TicketContext;
 use crate::pages::ticket_list::last_list_href;
+use crate::paths::href;
+use crate::route;
 use crate::session::Session;
+use crate::task::{Loader, Task};
 use crate::text::timestamp;
 
 /// `side` draws the side panel: the agents' one in the desk, close and reopen in the portal;
@@ -23,22 +24,15 @@ use crate::text::timestamp;
 #[component]
 pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) -> impl IntoView {
     let session = Session::get();
-    let params = use_params_map();
-    let number = Memo::new(move |_| params.read().get("number").unwrap_or_default());
+    // The app's routes send `/tickets/<number>` here.
+    let number = Memo::new(move |_| route::path().strip_prefix("/tickets/").unwrap_or_default().to_owned());
     let catalog = catalog();
 
-    let ticket: LocalResource<Result<Ticket, ApiError>> = LocalResource::new(move || {
+    let ticket = Loader::new(move || {
         let number = number.get();
-        async move {
-            session
-                .call(|token| {
-                    let number = number.clone();
-                    async move { api::get_ticket(&token, &number).await }
-                })
-                .await
-        }
+        async move { session.read::<Ticket>(api::ticket_call(&number)).await }
     });
-    let current = Memo::new(move |_| ticket.get().and_then(Result::ok));
+    let current = Memo::new(move |_| ticket.ok());
     let loaded = Memo::new(move |_| current.with(Option::is_some));
     let version = Signal::derive(move || current.with(|t| t.as_ref().map(|t| t.version)));
 
@@ -47,7 +41,7 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
     let conflict = RwSignal::new(false);
     let notice = RwSignal::new(None::<String>);
     let on_saved = Callback::new(move |fresh: Ticket| {
-        ticket.set(Some(Ok(fresh)));
+        ticket.set(Ok(fresh));
     });
     // Another ticket (a link in the thread, back/forward): start with a clean slate.
     Effect::new(move |previous: Option<String>| {
@@ -61,19 +55,17 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
         now
     });
 
-    let reload = Action::new_local(move |_: &()| async move {
-        let number = number.get_untracked();
-        let fresh = session
-            .call(|token| {
-                let number = number.clone();
-                async move { api::get_ticket(&token, &number).await }
-            })
-            .await?;
-        ticket.set(Some(Ok(fresh)));
-        conflict.set(false);
-        notice.set(Some("Ticket reloaded. Your draft is still there.".into()));
-        Ok::<(), ApiError>(())
-    });
+    let reload = Task::<()>::new();
+    let start_reload = move || {
+        reload.run(async move {
+            let number = number.get_untracked();
+            let fresh = session.read::<Ticket>(api::ticket_call(&number)).await?;
+            ticket.set(Ok(fresh));
+            conflict.set(false);
+            notice.set(Some("Ticket reloaded. Your draft is still there.".into()));
+            Ok(())
+        })
+    };
     let reloading = reload.pending();
 
     // A conflict moves the focus to its remedy, wherever on the page the change was made.
@@ -109,7 +101,7 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
     view! {
         <section class="page desk-ticket" aria-labelledby="ticket-heading">
             <div class="page-head">
-                <p class="back"><A href=last_list_href()>"← All tickets"</A></p>
+                <p class="back"><a href=href(&last_list_href())>"← All tickets"</a></p>
                 <ShortcutsButton open=help/>
             </div>
             <Show when=move || conflict.get()>
@@ -124,7 +116,7 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
                         id="reload-ticket"
                         disabled=move || reloading.get()
                         on:click=move |_| {
-                            reload.dispatch(());
+                            start_reload();
                         }
                     >
                         {move || if reloading.get() { "Reloading…" } else { "Reload ticket" }}
@@ -137,7 +129,7 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
                 None => view! { <Loading label="Loading ticket…"/> }.into_any(),
                 Some(Err(error)) => view! {
                     <h1 id="ticket-heading">"Ticket "{number.get_untracked()}</h1>
-                    <ErrorNotice error retry=Callback::new(move |()| ticket.refetch())/>
+                    <ErrorNotice error retry=Callback::new(move |()| ticket.reload())/>
                 }
                 .into_any(),
                 Some(Ok(_)) => ().into_any(),
@@ -158,7 +150,7 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
                             conflict
                             on_posted=Callback::new(move |()| {
                                 // Read back what was stored, in the server's order.
-                                ticket.refetch();
+                                ticket.reload();
                             })
                         />
                     </div>

@@ -6,10 +6,6 @@ use std::collections::BTreeSet;
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::params::ParamsMap;
-use leptos_router::NavigateOptions;
 use shared::catalog::StatusState;
 use shared::tickets::{Ticket, BULK_MAX_TICKETS};
 use wasm_bindgen::JsCast;
@@ -19,6 +15,7 @@ use crate::components::catalog::Catalog;
 use crate::components::feedback::{ErrorNotice, Loading};
 use crate::components::shortcuts::{focus_id, use_shortcuts, ShortcutsButton, ShortcutsDialog};
 use crate::paths::href;
+use crate::route::{self, Query};
 use crate::session::Session;
 use crate::text::timestamp;
 
@@ -56,7 +53,7 @@ pub struct ListFilter {
 }
 
 impl ListFilter {
-    pub fn from_query(query: &ParamsMap) -> Self {
+    pub fn from_query(query: &Query) -> Self {
         let id = |key: &str| query.get(key).and_then(|v| v.trim().parse::<i64>().ok());
         let assignee =
             query.get("assignee").filter(|a| a == "me" || a == "none" || a.parse::<i64>().is_ok()).unwrap_or_default();
@@ -174,8 +171,7 @@ pub struct DeskTools {
 pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoView {
     let session = Session::get();
     let staff = Memo::new(move |_| session.is_staff());
-    let query = use_query_map();
-    let filter = Memo::new(move |_| ListFilter::from_query(&query.read()));
+    let filter = Memo::new(move |_| ListFilter::from_query(&route::query_map()));
     let catalog = Catalog::load();
 
     // The answer carries the filter it was asked for: while it differs from the URL's, a newer
@@ -220,7 +216,6 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
     });
 
     let help = RwSignal::new(false);
-    let navigate = use_navigate();
     use_shortcuts(help, move |key, event| {
         let count = rows.with_untracked(Vec::len);
         match key {
@@ -249,7 +244,7 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
                 if !(target_is_row(event) || target_is_body(event)) {
                     return false;
                 }
-                navigate(&format!("/tickets/{number}"), Default::default());
+                route::navigate(&format!("/tickets/{number}"));
                 true
             }
             _ => false,
@@ -264,7 +259,7 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
                 <h1 id="tickets-heading">{heading}</h1>
                 <div class="page-actions">
                     <ShortcutsButton open=help/>
-                    <A href="/tickets/new" {..} class="button">"New ticket"</A>
+                    <a href=href("/tickets/new") class="button">"New ticket"</a>
                 </div>
             </div>
             {tools.map(|tools| (tools.saved_views)(filter))}
@@ -327,9 +322,8 @@ fn target_is_body(event: &web_sys::KeyboardEvent) -> bool {
 #[component]
 fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> impl IntoView {
     let session = Session::get();
-    let navigate = use_navigate();
     let go = Callback::new(move |target: ListFilter| {
-        navigate(&target.href(), NavigateOptions { scroll: false, ..Default::default() });
+        route::navigate_with(&target.href(), false, false);
     });
     let q = RwSignal::new(String::new());
     // Follow the URL (back button, links, saved views), not only what was typed.

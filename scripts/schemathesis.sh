@@ -110,7 +110,10 @@ run_pass() {
 status=0
 FULL=(--phases examples,coverage,fuzzing,stateful --max-examples "$EXAMPLES")
 run_pass "API key with every scope, $EXAMPLES cases per operation" "X-API-Key: $API_KEY" "${FULL[@]}" || status=1
-run_pass "signed-in administrator, $EXAMPLES cases per operation" "Authorization: Bearer $TOKEN" "${FULL[@]}" || status=1
+# Signing out ends the session the token names: this pass leaves it out so that its token lives on
+# (the key pass, which no sign-out ends, covers it).
+run_pass "signed-in administrator, $EXAMPLES cases per operation" "Authorization: Bearer $TOKEN" "${FULL[@]}" \
+  --exclude-path /api/auth/logout.json || status=1
 # Keys missing a scope meet a 403 nearly everywhere: a few cases show whether each is documented.
 LIMITED=(--phases examples,coverage --max-examples 5)
 run_pass "read-only API key" "X-API-Key: $READ_KEY" "${LIMITED[@]}" || status=1

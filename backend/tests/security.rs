@@ -313,6 +313,30 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
         exchange(&app, "POST", "/api/auth/refresh.json", Auth::Nobody, &[("Cookie", &cookie)], None).await.status,
         401
     );
+
+    // A script signs out with its access token alone: the session ends all the same, and a copy
+    // of that token taken before is refused.
+    let login = exchange(
+        &app,
+        "POST",
+        "/api/auth/login.json",
+        Auth::Nobody,
+        &[],
+        Some(json!({"username": "admin", "password": ADMIN_PASSWORD})),
+    )
+    .await;
+    let access = login.body["access_token"].as_str().unwrap().to_owned();
+    let cookie = login.refresh_cookie().unwrap();
+    assert_eq!(send(&app, "GET", "/api/users/me.json", Auth::Bearer(&access), None).await.0, 200);
+    assert_eq!(send(&app, "POST", "/api/auth/logout.json", Auth::Bearer(&access), None).await.0, 204);
+    assert_eq!(send(&app, "GET", "/api/users/me.json", Auth::Bearer(&access), None).await.0, 401);
+    assert_eq!(
+        exchange(&app, "POST", "/api/auth/refresh.json", Auth::Nobody, &[("Cookie", &cookie)], None).await.status,
+        401,
+        "the session's refresh token ends with it"
+    );
+    // A token that is no token signs nobody out and is no error.
+    assert_eq!(send(&app, "POST", "/api/auth/logout.json", Auth::Bearer("not.a.token"), None).await.0, 204);
 }
 
 #[actix_web::test]

@@ -55,6 +55,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("J8", j8_another_algorithm_with_the_right_secret),
         ("J9", j9_no_expiry),
         ("J10", j10_a_subject_that_is_nobody),
+        ("J11", j11_a_token_kept_after_signing_out),
         ("B1", b1_password_guessing),
         ("B2", b2_user_enumeration),
         ("B3", b3_guest_ticket_flood),
@@ -757,6 +758,17 @@ fn j10_a_subject_that_is_nobody(w: &World) {
     for sub in [json!("999999"), json!("1 OR 1=1"), json!(1), json!(""), json!("-1")] {
         forged(w, Algorithm::HS256, &secret, |c| c["sub"] = sub.clone());
     }
+}
+
+fn j11_a_token_kept_after_signing_out(w: &World) {
+    let token = Auth::Bearer(w.s.login_token("alice", PASSWORD));
+    w.s.get("/api/users/me.json", &token).expect(200);
+    w.s.send(Method::POST, "/api/auth/logout.json", &token, &[], None, None).expect(204);
+    w.s.get("/api/users/me.json", &token).expect_error(401, "unauthorized");
+    w.creates_nothing(|| {
+        w.create(&token, json!({"subject": "After signing out", "message": "Still here?"}))
+            .expect_error(401, "unauthorized");
+    });
 }
 
 // --- B: guessing ---

@@ -13,7 +13,7 @@ use crate::accounts::tokens::mail_confirmation;
 use crate::accounts::{directory, rules};
 use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::sessions::{self, EndReason, Started};
-use crate::core::auth::{find_by_login, level_of, password, Caller};
+use crate::core::auth::{bearer_token, find_by_login, level_of, password, Caller};
 use crate::core::db::models::UserRow;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
@@ -195,16 +195,27 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
     }
 }
 
-/// Sign out: the session ends (its refresh tokens and access tokens stop working) and the
-/// cookie is cleared.
+/// Sign out: the session the refresh cookie or the `Authorization: Bearer` token names ends (its
+/// refresh tokens and access tokens stop working) and the cookies are cleared. Without either it
+/// only clears the cookies.
 #[utoipa::path(tag = "auth", responses((status = 204, description = "Signed out")))]
 #[post("/api/auth/logout.json")]
 pub async fn logout(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<HttpResponse> {
-    if let Some(token) = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned()) {
+    // The session ends whichever credential names it: the refresh cookie (the web app) or the
+    // access token alone (a script), so a token copied before signing out stops working too.
+    let cookie = req.cookie(REFRESH_COOKIE).map(|c| c.value().to_owned());
+    let by_token = bearer_token(&req).and_then(|token| state.jwt.verify(&token)).map(|(_, session)| session);
+    if cookie.is_some() || by_token.is_some() {
         state
-            .db(move |conn| match sessions::of_refresh(conn, &token)? {
-                Some(id) => sessions::revoke(conn, id, EndReason::Logout),
-                None => Ok(()),
+            .db(move |conn| {
+                let by_cookie = match cookie {
+                    Some(token) => sessions::of_refresh(conn, &token)?,
+                    None => None,
+                };
+                for id in by_cookie.into_iter().chain(by_token) {
+                    sessions::revoke(conn, id, EndReason::Logout)?;
+                }
+                Ok(())
             })
             .await?;
     }

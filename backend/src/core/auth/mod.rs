@@ -253,6 +253,13 @@ fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
 
+/// The access token of an `Authorization: Bearer` header, if there is one.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
+    header(req, "Authorization")
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(|t| t.trim().to_owned())
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
@@ -261,9 +268,7 @@ impl FromRequest for Caller {
         let state = req.app_data::<web::Data<AppState>>().cloned();
         let ip = req.peer_addr().map(|a| a.ip());
         let key = header(req, API_KEY_HEADER).map(str::to_owned);
-        let bearer = header(req, "Authorization")
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(|t| t.trim().to_owned());
+        let bearer = bearer_token(req);
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             if let Some(key) = key {

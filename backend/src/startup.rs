@@ -62,9 +62,13 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) ->
             .wrap(cors(&origins))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms").log_target("oxidesk::http"))
             .wrap(
+                // Added only where a handler set none: the web app's files and documents say
+                // how long they keep; every API answer (tickets, people, files, errors) is
+                // personal, so no browser or shared cache keeps it.
                 DefaultHeaders::new()
                     .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "same-origin")),
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add(("Cache-Control", "no-store")),
             )
             .configure(config.clone())
     })

@@ -29,6 +29,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("X9", x9_markup_in_a_file_name),
         ("X10", x10_an_html_attachment),
         ("X11", x11_the_web_apps_content_security_policy),
+        ("X12", x12_personal_data_kept_by_a_cache),
         ("S1", s1_or_true_in_the_search),
         ("S2", s2_or_true_in_the_email_filter),
         ("S3", s3_sql_in_the_user_filter),
@@ -482,6 +483,21 @@ fn x10_an_html_attachment(w: &World) {
     assert_eq!(a["content_type"], "text/html");
     let r = w.download(&a);
     assert_eq!(r.text, "<script>alert(1)</script>", "the bytes are the file's, served as a download only");
+}
+
+fn x12_personal_data_kept_by_a_cache(w: &World) {
+    let attachment = w.attach("notes.txt", "text/plain", b"private");
+    let answers = [
+        w.s.get(&w.path(&w.alice_ticket), &w.staff),
+        w.s.get("/api/users/me.json", &w.alice_auth),
+        w.download(&attachment),
+        w.s.get("/api/tickets.json", &w.alice_auth),
+        w.s.get("/api/users/me.json", &Auth::None),
+    ];
+    for (r, status) in answers.iter().zip([200, 200, 200, 200, 401]) {
+        r.expect(status);
+        assert_eq!(r.header("cache-control").as_deref(), Some("no-store"), "{:?}", r.headers);
+    }
 }
 
 fn x11_the_web_apps_content_security_policy(w: &World) {

@@ -106,6 +106,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("M10", m10_a_user_manager_makes_administrators),
         ("M11", m11_a_key_makes_an_administrator),
         ("M12", m12_a_view_for_someone_else),
+        ("M13", m13_ones_own_password_without_the_current_one),
         ("K1", k1_a_read_key_files_a_ticket),
         ("K2", k2_a_read_key_changes_a_ticket),
         ("K3", k3_a_read_key_makes_users_and_topics),
@@ -1384,6 +1385,28 @@ fn m12_a_view_for_someone_else(w: &World) {
     let olgas = w.s.get("/api/views.json", &w.olga_auth);
     assert!(!olgas.text.contains("Planted"), "{}", olgas.text);
     assert!(w.s.get("/api/views.json", &w.alice_auth).text.contains("Planted"));
+}
+
+fn m13_ones_own_password_without_the_current_one(w: &World) {
+    w.s.create_person(&w.admin, "m13-manager", 5, Some(PASSWORD));
+    for name in ["root", "m13-manager"] {
+        let token = Auth::Bearer(w.s.login_token(name, PASSWORD));
+        let me = w.s.get("/api/users/me.json", &token);
+        me.expect(200);
+        let path = format!("/api/users.json/{}/password", me.json()["id"]);
+        w.s.send(
+            Method::PUT,
+            &path,
+            &token,
+            &[],
+            Some("application/json"),
+            Some(br#"{"password": "a password the owner never chose"}"#.to_vec()),
+        )
+        .expect_error(403, "forbidden");
+        w.s.get("/api/users/me.json", &token).expect(200);
+        w.s.login(name, PASSWORD).expect(200);
+        w.s.login(name, "a password the owner never chose").expect_error(401, "unauthorized");
+    }
 }
 
 // --- K: key scopes and networks ---

@@ -353,7 +353,16 @@ pub fn set_password(
     ip: Option<&str>,
 ) -> ApiResult<()> {
     let user = find_user(conn, id)?;
-    check_manage(Manager::of(actor), id, crate::core::auth::level_of(&user), None).map_err(ApiError::Forbidden)?;
+    let manager = Manager::of(actor);
+    // One's own password changes only with the current one (the account page): a token someone
+    // took would otherwise set a password the owner does not know, and end the owner's sessions.
+    if matches!(manager, Manager::Person { id: me, .. } if me == id) {
+        return Err(ApiError::Forbidden(
+            "Change your own password on your account page (PUT /api/users/me/password.json), with the current one"
+                .into(),
+        ));
+    }
+    check_manage(manager, id, crate::core::auth::level_of(&user), None).map_err(ApiError::Forbidden)?;
     if directory && user.password_hash.is_none() {
         return Err(ApiError::Conflict(
             "This user signs in through the LDAP directory: their password is changed there, not here".into(),

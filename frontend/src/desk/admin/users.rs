@@ -340,8 +340,9 @@ fn UserRow(user: User, my_level: AccessLevel, my_id: i64, changed: Callback<()>)
                     <button type="button" class="secondary" aria-label=format!("Edit {who_for_labels}")
                         disabled=locked && !is_me
                         on:click=move |_| panel.update(|p| *p = if *p == Panel::Edit { Panel::None } else { Panel::Edit })>"Edit"</button>
+                    // One's own password changes on the account page, with the current one.
                     <button type="button" class="secondary" aria-label=format!("Reset the password of {who_for_labels}")
-                        disabled=locked && !is_me
+                        disabled=locked title=is_me.then_some("Change your own password on your account page")
                         on:click=move |_| panel.update(|p| *p = if *p == Panel::Password { Panel::None } else { Panel::Password })>"Reset password"</button>
                     {(!locked && !disabled_account).then(|| view! {
                         <ConfirmButton label="Disable" what=who_for_labels.clone()

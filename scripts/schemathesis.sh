@@ -48,7 +48,7 @@ oxidesk() { "$BINARY" --data-dir "$DATA_DIR" --config "$WORK/oxidesk.toml" "$@";
 oxidesk seed --tickets 40 >/dev/null 2>&1
 ADMIN_PASSWORD="fuzz-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
 OXIDESK_ADMIN_PASSWORD="$ADMIN_PASSWORD" oxidesk admin create --username admin --email admin@example.com >/dev/null
-API_KEY=$(oxidesk apikey create --name schemathesis --scopes read,write,impersonate 2>/dev/null)
+API_KEY=$(oxidesk apikey create --name schemathesis --scopes read,write,impersonate,admin 2>/dev/null)
 READ_KEY=$(oxidesk apikey create --name schemathesis-read --scopes read 2>/dev/null)
 WRITE_KEY=$(oxidesk apikey create --name schemathesis-write --scopes write 2>/dev/null)
 

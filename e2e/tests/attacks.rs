@@ -68,6 +68,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("P6", p6_nul_in_a_subject),
         ("P7", p7_numbers_out_of_range),
         ("P8", p8_a_page_past_any_end),
+        ("P9", p9_a_message_of_many_files),
         ("C1", c1_crlf_in_a_ticket_email),
         ("C2", c2_crlf_in_a_persons_name),
         ("C3", c3_crlf_in_a_subject),
@@ -961,6 +962,24 @@ fn p8_a_page_past_any_end(w: &World) {
             assert_eq!(r.json(), json!([]), "{path}?page={page}");
         }
     }
+}
+
+fn p9_a_message_of_many_files(w: &World) {
+    let tiny: Vec<Value> = (0..21).map(|i| json!({ format!("{i}.txt"): "data:text/plain;base64,eA==" })).collect();
+    let nine_mb = format!("data:application/octet-stream;base64,{}", "A".repeat(9 * 1024 * 1024 / 3 * 4));
+    let big: Vec<Value> = (0..4).map(|i| json!({ format!("{i}.bin"): nine_mb.clone() })).collect();
+    w.creates_nothing(|| {
+        let r = w.create(
+            &w.staff,
+            json!({"email": "p9@example.com", "name": "P Nine", "subject": "Files", "message": "m", "attachments": tiny}),
+        );
+        r.expect_invalid_fields(&["attachments"]);
+        let r = w.create(
+            &w.staff,
+            json!({"email": "p9@example.com", "name": "P Nine", "subject": "Files", "message": "m", "attachments": big}),
+        );
+        r.expect(413);
+    });
 }
 
 // --- C: line breaks in fields and headers ---

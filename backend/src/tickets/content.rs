@@ -86,10 +86,22 @@ pub struct Upload {
     pub sha256: String,
 }
 
-/// Decodes osTicket's `[{"name.ext": "data:…"}]` list. Anything invalid is a 422 naming the
-/// attachment; anything over `max_bytes` is a 413.
+/// Files one message may carry: each becomes a file on disk and a row, so thousands of tiny ones
+/// would cost more than their bytes.
+pub const MAX_FILES: usize = 20;
+
+/// All of one message's files together, in units of the per-file limit (30 MB by default).
+const MAX_TOTAL_FILES: usize = 3;
+
+/// Decodes osTicket's `[{"name.ext": "data:…"}]` list. Anything invalid, or more than
+/// [`MAX_FILES`] files, is a 422 naming the attachment(s); a file over `max_bytes`, or files over
+/// three times that together, is a 413.
 pub fn decode_uploads(list: &[AttachmentUpload], max_bytes: usize) -> ApiResult<Vec<Upload>> {
+    if list.iter().map(AttachmentUpload::len).sum::<usize>() > MAX_FILES {
+        return Err(ApiError::field("attachments", format!("at most {MAX_FILES} files per message")));
+    }
     let mut uploads = Vec::new();
+    let mut total = 0;
     for (index, item) in list.iter().enumerate() {
         if item.is_empty() {
             return Err(ApiError::field(&format!("attachments[{index}]"), "must name a file"));
@@ -103,6 +115,13 @@ pub fn decode_uploads(list: &[AttachmentUpload], max_bytes: usize) -> ApiResult<
             let decoded = DataUrl::parse(url).map_err(|e| ApiError::field(&field, format!("{name}: {e}")))?;
             if decoded.bytes.len() > max_bytes {
                 return Err(too_large(name, max_bytes));
+            }
+            total += decoded.bytes.len();
+            if total > max_bytes * MAX_TOTAL_FILES {
+                return Err(ApiError::PayloadTooLarge(format!(
+                    "The attachments together are larger than the limit of {} KiB",
+                    max_bytes * MAX_TOTAL_FILES / 1024
+                )));
             }
             let filename = safe_filename(name).ok_or_else(|| ApiError::field(&field, "has no usable file name"))?;
             uploads.push(Upload {
@@ -197,6 +216,15 @@ mod tests {
         assert!(matches!(err, ApiError::PayloadTooLarge(_)));
         let bad = [AttachmentUpload::from([("a.txt".into(), "not a data url".into())])];
         assert!(matches!(decode_uploads(&bad, 100), Err(ApiError::InvalidFields(_))));
+        // 81 bytes each under a per-file limit of 100: three fit in 300 together, four do not; 21
+        // files are too many whatever their size.
+        let file =
+            |i: usize| AttachmentUpload::from([(format!("{i}.txt"), format!("data:;base64,{}", "eHh4".repeat(27)))]);
+        let files = |n: usize| (0..n).map(file).collect::<Vec<_>>();
+        assert_eq!(decode_uploads(&files(3), 100).unwrap().len(), 3);
+        assert!(matches!(decode_uploads(&files(4), 100), Err(ApiError::PayloadTooLarge(_))));
+        assert_eq!(decode_uploads(&files(MAX_FILES), 1000).unwrap().len(), MAX_FILES);
+        assert!(matches!(decode_uploads(&files(MAX_FILES + 1), 1000), Err(ApiError::InvalidFields(_))));
     }
 
     #[test]

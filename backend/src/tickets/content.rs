@@ -90,8 +90,8 @@ pub struct Upload {
 /// would cost more than their bytes.
 pub const MAX_FILES: usize = 20;
 
-/// All of one message's files together, in units of the per-file limit (30 MB by default).
-const MAX_TOTAL_FILES: usize = 3;
+/// All of one message's files together may be this many times the per-file limit (30 MB by default).
+const TOTAL_IN_FILE_LIMITS: usize = 3;
 
 /// Decodes osTicket's `[{"name.ext": "data:…"}]` list. Anything invalid, or more than
 /// [`MAX_FILES`] files, is a 422 naming the attachment(s); a file over `max_bytes`, or files over
@@ -117,10 +117,10 @@ pub fn decode_uploads(list: &[AttachmentUpload], max_bytes: usize) -> ApiResult<
                 return Err(too_large(name, max_bytes));
             }
             total += decoded.bytes.len();
-            if total > max_bytes * MAX_TOTAL_FILES {
+            if total > max_bytes * TOTAL_IN_FILE_LIMITS {
                 return Err(ApiError::PayloadTooLarge(format!(
                     "The attachments together are larger than the limit of {} KiB",
-                    max_bytes * MAX_TOTAL_FILES / 1024
+                    max_bytes * TOTAL_IN_FILE_LIMITS / 1024
                 )));
             }
             let filename = safe_filename(name).ok_or_else(|| ApiError::field(&field, "has no usable file name"))?;

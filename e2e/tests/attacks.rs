@@ -108,6 +108,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("M11", m11_a_key_makes_an_administrator),
         ("M12", m12_a_view_for_someone_else),
         ("M13", m13_ones_own_password_without_the_current_one),
+        ("M14", m14_learning_agents_login_names),
         ("K1", k1_a_read_key_files_a_ticket),
         ("K2", k2_a_read_key_changes_a_ticket),
         ("K3", k3_a_read_key_makes_users_and_topics),
@@ -1426,6 +1427,25 @@ fn m13_ones_own_password_without_the_current_one(w: &World) {
         w.s.login(name, PASSWORD).expect(200);
         w.s.login(name, "a password the owner never chose").expect_error(401, "unauthorized");
     }
+}
+
+fn m14_learning_agents_login_names(w: &World) {
+    let number = w.s.open_ticket_for(&w.staff, &w.alice, None);
+    let agent_id = w.s.get("/api/users/me.json", &w.agent).json()["id"].clone();
+    w.s.put_json(&w.path(&number), &w.staff, &json!({"assignee_ids": [agent_id]})).expect(200);
+    w.s.send(Method::PUT, &format!("{}/follow", w.path(&number)), &w.agent, &[], None, None).expect(200);
+    let as_customer = w.s.get(&w.path(&number), &w.alice_auth);
+    as_customer.expect(200);
+    let listed = w.s.get("/api/tickets.json?threads=false", &w.alice_auth);
+    let in_list = listed.json().as_array().unwrap().iter().find(|t| t["ticket_number"] == number.as_str()).cloned();
+    for ticket in [as_customer.json(), in_list.expect("the ticket in the customer's list")] {
+        for people in ["assigned_to", "followers"] {
+            assert_eq!(ticket[people][0]["name"], "agent Person", "{ticket}");
+            assert_eq!(ticket[people][0]["username"], Value::Null, "{people}: {ticket}");
+        }
+    }
+    let as_staff = w.s.get(&w.path(&number), &w.staff).json();
+    assert_eq!(as_staff["assigned_to"][0]["username"], "agent", "agents see the login name");
 }
 
 // --- K: key scopes and networks ---

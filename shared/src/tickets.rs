@@ -75,6 +75,7 @@ pub struct TicketUser {
 pub struct Assignee {
     pub id: i64,
     pub name: String,
+    /// The agent's login name: shown to agents only (null for customers, who see the name).
     pub username: Option<String>,
 }
 

@@ -33,14 +33,10 @@ macro_rules! by_ids {
 
 type Joined = (TicketRow, UserRow, StatusRow, PriorityRow, QueueRow, Option<TopicRow>);
 
-/// Builds the JSON of the tickets with these ids, in the order given. Internal notes are included
-/// only for agents.
-pub fn render(
-    conn: &mut AnyConnection,
-    ids: &[i64],
-    with_threads: bool,
-    include_notes: bool,
-) -> ApiResult<Vec<Ticket>> {
+/// Builds the JSON of the tickets with these ids, in the order given. Internal notes, and the
+/// login names of the agents assigned and following, are included only for agents (`agent_view`):
+/// others see agents by their display names, since a login name is half of a sign-in.
+pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, agent_view: bool) -> ApiResult<Vec<Ticket>> {
     let query = tickets::table
         .inner_join(users::table.on(tickets::user_id.eq(users::id)))
         .inner_join(statuses::table.on(tickets::status_id.eq(statuses::id)))
@@ -58,9 +54,9 @@ pub fn render(
     let mut rows: Vec<Joined> = by_ids!(query, tickets::id, ids, conn);
     let position: HashMap<i64, usize> = ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
     rows.sort_by_key(|r| position.get(&r.0.id).copied().unwrap_or(usize::MAX));
-    let mut threads = if with_threads { load_threads(conn, ids, include_notes)? } else { HashMap::new() };
-    let mut assignees = load_assignees(conn, ids)?;
-    let mut followers = load_followers(conn, ids)?;
+    let mut threads = if with_threads { load_threads(conn, ids, agent_view)? } else { HashMap::new() };
+    let mut assignees = load_assignees(conn, ids, agent_view)?;
+    let mut followers = load_followers(conn, ids, agent_view)?;
     Ok(rows
         .into_iter()
         .map(|(t, user, status, priority, queue, topic)| Ticket {
@@ -178,26 +174,27 @@ fn name_of(full: &str) -> UserName {
 
 type People = HashMap<i64, Vec<Assignee>>;
 
-fn group_people(rows: Vec<(i64, i64, String, Option<String>)>) -> People {
+fn group_people(rows: Vec<(i64, i64, String, Option<String>)>, with_logins: bool) -> People {
     let mut map: People = HashMap::new();
     for (ticket_id, id, name, username) in rows {
+        let username = username.filter(|_| with_logins);
         map.entry(ticket_id).or_default().push(Assignee { id, name, username });
     }
     map
 }
 
-fn load_assignees(conn: &mut AnyConnection, ticket_ids: &[i64]) -> ApiResult<People> {
+fn load_assignees(conn: &mut AnyConnection, ticket_ids: &[i64], with_logins: bool) -> ApiResult<People> {
     let query = ticket_assignees::table
         .inner_join(users::table.on(users::id.eq(ticket_assignees::user_id)))
         .select((ticket_assignees::ticket_id, users::id, users::fullname, users::username))
         .order((ticket_assignees::ticket_id, users::id));
-    Ok(group_people(by_ids!(query, ticket_assignees::ticket_id, ticket_ids, conn)))
+    Ok(group_people(by_ids!(query, ticket_assignees::ticket_id, ticket_ids, conn), with_logins))
 }
 
-fn load_followers(conn: &mut AnyConnection, ticket_ids: &[i64]) -> ApiResult<People> {
+fn load_followers(conn: &mut AnyConnection, ticket_ids: &[i64], with_logins: bool) -> ApiResult<People> {
     let query = ticket_followers::table
         .inner_join(users::table.on(users::id.eq(ticket_followers::user_id)))
         .select((ticket_followers::ticket_id, users::id, users::fullname, users::username))
         .order((ticket_followers::ticket_id, users::id));
-    Ok(group_people(by_ids!(query, ticket_followers::ticket_id, ticket_ids, conn)))
+    Ok(group_people(by_ids!(query, ticket_followers::ticket_id, ticket_ids, conn), with_logins))
 }

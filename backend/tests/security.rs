@@ -229,15 +229,7 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
     let st = state(&db);
     let app = app(st.clone()).await;
     admin_token(&app).await;
-    let login = exchange(
-        &app,
-        "POST",
-        "/api/auth/login.json",
-        Auth::Nobody,
-        &[],
-        Some(json!({"username": "admin", "password": ADMIN_PASSWORD})),
-    )
-    .await;
+    let login = admin_sign_in(&app).await;
     let first_cookie = login.refresh_cookie().expect("cookie");
     let access = login.body["access_token"].as_str().unwrap().to_owned();
     let rotated =
@@ -281,15 +273,7 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
     assert_eq!(reuse, 1);
 
     // Signing out ends the session at once, its access token too.
-    let login = exchange(
-        &app,
-        "POST",
-        "/api/auth/login.json",
-        Auth::Nobody,
-        &[],
-        Some(json!({"username": "admin", "password": ADMIN_PASSWORD})),
-    )
-    .await;
+    let login = admin_sign_in(&app).await;
     let cookie = login.refresh_cookie().unwrap();
     let access = login.body["access_token"].as_str().unwrap().to_owned();
     // Beside the refresh cookie, the marker the web app reads before it asks for a refresh (and
@@ -316,15 +300,7 @@ async fn a_reused_refresh_token_ends_its_whole_session() {
 
     // A script signs out with its access token alone: the session ends all the same, and a copy
     // of that token taken before is refused.
-    let login = exchange(
-        &app,
-        "POST",
-        "/api/auth/login.json",
-        Auth::Nobody,
-        &[],
-        Some(json!({"username": "admin", "password": ADMIN_PASSWORD})),
-    )
-    .await;
+    let login = admin_sign_in(&app).await;
     let access = login.body["access_token"].as_str().unwrap().to_owned();
     let cookie = login.refresh_cookie().unwrap();
     assert_eq!(send(&app, "GET", "/api/users/me.json", Auth::Bearer(&access), None).await.0, 200);
@@ -618,4 +594,25 @@ async fn a_user_manager_confirms_an_address_whose_mail_never_arrived() {
     )
     .await;
     assert_eq!(status, 200);
+}
+
+/// The administrator's sign-in answer: an access token and the refresh cookie.
+async fn admin_sign_in<S, B>(app: &S) -> common::Reply
+where
+    S: actix_web::dev::Service<
+        actix_http::Request,
+        Response = actix_web::dev::ServiceResponse<B>,
+        Error = actix_web::Error,
+    >,
+    B: actix_web::body::MessageBody,
+{
+    exchange(
+        app,
+        "POST",
+        "/api/auth/login.json",
+        Auth::Nobody,
+        &[],
+        Some(json!({"username": "admin", "password": ADMIN_PASSWORD})),
+    )
+    .await
 }

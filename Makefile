@@ -57,7 +57,7 @@ test-unit:
 
 test-postgres:
 	ldap=$$(scripts/ldap.sh) && mail=$$(scripts/mail.sh) && TEST_DATABASE_URL=$$(scripts/postgres.sh) \
-		OXIDESK_LDAP_URL=$$ldap OXIDESK_MAIL_TEST_DIR=$$mail OXIDESK_BIN=$(BIN_DEBUG) cargo test -p oxidesk -p oxidesk-e2e
+		OXIDESK_LDAP_URL=$$ldap OXIDESK_MAIL_TEST_DIR=$$mail OXIDESK_BIN=$(BIN_DEBUG) cargo test --workspace
 
 test-browser:
 	ldap=$$(scripts/ldap.sh) && mail=$$(scripts/mail.sh) && \

@@ -121,6 +121,11 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("K10", k10_a_guessed_secret),
         ("K11", k11_acting_as_a_disabled_user),
         ("K12", k12_a_key_in_the_url),
+        ("K13", k13_a_key_reads_a_reset_link),
+        ("K14", k14_a_key_chooses_a_password),
+        ("K15", k15_a_key_moves_an_account_to_its_own_address),
+        ("K16", k16_a_key_reroutes_the_account_mail),
+        ("K17", k17_a_key_makes_a_user_manager),
         ("R1", r1_a_reset_token_used_twice),
         ("E1", e1_header_injection_through_the_mail_settings),
         ("E2", e2_template_injection),
@@ -1584,27 +1589,107 @@ fn k12_a_key_in_the_url(w: &World) {
     }
 }
 
-// --- R: password reset ---
-
-/// The last reset token in the outbox's text: a `token=…` link or a `"token": "…"` field.
-fn last_reset_token(outbox: &str) -> String {
-    let after = outbox
-        .rfind("token=")
-        .map(|i| i + 6)
-        .or_else(|| outbox.rfind("\"token\":").map(|i| i + 8))
-        .expect("a reset token in the outbox");
-    outbox[after..]
-        .trim_start_matches([' ', '"'])
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
+/// The API keys' way to a person's session: none (docs/security.md, "No key becomes a person").
+fn k13_a_key_reads_a_reset_link(w: &World) {
+    w.s.post_json("/api/auth/reset.json", &Auth::None, &json!({"login": "olga"})).expect(202);
+    let outbox = w.s.get("/api/outbox.json?per_page=100", &w.staff);
+    outbox.expect(200);
+    let mails = outbox.json();
+    let reset = mails
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["recipient"] == w.olga.email.as_str() && m["kind"] == "account.reset")
+        .unwrap_or_else(|| panic!("the reset mail is queued: {mails}"));
+    assert!(reset["body"].as_str().unwrap().contains("/reset?token=hidden-until-sent"), "{reset}");
+    // Nothing else a key reads holds it either: the job's payload names only the mail.
+    let jobs = w.s.get("/api/jobs.json?kind=mail.send&per_page=100", &w.staff);
+    jobs.expect(200);
+    assert!(!jobs.text.contains("token="), "{}", jobs.text);
+    for guess in ["hidden-until-sent", "hidden"] {
+        let r = w.s.post_json(
+            "/api/auth/reset/confirm.json",
+            &Auth::None,
+            &json!({"token": guess, "password": "a password of the key's choosing"}),
+        );
+        r.expect_invalid_fields(&["token"]);
+    }
+    w.s.login("olga", PASSWORD).expect(200);
 }
+
+fn k14_a_key_chooses_a_password(w: &World) {
+    w.creates_nothing(|| {
+        for level in [1, 3] {
+            let body = json!({"name": "Key Made", "email": format!("k14-{level}@example.com"), "username": format!("k14-{level}"),
+                "level": level, "password": "a password the key knows"});
+            w.s.post_json("/api/users.json", &w.staff, &body).expect_error(403, "forbidden");
+            w.s.login(&format!("k14-{level}"), "a password the key knows").expect_error(401, "unauthorized");
+        }
+        let user = w.s.post_json("/api/scp/users.json", &w.staff, &json!({"name": "Scp Made", "email": "k14-scp@example.com", "password": "a password the key knows"}));
+        user.expect_error(403, "forbidden");
+    });
+    let agent = w.s.create_person(&w.admin, "k14-agent", 3, Some(PASSWORD));
+    w.s.put_json(
+        &format!("/api/users.json/{}/password", agent.id),
+        &w.staff,
+        &json!({"password": "a password the key knows"}),
+    )
+    .expect_error(403, "forbidden");
+    w.s.login("k14-agent", PASSWORD).expect(200);
+}
+
+fn k15_a_key_moves_an_account_to_its_own_address(w: &World) {
+    for (field, value) in [("email", "attacker@evil.test"), ("username", "attacker")] {
+        let r = w.s.put_json(&format!("/api/users.json/{}", w.alice.id), &w.staff, &json!({ field: value }));
+        r.expect_error(403, "forbidden");
+    }
+    let alice = w.s.get(&format!("/api/users.json/{}", w.alice.id), &w.staff).json();
+    assert_eq!((alice["email"].as_str(), alice["username"].as_str()), (Some(w.alice.email.as_str()), Some("alice")));
+    // Someone who cannot sign in yet (no password, never signed in) may still get a corrected address.
+    let contact =
+        w.s.post_json("/api/users.json", &w.staff, &json!({"name": "Typo Person", "email": "typo@exmaple.com"}));
+    contact.expect(201);
+    let r = w.s.put_json(
+        &format!("/api/users.json/{}", contact.json()["id"]),
+        &w.staff,
+        &json!({"email": "typo@example.com"}),
+    );
+    r.expect(200);
+}
+
+fn k16_a_key_reroutes_the_account_mail(w: &World) {
+    let settings = w.s.get("/api/mail/settings.json", &w.staff).json();
+    w.s.put_json("/api/mail/settings.json", &w.staff, &json!({"smtp_host": "mail.evil.test", "smtp_port": 25}))
+        .expect_error(403, "forbidden");
+    assert_eq!(w.s.get("/api/mail/settings.json", &w.staff).json(), settings);
+    let templates = w.s.get("/api/mail/templates.json", &w.staff).json();
+    for kind in ["account.reset", "account.confirm"] {
+        let evil = json!({"subject": "Reset", "body_text": "Open https://evil.test/?next={{ link }}"});
+        w.s.put_json(&format!("/api/mail/templates.json/{kind}"), &w.staff, &evil).expect_error(403, "forbidden");
+    }
+    assert_eq!(w.s.get("/api/mail/templates.json", &w.staff).json(), templates);
+}
+
+fn k17_a_key_makes_a_user_manager(w: &World) {
+    w.creates_nothing(|| {
+        let body = json!({"name": "Key Manager", "email": "k17@example.com", "level": 5});
+        w.s.post_json("/api/users.json", &w.staff, &body).expect_error(403, "forbidden");
+    });
+    let agent = w.s.create_person(&w.admin, "k17-agent", 3, None);
+    w.s.put_json(&format!("/api/users.json/{}", agent.id), &w.staff, &json!({"level": 5}))
+        .expect_error(403, "forbidden");
+    let manager = w.s.create_person(&w.admin, "k17-manager", 5, None);
+    w.s.put_json(&format!("/api/users.json/{}", manager.id), &w.staff, &json!({"level": 1}))
+        .expect_error(403, "forbidden");
+    assert_eq!(w.s.get(&format!("/api/users.json/{}", agent.id), &w.staff).json()["level"], 3);
+    assert_eq!(w.s.get(&format!("/api/users.json/{}", manager.id), &w.staff).json()["level"], 5);
+}
+
+// --- R: password reset ---
 
 fn r1_a_reset_token_used_twice(w: &World) {
     w.s.post_json("/api/auth/reset.json", &Auth::None, &json!({"login": "alice"})).expect(202);
-    let outbox = w.s.get("/api/outbox.json", &w.admin);
-    outbox.expect(200);
-    let token = last_reset_token(&outbox.text);
+    let token = mailed_token(&w.s, &w.admin, &w.alice.email, "/reset");
     let confirm = |password: &str| {
         w.s.post_json("/api/auth/reset/confirm.json", &Auth::None, &json!({"token": token, "password": password}))
     };

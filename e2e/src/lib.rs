@@ -817,6 +817,20 @@ impl TestServer {
 
 /// The state directory of the test mail servers (scripts/mail.sh: SMTP sinks and a dovecot on
 /// 127.0.0.1), started when the tests run without OXIDESK_MAIL_TEST_DIR.
+/// What `probe` finds, once it finds something: it is asked again every 50 ms, for up to 10 s
+/// (work that a request starts after answering, like a reset mail, has happened by then).
+#[track_caller]
+pub fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "still not there after 10 s: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// The token in the newest account mail to `recipient` that links to `page` (`/reset`,
 /// `/confirm`). The outbox shows only `hidden-until-sent` where the token goes; the token is issued
 /// when the mail leaves. So the administrator (`admin`, a person) points the desk at the shared test
@@ -827,23 +841,17 @@ pub fn mailed_token(server: &TestServer, admin: &Auth, recipient: &str, page: &s
     let hidden = format!("{page}?token=hidden-until-sent");
     // A reset request queues its mail after answering: wait for it.
     let queued = |server: &TestServer| -> Value {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
+        eventually(&format!("a mail to {recipient} with {hidden}"), || {
             let outbox = server.get("/api/outbox.json?per_page=100", admin);
             outbox.expect(200);
-            let found = outbox
-                .json()
+            let mails = outbox.json();
+            mails
                 .as_array()
                 .expect("mails")
                 .iter()
                 .find(|m| m["recipient"] == recipient && m["body"].as_str().is_some_and(|b| b.contains(&hidden)))
-                .cloned();
-            match found {
-                Some(mail) => return mail,
-                None if Instant::now() > deadline => panic!("no mail to {recipient} with {hidden}: {}", outbox.text),
-                None => std::thread::sleep(Duration::from_millis(50)),
-            }
-        }
+                .cloned()
+        })
     };
     let id = queued(server)["id"].clone();
     let smtp = json!({"smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"});

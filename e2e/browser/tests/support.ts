@@ -113,8 +113,8 @@ export async function mailedLink(admin: Page, recipient: string, page: string): 
     const raw = fs.readFileSync(path.join(dir, name), 'utf8');
     const head = raw.split(/\r?\n\r?\n/)[0];
     if (!new RegExp(`^Message-ID:\\s*${messageId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'mi').test(head)) continue;
-    // Quoted-printable soft line breaks, should the text have been encoded so.
-    const text = raw.replace(/=\r?\n/g, '');
+    // The text part is quoted-printable: soft line breaks out, `=XX` back to its character.
+    const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
     const match = new RegExp(`https?://[^\\s"<]*(${page}\\?token=[A-Za-z0-9]+)`).exec(text);
     if (!match) throw new Error(`no ${page} link in the mail ${messageId} to ${recipient}: ${raw}`);
     return match[1];

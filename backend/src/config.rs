@@ -33,8 +33,6 @@ pub struct Config {
     /// Failed sign-ins an account takes from unknown devices in 15 minutes before those devices
     /// must wait (a device the person signed in from before is not held back).
     pub failed_sign_ins_per_account: u32,
-    /// Account mails (reset and confirmation links) one account is sent per hour, at most.
-    pub account_mails_per_hour: u32,
     /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed: the client
     /// address of a request from one of them is the one it forwarded for. Empty (the default):
     /// the TCP peer is the client, whatever a header says.
@@ -185,7 +183,6 @@ struct FileConfig {
     workers: Option<usize>,
     login_attempts_per_minute: Option<u32>,
     failed_sign_ins_per_account: Option<u32>,
-    account_mails_per_hour: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
     body_idle_timeout_secs: Option<u64>,
     body_timeout_secs: Option<u64>,
@@ -244,7 +241,6 @@ impl Config {
             workers: file.workers.unwrap_or(0),
             login_attempts_per_minute: file.login_attempts_per_minute.unwrap_or(10),
             failed_sign_ins_per_account: file.failed_sign_ins_per_account.unwrap_or(10),
-            account_mails_per_hour: file.account_mails_per_hour.unwrap_or(3),
             trusted_proxies: file
                 .trusted_proxies
                 .unwrap_or_default()
@@ -290,7 +286,6 @@ impl Config {
         for (value, name) in [
             (config.login_attempts_per_minute, "login_attempts_per_minute"),
             (config.failed_sign_ins_per_account, "failed_sign_ins_per_account"),
-            (config.account_mails_per_hour, "account_mails_per_hour"),
             (config.requests_in_flight_per_address, "requests_in_flight_per_address"),
             (config.body_times.idle.as_secs() as u32, "body_idle_timeout_secs"),
             (config.body_times.total.as_secs() as u32, "body_timeout_secs"),

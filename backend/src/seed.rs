@@ -207,6 +207,7 @@ fn ticket(
             last_message_at: Some(created),
             created_at: created,
             updated_at: updated,
+            held: false,
         })
         .returning(tickets::id)
         .get_result(conn)?;

@@ -129,6 +129,9 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("K16", k16_a_key_reroutes_the_account_mail),
         ("K17", k17_a_key_makes_a_user_manager),
         ("R1", r1_a_reset_token_used_twice),
+        ("G1", g1_a_visitor_writes_as_an_account),
+        ("G2", g2_a_stranger_registers_an_address_first),
+        ("G3", g3_a_look_alike_address),
         ("L1", l1_clients_behind_one_proxy),
         ("L2", l2_one_account_from_many_addresses),
         ("L3", l3_a_flood_of_reset_mails),
@@ -163,7 +166,7 @@ fn every_attack_in_the_doc_has_a_case() {
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
         assert!(
-            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "L", "E"].contains(&theme(id)),
+            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E"].contains(&theme(id)),
             "{id}: no test runs this theme"
         );
     }
@@ -185,6 +188,11 @@ fn run(letter: &str) {
     eprintln!("attacks {letter}: {} cases, {} failed", mine.len(), failed.len());
     assert!(failed.is_empty(), "attacks {failed:?} did not get the expected answer (see above)");
     assert!(!w.s.log().contains("internal error"), "an attack caused a 500:\n{}", w.s.log());
+}
+
+#[test]
+fn g_tickets_bound_to_addresses() {
+    run("G");
 }
 
 #[test]
@@ -1731,6 +1739,88 @@ fn k17_a_key_makes_a_user_manager(w: &World) {
         .expect_error(403, "forbidden");
     assert_eq!(w.s.get(&format!("/api/users.json/{}", agent.id), &w.staff).json()["level"], 3);
     assert_eq!(w.s.get(&format!("/api/users.json/{}", manager.id), &w.staff).json()["level"], 5);
+}
+
+// --- G: tickets bound to addresses ---
+
+fn open_the_desk(w: &World, settings: Value) {
+    w.s.put_json("/api/settings.json", &w.admin, &settings).expect(200);
+}
+
+/// The ticket numbers a person's list shows.
+fn numbers_of(w: &World, auth: &Auth) -> Vec<String> {
+    let list = w.s.get("/api/tickets.json?per_page=100&threads=false", auth);
+    list.expect(200);
+    list.json().as_array().unwrap().iter().map(|t| t["ticket_number"].as_str().unwrap().to_owned()).collect()
+}
+
+fn g1_a_visitor_writes_as_an_account(w: &World) {
+    open_the_desk(w, json!({"allow_guest_tickets": true}));
+    let filed = w.s.post_json(
+        "/api/tickets.json",
+        &Auth::None,
+        &json!({"email": w.alice.email, "name": "Not Alice", "subject": "g1 planted", "message": "Click https://evil.test"}),
+    );
+    filed.expect(201);
+    let number = filed.text.trim().to_owned();
+    // Alice does not see it, nor can she be made to act on it, until she says it was her.
+    assert!(!numbers_of(w, &w.alice_auth).contains(&number));
+    w.s.get(&w.path(&number), &w.alice_auth).expect_error(404, "not_found");
+    assert_eq!(w.s.ticket(&number, &w.staff)["user"]["id"], w.alice.id, "the staff see whose it is");
+    let token = mailed_token(&w.s, &w.admin, &w.alice.email, "/confirm");
+    w.s.post_json("/api/auth/confirm.json", &Auth::None, &json!({"token": token})).expect(204);
+    assert!(numbers_of(w, &w.alice_auth).contains(&number), "her link released it");
+}
+
+fn g2_a_stranger_registers_an_address_first(w: &World) {
+    open_the_desk(w, json!({"allow_registrations": true, "confirm_registrations": false}));
+    let registration = json!({"username": "g2-stranger", "name": "Not Greta", "email": "greta@example.com", "password": "a stranger's passphrase"});
+    w.s.post_json("/api/auth/register.json", &Auth::None, &registration).expect(201);
+    let stranger = Auth::Bearer(w.s.login_token("g2-stranger", "a stranger's passphrase"));
+    // Staff file for Greta's address, as they would for the real Greta.
+    let number = w.s.post_json(
+        "/api/tickets.json",
+        &w.staff,
+        &json!({"email": "greta@example.com", "subject": "g2 payslip", "message": "Private"}),
+    );
+    number.expect(201);
+    let number = number.text.trim().to_owned();
+    assert!(!numbers_of(w, &stranger).contains(&number), "an unproven address sees no ticket others filed for it");
+    w.s.get(&w.path(&number), &stranger).expect_error(404, "not_found");
+    // Whoever reads greta@example.com's mail is Greta: the link releases it.
+    let token = mailed_token(&w.s, &w.admin, "greta@example.com", "/confirm");
+    w.s.post_json("/api/auth/confirm.json", &Auth::None, &json!({"token": token})).expect(204);
+    assert!(numbers_of(w, &stranger).contains(&number));
+}
+
+fn g3_a_look_alike_address(w: &World) {
+    open_the_desk(w, json!({"allow_registrations": true, "allow_guest_tickets": true}));
+    w.creates_nothing(|| {
+        for email in ["\u{430}lice@example.com", "alice@ex\u{430}mple.com", "\u{251}lice@example.com"] {
+            let registration = json!({"username": "g3-look", "name": "Alice", "email": email, "password": "a look-alike's passphrase"});
+            w.s.post_json("/api/auth/register.json", &Auth::None, &registration).expect_invalid_fields(&["email"]);
+            w.s.post_json("/api/users.json", &w.admin, &json!({"name": "Alice", "email": email}))
+                .expect_invalid_fields(&["email"]);
+            let guest = json!({"email": email, "name": "Alice", "subject": "g3", "message": "m"});
+            w.s.post_json("/api/tickets.json", &Auth::None, &guest).expect_invalid_fields(&["email"]);
+        }
+        // The same address written another way is the same account.
+        let shouting = json!({"name": "Alice", "email": "ALICE@EXAMPLE.COM"});
+        w.s.post_json("/api/users.json", &w.admin, &shouting).expect_invalid_fields(&["email"]);
+    });
+    let olga = format!("/api/users.json/{}", w.olga.id);
+    w.s.put_json(&olga, &w.admin, &json!({"email": "\u{430}lice@example.com"})).expect_invalid_fields(&["email"]);
+    // An address in one other alphabet is a person's own.
+    let maria = w.s.post_json(
+        "/api/users.json",
+        &w.admin,
+        &json!({"name": "Maria", "email": "\u{43c}\u{430}\u{440}\u{438}\u{44f}@example.com"}),
+    );
+    maria.expect(201);
+    let bucher =
+        w.s.post_json("/api/users.json", &w.admin, &json!({"name": "Anna", "email": "anna@b\u{fc}cher.example"}));
+    bucher.expect(201);
+    assert_eq!(bucher.json()["email"], "anna@xn--bcher-kva.example");
 }
 
 // --- L: limits per client and per account ---

@@ -129,7 +129,6 @@ pub async fn request_reset(
         return Err(ApiError::field("login", "give your user name or email address (at most 254 characters)"));
     }
     let public_url = state.config.public_url.clone();
-    let per_hour = state.config.account_mails_per_hour;
     let directory = state.config.ldap.is_some();
     // The work goes on after the answer: it takes the same time whether the account exists.
     let worker = state.clone();
@@ -144,7 +143,7 @@ pub async fn request_reset(
                     return Ok(());
                 }
                 write_tx(conn, |conn| {
-                    mail_reset(conn, &user, &public_url, per_hour)?;
+                    mail_reset(conn, &user, &public_url)?;
                     audit_user(conn, &user, ip.as_deref(), "user.reset_requested")
                 })
             })

@@ -3,6 +3,7 @@
 //! administration (`users`). The rules that create and change users are in `rules`.
 
 pub mod account;
+pub mod addresses;
 pub mod directory;
 pub mod rules;
 pub mod signin;

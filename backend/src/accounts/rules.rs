@@ -6,11 +6,12 @@ use serde_json::json;
 use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
 
+use crate::accounts::addresses;
 use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::sessions::{self, EndReason};
 use crate::core::auth::{find_by_login, Actor};
 use crate::core::db::models::{NewUser, UserRow};
-use crate::core::db::schema::users;
+use crate::core::db::schema::{tickets, users};
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
 
@@ -34,7 +35,8 @@ pub fn insert_user(
     input: NewUserInput<'_>,
     ip: Option<&str>,
 ) -> ApiResult<UserRow> {
-    if find_by_login(conn, input.email.as_str())?.is_some() {
+    let email = addresses::check(conn, input.email, None)?;
+    if find_by_login(conn, email.as_str())?.is_some() {
         return Err(ApiError::field("email", "is already in use"));
     }
     if let Some(u) = input.username {
@@ -47,7 +49,7 @@ pub fn insert_user(
     let id: i64 = diesel::insert_into(users::table)
         .values(NewUser {
             username: input.username.map(Username::as_str),
-            email: input.email.as_str(),
+            email: email.as_str(),
             fullname: input.name.as_str(),
             firstname: &firstname,
             lastname: &lastname,
@@ -70,7 +72,7 @@ pub fn insert_user(
             action: "user.create",
             target_type: "user",
             target_id: id.to_string(),
-            detail: json!({"level": i16::from(input.level), "email": input.email.as_str()}),
+            detail: json!({"level": i16::from(input.level), "email": email.as_str()}),
         },
     )?;
     Ok(users::table.find(id).select(UserRow::as_select()).first(conn)?)
@@ -298,7 +300,7 @@ pub fn update_user(
     conn: &mut AnyConnection,
     actor: &Actor,
     id: i64,
-    changes: UserChanges,
+    mut changes: UserChanges,
     ip: Option<&str>,
 ) -> ApiResult<UserRow> {
     let before = find_user(conn, id)?;
@@ -313,13 +315,18 @@ pub fn update_user(
                 .into(),
         ));
     }
-    if let Some(email) = &changes.email {
+    if let Some(email) = changes.email.take() {
+        let email = addresses::check(conn, &email, Some(id))?;
         ensure_login_free(conn, email.as_str(), id, "email")?;
+        changes.email = Some(email);
     }
     if let Some(username) = &changes.username {
         ensure_login_free(conn, username.as_str(), id, "username")?;
     }
     diesel::update(users::table.find(id)).set(UserChangeset::of(&changes)).execute(conn)?;
+    if changes.email_confirmed == Some(true) {
+        release_held(conn, id)?;
+    }
     let disabled = changes.level == Some(AccessLevel::Disabled) && old_level != AccessLevel::Disabled;
     if disabled {
         sessions::revoke_all(conn, id, EndReason::Disabled)?;
@@ -344,7 +351,7 @@ pub fn update_user(
 }
 
 /// Whether the person has a way in: a password of their own, or a sign-in (through the directory).
-fn can_sign_in(user: &UserRow) -> bool {
+pub fn can_sign_in(user: &UserRow) -> bool {
     user.password_hash.is_some() || user.last_login_at.is_some()
 }
 
@@ -445,6 +452,15 @@ pub fn set_email_notifications(
 pub fn confirm_email(conn: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
     diesel::update(users::table.find(user_id).filter(users::email_confirmed_at.is_null()))
         .set(users::email_confirmed_at.eq(chrono::Utc::now().naive_utc()))
+        .execute(conn)?;
+    release_held(conn, user_id)
+}
+
+/// The address is proven (its owner used a mailed link, or a user manager vouched for it): the
+/// tickets filed for it that were held (`tickets::create`) become the customer's to see.
+fn release_held(conn: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
+    diesel::update(tickets::table.filter(tickets::user_id.eq(user_id)).filter(tickets::held.eq(true)))
+        .set(tickets::held.eq(false))
         .execute(conn)?;
     Ok(())
 }

@@ -129,7 +129,6 @@ pub async fn login(
     let ttl_days = state.config.refresh_token_ttl_days;
     let ip_text = ip.map(|i| i.to_string());
     let public_url = state.config.public_url.clone();
-    let mails_per_hour = state.config.account_mails_per_hour;
 
     // An account that failed too often waits for unknown devices (core::auth::lockout), before
     // any password is tried; the device its owner signed in from before is let through.
@@ -174,7 +173,7 @@ pub async fn login(
                         && stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS) =>
                 {
                     write_tx(conn, |conn| {
-                        mail_confirmation(conn, &user, &public_url, mails_per_hour)?;
+                        mail_confirmation(conn, &user, &public_url)?;
                         Ok(SignIn::Unconfirmed)
                     })
                 }

@@ -91,24 +91,26 @@ pub fn redeem(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> ApiRes
 
 /// Queues the mail that confirms the user's address. The token is issued when the mail leaves
 /// (`mail::outbox::HIDDEN_TOKEN`); `public_url` is where links point (the SPA has a page for each).
-pub fn mail_confirmation(conn: &mut AnyConnection, user: &UserRow, public_url: &str, per_hour: u32) -> ApiResult<()> {
-    mail_link(conn, user, Kind::AccountConfirm, Purpose::Confirm, public_url, per_hour)
+pub fn mail_confirmation(conn: &mut AnyConnection, user: &UserRow, public_url: &str) -> ApiResult<()> {
+    mail_link(conn, user, Kind::AccountConfirm, Purpose::Confirm, public_url)
 }
 
 /// Queues the mail with a link to set a new password.
-pub fn mail_reset(conn: &mut AnyConnection, user: &UserRow, public_url: &str, per_hour: u32) -> ApiResult<()> {
-    mail_link(conn, user, Kind::AccountReset, Purpose::Reset, public_url, per_hour)
+pub fn mail_reset(conn: &mut AnyConnection, user: &UserRow, public_url: &str) -> ApiResult<()> {
+    mail_link(conn, user, Kind::AccountReset, Purpose::Reset, public_url)
 }
 
-/// At most `per_hour` account mails go to one person in an hour, however often someone asks:
-/// the requests answer the same, so nobody learns of the cap, and a mailbox is not flooded.
+/// Account mails one person is sent in an hour, at most.
+pub const MAILS_PER_HOUR: i64 = 3;
+
+/// At most [`MAILS_PER_HOUR`] account mails go to one person in an hour, however often someone
+/// asks: the requests answer the same, so nobody learns of the cap, and a mailbox is not flooded.
 fn mail_link(
     conn: &mut AnyConnection,
     user: &UserRow,
     kind: Kind,
     purpose: Purpose,
     public_url: &str,
-    per_hour: u32,
 ) -> ApiResult<()> {
     let since = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
     let sent: i64 = outbox::table
@@ -117,7 +119,7 @@ fn mail_link(
         .filter(outbox::created_at.gt(since))
         .count()
         .get_result(conn)?;
-    if sent >= i64::from(per_hour) {
+    if sent >= MAILS_PER_HOUR {
         tracing::info!(user = user.id, kind = kind.as_str(), "account mail not sent: {sent} in the last hour");
         return Ok(());
     }

@@ -164,8 +164,7 @@ pub async fn register(
     let public_url = state.config.public_url.clone();
     let confirm = stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS);
     let level = stored.new_user_level();
-    let mails_per_hour = state.config.account_mails_per_hour;
-    let registration = rules::Registration { level, confirm, public_url, refresh_days, mails_per_hour };
+    let registration = rules::Registration { level, confirm, public_url, refresh_days };
     let (user, started) = state
         .db(move |conn| write_tx(conn, |conn| rules::register(conn, &signup, &registration, ip.as_deref())))
         .await?;

@@ -107,8 +107,6 @@ pub struct Registration {
     pub confirm: bool,
     pub public_url: String,
     pub refresh_days: i64,
-    /// `Config::account_mails_per_hour`.
-    pub mails_per_hour: u32,
 }
 
 /// Creates a registered account; its session starts at once unless the address is to be
@@ -119,7 +117,9 @@ pub fn register(
     how: &Registration,
     ip: Option<&str>,
 ) -> ApiResult<(UserRow, Option<Started>)> {
-    let user = create_account(conn, signup, how.level, !how.confirm, ip)?;
+    // The address is unproven until its link is used, whether or not signing in waits for it:
+    // until then, tickets others filed for the address stay held (tickets::create).
+    let user = create_account(conn, signup, how.level, false, ip)?;
     audit::record(
         conn,
         Some(&Actor::User(user.clone())),
@@ -131,8 +131,8 @@ pub fn register(
             detail: json!({"level": i16::from(how.level), "confirm": how.confirm}),
         },
     )?;
+    mail_confirmation(conn, &user, &how.public_url)?;
     if how.confirm {
-        mail_confirmation(conn, &user, &how.public_url, how.mails_per_hour)?;
         return Ok((user, None));
     }
     let started =

@@ -12,7 +12,7 @@ use shared::validate::{Email, PersonName, Subject};
 use shared::AccessLevel;
 
 use super::content::{self, Body, Upload};
-use crate::accounts::rules::{insert_user, NewUserInput};
+use crate::accounts::rules::{can_sign_in, insert_user, NewUserInput};
 use crate::catalog::rules as catalog;
 use crate::core::auth::{find_by_login, Actor, Origin};
 use crate::core::db::models::UserRow;
@@ -230,6 +230,11 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
             find_or_create_customer(conn, actor, &email, name.as_ref(), &phone)?
         }
     };
+    let held = held(actor, &owner);
+    if held && matches!(actor, Actor::Guest) && owner.email_confirmed_at.is_some() {
+        // The owner proves it was them (or ignores it): the link's confirmation releases it.
+        crate::accounts::tokens::mail_confirmation(conn, &owner, &origin.events.public_url)?;
+    }
     let queue_id = match c.queue_id {
         Some(id) => id,
         None => catalog::first_queue(conn)?,
@@ -249,6 +254,7 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
             last_message_at: Some(now),
             created_at: now,
             updated_at: now,
+            held,
         })
         .returning(tickets::id)
         .get_result(conn)?;
@@ -327,6 +333,18 @@ pub(crate) fn attach(conn: &mut AnyConnection, entry_id: i64, uploads: &[Upload]
 
 /// The customer with this email, created (without a password, level 1) when new — as osTicket
 /// does for tickets that arrive by API or email.
+/// Whether the customer of a new ticket waits to see it (docs/security.md, "Tickets bound to
+/// addresses"). Only an account someone can sign in to matters (one without a way in gets one
+/// only by a reset link, which proves the address). Its ticket is held when a visitor without an
+/// account wrote as its address — whoever they were, only the address's owner can say it was
+/// them — or when anyone else filed it while the account has not proven its address (someone
+/// registered it and never used the link). A mailed link releases it (`rules::confirm_email`).
+fn held(actor: &Actor, owner: &UserRow) -> bool {
+    actor.user_id() != Some(owner.id)
+        && can_sign_in(owner)
+        && (matches!(actor, Actor::Guest) || owner.email_confirmed_at.is_none())
+}
+
 pub(crate) fn find_or_create_customer(
     conn: &mut AnyConnection,
     actor: &Actor,
@@ -337,6 +355,8 @@ pub(crate) fn find_or_create_customer(
     if let Some(user) = find_by_login(conn, email.as_str())? {
         return Ok(user);
     }
+    // A new address: in its stored form, and not a look-alike of another (422 naming `email`).
+    let email = &crate::accounts::addresses::check(conn, email, None)?;
     let local_part = email.as_str().split('@').next().unwrap_or("customer");
     let fallback = PersonName::parse(local_part).map_err(|e| ApiError::field("name", e))?;
     let name = name.unwrap_or(&fallback);

@@ -25,6 +25,8 @@ pub fn find_visible(conn: &mut AnyConnection, actor: &Actor, number: &str) -> Ap
         let prefix = crate::catalog::rules::ticket_settings(conn)?.prefix;
         row = by_number(conn, &format!("{prefix}{number}"))?;
     }
+    // A held ticket (tickets::create) is the staff's until its customer proves the address.
+    let row = row.filter(|t| !t.held || actor.is_staff());
     match row {
         Some(t) if Some(t.user_id) == actor.user_id() => Ok(t),
         row if sees_all(conn, actor)? => row.ok_or(ApiError::NotFound("ticket")),
@@ -99,7 +101,7 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
         None => None,
     };
     let (sort_column, descending) = parse_sort(query.sort.as_deref())?;
-    let email = query.email.as_deref().map(|e| e.trim().to_lowercase());
+    let email = query.email.as_deref().map(crate::core::auth::stored_form);
     let everyone = visible_to(actor, stored.visibility());
     if !everyone && matches!(actor, Actor::Guest) {
         return Err(sign_in_to_read());
@@ -119,6 +121,9 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
         let mut q = tickets::table.into_boxed();
         if !everyone {
             q = q.filter(tickets::user_id.eq(actor.user_id().unwrap_or(-1)));
+        }
+        if !actor.is_staff() {
+            q = q.filter(tickets::held.eq(false));
         }
         if let Some(id) = query.user_id {
             q = q.filter(tickets::user_id.eq(id));
@@ -265,20 +270,20 @@ fn status_filter(conn: &mut AnyConnection, given: &str) -> ApiResult<Vec<i64>> {
 /// An attachment, for whoever may read its ticket (the visibility setting included) and its
 /// entry (internal notes' files are the staff's); anyone else gets the 404 of a missing one.
 pub fn visible_attachment(conn: &mut AnyConnection, actor: &Actor, id: i64) -> ApiResult<AttachmentRow> {
-    let found: Option<(AttachmentRow, i64, String)> = attachments::table
+    let found: Option<(AttachmentRow, i64, bool, String)> = attachments::table
         .inner_join(thread_entries::table.on(thread_entries::id.eq(attachments::entry_id)))
         .inner_join(tickets::table.on(tickets::id.eq(thread_entries::ticket_id)))
         .filter(attachments::id.eq(id))
-        .select((AttachmentRow::as_select(), tickets::user_id, thread_entries::entry_type))
+        .select((AttachmentRow::as_select(), tickets::user_id, tickets::held, thread_entries::entry_type))
         .first(conn)
         .optional()?;
     let sees_all = found.is_some() && sees_all(conn, actor)?;
     found
-        .filter(|(_, owner, entry_type)| {
-            let sees_ticket = sees_all || actor.user_id() == Some(*owner);
+        .filter(|(_, owner, held, entry_type)| {
+            let sees_ticket = (sees_all || actor.user_id() == Some(*owner)) && (!held || actor.is_staff());
             let sees_entry = actor.is_staff() || entry_type != EntryType::N.as_str();
             sees_ticket && sees_entry
         })
-        .map(|(a, _, _)| a)
+        .map(|(a, _, _, _)| a)
         .ok_or(ApiError::NotFound("attachment"))
 }

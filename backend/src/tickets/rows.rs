@@ -28,6 +28,8 @@ pub struct TicketRow {
     pub updated_at: NaiveDateTime,
     pub version: i64,
     pub time_spent: i64,
+    /// Filed for an address its account has not proven: its customer does not see it yet.
+    pub held: bool,
 }
 
 #[derive(Debug, Insertable)]
@@ -45,6 +47,7 @@ pub struct NewTicket<'a> {
     pub last_message_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub held: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

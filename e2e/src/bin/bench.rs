@@ -37,6 +37,8 @@ const WRK_TIMEOUT: &str = "10s";
 const RSS_SAMPLE_EVERY: Duration = Duration::from_millis(200);
 /// The JSON the create scenario posts (the same as e2e/bench/create.lua sends).
 const CREATE_BODY: &str = r#"{"email":"bench@example.com","name":"Bench User","subject":"Printer on floor 2 jams","message":"It jams every morning.","topicId":1}"#;
+/// The wrong sign-in the sign-in scenario sends (the same as e2e/bench/signin.lua).
+const SIGNIN_BODY: &str = r#"{"username":"bench-guess","password":"not the password"}"#;
 /// Variables that would point the server at other data or settings than the bench's own.
 const FOREIGN_ENV: &[&str] =
     &["DATABASE_URL", "OXIDESK_DATABASE_URL", "OXIDESK_DATA_DIR", "OXIDESK_CONFIG", "OXIDESK_BIND", "OXIDESK_LOG"];
@@ -143,8 +145,11 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
     // The server runs in the temporary folder, so a relative OXIDESK_BIN must be made absolute.
     let bin = fs::canonicalize(&bin).map_err(|e| format!("cannot resolve {}: {e}", bin.display()))?;
     let create_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/create.lua");
-    if !create_script.is_file() {
-        return Err(format!("the wrk script {} is missing", create_script.display()));
+    let signin_script = Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/signin.lua");
+    for script in [&create_script, &signin_script] {
+        if !script.is_file() {
+            return Err(format!("the wrk script {} is missing", script.display()));
+        }
     }
 
     println!("# Oxidesk load benchmark\n");
@@ -183,7 +188,9 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
         .ok_or_else(|| format!("`apikey create` printed no key; it said: {}", made.stderr.trim()))?
         .to_owned();
 
-    // 2. Serve.
+    // 2. Serve: the sign-in scenario measures hashing, not the limits that would answer 429.
+    let limits = "login_attempts_per_minute = 100000000\nfailed_sign_ins_per_account = 100000000\n";
+    fs::write(temp.path().join("oxidesk.toml"), limits).map_err(|e| format!("cannot write oxidesk.toml: {e}"))?;
     let port = free_port()?;
     let mut server = oxidesk.serve(port, &temp.path().join("server.log"))?;
     let base = format!("http://127.0.0.1:{port}");
@@ -216,6 +223,7 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
             path: "/api/tickets.json".into(),
             script: Some(create_script),
             budget: Budget::MinRps(3_000.0),
+            connections: None,
         },
         Scenario {
             name: "get",
@@ -223,6 +231,7 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
             path: format!("/api/tickets.json/{number}"),
             script: None,
             budget: Budget::MinRps(15_000.0),
+            connections: None,
         },
         Scenario {
             name: "list",
@@ -230,6 +239,7 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
             path: "/api/tickets.json".into(),
             script: None,
             budget: Budget::MaxP99Ms(10.0),
+            connections: None,
         },
         Scenario {
             name: "search",
@@ -237,13 +247,28 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
             path: "/api/tickets.json?q=printer".into(),
             script: None,
             budget: Budget::MaxP99Ms(50.0),
+            connections: None,
+        },
+        // Sixteen guessers at once (issue 13): memory must stay within the budget while the
+        // server hashes their passwords. Every answer is a 401, counted in the errors column.
+        Scenario {
+            name: "sign-in",
+            method: "POST",
+            path: "/api/auth/login.json".into(),
+            script: Some(signin_script),
+            budget: Budget::PeakRssMb(RSS_BUDGET_MB),
+            connections: Some(16),
         },
     ];
     println!("## Scenarios\n");
     let mut results = Vec::new();
     for scenario in &scenarios {
         let url = format!("{base}{}", scenario.path);
-        let body = (scenario.method == "POST").then_some(CREATE_BODY);
+        let body = match (scenario.name, scenario.method) {
+            ("sign-in", _) => Some(SIGNIN_BODY),
+            (_, "POST") => Some(CREATE_BODY),
+            _ => None,
+        };
         let check = preflight(&http, &key, scenario.method, &url, body)?;
         println!(
             "### {} — {} {}\n\n- one request first: HTTP {}{}, {} bytes",
@@ -640,6 +665,7 @@ fn clock_ticks_per_second() -> f64 {
 enum Budget {
     MinRps(f64),
     MaxP99Ms(f64),
+    PeakRssMb(f64),
 }
 
 struct Scenario {
@@ -648,6 +674,8 @@ struct Scenario {
     path: String,
     script: Option<PathBuf>,
     budget: Budget,
+    /// wrk's connections for this scenario, when not `--connections`.
+    connections: Option<u32>,
 }
 
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -675,11 +703,12 @@ struct Measured<'a> {
 }
 
 fn run_wrk(wrk: &Path, options: &Options, scenario: &Scenario, url: &str, key: &str) -> Result<WrkOutcome, String> {
-    let threads = WRK_THREADS.min(options.connections);
+    let connections = scenario.connections.unwrap_or(options.connections);
+    let threads = WRK_THREADS.min(connections);
     let mut cmd = Command::new(wrk);
     cmd.arg("--latency")
         .args(["-t", &threads.to_string()])
-        .args(["-c", &options.connections.to_string()])
+        .args(["-c", &connections.to_string()])
         .args(["-d", &format!("{}s", options.seconds)])
         .args(["--timeout", WRK_TIMEOUT])
         .env("OXIDESK_BENCH_KEY", key)
@@ -825,6 +854,9 @@ fn print_table(results: &[Measured<'_>], options: &Options, seed_time: Duration)
         let (budget, result) = match m.scenario.budget {
             Budget::MinRps(b) => (format!("≥ {} req/s", group(b)), verdict(m.wrk.rps, b, true)),
             Budget::MaxP99Ms(b) => (format!("p99 ≤ {} ms", group(b)), verdict(m.wrk.p99_ms, b, false)),
+            Budget::PeakRssMb(b) => {
+                (format!("RSS ≤ {} MB", group(b)), verdict(m.peak_rss_kb as f64 / 1024.0, b, false))
+            }
         };
         println!(
             "| {} | {} | {} | {} | {} | {:.1} | {budget} | {result} |",

@@ -219,12 +219,27 @@ diesel::define_sql_function!(fn lower(x: diesel::sql_types::Nullable<diesel::sql
 
 /// A user by email address or user name, both case-insensitive.
 pub fn find_by_login(conn: &mut AnyConnection, login: &str) -> ApiResult<Option<UserRow>> {
-    let login = login.trim().to_lowercase();
+    let login = stored_form(login);
     Ok(users::table
         .filter(users::email.eq(&login).or(lower(users::username).eq(&login)))
         .select(UserRow::as_select())
         .get_result(conn)
         .optional()?)
+}
+
+/// A user name or address in the one form it is stored and looked up in: trimmed, Unicode NFC,
+/// lowercase, and an address's domain in its ASCII form (IDNA) — so that `é` typed two ways, or
+/// `bücher.example` and `xn--bcher-kva.example`, are one account (accounts::addresses).
+pub fn stored_form(login: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let text = login.trim().nfc().collect::<String>().to_lowercase();
+    match text.rsplit_once('@') {
+        Some((local, domain)) if !domain.is_ascii() => match idna::domain_to_ascii(domain) {
+            Ok(ascii) => format!("{local}@{ascii}"),
+            Err(_) => text,
+        },
+        _ => text,
+    }
 }
 
 /// A request that may come without credentials: `None` only when it sends none at all (a wrong

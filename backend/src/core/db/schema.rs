@@ -256,6 +256,7 @@ diesel::table! {
         updated_at -> Timestamp,
         version -> BigInt,
         time_spent -> BigInt,
+        held -> Bool,
     }
 }
 

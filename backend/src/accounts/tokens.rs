@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::core::auth::sessions::{digest, random_token};
 use crate::core::db::models::UserRow;
-use crate::core::db::schema::{account_tokens, outbox};
+use crate::core::db::schema::{account_tokens, outbox, users};
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
 use crate::mail::notify;
@@ -112,6 +112,11 @@ fn mail_link(
     purpose: Purpose,
     public_url: &str,
 ) -> ApiResult<()> {
+    // Requests for one person take turns here (PostgreSQL: a row lock until the transaction
+    // ends; SQLite's writers take turns anyway), so concurrent ones cannot all count below the cap.
+    if let AnyConnection::Postgresql(pg) = conn {
+        users::table.find(user.id).select(users::id).for_update().first::<i64>(pg)?;
+    }
     let since = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
     let sent: i64 = outbox::table
         .filter(outbox::recipient.eq(&user.email))

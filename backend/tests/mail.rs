@@ -368,6 +368,58 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     assert_eq!(outbox_rows(&app, &admin).await.len(), rows.len());
 }
 
+/// A message with a tracking image and a link whose text names another site, quoted in the
+/// receipt the desk mails its customer: neither the outbox row nor the mail that reaches the SMTP
+/// server carries the image or the misleading text, in its HTML or its text part; the links show
+/// their real targets.
+#[actix_web::test]
+async fn mailed_html_carries_no_remote_image_and_no_misleading_link() {
+    use diesel::prelude::*;
+    use oxidesk::core::db::schema::outbox;
+
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let admin = first_admin(&app).await;
+    plain_smtp(&app, &admin).await;
+    let sink = servers::plain_sink();
+    let customer = servers::address("htmlcustomer");
+    let hostile = r#"<p>Please pay<img src="https://tracker.example/p.gif"> at <a href="https://evil.example">https://bank.example</a> or <a href="https://evil.example/pay">our portal</a>.</p>"#;
+    let key = common::api_key(&st, "read,write");
+    let (status, t) = send(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        Auth::Key(&key),
+        Some(json!({"email": customer, "subject": "Invoice", "message": hostile})),
+    )
+    .await;
+    assert_eq!(status, 201, "{t}");
+    // The row as queued: its HTML and its text.
+    let (html, text): (Option<String>, String) = outbox::table
+        .filter(outbox::recipient.eq(&customer))
+        .select((outbox::body_html, outbox::body_text))
+        .first(&mut common::conn(&st))
+        .unwrap();
+    let html = html.unwrap();
+    deliver(&st).await;
+    let mail = only(&sink, &customer);
+    let mail = parse(&mail);
+    let (sent_html, sent_text) = (mail.body_html(0).unwrap().into_owned(), mail.body_text(0).unwrap().into_owned());
+    for (part, body) in [("row html", &html), ("row text", &text), ("sent html", &sent_html), ("sent text", &sent_text)]
+    {
+        assert!(!body.contains("tracker.example/p.gif") && !body.contains("<img"), "{part}: {body}");
+        assert!(!body.contains("bank.example"), "{part}: {body}");
+        assert!(body.contains("[image: tracker.example]"), "{part}: {body}");
+        assert!(body.contains("our portal (https://evil.example/pay)"), "{part}: {body}");
+        assert!(body.contains("https://evil.example/"), "{part}: {body}");
+    }
+    assert!(
+        sent_html.contains(r#"<a href="https://evil.example/" rel="noopener noreferrer">https://evil.example/</a>"#),
+        "{sent_html}"
+    );
+}
+
 #[actix_web::test]
 async fn mail_survives_an_smtp_outage_and_arrives_once() {
     let db = test_db();

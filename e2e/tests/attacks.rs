@@ -144,6 +144,11 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("E5", e5_piping_without_the_right),
         ("E6", e6_sending_a_mail_twice),
         ("E7", e7_the_mail_jobs_without_the_right),
+        ("H1", h1_a_tracking_image_in_mailed_html),
+        ("H2", h2_a_link_that_names_another_site),
+        ("H3", h3_a_look_alike_host_in_a_link),
+        ("H4", h4_hostile_html_mailed_in),
+        ("H5", h5_the_web_apps_image_policy),
     ]
 }
 
@@ -166,7 +171,7 @@ fn every_attack_in_the_doc_has_a_case() {
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
         assert!(
-            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E"].contains(&theme(id)),
+            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H"].contains(&theme(id)),
             "{id}: no test runs this theme"
         );
     }
@@ -248,6 +253,11 @@ fn m_mass_assignment() {
 #[test]
 fn e_mail_in_and_out() {
     run("E");
+}
+
+#[test]
+fn h_html_the_desk_mails() {
+    run("H");
 }
 
 #[test]
@@ -2126,4 +2136,125 @@ fn e7_the_mail_jobs_without_the_right(w: &World) {
     }
     let after = w.s.get("/api/jobs.json?kind=mail.send&per_page=1", &w.admin);
     assert_eq!(after.json()[0], job, "the job is unchanged");
+}
+
+/// The desk mails through the shared plain SMTP sink of scripts/mail.sh (ticket mail is off
+/// without a server); returns the sink's Maildir.
+fn mail_through_the_sink(w: &World) -> std::path::PathBuf {
+    let settings = json!({"smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"});
+    w.s.put_json("/api/mail/settings.json", &w.admin, &settings).expect(200);
+    mail_test_dir().join("smtp-plain")
+}
+
+/// A customer whose address no other test run uses, so that the sink holds only this run's mail
+/// for them.
+fn customer_of_their_own(w: &World, name: &str) -> Person {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    // User names have at most 20 characters.
+    let username = format!("{name}{}{nanos:08x}", std::process::id() % 1000);
+    let email = format!("{username}@example.com");
+    let r = w.s.post_json(
+        "/api/users.json",
+        &w.admin,
+        &json!({"username": username, "name": format!("{name} Person"), "email": email, "level": 1}),
+    );
+    r.expect(201);
+    Person { id: r.json()["id"].as_i64().unwrap(), username, email }
+}
+
+/// The HTML and text parts of the first mail the sink received for `to`, once the desk's mail
+/// worker has sent it (waits at most a minute for it, then fails).
+fn mailed_to(sink: &std::path::Path, to: &str) -> (String, String) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        for sub in ["new", "cur"] {
+            for entry in std::fs::read_dir(sink.join(sub)).into_iter().flatten().flatten() {
+                let raw = std::fs::read(entry.path()).unwrap_or_default();
+                let head = String::from_utf8_lossy(&raw[..raw.len().min(400)]).to_string();
+                if !head.lines().any(|l| l.strip_prefix("X-Envelope-To: ").is_some_and(|a| a.eq_ignore_ascii_case(to)))
+                {
+                    continue;
+                }
+                let mail = mail_parser::MessageParser::default().parse(&raw).expect("a mail");
+                let part = |p: Option<std::borrow::Cow<'_, str>>| p.map(|p| p.into_owned()).unwrap_or_default();
+                return (part(mail.body_html(0)), part(mail.body_text(0)));
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "no mail for {to} reached the sink");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// Files `message` as a new ticket of a fresh customer, by the staff key: the desk mails the
+/// customer its receipt, which quotes the message. Returns that mail's HTML and text.
+fn receipt_of(w: &World, name: &str, message: &str) -> (String, String) {
+    let sink = mail_through_the_sink(w);
+    let customer = customer_of_their_own(w, name);
+    w.create(&w.staff, json!({"email": customer.email, "subject": "Invoice", "message": message})).expect(201);
+    mailed_to(&sink, &customer.email)
+}
+
+fn h1_a_tracking_image_in_mailed_html(w: &World) {
+    let (html, text) =
+        receipt_of(w, "hone", r#"<p>See<img src="https://tracker.example/p.gif?who=1" width="1" height="1"></p>"#);
+    for part in [&html, &text] {
+        assert!(!part.contains("tracker.example/p.gif") && !part.contains("<img"), "{part}");
+        assert!(part.contains("[image: tracker.example]"), "{part}");
+    }
+}
+
+fn h2_a_link_that_names_another_site(w: &World) {
+    let (html, text) = receipt_of(
+        w,
+        "htwo",
+        r#"<p>Pay at <a href="https://evil.example">https://bank.example</a> or <a href="https://evil.example/pay">our portal</a></p>"#,
+    );
+    for part in [&html, &text] {
+        assert!(!part.contains("bank.example"), "{part}");
+        assert!(part.contains("our portal (https://evil.example/pay)"), "{part}");
+    }
+    assert!(
+        html.contains(r#"<a href="https://evil.example/" rel="noopener noreferrer">https://evil.example/</a>"#),
+        "{html}"
+    );
+}
+
+fn h3_a_look_alike_host_in_a_link(w: &World) {
+    // The first "а" of the target is Cyrillic.
+    let (html, text) = receipt_of(w, "hthree", r#"<a href="https://bаnk.example/login">bank.example</a>"#);
+    for part in [&html, &text] {
+        assert!(part.contains("https://xn--bnk-6cd.example/login"), "{part}");
+        assert!(!part.contains(">bank.example<") && !part.contains("bаnk"), "{part}");
+    }
+}
+
+fn h4_hostile_html_mailed_in(w: &World) {
+    let sink = mail_through_the_sink(w);
+    let customer = customer_of_their_own(w, "hfour");
+    let raw = format!(
+        "From: <{}>\r\nSubject: Paid\r\nMessage-ID: <h4-{}@example.com>\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Receipt<img src=\"https://tracker.example/in.gif\"> at <a href=\"https://evil.example\">https://bank.example</a></p>\r\n",
+        customer.email, customer.username
+    );
+    let r = pipe(w, &w.staff, &raw);
+    r.expect(201);
+    let (html, text) = mailed_to(&sink, &customer.email);
+    for part in [&html, &text] {
+        assert!(!part.contains("tracker.example/in.gif") && !part.contains("<img"), "{part}");
+        assert!(!part.contains("bank.example") && part.contains("https://evil.example/"), "{part}");
+    }
+}
+
+fn h5_the_web_apps_image_policy(w: &World) {
+    for page in [format!("/tickets/{}", w.alice_ticket), "/desk/setup".to_owned()] {
+        let r = w.s.get(&page, &Auth::None);
+        if r.status == 404 && r.text.contains("built without its web app") {
+            eprintln!("H5: this binary has no web app (make test builds it first); nothing to check");
+            return;
+        }
+        r.expect(200);
+        let policy = r.header("content-security-policy").expect("a Content-Security-Policy");
+        let directive = |name: &str| policy.split(';').map(str::trim).find(|d| d.starts_with(name)).map(str::to_owned);
+        assert_eq!(directive("img-src ").as_deref(), Some("img-src 'self' data: blob: https:"), "{page}: {policy}");
+        assert_eq!(directive("connect-src ").as_deref(), Some("connect-src 'self'"), "{page}: {policy}");
+    }
 }

@@ -10,6 +10,7 @@ pub mod imap;
 pub mod inbound;
 pub mod notify;
 pub mod outbox;
+pub mod outgoing_html;
 pub mod parse;
 pub mod routes;
 pub mod settings;

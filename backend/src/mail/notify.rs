@@ -137,10 +137,12 @@ fn wants_ticket_mail(u: &UserRow) -> bool {
     u.email_notifications && level_of(u) != AccessLevel::Disabled && !waiting_for_confirmation
 }
 
-/// The message as plain text and as HTML for the templates.
+/// The message as plain text and as HTML for the templates. HTML loses its remote images and
+/// its links show their targets (`outgoing_html`): the mail comes from the desk's own address.
 fn message_parts(body: &Message) -> (String, String) {
     if body.format == "html" {
-        (mail_parser::decoders::html::html_to_text(&body.text).trim().to_owned(), body.text.clone())
+        let mailed = super::outgoing_html::for_mail(&body.text);
+        (mailed.text, mailed.html)
     } else {
         let escaped = minijinja::HtmlEscape(&body.text).to_string().replace('\n', "<br>\n");
         (body.text.clone(), format!("<p>{escaped}</p>"))

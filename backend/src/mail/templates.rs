@@ -228,7 +228,8 @@ impl Facts {
             values.insert("actor", context! { name => actor });
         }
         if let Some((text, html)) = &self.message {
-            // The HTML was sanitised when it was stored: it goes into HTML bodies as markup.
+            // The HTML was sanitised when it was stored and made fit to mail (`outgoing_html`):
+            // it goes into HTML bodies as markup.
             values.insert("message", context! { text => text, html => Value::from_safe_string(html.clone()) });
         }
         if let Some((from, to)) = &self.status {

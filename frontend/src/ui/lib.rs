@@ -8,6 +8,7 @@
 pub mod api;
 pub mod components;
 pub mod crud;
+pub mod message_html;
 pub mod pages;
 pub mod paths;
 pub mod route;

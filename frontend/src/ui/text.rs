@@ -12,9 +12,9 @@ pub fn timestamp(value: &str) -> String {
     }
 }
 
-/// The text of an HTML message body. Mail clients send HTML, and putting it into the page as HTML
-/// would run whatever a stranger put in their email; the inert document that `DOMParser` builds
-/// runs nothing, and only its text is shown.
+/// The text of an HTML body, where only text fits (events, or a message the browser cannot parse;
+/// messages themselves are shown through `message_html`). The inert document that `DOMParser`
+/// builds runs and loads nothing, and only its text is shown.
 pub fn html_to_text(html: &str) -> String {
     DomParser::new()
         .ok()

@@ -126,8 +126,11 @@ static DESK_POLICY: OnceLock<String> = OnceLock::new();
 
 /// A document's Content-Security-Policy: scripts only from this server, plus the one inline loader
 /// Trunk writes into each index.html, allowed by its hash rather than by 'unsafe-inline'.
-/// WebAssembly needs 'wasm-unsafe-eval' to compile; nothing may frame the desk. Worked out once per
-/// document: the embedded files do not change while the server runs.
+/// WebAssembly needs 'wasm-unsafe-eval' to compile; nothing may frame the desk. Images may come
+/// from `https:` anywhere: a message's remote images load when its reader asks for them ("Show
+/// remote images"), and until then the web app keeps them out of the page (`ui::message_html`);
+/// `http:` images stay refused. Worked out once per document: the embedded files do not change
+/// while the server runs.
 fn content_security_policy(cell: &'static OnceLock<String>, index: &[u8]) -> &'static str {
     cell.get_or_init(|| {
         let hashes: String = inline_scripts(&String::from_utf8_lossy(index))
@@ -137,7 +140,7 @@ fn content_security_policy(cell: &'static OnceLock<String>, index: &[u8]) -> &'s
             .collect();
         format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
-             img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+             img-src 'self' data: blob: https:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
              form-action 'self'; frame-ancestors 'none'"
         )
     })

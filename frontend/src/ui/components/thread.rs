@@ -7,6 +7,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::api::{self, ApiError};
 use crate::components::attachments::human_size;
 use crate::components::feedback::ErrorNotice;
+use crate::message_html;
 use crate::session::Session;
 use crate::task::Task;
 use crate::text::{html_to_text, timestamp};
@@ -26,7 +27,8 @@ pub fn Thread(entries: Vec<ThreadEntry>) -> impl IntoView {
 
 #[component]
 fn Entry(entry: ThreadEntry) -> impl IntoView {
-    let body = if entry.format.eq_ignore_ascii_case("html") { html_to_text(&entry.body) } else { entry.body.clone() };
+    let is_html = entry.format.eq_ignore_ascii_case("html");
+    let body = if is_html { html_to_text(&entry.body) } else { entry.body.clone() };
     let when = timestamp(&entry.created);
 
     if entry.entry_type == EntryType::E {
@@ -60,7 +62,10 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
                 {entry.title.clone().filter(|t| !t.is_empty()).map(|title| view! {
                     <p class="entry-title">{title}</p>
                 })}
-                <div class="entry-body">{body}</div>
+                {match is_html.then(|| message_html::render(&entry.body, false)).flatten() {
+                    Some(shown) => view! { <HtmlBody stored=entry.body.clone() shown/> }.into_any(),
+                    None => view! { <div class="entry-body">{body}</div> }.into_any(),
+                }}
                 {(!entry.attachments.is_empty()).then(|| view! {
                     <ul class="entry-files" aria-label="Attachments">
                         {entry.attachments.into_iter().map(|file| view! { <AttachmentItem file/> }).collect_view()}
@@ -70,6 +75,34 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
         </li>
     }
     .into_any()
+}
+
+/// An HTML message as HTML (`message_html`): remote images wait for the reader's click, which
+/// holds for this message only and lasts until the page is left.
+#[component]
+fn HtmlBody(stored: String, shown: message_html::Shown) -> impl IntoView {
+    let show_remote = RwSignal::new(false);
+    let remote_images = shown.remote_images;
+    let first = shown.html;
+    let html = move || match show_remote.get() {
+        false => first.clone(),
+        true => message_html::render(&stored, true).map(|s| s.html).unwrap_or_else(|| first.clone()),
+    };
+    view! {
+        <div class="entry-body entry-html" inner_html=html></div>
+        {move || (remote_images > 0 && !show_remote.get()).then(|| view! {
+            <p class="remote-images muted">
+                {if remote_images == 1 {
+                    "1 image from elsewhere is not shown: its sender would learn that you read this. ".to_owned()
+                } else {
+                    format!("{remote_images} images from elsewhere are not shown: their sender would learn that you read this. ")
+                }}
+                <button type="button" class="link-button" data-testid="show-remote-images" on:click=move |_| show_remote.set(true)>
+                    "Show remote images"
+                </button>
+            </p>
+        })}
+    }
 }
 
 /// One attached file: its name and size, and a button that downloads it with the session's

@@ -472,7 +472,8 @@ mod tests {
     #[test]
     fn the_outbound_section_takes_networks_and_single_addresses() {
         assert!(load_text("").unwrap().outbound.allow.is_empty(), "nothing special is allowed by default");
-        let c = load_text("[outbound]\nallow = [\"127.0.0.0/8\", \" 10.1.2.3/16 \", \"192.0.2.7\", \"fd12::/64\"]\n").unwrap();
+        let c = load_text("[outbound]\nallow = [\"127.0.0.0/8\", \" 10.1.2.3/16 \", \"192.0.2.7\", \"fd12::/64\"]\n")
+            .unwrap();
         let allow: Vec<String> = c.outbound.allow.iter().map(ToString::to_string).collect();
         assert_eq!(allow, ["127.0.0.0/8", "10.1.0.0/16", "192.0.2.7/32", "fd12::/64"]);
         for bad in ["[outbound]\nallow = [\"localhost\"]\n", "[outbound]\nallow = [\"10.0.0.0/33\"]\n"] {

@@ -301,17 +301,19 @@ where
     let response = timed(acc, "waiting for the server greeting", client.read_response())
         .await?
         .map_err(|e| connect_err(format!("no IMAP greeting: {} (do port and security setting match?)", io_text(&e))))?
-        .ok_or_else(|| connect_err("the server closed the connection without a greeting".into()))?;
+        .ok_or_else(|| connect_err("no IMAP greeting: the server closed the connection".into()))?;
     match response.parsed() {
         Response::Data { status: Status::Ok, .. } => Ok(()),
-        Response::Data { status: Status::Bye, .. } => Err(connect_err("the server refused the connection (BYE)".into())),
+        Response::Data { status: Status::Bye, .. } => {
+            Err(connect_err("the server refused the connection (BYE)".into()))
+        }
         // PREAUTH skips LOGIN (and, before STARTTLS, would skip TLS): not supported on purpose.
         Response::Data { status: Status::PreAuth, .. } => Err(ImapError::Protocol {
             server: acc.server(),
             step: "greeting",
             detail: "the server pre-authenticated the connection (PREAUTH), which is not supported".into(),
         }),
-        _ => Err(connect_err("the server's first answer is not an IMAP greeting (it is not an IMAP server)".into())),
+        _ => Err(connect_err("no IMAP greeting: the first answer is something else (it is not an IMAP server)".into())),
     }
 }
 

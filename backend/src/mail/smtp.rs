@@ -329,7 +329,9 @@ impl Session {
         let Err(e) = within(limit, conn.message(bytes)).await else { return Ok(()) };
         let why = reason(&e);
         Err(match e {
-            TimedOut::Error(e) if e.is_permanent() => SendError::Permanent(format!("the server refused the message ({why})")),
+            TimedOut::Error(e) if e.is_permanent() => {
+                SendError::Permanent(format!("the server refused the message ({why})"))
+            }
             TimedOut::Error(e) if e.is_transient() => {
                 SendError::Transient(format!("the server refused the message for now ({why})"))
             }

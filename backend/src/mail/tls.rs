@@ -55,7 +55,10 @@ pub fn failure(e: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
     let mut next = Some(e);
     while let Some(e) = next {
         // An io::Error's source() skips the error it wraps: look at that one too.
-        let wrapped = e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()).map(|w| w as &(dyn std::error::Error + 'static));
+        let wrapped = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|w| w as &(dyn std::error::Error + 'static));
         for candidate in [Some(e), wrapped].into_iter().flatten() {
             if let Some(tls) = candidate.downcast_ref::<rustls::Error>() {
                 return Some(describe(tls));

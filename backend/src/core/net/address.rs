@@ -152,7 +152,9 @@ pub fn check(address: IpAddr, allow: &[IpNet]) -> Result<(), Refused> {
     let Some(class) = classify(address) else { return Ok(()) };
     let forms = [Some(address), embed_of(address).map(IpAddr::V4)];
     let allowed = forms.iter().flatten().any(|form| {
-        allow.iter().any(|net| net.contains(form) && (class != Class::CloudMetadata || net.prefix_len() == net.max_prefix_len()))
+        allow.iter().any(|net| {
+            net.contains(form) && (class != Class::CloudMetadata || net.prefix_len() == net.max_prefix_len())
+        })
     });
     if allowed {
         Ok(())

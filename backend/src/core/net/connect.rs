@@ -45,10 +45,8 @@ pub async fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, ConnectEr
     if let Ok(ip) = literal.parse::<IpAddr>() {
         return Ok(vec![SocketAddr::new(ip, port)]);
     }
-    let found: Vec<SocketAddr> = tokio::net::lookup_host((host, port))
-        .await
-        .map_err(|_| ConnectError::Unresolved(host.to_owned()))?
-        .collect();
+    let found: Vec<SocketAddr> =
+        tokio::net::lookup_host((host, port)).await.map_err(|_| ConnectError::Unresolved(host.to_owned()))?.collect();
     if found.is_empty() {
         return Err(ConnectError::Unresolved(host.to_owned()));
     }
@@ -84,7 +82,8 @@ pub async fn connect(
     timeout: Duration,
 ) -> Result<TcpStream, ConnectError> {
     let deadline = Instant::now() + timeout;
-    let found = tokio::time::timeout_at(deadline, resolve(host, port)).await.map_err(|_| ConnectError::Timeout(timeout))??;
+    let found =
+        tokio::time::timeout_at(deadline, resolve(host, port)).await.map_err(|_| ConnectError::Timeout(timeout))??;
     let mut last = ConnectError::Unresolved(host.to_owned());
     for addr in allowed(&found, outbound)? {
         match tokio::time::timeout_at(deadline, TcpStream::connect(addr)).await {

@@ -64,7 +64,7 @@ fn serve(config: Config) -> CommandResult {
     crate::core::jobs::spawn(pool.clone(), state.config.clone(), JOB_KINDS)?;
     if state.config.mail.worker {
         let context = crate::mail::inbound::Context::new(&state.config, state.events.clone());
-        crate::mail::fetch::spawn(pool, state.config.mail.clone(), context)?;
+        crate::mail::fetch::spawn(pool, state.config.clone(), context)?;
     }
     tracing::info!(%addr, engine = ?state.engine, "oxidesk listening on http://{addr}");
     actix_web::rt::System::new().block_on(async move { crate::startup::run(listener, state, workers)?.await })?;

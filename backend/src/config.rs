@@ -54,6 +54,39 @@ pub struct Config {
     pub mail: MailConfig,
     /// The job worker (`core::jobs`).
     pub jobs: JobsConfig,
+    /// Where the desk may connect out to (`core::net`), from `[outbound]` in `oxidesk.toml` only:
+    /// the API can set a mail server's host, but never widen this.
+    pub outbound: OutboundConfig,
+}
+
+/// `[outbound]`: the networks the administrator opened to outgoing connections (mail servers now,
+/// webhooks later) besides the public internet. Empty by default: loopback, private, link-local
+/// and the other special addresses are refused (`core::net::address`).
+#[derive(Debug, Clone, Default)]
+pub struct OutboundConfig {
+    /// `10.1.0.0/16`, `127.0.0.0/8`, `fd12::/64`, or one address (`192.0.2.7`, taken as /32).
+    pub allow: Vec<ipnet::IpNet>,
+}
+
+/// `[outbound]` as written in `oxidesk.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileOutbound {
+    #[serde(default)]
+    allow: Vec<String>,
+}
+
+impl FileOutbound {
+    fn check(self) -> Result<OutboundConfig, ConfigError> {
+        let allow = self
+            .allow
+            .iter()
+            .map(|text| {
+                network(text).map(|net| net.trunc()).ok_or_else(|| ConfigError::Outbound(text.trim().to_owned()))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(OutboundConfig { allow })
+    }
 }
 
 /// How this process runs jobs, from `[jobs]` in `oxidesk.toml`. Which kinds it runs is each
@@ -192,6 +225,7 @@ struct FileConfig {
     ldap: Option<FileLdap>,
     mail: Option<FileMail>,
     jobs: Option<FileJobs>,
+    outbound: Option<FileOutbound>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -208,6 +242,8 @@ pub enum ConfigError {
     Url { field: &'static str, value: String, extra: &'static str },
     #[error("[ldap] {0}")]
     Ldap(&'static str),
+    #[error("[outbound] allow: {0:?} is not a network like 10.1.0.0/16 or an address like 192.0.2.7")]
+    Outbound(String),
     #[error("invalid {field} entry {value:?}: expected an address or a range like 10.0.0.0/8")]
     Network { field: &'static str, value: String },
 }
@@ -276,6 +312,7 @@ impl Config {
                 },
             },
             mail: file.mail.unwrap_or_default().check()?,
+            outbound: file.outbound.unwrap_or_default().check()?,
         };
         if config.max_attachment_bytes == 0 {
             return Err(ConfigError::Zero("max_attachment_mb"));
@@ -473,5 +510,18 @@ mod tests {
             load_text("[ldap]\nurl = \"ldap://dc\"\nbind_dn = \"{username}@x\"\npassword = \"x\"\n"),
             Err(ConfigError::Parse { .. })
         ));
+    }
+
+    #[test]
+    fn the_outbound_section_takes_networks_and_single_addresses() {
+        assert!(load_text("").unwrap().outbound.allow.is_empty(), "nothing special is allowed by default");
+        let c = load_text("[outbound]\nallow = [\"127.0.0.0/8\", \" 10.1.2.3/16 \", \"192.0.2.7\", \"fd12::/64\"]\n")
+            .unwrap();
+        let allow: Vec<String> = c.outbound.allow.iter().map(ToString::to_string).collect();
+        assert_eq!(allow, ["127.0.0.0/8", "10.1.0.0/16", "192.0.2.7/32", "fd12::/64"]);
+        for bad in ["[outbound]\nallow = [\"localhost\"]\n", "[outbound]\nallow = [\"10.0.0.0/33\"]\n"] {
+            assert!(matches!(load_text(bad), Err(ConfigError::Outbound(_))), "{bad}");
+        }
+        assert!(matches!(load_text("[outbound]\ndeny = []\n"), Err(ConfigError::Parse { .. })));
     }
 }

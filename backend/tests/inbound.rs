@@ -462,9 +462,7 @@ impl Mailbox {
 }
 
 async fn fetch(st: &AppState) -> Option<oxidesk::mail::imap::Batch> {
-    fetch::fetch_mail(&st.pool, &st.config.mail, &inbound::Context::new(&st.config, st.events.clone()))
-        .await
-        .expect("fetch")
+    fetch::fetch_mail(&st.pool, &st.config, &inbound::Context::new(&st.config, st.events.clone())).await.expect("fetch")
 }
 
 #[actix_web::test]

@@ -39,8 +39,10 @@ export OXIDESK_ADMIN_USER=admin
 export OXIDESK_ADMIN_PASSWORD="${OXIDESK_ADMIN_PASSWORD:-browser-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')}"
 # Every person of every story signs in from 127.0.0.1: the per-address limit on sign-ins,
 # registrations and resets (tested by the e2e suites) is raised so that the stories do not queue.
+# The mail stories use the test mail servers on this machine (scripts/mail.sh), which the outgoing
+# policy refuses unless the file allows the loopback network.
 export OXIDESK_CONFIG="$DATA_DIR/oxidesk.toml"
-echo 'login_attempts_per_minute = 600' >"$OXIDESK_CONFIG"
+printf 'login_attempts_per_minute = 600\n[outbound]\nallow = ["127.0.0.0/8", "::1/128"]\n' >"$OXIDESK_CONFIG"
 "$BINARY" --data-dir "$DATA_DIR" admin create --username "$OXIDESK_ADMIN_USER" --email admin@example.com
 
 PORT=$(free_port)

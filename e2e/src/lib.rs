@@ -815,6 +815,10 @@ impl TestServer {
     }
 }
 
+/// The `oxidesk.toml` section that lets a server connect to the test mail servers on this machine
+/// (scripts/mail.sh), which the outgoing policy refuses by default.
+pub const ALLOW_LOOPBACK: &str = "[outbound]\nallow = [\"127.0.0.0/8\", \"::1/128\"]\n";
+
 /// The state directory of the test mail servers (scripts/mail.sh: SMTP sinks and a dovecot on
 /// 127.0.0.1), started when the tests run without OXIDESK_MAIL_TEST_DIR.
 /// What `probe` finds, once it finds something: it is asked again every 50 ms, for up to 10 s

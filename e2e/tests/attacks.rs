@@ -149,6 +149,11 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("H3", h3_a_look_alike_host_in_a_link),
         ("H4", h4_hostile_html_mailed_in),
         ("H5", h5_the_web_apps_image_policy),
+        ("O1", o1_a_cloud_metadata_service_as_the_mail_server),
+        ("O2", o2_this_machines_services_as_the_mail_server),
+        ("O3", o3_opening_the_policy_through_the_api),
+        ("O4", o4_a_host_saved_before_the_policy_closed),
+        ("O5", o5_a_foreign_services_banner),
     ]
 }
 
@@ -171,7 +176,7 @@ fn every_attack_in_the_doc_has_a_case() {
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
         assert!(
-            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H"].contains(&theme(id)),
+            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O"].contains(&theme(id)),
             "{id}: no test runs this theme"
         );
     }
@@ -181,7 +186,8 @@ fn every_attack_in_the_doc_has_a_case() {
 /// Runs the cases of one theme on one server, all of them even when some fail, and fails listing
 /// those. A 500 anywhere fails the theme too.
 fn run(letter: &str) {
-    let w = world();
+    // Mail goes to the local test sinks, except where the outgoing policy itself is attacked.
+    let w = world(if letter == "O" { "" } else { ALLOW_LOOPBACK });
     let mut failed = Vec::new();
     let mine: Vec<(&str, Case)> = cases().into_iter().filter(|(id, _)| theme(id) == letter).collect();
     assert!(!mine.is_empty(), "no case of theme {letter}");
@@ -261,6 +267,11 @@ fn h_html_the_desk_mails() {
 }
 
 #[test]
+fn o_outgoing_connections() {
+    run("O");
+}
+
+#[test]
 fn k_key_scopes_and_networks() {
     run("K");
 }
@@ -286,8 +297,9 @@ struct World {
     olga_ticket: String,
 }
 
-fn world() -> World {
-    let s = TestServer::start_with_config("login_attempts_per_minute = 100000\n");
+/// The theme's world; `extra` is added to its oxidesk.toml.
+fn world(extra: &str) -> World {
+    let s = TestServer::start_with_config(&format!("login_attempts_per_minute = 100000\n{extra}"));
     s.admin_create("root", "root@example.com", PASSWORD);
     let admin = Auth::Bearer(s.login_token("root", PASSWORD));
     let staff = s.apikey("staff", "read,write,impersonate,admin", None).auth();
@@ -1837,7 +1849,7 @@ fn g3_a_look_alike_address(w: &World) {
 
 /// A server behind a reverse proxy on 127.0.0.1 (trusted), with this configuration added.
 fn behind_a_proxy(extra: &str) -> TestServer {
-    TestServer::start_with_config(&format!("trusted_proxies = [\"127.0.0.1\", \"::1\"]\n{extra}"))
+    TestServer::start_with_config(&format!("trusted_proxies = [\"127.0.0.1\", \"::1\"]\n{extra}{ALLOW_LOOPBACK}"))
 }
 
 /// A sign-in that the proxy forwarded for `client`.
@@ -2257,4 +2269,187 @@ fn h5_the_web_apps_image_policy(w: &World) {
         assert_eq!(directive("img-src ").as_deref(), Some("img-src 'self' data: blob: https:"), "{page}: {policy}");
         assert_eq!(directive("connect-src ").as_deref(), Some("connect-src 'self'"), "{page}: {policy}");
     }
+}
+
+/// A PUT of these mail settings by the administrator: a 422 naming each field whose host the
+/// outgoing policy refuses, each message naming the refused address (the admin key may set no
+/// mail server at all: 403).
+fn refused_hosts(w: &World, settings: Value, refused: &[(&str, &str)]) {
+    let before = w.s.get("/api/mail/settings.json", &w.admin).json();
+    w.s.put_json("/api/mail/settings.json", &w.staff, &settings).expect_error(403, "forbidden");
+    for auth in [&w.admin] {
+        let fields = w.s.put_json("/api/mail/settings.json", auth, &settings);
+        let names: Vec<&str> = refused.iter().map(|(field, _)| *field).collect();
+        let fields = fields.expect_invalid_fields(&names);
+        for (field, address) in refused {
+            let message = fields[*field].as_str().unwrap_or_default();
+            assert!(message.contains(&format!("the address {address} is not allowed")), "{field}: {message}");
+        }
+    }
+    assert_eq!(w.s.get("/api/mail/settings.json", &w.admin).json(), before, "nothing stored");
+}
+
+fn o1_a_cloud_metadata_service_as_the_mail_server(w: &World) {
+    refused_hosts(
+        w,
+        json!({"smtp_host": "169.254.169.254", "smtp_port": 80, "imap_host": "fd00:ec2::254"}),
+        &[("smtp_host", "169.254.169.254"), ("imap_host", "fd00:ec2::254")],
+    );
+    refused_hosts(
+        w,
+        json!({"smtp_host": "[::ffff:169.254.169.254]", "imap_host": "::ffff:a9fe:a9fe"}),
+        &[("smtp_host", "::ffff:169.254.169.254"), ("imap_host", "::ffff:169.254.169.254")],
+    );
+}
+
+fn o2_this_machines_services_as_the_mail_server(w: &World) {
+    refused_hosts(
+        w,
+        json!({"smtp_host": "127.0.0.1", "smtp_port": 22, "imap_host": "localhost", "imap_port": 6379}),
+        &[("smtp_host", "127.0.0.1"), ("imap_host", "127.0.0.1")],
+    );
+    refused_hosts(
+        w,
+        json!({"smtp_host": "10.0.0.1", "imap_host": "0.0.0.0"}),
+        &[("smtp_host", "10.0.0.1"), ("imap_host", "0.0.0.0")],
+    );
+}
+
+fn o3_opening_the_policy_through_the_api(w: &World) {
+    for auth in [&w.admin, &w.staff] {
+        let opened =
+            json!({"outbound": {"allow": ["0.0.0.0/0"]}, "allow": ["127.0.0.0/8"], "outbound_allow": ["127.0.0.0/8"]});
+        w.s.put_json("/api/settings.json", auth, &opened);
+        w.s.put_json("/api/mail/settings.json", auth, &opened);
+    }
+    refused_hosts(w, json!({"smtp_host": "127.0.0.1"}), &[("smtp_host", "127.0.0.1")]);
+}
+
+/// A service on 127.0.0.1 that is no mail server: it writes an SSH banner to every connection and
+/// closes it, counting them. Dropping it stops it (a flag, then one connection of its own to wake
+/// the accepting thread).
+struct Banner {
+    port: u16,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+const BANNER: &str = "SSH-2.0-OpenSSH_9.6 secret-banner\r\n";
+
+impl Banner {
+    fn start() -> Banner {
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (counted, stopped) = (std::sync::Arc::clone(&connections), std::sync::Arc::clone(&stop));
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopped.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(mut stream) = stream else { continue };
+                counted.fetch_add(1, Ordering::SeqCst);
+                let _ = stream.write_all(BANNER.as_bytes());
+            }
+        });
+        Banner { port, connections, stop, thread: Some(thread) }
+    }
+
+    fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for Banner {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// A server whose oxidesk.toml allows this machine, signed in as its administrator, with an admin key.
+fn open_server(extra: &str) -> (TestServer, Auth, Auth) {
+    let s = TestServer::start_with_config(&format!("login_attempts_per_minute = 100000\n{extra}{ALLOW_LOOPBACK}"));
+    s.admin_create("root", "root@example.com", PASSWORD);
+    let admin = Auth::Bearer(s.login_token("root", PASSWORD));
+    let key = s.apikey("mail", "admin", None).auth();
+    (s, admin, key)
+}
+
+/// Both mail servers at `port` of this machine, with this security.
+fn mail_at(s: &TestServer, admin: &Auth, port: u16, security: &str) {
+    let settings = json!({
+        "smtp_host": "127.0.0.1", "smtp_port": port, "smtp_security": security, "from_address": "desk@desk.test",
+        "imap_host": "127.0.0.1", "imap_port": port, "imap_security": security, "imap_user": "desk", "imap_password": "secret"
+    });
+    s.put_json("/api/mail/settings.json", admin, &settings).expect(200);
+}
+
+/// "Send test mail" and "test IMAP connection", both failing: their `detail`s.
+fn failed_checks(s: &TestServer, auth: &Auth) -> [String; 2] {
+    let smtp = s.post_json("/api/mail/test.json", auth, &json!({"to": "x@example.com"}));
+    let imap = s.send(Method::POST, "/api/mail/imap-test.json", auth, &[], None, None);
+    [smtp, imap].map(|r| {
+        r.expect(200);
+        assert_eq!(r.json()["ok"], false, "{}", r.text);
+        r.json()["detail"].as_str().unwrap_or_default().to_owned()
+    })
+}
+
+fn o4_a_host_saved_before_the_policy_closed(_: &World) {
+    let banner = Banner::start();
+    let (mut s, admin, key) = open_server("");
+    mail_at(&s, &admin, banner.port, "none");
+    // The administrator closes this machine again in the file: the saved host is refused at
+    // every connection, without one being made.
+    std::fs::write(s.data_dir().join("oxidesk.toml"), "login_attempts_per_minute = 100000\n").unwrap();
+    s.crash_and_restart();
+    for auth in [&admin, &key] {
+        for detail in failed_checks(&s, auth) {
+            let refusal = format!("cannot connect to 127.0.0.1:{}: the address 127.0.0.1 is not allowed", banner.port);
+            assert!(detail.starts_with(&refusal), "{detail}");
+        }
+    }
+    assert_eq!(banner.connections(), 0, "a refused address was connected to");
+}
+
+fn o5_a_foreign_services_banner(_: &World) {
+    let banner = Banner::start();
+    let (s, admin, key) = open_server("[jobs]\npoll_ms = 100\n");
+    for (security, smtp_says, imap_says) in [
+        ("none", "is not an SMTP server", "no IMAP greeting"),
+        ("starttls", "is not an SMTP server", "no IMAP greeting"),
+        ("tls", "TLS with", "TLS with"),
+    ] {
+        mail_at(&s, &admin, banner.port, security);
+        for auth in [&admin, &key] {
+            let [smtp, imap] = failed_checks(&s, auth);
+            assert!(smtp.contains(smtp_says), "{security}: {smtp}");
+            assert!(imap.contains(imap_says), "{security}: {imap}");
+            for detail in [smtp, imap] {
+                assert!(!detail.contains("secret-banner") && !detail.contains("SSH"), "the banner leaked: {detail}");
+            }
+        }
+    }
+    assert!(banner.connections() > 0, "the checks reached the service");
+    // The outbox: a reset mail for root, tried by the worker, keeps the class of the failure only.
+    mail_at(&s, &admin, banner.port, "none");
+    s.post_json("/api/auth/reset.json", &Auth::None, &json!({"login": "root"})).expect(202);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let error = loop {
+        let row = s.get("/api/outbox.json?per_page=1", &admin).json()[0].clone();
+        if let Some(error) = row["last_error"].as_str() {
+            break error.to_owned();
+        }
+        assert!(std::time::Instant::now() < deadline, "the worker never tried the mail: {row}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(error.contains("is not an SMTP server"), "{error}");
+    assert!(!error.contains("secret-banner") && !error.contains("SSH"), "the banner leaked: {error}");
 }

@@ -35,7 +35,7 @@ fn waiting(maildir: &std::path::Path) -> usize {
 
 #[test]
 fn a_fetcher_killed_mid_batch_loses_and_repeats_nothing() {
-    let mut s = TestServer::start_with_config("[mail]\npoll_ms = 50\n");
+    let mut s = TestServer::start_with_config(&format!("[mail]\npoll_ms = 50\n{ALLOW_LOOPBACK}"));
     s.admin_create("admin", "admin@desk.test", "the admin's long password");
     let admin = Auth::bearer(&s.login_token("admin", "the admin's long password"));
     let user = format!("crash-{}-{}", std::process::id(), s.port);

@@ -1,6 +1,6 @@
 //! The core every feature builds on, and which imports no feature: the shared state, errors,
 //! typed settings, the audit log, domain events, the job runner, authentication and guards, the
-//! database, and HTTP helpers.
+//! database, HTTP helpers, and the policy for outgoing connections (`net`).
 //! Features (tickets, accounts, mail, …) use the core; the core never uses them
 //! (backend/tests/layout.rs keeps it so).
 
@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod jobs;
+pub mod net;
 pub mod settings;
 pub mod state;
 pub mod time;

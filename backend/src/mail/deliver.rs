@@ -117,7 +117,7 @@ async fn deliver(round: Round, jobs: Vec<Claimed>) {
             }
         };
         if unreachable.is_none() && !session.as_ref().is_some_and(smtp::Session::is_usable) {
-            match smtp::Session::open(&server, ca.as_deref(), timeout).await {
+            match smtp::Session::open(&server, &config.outbound, ca.as_deref(), timeout).await {
                 Ok(s) => session = Some(s),
                 Err(e) => unreachable = Some(e.to_string()),
             }

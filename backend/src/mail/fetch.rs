@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::imap;
 use super::inbound::{self, Context, Source};
-use crate::config::MailConfig;
+use crate::config::{Config, MailConfig};
 use crate::core::db::{on_pool as db, DbPool};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::settings::Stored;
@@ -16,7 +16,7 @@ const FETCH_BATCH: usize = 50;
 
 /// Starts the fetcher thread. It runs until the process ends; each round's errors are logged and
 /// the next round tries again.
-pub fn spawn(pool: DbPool, config: MailConfig, ctx: Context) -> std::io::Result<std::thread::JoinHandle<()>> {
+pub fn spawn(pool: DbPool, config: Config, ctx: Context) -> std::io::Result<std::thread::JoinHandle<()>> {
     std::thread::Builder::new().name("oxidesk-mail".into()).spawn(move || {
         let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
             Ok(r) => r,
@@ -46,8 +46,8 @@ async fn poll_interval(pool: &DbPool) -> Duration {
     Duration::from_secs(seconds.ok().flatten().unwrap_or(60))
 }
 
-/// The IMAP account of the settings, when fetching is on.
-pub fn imap_account(server: super::settings::Imap, config: &MailConfig) -> imap::Account {
+/// The IMAP account of the settings, with this time limit for each step.
+pub fn imap_account(server: super::settings::Imap, config: &Config, timeout: Duration) -> imap::Account {
     imap::Account {
         security: match server.security {
             shared::mail::MailSecurity::None => imap::Security::Plain,
@@ -60,18 +60,19 @@ pub fn imap_account(server: super::settings::Imap, config: &MailConfig) -> imap:
         password: server.password,
         folder: server.folder,
         processed_folder: server.processed_folder,
-        extra_ca_pem: extra_ca(config),
-        timeout: config.timeout,
+        extra_ca_pem: extra_ca(&config.mail),
+        timeout,
+        outbound: config.outbound.clone(),
     }
 }
 
 /// Fetches one batch of mail and hands each message to `inbound::take`; None when fetching is off.
 /// A message is marked (or moved) on the server only after its ticket was committed.
-pub async fn fetch_mail(pool: &DbPool, config: &MailConfig, ctx: &Context) -> ApiResult<Option<imap::Batch>> {
+pub async fn fetch_mail(pool: &DbPool, config: &Config, ctx: &Context) -> ApiResult<Option<imap::Batch>> {
     let Some(server) = db(pool, |conn| Ok(super::settings::imap(&Stored::read(conn)?))).await? else {
         return Ok(None);
     };
-    let account = imap_account(server, config);
+    let account = imap_account(server, config, config.mail.timeout);
     let batch = imap::fetch(&account, FETCH_BATCH, |raw| {
         let ctx = ctx.clone();
         async move { db(pool, move |conn| inbound::take(conn, &raw, Source::Imap, &ctx)).await.map(|_| ()) }

@@ -10,6 +10,9 @@
 //!
 //! async-imap has no timeouts of its own; every network step here is wrapped in
 //! `tokio::time::timeout(account.timeout)`.
+//!
+//! The connection goes only where the outgoing policy allows (`core::net`), and errors say what
+//! failed in our words: nothing the server wrote (a greeting, a NO's text) is ever part of one.
 
 use std::fmt;
 use std::future::Future;
@@ -21,6 +24,9 @@ use futures_util::TryStreamExt;
 use rustls_pki_types::ServerName;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
+
+use crate::config::OutboundConfig;
+use crate::core::net;
 
 /// How the connection is secured; the admin picks it together with the port.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +63,8 @@ pub struct Account {
     pub extra_ca_pem: Option<Vec<u8>>,
     /// Limit for connecting and for every single IMAP command (must be > 0).
     pub timeout: Duration,
+    /// The networks besides the public internet the connection may go to.
+    pub outbound: OutboundConfig,
 }
 
 /// Hand-written so that logging an `Account` never leaks the password.
@@ -72,6 +80,7 @@ impl fmt::Debug for Account {
             .field("processed_folder", &self.processed_folder)
             .field("extra_ca_pem", &self.extra_ca_pem.as_ref().map(|p| format!("{} bytes", p.len())))
             .field("timeout", &self.timeout)
+            .field("outbound", &self.outbound)
             .finish()
     }
 }
@@ -79,11 +88,7 @@ impl fmt::Debug for Account {
 impl Account {
     /// `host:port` (IPv6 in brackets) for messages.
     fn server(&self) -> String {
-        if self.host.contains(':') {
-            format!("[{}]:{}", self.host, self.port)
-        } else {
-            format!("{}:{}", self.host, self.port)
-        }
+        net::host_port(&self.host, self.port)
     }
 
     /// The processed folder, treating a blank setting like "none".
@@ -92,17 +97,18 @@ impl Account {
     }
 }
 
-/// Why talking to the mailbox failed. The `Display` text is meant for an administrator
-/// (it names the server and, where there is one, quotes the server's own answer).
-/// In every variant `server` is `host:port` and `detail` says what went wrong.
+/// Why talking to the mailbox failed. The `Display` text is meant for an administrator: it names
+/// the server and the kind of failure, never the server's own words (which a foreign service on
+/// that port chooses). In every variant `server` is `host:port` and `detail` says what went wrong.
 #[derive(thiserror::Error, Debug)]
 pub enum ImapError {
-    /// No TCP connection or no usable greeting: server down, wrong host/port, firewall.
+    /// No TCP connection or no usable greeting: server down, wrong host/port, firewall, an
+    /// address the outgoing policy refuses, a service that is not IMAP.
     #[error("cannot connect to {server}: {detail}")]
     Connect {
         /// `host:port`.
         server: String,
-        /// E.g. "connection refused".
+        /// E.g. "connection refused", "the address 127.0.0.1 is not allowed: …".
         detail: String,
     },
     /// TLS could not be set up: untrusted or wrong certificate, no STARTTLS offered,
@@ -111,18 +117,18 @@ pub enum ImapError {
     Tls {
         /// `host:port`.
         server: String,
-        /// rustls' reason, with a hint what to change.
+        /// What was wrong, with a hint what to change.
         detail: String,
     },
-    /// The server rejected user name or password.
-    #[error("{server} rejected the login of {user:?}: {detail}")]
+    /// The server refused the user name or password.
+    #[error("{server} refused the sign-in of {user:?}{detail}")]
     Login {
         /// `host:port`.
         server: String,
         /// The login name that was refused (never the password).
         user: String,
-        /// The server's text, e.g. "[AUTHENTICATIONFAILED] Authentication failed.".
-        detail: String,
+        /// Empty, or why it could not even be tried (", which contains a line break").
+        detail: &'static str,
     },
     /// The folder (or the processed folder) does not exist, cannot be created or used.
     #[error("folder {folder:?} on {server}: {detail}")]
@@ -131,7 +137,7 @@ pub enum ImapError {
         server: String,
         /// The folder name as configured.
         folder: String,
-        /// The server's text, e.g. "Mailbox doesn't exist: Tickets".
+        /// E.g. "the server refused it (SELECT)".
         detail: String,
     },
     /// The connection broke after it was established.
@@ -151,7 +157,7 @@ pub enum ImapError {
         server: String,
         /// The IMAP command or phase, e.g. "UID STORE".
         step: &'static str,
-        /// The server's text or what could not be understood.
+        /// "the server refused it", "an answer that is not IMAP"….
         detail: String,
     },
     /// The server did not answer within `Account::timeout`.
@@ -252,9 +258,10 @@ async fn open(acc: &Account) -> Result<Session, ImapError> {
 }
 
 async fn tcp_connect(acc: &Account) -> Result<TcpStream, ImapError> {
-    let tcp = timed(acc, "connecting", TcpStream::connect((acc.host.as_str(), acc.port)))
-        .await?
-        .map_err(|e| ImapError::Connect { server: acc.server(), detail: io_text(&e) })?;
+    let tcp = net::connect(&acc.outbound, &acc.host, acc.port, acc.timeout).await.map_err(|e| match e {
+        net::ConnectError::Timeout(after) => ImapError::Timeout { server: acc.server(), step: "connecting", after },
+        other => ImapError::Connect { server: acc.server(), detail: other.to_string() },
+    })?;
     // Commands go out in small writes: without this, Nagle's algorithm holds some until the
     // server's delayed ACK (tens of milliseconds per message fetched).
     tcp.set_nodelay(true).map_err(|e| ImapError::Connect { server: acc.server(), detail: io_text(&e) })?;
@@ -276,11 +283,8 @@ async fn starttls(acc: &Account, tcp: TcpStream) -> Result<Client, ImapError> {
     greeting(acc, &mut plain).await?;
     match timed(acc, "STARTTLS", plain.run_command_and_check_ok("STARTTLS", None)).await? {
         Ok(()) => {}
-        Err(ImapLibError::No(text) | ImapLibError::Bad(text)) => {
-            return Err(ImapError::Tls {
-                server: acc.server(),
-                detail: format!("the server does not offer STARTTLS ({})", server_text(&text)),
-            })
+        Err(ImapLibError::No(_) | ImapLibError::Bad(_)) => {
+            return Err(ImapError::Tls { server: acc.server(), detail: "the server does not offer STARTTLS".into() })
         }
         Err(e) => return Err(command_error(acc, "STARTTLS", e)),
     }
@@ -297,20 +301,19 @@ where
     let response = timed(acc, "waiting for the server greeting", client.read_response())
         .await?
         .map_err(|e| connect_err(format!("no IMAP greeting: {} (do port and security setting match?)", io_text(&e))))?
-        .ok_or_else(|| connect_err("the server closed the connection without a greeting".into()))?;
+        .ok_or_else(|| connect_err("no IMAP greeting: the server closed the connection".into()))?;
     match response.parsed() {
         Response::Data { status: Status::Ok, .. } => Ok(()),
-        Response::Data { status: Status::Bye, outcome } => Err(connect_err(format!(
-            "the server refused the connection: {}",
-            outcome.information.as_deref().unwrap_or("BYE")
-        ))),
+        Response::Data { status: Status::Bye, .. } => {
+            Err(connect_err("the server refused the connection (BYE)".into()))
+        }
         // PREAUTH skips LOGIN (and, before STARTTLS, would skip TLS): not supported on purpose.
         Response::Data { status: Status::PreAuth, .. } => Err(ImapError::Protocol {
             server: acc.server(),
             step: "greeting",
             detail: "the server pre-authenticated the connection (PREAUTH), which is not supported".into(),
         }),
-        _ => Err(connect_err("the server's first answer is not an IMAP greeting".into())),
+        _ => Err(connect_err("no IMAP greeting: the first answer is something else (it is not an IMAP server)".into())),
     }
 }
 
@@ -318,10 +321,10 @@ async fn login(acc: &Account, client: Client) -> Result<Session, ImapError> {
     match timed(acc, "login", client.login(&acc.user, &acc.password)).await? {
         Ok(session) => Ok(session),
         Err((e, _client)) => {
-            let login_err = |detail: String| ImapError::Login { server: acc.server(), user: acc.user.clone(), detail };
+            let login_err = |detail| ImapError::Login { server: acc.server(), user: acc.user.clone(), detail };
             Err(match e {
-                ImapLibError::No(text) | ImapLibError::Bad(text) => login_err(server_text(&text)),
-                ImapLibError::Validate(_) => login_err("the user name or password contains a line break".into()),
+                ImapLibError::No(_) | ImapLibError::Bad(_) => login_err(""),
+                ImapLibError::Validate(_) => login_err(": the user name or password contains a line break"),
                 other => command_error(acc, "login", other),
             })
         }
@@ -365,28 +368,10 @@ where
         server: acc.server(),
         detail: format!("{:?} cannot be checked against a certificate: {e}", acc.host),
     })?;
-    timed(acc, "TLS handshake", connector.connect(name, stream))
-        .await?
-        .map_err(|e| ImapError::Tls { server: acc.server(), detail: tls_text(&e) })
-}
-
-/// rustls' messages are terse ("invalid peer certificate: UnknownIssuer"): add what to do.
-fn tls_text(e: &std::io::Error) -> String {
-    let text = io_text(e);
-    // BadSignature: a trusted root has the same subject as the server's issuer but did not sign
-    // it — e.g. a self-signed "CN=localhost" next to Debian's snakeoil cert in /etc/ssl/certs.
-    let hint = if text.contains("UnknownIssuer") || text.contains("BadSignature") {
-        " (the certificate is not signed by a trusted authority; for a self-signed server add its certificate as extra CA)"
-    } else if text.contains("NotValidForName") || text.contains("not valid for name") {
-        " (the certificate is not valid for this host name)"
-    } else if text.contains("Expired") {
-        " (the certificate has expired)"
-    } else if text.contains("InvalidContentType") || text.contains("corrupt message") {
-        " (the server does not speak TLS on this port; check port and security setting)"
-    } else {
-        ""
-    };
-    format!("{text}{hint}")
+    timed(acc, "TLS handshake", connector.connect(name, stream)).await?.map_err(|e| ImapError::Tls {
+        server: acc.server(),
+        detail: super::tls::failure(&e).map_or_else(|| io_text(&e), str::to_owned),
+    })
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -422,10 +407,13 @@ fn command_error(acc: &Account, step: &'static str, e: ImapLibError) -> ImapErro
         ImapLibError::ConnectionLost => {
             ImapError::Network { server, step, detail: "the server closed the connection".into() }
         }
-        ImapLibError::No(text) | ImapLibError::Bad(text) => {
-            ImapError::Protocol { server, step, detail: server_text(&text) }
+        ImapLibError::No(_) | ImapLibError::Bad(_) => {
+            ImapError::Protocol { server, step, detail: "the server refused it".into() }
         }
-        other => ImapError::Protocol { server, step, detail: other.to_string() },
+        other => {
+            tracing::debug!(server, step, error = %other, "IMAP step failed");
+            ImapError::Protocol { server, step, detail: "an answer that is not IMAP".into() }
+        }
     }
 }
 
@@ -433,8 +421,8 @@ fn command_error(acc: &Account, step: &'static str, e: ImapLibError) -> ImapErro
 fn folder_error(acc: &Account, folder: &str, step: &'static str, e: ImapLibError) -> ImapError {
     let folder_err = |detail: String| ImapError::Folder { server: acc.server(), folder: folder.to_owned(), detail };
     match e {
-        ImapLibError::No(text) | ImapLibError::Bad(text) => folder_err(server_text(&text)),
-        ImapLibError::Validate(v) => folder_err(v.to_string()),
+        ImapLibError::No(_) | ImapLibError::Bad(_) => folder_err(format!("the server refused it ({step})")),
+        ImapLibError::Validate(_) => folder_err("the name contains a line break".into()),
         other => command_error(acc, step, other),
     }
 }
@@ -671,49 +659,19 @@ fn flush_utf16(out: &mut String, pending: &mut Vec<u16>) {
     out.push('-');
 }
 
-/// async-imap reports NO/BAD as `code: Some(..), info: Some("text")` (or `outcome: Outcome {..
-/// information: Some("text") }`); an admin wants just the server's text.
-fn server_text(raw: &str) -> String {
-    let rest = raw.split_once("info: Some(\"").or_else(|| raw.split_once("information: Some(\""));
-    let Some((_, rest)) = rest else { return raw.to_owned() };
-    // undo Rust's Debug escaping up to the closing quote
-    let mut text = String::new();
-    let mut chars = rest.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => return strip_timing(&text).to_owned(),
-            '\\' => match chars.next() {
-                Some('n') => text.push('\n'),
-                Some('r') => text.push('\r'),
-                Some('t') => text.push('\t'),
-                Some(other) => text.push(other),
-                None => break,
-            },
-            _ => text.push(c),
-        }
-    }
-    raw.to_owned()
-}
-
-/// Dovecot appends how long a command took ("… doesn't exist: Foo (0.003 + 0.001 secs).");
-/// that is noise for an administrator.
-fn strip_timing(text: &str) -> &str {
-    let Some((head, tail)) = text.rsplit_once(" (") else {
-        return text;
-    };
-    let timing = tail.strip_suffix(" secs).").or_else(|| tail.strip_suffix(" secs)"));
-    match timing {
-        Some(t) if t.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '+' | ' ')) => head,
-        _ => text,
-    }
-}
-
-/// "connection refused" rather than "Connection refused (os error 111)".
+/// "connection refused" rather than "Connection refused (os error 111)". Errors that are not
+/// the system's carry async-imap's parse error, which quotes what the server sent: never shown.
 fn io_text(e: &std::io::Error) -> String {
-    if e.raw_os_error().is_some() {
-        e.kind().to_string()
-    } else {
-        e.to_string()
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        _ if e.raw_os_error().is_some() => e.kind().to_string(),
+        K::UnexpectedEof | K::ConnectionReset | K::ConnectionAborted | K::BrokenPipe => {
+            "the server closed the connection".into()
+        }
+        _ => {
+            tracing::debug!(error = %e, "IMAP answer not understood");
+            "an answer that is not IMAP".into()
+        }
     }
 }
 
@@ -729,24 +687,6 @@ mod tests {
         assert_eq!(mutf7("Sales & Support"), "Sales &- Support");
         assert_eq!(mutf7("~peter/mail/台北/日本語"), "~peter/mail/&U,BTFw-/&ZeVnLIqe-"); // RFC 3501's example
         assert_eq!(mutf7("a\r\nb"), "a&AA0ACg-b");
-    }
-
-    #[test]
-    fn server_text_extracts_the_information() {
-        assert_eq!(
-            server_text(r#"code: Some(AuthenticationFailed), info: Some("Authentication failed.")"#),
-            "Authentication failed."
-        );
-        assert_eq!(
-            server_text(r#"outcome: Outcome { code: None, information: Some("Mailbox \"x\" doesn't exist") }"#),
-            "Mailbox \"x\" doesn't exist"
-        );
-        assert_eq!(server_text("code: None, info: None"), "code: None, info: None");
-        assert_eq!(
-            server_text(r#"code: None, info: Some("Mailbox doesn't exist: Nope (0.003 + 0.001 + 0.002 secs).")"#),
-            "Mailbox doesn't exist: Nope"
-        );
-        assert_eq!(server_text(r#"info: Some("Quota (soft limit)")"#), "Quota (soft limit)");
     }
 
     #[test]
@@ -768,6 +708,7 @@ mod tests {
             processed_folder: None,
             extra_ca_pem: None,
             timeout: Duration::from_secs(1),
+            outbound: OutboundConfig::default(),
         };
         assert!(!format!("{acc:?}").contains("hunter2"));
     }

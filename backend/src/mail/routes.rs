@@ -119,7 +119,10 @@ pub async fn get_mail_settings(state: web::Data<AppState>, _admin: Admin) -> Api
 
 /// Change the mail settings. Absent fields keep their value; every field is checked before any
 /// is written. An administrator in person: the SMTP server carries every reset link, so a key
-/// that chose it could read them.
+/// that chose it could read them. A host whose addresses the outgoing policy refuses (this
+/// machine, a private or link-local network, a cloud metadata service, unless `oxidesk.toml`
+/// allows its network) is a 422 naming the field; a name that does not resolve yet is kept (it
+/// is checked again at every connection).
 #[utoipa::path(
     tag = "mail", request_body = MailSettingsUpdate,
     responses(
@@ -137,6 +140,8 @@ pub async fn update_mail_settings(
 ) -> ApiResult<HttpResponse> {
     let admin = Admin::check(caller)?;
     let values = mail_settings::check(&body.0)?;
+    let timeout = state.config.mail.timeout.min(std::time::Duration::from_secs(5));
+    mail_settings::check_destinations(&body.0, &state.config.outbound, timeout).await?;
     let view = state
         .db(move |conn| {
             write_tx(conn, |conn| settings::store(conn, &admin.actor, admin.ip.as_deref(), &values))?;
@@ -194,7 +199,8 @@ pub async fn send_test_mail(
     let config = &state.config.mail;
     // Someone waits for the answer: a server that does not answer is reported after 15 seconds.
     let timeout = config.timeout.min(std::time::Duration::from_secs(15));
-    let outcome = smtp::send_now(&server, fetch::extra_ca(config).as_deref(), timeout, &mail).await;
+    let outbound = &state.config.outbound;
+    let outcome = smtp::send_now(&server, outbound, fetch::extra_ca(config).as_deref(), timeout, &mail).await;
     let check = match outcome {
         Ok(()) => MailCheck { ok: true, detail: format!("Sent to {to} through {}:{}", server.host, server.port) },
         Err(e) => MailCheck { ok: false, detail: e.to_string() },
@@ -338,9 +344,8 @@ pub async fn preview_template(
 pub async fn test_imap(state: web::Data<AppState>, _admin: Admin) -> ApiResult<HttpResponse> {
     let server = state.db(|conn| Ok(mail_settings::imap_server(&Stored::read(conn)?))).await?;
     let server = server.ok_or_else(|| ApiError::Conflict("Set an IMAP server first".into()))?;
-    let mut config = state.config.mail.clone();
-    config.timeout = config.timeout.min(std::time::Duration::from_secs(15));
-    let account = fetch::imap_account(server, &config);
+    let timeout = state.config.mail.timeout.min(std::time::Duration::from_secs(15));
+    let account = fetch::imap_account(server, &state.config, timeout);
     let check = match imap::check(&account).await {
         Ok(info) => MailCheck {
             ok: true,

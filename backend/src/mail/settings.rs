@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use shared::mail::{check_host, MailSecurity, MailSettings, MailSettingsUpdate, MAIL_FIELD_MAX_CHARS, POLL_SECONDS};
 use shared::validate::Email;
 
+use crate::config::OutboundConfig;
 use crate::core::error::{ApiError, ApiResult};
+use crate::core::net::connect as net;
 use crate::core::settings::{Setting, Stored};
 
 pub const SMTP_HOST: Setting<&str> = Setting { key: "smtp_host", default: "" };
@@ -238,6 +240,30 @@ pub fn check(update: &MailSettingsUpdate) -> ApiResult<Vec<(String, String)>> {
     }
     if errors.is_empty() {
         Ok(values)
+    } else {
+        Err(ApiError::InvalidFields(errors))
+    }
+}
+
+/// The hosts of an update whose every address the outgoing policy refuses, as a 422 naming each
+/// field. This is for the administrator's sake (a mistake shows when it is made); the policy
+/// itself holds at every connection, where a name is resolved and checked again. A name that does
+/// not resolve now (yet, or within `timeout`) is no finding here.
+pub async fn check_destinations(
+    update: &MailSettingsUpdate,
+    outbound: &OutboundConfig,
+    timeout: std::time::Duration,
+) -> ApiResult<()> {
+    let mut errors = BTreeMap::new();
+    for (field, host) in [(SMTP_HOST.key, &update.smtp_host), (IMAP_HOST.key, &update.imap_host)] {
+        let Some(host) = host.as_deref().map(str::trim).filter(|h| !h.is_empty()) else { continue };
+        let Ok(Ok(found)) = tokio::time::timeout(timeout, net::resolve(host, 0)).await else { continue };
+        if let Err(refused) = net::allowed(&found, outbound) {
+            errors.insert(field.to_owned(), refused.to_string());
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
     } else {
         Err(ApiError::InvalidFields(errors))
     }

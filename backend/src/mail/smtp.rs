@@ -22,6 +22,8 @@ use shared::mail::MailSecurity;
 use tokio::net::TcpStream;
 
 use super::settings::Smtp;
+use crate::config::OutboundConfig;
+use crate::core::net;
 
 /// One mail, ready to be formatted.
 #[derive(Debug, Clone)]
@@ -111,7 +113,7 @@ fn tls_parameters(host: &str, extra_ca: Option<&[u8]>) -> Result<TlsParameters, 
 /// to a recipient); everything else is the server's or the settings' problem and clears up once
 /// fixed.
 fn before(step: &str, e: TimedOut<lettre::transport::smtp::Error>, permanent_allowed: bool) -> SendError {
-    let text = format!("{step}: {e}");
+    let text = format!("{step} ({})", reason(&e));
     if permanent_allowed && matches!(&e, TimedOut::Error(e) if e.is_permanent()) {
         SendError::Permanent(text)
     } else {
@@ -121,7 +123,32 @@ fn before(step: &str, e: TimedOut<lettre::transport::smtp::Error>, permanent_all
 
 /// A failure to connect, secure the connection or sign in.
 fn unreachable(step: &str, e: TimedOut<lettre::transport::smtp::Error>) -> SendError {
-    SendError::Unreachable(format!("{step}: {e}"))
+    SendError::Unreachable(format!("{step} ({})", reason(&e)))
+}
+
+/// What went wrong in one SMTP step, in the desk's own words: the reply code (a number RFC 5321
+/// defines) but never the text after it, which the remote side chooses. A "mail server" that is
+/// an SSH daemon or a metadata service would otherwise have its answer shown to whoever tests
+/// the settings and kept in the outbox; the full answer goes to the debug log only.
+fn reason(e: &TimedOut<lettre::transport::smtp::Error>) -> String {
+    let e = match e {
+        TimedOut::After(limit) => return format!("no answer within {limit:?}"),
+        TimedOut::Error(e) => e,
+    };
+    tracing::debug!(error = %e, "SMTP step failed");
+    if let Some(code) = e.status() {
+        format!("code {code}")
+    } else if e.is_response() {
+        "an answer that is not SMTP".to_owned()
+    } else if let Some(tls) = super::tls::failure(e) {
+        tls.to_owned()
+    } else if e.is_timeout() {
+        "no answer in time".to_owned()
+    } else if e.is_client() {
+        "the server does not offer what this step needs".to_owned()
+    } else {
+        "the connection broke".to_owned()
+    }
 }
 
 /// One connection, signed in, over which a round of the outbox sends mail after mail.
@@ -197,46 +224,59 @@ impl<E: std::fmt::Display> std::fmt::Display for TimedOut<E> {
 }
 
 impl Session {
-    /// Connects, says hello (with STARTTLS when asked) and signs in.
-    pub async fn open(smtp: &Smtp, extra_ca: Option<&[u8]>, timeout: Duration) -> Result<Session, SendError> {
-        let server = format!("{}:{}", smtp.host, smtp.port);
-        let step = |what: &str| format!("{what} {server}");
-        let tcp = tokio::time::timeout(timeout, TcpStream::connect((smtp.host.as_str(), smtp.port)))
+    /// Connects (to an address the outgoing policy allows), says hello (with STARTTLS when
+    /// asked) and signs in.
+    pub async fn open(
+        smtp: &Smtp,
+        outbound: &OutboundConfig,
+        extra_ca: Option<&[u8]>,
+        timeout: Duration,
+    ) -> Result<Session, SendError> {
+        let server = net::host_port(&smtp.host, smtp.port);
+        let tcp = net::connect(outbound, &smtp.host, smtp.port, timeout)
             .await
-            .map_err(|_| {
-                SendError::Unreachable(format!("{}: no answer within {timeout:?}", step("cannot connect to")))
-            })?
-            .map_err(|e| SendError::Unreachable(format!("{}: {e}", step("cannot connect to"))))?;
+            .map_err(|e| SendError::Unreachable(format!("cannot connect to {server}: {e}")))?;
         // lettre writes the end of a message in a write of its own: with Nagle's algorithm it would
         // wait for the server's delayed ACK, 40 ms a mail.
-        tcp.set_nodelay(true).map_err(|e| SendError::Unreachable(format!("{}: {e}", step("cannot set up"))))?;
+        tcp.set_nodelay(true)
+            .map_err(|e| SendError::Unreachable(format!("cannot set up the connection to {server}: {}", e.kind())))?;
         let stream: Box<dyn AsyncTokioStream> = match smtp.security {
             MailSecurity::Tls => {
+                let tls_failed = |detail: &str| SendError::Unreachable(format!("TLS with {server} failed: {detail}"));
                 let name = ServerName::try_from(smtp.host.clone())
-                    .map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
-                let connector = super::tls::connector(extra_ca)
-                    .map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
+                    .map_err(|_| tls_failed("the host cannot be checked against a certificate"))?;
+                let connector = super::tls::connector(extra_ca).map_err(|e| tls_failed(&e))?;
                 let tls = tokio::time::timeout(timeout, connector.connect(name, tcp))
                     .await
-                    .map_err(|_| SendError::Unreachable(format!("{}: no answer within {timeout:?}", step("TLS with"))))?
-                    .map_err(|e| SendError::Unreachable(format!("{}: {e}", step("TLS with"))))?;
+                    .map_err(|_| tls_failed(&format!("no answer within {timeout:?}")))?
+                    .map_err(|e| tls_failed(super::tls::failure(&e).unwrap_or("the connection broke")))?;
                 Box::new(Tls(tls))
             }
             _ => Box::new(tcp),
         };
         let hello = ClientId::default();
-        let mut conn = within(timeout, AsyncSmtpConnection::connect_with_transport(stream, &hello))
-            .await
-            .map_err(|e| unreachable(&step("no greeting from"), e))?;
+        let mut conn = match within(timeout, AsyncSmtpConnection::connect_with_transport(stream, &hello)).await {
+            Ok(conn) => conn,
+            // Whatever answered is not a mail server (an SSH or HTTP service, say): its words stay out.
+            Err(TimedOut::Error(e)) if e.is_response() => {
+                return Err(SendError::Unreachable(format!("{server} is not an SMTP server")));
+            }
+            Err(TimedOut::Error(e)) if e.status().is_some() => {
+                return Err(unreachable(&format!("{server} refused the connection"), TimedOut::Error(e)));
+            }
+            Err(e) => return Err(unreachable(&format!("no greeting from {server}"), e)),
+        };
         if smtp.security == MailSecurity::Starttls {
             let tls = tls_parameters(&smtp.host, extra_ca)?;
-            within(timeout, conn.starttls(tls, &hello)).await.map_err(|e| unreachable("STARTTLS failed", e))?;
+            within(timeout, conn.starttls(tls, &hello))
+                .await
+                .map_err(|e| unreachable(&format!("STARTTLS with {server} failed"), e))?;
         }
         if !smtp.user.is_empty() {
             let credentials = Credentials::new(smtp.user.clone(), smtp.password.clone());
             within(timeout, conn.auth(&[Mechanism::Plain, Mechanism::Login], &credentials))
                 .await
-                .map_err(|e| unreachable("the server refused the user name or password", e))?;
+                .map_err(|e| unreachable("the server refused the sign-in", e))?;
         }
         Ok(Session { conn, timeout, broken: false })
     }
@@ -282,20 +322,21 @@ impl Session {
         for to in envelope.to() {
             within(limit, conn.command(Rcpt::new(to.clone(), vec![])))
                 .await
-                .map_err(|e| before(&format!("the server refused {to}"), e, true))?;
+                .map_err(|e| before(&format!("the server refused the recipient {to}"), e, true))?;
         }
         within(limit, conn.command(Data)).await.map_err(|e| before("the server refused the message", e, true))?;
         before_handover().await.map_err(SendError::Transient)?;
-        match within(limit, conn.message(bytes)).await {
-            Ok(_) => Ok(()),
-            Err(TimedOut::Error(e)) if e.is_permanent() => {
-                Err(SendError::Permanent(format!("the server refused the message: {e}")))
+        let Err(e) = within(limit, conn.message(bytes)).await else { return Ok(()) };
+        let why = reason(&e);
+        Err(match e {
+            TimedOut::Error(e) if e.is_permanent() => {
+                SendError::Permanent(format!("the server refused the message ({why})"))
             }
-            Err(TimedOut::Error(e)) if e.is_transient() => {
-                Err(SendError::Transient(format!("the server refused the message for now: {e}")))
+            TimedOut::Error(e) if e.is_transient() => {
+                SendError::Transient(format!("the server refused the message for now ({why})"))
             }
-            Err(e) => Err(SendError::Unsure(format!("the connection broke while the message was handed over: {e}"))),
-        }
+            _ => SendError::Unsure(format!("the connection broke while the message was handed over ({why})")),
+        })
     }
 
     /// Says goodbye (whatever the server answers).
@@ -307,12 +348,13 @@ impl Session {
 /// The admin's "send test mail": connect, sign in, send, with the real settings.
 pub async fn send_now(
     smtp: &Smtp,
+    outbound: &OutboundConfig,
     extra_ca: Option<&[u8]>,
     timeout: Duration,
     mail: &Outgoing,
 ) -> Result<(), SendError> {
     let (envelope, bytes) = format(smtp, mail)?;
-    let mut session = Session::open(smtp, extra_ca, timeout).await?;
+    let mut session = Session::open(smtp, outbound, extra_ca, timeout).await?;
     let sent = session.send(&envelope, &bytes, || async { Ok(()) }).await;
     session.close().await;
     sent

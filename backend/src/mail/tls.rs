@@ -47,3 +47,67 @@ fn add_extra_ca(roots: &mut rustls::RootCertStore, pem: &[u8]) -> Result<(), Str
     }
     Ok(())
 }
+
+/// Why a TLS handshake failed, in the desk's words with what to change, for any error that
+/// carries one (an I/O error of tokio-rustls, or lettre's error around it). rustls' own texts are
+/// not shown: some quote the certificate's names, which the remote side chose.
+pub fn failure(e: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    let mut next = Some(e);
+    while let Some(e) = next {
+        // An io::Error's source() skips the error it wraps: look at that one too.
+        let wrapped = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .map(|w| w as &(dyn std::error::Error + 'static));
+        for candidate in [Some(e), wrapped].into_iter().flatten() {
+            if let Some(tls) = candidate.downcast_ref::<rustls::Error>() {
+                return Some(describe(tls));
+            }
+        }
+        next = wrapped.and_then(|w| w.source()).or_else(|| e.source());
+    }
+    None
+}
+
+fn describe(e: &rustls::Error) -> &'static str {
+    use rustls::{CertificateError as C, Error as E};
+    match e {
+        // BadSignature: a trusted root has the subject of the server's issuer but did not sign
+        // it, e.g. a self-signed "CN=localhost" next to Debian's snakeoil certificate.
+        E::InvalidCertificate(C::UnknownIssuer | C::BadSignature) => {
+            "the server's certificate is not signed by a trusted authority (for a self-signed server, add its certificate as the extra CA)"
+        }
+        E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. }) => {
+            "the server's certificate is not valid for this host name"
+        }
+        E::InvalidCertificate(C::Expired | C::ExpiredContext { .. }) => "the server's certificate has expired",
+        E::InvalidCertificate(_) => "the server's certificate is not acceptable",
+        E::InvalidMessage(_) | E::InappropriateMessage { .. } | E::InappropriateHandshakeMessage { .. } => {
+            "the server does not speak TLS on this port (check the port and the security setting)"
+        }
+        E::AlertReceived(_) => "the server refused the TLS handshake",
+        _ => "the TLS handshake failed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failures_are_found_inside_io_errors_and_never_quote_the_certificate() {
+        let named = rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForNameContext {
+            expected: rustls_pki_types::ServerName::try_from("mail.example.com").unwrap(),
+            presented: vec!["evil <script>".into()],
+        });
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, named);
+        let text = failure(&io).unwrap();
+        assert_eq!(text, "the server's certificate is not valid for this host name");
+        let io = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer),
+        );
+        assert!(failure(&io).unwrap().contains("not signed by a trusted authority"));
+        assert_eq!(failure(&std::io::Error::from(std::io::ErrorKind::ConnectionReset)), None);
+    }
+}

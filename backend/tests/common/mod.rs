@@ -70,8 +70,15 @@ pub fn state_consuming(
     change: impl FnOnce(&mut Config),
     consumers: &'static [oxidesk::core::events::Consumer],
 ) -> web::Data<AppState> {
-    let args =
-        GlobalArgs { data_dir: Some(db.dir.path().to_path_buf()), database_url: Some(db.url.clone()), config: None };
+    // The test mail servers (scripts/mail.sh) listen on this machine, which the outgoing policy
+    // refuses unless the configuration file allows it: as an administrator would, in the file.
+    let file = db.dir.path().join("oxidesk.toml");
+    std::fs::write(&file, "[outbound]\nallow = [\"127.0.0.0/8\", \"::1/128\"]\n").expect("write oxidesk.toml");
+    let args = GlobalArgs {
+        data_dir: Some(db.dir.path().to_path_buf()),
+        database_url: Some(db.url.clone()),
+        config: Some(file),
+    };
     let mut config = Config::load(&args, None).expect("config");
     change(&mut config);
     let pool = db::connect(&config.database_url, 8).expect("database");

@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use oxidesk_e2e::{mail_test_dir, Auth, TestServer};
+use oxidesk_e2e::{mail_test_dir, Auth, TestServer, ALLOW_LOOPBACK};
 use reqwest::Method;
 use serde_json::json;
 
@@ -63,7 +63,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut s = TestServer::start_with_config("[mail]\nworker = false\n");
+    let mut s = TestServer::start_with_config(&format!("[mail]\nworker = false\n{ALLOW_LOOPBACK}"));
     s.admin_create("admin", "admin@desk.test", PASSWORD);
     let admin = Auth::bearer(&s.login_token("admin", PASSWORD));
     let key = s.apikey("bench", "read,write", None);
@@ -101,7 +101,8 @@ fn main() -> ExitCode {
     let pending =
         |s: &TestServer, admin: &Auth| s.get("/api/outbox.json?status=pending&per_page=1", admin).total_count();
     let queued = pending(&s, &admin);
-    std::fs::write(s.data_dir().join("oxidesk.toml"), "[mail]\npoll_ms = 100\n").expect("config");
+    std::fs::write(s.data_dir().join("oxidesk.toml"), format!("[mail]\npoll_ms = 100\n{ALLOW_LOOPBACK}"))
+        .expect("config");
     s.crash_and_restart();
     let admin = Auth::bearer(&s.login_token("admin", PASSWORD));
     let smtp_time = wait_until("outbox", Duration::from_secs(600), || pending(&s, &admin) == 0);

@@ -17,6 +17,9 @@ use crate::core::db::{AnyConnection, DbPool, Engine};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::events::{Consumer, Sink};
 
+/// The purpose the reply tokens' key is derived for (`JwtKeys::derive`).
+const REPLY_TOKEN_PURPOSE: &str = "mail reply tokens";
+
 pub struct AppState {
     pub pool: DbPool,
     pub engine: Engine,
@@ -35,7 +38,11 @@ impl AppState {
             engine: Engine::of_url(&config.database_url),
             login_limiter: LoginLimiter::per_minute(config.login_attempts_per_minute),
             keys: KeyCache::default(),
-            events: Sink { consumers, public_url: config.public_url.as_str().into() },
+            events: Sink {
+                consumers,
+                public_url: config.public_url.as_str().into(),
+                token_key: jwt.derive(REPLY_TOKEN_PURPOSE).as_slice().into(),
+            },
             pool,
             config,
             jwt,

@@ -1810,7 +1810,7 @@ fn queued_for(w: &World, address: &str) -> usize {
 
 /// The last entry of the ticket that is not an event, as an agent sees it.
 fn last_entry(w: &World, number: &str) -> Value {
-    threads(&w.s.ticket(number, &w.admin)).into_iter().filter(|e| e["type"] != "E").last().unwrap()
+    threads(&w.s.ticket(number, &w.admin)).into_iter().rfind(|e| e["type"] != "E").unwrap()
 }
 
 /// Pipes `raw` and checks that it became an internal note marked unverified, mailed to nobody

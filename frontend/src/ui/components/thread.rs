@@ -57,8 +57,10 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
                     <span class="badge">{label}</span>
                     // Agents only (the API never tells customers): anyone can write a From.
                     {entry.unverified.clone().map(|why| view! {
-                        <span class="badge unverified" title=why.clone() aria-label=format!("Unverified sender: {why}")
-                            data-testid="unverified">"Unverified sender"</span>
+                        <span class="badge unverified" title=why.clone() data-testid="unverified">
+                            "Unverified sender"
+                            <span class="visually-hidden">": "{why}</span>
+                        </span>
                     })}
                     <time datetime=entry.created.clone()>{when}</time>
                 </header>

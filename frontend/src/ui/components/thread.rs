@@ -57,7 +57,7 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
                     <span class="badge">{label}</span>
                     // Agents only (the API never tells customers): anyone can write a From.
                     {entry.unverified.clone().map(|why| view! {
-                        <span class="badge unverified" title=why.clone() data-testid="unverified">
+                        <span class="badge unverified" title=entry.unverified.clone() data-testid="unverified">
                             "Unverified sender"
                             <span class="visually-hidden">": "{why}</span>
                         </span>

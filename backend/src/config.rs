@@ -6,9 +6,11 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use ipnet::IpNet;
 use serde::Deserialize;
 
 use crate::cli::GlobalArgs;
+use crate::core::http::limits::BodyTimes;
 
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_DATA_DIR: &str = "data";
@@ -28,6 +30,20 @@ pub struct Config {
     pub workers: usize,
     /// Login attempts allowed per client address per minute.
     pub login_attempts_per_minute: u32,
+    /// Failed sign-ins an account takes from unknown devices in 15 minutes before those devices
+    /// must wait (a device the person signed in from before is not held back).
+    pub failed_sign_ins_per_account: u32,
+    /// Account mails (reset and confirmation links) one account is sent per hour, at most.
+    pub account_mails_per_hour: u32,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed: the client
+    /// address of a request from one of them is the one it forwarded for. Empty (the default):
+    /// the TCP peer is the client, whatever a header says.
+    pub trusted_proxies: Vec<IpNet>,
+    /// A request body must keep arriving (no pause longer than `idle`) and be complete within
+    /// `total` (core::http::limits).
+    pub body_times: BodyTimes,
+    /// Requests one client address may have in progress at once.
+    pub requests_in_flight_per_address: u32,
     /// The address people reach the desk at, for links in mail (never taken from a request's
     /// Host header, which an attacker chooses). Default: http:// and the bind address.
     pub public_url: String,
@@ -193,6 +209,12 @@ struct FileConfig {
     pool_size: Option<u32>,
     workers: Option<usize>,
     login_attempts_per_minute: Option<u32>,
+    failed_sign_ins_per_account: Option<u32>,
+    account_mails_per_hour: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
+    body_idle_timeout_secs: Option<u64>,
+    body_timeout_secs: Option<u64>,
+    requests_in_flight_per_address: Option<u32>,
     public_url: Option<String>,
     cors_origins: Option<Vec<String>>,
     ldap: Option<FileLdap>,
@@ -216,6 +238,14 @@ pub enum ConfigError {
     Ldap(&'static str),
     #[error("invalid [mail] trusted_authserv_ids entry {0:?}: expected a server's name, like mx.example.com")]
     AuthservId(String),
+    #[error("invalid {field} entry {value:?}: expected an address or a range like 10.0.0.0/8")]
+    Network { field: &'static str, value: String },
+}
+
+/// An address (`10.0.0.7`) or a range (`10.0.0.0/8`, `fd00::/8`) of the configuration file.
+pub fn network(text: &str) -> Option<IpNet> {
+    let text = text.trim();
+    text.parse::<IpNet>().ok().or_else(|| text.parse::<std::net::IpAddr>().ok().map(IpNet::from))
 }
 
 impl Config {
@@ -240,6 +270,19 @@ impl Config {
             pool_size: file.pool_size.unwrap_or(16),
             workers: file.workers.unwrap_or(0),
             login_attempts_per_minute: file.login_attempts_per_minute.unwrap_or(10),
+            failed_sign_ins_per_account: file.failed_sign_ins_per_account.unwrap_or(10),
+            account_mails_per_hour: file.account_mails_per_hour.unwrap_or(3),
+            trusted_proxies: file
+                .trusted_proxies
+                .unwrap_or_default()
+                .iter()
+                .map(|n| network(n).ok_or_else(|| ConfigError::Network { field: "trusted_proxies", value: n.clone() }))
+                .collect::<Result<_, _>>()?,
+            body_times: BodyTimes {
+                idle: Duration::from_secs(file.body_idle_timeout_secs.unwrap_or(10)),
+                total: Duration::from_secs(file.body_timeout_secs.unwrap_or(120)),
+            },
+            requests_in_flight_per_address: file.requests_in_flight_per_address.unwrap_or(64),
             public_url: match env_or("OXIDESK_PUBLIC_URL", file.public_url) {
                 Some(url) => web_origin("public_url", &url, true)?,
                 None => format!("http://{bind}"),
@@ -271,8 +314,17 @@ impl Config {
         if config.pool_size == 0 {
             return Err(ConfigError::Zero("pool_size"));
         }
-        if config.login_attempts_per_minute == 0 {
-            return Err(ConfigError::Zero("login_attempts_per_minute"));
+        for (value, name) in [
+            (config.login_attempts_per_minute, "login_attempts_per_minute"),
+            (config.failed_sign_ins_per_account, "failed_sign_ins_per_account"),
+            (config.account_mails_per_hour, "account_mails_per_hour"),
+            (config.requests_in_flight_per_address, "requests_in_flight_per_address"),
+            (config.body_times.idle.as_secs() as u32, "body_idle_timeout_secs"),
+            (config.body_times.total.as_secs() as u32, "body_timeout_secs"),
+        ] {
+            if value == 0 {
+                return Err(ConfigError::Zero(name));
+            }
         }
         Ok(config)
     }

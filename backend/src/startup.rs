@@ -5,12 +5,13 @@ use std::net::TcpListener;
 use actix_cors::Cors;
 use actix_web::dev::Server;
 use actix_web::http::header;
-use actix_web::middleware::{Condition, DefaultHeaders, Logger};
+use actix_web::middleware::{from_fn, Condition, DefaultHeaders, Logger};
 use actix_web::{web, App, HttpResponse, HttpServer};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::core::error::ApiError;
-use crate::core::http::{refuse_other_methods, spa};
+use crate::core::http::limits::{hold_back, InFlight};
+use crate::core::http::{headers, refuse_other_methods, spa};
 use crate::core::state::AppState;
 
 /// Everything the app serves, as one configuration: the real server and the in-process
@@ -56,9 +57,13 @@ pub fn cors(origins: &[String]) -> Condition<Cors> {
 /// Starts serving on `listener` (bound by the caller, so tests can use port 0).
 pub fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) -> std::io::Result<Server> {
     let origins = state.config.cors_origins.clone();
+    let (in_flight, times) = (state.config.requests_in_flight_per_address, state.config.body_times);
+    let flights = InFlight::default();
     let config = app_config(state);
     let mut server = HttpServer::new(move || {
+        let flights = flights.clone();
         App::new()
+            .wrap(from_fn(headers::defend))
             .wrap(cors(&origins))
             .wrap(Logger::new("%a \"%r\" %s %b %Dms").log_target("oxidesk::http"))
             .wrap(
@@ -70,6 +75,8 @@ pub fn run(listener: TcpListener, state: web::Data<AppState>, workers: usize) ->
                     .add(("Referrer-Policy", "same-origin"))
                     .add(("Cache-Control", "no-store")),
             )
+            // Outermost: a client over its share is refused before anything else runs.
+            .wrap(from_fn(move |req, next| hold_back(flights.clone(), in_flight, times, req, next)))
             .configure(config.clone())
     })
     .listen(listener)?;

@@ -3,7 +3,7 @@
 mod common;
 
 use actix_web::test;
-use common::{api_key, app, call, state, test_db};
+use common::{api_key, app, call, first_admin, send, state, test_db, Auth};
 use serde_json::{json, Value};
 
 async fn login(
@@ -63,9 +63,21 @@ async fn users_are_created_with_valid_fields_only() {
     )
     .await;
     assert_eq!(status, 403, "{body}");
-    let (status, user) = call(&app, "POST", "/api/users.json", &key, Some(json!({
+    // No key chooses a password: the person sets their own ("Forgot password").
+    let (status, refused) = call(&app, "POST", "/api/users.json", &key, Some(json!({
         "username": "agent.smith", "name": "Agent Smith", "email": "Smith@Example.com", "password": "long enough pass", "level": 3
     }))).await;
+    assert_eq!(status, 403, "{refused}");
+    let (status, user) = call(
+        &app,
+        "POST",
+        "/api/users.json",
+        &key,
+        Some(json!({
+            "username": "agent.smith", "name": "Agent Smith", "email": "Smith@Example.com", "level": 3
+        })),
+    )
+    .await;
     assert_eq!(status, 201, "{user}");
     assert_eq!(user["email"], "smith@example.com");
     assert_eq!(user["level"], 3);
@@ -76,7 +88,6 @@ async fn users_are_created_with_valid_fields_only() {
         (json!({"email": "x@example.com"}), "name"),
         (json!({"name": "Dup", "email": "SMITH@example.com"}), "email"),
         (json!({"name": "Dup", "email": "other@example.com", "username": "AGENT.SMITH"}), "username"),
-        (json!({"name": "Short", "email": "short@example.com", "password": "short"}), "password"),
         (json!({"name": "Lvl", "email": "lvl@example.com", "level": 9}), "level"),
         (json!({"name": "Nm", "email": "nm@example.com", "username": "a b"}), "username"),
     ] {
@@ -100,15 +111,22 @@ async fn users_are_created_with_valid_fields_only() {
     let (status, list) = call(&app, "GET", "/api/users.json?q=smith", &key, None).await;
     assert_eq!(status, 200);
     assert_eq!(list.as_array().unwrap().len(), 1, "only the one valid user exists");
-    // osTicket's example password is one of the most common ones: refused.
+    // A person's passwords are checked: too short, or osTicket's example, one of the most common.
+    let admin = first_admin(&app).await;
+    for password in ["short", "thepassword"] {
+        let body = json!({"name": "Short", "email": "short@example.com", "password": password});
+        let (status, error) = send(&app, "POST", "/api/users.json", Auth::Bearer(&admin), Some(body)).await;
+        assert_eq!((status, error["error"]["fields"]["password"].is_string()), (422, true), "{error}");
+    }
+    // osTicket's example, from a key: without the password it chose, the person is created.
     let osticket_example = json!({
         "phone": "4254441212X123", "notes": "Mynotes", "name": "john doe", "email": "new.user@example.com",
-        "password": "thepassword", "timezone": "America/Los_Angeles"
+        "password": "john's own passphrase", "timezone": "America/Los_Angeles"
     });
     let (status, body) = call(&app, "POST", "/api/scp/users.json", &key, Some(osticket_example.clone())).await;
-    assert_eq!((status, body["error"]["fields"]["password"].is_string()), (422, true), "{body}");
+    assert_eq!(status, 403, "{body}");
     let mut fine = osticket_example;
-    fine["password"] = json!("john's own passphrase");
+    fine.as_object_mut().unwrap().remove("password");
     let (status, answer) = call(&app, "POST", "/api/scp/users.json", &key, Some(fine)).await;
     assert_eq!(status, 201);
     assert_eq!(answer, json!({"name": "john doe", "email": "new.user@example.com", "phone": "4254441212X123"}));
@@ -120,7 +138,8 @@ async fn sign_in_refresh_and_the_limits_of_a_customer() {
     let st = state(&db);
     let app = app(st.clone()).await;
     let key = api_key(&st, "read,write");
-    call(&app, "POST", "/api/users.json", &key, Some(json!({
+    let admin = first_admin(&app).await;
+    send(&app, "POST", "/api/users.json", Auth::Bearer(&admin), Some(json!({
         "username": "carla", "name": "Carla Customer", "email": "carla@example.com", "password": "carla's passphrase"
     }))).await;
     let (status, session, cookie, _) =
@@ -162,12 +181,12 @@ async fn wrong_credentials_and_brute_force_are_refused() {
     let db = test_db();
     let st = state(&db);
     let app = app(st.clone()).await;
-    let key = api_key(&st, "read,write");
-    call(
+    let admin = first_admin(&app).await;
+    send(
         &app,
         "POST",
         "/api/users.json",
-        &key,
+        Auth::Bearer(&admin),
         Some(json!({
             "username": "dora", "name": "Dora D", "email": "dora@example.com", "password": "dora's passphrase"
         })),

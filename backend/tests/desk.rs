@@ -42,14 +42,14 @@ macro_rules! set_up_desk {
     };
 }
 
-/// Creates a user with the key and signs them in.
+/// Creates a user (as the administrator: no key chooses a password) and signs them in.
 async fn person(
     app: &impl actix_web::dev::Service<
         actix_http::Request,
         Response = actix_web::dev::ServiceResponse,
         Error = actix_web::Error,
     >,
-    key: &str,
+    admin: &str,
     username: &str,
     level: i64,
 ) -> (i64, String) {
@@ -57,7 +57,7 @@ async fn person(
         app,
         "POST",
         "/api/users.json",
-        Auth::Key(key),
+        Auth::Bearer(admin),
         Some(json!({
             "username": username, "name": format!("{username} Person"), "email": format!("{username}@example.com"),
             "password": "a long passphrase", "level": level
@@ -175,7 +175,7 @@ async fn first_run_creates_the_administrator_once_and_only_from_valid_input() {
 #[actix_web::test]
 async fn settings_change_only_for_administrators_and_only_with_valid_values() {
     set_up_desk!(db, app, admin, key);
-    let (_, agent) = person(&app, &key, "agent", 3).await;
+    let (_, agent) = person(&app, &admin, "agent", 3).await;
 
     let (status, s) = send(
         &app,
@@ -357,8 +357,8 @@ async fn guests_file_tickets_only_when_allowed() {
 #[actix_web::test]
 async fn visibility_decides_who_reads_which_tickets_and_notes_stay_internal() {
     set_up_desk!(db, app, admin, key);
-    let (_, alice) = person(&app, &key, "alice", 1).await;
-    let (_, bob) = person(&app, &key, "bob", 1).await;
+    let (_, alice) = person(&app, &admin, "alice", 1).await;
+    let (_, bob) = person(&app, &admin, "bob", 1).await;
     let number = new_ticket(&app, Auth::Bearer(&alice), "Alice's laptop").await;
     let (status, _) = send(
         &app,
@@ -402,8 +402,8 @@ async fn visibility_decides_who_reads_which_tickets_and_notes_stay_internal() {
 #[actix_web::test]
 async fn agents_filter_follow_record_time_and_change_tickets_in_bulk() {
     set_up_desk!(db, app, admin, key);
-    let (agent_id, agent) = person(&app, &key, "agent", 3).await;
-    let (_, customer) = person(&app, &key, "carol", 1).await;
+    let (agent_id, agent) = person(&app, &admin, "agent", 3).await;
+    let (_, customer) = person(&app, &admin, "carol", 1).await;
     let a = new_ticket(&app, Auth::Bearer(&customer), "Printer jam").await;
     let b = new_ticket(&app, Auth::Bearer(&customer), "VPN down").await;
     let c = new_ticket(&app, Auth::Bearer(&customer), "New mouse").await;
@@ -523,7 +523,7 @@ async fn agents_filter_follow_record_time_and_change_tickets_in_bulk() {
 #[actix_web::test]
 async fn saved_views_are_private_named_filters() {
     set_up_desk!(db, app, admin, key);
-    let (_, agent) = person(&app, &key, "agent", 3).await;
+    let (_, agent) = person(&app, &admin, "agent", 3).await;
     let me = Auth::Bearer(&agent);
 
     let (status, view) = send(

@@ -243,6 +243,8 @@ pub struct TestServer {
     database_url: Option<String>,
     client: Client,
     cookie_client: Client,
+    /// The session of the administrator `admin_auth` made.
+    admin: std::sync::OnceLock<String>,
     // Dropped after the child is killed (fields drop in order; Drop::drop kills first).
     pg: Option<PgDatabase>,
     data_dir: tempfile::TempDir,
@@ -293,6 +295,7 @@ impl TestServer {
             database_url,
             client,
             cookie_client,
+            admin: std::sync::OnceLock::new(),
             pg,
             data_dir,
         };
@@ -753,6 +756,17 @@ pub struct Person {
 }
 
 impl TestServer {
+    /// An administrator's session, the administrator made on first use (`oxidesk admin create`):
+    /// who creates people with passwords, which no API key may choose.
+    pub fn admin_auth(&self) -> Auth {
+        let token = self.admin.get_or_init(|| {
+            let password = "the e2e administrator's passphrase";
+            self.admin_create("e2e-admin", "e2e-admin@example.com", password);
+            self.login_token("e2e-admin", password)
+        });
+        Auth::Bearer(token.clone())
+    }
+
     /// A user `username` (email `username@example.com`) of this level, made by `admin`.
     #[track_caller]
     pub fn create_person(&self, admin: &Auth, username: &str, level: i64, password: Option<&str>) -> Person {
@@ -803,6 +817,74 @@ impl TestServer {
 
 /// The state directory of the test mail servers (scripts/mail.sh: SMTP sinks and a dovecot on
 /// 127.0.0.1), started when the tests run without OXIDESK_MAIL_TEST_DIR.
+/// What `probe` finds, once it finds something: it is asked again every 50 ms, for up to 10 s
+/// (work that a request starts after answering, like a reset mail, has happened by then).
+#[track_caller]
+pub fn eventually<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(Instant::now() < deadline, "still not there after 10 s: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The token in the newest account mail to `recipient` that links to `page` (`/reset`,
+/// `/confirm`). The outbox shows only `hidden-until-sent` where the token goes; the token is issued
+/// when the mail leaves. So the administrator (`admin`, a person) points the desk at the shared test
+/// SMTP sink, the server's worker delivers the mail, and the token is read from the mail that
+/// arrived, found by its Message-ID (other tests share the sink).
+#[track_caller]
+pub fn mailed_token(server: &TestServer, admin: &Auth, recipient: &str, page: &str) -> String {
+    let hidden = format!("{page}?token=hidden-until-sent");
+    // A reset request queues its mail after answering: wait for it.
+    let queued = |server: &TestServer| -> Value {
+        eventually(&format!("a mail to {recipient} with {hidden}"), || {
+            let outbox = server.get("/api/outbox.json?per_page=100", admin);
+            outbox.expect(200);
+            let mails = outbox.json();
+            mails
+                .as_array()
+                .expect("mails")
+                .iter()
+                .find(|m| m["recipient"] == recipient && m["body"].as_str().is_some_and(|b| b.contains(&hidden)))
+                .cloned()
+        })
+    };
+    let id = queued(server)["id"].clone();
+    let smtp = json!({"smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"});
+    server.put_json("/api/mail/settings.json", admin, &smtp).expect(200);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mail = loop {
+        let mail = queued(server);
+        assert_eq!(mail["id"], id, "a newer mail to {recipient} was queued meanwhile");
+        match mail["status"].as_str() {
+            Some("sent") => break mail,
+            Some("failed") => panic!("the mail to {recipient} failed: {mail}"),
+            _ if Instant::now() > deadline => panic!("the mail to {recipient} was not sent in 30 s: {mail}"),
+            _ => std::thread::sleep(Duration::from_millis(100)),
+        }
+    };
+    let message_id = mail["message_id"].as_str().expect("a Message-ID").trim_matches(['<', '>']).to_owned();
+    let sink = mail_test_dir().join("smtp-plain");
+    let text = ["new", "cur"]
+        .iter()
+        .filter_map(|sub| std::fs::read_dir(sink.join(sub)).ok())
+        .flatten()
+        .flatten()
+        .filter_map(|entry| std::fs::read(entry.path()).ok())
+        .find_map(|raw| {
+            let parsed = mail_parser::MessageParser::default().parse(&raw)?;
+            (parsed.message_id() == Some(message_id.as_str())).then(|| parsed.body_text(0).map(|t| t.into_owned()))?
+        })
+        .unwrap_or_else(|| panic!("the mail <{message_id}> to {recipient} is not in {}", sink.display()));
+    let marker = format!("{page}?token=");
+    let start = text.rfind(&marker).expect("the link") + marker.len();
+    text[start..].chars().take_while(char::is_ascii_alphanumeric).collect()
+}
+
 pub fn mail_test_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("OXIDESK_MAIL_TEST_DIR").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);

@@ -18,8 +18,13 @@ struct World {
     bob_ticket: String,
 }
 
-fn create_customer(server: &TestServer, staff: &Auth, name: &str, email: &str, password: &str) -> i64 {
-    let r = server.post_json("/api/users.json", staff, &json!({"name": name, "email": email, "password": password}));
+/// A customer with a password, made by an administrator (no key chooses a password).
+fn create_customer(server: &TestServer, name: &str, email: &str, password: &str) -> i64 {
+    let r = server.post_json(
+        "/api/users.json",
+        &server.admin_auth(),
+        &json!({"name": name, "email": email, "password": password}),
+    );
     r.expect(201);
     let user = r.json();
     assert_eq!(user["level"], 1, "{user}");
@@ -35,8 +40,8 @@ fn open_ticket(server: &TestServer, auth: &Auth, body: Value) -> String {
 fn world() -> World {
     let server = TestServer::start();
     let staff = server.apikey("staff", "read,write,impersonate,admin", None).auth();
-    let alice_id = create_customer(&server, &staff, "Alice Able", "alice@example.com", ALICE_PASSWORD);
-    let bob_id = create_customer(&server, &staff, "Bob Baker", "bob@example.com", BOB_PASSWORD);
+    let alice_id = create_customer(&server, "Alice Able", "alice@example.com", ALICE_PASSWORD);
+    let bob_id = create_customer(&server, "Bob Baker", "bob@example.com", BOB_PASSWORD);
     let alice_ticket = open_ticket(
         &server,
         &staff,
@@ -222,7 +227,7 @@ fn missing_or_empty_required_fields_are_422_naming_them() {
     r.expect_invalid_fields(&["name", "email"]);
     let r = w.server.post_json(
         "/api/users.json",
-        &w.staff,
+        &w.server.admin_auth(),
         &json!({"name": "Short Pass", "email": "short@example.com", "password": "x"}),
     );
     r.expect_invalid_fields(&["password"]);

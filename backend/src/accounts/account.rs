@@ -17,6 +17,7 @@ use crate::core::db::models::UserRow;
 use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::client::client_ip;
 use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 
@@ -25,7 +26,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 fn limit(state: &AppState, req: &HttpRequest) -> ApiResult<Option<String>> {
-    let ip = req.peer_addr().map(|a| a.ip());
+    let ip = client_ip(req);
     if let Some(ip) = ip {
         state.login_limiter.check(ip)?;
     }
@@ -128,22 +129,30 @@ pub async fn request_reset(
         return Err(ApiError::field("login", "give your user name or email address (at most 254 characters)"));
     }
     let public_url = state.config.public_url.clone();
+    let per_hour = state.config.account_mails_per_hour;
     let directory = state.config.ldap.is_some();
-    state
-        .db(move |conn| {
-            let Some(user) = find_by_login(conn, &login)? else { return Ok(()) };
-            // Disabled accounts stay disabled. Customers made from their tickets have no password
-            // yet: this is how they get one — unless a directory (LDAP) signs such people in,
-            // where a local password would take precedence over the directory's.
-            if level_of(&user) == AccessLevel::Disabled || directory && user.password_hash.is_none() {
-                return Ok(());
-            }
-            write_tx(conn, |conn| {
-                mail_reset(conn, &user, &public_url)?;
-                audit_user(conn, &user, ip.as_deref(), "user.reset_requested")
+    // The work goes on after the answer: it takes the same time whether the account exists.
+    let worker = state.clone();
+    actix_web::rt::spawn(async move {
+        let done = worker
+            .db(move |conn| {
+                let Some(user) = find_by_login(conn, &login)? else { return Ok(()) };
+                // Disabled accounts stay disabled. Customers made from their tickets have no password
+                // yet: this is how they get one — unless a directory (LDAP) signs such people in,
+                // where a local password would take precedence over the directory's.
+                if level_of(&user) == AccessLevel::Disabled || directory && user.password_hash.is_none() {
+                    return Ok(());
+                }
+                write_tx(conn, |conn| {
+                    mail_reset(conn, &user, &public_url, per_hour)?;
+                    audit_user(conn, &user, ip.as_deref(), "user.reset_requested")
+                })
             })
-        })
-        .await?;
+            .await;
+        if let Err(e) = done {
+            tracing::error!("a password reset request failed: {e}");
+        }
+    });
     Ok(HttpResponse::Accepted().json(Notice { message: RESET_SENT.into() }))
 }
 
@@ -182,7 +191,7 @@ pub async fn confirm_reset(
     let ip = limit(&state, &req)?;
     let ResetConfirm { token, password: new_password } = body.0;
     let directory = state.config.ldap.is_some();
-    state
+    let user_id = state
         .db(move |conn| {
             // All in one transaction: a refused password leaves the token unused.
             write_tx(conn, |conn| {
@@ -195,10 +204,13 @@ pub async fn confirm_reset(
                 password::check_new(&new_password, &personal(&user)).map_err(|e| ApiError::field("password", e))?;
                 replace_password(conn, user.id, &password::hash(&new_password)?)?;
                 crate::accounts::rules::confirm_email(conn, user.id)?;
-                audit_user(conn, &user, ip.as_deref(), "user.password_reset")
+                audit_user(conn, &user, ip.as_deref(), "user.password_reset")?;
+                Ok(user.id)
             })
         })
         .await?;
+    // The mailed link proved the owner: failed sign-ins no longer hold the account back.
+    state.lockout.clear(user_id);
     Ok(HttpResponse::NoContent().finish())
 }
 

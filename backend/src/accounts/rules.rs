@@ -149,32 +149,25 @@ pub fn check_manage(
 ) -> Result<(), String> {
     let (me, own) = match manager {
         Manager::Person { id, level } => (Some(id), level),
-        // A key stands where a user manager does: it never touches administrators.
+        // A key stands where a user manager does, so that no key can make a person who manages
+        // other people's passwords (a reset mail to an address the key chose would make it one).
         Manager::Key => (None, AccessLevel::UserManager),
     };
-    if matches!(manager, Manager::Person { .. }) && own < AccessLevel::UserManager {
+    if own < AccessLevel::UserManager {
         return Err("Only user managers and administrators can change users".into());
     }
     if target_level == AccessLevel::Administrator && own != AccessLevel::Administrator {
         return Err("Only an administrator can change an administrator".into());
     }
     // As on create: below administrator, people manage and grant only levels below their own, so
-    // a user manager cannot make or change another user manager. Keys stop below administrator.
+    // a user manager cannot make or change another user manager.
     let below_own = |l: AccessLevel| own == AccessLevel::Administrator || l < own;
-    let is_person = matches!(manager, Manager::Person { .. });
-    if is_person && me != Some(target_id) && !below_own(target_level) {
+    if me != Some(target_id) && !below_own(target_level) {
         return Err(format!("You can only change users below your own level ({})", own.name()));
     }
     let Some(level) = new_level else { return Ok(()) };
-    let allowed = match manager {
-        Manager::Key => level < AccessLevel::Administrator,
-        Manager::Person { .. } => below_own(level) || (me == Some(target_id) && level == own),
-    };
-    if !allowed {
-        return Err(match manager {
-            Manager::Key => "An API key cannot make administrators".into(),
-            Manager::Person { .. } => format!("You can only grant levels below your own ({})", own.name()),
-        });
+    if !(below_own(level) || (me == Some(target_id) && level == own)) {
+        return Err(format!("You can only grant levels below your own ({})", own.name()));
     }
     // Nobody locks themselves out: the last administrator would have no way back.
     if me == Some(target_id) && level < own {
@@ -311,6 +304,15 @@ pub fn update_user(
     let before = find_user(conn, id)?;
     let old_level = crate::core::auth::level_of(&before);
     check_manage(Manager::of(actor), id, old_level, changes.level).map_err(ApiError::Forbidden)?;
+    if matches!(actor, Actor::Key(_)) && (changes.email.is_some() || changes.username.is_some()) && can_sign_in(&before)
+    {
+        // A reset mail to an address the key chose would give the key this person's session.
+        return Err(ApiError::Forbidden(
+            "An API key cannot change the email address or user name of someone who can sign in: they change it \
+             on their account page, or a user manager does"
+                .into(),
+        ));
+    }
     if let Some(email) = &changes.email {
         ensure_login_free(conn, email.as_str(), id, "email")?;
     }
@@ -339,6 +341,11 @@ pub fn update_user(
         },
     )?;
     find_user(conn, id)
+}
+
+/// Whether the person has a way in: a password of their own, or a sign-in (through the directory).
+fn can_sign_in(user: &UserRow) -> bool {
+    user.password_hash.is_some() || user.last_login_at.is_some()
 }
 
 /// Sets a user's password (already hashed) as `actor` may, and ends the user's sessions. With a
@@ -472,9 +479,11 @@ mod tests {
     }
 
     #[test]
-    fn keys_manage_users_below_administrator() {
-        assert!(check_manage(Manager::Key, 2, Agent, Some(UserManager)).is_ok());
+    fn keys_manage_as_a_user_manager_does() {
+        assert!(check_manage(Manager::Key, 2, Agent, Some(ProjectManager)).is_ok());
+        assert!(check_manage(Manager::Key, 2, Agent, Some(UserManager)).is_err());
         assert!(check_manage(Manager::Key, 2, Agent, Some(Administrator)).is_err());
+        assert!(check_manage(Manager::Key, 2, UserManager, None).is_err());
         assert!(check_manage(Manager::Key, 2, Administrator, Some(Agent)).is_err());
     }
 }

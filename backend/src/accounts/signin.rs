@@ -9,21 +9,26 @@ use shared::users::{ProfileUpdate, User};
 use shared::ApiErrorBody;
 
 use super::users::user_view;
+use crate::accounts::directory::{self, Verdict};
+use crate::accounts::rules;
 use crate::accounts::tokens::mail_confirmation;
-use crate::accounts::{directory, rules};
 use crate::core::audit::{self, AuditEvent};
+use crate::core::auth::lockout::Account;
 use crate::core::auth::sessions::{self, EndReason, Started};
 use crate::core::auth::{bearer_token, find_by_login, level_of, password, Caller};
 use crate::core::db::models::UserRow;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::client::{client_ip, is_https};
 use crate::core::http::ServiceConfig;
 use crate::core::settings::Stored;
 use crate::core::state::AppState;
 use shared::AccessLevel;
 
 pub const REFRESH_COOKIE: &str = "oxidesk_refresh";
+pub const DEVICE_COOKIE: &str = "oxidesk_device";
+const DEVICE_DAYS: i64 = 365;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(login).service(refresh).service(logout).service(me).service(update_me);
@@ -36,8 +41,20 @@ fn refresh_cookie<'a>(req: &HttpRequest, value: String, max_age_days: i64) -> Co
         .same_site(SameSite::Strict)
         // Browsers drop Secure cookies on plain http (except on localhost in some): set it
         // whenever the request came over TLS.
-        .secure(req.connection_info().scheme() == "https")
+        .secure(is_https(req))
         .max_age(CookieDuration::days(max_age_days))
+        .finish()
+}
+
+/// The device cookie (`core::auth::lockout`): this browser signed in as this person before. Only
+/// sign-ins read it; it outlives sign-outs, so a locked account still lets its owner in here.
+fn device_cookie<'a>(req: &HttpRequest, value: String) -> Cookie<'a> {
+    Cookie::build(DEVICE_COOKIE, value)
+        .path("/api/auth/login.json")
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(is_https(req))
+        .max_age(CookieDuration::days(DEVICE_DAYS))
         .finish()
 }
 
@@ -46,7 +63,7 @@ fn session_marker<'a>(req: &HttpRequest, app: &'static str, max_age_days: i64) -
     Cookie::build(sessions::SESSION_MARKER, app)
         .path("/")
         .same_site(SameSite::Strict)
-        .secure(req.connection_info().scheme() == "https")
+        .secure(is_https(req))
         .max_age(CookieDuration::days(max_age_days))
         .finish()
 }
@@ -95,7 +112,7 @@ pub async fn login(
     req: HttpRequest,
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
-    let ip = req.peer_addr().map(|a| a.ip());
+    let ip = client_ip(&req);
     if let Some(ip) = ip {
         state.login_limiter.check(ip)?;
     }
@@ -112,21 +129,44 @@ pub async fn login(
     let ttl_days = state.config.refresh_token_ttl_days;
     let ip_text = ip.map(|i| i.to_string());
     let public_url = state.config.public_url.clone();
+    let mails_per_hour = state.config.account_mails_per_hour;
+
+    // An account that failed too often waits for unknown devices (core::auth::lockout), before
+    // any password is tried; the device its owner signed in from before is let through.
+    let login_text = username.clone();
+    let local = state.db(move |conn| find_by_login(conn, &login_text)).await?;
+    let account = local.as_ref().map_or_else(|| Account::unknown(&username), |u| Account::User(u.id));
+    let device = req.cookie(DEVICE_COOKIE).and_then(|c| state.jwt.device_user(c.value()));
+    let known_device = matches!(account, Account::User(id) if device == Some(id));
+    if !known_device {
+        if let Some(retry_after) = state.lockout.locked(&account) {
+            return Err(ApiError::RateLimited { retry_after });
+        }
+    }
+
     // LDAP: `Some` when the directory decides (it may create the user); `None` leaves the local
-    // password check below as it is. See accounts::directory.
+    // password to decide. See accounts::directory.
     let directory = directory::check_login(&state, &username, &given, ip_text.clone()).await?;
+    let signed_in = match directory {
+        Some(Verdict::Bound(id)) => Some(id),
+        Some(Verdict::Refused) => None,
+        None => {
+            // Off the database's threads, one hash per core at a time (core::auth::password).
+            let user = local.as_ref().map(|u| (u.id, u.password_hash.clone()));
+            web::block(move || match user {
+                Some((id, Some(hash))) => password::verify(&hash, &given).then_some(id),
+                _ => {
+                    password::verify_dummy(&given);
+                    None
+                }
+            })
+            .await?
+        }
+    };
     let outcome = state
         .db(move |conn| {
-            let user = find_by_login(conn, &username)?;
-            let ok = match (directory, user.as_ref().and_then(|u| u.password_hash.as_deref())) {
-                (Some(verdict), _) => verdict.accepts(user.as_ref()),
-                (None, Some(hash)) => password::verify(hash, &given),
-                (None, None) => {
-                    password::verify_dummy(&given);
-                    false
-                }
-            };
-            let user = user.filter(|u| ok && level_of(u) != AccessLevel::Disabled);
+            let user = signed_in.map(|id| rules::find_user(conn, id)).transpose()?;
+            let user = user.filter(|u| level_of(u) != AccessLevel::Disabled);
             let stored = Stored::read(conn)?;
             match user {
                 Some(user)
@@ -134,7 +174,7 @@ pub async fn login(
                         && stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS) =>
                 {
                     write_tx(conn, |conn| {
-                        mail_confirmation(conn, &user, &public_url)?;
+                        mail_confirmation(conn, &user, &public_url, mails_per_hour)?;
                         Ok(SignIn::Unconfirmed)
                     })
                 }
@@ -161,11 +201,22 @@ pub async fn login(
         })
         .await?;
     match outcome {
-        SignIn::Started(user, started) => session(&req, &state, user, started),
+        SignIn::Started(user, started) => {
+            let device =
+                state.jwt.issue_device(user.id, DEVICE_DAYS).map_err(|e| ApiError::Internal(format!("jwt: {e}")))?;
+            let mut answer = session(&req, &state, user, started)?;
+            answer.add_cookie(&device_cookie(&req, device)).map_err(|e| ApiError::Internal(e.to_string()))?;
+            Ok(answer)
+        }
         SignIn::Unconfirmed => {
             Err(ApiError::Forbidden("Confirm your email address first: we have mailed you a new link".into()))
         }
-        SignIn::Refused => Err(ApiError::Unauthorized("Wrong user name or password".into())),
+        SignIn::Refused => {
+            if !known_device {
+                state.lockout.failed(account);
+            }
+            Err(ApiError::Unauthorized("Wrong user name or password".into()))
+        }
     }
 }
 
@@ -186,7 +237,7 @@ pub async fn refresh(state: web::Data<AppState>, req: HttpRequest) -> ApiResult<
         .filter(|v| !v.is_empty())
         .ok_or_else(|| ApiError::Unauthorized("Not signed in".into()))?;
     let ttl_days = state.config.refresh_token_ttl_days;
-    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let ip = client_ip(&req).map(|ip| ip.to_string());
     let outcome =
         state.db(move |conn| write_tx(conn, |conn| sessions::rotate(conn, &token, ttl_days, ip.as_deref()))).await?;
     match outcome {

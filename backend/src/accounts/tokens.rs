@@ -6,13 +6,14 @@ use diesel::prelude::*;
 
 use crate::core::auth::sessions::{digest, random_token};
 use crate::core::db::models::UserRow;
-use crate::core::db::schema::account_tokens;
+use crate::core::db::schema::{account_tokens, outbox};
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
 use crate::mail::notify;
 use crate::mail::templates::Kind;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Purpose {
     Confirm,
     Reset,
@@ -28,6 +29,14 @@ impl Purpose {
 
     /// A reset link is a key to the account: it lives an hour. A confirmation waits two days
     /// for someone who registered and went to lunch.
+    /// The SPA's page that takes the token.
+    pub fn page(self) -> &'static str {
+        match self {
+            Purpose::Confirm => "confirm",
+            Purpose::Reset => "reset",
+        }
+    }
+
     fn lifetime(self) -> chrono::Duration {
         match self {
             Purpose::Confirm => chrono::Duration::hours(48),
@@ -80,17 +89,37 @@ pub fn redeem(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> ApiRes
     Ok((claimed == 1).then_some(user_id))
 }
 
-/// Queues the mail that confirms the user's address.
-/// `public_url` is where links point (the SPA has a page for each token).
-pub fn mail_confirmation(conn: &mut AnyConnection, user: &UserRow, public_url: &str) -> ApiResult<()> {
-    let token = issue(conn, user.id, Purpose::Confirm)?;
-    let link = format!("{public_url}/confirm?token={token}");
-    notify::account(conn, Kind::AccountConfirm, user, &link, public_url)
+/// Queues the mail that confirms the user's address. The token is issued when the mail leaves
+/// (`mail::outbox::HIDDEN_TOKEN`); `public_url` is where links point (the SPA has a page for each).
+pub fn mail_confirmation(conn: &mut AnyConnection, user: &UserRow, public_url: &str, per_hour: u32) -> ApiResult<()> {
+    mail_link(conn, user, Kind::AccountConfirm, Purpose::Confirm, public_url, per_hour)
 }
 
 /// Queues the mail with a link to set a new password.
-pub fn mail_reset(conn: &mut AnyConnection, user: &UserRow, public_url: &str) -> ApiResult<()> {
-    let token = issue(conn, user.id, Purpose::Reset)?;
-    let link = format!("{public_url}/reset?token={token}");
-    notify::account(conn, Kind::AccountReset, user, &link, public_url)
+pub fn mail_reset(conn: &mut AnyConnection, user: &UserRow, public_url: &str, per_hour: u32) -> ApiResult<()> {
+    mail_link(conn, user, Kind::AccountReset, Purpose::Reset, public_url, per_hour)
+}
+
+/// At most `per_hour` account mails go to one person in an hour, however often someone asks:
+/// the requests answer the same, so nobody learns of the cap, and a mailbox is not flooded.
+fn mail_link(
+    conn: &mut AnyConnection,
+    user: &UserRow,
+    kind: Kind,
+    purpose: Purpose,
+    public_url: &str,
+    per_hour: u32,
+) -> ApiResult<()> {
+    let since = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+    let sent: i64 = outbox::table
+        .filter(outbox::recipient.eq(&user.email))
+        .filter(outbox::kind.eq_any([Kind::AccountConfirm.as_str(), Kind::AccountReset.as_str()]))
+        .filter(outbox::created_at.gt(since))
+        .count()
+        .get_result(conn)?;
+    if sent >= i64::from(per_hour) {
+        tracing::info!(user = user.id, kind = kind.as_str(), "account mail not sent: {sent} in the last hour");
+        return Ok(());
+    }
+    notify::account(conn, kind, user, purpose, public_url)
 }

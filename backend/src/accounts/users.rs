@@ -172,6 +172,16 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
         Actor::Key(_) if level == AccessLevel::Administrator => {
             return Err(ApiError::Forbidden("Administrators are created with `oxidesk admin create`".into()))
         }
+        // A key makes people only below where it stands (a user manager), and never with a password
+        // it chose: the person sets their own through the reset mail, so no key signs in as anyone.
+        Actor::Key(_) if level >= AccessLevel::UserManager => {
+            return Err(ApiError::Forbidden("An API key can only create users below user manager".into()))
+        }
+        Actor::Key(_) if body.password.is_some() => {
+            return Err(ApiError::Forbidden(
+                "An API key cannot choose a password: the person sets one with \"Forgot password\"".into(),
+            ))
+        }
         _ => {}
     }
     let mut errors = BTreeMap::new();

@@ -9,7 +9,7 @@ use shared::ApiErrorBody;
 
 use crate::apikeys::rules;
 use crate::core::auth::apikeys::{self, KeyRecord};
-use crate::core::auth::guards::{Admin, Allowed, ManagingKeys};
+use crate::core::auth::guards::{Admin, AdministratorInPerson, Allowed};
 use crate::core::db::write_tx;
 use crate::core::error::ApiResult;
 use crate::core::http::body::JsonBody;
@@ -27,7 +27,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     security(("bearer" = ["administrator"]))
 )]
 #[get("/api/apikeys.json")]
-pub async fn list_keys(state: web::Data<AppState>, _admin: Allowed<ManagingKeys>) -> ApiResult<HttpResponse> {
+pub async fn list_keys(state: web::Data<AppState>, _admin: Allowed<AdministratorInPerson>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(state.db(rules::list).await?))
 }
 
@@ -44,7 +44,7 @@ pub async fn list_keys(state: web::Data<AppState>, _admin: Allowed<ManagingKeys>
 #[post("/api/apikeys.json")]
 pub async fn create_key(
     state: web::Data<AppState>,
-    Allowed(caller, _): Allowed<ManagingKeys>,
+    Allowed(caller, _): Allowed<AdministratorInPerson>,
     body: JsonBody<ApiKeyCreate>,
 ) -> ApiResult<HttpResponse> {
     let admin = Admin::check(caller)?;
@@ -67,7 +67,7 @@ pub async fn create_key(
 #[delete("/api/apikeys.json/{id}")]
 pub async fn revoke_key(
     state: web::Data<AppState>,
-    Allowed(caller, _): Allowed<ManagingKeys>,
+    Allowed(caller, _): Allowed<AdministratorInPerson>,
     id: web::Path<i64>,
 ) -> ApiResult<HttpResponse> {
     let admin = Admin::check(caller)?;

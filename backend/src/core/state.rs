@@ -13,6 +13,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::config::Config;
 use crate::core::auth::apikeys::KeyRecord;
 use crate::core::auth::jwt::JwtKeys;
+use crate::core::auth::lockout::Lockout;
 use crate::core::db::{AnyConnection, DbPool, Engine};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::events::{Consumer, Sink};
@@ -26,6 +27,8 @@ pub struct AppState {
     pub config: Config,
     pub jwt: JwtKeys,
     pub login_limiter: LoginLimiter,
+    /// Failed sign-ins per account (core::auth::lockout).
+    pub lockout: Lockout,
     pub keys: KeyCache,
     /// Where the rules' events go (the process's consumers, the public address for links),
     /// shared cheaply with every request's `Caller`.
@@ -37,6 +40,7 @@ impl AppState {
         AppState {
             engine: Engine::of_url(&config.database_url),
             login_limiter: LoginLimiter::per_minute(config.login_attempts_per_minute),
+            lockout: Lockout::new(config.failed_sign_ins_per_account),
             keys: KeyCache::default(),
             events: Sink {
                 consumers,

@@ -6,13 +6,14 @@
 use diesel::prelude::*;
 
 use super::fetch::extra_ca;
-use super::outbox::Payload;
+use super::outbox::{self as outbox_mail, Payload, Secret};
 use super::settings::{self as mail_settings, Smtp};
 use super::smtp::{self, Outgoing, SendError};
+use crate::accounts::tokens;
 use crate::config::Config;
-use crate::core::db::schema::outbox;
+use crate::core::db::schema::{outbox, users};
 use crate::core::db::AnyConnection;
-use crate::core::error::{ApiError, ApiResult};
+use crate::core::error::ApiError;
 use crate::core::jobs::{Claimed, Failure, JobFuture, Kind, Round};
 use crate::core::settings::Stored;
 
@@ -51,11 +52,41 @@ struct Queued {
     refs: Option<String>,
 }
 
-fn load(conn: &mut AnyConnection, job: &Claimed) -> ApiResult<Option<Queued>> {
-    let Ok(Payload { mail }) = serde_json::from_str::<Payload>(&job.payload) else {
-        return Ok(None);
+/// The job's mail, with its secret issued now when it carries one.
+fn load(conn: &mut AnyConnection, job: &Claimed) -> Result<Queued, Failure> {
+    let retry = |e: ApiError| Failure::Retry(e.to_string());
+    let Ok(Payload { mail, secret }) = serde_json::from_str::<Payload>(&job.payload) else {
+        return Err(Failure::Permanent(format!("no mail for payload {}", job.payload)));
     };
-    Ok(outbox::table.find(mail).select(Queued::as_select()).first(conn).optional()?)
+    let mut queued = outbox::table
+        .find(mail)
+        .select(Queued::as_select())
+        .first(conn)
+        .optional()
+        .map_err(|e| retry(e.into()))?
+        .ok_or_else(|| Failure::Permanent(format!("no mail for payload {}", job.payload)))?;
+    if let Some(secret) = secret {
+        reveal(conn, &mut queued, secret)?;
+    }
+    Ok(queued)
+}
+
+/// Issues the account mail's token and puts it where the stored text holds
+/// [`outbox_mail::HIDDEN_TOKEN`]. A new token replaces an earlier one of its kind, so sending again
+/// leaves one working link. The person must still have the address the mail goes to.
+fn reveal(conn: &mut AnyConnection, mail: &mut Queued, secret: Secret) -> Result<(), Failure> {
+    let retry = |e: ApiError| Failure::Retry(e.to_string());
+    let email: Option<String> =
+        users::table.find(secret.user).select(users::email).first(conn).optional().map_err(|e| retry(e.into()))?;
+    if !email.is_some_and(|e| e.eq_ignore_ascii_case(&mail.recipient)) {
+        return Err(Failure::Permanent(
+            "the account's address changed since this mail was queued: its link was not sent".into(),
+        ));
+    }
+    let token = tokens::issue(conn, secret.user, secret.purpose).map_err(retry)?;
+    mail.body_text = mail.body_text.replace(outbox_mail::HIDDEN_TOKEN, &token);
+    mail.body_html = mail.body_html.take().map(|h| h.replace(outbox_mail::HIDDEN_TOKEN, &token));
+    Ok(())
 }
 
 async fn deliver(round: Round, jobs: Vec<Claimed>) {
@@ -72,12 +103,12 @@ async fn deliver(round: Round, jobs: Vec<Claimed>) {
     for job in jobs {
         let loaded = {
             let job = job.clone();
-            round.db(move |conn| load(conn, &job)).await
+            round.db(move |conn| Ok(load(conn, &job))).await
         };
         let mail = match loaded {
-            Ok(Some(mail)) => mail,
-            Ok(None) => {
-                round.finish(&job, Err(Failure::Permanent(format!("no mail for payload {}", job.payload)))).await;
+            Ok(Ok(mail)) => mail,
+            Ok(Err(failure)) => {
+                round.finish(&job, Err(failure)).await;
                 continue;
             }
             Err(e) => {

@@ -18,6 +18,7 @@ use shared::AccessLevel;
 
 use super::templates::{self, Facts, Kind, Person, TicketFacts};
 use super::{outbox, thread};
+use crate::accounts::tokens::Purpose;
 use crate::catalog::rows::QueueRow;
 use crate::core::auth::{level_of, Actor};
 use crate::core::db::models::UserRow;
@@ -309,18 +310,25 @@ fn rendered(conn: &mut AnyConnection, kind: Kind, facts: &Facts) -> ApiResult<Op
 
 /// Queues an account mail (confirmation or reset link). These go out whatever the person's
 /// notification choice: they are what the person asked for.
-pub fn account(conn: &mut AnyConnection, kind: Kind, user: &UserRow, link: &str, public_url: &str) -> ApiResult<()> {
+pub fn account(
+    conn: &mut AnyConnection,
+    kind: Kind,
+    user: &UserRow,
+    purpose: Purpose,
+    public_url: &str,
+) -> ApiResult<()> {
+    let link = format!("{public_url}/{}?token={}", purpose.page(), outbox::HIDDEN_TOKEN);
     let stored = Stored::read(conn)?;
     let facts = Facts {
         site_name: stored.text(&crate::core::settings::SITE_NAME),
         site_url: public_url.to_owned(),
         recipient: Person { name: user.fullname.clone(), email: user.email.clone() },
-        link: Some(link.to_owned()),
+        link: Some(link),
         ..Facts::default()
     };
     let Some(text) = rendered(conn, kind, &facts)? else { return Ok(()) };
     let message_id = thread::new_id("account", &stored);
-    outbox::queue(
+    outbox::queue_secret(
         conn,
         outbox::Mail {
             kind: kind.as_str(),
@@ -333,6 +341,7 @@ pub fn account(conn: &mut AnyConnection, kind: Kind, user: &UserRow, link: &str,
             references: None,
             ticket_id: None,
         },
+        outbox::Secret { purpose, user: user.id },
     )?;
     Ok(())
 }

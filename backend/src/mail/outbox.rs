@@ -14,6 +14,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shared::mail::OutboxMail;
 
+use crate::accounts::tokens::Purpose;
 use crate::core::db::schema::{jobs, outbox, tickets};
 use crate::core::db::{page_offset, AnyConnection};
 use crate::core::error::{ApiError, ApiResult};
@@ -34,8 +35,31 @@ pub struct Mail<'a> {
     pub ticket_id: Option<i64>,
 }
 
+/// Stands in the stored mail where its secret link token goes: the outbox, the jobs list and the
+/// database hold this, never the token, which is issued when the mail is handed to the SMTP server
+/// (`mail::deliver`) and exists nowhere else but as its hash. So nobody who may read the outbox —
+/// an administrator, a key with the admin scope — can take over an account by reading a reset
+/// link; they send it again instead.
+pub const HIDDEN_TOKEN: &str = "hidden-until-sent";
+
+/// The single-use token an account mail carries: issued for this person at delivery.
+#[derive(Debug, Clone, Copy, serde::Serialize, serde::Deserialize)]
+pub struct Secret {
+    pub purpose: Purpose,
+    pub user: i64,
+}
+
 /// Queues the mail and its delivery job (inside the caller's transaction).
 pub fn queue(conn: &mut AnyConnection, mail: Mail<'_>) -> ApiResult<i64> {
+    queue_with(conn, mail, None)
+}
+
+/// Queues an account mail whose text holds [`HIDDEN_TOKEN`] where the secret goes.
+pub fn queue_secret(conn: &mut AnyConnection, mail: Mail<'_>, secret: Secret) -> ApiResult<i64> {
+    queue_with(conn, mail, Some(secret))
+}
+
+fn queue_with(conn: &mut AnyConnection, mail: Mail<'_>, secret: Option<Secret>) -> ApiResult<i64> {
     let job = runner::enqueue(conn, &super::deliver::SEND, &serde_json::json!({}))?;
     let id = diesel::insert_into(outbox::table)
         .values((
@@ -54,7 +78,8 @@ pub fn queue(conn: &mut AnyConnection, mail: Mail<'_>) -> ApiResult<i64> {
         .returning(outbox::id)
         .get_result(conn)?;
     // The job names its mail (the job was written first: the mail references it).
-    let payload = serde_json::to_string(&Payload { mail: id }).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let payload =
+        serde_json::to_string(&Payload { mail: id, secret }).map_err(|e| ApiError::Internal(e.to_string()))?;
     diesel::update(jobs::table.find(job)).set(jobs::payload.eq(payload)).execute(conn)?;
     Ok(id)
 }
@@ -63,6 +88,8 @@ pub fn queue(conn: &mut AnyConnection, mail: Mail<'_>) -> ApiResult<i64> {
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct Payload {
     pub mail: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<Secret>,
 }
 
 /// The mail's status, as the outbox names its job's.

@@ -13,7 +13,7 @@ use shared::validate::Email;
 use shared::ApiErrorBody;
 
 use crate::core::auth::apikeys::Scope;
-use crate::core::auth::guards::Admin;
+use crate::core::auth::guards::{Admin, AdministratorInPerson, Allowed};
 use crate::core::auth::Caller;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
@@ -118,7 +118,8 @@ pub async fn get_mail_settings(state: web::Data<AppState>, _admin: Admin) -> Api
 }
 
 /// Change the mail settings. Absent fields keep their value; every field is checked before any
-/// is written.
+/// is written. An administrator in person: the SMTP server carries every reset link, so a key
+/// that chose it could read them.
 #[utoipa::path(
     tag = "mail", request_body = MailSettingsUpdate,
     responses(
@@ -126,14 +127,15 @@ pub async fn get_mail_settings(state: web::Data<AppState>, _admin: Admin) -> Api
         (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 415, body = ApiErrorBody), (status = 422, body = ApiErrorBody),
     ),
-    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
+    security(("bearer" = ["administrator"]))
 )]
 #[put("/api/mail/settings.json")]
 pub async fn update_mail_settings(
     state: web::Data<AppState>,
-    admin: Admin,
+    Allowed(caller, _): Allowed<AdministratorInPerson>,
     body: JsonBody<MailSettingsUpdate>,
 ) -> ApiResult<HttpResponse> {
+    let admin = Admin::check(caller)?;
     let values = mail_settings::check(&body.0)?;
     let view = state
         .db(move |conn| {
@@ -204,6 +206,17 @@ fn kind(path: &str) -> ApiResult<Kind> {
     Kind::parse(path).ok_or(ApiError::NotFound("mail template"))
 }
 
+/// The mails that carry a confirmation or reset link are written only by an administrator in
+/// person: a key's text could send the link somewhere else (`https://evil.example/?{{ link }}`).
+fn key_may_edit(admin: &Admin, kind: Kind) -> ApiResult<()> {
+    if admin.caller.user().is_none() && !kind.is_ticket() {
+        return Err(ApiError::Forbidden(
+            "An API key cannot change the mails that carry account links: sign in as an administrator".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Every kind of mail with its current text.
 #[utoipa::path(
     tag = "mail",
@@ -245,6 +258,7 @@ pub async fn update_template(
     body: JsonBody<MailTemplateInput>,
 ) -> ApiResult<HttpResponse> {
     let kind = kind(&path)?;
+    key_may_edit(&admin, kind)?;
     let (text, _) = templates::check(kind, &body.0)?;
     let saved = state
         .db(move |conn| {
@@ -481,7 +495,7 @@ pub async fn pipe_mail(
         .to_bytes_limited(limit)
         .await
         .map_err(|_| ApiError::PayloadTooLarge(format!("A mail may be at most {} MiB", limit >> 20)))?
-        .map_err(|e| ApiError::BadRequest(format!("The mail could not be read: {e}")))?;
+        .map_err(crate::core::http::limits::body_error)?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::BadRequest("The body must be a mail (RFC 822)".into()));
     }

@@ -13,6 +13,7 @@ use crate::core::auth::guards::Admin;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::client::client_ip;
 use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 use crate::setup::{rules, settings};
@@ -112,7 +113,7 @@ pub async fn setup(
             return Err(ApiError::InvalidFields(fields));
         }
     };
-    let ip = req.peer_addr().map(|a| a.ip().to_string());
+    let ip = client_ip(&req).map(|ip| ip.to_string());
     let refresh_days = state.config.refresh_token_ttl_days;
     let (user, started) = state
         .db(move |conn| write_tx(conn, |conn| rules::first_run(conn, &signup, &values, ip.as_deref(), refresh_days)))
@@ -141,7 +142,7 @@ pub async fn register(
     req: HttpRequest,
     body: JsonBody<RegisterRequest>,
 ) -> ApiResult<HttpResponse> {
-    let peer = req.peer_addr().map(|a| a.ip());
+    let peer = client_ip(&req);
     if let Some(ip) = peer {
         state.login_limiter.check(ip)?;
     }
@@ -163,7 +164,8 @@ pub async fn register(
     let public_url = state.config.public_url.clone();
     let confirm = stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS);
     let level = stored.new_user_level();
-    let registration = rules::Registration { level, confirm, public_url, refresh_days };
+    let mails_per_hour = state.config.account_mails_per_hour;
+    let registration = rules::Registration { level, confirm, public_url, refresh_days, mails_per_hour };
     let (user, started) = state
         .db(move |conn| write_tx(conn, |conn| rules::register(conn, &signup, &registration, ip.as_deref())))
         .await?;

@@ -107,6 +107,8 @@ pub struct Registration {
     pub confirm: bool,
     pub public_url: String,
     pub refresh_days: i64,
+    /// `Config::account_mails_per_hour`.
+    pub mails_per_hour: u32,
 }
 
 /// Creates a registered account; its session starts at once unless the address is to be
@@ -130,7 +132,7 @@ pub fn register(
         },
     )?;
     if how.confirm {
-        mail_confirmation(conn, &user, &how.public_url)?;
+        mail_confirmation(conn, &user, &how.public_url, how.mails_per_hour)?;
         return Ok((user, None));
     }
     let started =

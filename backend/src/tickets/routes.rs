@@ -12,6 +12,7 @@ use crate::core::auth::guards::{Allowed, Reading, StaffWriting, Welcome, Writing
 use crate::core::auth::{Actor, Caller, Origin, Visitor};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
+use crate::core::http::client::client_ip;
 use crate::core::http::paging::{merge_list_query, page_response};
 use crate::core::http::ServiceConfig;
 use crate::core::settings;
@@ -109,10 +110,10 @@ pub async fn create_ticket(
         }
         None => {
             // Guests share the sign-in budget per address: both are anonymous attempts.
-            if let Some(ip) = req.peer_addr().map(|a| a.ip()) {
+            if let Some(ip) = client_ip(&req) {
                 state.login_limiter.check(ip)?;
             }
-            Origin { ip: req.peer_addr().map(|a| a.ip().to_string()), channel: "Web", events: state.events.clone() }
+            Origin { ip: client_ip(&req).map(|ip| ip.to_string()), channel: "Web", events: state.events.clone() }
         }
     };
     let st = state.clone();

@@ -217,27 +217,67 @@ where
     Reply { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null), headers }
 }
 
-/// The token of the newest mail to `recipient` whose link contains `marker` (read from the
-/// outbox, as an administrator).
+/// The token of the newest account mail to `recipient` whose link contains `marker`
+/// (`/reset?token=`). The outbox holds only `hidden-until-sent` where the token goes: the mail is
+/// delivered to the shared test SMTP sink as the worker would deliver it, and the token read from
+/// the mail that arrived (found by its Message-ID, since other tests share the sink).
 pub async fn mailed_token(
     app: &impl Service<Request, Response = ServiceResponse, Error = actix_web::Error>,
+    state: &AppState,
     admin: &str,
     recipient: &str,
     marker: &str,
 ) -> String {
-    let (status, mails) = send(app, "GET", "/api/outbox.json?per_page=100", Auth::Bearer(admin), None).await;
-    assert_eq!(status, 200, "{mails}");
-    let body = mails
-        .as_array()
-        .expect("mails")
+    let hidden = format!("{marker}{}", oxidesk::mail::outbox::HIDDEN_TOKEN);
+    let wanted = |m: &&Value| m["recipient"] == recipient && m["body"].as_str().is_some_and(|b| b.contains(&hidden));
+    let message_id = outbox_until(app, admin, |mails| mails.iter().find(wanted).is_some())
+        .await
         .iter()
-        .find(|m| m["recipient"] == recipient && m["body"].as_str().is_some_and(|b| b.contains(marker)))
-        .unwrap_or_else(|| panic!("no mail to {recipient} with {marker}: {mails}"))["body"]
+        .find(wanted)
+        .expect("the mail")["message_id"]
         .as_str()
-        .expect("body")
+        .expect("a Message-ID")
         .to_owned();
-    let start = body.find(marker).expect("marker") + marker.len();
-    body[start..].chars().take_while(char::is_ascii_alphanumeric).collect()
+    let smtp = serde_json::json!({
+        "smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"
+    });
+    let (status, body) = send(app, "PUT", "/api/mail/settings.json", Auth::Bearer(admin), Some(smtp)).await;
+    assert_eq!(status, 200, "{body}");
+    oxidesk::core::jobs::run_due(&state.pool, &state.config, &oxidesk::mail::deliver::SEND).await.expect("deliver");
+    let arrived = mail::received(&mail::plain_sink(), recipient)
+        .into_iter()
+        .filter_map(|raw| {
+            let parsed = mail_parser::MessageParser::default().parse(&raw)?;
+            let id = parsed.message_id().map(|id| format!("<{id}>"));
+            (id.as_deref() == Some(message_id.as_str())).then(|| parsed.body_text(0).map(|t| t.into_owned()))?
+        })
+        .next()
+        .unwrap_or_else(|| panic!("the mail {message_id} to {recipient} did not arrive"));
+    let start = arrived.rfind(marker).expect("marker") + marker.len();
+    let token: String = arrived[start..].chars().take_while(char::is_ascii_alphanumeric).collect();
+    assert_ne!(token, "hidden", "the delivered mail carries the real token");
+    token
+}
+
+/// The outbox (newest first) once `ready` holds of it: a reset request queues its mail after
+/// answering (so the answer takes the same time whether the account exists).
+pub async fn outbox_until(
+    app: &impl Service<Request, Response = ServiceResponse, Error = actix_web::Error>,
+    admin: &str,
+    ready: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
+    let mut last = Value::Null;
+    for _ in 0..100 {
+        let (status, mails) = send(app, "GET", "/api/outbox.json?per_page=100", Auth::Bearer(admin), None).await;
+        assert_eq!(status, 200, "{mails}");
+        let list = mails.as_array().expect("mails").clone();
+        if ready(&list) {
+            return list;
+        }
+        last = mails;
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the outbox did not become as expected: {last}");
 }
 
 pub fn audit_count(state: &AppState, action: &str) -> i64 {

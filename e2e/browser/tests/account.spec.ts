@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { linkFromOutbox, newPerson, signIn, snap } from './support';
+import { mailedLink, newPerson, signIn, snap } from './support';
 
 // A person's own account: a forgotten password reset through the mailed link (read from the
 // outbox until mail is sent), a common password refused on the way, then a password change on
@@ -36,7 +36,7 @@ test('a forgotten password is reset by its link, then changed on the account pag
   await expect(rita.getByTestId('reset-sent')).toContainText('If an account uses that name');
   await snap(rita, 'forgot-password');
 
-  const resetPath = await linkFromOutbox(admin, email, '/reset');
+  const resetPath = await mailedLink(admin, email, '/reset');
   await snap(admin, 'admin-outbox');
   await rita.goto(resetPath);
   await rita.getByLabel('New password', { exact: true }).fill('password123');

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { linkFromOutbox, newPerson, signIn, snap } from './support';
+import { mailedLink, newPerson, signIn, snap } from './support';
 
 // The issue's main story, across three people in three browsers: the administrator opens
 // registrations and creates an agent; a customer registers and files a ticket with an attachment;
@@ -52,7 +52,7 @@ test('from registration to resolution: customer, agent and administrator', async
   await customer.getByRole('button', { name: 'Create account' }).click();
   // The address is confirmed by the mailed link (read from the outbox until mail is sent).
   await expect(customer.getByTestId('register-pending')).toContainText(`cleo.${stamp}@example.com`);
-  await customer.goto(await linkFromOutbox(admin, `cleo.${stamp}@example.com`, '/confirm'));
+  await customer.goto(await mailedLink(admin, `cleo.${stamp}@example.com`, '/confirm'));
   await expect(customer.getByTestId('confirm-done')).toBeVisible();
   await signIn(customer, `cust${stamp}`.slice(0, 20), 'customer passphrase');
   await expect(customer.getByTestId('current-user')).toHaveText('Cleo Customer');

@@ -81,14 +81,43 @@ export async function snap(page: Page, name: string): Promise<void> {
   await page.setViewportSize(desktop);
 }
 
-/** The link of the newest mail to `recipient` whose link goes to `page` (e.g. `/confirm`), read
- *  by an administrator in Admin › Outbox, as a path to open. */
-export async function linkFromOutbox(admin: Page, recipient: string, page: string): Promise<string> {
+/** The link (a path to open) in the newest account mail to `recipient` that goes to `page` (e.g.
+ *  `/confirm`). The outbox shows `hidden-until-sent` where the token goes (checked in Admin ›
+ *  Outbox), and the token is issued only when the mail leaves: so the administrator points the desk
+ *  at the plain test SMTP sink of scripts/mail.sh, and the link is read from the mail that arrived
+ *  there, found by its Message-ID. */
+export async function mailedLink(admin: Page, recipient: string, page: string): Promise<string> {
+  const mailDir = process.env.OXIDESK_MAIL_TEST_DIR ?? '';
+  if (mailDir === '') throw new Error('OXIDESK_MAIL_TEST_DIR is not set (run scripts/mail.sh)');
   await admin.goto('/desk/admin/outbox');
-  const mail = admin.getByTestId('outbox-mail').filter({ hasText: recipient }).first();
-  await mail.locator('summary').click();
-  const body = await mail.locator('.mail-body').innerText();
-  const match = new RegExp(`https?://[^\\s]*(${page}\\?token=[A-Za-z0-9]+)`).exec(body);
-  if (!match) throw new Error(`no ${page} link in the mail to ${recipient}: ${body}`);
-  return match[1];
+  const shown = admin.getByTestId('outbox-mail').filter({ hasText: recipient }).first();
+  await shown.locator('summary').click();
+  await expect(shown.locator('.mail-body')).toContainText(`${page}?token=hidden-until-sent`);
+
+  const refreshed = await admin.request.post('/api/auth/refresh.json');
+  const auth = { Authorization: `Bearer ${(await refreshed.json()).access_token as string}` };
+  const smtp = { smtp_host: '127.0.0.1', smtp_port: 10025, smtp_security: 'none', from_address: 'desk@desk.test' };
+  expect((await admin.request.put('/api/mail/settings.json', { headers: auth, data: smtp })).status()).toBe(200);
+  let messageId = '';
+  await expect(async () => {
+    const outbox = await (await admin.request.get('/api/outbox.json?per_page=100', { headers: auth })).json();
+    const mail = (outbox as Array<Record<string, string>>).find(
+      (m) => m.recipient === recipient && m.body.includes(`${page}?token=hidden-until-sent`),
+    );
+    expect(mail?.status).toBe('sent');
+    messageId = mail?.message_id ?? '';
+  }).toPass({ timeout: 30_000 });
+
+  const dir = path.join(mailDir, 'smtp-plain', 'new');
+  for (const name of fs.readdirSync(dir)) {
+    const raw = fs.readFileSync(path.join(dir, name), 'utf8');
+    const head = raw.split(/\r?\n\r?\n/)[0];
+    if (!new RegExp(`^Message-ID:\\s*${messageId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'mi').test(head)) continue;
+    // The text part is quoted-printable: soft line breaks out, `=XX` back to its character.
+    const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex) => String.fromCharCode(parseInt(hex, 16)));
+    const match = new RegExp(`https?://[^\\s"<]*(${page}\\?token=[A-Za-z0-9]+)`).exec(text);
+    if (!match) throw new Error(`no ${page} link in the mail ${messageId} to ${recipient}: ${raw}`);
+    return match[1];
+  }
+  throw new Error(`the mail ${messageId} to ${recipient} is not in ${dir}`);
 }

@@ -89,11 +89,7 @@ pub fn parse_networks(list: &[String]) -> Result<Vec<IpNet>, String> {
         .flat_map(|item| item.split(','))
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| {
-            s.parse::<IpNet>()
-                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
-                .map_err(|_| format!("{s:?} is not an address range like 10.0.0.0/8"))
-        })
+        .map(|s| crate::config::network(s).ok_or_else(|| format!("{s:?} is not an address range like 10.0.0.0/8")))
         .collect()
 }
 

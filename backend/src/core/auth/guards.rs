@@ -184,10 +184,11 @@ impl Rule for SettingPasswords {
     const LEVEL: Option<AccessLevel> = Some(AccessLevel::UserManager);
 }
 
-/// An administrator in person: API keys (no key manages keys, so a leaked one cannot mint its
-/// successors).
-pub enum ManagingKeys {}
-impl Rule for ManagingKeys {
+/// An administrator in person, never a key: API keys (so a leaked one cannot mint its successors)
+/// and what a key could turn into someone's session — the mail server every reset link goes
+/// through, and the text of the mails that carry those links.
+pub enum AdministratorInPerson {}
+impl Rule for AdministratorInPerson {
     const SCOPE: Option<Scope> = None;
     const LEVEL: Option<AccessLevel> = Some(AccessLevel::Administrator);
 }

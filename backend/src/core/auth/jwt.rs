@@ -109,6 +109,40 @@ impl JwtKeys {
         let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).ok()?.claims;
         Some((claims.sub.parse().ok()?, claims.sid))
     }
+
+    /// A device's proof that the user signed in from it before (the value of its device cookie,
+    /// `core::auth::lockout`). Another audience: it is never an access token, nor the reverse.
+    pub fn issue_device(&self, user_id: i64, ttl_days: i64) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = chrono::Utc::now().timestamp();
+        let claims = DeviceClaims {
+            sub: user_id.to_string(),
+            iat: now,
+            nbf: now,
+            exp: now + ttl_days * 86_400,
+            iss: ISSUER.into(),
+            aud: DEVICE_AUDIENCE.into(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+    }
+
+    /// The user a valid device token was issued to.
+    pub fn device_user(&self, token: &str) -> Option<i64> {
+        let mut validation = self.validation.clone();
+        validation.set_audience(&[DEVICE_AUDIENCE]);
+        jsonwebtoken::decode::<DeviceClaims>(token, &self.decoding, &validation).ok()?.claims.sub.parse().ok()
+    }
+}
+
+const DEVICE_AUDIENCE: &str = "oxidesk-device";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DeviceClaims {
+    sub: String,
+    iat: i64,
+    nbf: i64,
+    exp: i64,
+    iss: String,
+    aud: String,
 }
 
 #[cfg(test)]
@@ -124,6 +158,16 @@ mod tests {
         assert_eq!(other.verify(&token), None);
         let expired = keys.issue(42, 7, -120).unwrap();
         assert_eq!(keys.verify(&expired), None);
+    }
+
+    #[test]
+    fn device_tokens_and_access_tokens_are_not_interchangeable() {
+        let keys = JwtKeys::from_secret(b"one secret that is long enough");
+        let device = keys.issue_device(42, 365).unwrap();
+        assert_eq!(keys.device_user(&device), Some(42));
+        assert_eq!(keys.verify(&device), None);
+        assert_eq!(keys.device_user(&keys.issue(42, 7, 60).unwrap()), None);
+        assert_eq!(JwtKeys::from_secret(b"another secret entirely, also long").device_user(&device), None);
     }
 
     #[test]

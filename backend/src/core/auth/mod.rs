@@ -6,6 +6,7 @@ pub mod apikeys;
 pub mod guards;
 pub mod jwt;
 pub mod ldap;
+pub mod lockout;
 pub mod password;
 pub mod sessions;
 
@@ -23,6 +24,7 @@ use crate::core::db::schema::users;
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::events::Sink;
+use crate::core::http::client::client_ip;
 use crate::core::state::AppState;
 use apikeys::{KeyRejection, Scope, VerifiedKey};
 
@@ -266,7 +268,7 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let ip = req.peer_addr().map(|a| a.ip());
+        let ip = client_ip(req);
         let key = header(req, API_KEY_HEADER).map(str::to_owned);
         let bearer = bearer_token(req);
         Box::pin(async move {

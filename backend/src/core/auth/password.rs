@@ -3,24 +3,60 @@
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use std::sync::{Condvar, LazyLock, Mutex};
 
 use zxcvbn::feedback::Warning;
 use zxcvbn::Score;
 
 use crate::core::error::ApiError;
 
+/// Each hash takes 19 MiB for its moment: a burst of sign-ins computed all at once would take
+/// that many times over (and the allocator keeps much of it afterwards). So at most one hash per
+/// core is computed at a time, and the rest wait their turn — memory stays bounded under any load.
+struct Slots {
+    free: Mutex<usize>,
+    freed: Condvar,
+}
+
+static SLOTS: LazyLock<Slots> = LazyLock::new(|| Slots {
+    free: Mutex::new(std::thread::available_parallelism().map_or(2, |n| n.get()).min(8)),
+    freed: Condvar::new(),
+});
+
+/// Runs `work` in one of the slots, waiting (on this blocking thread) for one to be free.
+fn in_a_slot<T>(work: impl FnOnce() -> T) -> T {
+    let slots = &*SLOTS;
+    {
+        let mut free = slots.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free == 0 {
+            free = slots.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= 1;
+    }
+    let _taken = Taken(slots);
+    work()
+}
+
+/// Gives the slot back however the work ends.
+struct Taken(&'static Slots);
+
+impl Drop for Taken {
+    fn drop(&mut self) {
+        *self.0.free.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+        self.0.freed.notify_one();
+    }
+}
+
 pub fn hash(password: &str) -> Result<String, ApiError> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
+    in_a_slot(|| Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()))
         .map_err(|e| ApiError::Internal(format!("argon2: {e}")))
 }
 
 /// False for a wrong password and for a stored hash that cannot be read.
 pub fn verify(stored: &str, password: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| in_a_slot(|| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()))
         .unwrap_or(false)
 }
 

@@ -39,7 +39,7 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for JsonBody<T> {
             }
             let mut bytes = web::BytesMut::new();
             while let Some(chunk) = payload.next().await {
-                let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("Could not read the request body: {e}")))?;
+                let chunk = chunk.map_err(super::limits::read_error)?;
                 if bytes.len() + chunk.len() > limit {
                     return Err(too_large(limit));
                 }
@@ -48,12 +48,17 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for JsonBody<T> {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 return Ok(JsonBody(T::default()));
             }
-            if let Some(ct) = content_type.filter(|ct| !is_json(ct)) {
-                return Err(ApiError::UnsupportedMediaType(format!(
+            // A body is JSON only when it says so: one without a type is refused like one of
+            // another type, so no request that a page of another site can make reads as JSON.
+            match content_type {
+                Some(ct) if is_json(&ct) => parse(&bytes).map(JsonBody),
+                Some(ct) => Err(ApiError::UnsupportedMediaType(format!(
                     "Send JSON with Content-Type: application/json (got {ct:?})"
-                )));
+                ))),
+                None => Err(ApiError::UnsupportedMediaType(
+                    "Send JSON with Content-Type: application/json (the request has no Content-Type)".into(),
+                )),
             }
-            parse(&bytes).map(JsonBody)
         })
     }
 }

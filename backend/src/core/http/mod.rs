@@ -3,7 +3,10 @@
 //! (`ServiceConfig`), and the 405 answer for unsupported methods (`refuse_other_methods`).
 
 pub mod body;
+pub mod client;
+pub mod headers;
 pub mod health;
+pub mod limits;
 pub mod paging;
 pub mod spa;
 

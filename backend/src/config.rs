@@ -123,6 +123,9 @@ pub struct MailConfig {
     pub retry_base: Duration,
     /// Time allowed to connect to a mail server and for each of its answers.
     pub timeout: Duration,
+    /// The authserv-ids (RFC 8601) of the receiving mail servers whose `Authentication-Results`
+    /// the desk believes (`mail::trust`), lowercase. Empty: only reply tokens verify mail.
+    pub trusted_authserv_ids: Vec<String>,
 }
 
 impl Default for MailConfig {
@@ -132,6 +135,7 @@ impl Default for MailConfig {
             ca_file: None,
             retry_base: Duration::from_secs(30),
             timeout: Duration::from_secs(30),
+            trusted_authserv_ids: Vec::new(),
         }
     }
 }
@@ -145,6 +149,7 @@ struct FileMail {
     poll_ms: Option<u64>,
     retry_base_secs: Option<u64>,
     timeout_secs: Option<u64>,
+    trusted_authserv_ids: Option<Vec<String>>,
 }
 
 impl FileMail {
@@ -160,7 +165,27 @@ impl FileMail {
             ca_file: env_or("OXIDESK_MAIL_CA_FILE", self.ca_file.map(|p| p.display().to_string())).map(PathBuf::from),
             retry_base: positive(self.retry_base_secs, "[mail] retry_base_secs", d.retry_base, Duration::from_secs)?,
             timeout: positive(self.timeout_secs, "[mail] timeout_secs", d.timeout, Duration::from_secs)?,
+            trusted_authserv_ids: match std::env::var("OXIDESK_MAIL_TRUSTED_AUTHSERV_IDS") {
+                Ok(list) => list.split(',').map(str::to_owned).collect(),
+                Err(_) => self.trusted_authserv_ids.unwrap_or_default(),
+            }
+            .iter()
+            .filter(|id| !id.trim().is_empty())
+            .map(|id| authserv_id(id))
+            .collect::<Result<_, _>>()?,
         })
+    }
+}
+
+/// An authserv-id as a receiving server writes it first in its Authentication-Results (a host
+/// name, usually), lowercase.
+fn authserv_id(id: &str) -> Result<String, ConfigError> {
+    let id = id.trim();
+    let fits = |c: char| c.is_ascii_graphic() && !matches!(c, ';' | '(' | ')' | '"' | '\\');
+    if id.chars().all(fits) {
+        Ok(id.to_ascii_lowercase())
+    } else {
+        Err(ConfigError::AuthservId(id.to_owned()))
     }
 }
 
@@ -244,6 +269,8 @@ pub enum ConfigError {
     Ldap(&'static str),
     #[error("[outbound] allow: {0:?} is not a network like 10.1.0.0/16 or an address like 192.0.2.7")]
     Outbound(String),
+    #[error("invalid [mail] trusted_authserv_ids entry {0:?}: expected a server's name, like mx.example.com")]
+    AuthservId(String),
     #[error("invalid {field} entry {value:?}: expected an address or a range like 10.0.0.0/8")]
     Network { field: &'static str, value: String },
 }
@@ -474,6 +501,12 @@ mod tests {
         a.config = Some(file);
         assert!(matches!(Config::load(&a, None), Err(ConfigError::Parse { .. })));
         assert!(matches!(Config::load(&args(), Some("nowhere")), Err(ConfigError::Bind(_))));
+        let trusted = load_text("[mail]\ntrusted_authserv_ids = [\"MX.Example.com\", \"\"]\n").unwrap();
+        assert_eq!(trusted.mail.trusted_authserv_ids, ["mx.example.com"]);
+        assert!(matches!(
+            load_text("[mail]\ntrusted_authserv_ids = [\"mx; dmarc=pass\"]\n"),
+            Err(ConfigError::AuthservId(_))
+        ));
     }
 
     fn load_text(text: &str) -> Result<Config, ConfigError> {

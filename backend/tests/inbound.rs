@@ -125,13 +125,7 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     assert_eq!(entries(&ticket(&app, &admin, &number).await).len(), 1);
 
     // A reply to our receipt (by its headers) joins the ticket, its quoted history cut.
-    let receipt_id = {
-        let (_, mails) = send(&app, "GET", "/api/outbox.json", Auth::Bearer(&admin), None).await;
-        mails.as_array().unwrap().iter().find(|m| m["recipient"] == "carla@example.com").unwrap()["message_id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
+    let receipt_id = mailed_ids(&st, "carla@example.com").pop().unwrap();
     let quoted = format!(
         "Still smoking.\r\n\r\nOn Tue, 24 Nov 2026, Desk wrote:\r\n> {}\r\n> We got it.",
         oxidesk::mail::REPLY_MARKER
@@ -166,6 +160,9 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     let t = ticket(&app, &admin, &number).await;
     let bodies: Vec<String> = entries(&t).iter().map(|e| e["body"].as_str().unwrap().to_owned()).collect();
     assert_eq!(bodies, ["It smokes.", "Still smoking.", "Fixed now, thanks."]);
+    // The reply to our receipt carries Carla's reply token; the one by its subject only claims her address.
+    let marks: Vec<bool> = entries(&t).iter().map(|e| e["unverified"].is_string()).collect();
+    assert_eq!(marks, [false, false, true], "{t}");
 
     // Someone else naming the ticket does not join it: with guest tickets off, nothing happens.
     let stranger =
@@ -185,7 +182,8 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     assert_eq!(piped["outcome"], "ticket", "{piped}");
     assert_ne!(piped["ticket"].as_str(), Some(number.as_str()));
 
-    // An agent answering by mail answers the customer, who is told.
+    // An agent's mail that only names the ticket proves nothing (anyone can write a From): it is an
+    // internal note marked unverified, and the customer hears nothing of it.
     let (status, _) = send(
         &app,
         "POST",
@@ -208,16 +206,22 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     assert_eq!(piped["outcome"], "reply");
     let t = ticket(&app, &admin, &number).await;
     let last = entries(&t).pop().unwrap();
-    assert_eq!((last["type"].as_str(), last["poster"].as_str()), (Some("R"), Some("Sam Agent")), "{last}");
-    let (_, mails) = send(&app, "GET", "/api/outbox.json?per_page=100", Auth::Bearer(&admin), None).await;
-    assert!(
-        mails
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| m["recipient"] == "carla@example.com" && m["kind"] == "ticket.reply.customer"),
-        "{mails}"
-    );
+    assert_eq!((last["type"].as_str(), last["poster"].as_str()), (Some("N"), Some("Sam Agent")), "{last}");
+    assert!(last["unverified"].as_str().is_some_and(|why| why.contains("reply token")), "{last}");
+    assert_eq!(mailed_ids(&st, "carla@example.com").len(), 1, "the receipt and nothing since");
+}
+
+/// The Message-IDs of the mail queued for `to`, oldest first, with their reply tokens (which the
+/// API masks): what that person's mail client receives.
+fn mailed_ids(st: &AppState, to: &str) -> Vec<String> {
+    use diesel::prelude::*;
+    use oxidesk::core::db::schema::outbox;
+    outbox::table
+        .filter(outbox::recipient.eq(to))
+        .order(outbox::id)
+        .select(outbox::message_id.assume_not_null())
+        .load(&mut common::conn(st))
+        .unwrap()
 }
 
 #[actix_web::test]
@@ -533,4 +537,188 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     assert_eq!(fetch(&st).await.unwrap().handled, 1);
     assert_eq!(fetch(&st).await.unwrap().handled, 0, "read mail is not fetched again");
     assert_eq!(mailbox.processed(), 6);
+}
+
+/// A mail answering ticket `number` by its subject, with these headers (references, results).
+fn answer(from: &str, number: &str, id: &str, headers: &str, text: &str) -> Vec<u8> {
+    mail(from, &format!("Re: [{number}] Printer on fire"), id, headers, text)
+}
+
+fn in_reply_to(id: &str) -> String {
+    format!("In-Reply-To: {id}\r\nReferences: {id}\r\n")
+}
+
+/// The desk of the trust tests: mail out to an SMTP server never reached (the tests read what was
+/// queued), `mx.desk.test` trusted, the customer Carla with a ticket opened by mail, and the
+/// agent Sam assigned to it (so the desk mails him about it). The app, the state, the admin's
+/// token, Carla's id and the ticket number.
+async fn trust_desk(
+    db: &common::TestDb,
+    change: impl FnOnce(&mut oxidesk::config::Config),
+) -> (
+    impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    actix_web::web::Data<AppState>,
+    String,
+    i64,
+    String,
+) {
+    let st = state_with(db, |c| {
+        c.mail.trusted_authserv_ids = vec!["mx.desk.test".to_owned()];
+        change(c);
+    });
+    let app = app(st.clone()).await;
+    let admin = first_admin(&app).await;
+    let settings = json!({"smtp_host": "127.0.0.1", "smtp_port": 9, "from_address": "desk@desk.test"});
+    assert_eq!(send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(settings)).await.0, 200);
+    let mut ids = Vec::new();
+    for (name, email, level) in [("carla", "carla@example.com", 1), ("sam", "sam@desk.test", 3)] {
+        let body = json!({"username": name, "name": name, "email": email, "password": PASSWORD, "level": level});
+        let (status, made) = send(&app, "POST", "/api/users.json", Auth::Bearer(&admin), Some(body)).await;
+        assert_eq!(status, 201, "{made}");
+        ids.push(made["id"].as_i64().unwrap());
+    }
+    let (carla, sam) = (ids[0], ids[1]);
+    let key = api_key(&st, "read,write");
+    let (_, piped) =
+        pipe(&app, &key, &mail("carla@example.com", "Printer on fire", "t0@client.test", "", "Smoke.")).await;
+    let number = piped["ticket"].as_str().unwrap().to_owned();
+    let path = format!("/api/tickets.json/{number}");
+    let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&admin), Some(json!({"assignee_ids": [sam]}))).await;
+    assert_eq!(status, 200);
+    (app, st, admin, carla, number)
+}
+
+/// The last thread entry that is not an event, as an agent and as the customer see it.
+async fn last_entry(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    st: &AppState,
+    admin: &str,
+    customer: i64,
+    number: &str,
+) -> (Value, Option<Value>) {
+    let agent_view = entries(&ticket(app, admin, number).await).pop().unwrap();
+    let token = common::bearer(st, customer);
+    let customer_view = entries(&ticket(app, &token, number).await).into_iter().find(|e| e["id"] == agent_view["id"]);
+    (agent_view, customer_view)
+}
+
+#[actix_web::test]
+async fn over_the_pipe_a_from_proves_nothing_but_a_reply_token_or_a_trusted_pass_does() {
+    let db = test_db();
+    let (app, st, admin, carla, number) = trust_desk(&db, |_| {}).await;
+    let key = api_key(&st, "read,write");
+    let to_carla = || mailed_ids(&st, "carla@example.com");
+    let receipt = to_carla().pop().unwrap();
+
+    // Mallory writes as Carla, naming the ticket in the subject: it joins, marked for the agents only.
+    let forged = answer("carla@example.com", &number, "forged1@evil.test", "", "Refund me to IBAN X.");
+    let (status, piped) = pipe(&app, &key, &forged).await;
+    assert_eq!((status, piped["outcome"].as_str()), (201, Some("reply")), "{piped}");
+    let (entry, seen) = last_entry(&app, &st, &admin, carla, &number).await;
+    assert_eq!(entry["type"], "M");
+    assert!(entry["unverified"].as_str().is_some_and(|why| why.contains("customer")), "{entry}");
+    let seen = seen.expect("the customer sees her thread");
+    assert_eq!((seen["body"].as_str(), seen.get("unverified")), (Some("Refund me to IBAN X."), None), "{seen}");
+    let (_, log) = send(&app, "GET", "/api/mail/inbound.json", Auth::Bearer(&admin), None).await;
+    let logged = log.as_array().unwrap().iter().find(|m| m["message_id"] == "forged1@evil.test").unwrap();
+    assert!(logged["reason"].as_str().is_some_and(|r| r.starts_with("unverified sender")), "{logged}");
+
+    // Mallory writes as Sam: an internal note, marked, and nothing goes to Carla — not even when
+    // the mail names Carla's own reply token (a token is one person's).
+    let sent_before = to_carla().len();
+    for (n, headers) in [("2", String::new()), ("3", in_reply_to(&receipt))] {
+        let forged = answer("Sam <sam@desk.test>", &number, &format!("forged{n}@evil.test"), &headers, "Pay now.");
+        let (_, piped) = pipe(&app, &key, &forged).await;
+        assert_eq!(piped["outcome"], "reply", "{piped}");
+        let (entry, seen) = last_entry(&app, &st, &admin, carla, &number).await;
+        assert_eq!((entry["type"].as_str(), entry["poster"].as_str()), (Some("N"), Some("sam")), "{entry}");
+        assert!(entry["unverified"].as_str().is_some_and(|why| why.contains("internal note")), "{entry}");
+        assert!(seen.is_none(), "customers never see notes");
+    }
+    assert_eq!(to_carla().len(), sent_before, "no mail to the customer");
+
+    // Sam really answers the desk's mail to him (its reply token): a response, mailed to Carla.
+    let to_sam = mailed_ids(&st, "sam@desk.test").pop().expect("Sam was told of the ticket");
+    let real = answer("sam@desk.test", &number, "real1@desk.test", &in_reply_to(&to_sam), "On my way.");
+    let (_, piped) = pipe(&app, &key, &real).await;
+    assert_eq!(piped["outcome"], "reply", "{piped}");
+    let (entry, seen) = last_entry(&app, &st, &admin, carla, &number).await;
+    assert_eq!((entry["type"].as_str(), entry.get("unverified")), (Some("R"), None), "{entry}");
+    assert_eq!(seen.unwrap()["body"], "On my way.");
+    assert_eq!(to_carla().len(), sent_before + 1, "the response is mailed to Carla");
+    // So does Carla, answering that response: her message is verified.
+    let response = to_carla().pop().unwrap();
+    let real = answer("carla@example.com", &number, "real2@client.test", &in_reply_to(&response), "Thanks!");
+    pipe(&app, &key, &real).await;
+    let (entry, _) = last_entry(&app, &st, &admin, carla, &number).await;
+    assert_eq!(
+        (entry["type"].as_str(), entry["body"].as_str(), entry.get("unverified")),
+        (Some("M"), Some("Thanks!"), None)
+    );
+
+    // A trusted receiving server's DMARC pass for Sam's domain, topmost: a response.
+    let pass = "Authentication-Results: mx.desk.test; spf=pass smtp.mailfrom=desk.test;\r\n dmarc=pass (p=reject) header.from=desk.test\r\n";
+    let (_, piped) = pipe(&app, &key, &answer("sam@desk.test", &number, "dmarc1@desk.test", pass, "Fixed.")).await;
+    assert!(piped["outcome"] == "reply");
+    let (entry, _) = last_entry(&app, &st, &admin, carla, &number).await;
+    assert_eq!((entry["type"].as_str(), entry.get("unverified")), (Some("R"), None), "{entry}");
+    // The same pass from a server not trusted, or below the trusted server's own field (where a
+    // sender puts what they like), verifies nothing.
+    let untrusted = pass.replace("mx.desk.test", "mx.evil.test");
+    let below = format!(
+        "Authentication-Results: mx.desk.test; dmarc=fail header.from=desk.test\r\nReceived: from evil.test by mx.desk.test\r\n{pass}"
+    );
+    for (n, headers) in [("2", untrusted), ("3", below)] {
+        let forged = answer("sam@desk.test", &number, &format!("dmarc{n}@evil.test"), &headers, "Pay now.");
+        pipe(&app, &key, &forged).await;
+        let (entry, _) = last_entry(&app, &st, &admin, carla, &number).await;
+        assert_eq!((entry["type"].as_str(), entry["unverified"].is_string()), (Some("N"), true), "{entry}");
+    }
+    assert_eq!(to_carla().len(), sent_before + 2, "only the two verified responses were mailed");
+}
+
+#[actix_web::test]
+async fn over_imap_forged_mail_is_a_marked_note_and_the_agents_token_a_response() {
+    let db = test_db();
+    let (app, st, admin, carla, number) = trust_desk(&db, |c| c.mail.ca_file = Some(servers::cert())).await;
+    let mailbox = Mailbox::new();
+    let settings = json!({
+        "imap_enabled": true, "imap_host": "localhost", "imap_port": 10993, "imap_security": "tls",
+        "imap_user": mailbox.user, "imap_password": "secret", "imap_folder": "INBOX", "imap_processed_folder": ""
+    });
+    assert_eq!(send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(settings)).await.0, 200);
+    let sent_before = mailed_ids(&st, "carla@example.com").len();
+
+    // Forged as Sam, then as Carla.
+    mailbox.deliver(&answer("sam@desk.test", &number, "imap-forged1@evil.test", "", "Pay now."));
+    assert_eq!(fetch(&st).await.unwrap().handled, 1);
+    let (entry, seen) = last_entry(&app, &st, &admin, carla, &number).await;
+    assert_eq!((entry["type"].as_str(), entry["unverified"].is_string(), seen), (Some("N"), true, None), "{entry}");
+    mailbox.deliver(&answer("carla@example.com", &number, "imap-forged2@evil.test", "", "New IBAN."));
+    assert_eq!(fetch(&st).await.unwrap().handled, 1);
+    let (entry, seen) = last_entry(&app, &st, &admin, carla, &number).await;
+    assert_eq!((entry["type"].as_str(), entry["unverified"].is_string()), (Some("M"), true), "{entry}");
+    assert_eq!(seen.unwrap().get("unverified"), None);
+    assert_eq!(mailed_ids(&st, "carla@example.com").len(), sent_before, "no mail to the customer");
+
+    // Sam's real reply to the desk's mail, and one vouched for by the trusted server.
+    let to_sam = mailed_ids(&st, "sam@desk.test").pop().unwrap();
+    mailbox.deliver(&answer("sam@desk.test", &number, "imap-real1@desk.test", &in_reply_to(&to_sam), "On my way."));
+    mailbox.deliver(&answer(
+        "sam@desk.test",
+        &number,
+        "imap-real2@desk.test",
+        "Authentication-Results: mx.desk.test; dkim=pass header.d=desk.test header.s=s1\r\n",
+        "Fixed.",
+    ));
+    assert_eq!(fetch(&st).await.unwrap().handled, 2);
+    let t = ticket(&app, &admin, &number).await;
+    let last_two: Vec<(String, bool)> = entries(&t)
+        .iter()
+        .rev()
+        .take(2)
+        .map(|e| (e["type"].as_str().unwrap().to_owned(), e["unverified"].is_string()))
+        .collect();
+    assert_eq!(last_two, [("R".to_owned(), false), ("R".to_owned(), false)], "{t}");
+    assert_eq!(mailed_ids(&st, "carla@example.com").len(), sent_before + 2);
 }

@@ -899,6 +899,26 @@ pub fn mail_test_dir() -> PathBuf {
     PathBuf::from(String::from_utf8_lossy(&out.stdout).trim())
 }
 
+/// A fresh mailbox on the test dovecot (any user, password "secret"), world-writable: dovecot's
+/// mail processes run as nobody.
+pub fn mailbox(user: &str) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = mail_test_dir().join("dovecot/home").join(user).join("Maildir");
+    for sub in ["", "tmp", "new", "cur"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+        std::fs::set_permissions(dir.join(sub), std::fs::Permissions::from_mode(0o777)).unwrap();
+    }
+    std::fs::set_permissions(dir.parent().unwrap(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    dir
+}
+
+/// Delivers a mail into a mailbox as an MTA does: written under tmp/, renamed into new/.
+pub fn deliver(maildir: &Path, n: usize, raw: &str) {
+    let name = format!("{n:05}.{}.test", std::process::id());
+    std::fs::write(maildir.join("tmp").join(&name), raw).unwrap();
+    std::fs::rename(maildir.join("tmp").join(&name), maildir.join("new").join(&name)).unwrap();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -154,6 +154,12 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("O3", o3_opening_the_policy_through_the_api),
         ("O4", o4_a_host_saved_before_the_policy_closed),
         ("O5", o5_a_foreign_services_banner),
+        ("T1", t1_an_agents_from_forged_over_the_pipe),
+        ("T2", t2_someone_elses_reply_token),
+        ("T3", t3_a_customers_from_forged),
+        ("T4", t4_forged_authentication_results),
+        ("T5", t5_an_agents_from_forged_over_imap),
+        ("T6", t6_reply_tokens_read_from_the_outbox),
     ]
 }
 
@@ -176,7 +182,7 @@ fn every_attack_in_the_doc_has_a_case() {
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
         assert!(
-            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O"].contains(&theme(id)),
+            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T"].contains(&theme(id)),
             "{id}: no test runs this theme"
         );
     }
@@ -272,6 +278,11 @@ fn o_outgoing_connections() {
 }
 
 #[test]
+fn t_forged_senders_of_mail() {
+    run("T");
+}
+
+#[test]
 fn k_key_scopes_and_networks() {
     run("K");
 }
@@ -297,9 +308,12 @@ struct World {
     olga_ticket: String,
 }
 
-/// The theme's world; `extra` is added to its oxidesk.toml.
+/// The theme's world; `extra` is added to its oxidesk.toml. mx.desk.test: the receiving mail
+/// server whose Authentication-Results the T cases trust.
 fn world(extra: &str) -> World {
-    let s = TestServer::start_with_config(&format!("login_attempts_per_minute = 100000\n{extra}"));
+    let s = TestServer::start_with_config(&format!(
+        "login_attempts_per_minute = 100000\n[mail]\ntrusted_authserv_ids = [\"mx.desk.test\"]\n{extra}"
+    ));
     s.admin_create("root", "root@example.com", PASSWORD);
     let admin = Auth::Bearer(s.login_token("root", PASSWORD));
     let staff = s.apikey("staff", "read,write,impersonate,admin", None).auth();
@@ -2197,6 +2211,53 @@ fn mailed_to(sink: &std::path::Path, to: &str) -> (String, String) {
     }
 }
 
+/// A desk that mails through the SMTP sink of scripts/mail.sh, with a customer of its own whose
+/// ticket an agent of its own is assigned to: the desk has mailed the customer a receipt and the
+/// agent the assignment, each carrying that person's reply token — what their mail clients hold.
+struct MailDesk {
+    agent: Person,
+    customer: Person,
+    customer_auth: Auth,
+    number: String,
+}
+
+fn mail_desk(w: &World, case: &str) -> MailDesk {
+    let smtp = json!({"smtp_host": "127.0.0.1", "smtp_port": 10025, "smtp_security": "none", "from_address": "desk@desk.test"});
+    w.s.put_json("/api/mail/settings.json", &w.admin, &smtp).expect(200);
+    // Names of this run only: the sink keeps every mail it ever took.
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    let tag = format!("{case}-{:08x}", nanos ^ (u32::from(w.s.port) << 16));
+    let agent = w.s.create_person(&w.admin, &format!("{tag}-agent"), 3, Some(PASSWORD));
+    let customer = w.s.create_person(&w.admin, &format!("{tag}-cust"), 1, Some(PASSWORD));
+    let customer_auth = Auth::Bearer(w.s.login_token(&customer.username, PASSWORD));
+    let number = w.s.open_ticket_for(&w.staff, &customer, None);
+    w.s.put_json(&w.path(&number), &w.admin, &json!({"assignee_ids": [agent.id]})).expect(200);
+    MailDesk { agent, customer, customer_auth, number }
+}
+
+/// The Message-ID of the first mail the SMTP sink received for `to`, waiting for it (a minute at most).
+fn first_mailed_id(to: &str) -> String {
+    let dir = mail_test_dir().join("smtp-plain/new");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            let head = text.split("\r\n\r\n").next().unwrap_or_default().replace("\r\n ", " ").replace("\r\n\t", " ");
+            let field = |name: &str| {
+                head.lines().find_map(|l| {
+                    let (n, v) = l.split_once(':')?;
+                    n.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+                })
+            };
+            if field("X-Envelope-To").is_some_and(|t| t.split(", ").any(|a| a == to)) {
+                return field("Message-ID").unwrap_or_else(|| panic!("a mail without a Message-ID: {head}"));
+            }
+        }
+        assert!(std::time::Instant::now() < deadline, "no mail reached {to} in a minute");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
 /// Files `message` as a new ticket of a fresh customer, by the staff key: the desk mails the
 /// customer its receipt, which quotes the message. Returns that mail's HTML and text.
 fn receipt_of(w: &World, name: &str, message: &str) -> (String, String) {
@@ -2452,4 +2513,144 @@ fn o5_a_foreign_services_banner(_: &World) {
     };
     assert!(error.contains("is not an SMTP server"), "{error}");
     assert!(!error.contains("secret-banner") && !error.contains("SSH"), "the banner leaked: {error}");
+}
+
+/// A mail answering the desk's ticket `number` by its subject, with these extra headers.
+fn answer_mail(from: &str, number: &str, id: &str, headers: &str, text: &str) -> String {
+    format!("From: {from}\r\nTo: desk@desk.test\r\nSubject: Re: [{number}] problem\r\nMessage-ID: <{id}>\r\n{headers}Content-Type: text/plain\r\n\r\n{text}\r\n")
+}
+
+fn in_reply_to(id: &str) -> String {
+    format!("In-Reply-To: {id}\r\nReferences: {id}\r\n")
+}
+
+/// How many mails the desk queued for this address.
+fn queued_for(w: &World, address: &str) -> usize {
+    let outbox = w.s.get("/api/outbox.json?per_page=100", &w.admin).json();
+    outbox.as_array().unwrap().iter().filter(|m| m["recipient"] == address).count()
+}
+
+/// The last entry of the ticket that is not an event, as an agent sees it.
+fn last_entry(w: &World, number: &str) -> Value {
+    threads(&w.s.ticket(number, &w.admin)).into_iter().rfind(|e| e["type"] != "E").unwrap()
+}
+
+/// Pipes `raw` and checks that it became an internal note marked unverified, mailed to nobody
+/// outside the desk.
+#[track_caller]
+fn becomes_a_marked_note(w: &World, d: &MailDesk, raw: &str) {
+    let queued = queued_for(w, &d.customer.email);
+    let r = pipe(w, &w.staff, raw);
+    r.expect(201);
+    assert_eq!(r.json()["outcome"], "reply", "{}", r.text);
+    let entry = last_entry(w, &d.number);
+    assert_eq!(entry["type"], "N", "{entry}");
+    assert!(entry["unverified"].as_str().is_some_and(|why| why.contains("internal note")), "{entry}");
+    assert_eq!(queued_for(w, &d.customer.email), queued, "mail went to the customer");
+}
+
+fn t1_an_agents_from_forged_over_the_pipe(w: &World) {
+    let d = mail_desk(w, "t1");
+    let forged = answer_mail(&d.agent.email, &d.number, "t1-forged@evil.test", "", "Pay the invoice to IBAN X.");
+    becomes_a_marked_note(w, &d, &forged);
+    assert!(!w.s.ticket(&d.number, &d.customer_auth).to_string().contains("IBAN X"), "the customer sees it");
+    // The agent's real answer to the desk's mail to them is a response, mailed to the customer.
+    let queued = queued_for(w, &d.customer.email);
+    let to_agent = first_mailed_id(&d.agent.email);
+    let real = answer_mail(&d.agent.email, &d.number, "t1-real@example.com", &in_reply_to(&to_agent), "On my way.");
+    pipe(w, &w.staff, &real).expect(201);
+    let entry = last_entry(w, &d.number);
+    assert_eq!((entry["type"].as_str(), entry.get("unverified")), (Some("R"), None), "{entry}");
+    assert_eq!(queued_for(w, &d.customer.email), queued + 1, "the response is mailed");
+}
+
+fn t2_someone_elses_reply_token(w: &World) {
+    let d = mail_desk(w, "t2");
+    let receipt = first_mailed_id(&d.customer.email);
+    let forged =
+        answer_mail(&d.agent.email, &d.number, "t2-forged@evil.test", &in_reply_to(&receipt), "Pay to IBAN X.");
+    becomes_a_marked_note(w, &d, &forged);
+}
+
+fn t3_a_customers_from_forged(w: &World) {
+    let d = mail_desk(w, "t3");
+    let forged = answer_mail(&d.customer.email, &d.number, "t3-forged@evil.test", "", "Close my account.");
+    let r = pipe(w, &w.staff, &forged);
+    r.expect(201);
+    assert_eq!(r.json()["outcome"], "reply", "{}", r.text);
+    let entry = last_entry(w, &d.number);
+    assert_eq!(entry["type"], "M");
+    assert!(entry["unverified"].as_str().is_some_and(|why| why.contains("customer")), "{entry}");
+    let own = threads(&w.s.ticket(&d.number, &d.customer_auth));
+    let seen = own.iter().find(|e| e["id"] == entry["id"]).expect("the customer sees the message");
+    assert_eq!(seen.get("unverified"), None, "the customer is shown the mark: {seen}");
+    // Her real answer to the desk's receipt is not marked.
+    let receipt = first_mailed_id(&d.customer.email);
+    let real = answer_mail(&d.customer.email, &d.number, "t3-real@example.com", &in_reply_to(&receipt), "Thanks.");
+    pipe(w, &w.staff, &real).expect(201);
+    let entry = last_entry(w, &d.number);
+    assert_eq!((entry["type"].as_str(), entry.get("unverified")), (Some("M"), None), "{entry}");
+}
+
+fn t4_forged_authentication_results(w: &World) {
+    let d = mail_desk(w, "t4");
+    let pass = "Authentication-Results: mx.desk.test; dmarc=pass (p=reject) header.from=example.com\r\n";
+    let untrusted = pass.replace("mx.desk.test", "mx.evil.test");
+    let below = format!(
+        "Authentication-Results: mx.desk.test; dmarc=fail header.from=example.com\r\nReceived: from evil.test by mx.desk.test\r\n{pass}"
+    );
+    for (n, headers) in [(1, untrusted), (2, below)] {
+        let forged = answer_mail(&d.agent.email, &d.number, &format!("t4-{n}@evil.test"), &headers, "Pay to IBAN X.");
+        becomes_a_marked_note(w, &d, &forged);
+    }
+    // The trusted server's own pass, topmost, is believed.
+    let real = answer_mail(&d.agent.email, &d.number, "t4-real@example.com", pass, "On my way.");
+    pipe(w, &w.staff, &real).expect(201);
+    let entry = last_entry(w, &d.number);
+    assert_eq!((entry["type"].as_str(), entry.get("unverified")), (Some("R"), None), "{entry}");
+}
+
+fn t5_an_agents_from_forged_over_imap(w: &World) {
+    let d = mail_desk(w, "t5");
+    let queued = queued_for(w, &d.customer.email);
+    let user = format!("t5-{}-{}", std::process::id(), w.s.port);
+    let maildir = mailbox(&user);
+    deliver(&maildir, 0, &answer_mail(&d.agent.email, &d.number, "t5-forged@evil.test", "", "Pay to IBAN X."));
+    let imap = json!({
+        "imap_enabled": true, "imap_host": "127.0.0.1", "imap_port": 10143, "imap_security": "none",
+        "imap_user": user, "imap_password": "secret", "imap_processed_folder": "Processed"
+    });
+    w.s.put_json("/api/mail/settings.json", &w.admin, &imap).expect(200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while last_entry(w, &d.number)["body"] != "Pay to IBAN X." {
+        assert!(std::time::Instant::now() < deadline, "the mail was not fetched in a minute; log:\n{}", w.s.log());
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    w.s.put_json("/api/mail/settings.json", &w.admin, &json!({"imap_enabled": false})).expect(200);
+    let entry = last_entry(w, &d.number);
+    assert_eq!((entry["type"].as_str(), entry["unverified"].is_string()), (Some("N"), true), "{entry}");
+    assert_eq!(queued_for(w, &d.customer.email), queued, "mail went to the customer");
+}
+
+fn t6_reply_tokens_read_from_the_outbox(w: &World) {
+    let d = mail_desk(w, "t6");
+    let token_id = first_mailed_id(&d.agent.email);
+    let local = token_id.trim_start_matches('<').split('@').next().unwrap();
+    let token = local.rsplit('.').next().unwrap().to_owned();
+    assert_eq!(token.len(), 32, "the desk's mail carries a reply token: {token_id}");
+    let admin_key = w.s.apikey("t6-admin", "read,write,admin", None).auth();
+    for auth in [&w.admin, &admin_key] {
+        let outbox = w.s.get("/api/outbox.json?per_page=100", auth);
+        outbox.expect(200);
+        assert!(!outbox.text.contains(&token), "the outbox shows a reply token");
+        let mine: Vec<Value> = outbox
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["recipient"] == d.agent.email.as_str())
+            .cloned()
+            .collect();
+        assert!(!mine.is_empty() && mine.iter().all(|m| m["message_id"].as_str().is_some_and(|id| id.contains(".…@"))));
+    }
 }

@@ -3,31 +3,11 @@
 //! exactly one ticket — none lost, none twice.
 
 use std::collections::BTreeSet;
-use std::os::unix::fs::PermissionsExt;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use oxidesk_e2e::*;
 
 const MAILS: usize = 150;
-
-/// A fresh mailbox on the test dovecot (any user, password "secret"), world-writable: dovecot's
-/// mail processes run as nobody.
-fn mailbox(user: &str) -> PathBuf {
-    let dir = mail_test_dir().join("dovecot/home").join(user).join("Maildir");
-    for sub in ["", "tmp", "new", "cur"] {
-        std::fs::create_dir_all(dir.join(sub)).unwrap();
-        std::fs::set_permissions(dir.join(sub), std::fs::Permissions::from_mode(0o777)).unwrap();
-    }
-    std::fs::set_permissions(dir.parent().unwrap(), std::fs::Permissions::from_mode(0o777)).unwrap();
-    dir
-}
-
-fn deliver(maildir: &std::path::Path, n: usize, raw: &str) {
-    let name = format!("{n:05}.{}.test", std::process::id());
-    std::fs::write(maildir.join("tmp").join(&name), raw).unwrap();
-    std::fs::rename(maildir.join("tmp").join(&name), maildir.join("new").join(&name)).unwrap();
-}
 
 fn waiting(maildir: &std::path::Path) -> usize {
     ["new", "cur"].iter().map(|d| std::fs::read_dir(maildir.join(d)).map(|e| e.count()).unwrap_or(0)).sum()

@@ -34,6 +34,8 @@ pub struct OutboxMail {
     /// When the next attempt is due, for mail waiting to be retried.
     pub next_attempt: Option<String>,
     pub last_error: Option<String>,
+    /// Its Message-ID, with the reply token of ticket mail masked (`<TCK-1042.8f2c41d09a3b7e15.…@…>`):
+    /// the token lets its recipient answer as themselves.
     pub message_id: Option<String>,
     /// The ticket it is about, if any.
     pub ticket: Option<String>,

@@ -136,6 +136,11 @@ pub struct ThreadEntry {
     pub staff_name: Option<String>,
     pub user_name: Option<UserName>,
     pub attachments: Vec<Attachment>,
+    /// Only for agents (level 3 and up), only on mail whose sender the desk could not verify:
+    /// why (it answers none of the desk's mail to that person, and no trusted mail server
+    /// confirmed the sender). Absent otherwise, and always for customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

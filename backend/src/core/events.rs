@@ -32,6 +32,8 @@ pub struct Emitted<'a> {
     pub event: &'a Event,
     pub actor: &'a Actor,
     pub public_url: &'a str,
+    /// The key of the tokens a consumer mails out (`Sink::token_key`).
+    pub token_key: &'a [u8],
 }
 
 /// A consumer that reacts inside the change's transaction; its error rolls the change back.
@@ -44,6 +46,9 @@ pub struct Sink {
     pub consumers: &'static [Consumer],
     /// The desk's public address (configuration), for links in the mail a consumer queues.
     pub public_url: Arc<str>,
+    /// A secret key (derived from the data folder's) that signs what the desk mails out and
+    /// must recognise when it comes back: the reply tokens of ticket mail.
+    pub token_key: Arc<[u8]>,
 }
 
 impl std::fmt::Debug for Sink {
@@ -78,7 +83,7 @@ pub fn emit(conn: &mut AnyConnection, sink: &Sink, actor: &Actor, ip: Option<&st
             detail: event.payload.clone(),
         },
     )?;
-    let emitted = Emitted { id, event: &event, actor, public_url: &sink.public_url };
+    let emitted = Emitted { id, event: &event, actor, public_url: &sink.public_url, token_key: &sink.token_key };
     for consumer in sink.consumers {
         consumer(conn, &emitted)?;
     }

@@ -18,6 +18,9 @@ use crate::core::db::{AnyConnection, DbPool, Engine};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::events::{Consumer, Sink};
 
+/// The purpose the reply tokens' key is derived for (`JwtKeys::derive`).
+const REPLY_TOKEN_PURPOSE: &str = "mail reply tokens";
+
 pub struct AppState {
     pub pool: DbPool,
     pub engine: Engine,
@@ -39,7 +42,11 @@ impl AppState {
             login_limiter: LoginLimiter::per_minute(config.login_attempts_per_minute),
             lockout: Lockout::new(config.failed_sign_ins_per_account),
             keys: KeyCache::default(),
-            events: Sink { consumers, public_url: config.public_url.as_str().into() },
+            events: Sink {
+                consumers,
+                public_url: config.public_url.as_str().into(),
+                token_key: jwt.derive(REPLY_TOKEN_PURPOSE).as_slice().into(),
+            },
             pool,
             config,
             jwt,

@@ -9,6 +9,10 @@
 //! and else a `[TCK-1042]` in the subject. A reply counts only when its sender is the ticket's
 //! customer or an agent; anyone else's mail opens a ticket of their own (when they may).
 //!
+//! Whether a reply is from its From (`trust`): an agent's verified reply is a response mailed to
+//! the customer, an unverified one an internal note marked unverified; a customer's unverified
+//! reply joins their ticket marked unverified to the agents.
+//!
 //! Senders: known users (not disabled) open tickets; unknown senders only when guest tickets are
 //! allowed (ITFlow's rule; client domains join this rule when the desk has clients).
 
@@ -20,6 +24,7 @@ use shared::validate::{Email, PersonName, Subject, SUBJECT_MAX_CHARS};
 use shared::AccessLevel;
 
 use super::parse::{self, Parsed};
+use super::trust::{self, Proof};
 use crate::catalog::rules as catalog;
 use crate::core::auth::{find_by_login, level_of, Actor, Origin};
 use crate::core::db::schema::{inbound_mail, outbox, thread_entries, tickets};
@@ -67,12 +72,20 @@ pub struct Context {
     pub attachments_dir: std::path::PathBuf,
     /// The server's attachment limit (`max_attachment_mb`); the setting may lower it.
     pub max_attachment_bytes: usize,
+    /// Its `token_key` checks reply tokens.
     pub events: Sink,
+    /// Receiving servers whose Authentication-Results are believed (`[mail] trusted_authserv_ids`).
+    pub trusted_servers: Vec<String>,
 }
 
 impl Context {
     pub fn new(config: &crate::config::Config, events: Sink) -> Context {
-        Context { attachments_dir: config.attachments_dir(), max_attachment_bytes: config.max_attachment_bytes, events }
+        Context {
+            attachments_dir: config.attachments_dir(),
+            max_attachment_bytes: config.max_attachment_bytes,
+            events,
+            trusted_servers: config.mail.trusted_authserv_ids.clone(),
+        }
     }
 }
 
@@ -280,12 +293,30 @@ fn decide(
     if let Some(ticket) = ticket_answered(conn, parsed, &stored)? {
         if let Some(user) = sender.as_ref().filter(|u| u.id == ticket.user_id || level_of(u).is_staff()) {
             let actor = Actor::User(user.clone());
-            // An agent answering by mail answers the customer; the customer adds a message.
-            let kind = if user.id != ticket.user_id { EntryType::R } else { EntryType::M };
+            let domain = super::thread::domain(&stored);
+            let keys = trust::Keys {
+                token_key: &ctx.events.token_key,
+                domain: &domain,
+                trusted_servers: &ctx.trusted_servers,
+            };
+            let proof = trust::proof(parsed, &ticket.number, user.id, &keys);
+            // A verified agent answers the customer; an unverified one only tells the other agents.
+            // The customer adds a message either way.
+            let (kind, unverified) = match (user.id != ticket.user_id, &proof) {
+                (true, Some(_)) => (EntryType::R, None),
+                (true, None) => (EntryType::N, Some(trust::AGENT_UNVERIFIED)),
+                (false, Some(_)) => (EntryType::M, None),
+                (false, None) => (EntryType::M, Some(trust::CUSTOMER_UNVERIFIED)),
+            };
+            let reason = match &proof {
+                Some(Proof::Token) => "sender verified: it answers the desk's mail to them (reply token)".to_owned(),
+                Some(Proof::Server(server)) => format!("sender verified by {server} (DMARC/DKIM)"),
+                None => format!("unverified sender: {}", unverified.unwrap_or_default()),
+            };
             match change::post_from_mail(conn, &actor, &ticket, kind, body.clone(), uploads.0.clone(), &origin) {
                 Ok(entry) => {
-                    set_message_id(conn, entry, message_id)?;
-                    return record.write(conn, "reply", Some(&ticket), Some(entry), None);
+                    mark(conn, entry, message_id, unverified)?;
+                    return record.write(conn, "reply", Some(&ticket), Some(entry), Some(&reason));
                 }
                 // Closed too long ago to reopen: the mail opens a new ticket, as in osTicket.
                 Err(ApiError::Forbidden(_)) => {}
@@ -326,13 +357,17 @@ fn decide(
         .order(thread_entries::id)
         .select(thread_entries::id)
         .first(conn)?;
-    set_message_id(conn, entry, message_id)?;
+    mark(conn, entry, message_id, None)?;
     let ticket: TicketRow = tickets::table.find(id).select(TicketRow::as_select()).first(conn)?;
     record.write(conn, "ticket", Some(&ticket), Some(entry), None)
 }
 
-fn set_message_id(conn: &mut AnyConnection, entry: i64, message_id: Option<&str>) -> ApiResult<()> {
-    diesel::update(thread_entries::table.find(entry)).set(thread_entries::message_id.eq(message_id)).execute(conn)?;
+/// What the thread entry of a mail keeps of it: its Message-ID (for threading), and why its
+/// sender is not verified, if they are not.
+fn mark(conn: &mut AnyConnection, entry: i64, message_id: Option<&str>, unverified: Option<&str>) -> ApiResult<()> {
+    diesel::update(thread_entries::table.find(entry))
+        .set((thread_entries::message_id.eq(message_id), thread_entries::unverified.eq(unverified)))
+        .execute(conn)?;
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub mod smtp;
 pub mod templates;
 pub mod thread;
 pub mod tls;
+pub mod trust;
 
 use crate::core::http::ServiceConfig;
 

@@ -71,11 +71,11 @@ pub fn on_event(conn: &mut AnyConnection, emitted: &Emitted<'_>) -> ApiResult<()
     if super::settings::smtp(&stored).is_none() {
         return Ok(());
     }
-    let (actor, url) = (emitted.actor, emitted.public_url);
+    let (actor, url, key) = (emitted.actor, emitted.public_url, emitted.token_key);
     match emitted.event.kind {
         "ticket.create" => {
             let body = entry(conn, payload)?;
-            ticket(conn, &stored, ticket_id, actor, url, Event::Created { body: &body })
+            ticket(conn, &stored, ticket_id, actor, url, key, Event::Created { body: &body })
         }
         kind @ ("ticket.message" | "ticket.response" | "ticket.note") => {
             let kind = match kind {
@@ -84,12 +84,12 @@ pub fn on_event(conn: &mut AnyConnection, emitted: &Emitted<'_>) -> ApiResult<()
                 _ => EntryType::N,
             };
             let body = entry(conn, payload)?;
-            ticket(conn, &stored, ticket_id, actor, url, Event::Entry { kind, body: &body })
+            ticket(conn, &stored, ticket_id, actor, url, key, Event::Entry { kind, body: &body })
         }
         // A reply that also changes the status is one mail: the reply's, which shows the status.
         "ticket.status" if payload["with_response"] != true => {
             let (from, to) = (payload["from"].as_str().unwrap_or_default(), payload["to"].as_str().unwrap_or_default());
-            ticket(conn, &stored, ticket_id, actor, url, Event::Status { from, to })
+            ticket(conn, &stored, ticket_id, actor, url, key, Event::Status { from, to })
         }
         "ticket.assign" => {
             let ids = |key: &str| -> Vec<i64> {
@@ -105,7 +105,7 @@ pub fn on_event(conn: &mut AnyConnection, emitted: &Emitted<'_>) -> ApiResult<()
                 .select(UserRow::as_select())
                 .load(conn)?;
             let added: Vec<UserRow> = all.iter().filter(|u| added_ids.contains(&u.id)).cloned().collect();
-            ticket(conn, &stored, ticket_id, actor, url, Event::Assigned { added: &added, all: &all })
+            ticket(conn, &stored, ticket_id, actor, url, key, Event::Assigned { added: &added, all: &all })
         }
         _ => Ok(()),
     }
@@ -194,6 +194,7 @@ fn ticket(
     ticket_id: i64,
     actor: &Actor,
     public_url: &str,
+    token_key: &[u8],
     event: Event<'_>,
 ) -> ApiResult<()> {
     let ctx = load(conn, ticket_id, public_url)?;
@@ -265,7 +266,11 @@ fn ticket(
             link: None,
         };
         let Some(text) = rendered(conn, kind, &facts)? else { continue };
-        let message_id = thread::new_id(&ctx.ticket.number, stored);
+        // A person's copy carries their reply token, so that their answer by mail is known to be theirs.
+        let message_id = match &recipient.user {
+            Some(u) => thread::new_id_with_token(&ctx.ticket.number, u.id, token_key, &thread::domain(stored)),
+            None => thread::new_id(&ctx.ticket.number, stored),
+        };
         outbox::queue(
             conn,
             outbox::Mail {

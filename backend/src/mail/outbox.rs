@@ -178,7 +178,7 @@ fn views(conn: &mut AnyConnection, rows: Vec<(Listed, Delivery)>) -> ApiResult<V
             status: mail_status(&d.status).to_owned(),
             attempts: d.attempts,
             last_error: d.last_error,
-            message_id: r.message_id,
+            message_id: r.message_id.as_deref().map(super::thread::token_masked),
             ticket: r.ticket_id.and_then(|t| numbers.get(&t).cloned()),
         })
         .collect())

@@ -69,6 +69,10 @@ pub struct Parsed {
     pub full_text: String,
     /// Every attachment mail-parser reports, including inline images and attached messages.
     pub attachments: Vec<Attachment>,
+    /// The topmost `Authentication-Results` field (RFC 8601), unfolded: the one the last
+    /// receiving server added (servers add theirs on top). Lower ones may be the sender's own
+    /// and are left out; whether to believe its server is the caller's decision (`trust`).
+    pub authentication_results: Option<String>,
 }
 
 /// The sender of a message.
@@ -174,6 +178,7 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, Malformed> {
     let headers = raw_headers(&msg);
     let auto = detect_auto(&headers, &msg, &from, &subject);
     let (body, full_text) = extract_body(&msg, is_forward(&subject));
+    let authentication_results = header_values(&headers, "Authentication-Results").next().map(str::to_owned);
     Ok(Parsed {
         message_id: message_id(&msg, raw),
         in_reply_to: message_ids(msg.in_reply_to()),
@@ -184,6 +189,7 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, Malformed> {
         body,
         full_text,
         attachments: attachments(&msg),
+        authentication_results,
     })
 }
 
@@ -1135,6 +1141,17 @@ mod tests {
 
     fn names(p: &Parsed) -> Vec<&str> {
         p.attachments.iter().map(|a| a.filename.as_str()).collect()
+    }
+
+    #[test]
+    fn only_the_topmost_authentication_results_is_kept() {
+        let p = ok(&mail(
+            "Received: from mx by desk\r\nAuthentication-Results: mx.desk.test;\r\n\tdmarc=none\r\n\
+             Received: from evil by mx\r\nAuthentication-Results: mx.desk.test; dmarc=pass header.from=example.test\r\n",
+            "hi\r\n",
+        ));
+        assert_eq!(p.authentication_results.as_deref(), Some("mx.desk.test; dmarc=none"));
+        assert_eq!(ok(&mail("", "hi\r\n")).authentication_results, None);
     }
 
     // --- fixtures: charsets and structure ---------------------------------------------------

@@ -261,7 +261,9 @@ pub(crate) fn post_from_mail(
     }
     match entry_type {
         EntryType::M => changes.last_message_at = Some(Some(now)),
-        _ => changes.last_response_at = Some(Some(now)),
+        EntryType::R => changes.last_response_at = Some(Some(now)),
+        // A note (an agent's unverified mail) answers nobody.
+        EntryType::N | EntryType::E => {}
     }
     let checked = CheckedUpdate {
         message: Some((entry_type, body, uploads)),

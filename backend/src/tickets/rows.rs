@@ -66,6 +66,8 @@ pub struct EntryRow {
     pub created_at: NaiveDateTime,
     pub updated_at: Option<NaiveDateTime>,
     pub message_id: Option<String>,
+    /// Why the sender of this mail is not verified (`mail::trust`).
+    pub unverified: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

@@ -113,7 +113,7 @@ fn load_threads(
     for (entry, attachment) in rows {
         let list = threads.entry(entry.ticket_id).or_default();
         if list.last().map(|e| e.id) != Some(entry.id) {
-            list.push(entry_view(entry));
+            list.push(entry_view(entry, include_notes));
         }
         if let (Some(a), Some(last)) = (attachment, list.last_mut()) {
             last.attachments.push(Attachment {
@@ -129,7 +129,8 @@ fn load_threads(
     Ok(threads)
 }
 
-fn entry_view(e: EntryRow) -> ThreadEntry {
+/// One entry; `agent_view` adds what only agents see (why a mail's sender is not verified).
+fn entry_view(e: EntryRow, agent_view: bool) -> ThreadEntry {
     let entry_type = EntryType::parse(&e.entry_type).unwrap_or(EntryType::E);
     let user_name = e.user_id.filter(|_| entry_type == EntryType::M).map(|_| name_of(&e.poster));
     let staff_name = e.staff_id.map(|_| e.poster.clone());
@@ -157,6 +158,7 @@ fn entry_view(e: EntryRow) -> ThreadEntry {
         staff_name,
         user_name,
         attachments: Vec::new(),
+        unverified: e.unverified.filter(|_| agent_view),
     }
 }
 

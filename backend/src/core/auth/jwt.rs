@@ -31,6 +31,8 @@ pub struct JwtKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    /// Kept to derive keys for other purposes (`derive`).
+    secret: std::sync::Arc<[u8]>,
 }
 
 impl JwtKeys {
@@ -42,7 +44,23 @@ impl JwtKeys {
         validation.validate_nbf = true;
         validation.leeway = 5;
         validation.set_required_spec_claims(&["exp", "nbf", "iss", "aud", "sub"]);
-        JwtKeys { encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret), validation }
+        JwtKeys {
+            encoding: EncodingKey::from_secret(secret),
+            decoding: DecodingKey::from_secret(secret),
+            validation,
+            secret: secret.into(),
+        }
+    }
+
+    /// A key for another purpose (the reply tokens of ticket mail), derived from the same secret:
+    /// replicas share one file, and what one purpose signs never passes as another's (HMAC of the
+    /// purpose's name, as HKDF's expand step does).
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.secret).expect("HMAC takes keys of any length");
+        mac.update(b"oxidesk derived key: ");
+        mac.update(purpose.as_bytes());
+        mac.finalize().into_bytes().into()
     }
 
     /// Reads DATA_DIR/jwt_secret, creating it (readable by the owner only) on first start.
@@ -170,5 +188,7 @@ mod tests {
         let a = JwtKeys::load_or_create(dir.path()).unwrap();
         let b = JwtKeys::load_or_create(dir.path()).unwrap();
         assert_eq!(b.verify(&a.issue(7, 1, 60).unwrap()), Some((7, 1)));
+        assert_eq!(a.derive("mail"), b.derive("mail"));
+        assert_ne!(a.derive("mail"), a.derive("other"));
     }
 }

@@ -219,6 +219,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Nullable<Timestamp>,
         message_id -> Nullable<Text>,
+        unverified -> Nullable<Text>,
     }
 }
 

@@ -57,6 +57,13 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
                 <header class="entry-head">
                     <span class="poster">{entry.poster.clone()}</span>
                     <span class="badge">{label}</span>
+                    // Agents only (the API never tells customers): anyone can write a From.
+                    {entry.unverified.clone().map(|why| view! {
+                        <span class="badge unverified" title=entry.unverified.clone() data-testid="unverified">
+                            "Unverified sender"
+                            <span class="visually-hidden">": "{why}</span>
+                        </span>
+                    })}
                     <time datetime=entry.created.clone()>{when}</time>
                 </header>
                 {entry.title.clone().filter(|t| !t.is_empty()).map(|title| view! {

@@ -1,0 +1,1 @@
+ALTER TABLE thread_entries DROP COLUMN unverified;

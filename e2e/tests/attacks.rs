@@ -1922,35 +1922,19 @@ fn l3_a_flood_of_reset_mails(_: &World) {
     let s = behind_a_proxy("");
     let admin = s.admin_auth();
     let alice = s.create_person(&admin, "alice", 1, Some(PASSWORD));
-    let answers: Vec<String> = (1..=6)
-        .map(|n| {
-            let body = serde_json::to_vec(&json!({"login": if n % 2 == 0 { "alice" } else { "nobody" }})).unwrap();
-            let client = format!("203.0.113.{n}");
-            let r = s.send(
-                Method::POST,
-                "/api/auth/reset.json",
-                &Auth::None,
-                &[("X-Forwarded-For", &client)],
-                Some("application/json"),
-                Some(body),
-            );
-            r.expect(202);
-            r.text
-        })
-        .collect();
+    let reset_from = |client: &str, login: &str| {
+        let body = serde_json::to_vec(&json!({ "login": login })).unwrap();
+        let forwarded = [("X-Forwarded-For", client)];
+        let r =
+            s.send(Method::POST, "/api/auth/reset.json", &Auth::None, &forwarded, Some("application/json"), Some(body));
+        r.expect(202);
+        r.text
+    };
+    let answers: Vec<String> =
+        (1..=6).map(|n| reset_from(&format!("203.0.113.{n}"), if n % 2 == 0 { "alice" } else { "nobody" })).collect();
     assert!(answers.windows(2).all(|w| w[0] == w[1]), "the same answer for every request: {answers:?}");
     for n in 1..=5 {
-        let client = format!("198.51.100.{n}");
-        let body = serde_json::to_vec(&json!({"login": "alice"})).unwrap();
-        s.send(
-            Method::POST,
-            "/api/auth/reset.json",
-            &Auth::None,
-            &[("X-Forwarded-For", &client)],
-            Some("application/json"),
-            Some(body),
-        )
-        .expect(202);
+        reset_from(&format!("198.51.100.{n}"), "alice");
     }
     let resets = || {
         let outbox = s.get("/api/outbox.json?per_page=100", &admin).json();

@@ -558,7 +558,7 @@ async fn templates_are_checked_previewed_used_and_reset() {
     let admin = first_admin(&app).await;
     plain_smtp(&app, &admin).await;
     let (status, list) = send(&app, "GET", "/api/mail/templates.json", Auth::Bearer(&admin), None).await;
-    assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(9)), "{list}");
+    assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(11)), "{list}");
     let path = "/api/mail/templates.json/ticket.created.customer";
 
     let bad = json!({"subject": "{{ ticket.nope }}", "body_text": "{% if %}", "body_html": "{{ status.to }}"});

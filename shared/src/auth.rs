@@ -46,8 +46,8 @@ pub struct RegisterRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Registered {
-    pub user: User,
-    /// What to tell the person (where the link went).
+    /// What to tell the person (where the mail went). The same whether the account was made or
+    /// its address or user name was taken: the mail says which.
     pub message: String,
 }
 

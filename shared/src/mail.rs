@@ -245,6 +245,9 @@ pub struct MailPreview {
 }
 
 pub const TEMPLATE_MAX_CHARS: usize = 20_000;
+/// The most one rendered body of a template may hold, in bytes: room for the largest message
+/// (1 MiB of text, more as HTML) quoted a few times, not for a loop over it.
+pub const TEMPLATE_OUTPUT_MAX_BYTES: usize = 4 * 1024 * 1024;
 
 /// A mail that came in: kept aside when it could not be read (the quarantine).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -19,7 +19,7 @@ use crate::catalog::StatusState;
     "source": "API", "due_timestamp": null, "close_timestamp": null, "resolution": null,
     "topic": "Feedback", "topicId": 2, "last_message_timestamp": "2026-11-16T13:21:53Z",
     "last_response_timestamp": null, "assigned_to": [], "followers": [], "time_spent": 0,
-    "version": 1, "threads": []
+    "version": 1, "held": false, "threads": []
 })))]
 pub struct Ticket {
     pub ticket_number: String,
@@ -56,6 +56,10 @@ pub struct Ticket {
     pub time_spent: i64,
     /// Increases with every change; send it back to update without overwriting someone else's change.
     pub version: i64,
+    /// Filed by a guest for the address of an account that has not confirmed it: kept from that
+    /// account until its owner confirms the address (staff see it meanwhile; its customer does not).
+    #[serde(default)]
+    pub held: bool,
     pub threads: Vec<ThreadEntry>,
 }
 

@@ -47,14 +47,22 @@ fn plain_look(login: &str) -> Option<String> {
     Some(look)
 }
 
+/// Whether the address looks like the address of an account other than `own`.
+pub fn looks_taken(conn: &mut AnyConnection, email: &Email, own: Option<i64>) -> ApiResult<bool> {
+    let Some(look) = plain_look(email.as_str()) else { return Ok(false) };
+    Ok(find_by_login(conn, &look)?.is_some_and(|other| Some(other.id) != own))
+}
+
+pub fn looks_taken_error() -> ApiError {
+    ApiError::field("email", "looks like an address that is already in use: choose another")
+}
+
 /// The address in its stored form, for the account `own` (none: a new one): 422 naming `email`
 /// when it cannot be one, or when it looks like the address of another account.
 pub fn check(conn: &mut AnyConnection, email: &Email, own: Option<i64>) -> ApiResult<Email> {
     let stored = normalise(email).map_err(|e| ApiError::field("email", e))?;
-    if let Some(look) = plain_look(email.as_str()) {
-        if find_by_login(conn, &look)?.is_some_and(|other| Some(other.id) != own) {
-            return Err(ApiError::field("email", "looks like an address that is already in use: choose another"));
-        }
+    if looks_taken(conn, email, own)? {
+        return Err(looks_taken_error());
     }
     Ok(stored)
 }

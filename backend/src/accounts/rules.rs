@@ -28,6 +28,48 @@ pub struct NewUserInput<'a> {
     pub email_confirmed: bool,
 }
 
+/// Why a new account cannot have the address or user name it asked for.
+pub enum Unavailable {
+    /// The address is this account's.
+    Email(Box<UserRow>),
+    /// The address looks like another account's (`accounts::addresses`).
+    LookAlike,
+    Username,
+}
+
+impl Unavailable {
+    /// The answer for those who may know (staff creating people): which one, and why.
+    pub fn error(&self) -> ApiError {
+        match self {
+            Unavailable::Email(_) => ApiError::field("email", "is already in use"),
+            Unavailable::LookAlike => addresses::looks_taken_error(),
+            Unavailable::Username => ApiError::field("username", "is already in use"),
+        }
+    }
+}
+
+/// The stored form of a new account's address (422 when it cannot be one), or why the address
+/// or user name cannot be the new account's.
+pub fn availability(
+    conn: &mut AnyConnection,
+    email: &Email,
+    username: Option<&Username>,
+) -> ApiResult<Result<Email, Unavailable>> {
+    let stored = addresses::normalise(email).map_err(|e| ApiError::field("email", e))?;
+    if let Some(owner) = find_by_login(conn, stored.as_str())? {
+        return Ok(Err(Unavailable::Email(Box::new(owner))));
+    }
+    if addresses::looks_taken(conn, email, None)? {
+        return Ok(Err(Unavailable::LookAlike));
+    }
+    if let Some(u) = username {
+        if find_by_login(conn, u.as_str())?.is_some() {
+            return Ok(Err(Unavailable::Username));
+        }
+    }
+    Ok(Ok(stored))
+}
+
 /// Inserts a user whose email and user name are free (422 otherwise), with an audit row.
 pub fn insert_user(
     conn: &mut AnyConnection,
@@ -35,15 +77,7 @@ pub fn insert_user(
     input: NewUserInput<'_>,
     ip: Option<&str>,
 ) -> ApiResult<UserRow> {
-    let email = addresses::check(conn, input.email, None)?;
-    if find_by_login(conn, email.as_str())?.is_some() {
-        return Err(ApiError::field("email", "is already in use"));
-    }
-    if let Some(u) = input.username {
-        if find_by_login(conn, u.as_str())?.is_some() {
-            return Err(ApiError::field("username", "is already in use"));
-        }
-    }
+    let email = availability(conn, input.email, input.username)?.map_err(|u| u.error())?;
     let now = chrono::Utc::now().naive_utc();
     let (firstname, lastname) = input.name.split();
     let id: i64 = diesel::insert_into(users::table)

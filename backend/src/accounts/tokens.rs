@@ -3,14 +3,16 @@
 //! older ones, and each works once, before it expires.
 
 use diesel::prelude::*;
+use shared::validate::Email;
 
 use crate::core::auth::sessions::{digest, random_token};
 use crate::core::db::models::UserRow;
 use crate::core::db::schema::{account_tokens, outbox, users};
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
-use crate::mail::notify;
-use crate::mail::templates::Kind;
+use crate::mail::notify::{self, AccountLink};
+use crate::mail::outbox::Secret;
+use crate::mail::templates::{Kind, Person};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -92,41 +94,76 @@ pub fn redeem(conn: &mut AnyConnection, token: &str, purpose: Purpose) -> ApiRes
 /// Queues the mail that confirms the user's address. The token is issued when the mail leaves
 /// (`mail::outbox::HIDDEN_TOKEN`); `public_url` is where links point (the SPA has a page for each).
 pub fn mail_confirmation(conn: &mut AnyConnection, user: &UserRow, public_url: &str) -> ApiResult<()> {
-    mail_link(conn, user, Kind::AccountConfirm, Purpose::Confirm, public_url)
+    mail_token(conn, user, Kind::AccountConfirm, Purpose::Confirm, public_url)
 }
 
 /// Queues the mail with a link to set a new password.
 pub fn mail_reset(conn: &mut AnyConnection, user: &UserRow, public_url: &str) -> ApiResult<()> {
-    mail_link(conn, user, Kind::AccountReset, Purpose::Reset, public_url)
+    mail_token(conn, user, Kind::AccountReset, Purpose::Reset, public_url)
 }
 
-/// Account mails one person is sent in an hour, at most.
+/// Someone registered with the address of an existing account: its owner is told, with the way to
+/// sign in or set a new password, instead of the registration being told the address is taken.
+pub fn mail_account_exists(conn: &mut AnyConnection, owner: &UserRow, public_url: &str) -> ApiResult<()> {
+    lock(conn, owner.id)?;
+    let recipient = Person { name: owner.fullname.clone(), email: owner.email.clone() };
+    mail_capped(conn, Kind::AccountExists, recipient, AccountLink::Page("forgot"), public_url)
+}
+
+/// Someone registered with this address and a user name that is taken, or with an address that
+/// looks like another account's: whoever reads the address learns it, and may register again.
+pub fn mail_registration_refused(conn: &mut AnyConnection, email: &Email, public_url: &str) -> ApiResult<()> {
+    let recipient = Person { name: email.as_str().to_owned(), email: email.as_str().to_owned() };
+    mail_capped(conn, Kind::AccountRefused, recipient, AccountLink::Page("register"), public_url)
+}
+
+/// Account mails one address is sent in an hour, at most.
 pub const MAILS_PER_HOUR: i64 = 3;
 
-/// At most [`MAILS_PER_HOUR`] account mails go to one person in an hour, however often someone
-/// asks: the requests answer the same, so nobody learns of the cap, and a mailbox is not flooded.
-fn mail_link(
+/// The kinds of mail [`MAILS_PER_HOUR`] counts: all that anyone may ask the desk to send.
+const ACCOUNT_KINDS: [Kind; 4] = [Kind::AccountConfirm, Kind::AccountReset, Kind::AccountExists, Kind::AccountRefused];
+
+fn mail_token(
     conn: &mut AnyConnection,
     user: &UserRow,
     kind: Kind,
     purpose: Purpose,
     public_url: &str,
 ) -> ApiResult<()> {
-    // Requests for one person take turns here (PostgreSQL: a row lock until the transaction
-    // ends; SQLite's writers take turns anyway), so concurrent ones cannot all count below the cap.
+    lock(conn, user.id)?;
+    let recipient = Person { name: user.fullname.clone(), email: user.email.clone() };
+    let link = AccountLink::Token(Secret { purpose, user: user.id });
+    mail_capped(conn, kind, recipient, link, public_url)
+}
+
+/// Requests for one person take turns from here to the end of the transaction (PostgreSQL: a
+/// row lock; SQLite's writers take turns anyway), so concurrent ones cannot all count below the cap.
+fn lock(conn: &mut AnyConnection, user_id: i64) -> ApiResult<()> {
     if let AnyConnection::Postgresql(pg) = conn {
-        users::table.find(user.id).select(users::id).for_update().first::<i64>(pg)?;
+        users::table.find(user_id).select(users::id).for_update().first::<i64>(pg)?;
     }
+    Ok(())
+}
+
+/// At most [`MAILS_PER_HOUR`] account mails go to one address in an hour, however often someone
+/// asks: the requests answer the same, so nobody learns of the cap, and a mailbox is not flooded.
+fn mail_capped(
+    conn: &mut AnyConnection,
+    kind: Kind,
+    recipient: Person,
+    link: AccountLink,
+    public_url: &str,
+) -> ApiResult<()> {
     let since = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
     let sent: i64 = outbox::table
-        .filter(outbox::recipient.eq(&user.email))
-        .filter(outbox::kind.eq_any([Kind::AccountConfirm.as_str(), Kind::AccountReset.as_str()]))
+        .filter(outbox::recipient.eq(&recipient.email))
+        .filter(outbox::kind.eq_any(ACCOUNT_KINDS.map(Kind::as_str)))
         .filter(outbox::created_at.gt(since))
         .count()
         .get_result(conn)?;
     if sent >= MAILS_PER_HOUR {
-        tracing::info!(user = user.id, kind = kind.as_str(), "account mail not sent: {sent} in the last hour");
+        tracing::info!(kind = kind.as_str(), "account mail not sent: {sent} to its address in the last hour");
         return Ok(());
     }
-    notify::account(conn, kind, user, purpose, public_url)
+    notify::account(conn, kind, recipient, link, public_url)
 }

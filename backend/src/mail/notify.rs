@@ -18,7 +18,6 @@ use shared::AccessLevel;
 
 use super::templates::{self, Facts, Kind, Person, TicketFacts};
 use super::{outbox, thread};
-use crate::accounts::tokens::Purpose;
 use crate::catalog::rows::QueueRow;
 use crate::core::auth::{level_of, Actor};
 use crate::core::db::models::UserRow;
@@ -310,40 +309,51 @@ fn rendered(conn: &mut AnyConnection, kind: Kind, facts: &Facts) -> ApiResult<Op
     }
 }
 
-/// Queues an account mail (confirmation or reset link). These go out whatever the person's
-/// notification choice: they are what the person asked for.
+/// Where an account mail's link leads.
+pub enum AccountLink {
+    /// A page that takes a single-use token, issued for this person when the mail leaves.
+    Token(outbox::Secret),
+    /// A page of the portal, for anyone (sign in, register).
+    Page(&'static str),
+}
+
+/// Queues an account mail (a confirmation or reset link, or word about a registration). These
+/// go out whatever the person's notification choice: they are what someone asked for.
 pub fn account(
     conn: &mut AnyConnection,
     kind: Kind,
-    user: &UserRow,
-    purpose: Purpose,
+    recipient: Person,
+    link: AccountLink,
     public_url: &str,
 ) -> ApiResult<()> {
-    let link = format!("{public_url}/{}?token={}", purpose.page(), outbox::HIDDEN_TOKEN);
+    let url = match &link {
+        AccountLink::Token(secret) => format!("{public_url}/{}?token={}", secret.purpose.page(), outbox::HIDDEN_TOKEN),
+        AccountLink::Page(page) => format!("{public_url}/{page}"),
+    };
     let stored = Stored::read(conn)?;
     let facts = Facts {
         site_name: stored.text(&crate::core::settings::SITE_NAME),
         site_url: public_url.to_owned(),
-        recipient: Person { name: user.fullname.clone(), email: user.email.clone() },
-        link: Some(link),
+        recipient,
+        link: Some(url),
         ..Facts::default()
     };
     let Some(text) = rendered(conn, kind, &facts)? else { return Ok(()) };
     let message_id = thread::new_id("account", &stored);
-    outbox::queue_secret(
-        conn,
-        outbox::Mail {
-            kind: kind.as_str(),
-            recipient: &user.email,
-            subject: &text.subject,
-            text: &text.text,
-            html: Some(&text.html),
-            message_id: &message_id,
-            in_reply_to: None,
-            references: None,
-            ticket_id: None,
-        },
-        outbox::Secret { purpose, user: user.id },
-    )?;
+    let mail = outbox::Mail {
+        kind: kind.as_str(),
+        recipient: &facts.recipient.email,
+        subject: &text.subject,
+        text: &text.text,
+        html: Some(&text.html),
+        message_id: &message_id,
+        in_reply_to: None,
+        references: None,
+        ticket_id: None,
+    };
+    match link {
+        AccountLink::Token(secret) => outbox::queue_secret(conn, mail, secret)?,
+        AccountLink::Page(_) => outbox::queue(conn, mail)?,
+    };
     Ok(())
 }

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use minijinja::value::Value;
 use minijinja::{context, AutoEscape, Environment, UndefinedBehavior};
-use shared::mail::{MailPreview, MailTemplate, MailTemplateInput, TEMPLATE_MAX_CHARS};
+use shared::mail::{MailPreview, MailTemplate, MailTemplateInput, TEMPLATE_MAX_CHARS, TEMPLATE_OUTPUT_MAX_BYTES};
 
 use crate::core::db::schema::mail_templates;
 use crate::core::db::AnyConnection;
@@ -26,6 +26,8 @@ pub enum Kind {
     Assigned,
     AccountConfirm,
     AccountReset,
+    AccountExists,
+    AccountRefused,
 }
 
 /// The text of a template (or of its rendering).
@@ -37,7 +39,7 @@ pub struct Text {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 11] = [
         Kind::CreatedCustomer,
         Kind::CreatedAgent,
         Kind::ReplyCustomer,
@@ -47,6 +49,8 @@ impl Kind {
         Kind::Assigned,
         Kind::AccountConfirm,
         Kind::AccountReset,
+        Kind::AccountExists,
+        Kind::AccountRefused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -60,6 +64,8 @@ impl Kind {
             Kind::Assigned => "ticket.assigned",
             Kind::AccountConfirm => "account.confirm",
             Kind::AccountReset => "account.reset",
+            Kind::AccountExists => "account.exists",
+            Kind::AccountRefused => "account.refused",
         }
     }
 
@@ -78,12 +84,14 @@ impl Kind {
             Kind::Assigned => "An agent was assigned the ticket",
             Kind::AccountConfirm => "Confirm an email address (registration)",
             Kind::AccountReset => "Reset a forgotten password",
+            Kind::AccountExists => "Someone registered with the address of an existing account: to its owner",
+            Kind::AccountRefused => "A registration's user name was taken, or its address looked like another's",
         }
     }
 
     /// Ticket mail begins with the reply marker and threads onto its ticket.
     pub fn is_ticket(self) -> bool {
-        !matches!(self, Kind::AccountConfirm | Kind::AccountReset)
+        !matches!(self, Kind::AccountConfirm | Kind::AccountReset | Kind::AccountExists | Kind::AccountRefused)
     }
 
     fn has_message(self) -> bool {
@@ -166,6 +174,16 @@ impl Kind {
                 "Reset your {{ site.name }} password",
                 "Hello {{ recipient.name }},\n\nsomeone (hopefully you) asked to reset your password. Open this link within an hour to choose a new one:\n\n{{ link }}\n\nIf you did not ask, ignore this mail: your password stays as it is.",
                 "<p>Hello {{ recipient.name }},</p><p>someone (hopefully you) asked to reset your password. Open this link within an hour to choose a new one:</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If you did not ask, ignore this mail: your password stays as it is.</p>",
+            ),
+            Kind::AccountExists => (
+                "Your account at {{ site.name }}",
+                "Hello {{ recipient.name }},\n\nsomeone (hopefully you) tried to register at {{ site.name }} with this address. It already has an account: yours. Sign in with it; if you do not know its password, set one here:\n\n{{ link }}\n\nIf it was not you, ignore this mail: nothing has changed.",
+                "<p>Hello {{ recipient.name }},</p><p>someone (hopefully you) tried to register at {{ site.name }} with this address. It already has an account: yours. Sign in with it; if you do not know its password, set one here:</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If it was not you, ignore this mail: nothing has changed.</p>",
+            ),
+            Kind::AccountRefused => (
+                "Your registration at {{ site.name }}",
+                "Hello,\n\nsomeone (hopefully you) tried to register at {{ site.name }} with this address, but the user name they chose is taken, or the address looks too much like one already in use. No account was made. To register, choose another user name or address:\n\n{{ link }}\n\nIf it was not you, ignore this mail.",
+                "<p>Hello,</p><p>someone (hopefully you) tried to register at {{ site.name }} with this address, but the user name they chose is taken, or the address looks too much like one already in use. No account was made. To register, choose another user name or address:</p><p><a href=\"{{ link }}\">{{ link }}</a></p><p>If it was not you, ignore this mail.</p>",
             ),
         };
         Text { subject: subject.into(), text: text.into(), html: html.into() }
@@ -281,14 +299,47 @@ fn environment() -> Environment<'static> {
     env
 }
 
-fn render_one(env: &Environment<'_>, name: &str, source: &str, ctx: &Value) -> Result<String, String> {
-    env.render_named_str(name, source, ctx).map_err(|e| {
+/// The most a rendered subject may hold, in bytes: a mail subject is a line.
+const SUBJECT_OUTPUT_MAX_BYTES: usize = 2_000;
+
+/// A sink that refuses to grow past its limit: a loop over the message cannot make a mail of
+/// gigabytes.
+struct Capped {
+    out: Vec<u8>,
+    limit: usize,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.out.len() + buf.len() > self.limit {
+            return Err(std::io::Error::other("too long"));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn render_one(env: &Environment<'_>, name: &str, source: &str, ctx: &Value, limit: usize) -> Result<String, String> {
+    let describe = |e: minijinja::Error| {
         let mut message = e.to_string();
         if let Some(detail) = e.detail() {
             message = format!("{message}: {detail}");
         }
         message
-    })
+    };
+    let template = env.template_from_named_str(name, source).map_err(describe)?;
+    let mut sink = Capped { out: Vec::new(), limit };
+    match template.render_captured_to(ctx, &mut sink) {
+        Ok(_) => Ok(String::from_utf8_lossy(&sink.out).into_owned()),
+        Err(e) if e.kind() == minijinja::ErrorKind::WriteFailure => {
+            Err(format!("renders to more than {} KiB", limit / 1024))
+        }
+        Err(e) => Err(describe(e)),
+    }
 }
 
 /// The template rendered with these facts. The subject always carries the ticket number in
@@ -298,7 +349,11 @@ pub fn render(kind: Kind, template: &Text, facts: &Facts) -> Result<Text, BTreeE
     let env = environment();
     let ctx = facts.context();
     let mut errors = BTreeErrors::new();
-    let mut part = |field: &str, name: &str, source: &str| match render_one(&env, name, source, &ctx) {
+    let part = |field: &str, name: &str, source: &str| {
+        let limit = if field == "subject" { SUBJECT_OUTPUT_MAX_BYTES } else { TEMPLATE_OUTPUT_MAX_BYTES };
+        render_one(&env, name, source, &ctx, limit)
+    };
+    let mut part = |field: &str, name: &str, source: &str| match part(field, name, source) {
         Ok(s) => s,
         Err(e) => {
             errors.insert(field.to_owned(), e);
@@ -404,6 +459,24 @@ pub fn reset(conn: &mut AnyConnection, kind: Kind) -> ApiResult<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rendering_is_cut_off_at_its_size_limit() {
+        let kind = Kind::ReplyAgent;
+        let mut facts = Facts::sample(kind);
+        let big = "x".repeat(shared::validate::MESSAGE_MAX_BYTES);
+        facts.message = Some((big.clone(), big));
+        // The largest message, quoted once, fits.
+        assert!(render(kind, &kind.default_text(), &facts).is_ok());
+        let looped = Text {
+            subject: "{% for i in range(10) %}{{ ticket.subject }}{% endfor %}".repeat(20),
+            text: "{% for i in range(10) %}{{ message.text }}{% endfor %}".into(),
+            html: "{{ message.html }}".into(),
+        };
+        let errors = render(kind, &looped, &facts).unwrap_err();
+        assert_eq!(errors.keys().collect::<Vec<_>>(), ["body_text", "subject"], "{errors:?}");
+        assert!(errors["body_text"].contains("renders to more than 4096 KiB"), "{errors:?}");
+    }
 
     #[test]
     fn every_built_in_template_renders_with_its_placeholders() {

@@ -8,7 +8,6 @@ use shared::settings::{Settings, SettingsUpdate, SetupRequest};
 use shared::ApiErrorBody;
 
 use crate::accounts::signin::session;
-use crate::accounts::users::user_view;
 use crate::core::auth::guards::Admin;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
@@ -123,16 +122,18 @@ pub async fn setup(
 
 /// Create your own account (when the settings allow registrations), at the settings' level for
 /// new users. When registrations are confirmed (the default), a link is mailed and the account
-/// signs in once it is opened; otherwise it is signed in at once.
+/// signs in once it is opened; otherwise it is signed in at once. A taken address or user name is
+/// not said in the answer when the answer is "see your mail": the address is mailed instead (its
+/// owner, how to sign in or set a password; otherwise, that the registration was refused).
 #[utoipa::path(
     tag = "auth", request_body = RegisterRequest,
     responses(
         (status = 201, description = "Registered and signed in (a refresh cookie is set)", body = LoginResponse),
-        (status = 202, description = "Registered; a confirmation link was mailed", body = Registered),
+        (status = 202, description = "Registration received: the address is mailed a confirmation link, or, when it or the user name is taken, why (the answer is the same; registrations that sign in at once answer 422 instead)", body = Registered),
         (status = 400, body = ApiErrorBody),
         (status = 403, description = "Registrations are closed (always with LDAP sign-in)", body = ApiErrorBody),
         (status = 415, body = ApiErrorBody),
-        (status = 422, description = "Invalid fields, a common password, or the user name or email is taken", body = ApiErrorBody),
+        (status = 422, description = "Invalid fields or a common password; when registrations sign in at once, also a user name or address in use (without saying which)", body = ApiErrorBody),
         (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
     )
 )]
@@ -165,18 +166,19 @@ pub async fn register(
     let confirm = stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS);
     let level = stored.new_user_level();
     let registration = rules::Registration { level, confirm, public_url, refresh_days };
-    let (user, started) = state
+    let email = signup.email().as_str().to_owned();
+    let outcome = state
         .db(move |conn| write_tx(conn, |conn| rules::register(conn, &signup, &registration, ip.as_deref())))
         .await?;
-    match started {
-        Some(started) => Ok(created(session(&req, &state, user, started)?)),
-        None => {
-            let message = if confirm {
-                format!("We have mailed a link to {} to confirm the address; open it, then sign in.", user.email)
-            } else {
-                "A user manager will enable your account; you can sign in then.".to_owned()
-            };
-            Ok(HttpResponse::Accepted().json(Registered { user: user_view(&user), message }))
-        }
+    if let rules::Registered::Created(user, Some(started)) = outcome {
+        return Ok(created(session(&req, &state, *user, started)?));
     }
+    // The same answer whether the account was made or its address or name was taken (the
+    // address's mail says which).
+    let message = if confirm {
+        format!("We have mailed {email}: open the mail to finish registering, then sign in.")
+    } else {
+        "A user manager will enable your account; you can sign in then.".to_owned()
+    };
+    Ok(HttpResponse::Accepted().json(Registered { message }))
 }

@@ -6,8 +6,8 @@ use serde_json::json;
 use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
 
-use crate::accounts::rules::{insert_user, NewUserInput};
-use crate::accounts::tokens::mail_confirmation;
+use crate::accounts::rules::{availability, insert_user, NewUserInput, Unavailable};
+use crate::accounts::tokens::{mail_account_exists, mail_confirmation, mail_registration_refused};
 use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::sessions::{self, Started};
 use crate::core::auth::{password, Actor};
@@ -22,8 +22,15 @@ pub struct Signup {
     username: Username,
     name: PersonName,
     email: Email,
-    /// Hashed in `create_account`, on the blocking pool: argon2 takes tens of milliseconds.
+    /// Hashed on the blocking pool (argon2 takes tens of milliseconds), before the checks that
+    /// read the database.
     password: String,
+}
+
+impl Signup {
+    pub fn email(&self) -> &Email {
+        &self.email
+    }
 }
 
 pub fn check_signup(username: &str, name: &str, email: &str, password: &str) -> ApiResult<Signup> {
@@ -47,11 +54,11 @@ pub fn check_signup(username: &str, name: &str, email: &str, password: &str) -> 
 fn create_account(
     conn: &mut AnyConnection,
     signup: &Signup,
+    password_hash: &str,
     level: AccessLevel,
     email_confirmed: bool,
     ip: Option<&str>,
 ) -> ApiResult<UserRow> {
-    let password_hash = password::hash(&signup.password)?;
     insert_user(
         conn,
         None,
@@ -61,7 +68,7 @@ fn create_account(
             name: &signup.name,
             phone: "",
             level,
-            password_hash: Some(&password_hash),
+            password_hash: Some(password_hash),
             notes: "",
             timezone: None,
             email_confirmed,
@@ -94,7 +101,8 @@ pub fn first_run(
             ApiError::Conflict(_) => already_set_up(),
             other => other,
         })?;
-    let user = create_account(conn, signup, AccessLevel::Administrator, true, ip)?;
+    let password_hash = password::hash(&signup.password)?;
+    let user = create_account(conn, signup, &password_hash, AccessLevel::Administrator, true, ip)?;
     crate::core::settings::store(conn, &Actor::User(user.clone()), ip, values)?;
     let started = sessions::start(conn, user.id, refresh_days)?;
     Ok((user, started))
@@ -109,6 +117,24 @@ pub struct Registration {
     pub refresh_days: i64,
 }
 
+impl Registration {
+    /// Whether a registration is answered "see your mail" rather than signed in: then a taken
+    /// address or user name is said only in a mail to the address, so that nobody learns from
+    /// the answer whose address has an account.
+    pub fn answers_by_mail(&self) -> bool {
+        self.confirm || self.level == AccessLevel::Disabled
+    }
+}
+
+/// What became of a registration.
+pub enum Registered {
+    /// The account, and its session when it signs in at once.
+    Created(Box<UserRow>, Option<Started>),
+    /// The address or user name was taken: the address was mailed why (only when the answer is
+    /// by mail anyway, see [`Registration::answers_by_mail`]).
+    Refused,
+}
+
 /// Creates a registered account; its session starts at once unless the address is to be
 /// confirmed first (a link is mailed) or a user manager is to enable it (level 0).
 pub fn register(
@@ -116,10 +142,26 @@ pub fn register(
     signup: &Signup,
     how: &Registration,
     ip: Option<&str>,
-) -> ApiResult<(UserRow, Option<Started>)> {
+) -> ApiResult<Registered> {
+    // Hashed whatever comes next, so a taken name answers no sooner than a free one.
+    let password_hash = password::hash(&signup.password)?;
+    match availability(conn, &signup.email, Some(&signup.username))? {
+        Ok(_) => {}
+        Err(unavailable) if how.answers_by_mail() => {
+            match unavailable {
+                Unavailable::Email(owner) => mail_account_exists(conn, &owner, &how.public_url)?,
+                Unavailable::LookAlike | Unavailable::Username => {
+                    mail_registration_refused(conn, &signup.email, &how.public_url)?
+                }
+            }
+            return Ok(Registered::Refused);
+        }
+        // Signed in at once or refused: the answer cannot hide it, but need not say which.
+        Err(_) => return Err(taken()),
+    }
     // The address is unproven until its link is used, whether or not signing in waits for it:
     // until then, tickets others filed for the address stay held (tickets::create).
-    let user = create_account(conn, signup, how.level, false, ip)?;
+    let user = create_account(conn, signup, &password_hash, how.level, false, ip)?;
     audit::record(
         conn,
         Some(&Actor::User(user.clone())),
@@ -133,9 +175,15 @@ pub fn register(
     )?;
     mail_confirmation(conn, &user, &how.public_url)?;
     if how.confirm {
-        return Ok((user, None));
+        return Ok(Registered::Created(Box::new(user), None));
     }
     let started =
         (how.level != AccessLevel::Disabled).then(|| sessions::start(conn, user.id, how.refresh_days)).transpose()?;
-    Ok((user, started))
+    Ok(Registered::Created(Box::new(user), started))
+}
+
+/// A registration that would sign in at once, with a user name or address in use.
+fn taken() -> ApiError {
+    let why = "or email address is in use: if the account is yours, sign in or set a new password";
+    ApiError::InvalidFields([("username".to_owned(), why.to_owned())].into())
 }

@@ -91,6 +91,7 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, agent_v
             followers: followers.remove(&t.id).unwrap_or_default(),
             time_spent: t.time_spent,
             version: t.version,
+            held: t.held,
             threads: threads.remove(&t.id).unwrap_or_default(),
         })
         .collect())

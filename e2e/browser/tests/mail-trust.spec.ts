@@ -63,3 +63,43 @@ test('mail from a forged sender is marked for the agents, and only for them', as
   await expect(tess.getByText('Approved, pay it.')).toHaveCount(0);
   expect(problems).toEqual([]);
 });
+
+// Issue 13 §4 as the desk shows it: a guest's ticket for the address of an account that has not
+// confirmed it is kept from that account, and the agents see it marked "held".
+test('a guest ticket for an unconfirmed account is marked held for the agents', async ({ browser, request }) => {
+  const problems: string[] = [];
+  const admin = await newPerson(browser, problems, 'admin');
+  await signIn(admin, adminUser, adminPassword);
+  const token = (await (await admin.request.post('/api/auth/refresh.json')).json()).access_token as string;
+  const auth = { Authorization: `Bearer ${token}` };
+  const setGuests = async (on: boolean) =>
+    expect((await admin.request.put('/api/settings.json', { headers: auth, data: { allow_guest_tickets: on } })).status()).toBe(200);
+
+  const owner = { username: `held${stamp}`, email: `held-${stamp}@example.com`, password: 'a long owner passphrase' };
+  const made = await admin.request.post('/api/users.json', {
+    headers: auth,
+    data: { username: owner.username, name: 'Hal Held', email: owner.email, password: owner.password },
+  });
+  expect(made.status()).toBe(201);
+  await setGuests(true);
+  const subject = `Held ${stamp}`;
+  const filed = await request.post('/api/tickets.json', {
+    headers: { Accept: 'application/json' },
+    data: { email: owner.email, name: 'Not Hal', subject, message: 'Pay the invoice at evil.test' },
+  });
+  await setGuests(false);
+  expect(filed.status(), await filed.text()).toBe(201);
+  const number = (await filed.json()).ticket_number as string;
+
+  await admin.goto(`/desk/tickets/${number}`);
+  await expect(admin.getByTestId('held')).toHaveAttribute('title', /once the address is confirmed/);
+  await admin.goto('/desk/tickets');
+  await expect(admin.locator('tr', { hasText: subject }).getByTestId('held')).toBeVisible();
+  await snap(admin, 'desk-held-ticket');
+
+  const hal = await newPerson(browser, problems, 'customer');
+  await signIn(hal, owner.username, owner.password);
+  await hal.goto('/tickets');
+  await expect(hal.getByText(subject)).toHaveCount(0);
+  expect(problems).toEqual([]);
+});

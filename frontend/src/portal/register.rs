@@ -66,7 +66,7 @@ pub fn RegisterPage() -> impl IntoView {
         register.run(async move {
             match api::register(&request).await {
                 Ok(api::Registration::SignedIn(response)) => {
-                    session.sign_in(response);
+                    session.sign_in(*response);
                     Ok(())
                 }
                 Ok(api::Registration::Pending(registered)) => {

@@ -437,7 +437,7 @@ pub async fn setup(request: &SetupRequest) -> Result<LoginResponse, ApiError> {
 
 /// How a registration ends: signed in at once (201), or waiting for the mailed link (202).
 pub enum Registration {
-    SignedIn(LoginResponse),
+    SignedIn(Box<LoginResponse>),
     Pending(Registered),
 }
 
@@ -447,7 +447,7 @@ pub async fn register(request: &RegisterRequest) -> Result<Registration, ApiErro
     if answer.status == 202 {
         Ok(Registration::Pending(decode(&answer.text)?))
     } else {
-        Ok(Registration::SignedIn(decode(&answer.text)?))
+        Ok(Registration::SignedIn(Box::new(decode(&answer.text)?)))
     }
 }
 

@@ -162,6 +162,18 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
     }
 }
 
+/// A guest filed the ticket for the address of an account that has not confirmed it: its customer
+/// does not see it until they do (staff do, and may answer by mail).
+#[component]
+pub fn HeldBadge() -> impl IntoView {
+    view! {
+        <span class="badge held" data-testid="held"
+            title="Filed by a guest for this address: its account sees the ticket once the address is confirmed">
+            "held"
+        </span>
+    }
+}
+
 #[component]
 fn TicketFacts(ticket: Ticket) -> impl IntoView {
     let state_class = format!("badge state-{}", ticket.status_state.as_str());
@@ -175,7 +187,9 @@ fn TicketFacts(ticket: Ticket) -> impl IntoView {
             <h1 id="ticket-heading" data-testid="ticket-subject">{ticket.subject}</h1>
             <dl class="facts">
                 <div><dt>"Number"</dt><dd data-testid="ticket-number">{ticket.ticket_number}</dd></div>
-                <div><dt>"Status"</dt><dd><span class=state_class data-testid="ticket-status">{ticket.ticket_status}</span></dd></div>
+                <div><dt>"Status"</dt><dd><span class=state_class data-testid="ticket-status">{ticket.ticket_status}</span>
+                    {ticket.held.then(|| view! { " " <HeldBadge/> })}
+                </dd></div>
                 <div><dt>"Priority"</dt><dd data-testid="ticket-priority">{ticket.priority}</dd></div>
                 <div><dt>"Queue"</dt><dd>{ticket.department}</dd></div>
                 {ticket.topic.map(|topic| view! { <div><dt>"Topic"</dt><dd>{topic}</dd></div> })}

@@ -680,7 +680,10 @@ fn TicketRow(
                 <a href=link class="ticket-subject">{ticket.subject}</a>
                 <span class="requester">{ticket.user.fullname}</span>
             </td>
-            <td class="col-status"><span class=state_class>{ticket.ticket_status}</span></td>
+            <td class="col-status">
+                <span class=state_class>{ticket.ticket_status}</span>
+                {ticket.held.then(|| view! { " " <super::ticket::HeldBadge/> })}
+            </td>
             <td class="col-priority" data-label="Priority">{ticket.priority}</td>
             {staff.then(|| view! { <td class="col-assignees" data-label="Assigned">{assignees}</td> })}
             <td class="col-created" data-label="Created">{timestamp(&ticket.create_timestamp)}</td>

@@ -540,6 +540,86 @@ async fn agents_filter_follow_record_time_and_change_tickets_in_bulk() {
 }
 
 #[actix_web::test]
+async fn agents_find_tickets_by_number_customer_or_text_and_sort_by_every_column() {
+    set_up_desk!(db, app, admin, key);
+    let (agent_id, agent) = person(&app, &admin, "agent", 3).await;
+    let (_, carol) = person(&app, &admin, "carol", 1).await;
+    let (_, dave) = person(&app, &admin, "dave", 1).await;
+    let a = new_ticket(&app, Auth::Bearer(&carol), "Printer jam").await;
+    let b = new_ticket(&app, Auth::Bearer(&dave), "VPN down").await;
+    let c = new_ticket(&app, Auth::Bearer(&carol), "new mouse").await;
+    let me = Auth::Bearer(&agent);
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+
+    // A number in any usual form finds that ticket (the desk's prefix is "IT-").
+    let digits = a.trim_start_matches("IT-");
+    assert!(a.starts_with("IT-"), "{a}");
+    for q in [a.clone(), a.to_lowercase(), format!("%23{digits}"), digits.to_owned()] {
+        assert_eq!(numbers(&app, me, &format!("q={q}")).await, vec![a.clone()], "{q}");
+    }
+    // A customer's name or address finds their tickets; the text still finds its own.
+    assert_eq!(sorted(numbers(&app, me, "q=carol").await), sorted(vec![a.clone(), c.clone()]));
+    assert_eq!(sorted(numbers(&app, me, "q=CAROL%40example.com").await), sorted(vec![a.clone(), c.clone()]));
+    assert_eq!(numbers(&app, me, "q=dave%20person").await, vec![b.clone()]);
+    assert_eq!(numbers(&app, me, "q=printer").await, vec![a.clone()]);
+    assert!(numbers(&app, me, "q=carol%20vpn").await.is_empty(), "every word");
+    assert_eq!(numbers(&app, me, "q=carol%20printer").await, vec![a.clone()], "the customer and the text");
+    // A customer searching finds only their own tickets, whoever's name they type.
+    assert!(numbers(&app, Auth::Bearer(&carol), "q=dave").await.is_empty());
+    assert!(numbers(&app, Auth::Bearer(&carol), &format!("q={b}")).await.is_empty());
+    assert_eq!(numbers(&app, Auth::Bearer(&carol), "q=carol").await.len(), 2);
+
+    // Every column sorts, both ways; equal values go by number in the same direction.
+    assert_eq!(numbers(&app, me, "sort=subject").await, vec![c.clone(), a.clone(), b.clone()], "case aside");
+    assert_eq!(numbers(&app, me, "sort=-subject").await, vec![b.clone(), a.clone(), c.clone()]);
+    assert_eq!(numbers(&app, me, "sort=customer").await, vec![a.clone(), c.clone(), b.clone()]);
+    assert_eq!(numbers(&app, me, "sort=-customer").await, vec![b.clone(), c.clone(), a.clone()]);
+    let set = |number: &String, change: Value| {
+        let (path, token, app) = (format!("/api/tickets.json/{number}"), admin.clone(), &app);
+        async move {
+            let (status, t) = send(app, "PUT", &path, Auth::Bearer(&token), Some(change)).await;
+            assert_eq!(status, 200, "{t}");
+        }
+    };
+    // Statuses in the administrator's order: Open, In progress, On hold.
+    set(&b, json!({"status_id": 6})).await;
+    set(&c, json!({"status_id": 5})).await;
+    assert_eq!(numbers(&app, me, "sort=status").await, vec![a.clone(), c.clone(), b.clone()]);
+    assert_eq!(numbers(&app, me, "sort=-status").await, vec![b.clone(), c.clone(), a.clone()]);
+    // By the first assignee's name ("Ada Admin" before "agent Person"); the unassigned last.
+    set(&b, json!({"assignee_ids": [agent_id]})).await;
+    let admin_id = send(&app, "GET", "/api/users.json?q=admin", Auth::Bearer(&admin), None).await.1[0]["id"].clone();
+    set(&c, json!({"assignee_ids": [admin_id]})).await;
+    assert_eq!(numbers(&app, me, "sort=assignee").await, vec![c.clone(), b.clone(), a.clone()]);
+    assert_eq!(numbers(&app, me, "sort=-assignee").await, vec![b.clone(), c.clone(), a.clone()]);
+    // No ticket has a due time yet (SLAs set them): number order, both ways.
+    assert_eq!(numbers(&app, me, "sort=due").await, vec![a.clone(), b.clone(), c.clone()]);
+    assert_eq!(numbers(&app, me, "sort=-due").await, vec![c.clone(), b.clone(), a.clone()]);
+
+    // Several statuses or states at once: what the desk lists by default.
+    assert_eq!(sorted(numbers(&app, me, "status=open,pending").await), sorted(vec![a.clone(), b.clone(), c.clone()]));
+    assert_eq!(numbers(&app, me, "status=pending").await, vec![b.clone()]);
+    assert_eq!(sorted(numbers(&app, me, "status=New,Open,6").await), sorted(vec![a.clone(), b.clone()]));
+
+    for (bad, field) in [
+        ("sort=customer,subject", "sort"),
+        ("sort=--subject", "sort"),
+        ("sort=requester", "sort"),
+        ("status=open,nope", "status"),
+        ("status=%2C%2C", "status"),
+        ("q=%23", "q"),
+    ] {
+        let (status, err) = send(&app, "GET", &format!("/api/tickets.json?{bad}"), me, None).await;
+        assert_eq!(status, 422, "{bad}: {err}");
+        assert!(err["error"]["fields"][field].is_string(), "{bad}: {err}");
+    }
+    let _ = key;
+}
+
+#[actix_web::test]
 async fn saved_views_are_private_named_filters() {
     set_up_desk!(db, app, admin, key);
     let (_, agent) = person(&app, &admin, "agent", 3).await;

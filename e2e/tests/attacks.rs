@@ -47,6 +47,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("S14", s14_sql_in_ticket_info),
         ("S15", s15_sql_in_a_ticket_number),
         ("S16", s16_sql_in_a_login),
+        ("S17", s17_a_customer_searches_for_another),
         ("J1", j1_alg_none),
         ("J2", j2_a_wrong_key),
         ("J3", j3_expired),
@@ -688,6 +689,25 @@ fn s9_search_engine_syntax(w: &World) {
     let r = w.s.get("/api/tickets.json?q=olga", &w.staff);
     r.expect(200);
     assert_eq!(numbers(&r), std::slice::from_ref(&w.olga_ticket));
+}
+
+fn s17_a_customer_searches_for_another(w: &World) {
+    // The search finds tickets by customer name, address and number: for a customer, only theirs.
+    let digits = w.olga_ticket.rsplit('-').next().unwrap_or_default().to_owned();
+    for q in [w.olga.email.clone(), "olga person".to_owned(), w.olga_ticket.clone(), format!("#{digits}"), digits] {
+        let r = alice_lists(w, &format!("q={}", enc(&q)));
+        assert!(numbers(&r).is_empty(), "{q}: {:?}", numbers(&r));
+    }
+    // LIKE's wildcards are not words, so they match nothing rather than everything.
+    for q in ["%", "_", "%%_"] {
+        w.s.get(&format!("/api/tickets.json?q={}", enc(q)), &w.staff).expect_invalid_fields(&["q"]);
+    }
+    // A list of statuses is checked part by part.
+    w.s.get(&format!("/api/tickets.json?status={}", enc("open,1' OR '1'='1")), &w.staff)
+        .expect_invalid_fields(&["status"]);
+    let r = w.s.get(&format!("/api/tickets.json?q={}", enc(&w.olga.email)), &w.staff);
+    r.expect(200);
+    assert_eq!(numbers(&r), std::slice::from_ref(&w.olga_ticket), "staff find her by address");
 }
 
 fn s10_sql_in_the_user_search(w: &World) {

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod error;
 pub mod jobs;
 pub mod mail;
+pub mod search;
 pub mod settings;
 pub mod tickets;
 pub mod users;

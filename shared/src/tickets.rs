@@ -335,7 +335,9 @@ pub struct TicketListQuery {
     /// Tickets of the user with this email address.
     #[serde(default)]
     pub email: Option<String>,
-    /// A status name (`Open`), id (`1`) or state (`open`, `pending`, `resolved`, `closed`).
+    /// Statuses or states, separated by commas; a ticket in any of them matches: an id (`1`), a
+    /// state as written (`open`, `pending`, `resolved`, `closed`) or a status name in any case
+    /// (`Open`). The desk asks for `open,pending` by default.
     #[serde(default)]
     pub status: Option<String>,
     /// A queue id.
@@ -354,10 +356,14 @@ pub struct TicketListQuery {
     /// Only tickets the caller follows.
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub followed: Option<bool>,
-    /// Full-text search in subjects and thread bodies.
+    /// Search: tickets whose subject and thread have every word (notes only for agents), tickets
+    /// of customers whose name or email address has every word, and the ticket whose number it
+    /// is (`TCK-1042`, `#1042`, `1042`).
     #[serde(default)]
     pub q: Option<String>,
-    /// `created`, `updated`, `priority`, `number`; prefix `-` for descending. Default `-updated`.
+    /// `number` (= `created`), `updated`, `priority`, `subject`, `status`, `customer`, `assignee`
+    /// or `due`; prefix `-` for descending. Default `-updated`. Ties go by number; tickets with no
+    /// assignee or due time come last either way.
     #[serde(default)]
     pub sort: Option<String>,
     /// 1-based page number.

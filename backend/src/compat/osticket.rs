@@ -16,7 +16,7 @@ use crate::core::http::body::JsonBody;
 use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
-use crate::tickets::{change, find};
+use crate::tickets::{change, find, list};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(staff_tickets).service(client_tickets).service(ticket_info).service(staff_reply).service(ticket_index);
@@ -69,8 +69,8 @@ where
     let list = state
         .db(move |conn| match query(conn)? {
             Some(query) => {
-                let query = TicketListQuery { per_page: Some(find::MAX_PER_PAGE), ..query };
-                Ok(find::list(conn, &actor, &query)?.tickets)
+                let query = TicketListQuery { per_page: Some(list::MAX_PER_PAGE), ..query };
+                Ok(list::list(conn, &actor, &query)?.tickets)
             }
             None => Ok(Vec::new()),
         })
@@ -234,7 +234,7 @@ pub async fn ticket_index(
     let mut query = query.into_inner();
     query.threads = Some(false);
     let actor = caller.as_actor();
-    let list = state.db(move |conn| find::list(conn, &actor, &query)).await?.tickets;
+    let list = state.db(move |conn| list::list(conn, &actor, &query)).await?.tickets;
     let index: Vec<Value> = list
         .into_iter()
         .map(|t| {

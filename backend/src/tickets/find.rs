@@ -2,13 +2,11 @@
 
 use diesel::prelude::*;
 use shared::settings::Visibility;
-use shared::tickets::{EntryType, Ticket, TicketListQuery};
+use shared::tickets::{EntryType, Ticket};
 
 use crate::core::auth::Actor;
-use crate::core::db::schema::{
-    attachments, priorities, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users,
-};
-use crate::core::db::{search, AnyConnection, Engine};
+use crate::core::db::schema::{attachments, thread_entries, tickets};
+use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::settings;
 use crate::tickets::rows::{AttachmentRow, TicketRow};
@@ -35,7 +33,7 @@ pub fn find_visible(conn: &mut AnyConnection, actor: &Actor, number: &str) -> Ap
     }
 }
 
-fn sign_in_to_read() -> ApiError {
+pub(super) fn sign_in_to_read() -> ApiError {
     ApiError::Unauthorized("Sign in to read tickets".into())
 }
 
@@ -48,7 +46,7 @@ pub fn sees_all(conn: &mut AnyConnection, actor: &Actor) -> ApiResult<bool> {
     Ok(visible_to(actor, settings::Stored::read(conn)?.visibility()))
 }
 
-fn visible_to(actor: &Actor, visibility: Visibility) -> bool {
+pub(super) fn visible_to(actor: &Actor, visibility: Visibility) -> bool {
     actor.sees_all_tickets()
         || match visibility {
             Visibility::Public => true,
@@ -64,207 +62,6 @@ fn by_number(conn: &mut AnyConnection, number: &str) -> ApiResult<Option<TicketR
 /// One ticket as JSON, with its thread as the actor may see it.
 pub fn render_one(conn: &mut AnyConnection, actor: &Actor, id: i64) -> ApiResult<Ticket> {
     super::view::render(conn, &[id], true, actor.is_staff())?.pop().ok_or(ApiError::NotFound("ticket"))
-}
-
-/// A page of tickets.
-pub struct ListPage {
-    pub tickets: Vec<Ticket>,
-    /// How many match the filters.
-    pub total: i64,
-    /// The page size used: the request's, or the rows-per-page setting.
-    pub per_page: i64,
-}
-
-/// A page of tickets and the total that match.
-pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) -> ApiResult<ListPage> {
-    let page = query.page.unwrap_or(1);
-    if page < 1 {
-        return Err(ApiError::field("page", "must be 1 or more"));
-    }
-    let stored = settings::Stored::read(conn)?;
-    let per_page = query.per_page.unwrap_or_else(|| stored.num(&crate::core::settings::ROWS_PER_PAGE));
-    if !(1..=MAX_PER_PAGE).contains(&per_page) {
-        return Err(ApiError::field("per_page", format!("must be 1 to {MAX_PER_PAGE}")));
-    }
-    let status_ids = match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(status_filter(conn, s)?),
-        None => None,
-    };
-    let terms = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => {
-            let terms = search::terms(q);
-            if terms.is_empty() {
-                return Err(ApiError::field("q", "needs at least one word"));
-            }
-            Some(terms)
-        }
-        None => None,
-    };
-    let (sort_column, descending) = parse_sort(query.sort.as_deref())?;
-    let email = query.email.as_deref().map(crate::core::auth::stored_form);
-    let everyone = visible_to(actor, stored.visibility());
-    if !everyone && matches!(actor, Actor::Guest) {
-        return Err(sign_in_to_read());
-    }
-    let assignee = match query.assignee.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(given) => Some(assignee_filter(actor, given)?),
-        None => None,
-    };
-    let followed_by = match query.followed {
-        Some(true) => Some(me(actor, "followed")?),
-        _ => None,
-    };
-    let engine = Engine::of(conn);
-
-    // Built twice (count, then page): boxed queries cannot be cloned.
-    let filtered = || {
-        let mut q = tickets::table.into_boxed();
-        if !everyone {
-            q = q.filter(tickets::user_id.eq(actor.user_id().unwrap_or(-1)));
-        }
-        if !actor.is_staff() {
-            q = q.filter(tickets::held.eq(false));
-        }
-        if let Some(id) = query.user_id {
-            q = q.filter(tickets::user_id.eq(id));
-        }
-        if let Some(email) = &email {
-            q = q
-                .filter(tickets::user_id.eq_any(users::table.filter(users::email.eq(email.clone())).select(users::id)));
-        }
-        if let Some(ids) = &status_ids {
-            q = q.filter(tickets::status_id.eq_any(ids.clone()));
-        }
-        if let Some(queue) = query.queue {
-            q = q.filter(tickets::queue_id.eq(queue));
-        }
-        if let Some(topic) = query.topic {
-            q = q.filter(tickets::topic_id.eq(topic));
-        }
-        if let Some(priority) = query.priority {
-            q = q.filter(tickets::priority_id.eq(priority));
-        }
-        match assignee {
-            Some(Assigned::To(agent)) => {
-                q = q.filter(
-                    tickets::id.eq_any(
-                        ticket_assignees::table
-                            .filter(ticket_assignees::user_id.eq(agent))
-                            .select(ticket_assignees::ticket_id),
-                    ),
-                );
-            }
-            Some(Assigned::Nobody) => {
-                q = q.filter(diesel::dsl::not(diesel::dsl::exists(
-                    ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(tickets::id)),
-                )));
-            }
-            None => {}
-        }
-        if let Some(user) = followed_by {
-            q = q.filter(tickets::id.eq_any(
-                ticket_followers::table.filter(ticket_followers::user_id.eq(user)).select(ticket_followers::ticket_id),
-            ));
-        }
-        if let Some(terms) = &terms {
-            q = q.filter(search::ticket_matches(engine, terms, actor.is_staff()));
-        }
-        q
-    };
-    let total: i64 = filtered().count().get_result(conn)?;
-    let mut page_query = filtered().select(tickets::id);
-    page_query = match (sort_column, descending) {
-        (SortColumn::Updated, true) => page_query.order((tickets::updated_at.desc(), tickets::id.desc())),
-        (SortColumn::Updated, false) => page_query.order((tickets::updated_at.asc(), tickets::id.asc())),
-        (SortColumn::Created, true) => page_query.order(tickets::id.desc()),
-        (SortColumn::Created, false) => page_query.order(tickets::id.asc()),
-        (SortColumn::Priority, true) => page_query.order((priority_rank().desc(), tickets::id.desc())),
-        (SortColumn::Priority, false) => page_query.order((priority_rank().asc(), tickets::id.asc())),
-    };
-    let ids: Vec<i64> = page_query.limit(per_page).offset(crate::core::db::page_offset(page, per_page)).load(conn)?;
-    let tickets = super::view::render(conn, &ids, query.threads.unwrap_or(true), actor.is_staff())?;
-    Ok(ListPage { tickets, total, per_page })
-}
-
-type PriorityRank = diesel::dsl::AssumeNotNull<
-    diesel::dsl::SingleValue<
-        diesel::dsl::Select<
-            diesel::dsl::Filter<priorities::table, diesel::dsl::Eq<priorities::id, tickets::priority_id>>,
-            priorities::sort,
-        >,
-    >,
->;
-
-/// A ticket's priority as the administrator ordered them (`priorities.sort`), not by id.
-fn priority_rank() -> PriorityRank {
-    priorities::table
-        .filter(priorities::id.eq(tickets::priority_id))
-        .select(priorities::sort)
-        .single_value()
-        .assume_not_null()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Assigned {
-    To(i64),
-    Nobody,
-}
-
-/// `me`, `none`, or an agent's id.
-fn assignee_filter(actor: &Actor, given: &str) -> ApiResult<Assigned> {
-    match given {
-        "me" => Ok(Assigned::To(me(actor, "assignee")?)),
-        "none" => Ok(Assigned::Nobody),
-        id => id.parse().map(Assigned::To).map_err(|_| ApiError::field("assignee", "use an agent's id, me or none")),
-    }
-}
-
-/// The caller's own user id, for filters that mean "mine"; a key acting as itself has none.
-fn me(actor: &Actor, field: &str) -> ApiResult<i64> {
-    actor.user_id().ok_or_else(|| ApiError::field(field, "needs a signed-in user or an impersonated one"))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum SortColumn {
-    Created,
-    Updated,
-    Priority,
-}
-
-fn parse_sort(sort: Option<&str>) -> ApiResult<(SortColumn, bool)> {
-    let sort = sort.map(str::trim).filter(|s| !s.is_empty()).unwrap_or("-updated");
-    let (name, descending) = match sort.strip_prefix('-') {
-        Some(name) => (name, true),
-        None => (sort, false),
-    };
-    let column = match name {
-        "created" | "number" => SortColumn::Created,
-        "updated" => SortColumn::Updated,
-        "priority" => SortColumn::Priority,
-        _ => return Err(ApiError::field("sort", "use created, updated, priority or number, with - for descending")),
-    };
-    Ok((column, descending))
-}
-
-/// A status filter names an id, a status (`Open`) or a state (`open`, `pending`, `resolved`, `closed`).
-fn status_filter(conn: &mut AnyConnection, given: &str) -> ApiResult<Vec<i64>> {
-    let all: Vec<(i64, String, String)> =
-        statuses::table.select((statuses::id, statuses::name, statuses::state)).load(conn)?;
-    let ids: Vec<i64> = match given.parse::<i64>() {
-        Ok(id) => all.iter().filter(|s| s.0 == id).map(|s| s.0).collect(),
-        Err(_) => {
-            let by_name: Vec<i64> = all.iter().filter(|s| s.1.eq_ignore_ascii_case(given)).map(|s| s.0).collect();
-            if by_name.is_empty() {
-                all.iter().filter(|s| s.2.eq_ignore_ascii_case(given)).map(|s| s.0).collect()
-            } else {
-                by_name
-            }
-        }
-    };
-    if ids.is_empty() {
-        return Err(ApiError::field("status", "no status or state has this name or id"));
-    }
-    Ok(ids)
 }
 
 /// An attachment, for whoever may read its ticket (the visibility setting included) and its

@@ -1,4 +1,4 @@
-//! The ticket core: who may see which ticket (`find`), creating one (`create`), changing it
+//! The ticket core: who may see which ticket (`find`), the list (`list`), creating one (`create`), changing it
 //! (`change`), what it looks like in the API (`view`), bodies and attachments (`content`), and
 //! its HTTP endpoints (`routes`, `attachments`). Rules take a connection and an actor, never a
 //! request, so tests call them without HTTP.
@@ -8,6 +8,7 @@ pub mod change;
 pub mod content;
 pub mod create;
 pub mod find;
+pub mod list;
 pub mod routes;
 pub mod rows;
 pub mod view;

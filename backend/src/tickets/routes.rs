@@ -18,7 +18,7 @@ use crate::core::http::ServiceConfig;
 use crate::core::settings;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
-use crate::tickets::{change, find};
+use crate::tickets::{change, find, list};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
@@ -68,7 +68,7 @@ pub async fn list_tickets(
     // osTicket scripts send GET parameters as a JSON body; the query string wins.
     let query = merge_list_query(query.into_inner(), body.0);
     let page_number = query.page.unwrap_or(1);
-    let page = state.db(move |conn| find::list(conn, &actor, &query)).await?;
+    let page = state.db(move |conn| list::list(conn, &actor, &query)).await?;
     Ok(page_response(&req, page_number, page.per_page, page.total, &page.tickets))
 }
 

@@ -3,7 +3,7 @@
 //!
 //! 1. seeds a fresh SQLite data folder with `oxidesk seed --tickets N` (timed) and creates an API key;
 //! 2. starts `oxidesk serve` on a free loopback port;
-//! 3. drives four scenarios with `wrk` (create, get, list, search), sampling the server's RSS every
+//! 3. drives the scenarios with `wrk` (create, get, list, search, the desk list, search by customer, sign-in), sampling the server's RSS every
 //!    200 ms while each runs;
 //! 4. prints a Markdown table of the figures next to the budgets.
 //!
@@ -208,12 +208,18 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
 
     // 3. One ticket number for the get scenario.
     let first = preflight(&http, &key, "GET", &format!("{base}/api/tickets.json?per_page=1&threads=false"), None)?;
-    let number = serde_json::from_str::<serde_json::Value>(&first.body)
-        .ok()
-        .and_then(|v| v.get(0)?.get("ticket_number")?.as_str().map(str::to_owned))
+    let first_ticket = serde_json::from_str::<serde_json::Value>(&first.body).ok().and_then(|v| v.get(0).cloned());
+    let number = first_ticket
+        .as_ref()
+        .and_then(|t| t.get("ticket_number")?.as_str().map(str::to_owned))
         .ok_or_else(|| format!("no ticket number in the first page: {}", first.body))?;
+    // The search by customer looks for this ticket's customer, as an agent types a name.
+    let customer = first_ticket
+        .as_ref()
+        .and_then(|t| t.pointer("/user/fullname")?.as_str().map(str::to_owned))
+        .ok_or_else(|| format!("no customer in the first page: {}", first.body))?;
     println!("- tickets in the database: {}", first.total.as_deref().unwrap_or("?"));
-    println!("- get scenario reads {number}\n");
+    println!("- get scenario reads {number}; search by customer looks for {customer:?}\n");
 
     // 4. The scenarios.
     let scenarios = [
@@ -245,6 +251,24 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
             name: "search",
             method: "GET",
             path: "/api/tickets.json?q=printer".into(),
+            script: None,
+            budget: Budget::MaxP99Ms(50.0),
+            connections: None,
+        },
+        // Issue 14: the desk's own list (open and pending, sorted by a column it has to look up)
+        // and a search by a customer's name (their tickets, and every ticket with the words).
+        Scenario {
+            name: "desk list",
+            method: "GET",
+            path: "/api/tickets.json?status=open,pending&sort=customer".into(),
+            script: None,
+            budget: Budget::MaxP99Ms(10.0),
+            connections: None,
+        },
+        Scenario {
+            name: "search customer",
+            method: "GET",
+            path: format!("/api/tickets.json?q={}", customer.replace(' ', "%20")),
             script: None,
             budget: Budget::MaxP99Ms(50.0),
             connections: None,

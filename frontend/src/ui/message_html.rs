@@ -20,13 +20,13 @@ pub struct Shown {
     pub remote_images: usize,
 }
 
-/// The message rendered for the page; None when the browser cannot parse it (the caller shows
-/// its text instead).
-pub fn render(stored: &str, show_remote_images: bool) -> Option<Shown> {
+/// The message rendered for the page, a search's words marked in its text; None when the browser
+/// cannot parse it (the caller shows its text instead).
+pub fn render(stored: &str, show_remote_images: bool, terms: &[String]) -> Option<Shown> {
     let document = DomParser::new().ok()?.parse_from_string(stored, SupportedType::TextHtml).ok()?;
     let body = document.body()?;
     let copy = document.create_element("div").ok()?;
-    let mut walk = Walk { document: &document, show_remote_images, remote_images: 0 };
+    let mut walk = Walk { document: &document, show_remote_images, remote_images: 0, terms };
     walk.children(&body, &copy);
     Some(Shown { html: copy.inner_html(), remote_images: walk.remote_images })
 }
@@ -91,6 +91,7 @@ struct Walk<'a> {
     document: &'a Document,
     show_remote_images: bool,
     remote_images: usize,
+    terms: &'a [String],
 }
 
 impl Walk<'_> {
@@ -104,10 +105,7 @@ impl Walk<'_> {
 
     fn node(&mut self, node: &Node, into: &Node) {
         match node.node_type() {
-            Node::TEXT_NODE => {
-                let text = self.document.create_text_node(&node.text_content().unwrap_or_default());
-                let _ = into.append_child(&text);
-            }
+            Node::TEXT_NODE => self.text(&node.text_content().unwrap_or_default(), into),
             Node::ELEMENT_NODE => {
                 let Some(element) = node.dyn_ref::<Element>() else { return };
                 let tag = element.local_name().to_ascii_lowercase();
@@ -134,6 +132,20 @@ impl Walk<'_> {
             // Comments, processing instructions and the like carry nothing to show.
             _ => {}
         }
+    }
+
+    /// Text, with the search's words in `<mark>`.
+    fn text(&self, text: &str, into: &Node) {
+        let mut at = 0;
+        for range in shared::search::term_ranges(text, self.terms) {
+            let _ = into.append_child(&self.document.create_text_node(&text[at..range.start]));
+            if let Ok(mark) = self.document.create_element("mark") {
+                mark.set_text_content(Some(&text[range.clone()]));
+                let _ = into.append_child(&mark);
+            }
+            at = range.end;
+        }
+        let _ = into.append_child(&self.document.create_text_node(&text[at..]));
     }
 
     fn plain(&self, tag: &str, element: &Element) -> Option<Node> {

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod composer;
 pub mod feedback;
 pub mod form;
+pub mod marked;
 pub mod require_sign_in;
 pub mod shell;
 pub mod shortcuts;

@@ -7,26 +7,28 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::api::{self, ApiError};
 use crate::components::attachments::human_size;
 use crate::components::feedback::ErrorNotice;
+use crate::components::marked::Marked;
 use crate::message_html;
 use crate::session::Session;
 use crate::task::Task;
 use crate::text::{html_to_text, timestamp};
 
+/// The entries, with the words of the search that led here (`terms`) marked in their text.
 #[component]
-pub fn Thread(entries: Vec<ThreadEntry>) -> impl IntoView {
+pub fn Thread(entries: Vec<ThreadEntry>, #[prop(optional)] terms: Vec<String>) -> impl IntoView {
     if entries.is_empty() {
         return view! { <p class="muted">"No messages yet."</p> }.into_any();
     }
     view! {
         <ol class="thread" aria-label="Conversation" data-testid="thread">
-            {entries.into_iter().map(|entry| view! { <Entry entry/> }).collect_view()}
+            {entries.into_iter().map(|entry| view! { <Entry entry terms=terms.clone()/> }).collect_view()}
         </ol>
     }
     .into_any()
 }
 
 #[component]
-fn Entry(entry: ThreadEntry) -> impl IntoView {
+fn Entry(entry: ThreadEntry, terms: Vec<String>) -> impl IntoView {
     let is_html = entry.format.eq_ignore_ascii_case("html");
     let body = if is_html { html_to_text(&entry.body) } else { entry.body.clone() };
     let when = timestamp(&entry.created);
@@ -67,11 +69,11 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
                     <time datetime=entry.created.clone()>{when}</time>
                 </header>
                 {entry.title.clone().filter(|t| !t.is_empty()).map(|title| view! {
-                    <p class="entry-title">{title}</p>
+                    <p class="entry-title"><Marked text=title terms=terms.clone()/></p>
                 })}
-                {match is_html.then(|| message_html::render(&entry.body, false)).flatten() {
-                    Some(shown) => view! { <HtmlBody stored=entry.body.clone() shown/> }.into_any(),
-                    None => view! { <div class="entry-body">{body}</div> }.into_any(),
+                {match is_html.then(|| message_html::render(&entry.body, false, &terms)).flatten() {
+                    Some(shown) => view! { <HtmlBody stored=entry.body.clone() shown terms/> }.into_any(),
+                    None => view! { <div class="entry-body"><Marked text=body terms/></div> }.into_any(),
                 }}
                 {(!entry.attachments.is_empty()).then(|| view! {
                     <ul class="entry-files" aria-label="Attachments">
@@ -87,13 +89,13 @@ fn Entry(entry: ThreadEntry) -> impl IntoView {
 /// An HTML message as HTML (`message_html`): remote images wait for the reader's click, which
 /// holds for this message only and lasts until the page is left.
 #[component]
-fn HtmlBody(stored: String, shown: message_html::Shown) -> impl IntoView {
+fn HtmlBody(stored: String, shown: message_html::Shown, terms: Vec<String>) -> impl IntoView {
     let show_remote = RwSignal::new(false);
     let remote_images = shown.remote_images;
     let first = shown.html;
     let html = move || match show_remote.get() {
         false => first.clone(),
-        true => message_html::render(&stored, true).map(|s| s.html).unwrap_or_else(|| first.clone()),
+        true => message_html::render(&stored, true, &terms).map(|s| s.html).unwrap_or_else(|| first.clone()),
     };
     view! {
         <div class="entry-body entry-html" inner_html=html></div>

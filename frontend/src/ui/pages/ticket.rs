@@ -26,6 +26,8 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
     let session = Session::get();
     // The app's routes send `/tickets/<number>` here.
     let number = Memo::new(move |_| route::path().strip_prefix("/tickets/").unwrap_or_default().to_owned());
+    // Opened from a search: its words are marked in the thread.
+    let search_terms = StoredValue::new(shared::search::terms(&route::query_map().get("q").unwrap_or_default()));
     let catalog = catalog();
 
     let ticket = Loader::new(move || {
@@ -140,7 +142,7 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
                         {move || current.get().map(|t| view! {
                             <TicketFacts ticket=t.clone()/>
                             <h2>"Conversation"</h2>
-                            <Thread entries=t.threads/>
+                            <Thread entries=t.threads terms=search_terms.get_value()/>
                         })}
                         <Composer
                             number

@@ -13,16 +13,18 @@ use wasm_bindgen::JsCast;
 use crate::api::{self, ApiError, DeskPage};
 use crate::components::catalog::Catalog;
 use crate::components::feedback::{ErrorNotice, Loading};
+use crate::components::marked::Marked;
 use crate::components::shortcuts::{focus_id, use_shortcuts, ShortcutsButton, ShortcutsDialog};
 use crate::paths::href;
 use crate::route::{self, Query};
 use crate::session::Session;
+use crate::site::Site;
 use crate::text::timestamp;
 
 const STATES: [StatusState; 4] = [StatusState::Open, StatusState::Pending, StatusState::Resolved, StatusState::Closed];
 
 /// Sort keys the server knows, with how each is offered.
-const SORTS: [(&str, &str); 8] = [
+const SORTS: [(&str, &str); 16] = [
     ("-updated", "Recently updated"),
     ("updated", "Least recently updated"),
     ("-created", "Newest first"),
@@ -31,8 +33,23 @@ const SORTS: [(&str, &str); 8] = [
     ("priority", "Least urgent first"),
     ("-number", "Number, highest first"),
     ("number", "Number, lowest first"),
+    ("subject", "Subject, A to Z"),
+    ("-subject", "Subject, Z to A"),
+    ("status", "Status, first to last"),
+    ("-status", "Status, last to first"),
+    ("customer", "Customer, A to Z"),
+    ("-customer", "Customer, Z to A"),
+    ("assignee", "Assignee, A to Z"),
+    ("-assignee", "Assignee, Z to A"),
 ];
 const DEFAULT_SORT: &str = "-updated";
+/// Columns whose first click sorts from the top value down (newest, most urgent, highest); the
+/// others start from A.
+const DESCENDING_FIRST: [&str; 4] = ["number", "created", "updated", "priority"];
+/// What the agents' list shows when no status is chosen: the tickets still to work on.
+const DESK_DEFAULT_STATUS: &str = "open,pending";
+/// The status filter's value for every status (agents' lists only: a customer's default).
+const ANY_STATUS: &str = "any";
 
 /// The list's filters as the URL carries them. Unknown or malformed parameters are dropped.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -109,6 +126,24 @@ impl ListFilter {
         }
     }
 
+    /// The parameters the server is asked with: an agent's list without a status shows the open
+    /// and pending tickets; "any" asks for every status.
+    pub fn api_pairs(&self, staff: bool) -> Vec<(String, String)> {
+        let status = match self.status.as_str() {
+            "" if staff => DESK_DEFAULT_STATUS,
+            ANY_STATUS => "",
+            chosen => chosen,
+        };
+        let mut pairs = ListFilter { status: status.to_owned(), ..self.clone() }.pairs(true);
+        pairs.retain(|(key, value)| key != "status" || !value.is_empty());
+        pairs
+    }
+
+    /// The search's words, for marking them in what it found.
+    fn terms(&self) -> Vec<String> {
+        shared::search::terms(&self.q)
+    }
+
     fn with_page(&self, page: i64) -> Self {
         ListFilter { page, ..self.clone() }
     }
@@ -178,8 +213,8 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
     // request is under way and the list on screen is stale.
     let tickets: LocalResource<(ListFilter, Result<DeskPage, ApiError>)> = LocalResource::new(move || {
         let filter = filter.get();
+        let params = filter.api_pairs(staff.get());
         async move {
-            let params = filter.pairs(true);
             let result = session
                 .call(|token| {
                     let params = params.clone();
@@ -329,10 +364,27 @@ fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> imp
     // Follow the URL (back button, links, saved views), not only what was typed.
     Effect::new(move |_| q.set(filter.get().q));
 
+    let site = Site::get();
+    // A ticket's number opens that ticket; anything else (or a number no ticket has) searches.
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let text = q.get_untracked().trim().to_owned();
-        go.run(filter.get_untracked().changed(|f| f.q = text));
+        let search = filter.get_untracked().changed(|f| f.q = text.clone());
+        let prefix = site.with(|s| s.map(|s| s.ticket_prefix.clone())).unwrap_or_default();
+        let Some(number) = shared::search::ticket_number(&text, &prefix) else {
+            go.run(search);
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let found = session.call(|token| {
+                let number = number.clone();
+                async move { api::get_ticket(&token, &number).await }
+            });
+            match found.await {
+                Ok(ticket) => route::navigate(&format!("/tickets/{}", ticket.ticket_number)),
+                Err(_) => go.run(search),
+            }
+        });
     };
     let select_change = move |apply: fn(&mut ListFilter, String)| {
         move |ev: leptos::ev::Event| {
@@ -352,7 +404,7 @@ fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> imp
                     id="ticket-search"
                     type="search"
                     name="q"
-                    placeholder="Subject or message text"
+                    placeholder="Number, subject, text, customer name or email"
                     aria-keyshortcuts="/"
                     prop:value=move || q.get()
                     on:input=move |ev| q.set(event_target_value(&ev))
@@ -378,7 +430,14 @@ fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> imp
                     name="status"
                     on:change=select_change(|f, v| f.status = v)
                 >
-                    <option value="" prop:selected=move || filter.get().status.is_empty()>"Any status"</option>
+                    <option value="" prop:selected=move || filter.get().status.is_empty()>
+                        {move || if staff.get() { "Open and pending" } else { "Any status" }}
+                    </option>
+                    <Show when=move || staff.get()>
+                        <option value=ANY_STATUS prop:selected=move || filter.get().status == ANY_STATUS>
+                            "Any status"
+                        </option>
+                    </Show>
                     <optgroup label="States">
                         {STATES
                             .into_iter()
@@ -562,11 +621,15 @@ fn TicketTable(
     if tickets.is_empty() {
         return view! { <p class="muted" data-testid="no-tickets">"No tickets match."</p> }.into_any();
     }
+    let terms = filter.terms();
     let rows = tickets
         .into_iter()
         .take(BULK_MAX_TICKETS)
         .enumerate()
-        .map(|(index, ticket)| view! { <TicketRow index ticket staff selected cursor/> })
+        .map(|(index, ticket)| {
+            let terms = terms.clone();
+            view! { <TicketRow index ticket staff terms selected cursor/> }
+        })
         .collect_view();
     view! {
         <table class="desk-table" role="grid" aria-label="Tickets" aria-describedby="ticket-table-help">
@@ -579,10 +642,11 @@ fn TicketTable(
                         <th scope="col" class="col-select"><span class="visually-hidden">"Selected"</span></th>
                     })}
                     <SortHeader filter=filter.clone() key="number" label="Number"/>
-                    <th scope="col">"Subject"</th>
-                    <th scope="col">"Status"</th>
+                    <SortHeader filter=filter.clone() key="subject" label="Subject"/>
+                    {staff.then(|| view! { <SortHeader filter=filter.clone() key="customer" label="Customer"/> })}
+                    <SortHeader filter=filter.clone() key="status" label="Status"/>
                     <SortHeader filter=filter.clone() key="priority" label="Priority"/>
-                    {staff.then(|| view! { <th scope="col">"Assignees"</th> })}
+                    {staff.then(|| view! { <SortHeader filter=filter.clone() key="assignee" label="Assignees"/> })}
                     <SortHeader filter=filter.clone() key="created" label="Created"/>
                     <SortHeader filter key="updated" label="Updated"/>
                 </tr>
@@ -604,8 +668,14 @@ fn SortHeader(filter: ListFilter, key: &'static str, label: &'static str) -> imp
     } else {
         ("none", "")
     };
-    // Newest / most urgent first is what one usually wants from a first click.
-    let next = if direction == "descending" { key.to_owned() } else { format!("-{key}") };
+    // Newest / most urgent first, and names from A, is what one usually wants from a first click.
+    let descending_first = DESCENDING_FIRST.contains(&key);
+    let next = match (direction, descending_first) {
+        ("descending", _) => key.to_owned(),
+        ("ascending", _) => format!("-{key}"),
+        (_, true) => format!("-{key}"),
+        (_, false) => key.to_owned(),
+    };
     let target = filter.changed(|f| f.sort = if next == DEFAULT_SORT { String::new() } else { next.clone() }).href();
     let target = href(&target);
     let order = if next.starts_with('-') { "descending" } else { "ascending" };
@@ -627,11 +697,17 @@ fn TicketRow(
     index: usize,
     ticket: Ticket,
     staff: bool,
+    /// The search's words, marked where they occur.
+    terms: Vec<String>,
     selected: RwSignal<BTreeSet<String>>,
     cursor: RwSignal<Option<usize>>,
 ) -> impl IntoView {
     let number = ticket.ticket_number.clone();
-    let link = href(&format!("/tickets/{number}"));
+    // From a search, the ticket marks its words too.
+    let link = match terms.is_empty() {
+        true => href(&format!("/tickets/{number}")),
+        false => href(&format!("/tickets/{number}?{}", encode_pairs(&[("q".to_owned(), terms.join(" "))]))),
+    };
     let state_class = format!("badge state-{}", ticket.status_state.as_str());
     let assignees = if ticket.assigned_to.is_empty() {
         "—".to_owned()
@@ -677,9 +753,13 @@ fn TicketRow(
             {checkbox}
             <td class="col-number number" data-label="Number">{number.clone()}</td>
             <td class="col-subject">
-                <a href=link class="ticket-subject">{ticket.subject}</a>
-                <span class="requester">{ticket.user.fullname}</span>
+                <a href=link class="ticket-subject"><Marked text=ticket.subject terms=terms.clone()/></a>
             </td>
+            {staff.then(|| view! {
+                <td class="col-customer" data-label="Customer" title=ticket.user.email.clone()>
+                    <Marked text=ticket.user.fullname terms=terms.clone()/>
+                </td>
+            })}
             <td class="col-status">
                 <span class=state_class>{ticket.ticket_status}</span>
                 {ticket.held.then(|| view! { " " <super::ticket::HeldBadge/> })}
@@ -697,20 +777,96 @@ fn Pager(filter: ListFilter, page: DeskPage) -> impl IntoView {
     let total = page.total;
     let pages = i64::try_from(page.pages).unwrap_or(1).max(1);
     let current = filter.page;
-    let previous = (current > 1).then(|| filter.with_page((current - 1).min(pages)).href());
-    let next = (current < pages).then(|| filter.with_page(current + 1).href());
+    let link = |to: i64, label: String, rel: Option<&'static str>| {
+        let target = href(&filter.with_page(to).href());
+        view! { <a href=target rel=rel aria-label=format!("Page {to}")>{label}</a> }.into_any()
+    };
+    let disabled = |label: &'static str| view! { <span class="disabled" aria-hidden="true">{label}</span> }.into_any();
+    let previous = if current > 1 {
+        link((current - 1).min(pages), "Previous".into(), Some("prev"))
+    } else {
+        disabled("Previous")
+    };
+    let next = if current < pages { link(current + 1, "Next".into(), Some("next")) } else { disabled("Next") };
+    let numbers = page_numbers(current, pages)
+        .into_iter()
+        .map(|n| match n {
+            Some(n) if n == current => {
+                view! { <span class="current" aria-current="page">{n.to_string()}</span> }.into_any()
+            }
+            Some(n) => link(n, n.to_string(), None),
+            None => view! { <span class="gap" aria-hidden="true">"…"</span> }.into_any(),
+        })
+        .collect_view();
     let noun = if total == 1 { "ticket" } else { "tickets" };
+    let jump_to = filter.clone();
+    let jump = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let wanted = ev
+            .target()
+            .and_then(|form| form.dyn_into::<web_sys::HtmlFormElement>().ok())
+            .and_then(|form| form.elements().named_item("page"))
+            .and_then(|input| input.dyn_into::<web_sys::HtmlInputElement>().ok())
+            .and_then(|input| input.value().trim().parse::<i64>().ok());
+        if let Some(wanted) = wanted {
+            route::navigate(&jump_to.with_page(wanted.clamp(1, pages)).href());
+        }
+    };
     view! {
         <nav class="pager" aria-label="Pages">
-            {match previous {
-                Some(target) => view! { <a href=href(&target) rel="prev">"Previous"</a> }.into_any(),
-                None => view! { <span class="disabled" aria-hidden="true">"Previous"</span> }.into_any(),
-            }}
+            {previous}
+            {numbers}
+            {next}
             <span data-testid="page-info">{format!("Page {current} of {pages} · {total} {noun}")}</span>
-            {match next {
-                Some(target) => view! { <a href=href(&target) rel="next">"Next"</a> }.into_any(),
-                None => view! { <span class="disabled" aria-hidden="true">"Next"</span> }.into_any(),
-            }}
+            {(pages > 1).then(|| view! {
+                <form class="page-jump" on:submit=jump>
+                    <label for="page-jump">"Go to page"</label>
+                    <input id="page-jump" name="page" type="number" min="1" max=pages.to_string() inputmode="numeric"/>
+                    <button type="submit">"Go"</button>
+                </form>
+            })}
         </nav>
+    }
+}
+
+/// The page numbers a pager offers: the first, the last, and two either side of the current one;
+/// `None` where numbers are left out.
+fn page_numbers(current: i64, pages: i64) -> Vec<Option<i64>> {
+    let mut shown: Vec<Option<i64>> = Vec::new();
+    for n in 1..=pages {
+        if n == 1 || n == pages || (n - current).abs() <= 2 {
+            shown.push(Some(n));
+        } else if shown.last().is_some_and(Option::is_some) {
+            shown.push(None);
+        }
+    }
+    shown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagers_show_the_ends_and_the_neighbourhood() {
+        assert_eq!(page_numbers(1, 1), [Some(1)]);
+        assert_eq!(page_numbers(1, 4), [Some(1), Some(2), Some(3), Some(4)]);
+        assert_eq!(page_numbers(1, 10), [Some(1), Some(2), Some(3), None, Some(10)]);
+        assert_eq!(page_numbers(6, 10), [Some(1), None, Some(4), Some(5), Some(6), Some(7), Some(8), None, Some(10)]);
+        assert_eq!(page_numbers(10, 10), [Some(1), None, Some(8), Some(9), Some(10)]);
+    }
+
+    #[test]
+    fn an_agents_list_without_a_status_asks_for_the_open_and_pending_tickets() {
+        let status = |filter: &ListFilter, staff| {
+            filter.api_pairs(staff).into_iter().find(|(key, _)| key == "status").map(|(_, value)| value)
+        };
+        let default = ListFilter::default();
+        assert_eq!(status(&default, true).as_deref(), Some(DESK_DEFAULT_STATUS));
+        assert_eq!(status(&default, false), None);
+        let any = ListFilter { status: ANY_STATUS.into(), ..Default::default() };
+        assert_eq!((status(&any, true), status(&any, false)), (None, None));
+        let closed = ListFilter { status: "closed".into(), ..Default::default() };
+        assert_eq!(status(&closed, true).as_deref(), Some("closed"));
     }
 }

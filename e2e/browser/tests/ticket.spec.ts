@@ -61,7 +61,8 @@ test('an agent opens a ticket, finds it in the list, and replies', async ({ page
 
   // Open it and reply to the customer.
   await page.getByRole('link', { name: subject }).click();
-  await expect(page).toHaveURL(new RegExp(`/tickets/${number}$`));
+  // From a search, the ticket keeps its words, to mark them in the thread.
+  await expect(page).toHaveURL(new RegExp(`/tickets/${number}\\?q=${marker}$`));
   await expect(page.getByTestId('ticket-subject')).toHaveText(subject);
 
   const response = 'A technician is on the way with a new fuser.';

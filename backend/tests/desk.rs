@@ -595,7 +595,7 @@ async fn agents_find_tickets_by_number_customer_or_text_and_sort_by_every_column
     set(&c, json!({"assignee_ids": [admin_id]})).await;
     assert_eq!(numbers(&app, me, "sort=assignee").await, vec![c.clone(), b.clone(), a.clone()]);
     assert_eq!(numbers(&app, me, "sort=-assignee").await, vec![b.clone(), c.clone(), a.clone()]);
-    // No ticket has a due time yet (SLAs set them): number order, both ways.
+    // Due times follow the tickets' creation here (the queue's answer time): number order.
     assert_eq!(numbers(&app, me, "sort=due").await, vec![a.clone(), b.clone(), c.clone()]);
     assert_eq!(numbers(&app, me, "sort=-due").await, vec![c.clone(), b.clone(), a.clone()]);
 
@@ -617,6 +617,45 @@ async fn agents_find_tickets_by_number_customer_or_text_and_sort_by_every_column
         assert!(err["error"]["fields"][field].is_string(), "{bad}: {err}");
     }
     let _ = key;
+}
+
+#[actix_web::test]
+async fn a_change_to_what_already_is_writes_nothing() {
+    set_up_desk!(db, app, admin, key);
+    let (agent_id, agent) = person(&app, &admin, "agent", 3).await;
+    let (_, carol) = person(&app, &admin, "carol", 1).await;
+    let number = new_ticket(&app, Auth::Bearer(&carol), "Printer jam").await;
+    let path = format!("/api/tickets.json/{number}");
+    let me = Auth::Bearer(&agent);
+    let (status, first) =
+        send(&app, "PUT", &path, me, Some(json!({"assignee_ids": [agent_id], "priority": "High"}))).await;
+    assert_eq!(status, 200, "{first}");
+    let events = |t: &Value| t["threads"].as_array().map(|e| e.iter().filter(|e| e["type"] == "E").count());
+    assert!(events(&first).is_some_and(|n| n >= 1), "the assignment is an event: {first}");
+    // The side panel and bulk saves send every field: the same values again change nothing.
+    let same = json!({
+        "assignee_ids": [agent_id, agent_id], "priority": "High", "subject": "Printer jam",
+        "queue_id": first["queue_id"], "topicId": first["topicId"]
+    });
+    let (status, again) = send(&app, "PUT", &path, me, Some(same)).await;
+    assert_eq!(status, 200, "{again}");
+    assert_eq!((again["version"].clone(), events(&again)), (first["version"].clone(), events(&first)), "{again}");
+    assert_eq!(again["updated_timestamp"], first["updated_timestamp"]);
+    let (status, bulk) = send(
+        &app,
+        "POST",
+        "/api/tickets/bulk.json",
+        me,
+        Some(json!({"numbers": [number], "assignee_ids": [agent_id]})),
+    )
+    .await;
+    assert_eq!(status, 200, "{bulk}");
+    let (_, after) = send(&app, "GET", &path, me, None).await;
+    assert_eq!((after["version"].clone(), events(&after)), (first["version"].clone(), events(&first)), "{after}");
+    // A real change still counts.
+    let (_, changed) = send(&app, "PUT", &path, me, Some(json!({"priority": "Low"}))).await;
+    assert_eq!(changed["version"].as_i64(), first["version"].as_i64().map(|v| v + 1), "{changed}");
+    let _ = (db, key);
 }
 
 #[actix_web::test]

@@ -196,13 +196,14 @@ struct CheckedUpdate {
 
 impl CheckedUpdate {
     /// Nothing to write: e.g. a bulk status change for a ticket already in that status.
-    fn is_noop(&self, ticket: &TicketRow) -> bool {
+    /// (Fields set to their current values are dropped in `check_update`.)
+    fn is_noop(&self) -> bool {
         let c = &self.changes;
         self.message.is_none()
             && self.transition.is_none()
             && self.assignees.is_none()
             && self.time_added.is_none()
-            && c.priority_id.is_none_or(|p| p == ticket.priority_id)
+            && c.priority_id.is_none()
             && c.subject.is_none()
             && c.topic_id.is_none()
             && c.queue_id.is_none()
@@ -226,6 +227,10 @@ pub fn update_ticket(
     }
     let now = chrono::Utc::now().naive_utc();
     let checked = check_update(conn, actor, ticket, body, limits, now)?;
+    if checked.is_noop() {
+        // Nothing changes: no new version, no event, no mail ("Assigned to Alex by Alex" again).
+        return Ok(());
+    }
     if let Some((_, _, uploads)) = &checked.message {
         for upload in uploads {
             content::store(&limits.attachments_dir, upload)?;
@@ -322,10 +327,7 @@ fn apply_update(
         status_event(conn, ticket, actor, origin, t, told_customer, now)?;
     }
     if let Some(agents) = assignees {
-        let before: Vec<i64> = ticket_assignees::table
-            .filter(ticket_assignees::ticket_id.eq(ticket.id))
-            .select(ticket_assignees::user_id)
-            .load(conn)?;
+        let before = assigned(conn, ticket.id)?;
         diesel::delete(ticket_assignees::table.filter(ticket_assignees::ticket_id.eq(ticket.id))).execute(conn)?;
         for agent in &agents {
             diesel::insert_into(ticket_assignees::table)
@@ -421,26 +423,40 @@ fn check_update(
     } else {
         None
     };
+    // A field set to what it already is changes nothing, so it writes no change and no event.
     if let Some(subject) = &body.subject {
         match Subject::parse(subject) {
-            Ok(s) => changes.subject = Some(s.into_inner()),
+            Ok(s) => changes.subject = Some(s.into_inner()).filter(|s| *s != ticket.subject),
             Err(e) => {
                 errors.insert("subject".into(), e);
             }
         }
     }
     if let Some(p) = &body.priority {
-        collect(&mut errors, catalog::priority(conn, p).map(|p| changes.priority_id = Some(p.id)));
+        collect(
+            &mut errors,
+            catalog::priority(conn, p).map(|p| changes.priority_id = Some(p.id).filter(|id| *id != ticket.priority_id)),
+        );
     }
     if let Some(id) = body.topic_id {
-        collect(&mut errors, catalog::topic(conn, id).map(|t| changes.topic_id = Some(Some(t.id))));
+        collect(
+            &mut errors,
+            catalog::topic(conn, id).map(|t| changes.topic_id = Some(Some(t.id)).filter(|id| *id != ticket.topic_id)),
+        );
     }
     if let Some(id) = body.queue_id {
-        collect(&mut errors, catalog::queue_exists(conn, id).map(|_| changes.queue_id = Some(id)));
+        collect(
+            &mut errors,
+            catalog::queue_exists(conn, id).map(|_| changes.queue_id = Some(id).filter(|id| *id != ticket.queue_id)),
+        );
     }
     let assignees = match &body.assignee_ids {
         Some(ids) => collect(&mut errors, agents(conn, ids)),
         None => None,
+    };
+    let assignees = match assignees {
+        Some(agents) if same_people(&agents, &assigned(conn, ticket.id)?) => None,
+        other => other,
     };
     let time_added = body.time_spent;
     if let Some(minutes) = time_added {
@@ -487,6 +503,24 @@ fn check_update(
         _ => {}
     }
     Ok(CheckedUpdate { message, changes, transition, assignees, time_added })
+}
+
+/// The ids of the agents assigned to the ticket.
+fn assigned(conn: &mut AnyConnection, ticket_id: i64) -> ApiResult<Vec<i64>> {
+    Ok(ticket_assignees::table
+        .filter(ticket_assignees::ticket_id.eq(ticket_id))
+        .select(ticket_assignees::user_id)
+        .load(conn)?)
+}
+
+/// Whether the agents are exactly these people, in any order.
+fn same_people(agents: &[UserRow], ids: &[i64]) -> bool {
+    let mut wanted: Vec<i64> = agents.iter().map(|a| a.id).collect();
+    let mut current = ids.to_vec();
+    wanted.sort_unstable();
+    wanted.dedup();
+    current.sort_unstable();
+    wanted == current
 }
 
 /// The users with these ids, all of whom must be agents.
@@ -649,7 +683,7 @@ pub fn bulk_update(
             other => other,
         })?;
         let checked = check_update(conn, actor, &ticket, &update, &Limits::no_uploads(), now)?;
-        if !checked.is_noop(&ticket) {
+        if !checked.is_noop() {
             planned.push((ticket, checked));
         }
     }

@@ -92,3 +92,15 @@ test('an agent finds tickets by number, customer name and address, sorts and pag
   await expect(page.getByTestId('thread').locator('mark').first()).toHaveText(word);
   expect(problems).toEqual([]);
 });
+
+test('a number no ticket has is said once, without a "Try again" that cannot help', async ({ browser }) => {
+  const problems: string[] = [];
+  const page = await newPerson(browser, problems, 'agent');
+  await signIn(page, adminUser, adminPassword);
+  await page.goto('/desk/tickets/TCK-987654321');
+  await expect(page.getByRole('alert')).toHaveCount(1);
+  await expect(page.getByRole('alert')).toContainText(/not found|no ticket/i);
+  await expect(page.getByRole('button', { name: 'Try again' })).toHaveCount(0);
+  // A 404 on the page's own request is its answer, not a fault of the page.
+  expect(problems.filter((p) => !p.includes('status of 404'))).toEqual([]);
+});

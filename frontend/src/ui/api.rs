@@ -30,6 +30,16 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// Whether asking again may succeed: no answer, a server error, or "too many requests" —
+    /// not a missing ticket, a refusal or a rejected field, which the same request meets again.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Network(_) => true,
+            ApiError::Status { status, .. } => *status >= 500 || matches!(status, 408 | 429),
+            ApiError::Decode(_) => false,
+        }
+    }
+
     pub fn status(&self) -> Option<u16> {
         match self {
             ApiError::Status { status, .. } => Some(*status),

@@ -20,11 +20,13 @@ pub fn Loading(#[prop(into)] label: String) -> impl IntoView {
 #[component]
 pub fn ErrorNotice(
     error: ApiError,
-    /// Offers a "Try again" button when the failed request can simply be repeated.
+    /// Offers a "Try again" button when the failed request can simply be repeated (and only for
+    /// errors a repeat may cure: a missing ticket stays missing).
     #[prop(optional, into)]
     retry: Option<Callback<()>>,
 ) -> impl IntoView {
     let fields = error.fields();
+    let retry = retry.filter(|_| error.is_transient());
     view! {
         <div class="notice notice-error" role="alert" data-testid="error">
             <p>{error.message()}</p>

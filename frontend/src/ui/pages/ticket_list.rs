@@ -24,7 +24,7 @@ use crate::text::timestamp;
 const STATES: [StatusState; 4] = [StatusState::Open, StatusState::Pending, StatusState::Resolved, StatusState::Closed];
 
 /// Sort keys the server knows, with how each is offered.
-const SORTS: [(&str, &str); 16] = [
+const SORTS: [(&str, &str); 18] = [
     ("-updated", "Recently updated"),
     ("updated", "Least recently updated"),
     ("-created", "Newest first"),
@@ -41,6 +41,8 @@ const SORTS: [(&str, &str); 16] = [
     ("-customer", "Customer, Z to A"),
     ("assignee", "Assignee, A to Z"),
     ("-assignee", "Assignee, Z to A"),
+    ("due", "Due soonest first"),
+    ("-due", "Due last first"),
 ];
 const DEFAULT_SORT: &str = "-updated";
 /// Columns whose first click sorts from the top value down (newest, most urgent, highest); the

@@ -71,14 +71,15 @@ const NOTES: &[&str] = &[
     "Vendor ticket opened, waiting for an answer.",
 ];
 
-/// (status id, resolution) drawn with realistic weights: most tickets are closed or open.
-fn draw_status(rng: &mut StdRng) -> (i64, Option<&'static str>) {
+/// (status id, its name, resolution) drawn with realistic weights: most tickets are closed or
+/// open. The names are the default statuses' (migrations), for the status-change events.
+fn draw_status(rng: &mut StdRng) -> (i64, &'static str, Option<&'static str>) {
     match rng.gen_range(0..100) {
-        0..=34 => (1, None),
-        35..=44 => (5, None),
-        45..=49 => (6, None),
-        50..=64 => (2, Some("Fixed by resetting the configuration.")),
-        _ => (3, Some("Solved; confirmed by the customer.")),
+        0..=34 => (1, "Open", None),
+        35..=44 => (5, "In progress", None),
+        45..=49 => (6, "On hold", None),
+        50..=64 => (2, "Resolved", Some("Fixed by resetting the configuration.")),
+        _ => (3, "Closed", Some("Solved; confirmed by the customer.")),
     }
 }
 
@@ -190,9 +191,11 @@ fn ticket(
     );
     let mut letters = problem.chars();
     let subject: String = letters.next().map(|c| c.to_uppercase().chain(letters).collect()).unwrap_or_default();
-    let (status_id, resolution) = draw_status(rng);
+    let (status_id, status_name, resolution) = draw_status(rng);
     let number = format!("seed-{run_id:08x}-{n}");
-    let updated = created + Duration::minutes(rng.gen_range(5..4000));
+    // Nothing happens after now: the last change, and every entry before it.
+    let updated = (created + Duration::minutes(rng.gen_range(5..4000))).min(now);
+    let by = |minutes: i64| (created + Duration::minutes(minutes)).min(updated);
     let id: i64 = diesel::insert_into(tickets::table)
         .values(NewTicket {
             number: &number,
@@ -233,7 +236,7 @@ fn ticket(
             agent_name.clone(),
             None,
             RESPONSES.choose(rng).copied().unwrap_or("").to_owned(),
-            created + Duration::minutes(30),
+            by(30),
         ));
         if rng.gen_bool(0.3) {
             entries.push((
@@ -243,21 +246,25 @@ fn ticket(
                 agent_name,
                 None,
                 NOTES.choose(rng).copied().unwrap_or("").to_owned(),
-                created + Duration::minutes(40),
+                by(40),
             ));
         }
         diesel::insert_into(ticket_assignees::table)
             .values((ticket_assignees::ticket_id.eq(id), ticket_assignees::user_id.eq(agent_id)))
             .execute(conn)?;
     }
-    if let Some(r) = resolution {
+    // Every ticket starts Open; one in another status got there by a change, told as the desk
+    // tells it (tickets::change).
+    if status_id != 1 {
+        let who = agent.as_ref().map_or("SYSTEM", |(_, name)| name.as_str());
+        let why = resolution.map(|r| format!(": {r}")).unwrap_or_default();
         entries.push((
             "E",
             None,
             None,
             "SYSTEM".into(),
             Some("Status Changed"),
-            format!("Open → Closed: {r}"),
+            format!("Open → {status_name} by {who}{why}"),
             updated,
         ));
     }

@@ -659,6 +659,39 @@ async fn a_change_to_what_already_is_writes_nothing() {
 }
 
 #[actix_web::test]
+async fn seeded_tickets_never_happen_after_now_and_their_statuses_have_a_history() {
+    set_up_desk!(db, app, admin, key);
+    let st = state(&db);
+    oxidesk::seed::run(&st.pool, 300).expect("seed");
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut seen = 0;
+    for page in 1..=3 {
+        let (status, list) =
+            send(&app, "GET", &format!("/api/tickets.json?per_page=100&page={page}"), Auth::Bearer(&admin), None).await;
+        assert_eq!(status, 200, "{list}");
+        for t in list.as_array().expect("tickets") {
+            seen += 1;
+            let updated = t["updated_timestamp"].as_str().expect("updated");
+            assert!(updated <= now.as_str(), "{} updated in the future: {updated}", t["ticket_number"]);
+            let entries = t["threads"].as_array().expect("thread");
+            for e in entries {
+                let at = e["created"].as_str().expect("created");
+                assert!(at <= updated, "{}: an entry after the last change: {e}", t["ticket_number"]);
+            }
+            // Every ticket starts Open: one in another status shows the change that took it there.
+            let status_name = t["ticket_status"].as_str().expect("status");
+            let changed = entries.iter().any(|e| {
+                e["type"] == "E"
+                    && e["body"].as_str().is_some_and(|b| b.starts_with(&format!("Open → {status_name} by ")))
+            });
+            assert_eq!(changed, status_name != "Open", "{}: {status_name}: {entries:?}", t["ticket_number"]);
+        }
+    }
+    assert_eq!(seen, 300);
+    let _ = key;
+}
+
+#[actix_web::test]
 async fn saved_views_are_private_named_filters() {
     set_up_desk!(db, app, admin, key);
     let (_, agent) = person(&app, &admin, "agent", 3).await;

@@ -124,31 +124,29 @@ type Condition = Box<dyn BoxableExpression<tickets::table, crate::core::db::Mult
 /// or in the customer's name or address, and the ticket whose number it is (`TCK-1042`, `1042`,
 /// `#1042`).
 struct Wanted {
-    terms: Vec<String>,
+    /// The words: a search has at least one.
+    first: String,
+    more: Vec<String>,
     number: Option<String>,
 }
 
 impl Wanted {
     fn parse(q: &str, prefix: &str) -> ApiResult<Wanted> {
-        let terms = shared::search::terms(q);
-        if terms.is_empty() {
+        let mut terms = shared::search::terms(q).into_iter();
+        let Some(first) = terms.next() else {
             return Err(ApiError::field("q", "needs at least one word"));
-        }
-        Ok(Wanted { terms, number: shared::search::ticket_number(q, prefix) })
+        };
+        Ok(Wanted { first, more: terms.collect(), number: shared::search::ticket_number(q, prefix) })
     }
 
     fn matches(&self, engine: Engine, staff: bool) -> Condition {
         // Each word in the ticket's text or in its customer's name or address, so that
         // "finder ledger" finds Fiona Finder's tickets about the ledger.
-        let words = self
-            .terms
-            .iter()
-            .map(|term| {
-                let text = search::ticket_matches(engine, std::slice::from_ref(term), staff);
-                Box::new(text.or(customer_has(term))) as Condition
-            })
-            .reduce(|all, next| Box::new(all.and(next)))
-            .expect("a search has at least one word");
+        let word = |term: &String| -> Condition {
+            let text = search::ticket_matches(engine, std::slice::from_ref(term), staff);
+            Box::new(text.or(customer_has(term)))
+        };
+        let words = self.more.iter().fold(word(&self.first), |all, term| Box::new(all.and(word(term))));
         match &self.number {
             Some(number) => Box::new(tickets::number.eq(number.clone()).or(words)),
             None => words,

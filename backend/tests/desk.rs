@@ -727,3 +727,200 @@ async fn saved_views_are_private_named_filters() {
     assert_eq!(send(&app, "DELETE", &format!("/api/views.json/{id}"), me, None).await.0, 204);
     assert_eq!(send(&app, "DELETE", &format!("/api/views.json/{id}"), me, None).await.0, 404);
 }
+
+/// The titles of a ticket's E entries, in order.
+fn event_titles(ticket: &Value) -> Vec<String> {
+    ticket["threads"]
+        .as_array()
+        .map(|entries| {
+            entries.iter().filter(|e| e["type"] == "E").filter_map(|e| e["title"].as_str().map(str::to_owned)).collect()
+        })
+        .unwrap_or_default()
+}
+
+#[actix_web::test]
+async fn agents_open_tickets_for_people_and_give_them_to_others() {
+    set_up_desk!(db, app, admin, key);
+    let (agent_id, agent) = person(&app, &admin, "agent", 3).await;
+    let (carol_id, carol) = person(&app, &admin, "carol", 1).await;
+    let me = Auth::Bearer(&agent);
+    let count = |list: &Value| list.as_array().map_or(0, Vec::len);
+    let (_, users_before) = send(&app, "GET", "/api/users.json?per_page=100", Auth::Bearer(&admin), None).await;
+
+    // Bad inputs, each alone and all at once, write nothing: no ticket, no customer.
+    let base = json!({"email": "nora@example.com", "name": "Nora New", "subject": "Phone call", "message": "Her screen is black"});
+    let with = |extra: Value| {
+        let mut body = base.clone();
+        body.as_object_mut().expect("object").extend(extra.as_object().expect("object").clone());
+        body
+    };
+    for (extra, field) in [
+        (json!({"status_id": 2}), "resolution"),
+        (json!({"status_id": 999}), "status_id"),
+        (json!({"assignee_ids": [carol_id]}), "assignee_ids"),
+        (json!({"assignee_ids": [987_654]}), "assignee_ids"),
+    ] {
+        let (status, body) = send(&app, "POST", "/api/tickets.json", me, Some(with(extra.clone()))).await;
+        assert_eq!(status, 422, "{extra}: {body}");
+        assert!(body["error"]["fields"][field].is_string(), "{extra}: {body}");
+    }
+    let (status, body) =
+        send(&app, "POST", "/api/tickets.json", Auth::Bearer(&carol), Some(with(json!({"assignee_ids": [agent_id]}))))
+            .await;
+    assert_eq!(status, 403, "customers do not assign: {body}");
+    let (status, body) = send(&app, "POST", "/api/tickets.json", Auth::Bearer(&carol), Some(with(json!({"status_id": 1})))).await;
+    assert_eq!(status, 403, "nor choose a status: {body}");
+    assert!(numbers(&app, me, "").await.is_empty());
+    let (_, users_after) = send(&app, "GET", "/api/users.json?per_page=100", Auth::Bearer(&admin), None).await;
+    assert_eq!(count(&users_after), count(&users_before), "no customer was made: {users_after}");
+
+    // A phone call solved at once: for a new customer, assigned, resolved, in one request.
+    let (status, t) = send(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        me,
+        Some(with(json!({
+            "source": "Phone", "priority": "High", "assignee_ids": [agent_id], "status_id": 2,
+            "resolution": "Walked her through the monitor's input button"
+        }))),
+    )
+    .await;
+    assert_eq!(status, 201, "{t}");
+    assert_eq!((t["user"]["email"].as_str(), t["user"]["fullname"].as_str()), (Some("nora@example.com"), Some("Nora New")));
+    assert_eq!(t["assigned_to"][0]["id"].as_i64(), Some(agent_id), "{t}");
+    assert_eq!((t["ticket_status"].as_str(), t["priority"].as_str(), t["source"].as_str()), (Some("Resolved"), Some("High"), Some("Phone")));
+    assert_eq!(t["resolution"], "Walked her through the monitor's input button");
+    assert_eq!(event_titles(&t), vec!["Status Changed", "Assignment"], "{t}");
+    let number = t["ticket_number"].as_str().expect("number").to_owned();
+    let path = format!("/api/tickets.json/{number}");
+
+    // Give it to Carol: an E entry names both; she sees it now.
+    let (status, _) = send(&app, "GET", &path, Auth::Bearer(&carol), None).await;
+    assert_eq!(status, 404);
+    let version = t["version"].as_i64();
+    let (status, moved) =
+        send(&app, "PUT", &path, me, Some(json!({"requester_email": "CAROL@example.com", "version": version}))).await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["user"]["id"].as_i64(), Some(carol_id));
+    let entry = moved["threads"].as_array().and_then(|e| e.last().cloned()).unwrap_or_default();
+    assert_eq!(entry["title"], "Requester Changed");
+    assert_eq!(entry["body"], "Requester changed from Nora New to carol Person by agent Person");
+    let (status, _) = send(&app, "GET", &path, Auth::Bearer(&carol), None).await;
+    assert_eq!(status, 200);
+    // The same person again changes nothing; bad requests change nothing.
+    let (_, same) = send(&app, "PUT", &path, me, Some(json!({"requester_email": "carol@example.com"}))).await;
+    assert_eq!(same["version"], moved["version"], "{same}");
+    for (body, status, field) in [
+        (json!({"requester_email": "not an address"}), 422, Some("requester_email")),
+        (json!({"requester_email": "new@example.com", "requester_name": "Bad\u{7}Name"}), 422, Some("requester_name")),
+        (json!({"requester_email": "nora@example.com", "version": 1}), 409, None),
+    ] {
+        let (got, answer) = send(&app, "PUT", &path, me, Some(body.clone())).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        if let Some(field) = field {
+            assert!(answer["error"]["fields"][field].is_string(), "{body}: {answer}");
+        }
+    }
+    let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&carol), Some(json!({"requester_email": "nora@example.com"}))).await;
+    assert_eq!(status, 403, "a customer does not give their ticket away");
+    let (_, after) = send(&app, "GET", &path, me, None).await;
+    assert_eq!((after["version"].clone(), after["user"]["id"].as_i64()), (moved["version"].clone(), Some(carol_id)));
+    // A new address becomes a customer, named as given.
+    let (status, given) = send(
+        &app,
+        "PUT",
+        &path,
+        me,
+        Some(json!({"requester_email": "omar@example.com", "requester_name": "Omar Other"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{given}");
+    assert_eq!((given["user"]["fullname"].as_str(), given["user"]["email"].as_str()), (Some("Omar Other"), Some("omar@example.com")));
+
+    // The customer panel's lists: a person's tickets by when they last wrote.
+    let older = new_ticket(&app, Auth::Bearer(&carol), "Older").await;
+    let newer = new_ticket(&app, Auth::Bearer(&carol), "Newer").await;
+    send(&app, "PUT", &format!("/api/tickets.json/{older}"), Auth::Bearer(&carol), Some(json!({"message": "Any news?"}))).await;
+    assert_eq!(numbers(&app, me, &format!("user_id={carol_id}&sort=-message")).await, vec![older.clone(), newer.clone()]);
+    assert_eq!(numbers(&app, me, &format!("user_id={carol_id}&sort=message")).await, vec![newer, older]);
+    let _ = (db, key);
+}
+
+#[actix_web::test]
+async fn drafts_are_kept_per_person_and_ticket_and_end_when_sent() {
+    set_up_desk!(db, app, admin, key);
+    let (_, agent) = person(&app, &admin, "agent", 3).await;
+    let (_, viewer) = person(&app, &admin, "viewer", 2).await;
+    let (_, carol) = person(&app, &admin, "carol", 1).await;
+    let (_, dave) = person(&app, &admin, "dave", 1).await;
+    let number = new_ticket(&app, Auth::Bearer(&carol), "Printer jam").await;
+    let path = format!("/api/tickets.json/{number}/draft");
+    let me = Auth::Bearer(&agent);
+    let marked = |list: &Value| list[0]["draft"].as_bool();
+
+    let (status, _) = send(&app, "GET", &path, me, None).await;
+    assert_eq!(status, 204, "no draft yet");
+    let (status, kept) = send(&app, "PUT", &path, me, Some(json!({"message": "Half a note", "type": "note"}))).await;
+    assert_eq!(status, 200, "{kept}");
+    assert_eq!((kept["message"].as_str(), kept["type"].as_str()), (Some("Half a note"), Some("note")));
+    assert!(kept["updated"].is_string());
+    let (status, again) = send(&app, "PUT", &path, me, Some(json!({"message": "A whole reply"}))).await;
+    assert_eq!((status, again["type"].as_str()), (200, Some("response")), "{again}");
+    let (_, read) = send(&app, "GET", &path, me, None).await;
+    assert_eq!(read["message"], "A whole reply", "the second save replaced the first");
+    // Drafts are each person's: Carol's is her own, and the list marks only the writer's tickets.
+    let (status, _) = send(&app, "GET", &path, Auth::Bearer(&carol), None).await;
+    assert_eq!(status, 204);
+    let (_, list) = send(&app, "GET", "/api/tickets.json?threads=false", me, None).await;
+    assert_eq!(marked(&list), Some(true), "{list}");
+    let (_, list) = send(&app, "GET", "/api/tickets.json?threads=false", Auth::Bearer(&carol), None).await;
+    assert_eq!(marked(&list), Some(false), "{list}");
+    let (status, hers) = send(&app, "PUT", &path, Auth::Bearer(&carol), Some(json!({"message": "It jams on page 2"}))).await;
+    assert_eq!((status, hers["type"].as_str()), (200, Some("message")), "{hers}");
+
+    // Bad inputs and callers change nothing.
+    let huge = "x".repeat(shared::validate::MESSAGE_MAX_BYTES + 1);
+    for (auth, body, status) in [
+        (me, json!({"message": "x", "type": "message"}), 422),
+        (Auth::Bearer(&carol), json!({"message": "x", "type": "note"}), 422),
+        (me, json!({"message": huge}), 422),
+        (me, json!({"message": "nul \u{0} inside"}), 422),
+        (me, json!({"message": 5}), 422),
+        (Auth::Bearer(&dave), json!({"message": "not my ticket"}), 404),
+        (Auth::Bearer(&viewer), json!({"message": "I only read"}), 403),
+        (Auth::Key(&key), json!({"message": "programs keep none"}), 403),
+        (Auth::Nobody, json!({"message": "who?"}), 401),
+    ] {
+        let (got, answer) = send(&app, "PUT", &path, auth, Some(body.clone())).await;
+        assert_eq!(got, status, "{answer}");
+    }
+    let (_, read) = send(&app, "GET", &path, me, None).await;
+    assert_eq!(read["message"], "A whole reply");
+    let (status, _) = send(&app, "GET", &path, Auth::Bearer(&dave), None).await;
+    assert_eq!(status, 404, "another customer's ticket does not exist for Dave");
+    let (status, _) = send(&app, "DELETE", &path, Auth::Key(&key), None).await;
+    assert_eq!(status, 403);
+
+    // Sending ends the writer's draft, not anyone else's.
+    let (status, _) =
+        send(&app, "PUT", &format!("/api/tickets.json/{number}"), me, Some(json!({"message": "A whole reply"}))).await;
+    assert_eq!(status, 200);
+    let (status, _) = send(&app, "GET", &path, me, None).await;
+    assert_eq!(status, 204, "sent, so gone");
+    let (_, list) = send(&app, "GET", "/api/tickets.json?threads=false", me, None).await;
+    assert_eq!(marked(&list), Some(false), "{list}");
+    let (status, _) = send(&app, "GET", &path, Auth::Bearer(&carol), None).await;
+    assert_eq!(status, 200, "Carol's draft stays");
+    // An empty save, or a delete, discards.
+    let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&carol), Some(json!({"message": "  "}))).await;
+    assert_eq!(status, 204);
+    let (status, _) = send(&app, "GET", &path, Auth::Bearer(&carol), None).await;
+    assert_eq!(status, 204);
+    send(&app, "PUT", &path, me, Some(json!({"message": "Another"}))).await;
+    let (status, _) = send(&app, "DELETE", &path, me, None).await;
+    assert_eq!(status, 204);
+    let (status, _) = send(&app, "GET", &path, me, None).await;
+    assert_eq!(status, 204);
+    let _ = db;
+}

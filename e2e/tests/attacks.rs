@@ -163,6 +163,11 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("T4", t4_forged_authentication_results),
         ("T5", t5_an_agents_from_forged_over_imap),
         ("T6", t6_reply_tokens_read_from_the_outbox),
+        ("D1", d1_a_draft_on_anothers_ticket),
+        ("D2", d2_another_persons_draft),
+        ("D3", d3_a_key_keeping_drafts),
+        ("D4", d4_a_customer_takes_or_gives_a_ticket),
+        ("D5", d5_a_hostile_requester),
     ]
 }
 
@@ -185,7 +190,7 @@ fn every_attack_in_the_doc_has_a_case() {
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
         assert!(
-            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T"].contains(&theme(id)),
+            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T", "D"].contains(&theme(id)),
             "{id}: no test runs this theme"
         );
     }
@@ -208,6 +213,11 @@ fn run(letter: &str) {
     eprintln!("attacks {letter}: {} cases, {} failed", mine.len(), failed.len());
     assert!(failed.is_empty(), "attacks {failed:?} did not get the expected answer (see above)");
     assert!(!w.s.log().contains("internal error"), "an attack caused a 500:\n{}", w.s.log());
+}
+
+#[test]
+fn d_drafts_and_requesters() {
+    run("D");
 }
 
 #[test]
@@ -2742,4 +2752,93 @@ fn t6_reply_tokens_read_from_the_outbox(w: &World) {
             .collect();
         assert!(!mine.is_empty() && mine.iter().all(|m| m["message_id"].as_str().is_some_and(|id| id.contains(".…@"))));
     }
+}
+
+fn draft_path(number: &str) -> String {
+    format!("/api/tickets.json/{number}/draft")
+}
+
+/// Olga's draft on her ticket, as she reads it.
+fn olgas_draft(w: &World) -> Value {
+    let r = w.s.get(&draft_path(&w.olga_ticket), &w.olga_auth);
+    r.expect(200);
+    r.json()
+}
+
+fn d1_a_draft_on_anothers_ticket(w: &World) {
+    w.s.put_json(&draft_path(&w.olga_ticket), &w.olga_auth, &json!({"message": "My payslip is wrong"})).expect(200);
+    let before = olgas_draft(w);
+    let digits = w.olga_ticket.rsplit('-').next().unwrap_or_default().to_owned();
+    for (olgas, missing) in [(w.olga_ticket.clone(), "TCK-999999".to_owned()), (digits, "999999".to_owned())] {
+        for method in [Method::GET, Method::PUT, Method::DELETE] {
+            let call = |number: &str| {
+                let body = serde_json::to_vec(&json!({"message": "Alice was here"})).unwrap();
+                w.s.send(method.clone(), &draft_path(number), &w.alice_auth, &[], Some("application/json"), Some(body))
+            };
+            let (theirs, nothing) = (call(&olgas), call(&missing));
+            theirs.expect_error(404, "not_found");
+            assert_eq!(theirs.text, nothing.text, "{method} {olgas}: the answer tells the ticket exists");
+        }
+    }
+    assert_eq!(olgas_draft(w), before, "Olga's draft changed");
+}
+
+fn d2_another_persons_draft(w: &World) {
+    w.s.put_json(&draft_path(&w.olga_ticket), &w.olga_auth, &json!({"message": "Only mine"})).expect(200);
+    // An agent may read the ticket, but a draft is its writer's alone.
+    w.s.get(&draft_path(&w.olga_ticket), &w.agent).expect(204);
+    let list = w.s.get("/api/tickets.json?threads=false&per_page=100", &w.agent);
+    list.expect(200);
+    let row = list.json().as_array().unwrap().iter().find(|t| t["ticket_number"] == w.olga_ticket.as_str()).cloned();
+    assert_eq!(row.map(|t| t["draft"].clone()), Some(json!(false)), "the agent's list marks Olga's draft");
+    w.s.delete_json(&draft_path(&w.olga_ticket), &w.agent, &json!({})).expect(204);
+    assert_eq!(olgas_draft(w)["message"], "Only mine", "the agent's delete reached Olga's draft");
+}
+
+fn d3_a_key_keeping_drafts(w: &World) {
+    w.s.put_json(&draft_path(&w.olga_ticket), &w.olga_auth, &json!({"message": "Before the key"})).expect(200);
+    let acting = json!({"message": "Written by a program", "user_id": w.olga.id});
+    w.s.put_json(&draft_path(&w.olga_ticket), &w.staff, &acting).expect_error(403, "forbidden");
+    w.s.get(&draft_path(&w.olga_ticket), &w.staff).expect_error(403, "forbidden");
+    w.s.delete_json(&draft_path(&w.olga_ticket), &w.staff, &json!({"user_id": w.olga.id})).expect_error(403, "forbidden");
+    assert_eq!(olgas_draft(w)["message"], "Before the key");
+}
+
+fn d4_a_customer_takes_or_gives_a_ticket(w: &World) {
+    w.leaves(&w.olga_ticket, || {
+        w.leaves(&w.alice_ticket, || {
+            for email in [w.alice.email.as_str(), w.olga.email.as_str(), "someone.new@example.com"] {
+                let body = json!({"requester_email": email});
+                w.s.put_json(&w.path(&w.alice_ticket), &w.alice_auth, &body).expect_error(403, "forbidden");
+            }
+            // Olga's ticket is not Alice's to take: it does not exist for her.
+            let body = json!({"requester_email": w.alice.email});
+            w.s.put_json(&w.path(&w.olga_ticket), &w.alice_auth, &body).expect_error(404, "not_found");
+        });
+    });
+    w.creates_nothing(|| {
+        let agent_id = w.s.get("/api/users/me.json", &w.agent).json()["id"].clone();
+        for extra in [json!({"assignee_ids": [agent_id]}), json!({"status_id": 3, "resolution": "Done"})] {
+            let mut body = json!({"subject": "Mine", "message": "Filed with an agent's powers"});
+            body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+            w.s.post_json("/api/tickets.json", &w.alice_auth, &body).expect_error(403, "forbidden");
+        }
+    });
+}
+
+fn d5_a_hostile_requester(w: &World) {
+    w.creates_nothing(|| {
+        w.leaves(&w.alice_ticket, || {
+            let path = w.path(&w.alice_ticket);
+            // U+043E: a Cyrillic о in Olga's address.
+            let look_alike = w.olga.email.replacen('o', "\u{43e}", 1);
+            for (body, field) in [
+                (json!({"requester_email": format!("{}\r\nBcc: everyone@example.com", w.olga.email)}), "requester_email"),
+                (json!({"requester_email": look_alike}), "requester_email"),
+                (json!({"requester_email": "new.person@example.com", "requester_name": "New\r\nBcc: x@example.com"}), "requester_name"),
+            ] {
+                w.s.put_json(&path, &w.agent, &body).expect_invalid_fields(&[field]);
+            }
+        });
+    });
 }

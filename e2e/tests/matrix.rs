@@ -211,6 +211,18 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         ("DELETE /api/tickets.json/{number}/follow", "other's", |f, _| {
             bare(Method::DELETE, &format!("{}/follow", ticket_path(&f.other_ticket)))
         }),
+        ("GET /api/tickets.json/{number}/draft", "other's", |f, _| {
+            get(&format!("{}/draft", ticket_path(&f.other_ticket)))
+        }),
+        ("PUT /api/tickets.json/{number}/draft", "other's", |f, _| {
+            put(&format!("{}/draft", ticket_path(&f.other_ticket)), json!({"message": "A reply in the making"}))
+        }),
+        ("PUT /api/tickets.json/{number}/draft", "own", |f, c| {
+            put(&format!("{}/draft", ticket_path(&f.own_ticket(c).0)), json!({"message": "My reply in the making"}))
+        }),
+        ("DELETE /api/tickets.json/{number}/draft", "other's", |f, _| {
+            bare(Method::DELETE, &format!("{}/draft", ticket_path(&f.other_ticket)))
+        }),
         ("POST /api/tickets/bulk.json", "other's", |f, _| {
             post("/api/tickets/bulk.json", json!({"numbers": [f.other_ticket], "priority": "High"}))
         }),
@@ -601,6 +613,9 @@ fn a_customer_cannot_tell_another_customers_ticket_from_one_that_does_not_exist(
             (Method::POST, "", Some(json!({}))),
             (Method::PUT, "/follow", None),
             (Method::DELETE, "/follow", None),
+            (Method::GET, "/draft", None),
+            (Method::PUT, "/draft", Some(json!({"message": "Is this mine?"}))),
+            (Method::DELETE, "/draft", None),
         ] {
             let call = |number: &str, auth: &Auth, body: Option<Value>| {
                 let bytes = body.map(|b| serde_json::to_vec(&b).unwrap());

@@ -60,6 +60,9 @@ pub struct Ticket {
     /// account until its owner confirms the address (staff see it meanwhile; its customer does not).
     #[serde(default)]
     pub held: bool,
+    /// Whether you (the caller) have a draft reply on this ticket (`/api/tickets.json/{number}/draft`).
+    #[serde(default)]
+    pub draft: bool,
     pub threads: Vec<ThreadEntry>,
 }
 
@@ -244,6 +247,16 @@ pub struct TicketCreate {
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
     pub user_id: Option<i64>,
+    /// Agents only: assign the new ticket to these agents' ids.
+    #[serde(default)]
+    pub assignee_ids: Option<Vec<i64>>,
+    /// Agents only: open the ticket in this status (a phone call solved at once is opened
+    /// resolved); leaving the open states needs `resolution`.
+    #[serde(default, alias = "statusId", deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub status_id: Option<i64>,
+    #[serde(default)]
+    pub resolution: Option<String>,
 }
 
 /// Who a request acts as, when an impersonating API key speaks for a user.
@@ -300,6 +313,13 @@ pub struct TicketUpdate {
     /// Replace the assignees with these agents' ids (agents only).
     #[serde(default)]
     pub assignee_ids: Option<Vec<i64>>,
+    /// Give the ticket to another customer (agents only): the person with this address, created
+    /// (as with a new ticket) when nobody has it yet.
+    #[serde(default)]
+    pub requester_email: Option<String>,
+    /// The name of a customer `requester_email` creates; ignored when the address is known.
+    #[serde(default)]
+    pub requester_name: Option<String>,
     /// Minutes of work to add to the ticket's time spent (agents only; 1–1440).
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 1, maximum = 1440))]
@@ -361,9 +381,10 @@ pub struct TicketListQuery {
     /// is (`TCK-1042`, `#1042`, `1042`).
     #[serde(default)]
     pub q: Option<String>,
-    /// `number` (= `created`), `updated`, `priority`, `subject`, `status`, `customer`, `assignee`
-    /// or `due`; prefix `-` for descending. Default `-updated`. Ties go by number; tickets with no
-    /// assignee or due time come last either way.
+    /// `number` (= `created`), `updated`, `priority`, `subject`, `status`, `customer`, `assignee`,
+    /// `due` or `message` (when the customer last wrote); prefix `-` for descending. Default
+    /// `-updated`. Ties go by number; tickets with no assignee, due time or message come last
+    /// either way.
     #[serde(default)]
     pub sort: Option<String>,
     /// 1-based page number.
@@ -559,4 +580,21 @@ mod tests {
         assert_eq!(body.acting_as.email.as_deref(), Some("a@b.c"));
         assert_eq!(body.version, Some(3));
     }
+}
+
+/// A reply being written, kept on the server per ticket and person (`/api/tickets.json/{number}/draft`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "message": "Thanks, I have reset the printer queue; ", "type": "response"
+})))]
+pub struct Draft {
+    /// The text so far (at most the size of a message).
+    pub message: String,
+    /// What it will be posted as: `response` or `note` for agents, `message` for customers.
+    #[serde(default, rename = "type")]
+    pub entry_type: Option<String>,
+    /// When it was last saved (set by the server; ignored in a request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
 }

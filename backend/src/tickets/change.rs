@@ -9,14 +9,14 @@ use diesel::prelude::*;
 use serde_json::{json, Value};
 use shared::catalog::StatusState;
 use shared::tickets::{BulkUpdate, EntryType, TicketUpdate, BULK_MAX_TICKETS, TIME_SPENT_MAX_MINUTES};
-use shared::validate::Subject;
+use shared::validate::{Email, PersonName, Subject};
 
 use super::content::{self, Body, Upload};
-use super::create::{attach, insert_entry, Limits};
+use super::create::{attach, find_or_create_customer, held, insert_entry, Limits};
 use crate::catalog::rows::StatusRow;
 use crate::catalog::rules::{self as catalog, status_state, TicketSettings};
 use crate::core::audit::{self, AuditEvent};
-use crate::core::auth::{level_of, Actor, Origin};
+use crate::core::auth::{find_by_login, level_of, Actor, Origin};
 use crate::core::db::models::UserRow;
 use crate::core::db::schema::{ticket_assignees, ticket_followers, tickets, users};
 use crate::core::db::{write_tx, AnyConnection};
@@ -40,6 +40,13 @@ struct TicketChanges {
     time_spent: Option<i64>,
 }
 
+/// The customer a ticket is given to: an account already known, or an address (and name) that
+/// becomes one as it is written.
+struct NewRequester {
+    email: Email,
+    name: Option<PersonName>,
+}
+
 /// A status change worked out before writing: what to set, and the E entry to add.
 struct Transition {
     from: StatusRow,
@@ -52,7 +59,7 @@ fn is_owner(actor: &Actor, ticket: &TicketRow) -> bool {
 }
 
 /// Staff may change any ticket they see; a customer (or a restricted viewer) only their own.
-fn require_can_act(actor: &Actor, ticket: &TicketRow) -> ApiResult<()> {
+pub(super) fn require_can_act(actor: &Actor, ticket: &TicketRow) -> ApiResult<()> {
     if actor.is_staff() || is_owner(actor, ticket) {
         Ok(())
     } else {
@@ -192,6 +199,7 @@ struct CheckedUpdate {
     assignees: Option<Vec<UserRow>>,
     /// Minutes of work to record.
     time_added: Option<i64>,
+    requester: Option<NewRequester>,
 }
 
 impl CheckedUpdate {
@@ -203,6 +211,7 @@ impl CheckedUpdate {
             && self.transition.is_none()
             && self.assignees.is_none()
             && self.time_added.is_none()
+            && self.requester.is_none()
             && c.priority_id.is_none()
             && c.subject.is_none()
             && c.topic_id.is_none()
@@ -237,6 +246,24 @@ pub fn update_ticket(
         }
     }
     write_tx(conn, |conn| apply_update(conn, actor, ticket, expected, checked, origin, now).map(|_| ()))
+}
+
+/// The status and assignees an agent chose for a ticket as it was opened (`create`), inside its
+/// transaction: written as any later change would be, with their E entries and events.
+pub(crate) fn apply_initial(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket_id: i64,
+    update: &TicketUpdate,
+    origin: &Origin,
+) -> ApiResult<()> {
+    let ticket = tickets::table.find(ticket_id).select(TicketRow::as_select()).get_result(conn)?;
+    let now = chrono::Utc::now().naive_utc();
+    let checked = check_update(conn, actor, &ticket, update, &Limits::no_uploads(), now)?;
+    if !checked.is_noop() {
+        apply_update(conn, actor, &ticket, ticket.version, checked, origin, now)?;
+    }
+    Ok(())
 }
 
 /// A message that came by mail (`mail::inbound`), inside the caller's transaction: a customer's
@@ -276,6 +303,7 @@ pub(crate) fn post_from_mail(
         transition,
         assignees: None,
         time_added: None,
+        requester: None,
     };
     apply_update(conn, actor, ticket, ticket.version, checked, origin, now)?
         .ok_or_else(|| ApiError::Internal("a mail message left no thread entry".into()))
@@ -292,7 +320,7 @@ fn apply_update(
     origin: &Origin,
     now: NaiveDateTime,
 ) -> ApiResult<Option<i64>> {
-    let CheckedUpdate { message, changes, transition, assignees, time_added } = checked;
+    let CheckedUpdate { message, changes, transition, assignees, time_added, requester } = checked;
     save(conn, ticket, expected, changes, now)?;
     let mut told_customer = false;
     let mut entry_id = None;
@@ -314,6 +342,10 @@ fn apply_update(
             now,
         )?;
         attach(conn, entry, uploads)?;
+        if let Some(user_id) = actor.user_id() {
+            // Sent: the draft it was written in is done with.
+            super::drafts::discard(conn, ticket.id, user_id)?;
+        }
         let kind = match entry_type {
             EntryType::N => "ticket.note",
             EntryType::M => "ticket.message",
@@ -345,11 +377,40 @@ fn apply_update(
         let added: Vec<i64> = ids.iter().copied().filter(|id| !before.contains(id)).collect();
         emit(conn, origin, actor, ticket, "ticket.assign", json!({"assignees": ids, "added": added}))?;
     }
+    if let Some(to) = requester {
+        give_to(conn, actor, ticket, to, origin, now)?;
+    }
     if let Some(minutes) = time_added {
         event(conn, ticket, "Time Spent", format!("{minutes} min recorded by {}", actor.display_name()), now)?;
         emit(conn, origin, actor, ticket, "ticket.time", json!({"minutes": minutes}))?;
     }
     Ok(entry_id)
+}
+
+/// Gives the ticket to another customer (made from the address when new): an E entry names both,
+/// and the hold is decided again for the new customer as for a ticket filed for them.
+fn give_to(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    to: NewRequester,
+    origin: &Origin,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
+    let owner = find_or_create_customer(conn, actor, &to.email, to.name.as_ref(), "").map_err(|e| match e {
+        // A new address like another's: said of the field this request named it in.
+        ApiError::InvalidFields(fields) => ApiError::InvalidFields(
+            fields.into_iter().map(|(k, v)| (format!("requester_{k}"), v)).collect(),
+        ),
+        other => other,
+    })?;
+    diesel::update(tickets::table.find(ticket.id))
+        .set((tickets::user_id.eq(owner.id), tickets::held.eq(held(actor, &owner))))
+        .execute(conn)?;
+    let before: String = users::table.find(ticket.user_id).select(users::fullname).get_result(conn)?;
+    let text = format!("Requester changed from {before} to {} by {}", owner.fullname, actor.display_name());
+    event(conn, ticket, "Requester Changed", text, now)?;
+    emit(conn, origin, actor, ticket, "ticket.requester", json!({"from": ticket.user_id, "to": owner.id}))
 }
 
 /// An E entry: something happened to the ticket, told in one line.
@@ -384,6 +445,7 @@ fn check_update(
         || body.queue_id.is_some()
         || body.subject.is_some()
         || body.assignee_ids.is_some()
+        || body.requester_email.is_some()
         || body.time_spent.is_some();
     if field_change && !staff {
         return Err(ApiError::Forbidden("Only agents can change a ticket's fields".into()));
@@ -458,6 +520,11 @@ fn check_update(
         Some(agents) if same_people(&agents, &assigned(conn, ticket.id)?) => None,
         other => other,
     };
+    let requester = match body.requester_email.as_deref() {
+        Some(email) => collect(&mut errors, requester(conn, ticket, email, body.requester_name.as_deref())),
+        None => None,
+    }
+    .flatten();
     let time_added = body.time_spent;
     if let Some(minutes) = time_added {
         if (1..=TIME_SPENT_MAX_MINUTES).contains(&minutes) {
@@ -502,7 +569,25 @@ fn check_update(
         Some(EntryType::R) => changes.last_response_at = Some(Some(now)),
         _ => {}
     }
-    Ok(CheckedUpdate { message, changes, transition, assignees, time_added })
+    Ok(CheckedUpdate { message, changes, transition, assignees, time_added, requester })
+}
+
+/// The customer `requester_email` names, unless it is the ticket's own (nothing changes).
+fn requester(
+    conn: &mut AnyConnection,
+    ticket: &TicketRow,
+    email: &str,
+    name: Option<&str>,
+) -> ApiResult<Option<NewRequester>> {
+    let email = Email::parse(email.trim()).map_err(|e| ApiError::field("requester_email", e))?;
+    let name = match name.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => Some(PersonName::parse(n).map_err(|e| ApiError::field("requester_name", e))?),
+        None => None,
+    };
+    match find_by_login(conn, email.as_str())? {
+        Some(user) if user.id == ticket.user_id => Ok(None),
+        _ => Ok(Some(NewRequester { email, name })),
+    }
 }
 
 /// The ids of the agents assigned to the ticket.
@@ -524,7 +609,7 @@ fn same_people(agents: &[UserRow], ids: &[i64]) -> bool {
 }
 
 /// The users with these ids, all of whom must be agents.
-fn agents(conn: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<UserRow>> {
+pub(crate) fn agents(conn: &mut AnyConnection, ids: &[i64]) -> ApiResult<Vec<UserRow>> {
     let found: Vec<UserRow> = users::table.filter(users::id.eq_any(ids)).select(UserRow::as_select()).load(conn)?;
     for id in ids {
         match found.iter().find(|u| u.id == *id) {

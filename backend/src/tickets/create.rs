@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde_json::json;
-use shared::tickets::{AttachmentUpload, EntryType, TicketCreate};
+use shared::tickets::{AttachmentUpload, EntryType, TicketCreate, TicketUpdate};
 use shared::validate::{Email, PersonName, Subject};
 use shared::AccessLevel;
 
@@ -76,6 +76,16 @@ struct Checked {
     priority_id: i64,
     source: String,
     uploads: Vec<Upload>,
+    opened_with: OpenedWith,
+}
+
+/// What an agent sets as the ticket is opened (checked with the rest, written right after the
+/// ticket, in its transaction, as the changes they are: an assignment, a status change).
+#[derive(Default)]
+struct OpenedWith {
+    status_id: Option<i64>,
+    resolution: Option<String>,
+    assignee_ids: Option<Vec<i64>>,
 }
 
 /// Creates the ticket and returns its id and number.
@@ -150,6 +160,26 @@ fn check(
             }
         },
     };
+    let opened_with = OpenedWith {
+        status_id: body.status_id,
+        resolution: body.resolution.clone(),
+        assignee_ids: body.assignee_ids.clone(),
+    };
+    if opened_with.status_id.is_some() || opened_with.assignee_ids.is_some() {
+        if !actor.is_staff() {
+            return Err(ApiError::Forbidden("Only agents can assign a ticket or choose its status".into()));
+        }
+        if let Some(ids) = &opened_with.assignee_ids {
+            collect(&mut errors, super::change::agents(conn, ids));
+        }
+        if let Some(id) = opened_with.status_id {
+            let leaves_open = catalog::status(conn, id, "status_id").map(|s| !catalog::status_state(&s).is_active());
+            let unexplained = opened_with.resolution.as_deref().is_none_or(|r| r.trim().is_empty());
+            if collect(&mut errors, leaves_open) == Some(true) && unexplained {
+                errors.insert("resolution".into(), "is required when a ticket leaves the open states".into());
+            }
+        }
+    }
     if let Some(ip) = body.ip.as_deref().filter(|ip| !ip.trim().is_empty()) {
         if ip.trim().parse::<std::net::IpAddr>().is_err() {
             errors.insert("ip".into(), "is not an IP address".into());
@@ -185,6 +215,7 @@ fn check(
                 priority_id,
                 source,
                 uploads,
+                opened_with,
             })
         }
         _ => Err(ApiError::Internal("validation passed without values".into())),
@@ -217,6 +248,7 @@ pub(crate) fn insert_from_mail(
         priority_id: catalog::DEFAULT_PRIORITY_ID,
         source: "Email".into(),
         uploads,
+        opened_with: OpenedWith::default(),
     };
     insert(conn, actor, checked, origin)
 }
@@ -278,6 +310,11 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
     });
     let event = Event { kind: "ticket.create", target_type: "ticket", target_id: number.clone(), payload };
     events::emit(conn, &origin.events, actor, origin.ip.as_deref(), event)?;
+    let OpenedWith { status_id, resolution, assignee_ids } = c.opened_with;
+    if status_id.is_some() || assignee_ids.is_some() {
+        let update = TicketUpdate { status_id, resolution, assignee_ids, ..Default::default() };
+        super::change::apply_initial(conn, actor, id, &update, origin)?;
+    }
     Ok((id, number))
 }
 
@@ -339,7 +376,7 @@ pub(crate) fn attach(conn: &mut AnyConnection, entry_id: i64, uploads: &[Upload]
 /// account wrote as its address — whoever they were, only the address's owner can say it was
 /// them — or when anyone else filed it while the account has not proven its address (someone
 /// registered it and never used the link). A mailed link releases it (`rules::confirm_email`).
-fn held(actor: &Actor, owner: &UserRow) -> bool {
+pub(crate) fn held(actor: &Actor, owner: &UserRow) -> bool {
     actor.user_id() != Some(owner.id)
         && can_sign_in(owner)
         && (matches!(actor, Actor::Guest) || owner.email_confirmed_at.is_none())

@@ -61,7 +61,7 @@ fn by_number(conn: &mut AnyConnection, number: &str) -> ApiResult<Option<TicketR
 
 /// One ticket as JSON, with its thread as the actor may see it.
 pub fn render_one(conn: &mut AnyConnection, actor: &Actor, id: i64) -> ApiResult<Ticket> {
-    super::view::render(conn, &[id], true, actor.is_staff())?.pop().ok_or(ApiError::NotFound("ticket"))
+    super::view::render(conn, &[id], true, actor)?.pop().ok_or(ApiError::NotFound("ticket"))
 }
 
 /// An attachment, for whoever may read its ticket (the visibility setting included) and its

@@ -114,7 +114,7 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
     let total: i64 = filtered().count().get_result(conn)?;
     let page_query = sort.order(filtered().select(tickets::id), descending);
     let ids: Vec<i64> = page_query.limit(per_page).offset(crate::core::db::page_offset(page, per_page)).load(conn)?;
-    let tickets = super::view::render(conn, &ids, query.threads.unwrap_or(true), actor.is_staff())?;
+    let tickets = super::view::render(conn, &ids, query.threads.unwrap_or(true), actor)?;
     Ok(ListPage { tickets, total, per_page })
 }
 
@@ -227,10 +227,12 @@ enum Sort {
     Assignee,
     /// The due time; tickets without one last either way.
     Due,
+    /// When the customer last wrote; tickets they never wrote on last either way.
+    Message,
 }
 
 const SORTS: &str =
-    "use number, created, updated, priority, subject, status, customer, assignee or due, with - for descending";
+    "use number, created, updated, priority, subject, status, customer, assignee, due or message, with - for descending";
 
 type Page<'a> = diesel::dsl::Select<tickets::BoxedQuery<'a, crate::core::db::MultiBackend>, tickets::id>;
 
@@ -245,6 +247,17 @@ impl Sort {
                     q.order(($($key.asc(),)+ tickets::id.asc()))
                 }
             };
+        }
+        // A time column, tickets without one last in both directions.
+        macro_rules! empty_last {
+            ($column:expr) => {{
+                let q = q.then_order_by($column.is_null().asc());
+                if descending {
+                    q.then_order_by(($column.desc(), tickets::id.desc()))
+                } else {
+                    q.then_order_by(($column.asc(), tickets::id.asc()))
+                }
+            }};
         }
         match self {
             Sort::Created => by!(tickets::id),
@@ -270,14 +283,8 @@ impl Sort {
                     q.then_order_by((first.asc(), tickets::id.asc()))
                 }
             }
-            Sort::Due => {
-                let q = q.then_order_by(tickets::due_at.is_null().asc());
-                if descending {
-                    q.then_order_by((tickets::due_at.desc(), tickets::id.desc()))
-                } else {
-                    q.then_order_by((tickets::due_at.asc(), tickets::id.asc()))
-                }
-            }
+            Sort::Due => empty_last!(tickets::due_at),
+            Sort::Message => empty_last!(tickets::last_message_at),
         }
     }
 }
@@ -297,6 +304,7 @@ fn parse_sort(sort: Option<&str>) -> ApiResult<(Sort, bool)> {
         "customer" => Sort::Customer,
         "assignee" => Sort::Assignee,
         "due" => Sort::Due,
+        "message" => Sort::Message,
         _ => return Err(ApiError::field("sort", SORTS)),
     };
     Ok((column, descending))

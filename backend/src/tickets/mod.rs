@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod change;
 pub mod content;
 pub mod create;
+pub mod drafts;
 pub mod find;
 pub mod list;
 pub mod routes;

@@ -3,12 +3,12 @@
 use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use shared::tickets::{
-    ActingAs, BulkResult, BulkUpdate, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate,
+    ActingAs, BulkResult, BulkUpdate, Draft, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate,
 };
 use shared::ApiErrorBody;
 
 use crate::core::auth::apikeys::Scope;
-use crate::core::auth::guards::{Allowed, Reading, StaffWriting, Welcome, Writing};
+use crate::core::auth::guards::{Allowed, People, Reading, StaffWriting, Welcome, Writing};
 use crate::core::auth::{Actor, Caller, Origin, Visitor};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
@@ -18,7 +18,7 @@ use crate::core::http::ServiceConfig;
 use crate::core::settings;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
-use crate::tickets::{change, find, list};
+use crate::tickets::{change, drafts, find, list};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
@@ -29,6 +29,9 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(reopen_ticket)
         .service(follow_ticket)
         .service(unfollow_ticket)
+        .service(get_draft)
+        .service(save_draft)
+        .service(delete_draft)
         .service(bulk_update);
 }
 
@@ -328,6 +331,104 @@ async fn set_following(
         })
         .await?;
     Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Your draft reply on a ticket, kept as you type (one per ticket and person; posting a message
+/// discards it). People only: API keys keep no drafts.
+#[utoipa::path(
+    tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    responses(
+        (status = 200, description = "Your draft", body = Draft),
+        (status = 204, description = "You have no draft on this ticket"),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, description = "An API key, or a viewer who may not write on the ticket", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody),
+    ),
+    security(("bearer" = ["authorized_user"]))
+)]
+#[get("/api/tickets.json/{number}/draft")]
+pub async fn get_draft(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<People>,
+    number: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let actor = caller.as_actor();
+    let draft = state
+        .db(move |conn| {
+            let row = find::find_visible(conn, &actor, &number)?;
+            drafts::get(conn, &actor, &row)
+        })
+        .await?;
+    Ok(draft_response(draft))
+}
+
+/// Keep your draft reply on a ticket, replacing the one before; an empty `message` discards it.
+#[utoipa::path(
+    tag = "tickets",
+    request_body = Draft,
+    params(("number" = String, Path, description = "Ticket number")),
+    responses(
+        (status = 200, description = "The draft as kept", body = Draft),
+        (status = 204, description = "The message was empty: the draft is discarded"),
+        (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody),
+        (status = 403, description = "An API key, or a viewer who may not write on the ticket", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 413, body = ApiErrorBody), (status = 415, body = ApiErrorBody),
+        (status = 422, description = "A message over the size of a message, or a type the caller cannot post", body = ApiErrorBody),
+    ),
+    security(("bearer" = ["authorized_user"]))
+)]
+#[put("/api/tickets.json/{number}/draft")]
+pub async fn save_draft(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<People>,
+    number: web::Path<String>,
+    body: JsonBody<Draft>,
+) -> ApiResult<HttpResponse> {
+    let actor = caller.as_actor();
+    let body = body.0;
+    let draft = state
+        .db(move |conn| {
+            let row = find::find_visible(conn, &actor, &number)?;
+            drafts::save(conn, &actor, &row, &body)
+        })
+        .await?;
+    Ok(draft_response(draft))
+}
+
+/// Discard your draft reply on a ticket.
+#[utoipa::path(
+    tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number")),
+    responses(
+        (status = 204, description = "No draft is kept (whether or not there was one)"),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, description = "An API key, or a viewer who may not write on the ticket", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody),
+    ),
+    security(("bearer" = ["authorized_user"]))
+)]
+#[delete("/api/tickets.json/{number}/draft")]
+pub async fn delete_draft(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<People>,
+    number: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let actor = caller.as_actor();
+    state
+        .db(move |conn| {
+            let row = find::find_visible(conn, &actor, &number)?;
+            drafts::delete(conn, &actor, &row)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn draft_response(draft: Option<Draft>) -> HttpResponse {
+    match draft {
+        Some(draft) => HttpResponse::Ok().json(draft),
+        None => HttpResponse::NoContent().finish(),
+    }
 }
 
 /// Change many tickets at once (agents): assign, set a status (with a resolution when leaving the

@@ -15,6 +15,7 @@ use crate::core::db::schema::{
     attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers,
     tickets, users,
 };
+use crate::core::auth::Actor;
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
 use crate::core::time::timestamp;
@@ -36,7 +37,8 @@ type Joined = (TicketRow, UserRow, StatusRow, PriorityRow, QueueRow, Option<Topi
 /// Builds the JSON of the tickets with these ids, in the order given. Internal notes, and the
 /// login names of the agents assigned and following, are included only for agents (`agent_view`):
 /// others see agents by their display names, since a login name is half of a sign-in.
-pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, agent_view: bool) -> ApiResult<Vec<Ticket>> {
+pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, viewer: &Actor) -> ApiResult<Vec<Ticket>> {
+    let agent_view = viewer.is_staff();
     let query = tickets::table
         .inner_join(users::table.on(tickets::user_id.eq(users::id)))
         .inner_join(statuses::table.on(tickets::status_id.eq(statuses::id)))
@@ -57,6 +59,10 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, agent_v
     let mut threads = if with_threads { load_threads(conn, ids, agent_view)? } else { HashMap::new() };
     let mut assignees = load_assignees(conn, ids, agent_view)?;
     let mut followers = load_followers(conn, ids, agent_view)?;
+    let drafts = match viewer.user_id() {
+        Some(user_id) => super::drafts::marked(conn, user_id, ids)?,
+        None => Default::default(),
+    };
     Ok(rows
         .into_iter()
         .map(|(t, user, status, priority, queue, topic)| Ticket {
@@ -92,6 +98,7 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, agent_v
             time_spent: t.time_spent,
             version: t.version,
             held: t.held,
+            draft: drafts.contains(&t.id),
             threads: threads.remove(&t.id).unwrap_or_default(),
         })
         .collect())

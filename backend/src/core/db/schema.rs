@@ -59,6 +59,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    drafts (ticket_id, user_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
+        body -> Text,
+        entry_type -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     events (id) {
         id -> BigInt,
         kind -> Text,
@@ -286,6 +296,8 @@ diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(attachments -> thread_entries (entry_id));
 diesel::joinable!(audit_log -> api_keys (actor_key_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(drafts -> tickets (ticket_id));
+diesel::joinable!(drafts -> users (user_id));
 diesel::joinable!(events -> api_keys (actor_key_id));
 diesel::joinable!(events -> users (actor_user_id));
 diesel::joinable!(help_topics -> queues (queue_id));
@@ -313,6 +325,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     attachments,
     audit_log,
+    drafts,
     events,
     help_topics,
     inbound_mail,

@@ -8,7 +8,7 @@ use utoipa_actix_web::AppExt;
 use crate::core::events::Consumer;
 use crate::core::http::ServiceConfig;
 use crate::core::jobs::Kind;
-use crate::{accounts, apikeys, catalog, compat, core, jobs, mail, setup, tickets, views};
+use crate::{accounts, apikeys, catalog, compat, core, jobs, live, mail, setup, tickets, views};
 
 pub struct Feature {
     /// Registers the module's handlers, each with `cfg.service(handler)`: its route and its
@@ -33,6 +33,7 @@ pub const FEATURES: &[Feature] = &[
     Feature { configure: setup::configure },
     Feature { configure: views::configure },
     Feature { configure: jobs::configure },
+    Feature { configure: live::configure },
 ];
 
 /// Every module's handlers, registered once: the app (startup) serves the routes this registers,

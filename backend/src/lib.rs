@@ -18,6 +18,7 @@ pub mod apikeys;
 pub mod catalog;
 pub mod compat;
 pub mod jobs;
+pub mod live;
 pub mod mail;
 pub mod setup;
 pub mod tickets;

@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi};
         (name = "mail", description = "Mail settings, templates and the outbox (administrators)"),
         (name = "jobs", description = "The job worker: every job, its state and last error, and run again (administrators)"),
         (name = "apikeys", description = "API keys for programs (administrators)"),
+        (name = "live", description = "Live updates: the event stream, and who has a ticket open"),
         (name = "meta", description = "Health"),
     )
 )]

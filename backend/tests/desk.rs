@@ -768,7 +768,8 @@ async fn agents_open_tickets_for_people_and_give_them_to_others() {
         send(&app, "POST", "/api/tickets.json", Auth::Bearer(&carol), Some(with(json!({"assignee_ids": [agent_id]}))))
             .await;
     assert_eq!(status, 403, "customers do not assign: {body}");
-    let (status, body) = send(&app, "POST", "/api/tickets.json", Auth::Bearer(&carol), Some(with(json!({"status_id": 1})))).await;
+    let (status, body) =
+        send(&app, "POST", "/api/tickets.json", Auth::Bearer(&carol), Some(with(json!({"status_id": 1})))).await;
     assert_eq!(status, 403, "nor choose a status: {body}");
     assert!(numbers(&app, me, "").await.is_empty());
     let (_, users_after) = send(&app, "GET", "/api/users.json?per_page=100", Auth::Bearer(&admin), None).await;
@@ -787,9 +788,15 @@ async fn agents_open_tickets_for_people_and_give_them_to_others() {
     )
     .await;
     assert_eq!(status, 201, "{t}");
-    assert_eq!((t["user"]["email"].as_str(), t["user"]["fullname"].as_str()), (Some("nora@example.com"), Some("Nora New")));
+    assert_eq!(
+        (t["user"]["email"].as_str(), t["user"]["fullname"].as_str()),
+        (Some("nora@example.com"), Some("Nora New"))
+    );
     assert_eq!(t["assigned_to"][0]["id"].as_i64(), Some(agent_id), "{t}");
-    assert_eq!((t["ticket_status"].as_str(), t["priority"].as_str(), t["source"].as_str()), (Some("Resolved"), Some("High"), Some("Phone")));
+    assert_eq!(
+        (t["ticket_status"].as_str(), t["priority"].as_str(), t["source"].as_str()),
+        (Some("Resolved"), Some("High"), Some("Phone"))
+    );
     assert_eq!(t["resolution"], "Walked her through the monitor's input button");
     assert_eq!(event_titles(&t), vec!["Status Changed", "Assignment"], "{t}");
     let number = t["ticket_number"].as_str().expect("number").to_owned();
@@ -822,7 +829,8 @@ async fn agents_open_tickets_for_people_and_give_them_to_others() {
             assert!(answer["error"]["fields"][field].is_string(), "{body}: {answer}");
         }
     }
-    let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&carol), Some(json!({"requester_email": "nora@example.com"}))).await;
+    let (status, _) =
+        send(&app, "PUT", &path, Auth::Bearer(&carol), Some(json!({"requester_email": "nora@example.com"}))).await;
     assert_eq!(status, 403, "a customer does not give their ticket away");
     let (_, after) = send(&app, "GET", &path, me, None).await;
     assert_eq!((after["version"].clone(), after["user"]["id"].as_i64()), (moved["version"].clone(), Some(carol_id)));
@@ -836,13 +844,26 @@ async fn agents_open_tickets_for_people_and_give_them_to_others() {
     )
     .await;
     assert_eq!(status, 200, "{given}");
-    assert_eq!((given["user"]["fullname"].as_str(), given["user"]["email"].as_str()), (Some("Omar Other"), Some("omar@example.com")));
+    assert_eq!(
+        (given["user"]["fullname"].as_str(), given["user"]["email"].as_str()),
+        (Some("Omar Other"), Some("omar@example.com"))
+    );
 
     // The customer panel's lists: a person's tickets by when they last wrote.
     let older = new_ticket(&app, Auth::Bearer(&carol), "Older").await;
     let newer = new_ticket(&app, Auth::Bearer(&carol), "Newer").await;
-    send(&app, "PUT", &format!("/api/tickets.json/{older}"), Auth::Bearer(&carol), Some(json!({"message": "Any news?"}))).await;
-    assert_eq!(numbers(&app, me, &format!("user_id={carol_id}&sort=-message")).await, vec![older.clone(), newer.clone()]);
+    send(
+        &app,
+        "PUT",
+        &format!("/api/tickets.json/{older}"),
+        Auth::Bearer(&carol),
+        Some(json!({"message": "Any news?"})),
+    )
+    .await;
+    assert_eq!(
+        numbers(&app, me, &format!("user_id={carol_id}&sort=-message")).await,
+        vec![older.clone(), newer.clone()]
+    );
     assert_eq!(numbers(&app, me, &format!("user_id={carol_id}&sort=message")).await, vec![newer, older]);
     let _ = (db, key);
 }
@@ -876,7 +897,8 @@ async fn drafts_are_kept_per_person_and_ticket_and_end_when_sent() {
     assert_eq!(marked(&list), Some(true), "{list}");
     let (_, list) = send(&app, "GET", "/api/tickets.json?threads=false", Auth::Bearer(&carol), None).await;
     assert_eq!(marked(&list), Some(false), "{list}");
-    let (status, hers) = send(&app, "PUT", &path, Auth::Bearer(&carol), Some(json!({"message": "It jams on page 2"}))).await;
+    let (status, hers) =
+        send(&app, "PUT", &path, Auth::Bearer(&carol), Some(json!({"message": "It jams on page 2"}))).await;
     assert_eq!((status, hers["type"].as_str()), (200, Some("message")), "{hers}");
 
     // Bad inputs and callers change nothing.

@@ -286,7 +286,7 @@ impl TestServer {
             .cookie_store(true)
             .build()
             .expect("http client");
-        let mut server = TestServer {
+        let server = TestServer {
             base_url: String::new(),
             port: 0,
             bin,
@@ -299,11 +299,15 @@ impl TestServer {
             pg,
             data_dir,
         };
-        // The free port may be taken between probing and binding: try a few.
+        server.started()
+    }
+
+    /// Starts the process; the free port may be taken between probing and binding: tries a few.
+    fn started(mut self) -> TestServer {
         let mut last_error = String::new();
         for _ in 0..5 {
-            match server.spawn_and_wait() {
-                Ok(()) => return server,
+            match self.spawn_and_wait() {
+                Ok(()) => return self,
                 Err(e) => last_error = e,
             }
         }
@@ -356,6 +360,76 @@ impl TestServer {
             cmd.arg("--database-url").arg(url);
         }
         cmd
+    }
+
+    /// A second server on this one's database (PostgreSQL) with the same signing secret, as
+    /// another replica behind a load balancer would be: a token of one works on the other.
+    pub fn replica(&self) -> TestServer {
+        assert!(self.database_url.is_some(), "replicas share a PostgreSQL database: set TEST_DATABASE_URL");
+        let data_dir = tempfile::Builder::new().prefix("oxidesk-e2e-replica-").tempdir().expect("tempdir");
+        for file in ["jwt_secret", "oxidesk.toml"] {
+            let from = self.data_dir.path().join(file);
+            if from.exists() {
+                std::fs::copy(&from, data_dir.path().join(file)).expect("copy to the replica");
+            }
+        }
+        TestServer {
+            base_url: String::new(),
+            port: 0,
+            bin: self.bin.clone(),
+            child: None,
+            log_path: data_dir.path().join("server.log"),
+            database_url: self.database_url.clone(),
+            client: self.client.clone(),
+            cookie_client: self.cookie_client.clone(),
+            admin: std::sync::OnceLock::new(),
+            pg: None,
+            data_dir,
+        }
+        .started()
+    }
+
+    /// Opens `GET /api/events` (with `Last-Event-ID` when given) and reads it on a thread of its
+    /// own: each `event:` with its JSON `data:` arrives on the returned stream's channel.
+    pub fn events(&self, auth: &Auth, last_event_id: Option<i64>) -> EventStream {
+        let client = Client::builder().timeout(None).build().expect("http client");
+        let mut rb = client.get(self.url("/api/events"));
+        rb = match auth {
+            Auth::None => rb,
+            Auth::Key(k) => rb.header("X-API-Key", k),
+            Auth::Bearer(t) => rb.header("Authorization", format!("Bearer {t}")),
+        };
+        if let Some(id) = last_event_id {
+            rb = rb.header("Last-Event-ID", id.to_string());
+        }
+        let response = rb.send().expect("GET /api/events");
+        let status = response.status().as_u16();
+        assert_eq!(status, 200, "GET /api/events");
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            let (mut event, mut data, mut id) = (String::new(), String::new(), None);
+            for line in std::io::BufReader::new(response).lines() {
+                let Ok(line) = line else { return };
+                if line.is_empty() {
+                    if !event.is_empty() {
+                        let value = serde_json::from_str(&data).unwrap_or(Value::Null);
+                        if sender.send(Event { name: std::mem::take(&mut event), id: id.take(), data: value }).is_err()
+                        {
+                            return;
+                        }
+                    }
+                    data.clear();
+                } else if let Some(v) = line.strip_prefix("event: ") {
+                    event = v.to_owned();
+                } else if let Some(v) = line.strip_prefix("data: ") {
+                    data.push_str(v);
+                } else if let Some(v) = line.strip_prefix("id: ") {
+                    id = v.parse().ok();
+                }
+            }
+        });
+        EventStream { receiver }
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -534,7 +608,17 @@ impl TestServer {
         });
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let text = response.text().unwrap_or_else(|e| panic!("{request}: cannot read the body: {e}"));
+        // An event stream never ends by itself: its status and headers are the answer here
+        // (`TestServer::events` reads one).
+        let streaming = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/event-stream"));
+        let text = if streaming {
+            String::new()
+        } else {
+            response.text().unwrap_or_else(|e| panic!("{request}: cannot read the body: {e}"))
+        };
         Resp { status, headers, text, request }
     }
 
@@ -934,5 +1018,47 @@ mod tests {
         assert_eq!(with_database("postgres://u:p@h:5432/db", "x"), "postgres://u:p@h:5432/x");
         assert_eq!(with_database("postgres://u:p@h/db?sslmode=disable", "x"), "postgres://u:p@h/x?sslmode=disable");
         assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
+    }
+}
+
+/// One message of the event stream.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub name: String,
+    pub id: Option<i64>,
+    pub data: Value,
+}
+
+/// An open `GET /api/events`, read on its own thread (`TestServer::events`).
+pub struct EventStream {
+    receiver: std::sync::mpsc::Receiver<Event>,
+}
+
+impl EventStream {
+    /// The first message within `wait` for which `wanted` holds (the others are passed over).
+    pub fn wait_for(&self, wait: Duration, wanted: impl Fn(&Event) -> bool) -> Option<Event> {
+        let deadline = Instant::now() + wait;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            match self.receiver.recv_timeout(left) {
+                Ok(event) if wanted(&event) => return Some(event),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+    }
+
+    /// Every message that arrives within `wait`.
+    pub fn collect(&self, wait: Duration) -> Vec<Event> {
+        let deadline = Instant::now() + wait;
+        let mut all = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.receiver.recv_timeout(left) {
+                Ok(event) => all.push(event),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        all
     }
 }

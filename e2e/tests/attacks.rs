@@ -190,7 +190,8 @@ fn every_attack_in_the_doc_has_a_case() {
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
         assert!(
-            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T", "D"].contains(&theme(id)),
+            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T", "D"]
+                .contains(&theme(id)),
             "{id}: no test runs this theme"
         );
     }
@@ -2800,7 +2801,8 @@ fn d3_a_key_keeping_drafts(w: &World) {
     let acting = json!({"message": "Written by a program", "user_id": w.olga.id});
     w.s.put_json(&draft_path(&w.olga_ticket), &w.staff, &acting).expect_error(403, "forbidden");
     w.s.get(&draft_path(&w.olga_ticket), &w.staff).expect_error(403, "forbidden");
-    w.s.delete_json(&draft_path(&w.olga_ticket), &w.staff, &json!({"user_id": w.olga.id})).expect_error(403, "forbidden");
+    w.s.delete_json(&draft_path(&w.olga_ticket), &w.staff, &json!({"user_id": w.olga.id}))
+        .expect_error(403, "forbidden");
     assert_eq!(olgas_draft(w)["message"], "Before the key");
 }
 
@@ -2833,9 +2835,15 @@ fn d5_a_hostile_requester(w: &World) {
             // U+043E: a Cyrillic о in Olga's address.
             let look_alike = w.olga.email.replacen('o', "\u{43e}", 1);
             for (body, field) in [
-                (json!({"requester_email": format!("{}\r\nBcc: everyone@example.com", w.olga.email)}), "requester_email"),
+                (
+                    json!({"requester_email": format!("{}\r\nBcc: everyone@example.com", w.olga.email)}),
+                    "requester_email",
+                ),
                 (json!({"requester_email": look_alike}), "requester_email"),
-                (json!({"requester_email": "new.person@example.com", "requester_name": "New\r\nBcc: x@example.com"}), "requester_name"),
+                (
+                    json!({"requester_email": "new.person@example.com", "requester_name": "New\r\nBcc: x@example.com"}),
+                    "requester_name",
+                ),
             ] {
                 w.s.put_json(&path, &w.agent, &body).expect_invalid_fields(&[field]);
             }

@@ -223,6 +223,13 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         ("DELETE /api/tickets.json/{number}/draft", "other's", |f, _| {
             bare(Method::DELETE, &format!("{}/draft", ticket_path(&f.other_ticket)))
         }),
+        ("GET /api/events", "-", |_, _| get("/api/events")),
+        ("PUT /api/tickets.json/{number}/presence", "other's", |f, _| {
+            put(&format!("{}/presence", ticket_path(&f.other_ticket)), json!({"typing": true}))
+        }),
+        ("DELETE /api/tickets.json/{number}/presence", "other's", |f, _| {
+            bare(Method::DELETE, &format!("{}/presence", ticket_path(&f.other_ticket)))
+        }),
         ("POST /api/tickets/bulk.json", "other's", |f, _| {
             post("/api/tickets/bulk.json", json!({"numbers": [f.other_ticket], "priority": "High"}))
         }),
@@ -616,6 +623,8 @@ fn a_customer_cannot_tell_another_customers_ticket_from_one_that_does_not_exist(
             (Method::GET, "/draft", None),
             (Method::PUT, "/draft", Some(json!({"message": "Is this mine?"}))),
             (Method::DELETE, "/draft", None),
+            (Method::PUT, "/presence", Some(json!({"typing": false}))),
+            (Method::DELETE, "/presence", None),
         ] {
             let call = |number: &str, auth: &Auth, body: Option<Value>| {
                 let bytes = body.map(|b| serde_json::to_vec(&b).unwrap());

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod catalog;
 pub mod error;
 pub mod jobs;
+pub mod live;
 pub mod mail;
 pub mod search;
 pub mod settings;

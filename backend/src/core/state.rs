@@ -33,6 +33,8 @@ pub struct AppState {
     /// Where the rules' events go (the process's consumers, the public address for links),
     /// shared cheaply with every request's `Caller`.
     pub events: Sink,
+    /// The live updates' poller and open streams (live::hub).
+    pub live: crate::live::hub::Hub,
 }
 
 impl AppState {
@@ -47,6 +49,7 @@ impl AppState {
                 public_url: config.public_url.as_str().into(),
                 token_key: jwt.derive(REPLY_TOKEN_PURPOSE).as_slice().into(),
             },
+            live: Default::default(),
             pool,
             config,
             jwt,

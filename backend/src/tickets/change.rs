@@ -321,7 +321,20 @@ fn apply_update(
     now: NaiveDateTime,
 ) -> ApiResult<Option<i64>> {
     let CheckedUpdate { message, changes, transition, assignees, time_added, requester } = checked;
+    let fields: Vec<&str> = [
+        ("subject", changes.subject.is_some()),
+        ("priority", changes.priority_id.is_some()),
+        ("topic", changes.topic_id.is_some()),
+        ("queue", changes.queue_id.is_some()),
+    ]
+    .into_iter()
+    .filter_map(|(name, changed)| changed.then_some(name))
+    .collect();
     save(conn, ticket, expected, changes, now)?;
+    if !fields.is_empty() {
+        // No thread entry (the ticket shows its fields), but those watching hear of it.
+        emit(conn, origin, actor, ticket, "ticket.update", json!({"fields": fields}))?;
+    }
     let mut told_customer = false;
     let mut entry_id = None;
     if let Some((entry_type, text, uploads)) = &message {
@@ -399,9 +412,9 @@ fn give_to(
 ) -> ApiResult<()> {
     let owner = find_or_create_customer(conn, actor, &to.email, to.name.as_ref(), "").map_err(|e| match e {
         // A new address like another's: said of the field this request named it in.
-        ApiError::InvalidFields(fields) => ApiError::InvalidFields(
-            fields.into_iter().map(|(k, v)| (format!("requester_{k}"), v)).collect(),
-        ),
+        ApiError::InvalidFields(fields) => {
+            ApiError::InvalidFields(fields.into_iter().map(|(k, v)| (format!("requester_{k}"), v)).collect())
+        }
         other => other,
     })?;
     diesel::update(tickets::table.find(ticket.id))

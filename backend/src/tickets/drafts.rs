@@ -68,7 +68,11 @@ pub fn save(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow, draft: 
             .execute(conn)?;
         ApiResult::Ok(())
     })?;
-    Ok(Some(Draft { message: draft.message.clone(), entry_type: Some(entry_type.into()), updated: Some(timestamp(now)) }))
+    Ok(Some(Draft {
+        message: draft.message.clone(),
+        entry_type: Some(entry_type.into()),
+        updated: Some(timestamp(now)),
+    }))
 }
 
 /// Discards your draft on the ticket (nothing to do when there is none).

@@ -10,12 +10,12 @@ use shared::tickets::{
 
 use crate::catalog::rows::{PriorityRow, QueueRow, StatusRow, TopicRow};
 use crate::catalog::rules::status_state;
+use crate::core::auth::Actor;
 use crate::core::db::models::UserRow;
 use crate::core::db::schema::{
     attachments, help_topics, priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers,
     tickets, users,
 };
-use crate::core::auth::Actor;
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
 use crate::core::time::timestamp;

@@ -4,6 +4,7 @@
 mod admin;
 mod app;
 mod bulk_bar;
+mod customer_panel;
 mod saved_views;
 mod setup;
 mod ticket_sidebar;

@@ -1,5 +1,5 @@
-//! The agents' side panel of a ticket: the assignees, following, status and the other fields, and
-//! time spent. (Close and reopen for customers, and the plumbing every change goes through, are
+//! The agents' side panel of a ticket: the customer (`customer_panel`), the assignees, following,
+//! status and the other fields, and time spent. (Close and reopen for customers, and the plumbing every change goes through, are
 //! `ui`'s `ticket_actions`.)
 
 use leptos::ev::SubmitEvent;
@@ -7,13 +7,17 @@ use leptos::prelude::*;
 use shared::tickets::{TicketUpdate, TIME_SPENT_MAX_MINUTES};
 use shared::validate::MessageBody;
 use ui::components::feedback::{focus_field, ErrorNotice, FieldError};
+use ui::components::form::ResolutionField;
 use ui::components::ticket_actions::{action_error, change_action, version, Change, TicketContext};
 use ui::session::Session;
+
+use crate::customer_panel::CustomerPanel;
 
 /// The panel, as the ticket page draws it.
 pub fn staff_side(ctx: TicketContext) -> AnyView {
     view! {
         <aside class="ticket-side" aria-label="Ticket actions" data-testid="ticket-side">
+            <CustomerPanel ctx/>
             <Assignees ctx/>
             <Following ctx/>
             <Properties ctx/>
@@ -296,22 +300,7 @@ fn Properties(ctx: TicketContext) -> impl IntoView {
                     </select>
                 </div>
                 <Show when=move || leaving_active.get()>
-                    <div class="field">
-                        <label for="ticket-resolution">"Resolution (required)"</label>
-                        <textarea
-                            id="ticket-resolution"
-                            rows="3"
-                            aria-required="true"
-                            aria-describedby="ticket-resolution-error"
-                            aria-invalid=move || resolution_error.get().is_some().to_string()
-                            prop:value=move || resolution.get()
-                            on:input=move |ev| {
-                                resolution.set(event_target_value(&ev));
-                                resolution_error.set(None);
-                            }
-                        ></textarea>
-                        <FieldError id="ticket-resolution-error" message=resolution_error.into()/>
-                    </div>
+                    <ResolutionField value=resolution error=resolution_error/>
                 </Show>
                 <div class="field">
                     <label for="ticket-priority">"Priority"</label>

@@ -151,6 +151,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    presence (ticket_id, user_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
+        seen_at -> Timestamp,
+        typing_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     priorities (id) {
         id -> BigInt,
         name -> Text,
@@ -305,6 +314,8 @@ diesel::joinable!(inbound_mail -> thread_entries (entry_id));
 diesel::joinable!(inbound_mail -> tickets (ticket_id));
 diesel::joinable!(outbox -> jobs (job_id));
 diesel::joinable!(outbox -> tickets (ticket_id));
+diesel::joinable!(presence -> tickets (ticket_id));
+diesel::joinable!(presence -> users (user_id));
 diesel::joinable!(refresh_tokens -> sessions (session_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(saved_views -> users (user_id));
@@ -332,6 +343,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     mail_templates,
     outbox,
+    presence,
     priorities,
     queues,
     refresh_tokens,

@@ -1,6 +1,8 @@
 //! Writing on a ticket: a reply the customer sees or (agents only) an internal note, with files
 //! chosen by the picker or dropped onto the form. The draft lives in the page's [`Draft`], so a
-//! reload of the ticket (after a conflict, say) keeps the text and the chosen files.
+//! reload of the ticket (after a conflict, say) keeps the text and the chosen files; its text is
+//! also kept on the server as it is typed ([`DraftSync`]), for a reload of the page or another
+//! device, and restored when the ticket opens.
 
 use leptos::ev::{DragEvent, SubmitEvent};
 use leptos::prelude::*;
@@ -10,9 +12,11 @@ use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::attachments::{human_size, read_data_url, to_uploads, PickedFile};
+use crate::components::draft_sync::DraftSync;
 use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
 use crate::session::Session;
 use crate::task::Task;
+use crate::text::timestamp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyMode {
@@ -71,6 +75,34 @@ pub fn Composer(
     let reading = RwSignal::new(0usize);
     let dragging = RwSignal::new(false);
     let sent_notice = RwSignal::new(None::<&'static str>);
+    let sync = DraftSync::new();
+    // What the server keeps the draft as: agents choose, a customer's is a message.
+    let entry_type = move || {
+        is_staff.get_untracked().then(|| match draft.mode.get_untracked() {
+            ReplyMode::Note => "note".to_owned(),
+            ReplyMode::Reply => "response".to_owned(),
+        })
+    };
+    let keep = move || sync.changed(number.get_untracked(), draft.message.get_untracked(), entry_type());
+    // A draft left on the server (a reload, another device) comes back when the ticket opens,
+    // unless something is already being written here.
+    Effect::new(move |_| {
+        let opened = number.get();
+        leptos::task::spawn_local(async move {
+            let Ok(Some(saved)) = sync.load(&opened).await else {
+                return;
+            };
+            if number.get_untracked() != opened || !draft.message.get_untracked().trim().is_empty() {
+                return;
+            }
+            draft.message.set(saved.message);
+            if saved.entry_type.as_deref() == Some("note") && is_staff.get_untracked() {
+                draft.mode.set(ReplyMode::Note);
+            }
+            let when = saved.updated.as_deref().map(timestamp).unwrap_or_default();
+            sync.state.set(Some(format!("Draft restored (saved {when}).")));
+        });
+    });
 
     let post = Task::<()>::new();
     let send = move |number: String, update: TicketUpdate| {
@@ -79,6 +111,8 @@ pub fn Composer(
             match sent {
                 Ok(_) => {
                     draft.clear();
+                    sync.discard(number);
+                    sync.state.set(None);
                     sent_notice.set(Some(if update.entry_type.as_deref() == Some("note") {
                         "Internal note added."
                     } else {
@@ -214,7 +248,10 @@ pub fn Composer(
                             value="response"
                             aria-keyshortcuts="r"
                             prop:checked=move || draft.mode.get() == ReplyMode::Reply
-                            on:change=move |_| draft.mode.set(ReplyMode::Reply)
+                            on:change=move |_| {
+                                draft.mode.set(ReplyMode::Reply);
+                                keep();
+                            }
                         />
                         "Response (the customer sees it)"
                     </label>
@@ -225,7 +262,10 @@ pub fn Composer(
                             value="note"
                             aria-keyshortcuts="n"
                             prop:checked=move || draft.mode.get() == ReplyMode::Note
-                            on:change=move |_| draft.mode.set(ReplyMode::Note)
+                            on:change=move |_| {
+                                draft.mode.set(ReplyMode::Note);
+                                keep();
+                            }
                         />
                         "Internal note (agents only)"
                     </label>
@@ -247,6 +287,7 @@ pub fn Composer(
                         draft.message.set(event_target_value(&ev));
                         message_error.set(None);
                         sent_notice.set(None);
+                        keep();
                     }
                 ></textarea>
                 <FieldError id="reply-message-error" message=message_error.into()/>
@@ -316,7 +357,23 @@ pub fn Composer(
                 >
                     {submit_label}
                 </button>
+                <Show when=move || !draft.message.with(|m| m.trim().is_empty())>
+                    <button
+                        type="button"
+                        class="secondary"
+                        data-testid="discard-draft"
+                        on:click=move |_| {
+                            draft.clear();
+                            sync.discard(number.get_untracked());
+                            sync.state.set(Some("Draft discarded.".into()));
+                            focus_field(MESSAGE_ID);
+                        }
+                    >
+                        "Discard draft"
+                    </button>
+                </Show>
                 <span class="done" role="status" data-testid="reply-done">{move || sent_notice.get()}</span>
+                <span class="muted draft-state" data-testid="draft-state">{move || sync.state.get()}</span>
             </div>
         </form>
     }

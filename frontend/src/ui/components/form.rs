@@ -264,3 +264,26 @@ pub fn VisibilityChoice(#[prop(into)] name: String, value: RwSignal<Visibility>)
         </fieldset>
     }
 }
+
+/// The resolution a status change out of the open states needs (`ticket-resolution`).
+#[component]
+pub fn ResolutionField(value: RwSignal<String>, error: RwSignal<Option<String>>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="ticket-resolution">"Resolution (required)"</label>
+            <textarea
+                id="ticket-resolution"
+                rows="3"
+                aria-required="true"
+                aria-describedby="ticket-resolution-error"
+                aria-invalid=move || error.get().is_some().to_string()
+                prop:value=move || value.get()
+                on:input=move |ev| {
+                    value.set(event_target_value(&ev));
+                    error.set(None);
+                }
+            ></textarea>
+            <crate::components::feedback::FieldError id="ticket-resolution-error" message=error.into()/>
+        </div>
+    }
+}

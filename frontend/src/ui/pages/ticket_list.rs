@@ -756,6 +756,9 @@ fn TicketRow(
             <td class="col-number number" data-label="Number">{number.clone()}</td>
             <td class="col-subject">
                 <a href=link class="ticket-subject"><Marked text=ticket.subject terms=terms.clone()/></a>
+                {ticket.draft.then(|| view! {
+                    " " <span class="badge draft" data-testid="draft-marker" title="You have a draft reply on this ticket">"draft"</span>
+                })}
             </td>
             {staff.then(|| view! {
                 <td class="col-customer" data-label="Customer" title=ticket.user.email.clone()>

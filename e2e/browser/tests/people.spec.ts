@@ -1,0 +1,137 @@
+import { test, expect, Page } from '@playwright/test';
+import { newPerson, signIn, snap } from './support';
+
+// Issue 14, "open a ticket for someone", "know who is asking" and "write replies that don't get
+// lost": an agent opens a resolved phone ticket for a new customer by address, sees who is asking
+// in the customer panel, gives the ticket to a customer found by name, and a draft survives a
+// reload, shows in the list, and ends when sent.
+
+const adminUser = process.env.OXIDESK_ADMIN_USER ?? 'admin';
+const adminPassword = process.env.OXIDESK_ADMIN_PASSWORD ?? '';
+const stamp = Date.now().toString(36);
+
+async function bearer(page: Page): Promise<Record<string, string>> {
+  const token = (await (await page.request.post('/api/auth/refresh.json')).json()).access_token as string;
+  return { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+}
+
+test('an agent opens a ticket for a new customer by email, then gives it to one found by name', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const problems: string[] = [];
+  const page = await newPerson(browser, problems, 'agent');
+  await signIn(page, adminUser, adminPassword);
+  const auth = await bearer(page);
+  // A customer to find by name, with an older ticket of her own.
+  const carolName = `Carol Castle${stamp}`;
+  const carolEmail = `carol-${stamp}@example.com`;
+  const made = await page.request.post('/api/tickets.json', {
+    headers: auth,
+    data: { email: carolEmail, name: carolName, subject: `Carol's laptop ${stamp}`, message: 'The fan is loud' },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+
+  // The phone call: a new address, solved while on the line.
+  await page.goto('/desk/tickets/new');
+  const customer = page.getByLabel('Customer', { exact: true });
+  const noraEmail = `nora-${stamp}@example.com`;
+  await customer.fill(noraEmail);
+  await expect(page.getByRole('option', { name: `New customer: ${noraEmail}` })).toBeVisible();
+  await customer.press('Enter');
+  await expect(page.getByTestId('ticket-requester-chosen')).toContainText(`New customer: ${noraEmail}`);
+  await page.getByLabel('Their name').fill('Nora New');
+  await page.getByLabel('Came in by').selectOption('Phone');
+  await page.getByLabel('Subject', { exact: true }).fill(`Black screen ${stamp}`);
+  await page.getByLabel('Message', { exact: true }).fill('Her monitor shows nothing since the move.');
+  const me = (await (await page.request.get('/api/users/me.json', { headers: auth })).json()).fullname as string;
+  await page.getByLabel('Assign to').selectOption({ label: `${me} (me)` });
+  await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Resolved' });
+  // Resolved needs a resolution: the form asks for it before sending anything.
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(page.getByText('A ticket opened resolved or closed needs a resolution.')).toBeVisible();
+  await expect(page.getByLabel('Resolution (required)')).toBeFocused();
+  await page.getByLabel('Resolution (required)').fill('The monitor was on the wrong input');
+  await page.getByLabel('Priority', { exact: true }).selectOption({ label: 'High' });
+  await snap(page, 'desk-new-ticket-for-someone');
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+
+  await expect(page.getByTestId('ticket-subject')).toHaveText(`Black screen ${stamp}`);
+  await expect(page.getByTestId('ticket-status')).toHaveText('Resolved');
+  await expect(page.getByTestId('ticket-priority')).toHaveText('High');
+  await expect(page.getByTestId('ticket-assigned')).toHaveText(me);
+  const panel = page.getByTestId('customer-panel');
+  await expect(panel.getByTestId('customer-name')).toHaveText('Nora New');
+  await expect(panel.getByTestId('customer-email')).toHaveText(noraEmail);
+  await expect(panel.getByTestId('customer-last-wrote')).toContainText('Last wrote');
+  await expect(panel.getByText('No other open tickets.')).toBeVisible();
+
+  // Wrong person: give it to Carol, found by her name.
+  await panel.getByRole('button', { name: 'Change customer' }).click();
+  const picker = page.getByLabel('Give the ticket to');
+  await picker.fill(carolName.slice(0, 12));
+  const option = page.getByRole('option', { name: `${carolName} — ${carolEmail}` });
+  await expect(option).toBeVisible();
+  await picker.press('ArrowDown');
+  await expect(option).toHaveAttribute('aria-selected', 'true');
+  await picker.press('Enter');
+  await panel.getByRole('button', { name: 'Save customer' }).click();
+  await expect(panel.getByTestId('customer-name')).toHaveText(carolName);
+  await expect(page.getByTestId('thread')).toContainText(`Requester changed from Nora New to ${carolName}`);
+  // Her other ticket is in the panel now, open.
+  await expect(panel.getByTestId('customer-open')).toContainText(`Carol's laptop ${stamp}`);
+  await snap(page, 'desk-customer-panel');
+  expect(problems).toEqual([]);
+});
+
+test('a draft survives a reload, is marked in the list, and ends when sent', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const problems: string[] = [];
+  const page = await newPerson(browser, problems, 'agent');
+  await signIn(page, adminUser, adminPassword);
+  const auth = await bearer(page);
+  const subject = `Draft story ${stamp}`;
+  const made = await page.request.post('/api/tickets.json', {
+    headers: auth,
+    data: { email: `dora-${stamp}@example.com`, name: 'Dora Draft', subject, message: 'Where is my invoice?' },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const number = (await made.json()).ticket_number as string;
+
+  await page.goto(`/desk/tickets/${number}`);
+  const message = page.getByLabel('Message', { exact: true });
+  await page.getByLabel('Internal note (agents only)').check();
+  await message.fill('Checked the billing run: the invoice went to an old address');
+  await expect(page.getByTestId('draft-state')).toHaveText('Draft saved.');
+
+  // A reload (or another device) finds it, as a note still.
+  await page.reload();
+  await expect(message).toHaveValue('Checked the billing run: the invoice went to an old address');
+  await expect(page.getByTestId('draft-state')).toContainText('Draft restored');
+  await expect(page.getByLabel('Internal note (agents only)')).toBeChecked();
+
+  // The list marks the ticket.
+  await page.goto(`/desk/tickets?q=${encodeURIComponent(subject)}`);
+  const row = page.getByTestId('ticket-row').filter({ hasText: subject });
+  await expect(row.getByTestId('draft-marker')).toBeVisible();
+
+  // Sent: the draft is gone, here and in the list.
+  await row.locator('.ticket-subject').click();
+  await expect(message).toHaveValue(/old address/);
+  await page.getByRole('button', { name: 'Add internal note' }).click();
+  await expect(page.getByTestId('reply-done')).toHaveText('Internal note added.');
+  await expect(message).toHaveValue('');
+  await page.reload();
+  await expect(page.getByTestId('thread')).toContainText('went to an old address');
+  await expect(message).toHaveValue('');
+  await page.goto(`/desk/tickets?q=${encodeURIComponent(subject)}`);
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId('draft-marker')).toHaveCount(0);
+
+  // Discarding on purpose clears the server's copy too.
+  await row.locator('.ticket-subject').click();
+  await message.fill('Never mind');
+  await expect(page.getByTestId('draft-state')).toHaveText('Draft saved.');
+  await page.getByRole('button', { name: 'Discard draft' }).click();
+  await expect(message).toHaveValue('');
+  await expect.poll(async () => (await page.request.get(`/api/tickets.json/${number}/draft`, { headers: auth })).status()).toBe(204);
+  expect(problems).toEqual([]);
+});

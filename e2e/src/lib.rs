@@ -9,7 +9,7 @@
 //! Every response is read whole into a [`Resp`], so assertions can show the body on failure.
 
 use std::fs::File;
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -430,6 +430,23 @@ impl TestServer {
             }
         });
         EventStream { receiver }
+    }
+
+    /// Opens `GET /api/events` on a socket of its own and reads the answer's head: the socket
+    /// while the stream is open (dropping it closes the stream), none when it was refused.
+    pub fn hold_stream(&self, auth: &Auth) -> Option<TcpStream> {
+        use std::io::{Read, Write};
+        let credential = match auth {
+            Auth::None => String::new(),
+            Auth::Key(k) => format!("X-API-Key: {k}\r\n"),
+            Auth::Bearer(t) => format!("Authorization: Bearer {t}\r\n"),
+        };
+        let mut socket = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        let request = format!("GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\n{credential}\r\n");
+        socket.write_all(request.as_bytes()).expect("send");
+        let mut head = [0u8; 12];
+        socket.read_exact(&mut head).expect("the answer's head");
+        (&head == b"HTTP/1.1 200").then_some(socket)
     }
 
     pub fn data_dir(&self) -> &Path {

@@ -168,6 +168,11 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("D3", d3_a_key_keeping_drafts),
         ("D4", d4_a_customer_takes_or_gives_a_ticket),
         ("D5", d5_a_hostile_requester),
+        ("V1", v1_a_stream_without_a_valid_token),
+        ("V2", v2_a_customer_listens_for_the_agents),
+        ("V3", v3_a_forged_resume_point),
+        ("V4", v4_a_flood_of_streams),
+        ("V5", v5_presence_from_someone_not_an_agent),
     ]
 }
 
@@ -190,7 +195,7 @@ fn every_attack_in_the_doc_has_a_case() {
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
         assert!(
-            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T", "D"]
+            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T", "D", "V"]
                 .contains(&theme(id)),
             "{id}: no test runs this theme"
         );
@@ -214,6 +219,11 @@ fn run(letter: &str) {
     eprintln!("attacks {letter}: {} cases, {} failed", mine.len(), failed.len());
     assert!(failed.is_empty(), "attacks {failed:?} did not get the expected answer (see above)");
     assert!(!w.s.log().contains("internal error"), "an attack caused a 500:\n{}", w.s.log());
+}
+
+#[test]
+fn v_the_event_stream() {
+    run("V");
 }
 
 #[test]
@@ -2849,4 +2859,69 @@ fn d5_a_hostile_requester(w: &World) {
             }
         });
     });
+}
+
+fn open_stream(w: &World, auth: &Auth, headers: &[(&str, &str)]) -> Resp {
+    w.s.send(Method::GET, "/api/events", auth, headers, None, None)
+}
+
+fn v1_a_stream_without_a_valid_token(w: &World) {
+    open_stream(w, &Auth::None, &[]).expect_error(401, "unauthorized");
+    let root = claims(json!("1"), root_session(w));
+    let mut expired = root.clone();
+    expired["exp"] = json!(root["iat"].as_i64().unwrap() - 3600);
+    expired["nbf"] = json!(root["iat"].as_i64().unwrap() - 7200);
+    let secret = jwt_secret(w);
+    open_stream(w, &Auth::Bearer(sign(Algorithm::HS256, &expired, &secret)), &[]).expect_error(401, "unauthorized");
+    open_stream(w, &Auth::Bearer(sign(Algorithm::HS256, &root, b"not the secret")), &[])
+        .expect_error(401, "unauthorized");
+    open_stream(w, &Auth::Key("oxk_not_a_key".into()), &[]).expect_error(401, "unauthorized");
+}
+
+fn v2_a_customer_listens_for_the_agents(w: &World) {
+    let alice = w.s.events(&w.alice_auth, Some(0));
+    // Olga's ticket gets a message, a note and presence; Alice's a note.
+    w.s.put_json(&w.path(&w.olga_ticket), &w.olga_auth, &json!({"message": "My payslip"})).expect(200);
+    w.s.put_json(&w.path(&w.olga_ticket), &w.agent, &json!({"message": "Payroll knows", "type": "note"})).expect(200);
+    w.s.put_json(&w.path(&w.alice_ticket), &w.agent, &json!({"message": "Agents only", "type": "note"})).expect(200);
+    w.s.put_json(&format!("{}/presence", w.path(&w.olga_ticket)), &w.agent, &json!({"typing": true})).expect(204);
+    let heard = alice.collect(std::time::Duration::from_secs(3));
+    for e in &heard {
+        assert_eq!(e.name, "ticket", "Alice heard {e:?}");
+        assert_eq!(e.data["ticket"], w.alice_ticket.as_str(), "Alice heard of another ticket: {e:?}");
+        assert_ne!(e.data["kind"], "ticket.note", "Alice heard of a note: {e:?}");
+    }
+    let text = format!("{heard:?}");
+    assert!(!text.contains(&w.olga_ticket) && !text.contains("Payroll"), "{text}");
+}
+
+fn v3_a_forged_resume_point(w: &World) {
+    for bad in ["abc", "-1", "1 OR 1=1", "99999999999999999999999", "0x10"] {
+        open_stream(w, &w.agent, &[("Last-Event-ID", bad)]).expect_error(400, "bad_request");
+    }
+    // An id past the end is nothing to catch up on; 0 is everything Alice may see, and only that.
+    open_stream(w, &w.agent, &[("Last-Event-ID", "9223372036854775807")]).expect(200);
+    let from_start = w.s.events(&w.alice_auth, Some(0));
+    let caught = from_start.collect(std::time::Duration::from_secs(2));
+    assert!(caught.iter().all(|e| e.data["ticket"] == w.alice_ticket.as_str()), "{caught:?}");
+}
+
+fn v4_a_flood_of_streams(w: &World) {
+    // Alice may still hold a stream or two of the cases before.
+    let held: Vec<std::net::TcpStream> = (0..40).map_while(|_| w.s.hold_stream(&w.alice_auth)).collect();
+    assert!((30..=32).contains(&held.len()), "Alice opened {} streams", held.len());
+    let refused = open_stream(w, &w.alice_auth, &[]);
+    refused.expect_error(429, "rate_limited");
+    assert!(refused.header("retry-after").is_some(), "a 429 says when to come back");
+    // Another person is not held back by Alice's streams.
+    open_stream(w, &w.olga_auth, &[]).expect(200);
+    drop(held);
+}
+
+fn v5_presence_from_someone_not_an_agent(w: &World) {
+    let path = |n: &str| format!("/api/tickets.json/{n}/presence");
+    w.s.put_json(&path(&w.alice_ticket), &w.alice_auth, &json!({"typing": true})).expect_error(403, "forbidden");
+    w.s.put_json(&path(&w.olga_ticket), &w.alice_auth, &json!({})).expect_error(404, "not_found");
+    w.s.put_json(&path(&w.alice_ticket), &w.staff, &json!({"user_id": w.olga.id})).expect_error(403, "forbidden");
+    w.s.delete_json(&path(&w.alice_ticket), &w.staff, &json!({})).expect_error(403, "forbidden");
 }

@@ -30,7 +30,7 @@ const LOOKBACK: i64 = 256;
 /// Messages a slow stream may fall behind before it is told to reload instead.
 const BACKLOG: usize = 1024;
 /// Streams one person (or key, or address) may hold, and the process altogether.
-pub const STREAMS_PER_HOLDER: u32 = 8;
+pub const STREAMS_PER_HOLDER: u32 = 32;
 pub const STREAMS_MAX: u32 = 2000;
 
 /// What the poller broadcasts.

@@ -39,7 +39,7 @@ const LIFETIME: Duration = Duration::from_secs(300);
 /// open now. The `id:` of a ticket event, sent back as `Last-Event-ID`, resumes after it (up to
 /// 500 events). `event: reload` says the stream fell behind: read again what is shown. A stream
 /// ends after five minutes (`event: bye`); reconnect. Each person, key or address holds at most
-/// 8 streams (429 beyond).
+/// 32 streams (429 beyond).
 #[utoipa::path(
     tag = "live",
     params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event")),

@@ -1,5 +1,5 @@
-import { test, expect, Page } from '@playwright/test';
-import { newPerson, signIn, snap } from './support';
+import { test, expect } from '@playwright/test';
+import { bearer, newPerson, signIn, snap } from './support';
 
 // Issue 14, "open a ticket for someone", "know who is asking" and "write replies that don't get
 // lost": an agent opens a resolved phone ticket for a new customer by address, sees who is asking
@@ -9,11 +9,6 @@ import { newPerson, signIn, snap } from './support';
 const adminUser = process.env.OXIDESK_ADMIN_USER ?? 'admin';
 const adminPassword = process.env.OXIDESK_ADMIN_PASSWORD ?? '';
 const stamp = Date.now().toString(36);
-
-async function bearer(page: Page): Promise<Record<string, string>> {
-  const token = (await (await page.request.post('/api/auth/refresh.json')).json()).access_token as string;
-  return { Authorization: `Bearer ${token}`, Accept: 'application/json' };
-}
 
 test('an agent opens a ticket for a new customer by email, then gives it to one found by name', async ({ browser }) => {
   test.setTimeout(120_000);

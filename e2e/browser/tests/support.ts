@@ -121,3 +121,9 @@ export async function mailedLink(admin: Page, recipient: string, page: string): 
   }
   throw new Error(`the mail ${messageId} to ${recipient} is not in ${dir}`);
 }
+
+/** Headers for the API as the person signed in on `page` (a fresh token from their refresh cookie). */
+export async function bearer(page: Page): Promise<Record<string, string>> {
+  const token = (await (await page.request.post('/api/auth/refresh.json')).json()).access_token as string;
+  return { Authorization: `Bearer ${token}`, Accept: 'application/json' };
+}

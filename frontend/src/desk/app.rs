@@ -37,11 +37,13 @@ const USER_MANAGER: AccessLevel = AccessLevel::UserManager;
 const TOOLS: DeskTools = DeskTools {
     saved_views: |filter| view! { <SavedViews filter/> }.into_any(),
     bulk_bar: |rows, selected, catalog, on_done| view! { <BulkBar rows selected catalog on_done/> }.into_any(),
+    live: crate::watch::list_live,
 };
 
 /// The desk's pages by path, matched by `ui::route` as the portal's are (a memo of the page, so a
 /// new query string keeps the page).
 pub fn routes() -> AnyView {
+    crate::live::Live::provide();
     let page = Memo::new(move |_| {
         let path = route::path();
         let path = path.trim_end_matches('/');
@@ -81,10 +83,16 @@ fn page_view(route: &str) -> AnyView {
         "/" => view! { <RequireSignIn><HomePage/></RequireSignIn> }.into_any(),
         "/account" => view! { <RequireSignIn><AccountPage/></RequireSignIn> }.into_any(),
         "/tickets" => view! { <RequireSignIn><TicketListPage tools=TOOLS/></RequireSignIn> }.into_any(),
-        "/tickets/new" => view! { <RequireSignIn><NewTicketPage/></RequireSignIn> }.into_any(),
-        "/tickets/:number" => {
-            view! { <RequireSignIn><TicketPage side=staff_side catalog=Catalog::load/></RequireSignIn> }.into_any()
+        "/tickets/new" => view! {
+            <RequireSignIn><NewTicketPage extra=crate::new_ticket_staff::staff_fields/></RequireSignIn>
         }
+        .into_any(),
+        "/tickets/:number" => view! {
+            <RequireSignIn>
+                <TicketPage side=staff_side catalog=Catalog::load watch=crate::watch::ticket_watch/>
+            </RequireSignIn>
+        }
+        .into_any(),
         "/admin" => view! { <RequireLevel min=USER_MANAGER><AdminHome/></RequireLevel> }.into_any(),
         "/admin/users" => view! { <RequireLevel min=USER_MANAGER><UsersPage/></RequireLevel> }.into_any(),
         "/admin/settings" => view! { <RequireLevel min=ADMIN><SettingsPage/></RequireLevel> }.into_any(),

@@ -5,9 +5,12 @@ mod admin;
 mod app;
 mod bulk_bar;
 mod customer_panel;
+mod live;
+mod new_ticket_staff;
 mod saved_views;
 mod setup;
 mod ticket_sidebar;
+mod watch;
 
 fn main() {
     ui::components::shell::start(ui::paths::DESK, setup::setup_page, app::routes);

@@ -252,9 +252,10 @@ pub fn update_ticket_call(number: &str, update: &TicketUpdate) -> Call {
     Call::put(&ticket_path(number)).json(update)
 }
 
-/// A call on the person's draft of a ticket: `Call::get`, `Call::put` (then `.json`) or `Call::delete`.
-pub fn draft_call(number: &str, method: fn(&str) -> Call) -> Call {
-    method(&format!("{}/draft", ticket_path(number)))
+/// A call on a part of a ticket (`draft`, `presence`): `Call::get`, `Call::put` (then `.json`)
+/// or `Call::delete`.
+pub fn ticket_part_call(number: &str, part: &str, method: fn(&str) -> Call) -> Call {
+    method(&format!("{}/{part}", ticket_path(number)))
 }
 
 pub fn topics_call() -> Call {

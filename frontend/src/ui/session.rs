@@ -116,7 +116,9 @@ impl Session {
         self.signed_in.set(None);
     }
 
-    fn token(&self) -> Option<String> {
+    /// The current access token, for the rare request that cannot go through [`Session::send`]
+    /// (one sent as the page unloads).
+    pub fn token(&self) -> Option<String> {
         self.signed_in.with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
     }
 

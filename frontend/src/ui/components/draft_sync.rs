@@ -69,7 +69,7 @@ impl DraftSync {
 
     /// The person's draft on the ticket, if they left one.
     pub async fn load(self, number: &str) -> Result<Option<Saved>, ApiError> {
-        let answer = self.session.send(&api::draft_call(number, api::Call::get)).await?;
+        let answer = self.session.send(&api::ticket_part_call(number, "draft", api::Call::get)).await?;
         if answer.status == 204 {
             return Ok(None);
         }
@@ -92,8 +92,8 @@ impl DraftSync {
             let session = self.session;
             while let Some((number, write)) = self.next.try_update_value(Option::take).flatten() {
                 let call = match &write {
-                    Write::Save(draft) => api::draft_call(&number, api::Call::put).json(draft),
-                    Write::Discard => api::draft_call(&number, api::Call::delete),
+                    Write::Save(draft) => api::ticket_part_call(&number, "draft", api::Call::put).json(draft),
+                    Write::Discard => api::ticket_part_call(&number, "draft", api::Call::delete),
                 };
                 match (session.send(&call).await, &write) {
                     (Ok(_), Write::Save(_)) => {

@@ -21,8 +21,26 @@ use crate::text::timestamp;
 /// `side` draws the side panel: the agents' one in the desk, close and reopen in the portal;
 /// `catalog` loads what the panel picks from (`Catalog::load` in the desk, `Catalog::none` in
 /// the portal).
+/// What the desk's live updates watch on an open ticket (`watch`): which ticket, the draft being
+/// written (typing is said to the other agents), and how to show the ticket as it is now.
+#[derive(Clone, Copy)]
+pub struct TicketWatch {
+    pub number: Memo<String>,
+    pub draft: Draft,
+    /// Reads the ticket again; the draft stays.
+    pub reload: Callback<()>,
+    /// The page's polite status line.
+    pub notice: RwSignal<Option<String>>,
+}
+
 #[component]
-pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) -> impl IntoView {
+pub fn TicketPage(
+    side: fn(TicketContext) -> AnyView,
+    catalog: fn() -> Catalog,
+    /// The desk's live updates of the open ticket.
+    #[prop(optional)]
+    watch: Option<fn(TicketWatch) -> AnyView>,
+) -> impl IntoView {
     let session = Session::get();
     // The app's routes send `/tickets/<number>` here.
     let number = Memo::new(move |_| route::path().strip_prefix("/tickets/").unwrap_or_default().to_owned());
@@ -98,6 +116,16 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
     };
 
     let ctx = TicketContext { ticket: current, catalog, conflict, notice, on_saved };
+    // Opened: no longer changed unseen (the list's bold row).
+    if let Some(unseen) = use_context::<crate::pages::ticket_list::Unseen>() {
+        Effect::new(move |_| {
+            let number = number.get();
+            unseen.0.update(|set| {
+                set.remove(&number);
+            });
+        });
+    }
+    let watching = TicketWatch { number, draft, reload: Callback::new(move |()| ticket.reload()), notice };
     let max_upload = Signal::derive(move || catalog.max_upload_bytes());
 
     view! {
@@ -126,6 +154,7 @@ pub fn TicketPage(side: fn(TicketContext) -> AnyView, catalog: fn() -> Catalog) 
                     {move || reload.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
                 </div>
             </Show>
+            {watch.map(|watch| watch(watching))}
             <p class="done" role="status" data-testid="ticket-notice">{move || notice.get()}</p>
             {move || match ticket.get() {
                 None => view! { <Loading label="Loading ticket…"/> }.into_any(),

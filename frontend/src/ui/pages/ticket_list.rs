@@ -202,7 +202,15 @@ pub type BulkBarView = fn(Memo<Vec<String>>, RwSignal<BTreeSet<String>>, Catalog
 pub struct DeskTools {
     pub saved_views: fn(Memo<ListFilter>) -> AnyView,
     pub bulk_bar: BulkBarView,
+    /// Live updates: reads the list again (the callback) when tickets change, and says whether
+    /// the stream is up.
+    pub live: fn(Callback<()>) -> AnyView,
 }
+
+/// The tickets someone else changed since this agent last opened them here (the desk's live
+/// updates fill it; opening a ticket takes it out): their rows are bold, with a dot.
+#[derive(Clone, Copy)]
+pub struct Unseen(pub RwSignal<BTreeSet<String>>);
 
 #[component]
 pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoView {
@@ -299,6 +307,7 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
                     <a href=href("/tickets/new") class="button">"New ticket"</a>
                 </div>
             </div>
+            {tools.map(|tools| (tools.live)(Callback::new(move |()| tickets.refetch())))}
             {tools.map(|tools| (tools.saved_views)(filter))}
             <Filters filter catalog staff/>
             {tools.map(|tools| {
@@ -717,6 +726,11 @@ fn TicketRow(
         ticket.assigned_to.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
     };
     let is_current = move || cursor.get() == Some(index);
+    let unseen = use_context::<Unseen>();
+    let changed = {
+        let number = number.clone();
+        move || unseen.is_some_and(|u| u.0.with(|set| set.contains(&number)))
+    };
     let checkbox = staff.then(|| {
         let number = number.clone();
         let toggle = number.clone();
@@ -746,6 +760,7 @@ fn TicketRow(
             id=row_id(index)
             class="ticket-row"
             class:current=is_current
+            class:unseen=changed.clone()
             data-testid="ticket-row"
             data-number=number.clone()
             tabindex=move || if cursor.get().unwrap_or(0) == index { "0" } else { "-1" }
@@ -753,7 +768,14 @@ fn TicketRow(
             on:focusin=move |_| cursor.set(Some(index))
         >
             {checkbox}
-            <td class="col-number number" data-label="Number">{number.clone()}</td>
+            <td class="col-number number" data-label="Number">
+                <Show when=changed.clone()>
+                    <span class="unseen-dot" title="Changed by someone else since you opened it" data-testid="unseen">
+                        <span class="visually-hidden">"Changed: "</span>
+                    </span>
+                </Show>
+                {number.clone()}
+            </td>
             <td class="col-subject">
                 <a href=link class="ticket-subject"><Marked text=ticket.subject terms=terms.clone()/></a>
                 {ticket.draft.then(|| view! {

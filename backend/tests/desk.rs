@@ -328,6 +328,30 @@ async fn visitors_register_only_when_allowed_and_with_valid_fields() {
 }
 
 #[actix_web::test]
+async fn until_mail_is_set_up_registrations_say_an_administrator_confirms() {
+    set_up_desk!(db, app, admin, key);
+    let register = |name: &str| json!({"username": name, "name": "Mary Doe", "email": format!("{name}@example.com"), "password": "a long passphrase"});
+    // No SMTP server yet: nobody is told to wait for a mail that will not come.
+    let (_, settings) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
+    assert_eq!(settings["mail_ready"], false, "{settings}");
+    let (status, reg) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(register("mary"))).await;
+    assert_eq!(status, 202, "{reg}");
+    assert!(reg["message"].as_str().is_some_and(|m| m.contains("an administrator will confirm")), "{reg}");
+    // A taken address gets the same answer.
+    let (_, taken) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(register("admin"))).await;
+    assert_eq!(taken, reg);
+    let smtp = json!({"smtp_host": "127.0.0.1", "smtp_port": 9, "from_address": "desk@desk.test"});
+    let (status, _) = send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(smtp)).await;
+    assert_eq!(status, 200);
+    let (_, settings) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
+    assert_eq!(settings["mail_ready"], true, "{settings}");
+    let (status, reg) = send(&app, "POST", "/api/auth/register.json", Auth::Nobody, Some(register("mdoe"))).await;
+    assert_eq!(status, 202, "{reg}");
+    assert_eq!(reg["message"], "We have mailed mdoe@example.com: open the mail to finish registering, then sign in.");
+    let _ = (db, key);
+}
+
+#[actix_web::test]
 async fn guests_file_tickets_only_when_allowed() {
     set_up_desk!(db, app, admin, key);
     let ticket = json!({"name": "Gus Guest", "email": "gus@example.com", "subject": "No account", "message": "Help"});

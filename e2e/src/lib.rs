@@ -389,47 +389,10 @@ impl TestServer {
         .started()
     }
 
-    /// Opens `GET /api/events` (with `Last-Event-ID` when given) and reads it on a thread of its
-    /// own: each `event:` with its JSON `data:` arrives on the returned stream's channel.
+    /// Opens `GET /api/events` (with `Last-Event-ID` when given); see [`open_events`].
     pub fn events(&self, auth: &Auth, last_event_id: Option<i64>) -> EventStream {
-        let client = Client::builder().timeout(None).build().expect("http client");
-        let mut rb = client.get(self.url("/api/events"));
-        rb = match auth {
-            Auth::None => rb,
-            Auth::Key(k) => rb.header("X-API-Key", k),
-            Auth::Bearer(t) => rb.header("Authorization", format!("Bearer {t}")),
-        };
-        if let Some(id) = last_event_id {
-            rb = rb.header("Last-Event-ID", id.to_string());
-        }
-        let response = rb.send().expect("GET /api/events");
-        let status = response.status().as_u16();
-        assert_eq!(status, 200, "GET /api/events");
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            use std::io::BufRead;
-            let (mut event, mut data, mut id) = (String::new(), String::new(), None);
-            for line in std::io::BufReader::new(response).lines() {
-                let Ok(line) = line else { return };
-                if line.is_empty() {
-                    if !event.is_empty() {
-                        let value = serde_json::from_str(&data).unwrap_or(Value::Null);
-                        if sender.send(Event { name: std::mem::take(&mut event), id: id.take(), data: value }).is_err()
-                        {
-                            return;
-                        }
-                    }
-                    data.clear();
-                } else if let Some(v) = line.strip_prefix("event: ") {
-                    event = v.to_owned();
-                } else if let Some(v) = line.strip_prefix("data: ") {
-                    data.push_str(v);
-                } else if let Some(v) = line.strip_prefix("id: ") {
-                    id = v.parse().ok();
-                }
-            }
-        });
-        EventStream { receiver }
+        let stream = open_events(&self.url("/api/events"), auth, last_event_id);
+        stream.unwrap_or_else(|e| panic!("GET /api/events: {e}"))
     }
 
     /// Opens `GET /api/events` on a socket of its own and reads the answer's head: the socket
@@ -1038,6 +1001,50 @@ mod tests {
     }
 }
 
+/// Opens an event stream at `url` and reads it on a thread of its own: each `event:` with its
+/// JSON `data:` arrives on the returned stream's channel. An error when it does not answer 200.
+pub fn open_events(url: &str, auth: &Auth, last_event_id: Option<i64>) -> Result<EventStream, String> {
+    let client = Client::builder().timeout(None).build().map_err(|e| e.to_string())?;
+    let mut rb = client.get(url);
+    rb = match auth {
+        Auth::None => rb,
+        Auth::Key(k) => rb.header("X-API-Key", k),
+        Auth::Bearer(t) => rb.header("Authorization", format!("Bearer {t}")),
+    };
+    if let Some(id) = last_event_id {
+        rb = rb.header("Last-Event-ID", id.to_string());
+    }
+    let response = rb.send().map_err(|e| e.to_string())?;
+    if response.status().as_u16() != 200 {
+        return Err(format!("HTTP {}", response.status()));
+    }
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        let (mut event, mut data, mut id) = (String::new(), String::new(), None);
+        for line in std::io::BufReader::new(response).lines() {
+            let Ok(line) = line else { return };
+            if line.is_empty() {
+                if !event.is_empty() {
+                    let value = serde_json::from_str(&data).unwrap_or(Value::Null);
+                    let message = Event { name: std::mem::take(&mut event), id: id.take(), data: value };
+                    if sender.send((Instant::now(), message)).is_err() {
+                        return;
+                    }
+                }
+                data.clear();
+            } else if let Some(v) = line.strip_prefix("event: ") {
+                event = v.to_owned();
+            } else if let Some(v) = line.strip_prefix("data: ") {
+                data.push_str(v);
+            } else if let Some(v) = line.strip_prefix("id: ") {
+                id = v.parse().ok();
+            }
+        }
+    });
+    Ok(EventStream { receiver })
+}
+
 /// One message of the event stream.
 #[derive(Debug, Clone)]
 pub struct Event {
@@ -1048,17 +1055,23 @@ pub struct Event {
 
 /// An open `GET /api/events`, read on its own thread (`TestServer::events`).
 pub struct EventStream {
-    receiver: std::sync::mpsc::Receiver<Event>,
+    /// Each message with when it was read.
+    receiver: std::sync::mpsc::Receiver<(Instant, Event)>,
 }
 
 impl EventStream {
     /// The first message within `wait` for which `wanted` holds (the others are passed over).
     pub fn wait_for(&self, wait: Duration, wanted: impl Fn(&Event) -> bool) -> Option<Event> {
+        self.arrival(wait, wanted).map(|(_, event)| event)
+    }
+
+    /// As [`EventStream::wait_for`], with the moment the message was read off the wire.
+    pub fn arrival(&self, wait: Duration, wanted: impl Fn(&Event) -> bool) -> Option<(Instant, Event)> {
         let deadline = Instant::now() + wait;
         loop {
             let left = deadline.checked_duration_since(Instant::now())?;
             match self.receiver.recv_timeout(left) {
-                Ok(event) if wanted(&event) => return Some(event),
+                Ok((at, event)) if wanted(&event) => return Some((at, event)),
                 Ok(_) => {}
                 Err(_) => return None,
             }
@@ -1071,7 +1084,7 @@ impl EventStream {
         let mut all = Vec::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             match self.receiver.recv_timeout(left) {
-                Ok(event) => all.push(event),
+                Ok((_, event)) => all.push(event),
                 Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
                 Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
             }

@@ -180,6 +180,10 @@ pub struct Settings {
     pub capabilities: Capabilities,
     /// True until the first administrator is created through `POST /api/setup.json`.
     pub setup_needed: bool,
+    /// Whether the desk sends mail (an SMTP server is set). Until it does, ticket mail is off and
+    /// confirmation and reset links wait in the outbox: an administrator confirms registrations.
+    #[serde(default)]
+    pub mail_ready: bool,
 }
 
 impl Settings {
@@ -198,6 +202,7 @@ impl Settings {
             new_user_level: AccessLevel::AuthorizedUser,
             capabilities: Capability::ALL.into_iter().map(|c| (c, c.default_level())).collect(),
             setup_needed: true,
+            mail_ready: false,
         }
     }
 }

@@ -175,7 +175,12 @@ pub async fn register(
     }
     // The same answer whether the account was made or its address or name was taken (the
     // address's mail says which).
-    let message = if confirm {
+    let message = if confirm && crate::mail::settings::smtp(&stored).is_none() {
+        // The link waits in the outbox until mail is set up: no one should wait for it in vain.
+        "Your account is registered, but this help desk does not send mail yet: an administrator will \
+         confirm your address, and you can sign in then."
+            .to_owned()
+    } else if confirm {
         format!("We have mailed {email}: open the mail to finish registering, then sign in.")
     } else {
         "A user manager will enable your account; you can sign in then.".to_owned()

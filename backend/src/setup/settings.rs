@@ -30,6 +30,7 @@ pub fn load(conn: &mut AnyConnection) -> ApiResult<Settings> {
         new_user_level: s.new_user_level(),
         capabilities: s.capabilities(),
         setup_needed: !admin_exists(conn)?,
+        mail_ready: crate::mail::settings::smtp(&s).is_some(),
     })
 }
 

@@ -144,8 +144,7 @@ pub async fn answer(
 ) -> (u16, Value) {
     let resp = test::call_service(app, req).await;
     let status = resp.status().as_u16();
-    let bytes = test::read_body(resp).await;
-    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    (status, json_body(resp).await)
 }
 
 #[derive(Clone, Copy)]
@@ -220,8 +219,22 @@ where
     let resp = test::call_service(app, req.to_request()).await;
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
+    Reply { status, body: json_body(resp).await, headers }
+}
+
+/// The answer's JSON body (Null when it is not JSON). An event stream never ends by itself: its
+/// body is not read, and its status and headers are the answer.
+async fn json_body<B: actix_web::body::MessageBody>(resp: ServiceResponse<B>) -> Value {
+    let streaming = resp
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/event-stream"));
+    if streaming {
+        return Value::Null;
+    }
     let bytes = test::read_body(resp).await;
-    Reply { status, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null), headers }
+    serde_json::from_slice(&bytes).unwrap_or(Value::Null)
 }
 
 /// The token of the newest account mail to `recipient` whose link contains `marker`

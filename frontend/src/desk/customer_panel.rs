@@ -13,7 +13,7 @@ use ui::components::ticket_actions::{action_error, change_action, version, Chang
 use ui::paths::href;
 use ui::session::Session;
 use ui::task::Loader;
-use ui::text::timestamp;
+use ui::text::When;
 
 /// How many of their tickets each list shows.
 const SHOWN: usize = 5;
@@ -79,8 +79,8 @@ pub fn CustomerPanel(ctx: TicketContext) -> impl IntoView {
                     view! {
                         <p data-testid="customer-last-wrote">
                             {match last {
-                                Some(at) => format!("Last wrote {}", timestamp(&at)),
-                                None => "Has not written yet".to_owned(),
+                                Some(at) => view! { "Last wrote " <When value=at/> }.into_any(),
+                                None => "Has not written yet".into_any(),
                             }}
                         </p>
                         <h3>{format!("Open tickets ({open_total})")}</h3>

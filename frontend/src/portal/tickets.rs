@@ -12,7 +12,7 @@ use ui::paths::href;
 use ui::route;
 use ui::session::Session;
 use ui::task::Loader;
-use ui::text::timestamp;
+use ui::text::When;
 
 /// The query parameters this list knows (the rest of the URL is ignored).
 const KEYS: [&str; 5] = ["q", "status", "user_id", "followed", "page"];
@@ -134,7 +134,7 @@ fn row(ticket: Ticket) -> impl IntoView {
                 <a href=href(&format!("/tickets/{}", ticket.ticket_number)) class="ticket-subject">{ticket.subject}</a>
             </td>
             <td class="col-status"><span class=state_class>{ticket.ticket_status}</span></td>
-            <td class="col-updated" data-label="Updated">{timestamp(&ticket.updated_timestamp)}</td>
+            <td class="col-updated" data-label="Updated"><When value=ticket.updated_timestamp.clone()/></td>
         </tr>
     }
 }

@@ -183,6 +183,7 @@ fn section(server: &'static Server, values: Values) -> AnyView {
     let Server { heading, prefix, fields, test, test_button, test_fields } = *server;
     let errors = RwSignal::new(FieldErrors::new());
     let saved = RwSignal::new(false);
+    let site = ui::site::Site::get();
     let save = send_action(
         errors,
         |token, body: Vec<(&'static str, String)>| async move { mail::update_settings(&token, &body).await },
@@ -192,6 +193,8 @@ fn section(server: &'static Server, values: Values) -> AnyView {
             values.flag(&format!("{prefix}_password_remove")).set(false);
             values.text(&format!("{prefix}_password")).set(String::new());
             saved.set(true);
+            // Whether the desk sends mail now (the warning on every admin page) is the site's.
+            site.reload();
         },
     );
     let pending = save.pending();

@@ -99,9 +99,30 @@ pub fn AdminLayout(#[prop(into)] title: String, children: Children) -> impl Into
             <AdminNav/>
             <section class="page admin-page" aria-labelledby="admin-heading">
                 <h1 id="admin-heading">{title}</h1>
+                <MailNotSetUp/>
                 {children()}
             </section>
         </div>
+    }
+}
+
+/// Until an SMTP server is set, the administrators are told what does not happen.
+#[component]
+fn MailNotSetUp() -> impl IntoView {
+    let site = ui::site::Site::get();
+    let level = level();
+    let missing = move || level.get() >= AccessLevel::Administrator && site.settings().is_some_and(|s| !s.mail_ready);
+    view! {
+        <Show when=missing>
+            <div class="notice notice-warning" role="note" data-testid="mail-not-set-up">
+                <p>
+                    <strong>"Mail is not set up."</strong>
+                    " The desk sends no ticket mail, and confirmation and password-reset links wait in the outbox: \
+                     confirm new accounts in Users until it does. "
+                    <a href=href("/admin/mail")>"Set up mail"</a>
+                </p>
+            </div>
+        </Show>
     }
 }
 

@@ -23,9 +23,10 @@ pub fn AppHeader() -> impl IntoView {
             // Only forget the token once the server has dropped the refresh cookie; otherwise
             // the next reload would silently sign the visitor back in.
             api::logout().await?;
-            // The sign-in page is the portal's: a page load, which also drops the desk.
+            // The sign-in page is the portal's: a page load, which also drops the desk and the
+            // session held in this page. (Clearing the session here as well would first redraw
+            // this page as signed out, and its own redirect would race the load.)
             leave("/login");
-            session.sign_out();
             Ok(())
         })
     };

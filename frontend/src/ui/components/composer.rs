@@ -16,7 +16,7 @@ use crate::components::draft_sync::DraftSync;
 use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
 use crate::session::Session;
 use crate::task::Task;
-use crate::text::timestamp;
+use crate::text::local;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReplyMode {
@@ -99,7 +99,7 @@ pub fn Composer(
             if saved.entry_type.as_deref() == Some("note") && is_staff.get_untracked() {
                 draft.mode.set(ReplyMode::Note);
             }
-            let when = saved.updated.as_deref().map(timestamp).unwrap_or_default();
+            let when = saved.updated.as_deref().map(local).unwrap_or_default();
             sync.state.set(Some(format!("Draft restored (saved {when}).")));
         });
     });

@@ -11,7 +11,7 @@ use crate::components::marked::Marked;
 use crate::message_html;
 use crate::session::Session;
 use crate::task::Task;
-use crate::text::{html_to_text, timestamp};
+use crate::text::{html_to_text, When};
 
 /// The entries, with the words of the search that led here (`terms`) marked in their text.
 #[component]
@@ -31,7 +31,6 @@ pub fn Thread(entries: Vec<ThreadEntry>, #[prop(optional)] terms: Vec<String>) -
 fn Entry(entry: ThreadEntry, terms: Vec<String>) -> impl IntoView {
     let is_html = entry.format.eq_ignore_ascii_case("html");
     let body = if is_html { html_to_text(&entry.body) } else { entry.body.clone() };
-    let when = timestamp(&entry.created);
 
     if entry.entry_type == EntryType::E {
         // Events (status changes, assignments) are context, not conversation: one quiet line
@@ -41,7 +40,7 @@ fn Entry(entry: ThreadEntry, terms: Vec<String>) -> impl IntoView {
             <li class="entry entry-event" data-testid="thread-entry" data-entry-type="E">
                 {title.map(|t| view! { <strong>{t}</strong>": " })}
                 <span>{body}</span>" · "
-                <time datetime=entry.created.clone()>{when}</time>
+                <When value=entry.created.clone()/>
             </li>
         }
         .into_any();
@@ -66,7 +65,7 @@ fn Entry(entry: ThreadEntry, terms: Vec<String>) -> impl IntoView {
                             <span class="visually-hidden">": "{why}</span>
                         </span>
                     })}
-                    <time datetime=entry.created.clone()>{when}</time>
+                    <When value=entry.created.clone()/>
                 </header>
                 {entry.title.clone().filter(|t| !t.is_empty()).map(|title| view! {
                     <p class="entry-title"><Marked text=title terms=terms.clone()/></p>

@@ -9,7 +9,7 @@ use crate::pages::ticket_list::encode_pairs;
 use crate::paths::href;
 use crate::session::Session;
 use crate::task::Loader;
-use crate::text::timestamp;
+use crate::text::When;
 
 /// How many tickets each list shows.
 const SHORT: &str = "5";
@@ -101,7 +101,7 @@ fn ShortList(
                                         <span class="ticket-meta">
                                             <span class="number">{t.ticket_number}</span>
                                             <span class=state_class>{t.ticket_status}</span>
-                                            <span>{timestamp(&t.updated_timestamp)}</span>
+                                            <When value=t.updated_timestamp.clone()/>
                                         </span>
                                     </li>
                                 }

@@ -16,7 +16,7 @@ use crate::paths::href;
 use crate::route;
 use crate::session::Session;
 use crate::task::{Loader, Task};
-use crate::text::timestamp;
+use crate::text::When;
 
 /// `side` draws the side panel: the agents' one in the desk, close and reopen in the portal;
 /// `catalog` loads what the panel picks from (`Catalog::load` in the desk, `Catalog::none` in
@@ -226,7 +226,7 @@ fn TicketFacts(ticket: Ticket) -> impl IntoView {
                 {ticket.topic.map(|topic| view! { <div><dt>"Topic"</dt><dd>{topic}</dd></div> })}
                 <div><dt>"From"</dt><dd>{ticket.user.fullname}</dd></div>
                 <div><dt>"Assigned"</dt><dd data-testid="ticket-assigned">{assigned}</dd></div>
-                <div><dt>"Created"</dt><dd>{timestamp(&ticket.create_timestamp)}</dd></div>
+                <div><dt>"Created"</dt><dd><When value=ticket.create_timestamp/></dd></div>
                 {ticket.resolution.filter(|r| !r.is_empty()).map(|r| view! {
                     <div class="wide"><dt>"Resolution"</dt><dd data-testid="ticket-resolution">{r}</dd></div>
                 })}

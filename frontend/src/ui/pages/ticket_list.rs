@@ -19,7 +19,7 @@ use crate::paths::href;
 use crate::route::{self, Query};
 use crate::session::Session;
 use crate::site::Site;
-use crate::text::timestamp;
+use crate::text::When;
 
 const STATES: [StatusState; 4] = [StatusState::Open, StatusState::Pending, StatusState::Resolved, StatusState::Closed];
 
@@ -793,8 +793,8 @@ fn TicketRow(
             </td>
             <td class="col-priority" data-label="Priority">{ticket.priority}</td>
             {staff.then(|| view! { <td class="col-assignees" data-label="Assigned">{assignees}</td> })}
-            <td class="col-created" data-label="Created">{timestamp(&ticket.create_timestamp)}</td>
-            <td class="col-updated" data-label="Updated">{timestamp(&ticket.updated_timestamp)}</td>
+            <td class="col-created" data-label="Created"><When value=ticket.create_timestamp.clone()/></td>
+            <td class="col-updated" data-label="Updated"><When value=ticket.updated_timestamp.clone()/></td>
         </tr>
     }
 }

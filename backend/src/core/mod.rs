@@ -11,6 +11,7 @@ pub mod error;
 pub mod events;
 pub mod http;
 pub mod jobs;
+pub mod live;
 pub mod net;
 pub mod settings;
 pub mod state;

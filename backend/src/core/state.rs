@@ -33,8 +33,8 @@ pub struct AppState {
     /// Where the rules' events go (the process's consumers, the public address for links),
     /// shared cheaply with every request's `Caller`.
     pub events: Sink,
-    /// The live updates' poller and open streams (live::hub).
-    pub live: crate::live::hub::Hub,
+    /// The live updates' broadcast and open streams (core::live; the poller is live::hub).
+    pub live: crate::core::live::Hub,
 }
 
 impl AppState {

@@ -3,19 +3,19 @@
 //! `PRESENCE_EVERY` ticks who has which ticket open, and broadcasts them to the streams, each of
 //! which keeps what its reader may see (`routes`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use shared::live::{Present, TicketEvent, TicketPresence};
-use tokio::sync::broadcast;
 
 use super::presence;
 use crate::core::db::schema::{events, tickets, users};
 use crate::core::db::{AnyConnection, DbPool};
-use crate::core::error::{ApiError, ApiResult};
+use crate::core::error::ApiResult;
+use crate::core::live::{Hub, Live, Presence, Receiver, Sender};
 use crate::core::time::timestamp;
 
 /// How often the poller looks: a reply shows on other pages within about this long.
@@ -27,97 +27,22 @@ const BATCH: i64 = 500;
 /// A PostgreSQL transaction may commit after one that took a later id: ids this far behind the
 /// newest seen are looked at again, and those already sent skipped.
 const LOOKBACK: i64 = 256;
-/// Messages a slow stream may fall behind before it is told to reload instead.
-const BACKLOG: usize = 1024;
-/// Streams one person (or key, or address) may hold, and the process altogether.
-pub const STREAMS_PER_HOLDER: u32 = 32;
-pub const STREAMS_MAX: u32 = 2000;
-
-/// What the poller broadcasts.
-#[derive(Debug, Clone)]
-pub enum Live {
-    Ticket {
-        event: TicketEvent,
-        /// The ticket's customer and whether it is held from them (for the customers' streams).
-        owner: Option<i64>,
-        held: bool,
-    },
-    Presence(TicketPresence),
-}
-
-#[derive(Default)]
-struct Inner {
-    sender: Option<broadcast::Sender<Arc<Live>>>,
-    /// Who has a ticket open, as last read: a new stream starts from it.
-    presence: BTreeMap<String, Vec<Present>>,
-    streams: HashMap<String, u32>,
-    total: u32,
-}
-
-#[derive(Clone, Default)]
-pub struct Hub(Arc<Mutex<Inner>>);
-
-/// A stream's place among the open ones, given back when the stream ends.
-pub struct Permit {
-    hub: Hub,
-    holder: String,
-}
-
-impl Drop for Permit {
-    fn drop(&mut self) {
-        let mut inner = self.hub.lock();
-        inner.total = inner.total.saturating_sub(1);
-        if let Some(n) = inner.streams.get_mut(&self.holder) {
-            *n -= 1;
-            if *n == 0 {
-                inner.streams.remove(&self.holder);
-            }
-        }
+/// What happens from now on, and who has which ticket open now; starts this process's poller
+/// when nobody was listening.
+pub fn subscribe(hub: &Hub, pool: &DbPool) -> (Receiver, Presence) {
+    let (receiver, present, start) = hub.subscribe();
+    if let Some(sender) = start {
+        actix_web::rt::spawn(poll(hub.clone(), pool.clone(), sender));
     }
-}
-
-impl Hub {
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// A place for one more stream of `holder`, or 429 when they (or the process) hold enough.
-    pub fn admit(&self, holder: String) -> ApiResult<Permit> {
-        let mut inner = self.lock();
-        let mine = inner.streams.get(&holder).copied().unwrap_or(0);
-        if mine >= STREAMS_PER_HOLDER || inner.total >= STREAMS_MAX {
-            return Err(ApiError::RateLimited { retry_after: 5 });
-        }
-        inner.streams.insert(holder.clone(), mine + 1);
-        inner.total += 1;
-        Ok(Permit { hub: self.clone(), holder })
-    }
-
-    /// What happens from now on, and who has which ticket open now. Starts the poller when
-    /// nobody was listening.
-    pub fn subscribe(&self, pool: &DbPool) -> (broadcast::Receiver<Arc<Live>>, BTreeMap<String, Vec<Present>>) {
-        let mut inner = self.lock();
-        if let Some(sender) = &inner.sender {
-            return (sender.subscribe(), inner.presence.clone());
-        }
-        let (sender, receiver) = broadcast::channel(BACKLOG);
-        inner.sender = Some(sender.clone());
-        actix_web::rt::spawn(poll(self.clone(), pool.clone(), sender));
-        (receiver, inner.presence.clone())
-    }
+    (receiver, present)
 }
 
 /// The poller: runs until no stream listens.
-async fn poll(hub: Hub, pool: DbPool, sender: broadcast::Sender<Arc<Live>>) {
+async fn poll(hub: Hub, pool: DbPool, sender: Sender) {
     let mut reader = Reader::new();
     loop {
-        {
-            let mut inner = hub.lock();
-            if sender.receiver_count() == 0 {
-                inner.sender = None;
-                inner.presence.clear();
-                return;
-            }
+        if hub.stop_if_unheard(&sender) {
+            return;
         }
         let pool = pool.clone();
         let looked = actix_web::web::block(move || {
@@ -132,7 +57,7 @@ async fn poll(hub: Hub, pool: DbPool, sender: broadcast::Sender<Arc<Live>>) {
                 match found {
                     Ok(news) => {
                         if news.iter().any(|n| matches!(n, Live::Presence(_))) {
-                            hub.lock().presence = reader.presence.clone();
+                            hub.set_presence(reader.presence.clone());
                         }
                         for item in news {
                             // No receiver left is the loop's exit above, not an error here.

@@ -12,13 +12,14 @@ use shared::ApiErrorBody;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
 
-use super::hub::{self, Live, Permit};
+use super::hub;
 use super::presence;
 use crate::core::auth::guards::{Allowed, People, Reading};
 use crate::core::auth::{Caller, Credential};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
 use crate::core::http::ServiceConfig;
+use crate::core::live::{Live, Permit};
 use crate::core::state::AppState;
 use crate::tickets::find;
 
@@ -72,7 +73,7 @@ pub async fn events(
     let viewer = Viewer::of(&caller);
     let permit = state.live.admit(holder(&caller))?;
     // Listen first, then catch up: what happens in between comes twice and is sent once.
-    let (receiver, present) = state.live.subscribe(&state.pool);
+    let (receiver, present) = hub::subscribe(&state.live, &state.pool);
     let missed = match resume {
         Some(after) => state.db(move |conn| hub::since(conn, after)).await?,
         None => Vec::new(),

@@ -130,3 +130,31 @@ test('a draft survives a reload, is marked in the list, and ends when sent', asy
   await expect.poll(async () => (await page.request.get(`/api/tickets.json/${number}/draft`, { headers: auth })).status()).toBe(204);
   expect(problems).toEqual([]);
 });
+
+test('an agent sends a response and resolves the ticket in one step', async ({ browser }) => {
+  const problems: string[] = [];
+  const page = await newPerson(browser, problems, 'agent');
+  await signIn(page, adminUser, adminPassword);
+  const auth = await bearer(page);
+  const made = await page.request.post('/api/tickets.json', {
+    headers: auth,
+    data: { email: `sol-${stamp}@example.com`, name: 'Sol Solved', subject: `One step ${stamp}`, message: 'Mouse is dead' },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  await page.goto(`/desk/tickets/${(await made.json()).ticket_number}`);
+  await page.getByLabel('Message', { exact: true }).fill('A new mouse is on its way');
+  await page.getByLabel('Then set the status').selectOption({ label: 'Resolved' });
+  const send = page.getByRole('button', { name: 'Send and set Resolved' });
+  // Leaving the open states needs a resolution, asked for before anything is sent.
+  await send.click();
+  await expect(page.getByText('A resolution is needed to leave the open states.')).toBeVisible();
+  await expect(page.getByLabel('Resolution (required)')).toBeFocused();
+  await page.getByLabel('Resolution (required)').fill('Replaced the mouse');
+  await send.click();
+  await expect(page.getByTestId('reply-done')).toHaveText('Reply sent.');
+  await expect(page.getByTestId('ticket-status')).toHaveText('Resolved');
+  await expect(page.getByTestId('ticket-resolution')).toHaveText('Replaced the mouse');
+  await expect(page.getByTestId('thread')).toContainText('A new mouse is on its way');
+  await expect(page.getByRole('button', { name: 'Send response' })).toBeVisible();
+  expect(problems).toEqual([]);
+});

@@ -185,7 +185,7 @@ fn Handling(staff: StaffChoices, errors: RwSignal<FieldErrors>) -> impl IntoView
                 </select>
             </div>
             <Show when=move || staff.closes()>
-                <ResolutionField value=staff.resolution error=staff.resolution_error/>
+                <ResolutionField id="ticket-resolution" value=staff.resolution error=staff.resolution_error/>
             </Show>
             <div class="field">
                 <label for="ticket-priority">"Priority"</label>

@@ -300,7 +300,7 @@ fn Properties(ctx: TicketContext) -> impl IntoView {
                     </select>
                 </div>
                 <Show when=move || leaving_active.get()>
-                    <ResolutionField value=resolution error=resolution_error/>
+                    <ResolutionField id="ticket-resolution" value=resolution error=resolution_error/>
                 </Show>
                 <div class="field">
                     <label for="ticket-priority">"Priority"</label>

@@ -6,14 +6,16 @@
 
 use leptos::ev::{DragEvent, SubmitEvent};
 use leptos::prelude::*;
-use shared::tickets::TicketUpdate;
+use shared::tickets::{Ticket, TicketUpdate};
 use shared::validate::MessageBody;
 use wasm_bindgen::JsCast;
 
 use crate::api;
 use crate::components::attachments::{human_size, read_data_url, to_uploads, PickedFile};
+use crate::components::catalog::Catalog;
 use crate::components::draft_sync::DraftSync;
 use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
+use crate::components::form::ResolutionField;
 use crate::session::Session;
 use crate::task::Task;
 use crate::text::local;
@@ -59,7 +61,10 @@ pub const MESSAGE_ID: &str = "reply-message";
 #[component]
 pub fn Composer(
     number: Memo<String>,
-    version: Signal<Option<i64>>,
+    /// The ticket as shown: its version (sent back) and status (what "send and set" starts from).
+    ticket: Memo<Option<Ticket>>,
+    /// The statuses an agent may set with the reply.
+    catalog: Catalog,
     draft: Draft,
     /// The largest file the server takes, when known.
     max_upload: Signal<Option<i64>>,
@@ -76,6 +81,17 @@ pub fn Composer(
     let dragging = RwSignal::new(false);
     let sent_notice = RwSignal::new(None::<&'static str>);
     let sync = DraftSync::new();
+    // "Send and set status" (agents): none keeps the ticket's status.
+    let then_status = RwSignal::new(None::<i64>);
+    let resolution = RwSignal::new(String::new());
+    let resolution_error = RwSignal::new(None::<String>);
+    let current_status = Memo::new(move |_| ticket.with(|t| t.as_ref().map(|t| (t.status_id, t.status_state))));
+    let closes = Memo::new(move |_| {
+        let Some((now, state)) = current_status.get() else { return false };
+        then_status.get().is_some_and(|to| {
+            to != now && state.is_active() && catalog.status_state(to).is_some_and(|s| !s.is_active())
+        })
+    });
     // What the server keeps the draft as: agents choose, a customer's is a message.
     let entry_type = move || {
         is_staff.get_untracked().then(|| match draft.mode.get_untracked() {
@@ -113,6 +129,8 @@ pub fn Composer(
                     draft.clear();
                     sync.discard(number);
                     sync.state.set(None);
+                    then_status.set(None);
+                    resolution.set(String::new());
                     sent_notice.set(Some(if update.entry_type.as_deref() == Some("note") {
                         "Internal note added."
                     } else {
@@ -127,6 +145,9 @@ pub fn Composer(
                     }
                     if let Some(reason) = error.fields().get("message") {
                         message_error.set(Some(format!("Message {reason}.")));
+                    }
+                    if let Some(reason) = error.fields().get("resolution") {
+                        resolution_error.set(Some(format!("Resolution {reason}.")));
                     }
                     Err(error)
                 }
@@ -183,6 +204,12 @@ pub fn Composer(
                 return;
             }
         }
+        let resolution_text = resolution.get_untracked().trim().to_owned();
+        if closes.get_untracked() && resolution_text.is_empty() {
+            resolution_error.set(Some("A resolution is needed to leave the open states.".into()));
+            focus_field("reply-resolution");
+            return;
+        }
         message_error.set(None);
         let attachments = draft.files.with_untracked(|files| to_uploads(files));
         let note = is_staff.get_untracked() && draft.mode.get_untracked() == ReplyMode::Note;
@@ -191,18 +218,26 @@ pub fn Composer(
             // Customers have one kind of reply; the server decides what it is.
             entry_type: is_staff.get_untracked().then(|| if note { "note" } else { "response" }.to_owned()),
             attachments,
-            version: version.get_untracked(),
+            version: ticket.with_untracked(|t| t.as_ref().map(|t| t.version)),
+            status_id: then_status.get_untracked().filter(|_| is_staff.get_untracked()),
+            resolution: Some(resolution_text).filter(|r| closes.get_untracked() && !r.is_empty()),
             ..Default::default()
         };
         send(number.get_untracked(), update);
     };
 
     let as_note = move || is_staff.get() && draft.mode.get() == ReplyMode::Note;
-    let submit_label = move || match (pending.get(), is_staff.get(), draft.mode.get()) {
-        (true, _, _) => "Sending…",
-        (false, true, ReplyMode::Note) => "Add internal note",
-        (false, true, ReplyMode::Reply) => "Send response",
-        (false, false, _) => "Send reply",
+    let status_name = move |id: i64| catalog.statuses().into_iter().find(|s| s.id == id).map(|s| s.name);
+    let submit_label = move || {
+        let then = then_status.get().and_then(status_name);
+        match (pending.get(), is_staff.get(), draft.mode.get(), then) {
+            (true, ..) => "Sending…".to_owned(),
+            (false, true, ReplyMode::Note, None) => "Add internal note".to_owned(),
+            (false, true, ReplyMode::Note, Some(s)) => format!("Add note and set {s}"),
+            (false, true, ReplyMode::Reply, None) => "Send response".to_owned(),
+            (false, true, ReplyMode::Reply, Some(s)) => format!("Send and set {s}"),
+            (false, false, ..) => "Send reply".to_owned(),
+        }
     };
 
     view! {
@@ -346,6 +381,41 @@ pub fn Composer(
                     {move || file_errors.get().into_iter().map(|e| view! { <p class="field-error">{e}</p> }).collect_view()}
                 </div>
             </div>
+            <Show when=move || is_staff.get()>
+                <div class="field then-status">
+                    <label for="reply-status">"Then set the status"</label>
+                    <select
+                        id="reply-status"
+                        on:change=move |ev| {
+                            let chosen = event_target_value(&ev).parse::<i64>().ok();
+                            then_status.set(chosen.filter(|id| Some(*id) != current_status.get_untracked().map(|c| c.0)));
+                            resolution_error.set(None);
+                        }
+                    >
+                        <option value="" prop:selected=move || then_status.get().is_none()>
+                            {move || match current_status.get().and_then(|(id, _)| status_name(id)) {
+                                Some(name) => format!("Keep it {name}"),
+                                None => "Keep it as it is".to_owned(),
+                            }}
+                        </option>
+                        {move || {
+                            let now = current_status.get().map(|c| c.0);
+                            catalog
+                                .statuses()
+                                .into_iter()
+                                .filter(|s| Some(s.id) != now)
+                                .map(|s| {
+                                    let id = s.id;
+                                    view! { <option value=id.to_string() prop:selected=move || then_status.get() == Some(id)>{s.name}</option> }
+                                })
+                                .collect_view()
+                        }}
+                    </select>
+                </div>
+                <Show when=move || closes.get()>
+                    <ResolutionField id="reply-resolution" value=resolution error=resolution_error/>
+                </Show>
+            </Show>
             {move || post.value().get().and_then(Result::err).filter(|e| e.status() != Some(409)).map(|error| view! {
                 <ErrorNotice error/>
             })}

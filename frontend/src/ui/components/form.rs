@@ -265,17 +265,18 @@ pub fn VisibilityChoice(#[prop(into)] name: String, value: RwSignal<Visibility>)
     }
 }
 
-/// The resolution a status change out of the open states needs (`ticket-resolution`).
+/// The resolution a status change out of the open states needs.
 #[component]
-pub fn ResolutionField(value: RwSignal<String>, error: RwSignal<Option<String>>) -> impl IntoView {
+pub fn ResolutionField(id: &'static str, value: RwSignal<String>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let error_id = format!("{id}-error");
     view! {
         <div class="field">
-            <label for="ticket-resolution">"Resolution (required)"</label>
+            <label for=id>"Resolution (required)"</label>
             <textarea
-                id="ticket-resolution"
+                id=id
                 rows="3"
                 aria-required="true"
-                aria-describedby="ticket-resolution-error"
+                aria-describedby=error_id.clone()
                 aria-invalid=move || error.get().is_some().to_string()
                 prop:value=move || value.get()
                 on:input=move |ev| {
@@ -283,7 +284,7 @@ pub fn ResolutionField(value: RwSignal<String>, error: RwSignal<Option<String>>)
                     error.set(None);
                 }
             ></textarea>
-            <crate::components::feedback::FieldError id="ticket-resolution-error" message=error.into()/>
+            <crate::components::feedback::FieldError id=error_id message=error.into()/>
         </div>
     }
 }

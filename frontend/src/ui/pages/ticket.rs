@@ -54,7 +54,6 @@ pub fn TicketPage(
     });
     let current = Memo::new(move |_| ticket.ok());
     let loaded = Memo::new(move |_| current.with(Option::is_some));
-    let version = Signal::derive(move || current.with(|t| t.as_ref().map(|t| t.version)));
 
     // Page-level state that outlives any reload of the ticket: the draft above all.
     let draft = Draft::new();
@@ -175,7 +174,8 @@ pub fn TicketPage(
                         })}
                         <Composer
                             number
-                            version
+                            ticket=current
+                            catalog
                             draft
                             max_upload
                             conflict

@@ -1427,11 +1427,23 @@ fn n8_signing_in_with_a_confusable_name(w: &World) {
 
 fn m1_a_customer_sets_status_and_assignees(w: &World) {
     let agent_id = w.s.get("/api/users/me.json", &w.agent).json()["id"].clone();
-    let r = w.create(&w.alice_auth, json!({
-        "subject": "Mine", "message": "Please", "level": 6, "status_id": 3, "statusId": 3, "status": "Closed",
-        "assignee_ids": [agent_id], "assigned_to": [agent_id], "version": 99, "ticket_number": "TCK-1", "number": "TCK-1",
-        "created_at": "2000-01-01T00:00:00Z", "time_spent": 600, "resolution": "Done",
-    }));
+    // What agents choose as they open a ticket is refused outright (attack D4): nothing is made.
+    w.creates_nothing(|| {
+        for agents_only in [json!({"status_id": 3}), json!({"statusId": 3}), json!({"assignee_ids": [agent_id]})] {
+            let mut body = json!({"subject": "Mine", "message": "Please", "resolution": "Done"});
+            body.as_object_mut().unwrap().extend(agents_only.as_object().unwrap().clone());
+            w.create(&w.alice_auth, body).expect_error(403, "forbidden");
+        }
+    });
+    // What nobody sets is ignored.
+    let r = w.create(
+        &w.alice_auth,
+        json!({
+            "subject": "Mine", "message": "Please", "level": 6, "status": "Closed",
+            "assigned_to": [agent_id], "version": 99, "ticket_number": "TCK-1", "number": "TCK-1",
+            "created_at": "2000-01-01T00:00:00Z", "time_spent": 600, "resolution": "Done",
+        }),
+    );
     r.expect(201);
     let t = r.json();
     assert_eq!(

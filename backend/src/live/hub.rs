@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use shared::live::{Present, TicketEvent, TicketPresence};
+use shared::live::{TicketEvent, TicketPresence};
 
 use super::presence;
 use crate::core::db::schema::{events, tickets, users};
@@ -27,6 +27,7 @@ const BATCH: i64 = 500;
 /// A PostgreSQL transaction may commit after one that took a later id: ids this far behind the
 /// newest seen are looked at again, and those already sent skipped.
 const LOOKBACK: i64 = 256;
+
 /// What happens from now on, and who has which ticket open now; starts this process's poller
 /// when nobody was listening.
 pub fn subscribe(hub: &Hub, pool: &DbPool) -> (Receiver, Presence) {
@@ -87,7 +88,7 @@ async fn poll(hub: Hub, pool: DbPool, sender: Sender) {
 struct Reader {
     after: Option<i64>,
     sent: BTreeSet<i64>,
-    presence: BTreeMap<String, Vec<Present>>,
+    presence: Presence,
     ticks: u32,
 }
 

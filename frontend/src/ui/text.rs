@@ -26,6 +26,16 @@ pub fn html_to_text(html: &str) -> String {
         .unwrap_or_else(|| html.to_owned())
 }
 
+/// The badge classes of a priority: the four built-in ones have a colour each (style.css), others
+/// the plain badge.
+pub fn priority_class(name: &str) -> String {
+    let name = name.to_ascii_lowercase();
+    match name.as_str() {
+        "low" | "normal" | "high" | "urgent" => format!("badge priority priority-{name}"),
+        _ => "badge priority".to_owned(),
+    }
+}
+
 /// How long ago, in words, for `seconds` ago: "just now", "5 min ago", "3 h ago", "yesterday",
 /// "4 days ago"; none beyond a week (the date says more then) or in the future.
 pub fn ago(seconds: f64) -> Option<String> {
@@ -70,7 +80,13 @@ pub fn When(#[prop(into)] value: String) -> impl leptos::IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::ago;
+    use super::{ago, priority_class};
+
+    #[test]
+    fn built_in_priorities_have_their_colour() {
+        assert_eq!(priority_class("Urgent"), "badge priority priority-urgent");
+        assert_eq!(priority_class("Whenever"), "badge priority");
+    }
 
     #[test]
     fn times_read_as_how_long_ago() {

@@ -16,7 +16,7 @@ use crate::paths::href;
 use crate::route;
 use crate::session::Session;
 use crate::task::{Loader, Task};
-use crate::text::When;
+use crate::text::{priority_class, When};
 
 /// `side` draws the side panel: the agents' one in the desk, close and reopen in the portal;
 /// `catalog` loads what the panel picks from (`Catalog::load` in the desk, `Catalog::none` in
@@ -221,7 +221,7 @@ fn TicketFacts(ticket: Ticket) -> impl IntoView {
                 <div><dt>"Status"</dt><dd><span class=state_class data-testid="ticket-status">{ticket.ticket_status}</span>
                     {ticket.held.then(|| view! { " " <HeldBadge/> })}
                 </dd></div>
-                <div><dt>"Priority"</dt><dd data-testid="ticket-priority">{ticket.priority}</dd></div>
+                <div><dt>"Priority"</dt><dd><span class=priority_class(&ticket.priority) data-testid="ticket-priority">{ticket.priority.clone()}</span></dd></div>
                 <div><dt>"Queue"</dt><dd>{ticket.department}</dd></div>
                 {ticket.topic.map(|topic| view! { <div><dt>"Topic"</dt><dd>{topic}</dd></div> })}
                 <div><dt>"From"</dt><dd>{ticket.user.fullname}</dd></div>

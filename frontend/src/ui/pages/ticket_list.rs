@@ -19,7 +19,7 @@ use crate::paths::href;
 use crate::route::{self, Query};
 use crate::session::Session;
 use crate::site::Site;
-use crate::text::When;
+use crate::text::{priority_class, When};
 
 const STATES: [StatusState; 4] = [StatusState::Open, StatusState::Pending, StatusState::Resolved, StatusState::Closed];
 
@@ -791,7 +791,9 @@ fn TicketRow(
                 <span class=state_class>{ticket.ticket_status}</span>
                 {ticket.held.then(|| view! { " " <super::ticket::HeldBadge/> })}
             </td>
-            <td class="col-priority" data-label="Priority">{ticket.priority}</td>
+            <td class="col-priority" data-label="Priority">
+                <span class=priority_class(&ticket.priority)>{ticket.priority.clone()}</span>
+            </td>
             {staff.then(|| view! { <td class="col-assignees" data-label="Assigned">{assignees}</td> })}
             <td class="col-created" data-label="Created"><When value=ticket.create_timestamp.clone()/></td>
             <td class="col-updated" data-label="Updated"><When value=ticket.updated_timestamp.clone()/></td>

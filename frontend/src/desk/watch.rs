@@ -32,8 +32,10 @@ pub fn list_live(refresh: Callback<()>) -> AnyView {
             waiting.set_value(true);
             set_timeout(
                 move || {
-                    waiting.try_set_value(false);
-                    refresh.run(());
+                    // The list may be gone by now (another page): then there is nothing to read.
+                    if waiting.try_set_value(false).is_none() {
+                        refresh.try_run(());
+                    }
                 },
                 SETTLE,
             );

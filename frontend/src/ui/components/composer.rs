@@ -50,8 +50,8 @@ impl Draft {
     }
 
     fn clear(&self) {
-        self.message.set(String::new());
-        self.files.set(Vec::new());
+        self.message.try_set(String::new());
+        self.files.try_set(Vec::new());
     }
 }
 
@@ -108,15 +108,18 @@ pub fn Composer(
             let Ok(Some(saved)) = sync.load(&opened).await else {
                 return;
             };
-            if number.get_untracked() != opened || !draft.message.get_untracked().trim().is_empty() {
+            // The page may have moved on (or gone) while the draft was read.
+            let still_here = number.try_get_untracked().is_some_and(|n| n == opened);
+            let empty = draft.message.try_with_untracked(|m| m.trim().is_empty()).unwrap_or(false);
+            if !still_here || !empty {
                 return;
             }
-            draft.message.set(saved.message);
-            if saved.entry_type.as_deref() == Some("note") && is_staff.get_untracked() {
-                draft.mode.set(ReplyMode::Note);
+            draft.message.try_set(saved.message);
+            if saved.entry_type.as_deref() == Some("note") && is_staff.try_get_untracked() == Some(true) {
+                draft.mode.try_set(ReplyMode::Note);
             }
             let when = saved.updated.as_deref().map(local).unwrap_or_default();
-            sync.state.set(Some(format!("Draft restored (saved {when}).")));
+            sync.state.try_set(Some(format!("Draft restored (saved {when}).")));
         });
     });
 
@@ -126,12 +129,13 @@ pub fn Composer(
             let sent = session.send(&api::update_ticket_call(&number, &update)).await;
             match sent {
                 Ok(_) => {
+                    // The page may be gone by the time the answer comes.
                     draft.clear();
                     sync.discard(number);
-                    sync.state.set(None);
-                    then_status.set(None);
-                    resolution.set(String::new());
-                    sent_notice.set(Some(if update.entry_type.as_deref() == Some("note") {
+                    sync.state.try_set(None);
+                    then_status.try_set(None);
+                    resolution.try_set(String::new());
+                    sent_notice.try_set(Some(if update.entry_type.as_deref() == Some("note") {
                         "Internal note added."
                     } else {
                         "Reply sent."
@@ -141,13 +145,13 @@ pub fn Composer(
                 }
                 Err(error) => {
                     if error.status() == Some(409) {
-                        conflict.set(true);
+                        conflict.try_set(true);
                     }
                     if let Some(reason) = error.fields().get("message") {
-                        message_error.set(Some(format!("Message {reason}.")));
+                        message_error.try_set(Some(format!("Message {reason}.")));
                     }
                     if let Some(reason) = error.fields().get("resolution") {
-                        resolution_error.set(Some(format!("Resolution {reason}.")));
+                        resolution_error.try_set(Some(format!("Resolution {reason}.")));
                     }
                     Err(error)
                 }

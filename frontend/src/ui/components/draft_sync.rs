@@ -76,18 +76,27 @@ impl DraftSync {
         api::decode(&answer.text).map(Some)
     }
 
+    /// The number of the newest change (0 once the composer is gone: nothing waits then).
     fn bump(self) -> u64 {
-        self.changes.update_value(|n| *n += 1);
-        self.changes.get_value()
+        self.changes
+            .try_update_value(|n| {
+                *n += 1;
+                *n
+            })
+            .unwrap_or(0)
     }
 
     fn write(self, number: String, write: Write) {
-        self.next.set_value(Some((number, write)));
-        if self.busy.get_value() {
+        // Also called once a send's answer came, when the composer may be gone: then the write
+        // goes nowhere (the server discarded the draft with the send anyway).
+        if self.next.try_set_value(Some((number, write))).is_some() {
+            return;
+        }
+        if self.busy.try_get_value() != Some(false) {
             // The running loop takes it when its request is done.
             return;
         }
-        self.busy.set_value(true);
+        self.busy.try_set_value(true);
         leptos::task::spawn_local(async move {
             let session = self.session;
             while let Some((number, write)) = self.next.try_update_value(Option::take).flatten() {

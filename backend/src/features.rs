@@ -8,7 +8,7 @@ use utoipa_actix_web::AppExt;
 use crate::core::events::Consumer;
 use crate::core::http::ServiceConfig;
 use crate::core::jobs::Kind;
-use crate::{accounts, apikeys, catalog, compat, core, jobs, live, mail, setup, tickets, views};
+use crate::{accounts, apikeys, catalog, compat, core, jobs, live, mail, notifications, setup, tickets, views};
 
 pub struct Feature {
     /// Registers the module's handlers, each with `cfg.service(handler)`: its route and its
@@ -17,7 +17,7 @@ pub struct Feature {
 }
 
 /// What reacts to the rules' events inside their transactions (core::events), besides the audit log.
-pub const CONSUMERS: &[Consumer] = &[mail::notify::on_event];
+pub const CONSUMERS: &[Consumer] = &[mail::notify::on_event, notifications::consumer::on_event];
 
 /// The kinds of job the worker runs (core::jobs).
 pub const JOB_KINDS: &[&Kind] = &[&mail::deliver::SEND];
@@ -34,6 +34,7 @@ pub const FEATURES: &[Feature] = &[
     Feature { configure: views::configure },
     Feature { configure: jobs::configure },
     Feature { configure: live::configure },
+    Feature { configure: notifications::configure },
 ];
 
 /// Every module's handlers, registered once: the app (startup) serves the routes this registers,

@@ -20,6 +20,7 @@ pub mod compat;
 pub mod jobs;
 pub mod live;
 pub mod mail;
+pub mod notifications;
 pub mod setup;
 pub mod tickets;
 pub mod views;

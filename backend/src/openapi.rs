@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         (name = "jobs", description = "The job worker: every job, its state and last error, and run again (administrators)"),
         (name = "apikeys", description = "API keys for programs (administrators)"),
         (name = "live", description = "Live updates: the event stream, and who has a ticket open"),
+        (name = "notifications", description = "The desk's bell, and what each agent has read"),
         (name = "meta", description = "Health"),
     )
 )]

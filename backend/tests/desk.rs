@@ -970,3 +970,205 @@ async fn drafts_are_kept_per_person_and_ticket_and_end_when_sent() {
     assert_eq!(status, 204);
     let _ = db;
 }
+
+#[actix_web::test]
+async fn agents_hear_of_what_concerns_them_and_mark_what_they_read() {
+    set_up_desk!(db, app, admin, key);
+    let (alex_id, alex) = person(&app, &admin, "alex", 3).await;
+    let (_, bea) = person(&app, &admin, "bea", 3).await;
+    let (_, viewer) = person(&app, &admin, "viewer", 2).await;
+    let (_, carol) = person(&app, &admin, "carol", 1).await;
+    let number = new_ticket(&app, Auth::Bearer(&carol), "Printer jam").await;
+    let ticket = format!("/api/tickets.json/{number}");
+    let read = format!("{ticket}/read");
+    let (a, b) = (Auth::Bearer(&alex), Auth::Bearer(&bea));
+    let row = |auth| {
+        let app = &app;
+        async move {
+            let (status, list) = send(app, "GET", "/api/tickets.json?threads=false", auth, None).await;
+            assert_eq!(status, 200, "{list}");
+            let t = &list[0];
+            (t["unread"].as_bool(), t["unread_message"].as_bool(), t["waiting_for"].as_str().map(str::to_owned))
+        }
+    };
+    let bell = |auth| {
+        let app = &app;
+        async move {
+            let (status, list) = send(app, "GET", "/api/notifications.json?unread=true", auth, None).await;
+            assert_eq!(status, 200, "{list}");
+            let reasons: Vec<String> = list
+                .as_array()
+                .expect("list")
+                .iter()
+                .map(|n| n["reason"].as_str().unwrap_or_default().into())
+                .collect();
+            reasons
+        }
+    };
+
+    // Never read: unread, with the customer's message; the agents' turn.
+    assert_eq!(row(a).await, (Some(true), Some(true), Some("agent".into())));
+    let (status, _) = send(&app, "PUT", &read, a, None).await;
+    assert_eq!(status, 204);
+    assert_eq!(row(a).await, (Some(false), Some(false), Some("agent".into())));
+    assert_eq!(
+        row(Auth::Bearer(&carol)).await,
+        (Some(false), Some(false), Some("agent".into())),
+        "customers have no unread state"
+    );
+
+    // Bea assigns Alex and follows: Alex hears of it, the ticket is unread to him, not to her.
+    let (status, _) = send(&app, "PUT", &ticket, b, Some(json!({"assignee_ids": [alex_id]}))).await;
+    assert_eq!(status, 200);
+    send(&app, "PUT", &format!("{ticket}/follow"), b, None).await;
+    assert_eq!(bell(a).await, ["assigned"]);
+    assert_eq!(row(a).await.0, Some(true));
+    assert_eq!(row(b).await.0, Some(false), "her own change is read");
+    let (_, list) = send(&app, "GET", "/api/notifications.json", a, None).await;
+    assert_eq!((list[0]["ticket"].as_str(), list[0]["actor"].as_str()), (Some(number.as_str()), Some("bea Person")));
+    assert_eq!((list[0]["subject"].as_str(), list[0]["read"].as_bool()), (Some("Printer jam"), Some(false)));
+
+    // Carol writes; Bea notes, naming Alex; Alex answers.
+    send(&app, "PUT", &ticket, Auth::Bearer(&carol), Some(json!({"message": "Still jammed"}))).await;
+    assert_eq!(row(a).await.1, Some(true), "a new message");
+    send(
+        &app,
+        "PUT",
+        &ticket,
+        b,
+        Some(json!({"message": "@alex can you look? (mail bea@example.com)", "type": "note"})),
+    )
+    .await;
+    assert_eq!(bell(a).await, ["mention", "message", "assigned"]);
+    assert_eq!(bell(b).await, Vec::<String>::new(), "she heard of Carol's message and read it by writing her note");
+    let (status, _) = send(&app, "PUT", &ticket, a, Some(json!({"message": "Try tray 2"}))).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        row(a).await,
+        (Some(false), Some(false), Some("customer".into())),
+        "answered: read, the customer's turn"
+    );
+    assert_eq!(bell(a).await, Vec::<String>::new(), "acting on the ticket read its notifications");
+    assert_eq!(bell(b).await, ["response"], "following, she hears of Alex's answer");
+    let (_, hers) = send(&app, "GET", "/api/notifications.json", b, None).await;
+    let reasons: Vec<(&str, bool)> = hers
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|n| (n["reason"].as_str().unwrap_or_default(), n["read"].as_bool().unwrap_or_default()))
+        .collect();
+    assert_eq!(reasons, [("response", false), ("message", true)]);
+
+    // Marking: some unread again, then all read; only one's own.
+    let (_, all) = send(&app, "GET", "/api/notifications.json", a, None).await;
+    let first = all[0]["id"].as_i64().expect("id");
+    let (status, marked) =
+        send(&app, "POST", "/api/notifications/read.json", a, Some(json!({"ids": [first], "read": false}))).await;
+    assert_eq!((status, marked["updated"].as_i64(), marked["unread"].as_i64()), (200, Some(1), Some(1)), "{marked}");
+    let (_, hers) = send(&app, "GET", "/api/notifications.json", b, None).await;
+    let hers = hers[0]["id"].as_i64().expect("id");
+    for (auth, body, status) in [
+        (a, json!({"ids": [hers]}), 422),
+        (a, json!({"ids": [first, 999_999]}), 422),
+        (a, json!({"ids": (0..501).collect::<Vec<i64>>()}), 422),
+        (a, json!({"ids": "all"}), 422),
+        (Auth::Key(&key), json!({}), 403),
+        (Auth::Bearer(&carol), json!({}), 403),
+        (Auth::Bearer(&viewer), json!({}), 403),
+        (Auth::Nobody, json!({}), 401),
+    ] {
+        let (got, answer) = send(&app, "POST", "/api/notifications/read.json", auth, Some(body.clone())).await;
+        assert_eq!(got, status, "{body}: {answer}");
+    }
+    assert_eq!(bell(a).await.len(), 1, "nothing changed");
+    assert_eq!(bell(b).await.len(), 1, "nothing changed");
+    let (_, marked) = send(&app, "POST", "/api/notifications/read.json", a, Some(json!({}))).await;
+    assert_eq!((marked["updated"].as_i64(), marked["unread"].as_i64()), (Some(1), Some(0)), "{marked}");
+
+    // Unread again on request; bad callers and tickets.
+    let (status, _) = send(&app, "DELETE", &read, a, None).await;
+    assert_eq!(status, 204);
+    assert_eq!(row(a).await.0, Some(true));
+    for (method, path, auth, status) in [
+        ("PUT", read.as_str(), Auth::Key(&key), 403),
+        ("PUT", read.as_str(), Auth::Bearer(&carol), 403),
+        ("PUT", read.as_str(), Auth::Nobody, 401),
+        ("PUT", "/api/tickets.json/IT-999999/read", a, 404),
+        ("DELETE", "/api/tickets.json/IT-999999/read", a, 404),
+        ("GET", "/api/notifications.json", Auth::Key(&key), 403),
+        ("GET", "/api/notifications.json", Auth::Bearer(&carol), 403),
+        ("GET", "/api/notifications.json", Auth::Bearer(&viewer), 403),
+        ("GET", "/api/notifications.json", Auth::Nobody, 401),
+        ("GET", "/api/notifications.json?per_page=0", a, 422),
+        ("GET", "/api/notifications.json?page=0", a, 422),
+        ("GET", "/api/notifications.json?per_page=101", a, 422),
+    ] {
+        let (got, answer) = send(&app, method, path, auth, None).await;
+        assert_eq!(got, status, "{method} {path}: {answer}");
+    }
+    let _ = db;
+}
+
+#[actix_web::test]
+async fn the_side_bar_counts_open_tickets_and_follows_each_change() {
+    set_up_desk!(db, app, admin, key);
+    let (alex_id, alex) = person(&app, &admin, "alex", 3).await;
+    let (_, carol) = person(&app, &admin, "carol", 1).await;
+    let a = Auth::Bearer(&alex);
+    let mut numbers = Vec::new();
+    for subject in ["One", "Two", "Three"] {
+        numbers.push(new_ticket(&app, Auth::Bearer(&carol), subject).await);
+    }
+    let (status, _) =
+        send(&app, "POST", "/api/views.json", a, Some(json!({"name": "Mine", "query": "assignee=me"}))).await;
+    assert_eq!(status, 201);
+    send(&app, "POST", "/api/views.json", a, Some(json!({"name": "Everything", "query": "status=any"}))).await;
+    let counts = || {
+        let app = &app;
+        async move {
+            let (status, counts) = send(app, "GET", "/api/counts.json", a, None).await;
+            assert_eq!(status, 200, "{counts}");
+            let views: Vec<(String, i64)> = counts["views"]
+                .as_array()
+                .expect("views")
+                .iter()
+                .map(|v| (v["name"].as_str().unwrap_or_default().to_owned(), v["open"].as_i64().unwrap_or(-1)))
+                .collect();
+            let queued: i64 =
+                counts["queues"].as_array().expect("queues").iter().filter_map(|q| q["open"].as_i64()).sum();
+            (
+                [&counts["open"], &counts["mine"], &counts["unassigned"], &counts["followed"]].map(|v| v.as_i64()),
+                queued,
+                views,
+            )
+        }
+    };
+    let views = |mine: i64, all: i64| vec![("Everything".to_owned(), all), ("Mine".to_owned(), mine)];
+    assert_eq!(counts().await, ([Some(3), Some(0), Some(3), Some(0)], 3, views(0, 3)));
+    // Each change shows at the next ask (the kept counts are stamped with the latest change).
+    send(&app, "PUT", &format!("/api/tickets.json/{}", numbers[0]), a, Some(json!({"assignee_ids": [alex_id]}))).await;
+    assert_eq!(counts().await, ([Some(3), Some(1), Some(2), Some(0)], 3, views(1, 3)));
+    send(&app, "PUT", &format!("/api/tickets.json/{}/follow", numbers[1]), a, None).await;
+    let (status, _) = send(
+        &app,
+        "PUT",
+        &format!("/api/tickets.json/{}", numbers[2]),
+        a,
+        Some(json!({"status_id": 2, "resolution": "Fixed"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(counts().await, ([Some(2), Some(1), Some(1), Some(1)], 2, views(1, 3)));
+    let (_, list) = send(&app, "GET", "/api/views.json", a, None).await;
+    let mine = list.as_array().expect("views").iter().find(|v| v["name"] == "Mine").expect("view")["id"].as_i64();
+    send(&app, "DELETE", &format!("/api/views.json/{}", mine.expect("id")), a, None).await;
+    assert_eq!(counts().await.2, vec![("Everything".to_owned(), 3)], "a deleted view is no longer counted");
+
+    let (status, counts) = send(&app, "GET", "/api/counts.json", Auth::Key(&key), None).await;
+    assert_eq!((status, counts["open"].as_i64(), counts["mine"].as_i64()), (200, Some(2), Some(0)), "{counts}");
+    for (auth, status) in [(Auth::Bearer(&carol), 403), (Auth::Nobody, 401)] {
+        let (got, answer) = send(&app, "GET", "/api/counts.json", auth, None).await;
+        assert_eq!(got, status, "{answer}");
+    }
+    let _ = db;
+}

@@ -173,6 +173,10 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("V3", v3_a_forged_resume_point),
         ("V4", v4_a_flood_of_streams),
         ("V5", v5_presence_from_someone_not_an_agent),
+        ("A1", a1_another_agents_notifications),
+        ("A2", a2_a_bell_for_customers_and_programs),
+        ("A3", a3_mentions_that_name_nobody),
+        ("A4", a4_another_agents_counts),
     ]
 }
 
@@ -195,7 +199,7 @@ fn every_attack_in_the_doc_has_a_case() {
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
         assert!(
-            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T", "D", "V"]
+            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T", "D", "V", "A"]
                 .contains(&theme(id)),
             "{id}: no test runs this theme"
         );
@@ -2936,4 +2940,78 @@ fn v5_presence_from_someone_not_an_agent(w: &World) {
     w.s.put_json(&path(&w.olga_ticket), &w.alice_auth, &json!({})).expect_error(404, "not_found");
     w.s.put_json(&path(&w.alice_ticket), &w.staff, &json!({"user_id": w.olga.id})).expect_error(403, "forbidden");
     w.s.delete_json(&path(&w.alice_ticket), &w.staff, &json!({})).expect_error(403, "forbidden");
+}
+
+/// A second agent for the bell's cases (once per world), signed in.
+fn bea(w: &World) -> (i64, Auth) {
+    let person = match w.s.get("/api/users.json?q=bea_bell", &w.admin).json()[0]["id"].as_i64() {
+        Some(id) => id,
+        None => w.s.create_person(&w.admin, "bea_bell", 3, Some(PASSWORD)).id,
+    };
+    (person, Auth::Bearer(w.s.login_token("bea_bell", PASSWORD)))
+}
+
+/// How many unread notifications the bell of `auth` counts.
+fn unread(w: &World, auth: &Auth) -> i64 {
+    let r = w.s.get("/api/notifications.json?unread=true&per_page=1", auth);
+    r.expect(200);
+    r.header("x-total-count").and_then(|v| v.parse().ok()).expect("X-Total-Count")
+}
+
+fn a1_another_agents_notifications(w: &World) {
+    let (bea_id, bea_auth) = bea(w);
+    w.s.put_json(&w.path(&w.olga_ticket), &w.agent, &json!({"assignee_ids": [bea_id]})).expect(200);
+    let hers = w.s.get("/api/notifications.json?unread=true", &bea_auth).json();
+    let id = hers[0]["id"].as_i64().expect("Bea heard of her assignment");
+    let before = unread(w, &bea_auth);
+    let mine = w.s.get("/api/notifications.json?per_page=100", &w.agent).json();
+    assert!(mine.as_array().unwrap().iter().all(|n| n["id"] != id), "the agent's bell lists Bea's: {mine}");
+    for body in [json!({"ids": [id]}), json!({"ids": [id], "read": false}), json!({"ids": [id, id]})] {
+        w.s.post_json("/api/notifications/read.json", &w.agent, &body).expect_invalid_fields(&["ids"]);
+    }
+    // The agent reading the ticket reads their own notifications, not Bea's.
+    w.s.send(Method::PUT, &format!("{}/read", w.path(&w.olga_ticket)), &w.agent, &[], None, None).expect(204);
+    w.s.post_json("/api/notifications/read.json", &w.agent, &json!({})).expect(200);
+    assert_eq!(unread(w, &bea_auth), before, "Bea's bell changed");
+}
+
+fn a2_a_bell_for_customers_and_programs(w: &World) {
+    let (bea_id, bea_auth) = bea(w);
+    let before = unread(w, &bea_auth);
+    let read = format!("{}/read", w.path(&w.alice_ticket));
+    for auth in [&w.alice_auth, &w.staff] {
+        w.s.get("/api/notifications.json", auth).expect_error(403, "forbidden");
+        w.s.post_json("/api/notifications/read.json", auth, &json!({"user_id": bea_id})).expect_error(403, "forbidden");
+        w.s.put_json(&read, auth, &json!({"user_id": bea_id})).expect_error(403, "forbidden");
+        w.s.delete_json(&read, auth, &json!({"user_id": bea_id})).expect_error(403, "forbidden");
+    }
+    w.s.get("/api/notifications.json", &Auth::None).expect_error(401, "unauthorized");
+    assert_eq!(unread(w, &bea_auth), before, "Bea's bell changed");
+}
+
+fn a3_mentions_that_name_nobody(w: &World) {
+    let (_, bea_auth) = bea(w);
+    let before = unread(w, &bea_auth);
+    // A customer cannot summon an agent; an address is not a mention; a response mentions nobody.
+    w.s.put_json(&w.path(&w.alice_ticket), &w.alice_auth, &json!({"message": "@bea_bell answer me"})).expect(200);
+    let note = json!({"message": "Wrote to bea_bell@example.com and @nobody_here", "type": "note"});
+    w.s.put_json(&w.path(&w.alice_ticket), &w.agent, &note).expect(200);
+    w.s.put_json(&w.path(&w.alice_ticket), &w.agent, &json!({"message": "Asked @bea_bell"})).expect(200);
+    assert_eq!(unread(w, &bea_auth), before, "Bea was told of what does not mention her");
+    // A note that names her does.
+    let note = json!({"message": "@bea_bell can you take this?", "type": "note"});
+    w.s.put_json(&w.path(&w.alice_ticket), &w.agent, &note).expect(200);
+    assert_eq!(unread(w, &bea_auth), before + 1);
+    let latest = w.s.get("/api/notifications.json?per_page=1", &bea_auth).json();
+    assert_eq!(latest[0]["reason"], "mention", "{latest}");
+}
+
+fn a4_another_agents_counts(w: &World) {
+    let (_, bea_auth) = bea(w);
+    w.s.post_json("/api/views.json", &bea_auth, &json!({"name": "Bea's secret", "query": "q=payslip"})).expect(201);
+    let counts = w.s.get("/api/counts.json", &w.agent);
+    counts.expect(200);
+    assert!(!counts.text.contains("Bea's secret"), "the agent's counts show Bea's view: {}", counts.text);
+    w.s.get("/api/counts.json", &w.alice_auth).expect_error(403, "forbidden");
+    w.s.get("/api/counts.json", &Auth::None).expect_error(401, "unauthorized");
 }

@@ -230,6 +230,15 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         ("DELETE /api/tickets.json/{number}/presence", "other's", |f, _| {
             bare(Method::DELETE, &format!("{}/presence", ticket_path(&f.other_ticket)))
         }),
+        ("PUT /api/tickets.json/{number}/read", "other's", |f, _| {
+            bare(Method::PUT, &format!("{}/read", ticket_path(&f.other_ticket)))
+        }),
+        ("DELETE /api/tickets.json/{number}/read", "other's", |f, _| {
+            bare(Method::DELETE, &format!("{}/read", ticket_path(&f.other_ticket)))
+        }),
+        ("GET /api/notifications.json", "own", |_, _| get("/api/notifications.json?unread=true")),
+        ("POST /api/notifications/read.json", "own", |_, _| post("/api/notifications/read.json", json!({}))),
+        ("GET /api/counts.json", "-", |_, _| get("/api/counts.json")),
         ("POST /api/tickets/bulk.json", "other's", |f, _| {
             post("/api/tickets/bulk.json", json!({"numbers": [f.other_ticket], "priority": "High"}))
         }),

@@ -37,6 +37,19 @@ impl AccessLevel {
         }
     }
 
+    /// What the level lets someone do, in a line (shown beside every level picker).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            AccessLevel::Disabled => "Cannot sign in; their tickets stay.",
+            AccessLevel::AuthorizedUser => "A customer: opens tickets and follows their own.",
+            AccessLevel::RestrictedViewer => "Reads every ticket but internal notes; changes only their own.",
+            AccessLevel::Agent => "Works tickets: answers, notes, assigns, sets statuses.",
+            AccessLevel::ProjectManager => "An agent, with what the permission settings give this level.",
+            AccessLevel::UserManager => "An agent who also adds and changes users.",
+            AccessLevel::Administrator => "Everything: settings, mail, queues, API keys.",
+        }
+    }
+
     /// Agents and above work tickets; below that a user only sees their own.
     pub fn is_staff(self) -> bool {
         self >= AccessLevel::Agent

@@ -60,6 +60,12 @@ impl Capability {
         }
     }
 
+    /// Whether the desk has what the capability allows yet: the settings page shows only these
+    /// (the others wait for their modules; their stored thresholds are kept).
+    pub fn in_use(self) -> bool {
+        matches!(self, Capability::UploadFiles | Capability::ViewUserDetails)
+    }
+
     pub fn parse(key: &str) -> Option<Capability> {
         Capability::ALL.into_iter().find(|c| c.key() == key)
     }

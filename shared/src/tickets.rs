@@ -63,6 +63,18 @@ pub struct Ticket {
     /// Whether you (the caller) have a draft reply on this ticket (`/api/tickets.json/{number}/draft`).
     #[serde(default)]
     pub draft: bool,
+    /// To an agent: changed by someone else since they last read it (`PUT
+    /// /api/tickets.json/{number}/read`), or never read. Always false for others.
+    #[serde(default)]
+    pub unread: bool,
+    /// To an agent: the customer wrote since they last read it. Always false for others.
+    #[serde(default)]
+    pub unread_message: bool,
+    /// Whose turn it is on a ticket still open or pending: `customer` when an agent answered
+    /// last (waiting for the customer), `agent` when the customer wrote last or nobody answered
+    /// yet; null once resolved or closed.
+    #[serde(default)]
+    pub waiting_for: Option<String>,
     pub threads: Vec<ThreadEntry>,
 }
 

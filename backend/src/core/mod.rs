@@ -12,6 +12,7 @@ pub mod events;
 pub mod http;
 pub mod jobs;
 pub mod live;
+pub mod memo;
 pub mod net;
 pub mod settings;
 pub mod state;

@@ -35,6 +35,8 @@ pub struct AppState {
     pub events: Sink,
     /// The live updates' broadcast and open streams (core::live; the poller is live::hub).
     pub live: crate::core::live::Hub,
+    /// The desk side bar's counts per caller and their views (tickets::counts).
+    pub counts: crate::core::memo::Memo<shared::notifications::TicketCounts>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
                 token_key: jwt.derive(REPLY_TOKEN_PURPOSE).as_slice().into(),
             },
             live: Default::default(),
+            counts: Default::default(),
             pool,
             config,
             jwt,

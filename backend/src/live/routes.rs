@@ -215,14 +215,9 @@ pub async fn set_presence(
     number: web::Path<String>,
     body: JsonBody<PresenceUpdate>,
 ) -> ApiResult<HttpResponse> {
-    let actor = caller.as_actor();
     let typing = body.0.typing;
-    state
-        .db(move |conn| {
-            let ticket = find::find_visible(conn, &actor, &number)?;
-            presence::set(conn, &actor, &ticket, typing)
-        })
-        .await?;
+    let set = move |conn: &mut _, actor: &_, ticket: &_| presence::set(conn, actor, ticket, typing);
+    find::on_visible(&state, caller.as_actor(), number.into_inner(), set).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -244,12 +239,6 @@ pub async fn clear_presence(
     Allowed(caller, _): Allowed<People>,
     number: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let actor = caller.as_actor();
-    state
-        .db(move |conn| {
-            let ticket = find::find_visible(conn, &actor, &number)?;
-            presence::clear(conn, &actor, &ticket)
-        })
-        .await?;
+    find::on_visible(&state, caller.as_actor(), number.into_inner(), presence::clear).await?;
     Ok(HttpResponse::NoContent().finish())
 }

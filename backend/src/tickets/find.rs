@@ -9,9 +9,26 @@ use crate::core::db::schema::{attachments, thread_entries, tickets};
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::settings;
+use crate::core::state::AppState;
 use crate::tickets::rows::{AttachmentRow, TicketRow};
 
 pub const MAX_PER_PAGE: i64 = 100;
+
+/// Runs `work` on the database thread with the ticket `number` as the actor may see it (the
+/// handlers of a ticket's parts: its draft, presence, read state — a 404 when it is not theirs
+/// to see).
+pub async fn on_visible<T, F>(state: &AppState, actor: Actor, number: String, work: F) -> ApiResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &Actor, &TicketRow) -> ApiResult<T> + Send + 'static,
+{
+    state
+        .db(move |conn| {
+            let ticket = find_visible(conn, &actor, &number)?;
+            work(conn, &actor, &ticket)
+        })
+        .await
+}
 
 /// The ticket with this number, if the actor may see it. A customer asking for someone else's
 /// ticket gets the same 404 as for a number that does not exist.

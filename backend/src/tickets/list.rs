@@ -36,59 +36,111 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
     if !(1..=MAX_PER_PAGE).contains(&per_page) {
         return Err(ApiError::field("per_page", format!("must be 1 to {MAX_PER_PAGE}")));
     }
-    let status_ids = match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(status_filter(conn, s)?),
-        None => None,
-    };
-    let wanted = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        Some(q) => Some(Wanted::parse(q, &stored.text(&settings::TICKET_PREFIX))?),
-        None => None,
-    };
     let (sort, descending) = parse_sort(query.sort.as_deref())?;
-    let email = query.email.as_deref().map(crate::core::auth::stored_form);
-    let everyone = visible_to(actor, stored.visibility());
-    if !everyone && matches!(actor, Actor::Guest) {
-        return Err(sign_in_to_read());
-    }
-    let assignee = match query.assignee.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(given) => Some(assignee_filter(actor, given)?),
-        None => None,
-    };
-    let followed_by = match query.followed {
-        Some(true) => Some(me(actor, "followed")?),
-        _ => None,
-    };
-    let engine = Engine::of(conn);
+    let filters = Filters::parse(conn, actor, query, &stored)?;
+    let total: i64 = filters.query().count().get_result(conn)?;
+    let page_query = sort.order(filters.query().select(tickets::id), descending);
+    let ids: Vec<i64> = page_query.limit(per_page).offset(crate::core::db::page_offset(page, per_page)).load(conn)?;
+    let tickets = super::view::render(conn, &ids, query.threads.unwrap_or(true), actor)?;
+    Ok(ListPage { tickets, total, per_page })
+}
 
-    // Built twice (count, then page): boxed queries cannot be cloned.
-    let filtered = || {
-        let mut q = tickets::table.into_boxed();
-        if !everyone {
-            q = q.filter(tickets::user_id.eq(actor.user_id().unwrap_or(-1)));
+/// How many tickets the list's filters match (a saved view's count).
+pub fn count(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) -> ApiResult<i64> {
+    let stored = settings::Stored::read(conn)?;
+    let filters = Filters::parse(conn, actor, query, &stored)?;
+    Ok(filters.query().count().get_result(conn)?)
+}
+
+/// A list query's filters, checked, as the actor may see them.
+struct Filters {
+    /// Only these customer's tickets (the actor's own, unless the visibility lets them see all).
+    owner: Option<i64>,
+    staff: bool,
+    user_id: Option<i64>,
+    email: Option<String>,
+    status_ids: Option<Vec<i64>>,
+    queue: Option<i64>,
+    topic: Option<i64>,
+    priority: Option<i64>,
+    assignee: Option<Assigned>,
+    followed_by: Option<i64>,
+    wanted: Option<Wanted>,
+    engine: Engine,
+}
+
+impl Filters {
+    fn parse(
+        conn: &mut AnyConnection,
+        actor: &Actor,
+        query: &TicketListQuery,
+        stored: &settings::Stored,
+    ) -> ApiResult<Filters> {
+        let status_ids = match query.status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(s) => Some(status_filter(conn, s)?),
+            None => None,
+        };
+        let wanted = match query.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => Some(Wanted::parse(q, &stored.text(&settings::TICKET_PREFIX))?),
+            None => None,
+        };
+        let everyone = visible_to(actor, stored.visibility());
+        if !everyone && matches!(actor, Actor::Guest) {
+            return Err(sign_in_to_read());
         }
-        if !actor.is_staff() {
+        let assignee = match query.assignee.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            Some(given) => Some(assignee_filter(actor, given)?),
+            None => None,
+        };
+        let followed_by = match query.followed {
+            Some(true) => Some(me(actor, "followed")?),
+            _ => None,
+        };
+        Ok(Filters {
+            owner: (!everyone).then(|| actor.user_id().unwrap_or(-1)),
+            staff: actor.is_staff(),
+            user_id: query.user_id,
+            email: query.email.as_deref().map(crate::core::auth::stored_form),
+            status_ids,
+            queue: query.queue,
+            topic: query.topic,
+            priority: query.priority,
+            assignee,
+            followed_by,
+            wanted,
+            engine: Engine::of(conn),
+        })
+    }
+
+    /// The matching tickets (built anew for the count and the page: boxed queries cannot be cloned).
+    fn query(&self) -> tickets::BoxedQuery<'static, crate::core::db::MultiBackend> {
+        let mut q = tickets::table.into_boxed();
+        if let Some(owner) = self.owner {
+            q = q.filter(tickets::user_id.eq(owner));
+        }
+        if !self.staff {
             q = q.filter(tickets::held.eq(false));
         }
-        if let Some(id) = query.user_id {
+        if let Some(id) = self.user_id {
             q = q.filter(tickets::user_id.eq(id));
         }
-        if let Some(email) = &email {
+        if let Some(email) = &self.email {
             q = q
                 .filter(tickets::user_id.eq_any(users::table.filter(users::email.eq(email.clone())).select(users::id)));
         }
-        if let Some(ids) = &status_ids {
+        if let Some(ids) = &self.status_ids {
             q = q.filter(tickets::status_id.eq_any(ids.clone()));
         }
-        if let Some(queue) = query.queue {
+        if let Some(queue) = self.queue {
             q = q.filter(tickets::queue_id.eq(queue));
         }
-        if let Some(topic) = query.topic {
+        if let Some(topic) = self.topic {
             q = q.filter(tickets::topic_id.eq(topic));
         }
-        if let Some(priority) = query.priority {
+        if let Some(priority) = self.priority {
             q = q.filter(tickets::priority_id.eq(priority));
         }
-        match assignee {
+        match self.assignee {
             Some(Assigned::To(agent)) => {
                 q = q.filter(
                     tickets::id.eq_any(
@@ -101,21 +153,16 @@ pub fn list(conn: &mut AnyConnection, actor: &Actor, query: &TicketListQuery) ->
             Some(Assigned::Nobody) => q = q.filter(unassigned()),
             None => {}
         }
-        if let Some(user) = followed_by {
+        if let Some(user) = self.followed_by {
             q = q.filter(tickets::id.eq_any(
                 ticket_followers::table.filter(ticket_followers::user_id.eq(user)).select(ticket_followers::ticket_id),
             ));
         }
-        if let Some(wanted) = &wanted {
-            q = q.filter(wanted.matches(engine, actor.is_staff()));
+        if let Some(wanted) = &self.wanted {
+            q = q.filter(wanted.matches(self.engine, self.staff));
         }
         q
-    };
-    let total: i64 = filtered().count().get_result(conn)?;
-    let page_query = sort.order(filtered().select(tickets::id), descending);
-    let ids: Vec<i64> = page_query.limit(per_page).offset(crate::core::db::page_offset(page, per_page)).load(conn)?;
-    let tickets = super::view::render(conn, &ids, query.threads.unwrap_or(true), actor)?;
-    Ok(ListPage { tickets, total, per_page })
+    }
 }
 
 type Condition = Box<dyn BoxableExpression<tickets::table, crate::core::db::MultiBackend, SqlType = Bool>>;

@@ -6,6 +6,7 @@
 pub mod attachments;
 pub mod change;
 pub mod content;
+pub mod counts;
 pub mod create;
 pub mod drafts;
 pub mod find;

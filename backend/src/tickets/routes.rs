@@ -2,13 +2,14 @@
 
 use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
+use shared::notifications::TicketCounts;
 use shared::tickets::{
     ActingAs, BulkResult, BulkUpdate, Draft, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate,
 };
 use shared::ApiErrorBody;
 
 use crate::core::auth::apikeys::Scope;
-use crate::core::auth::guards::{Allowed, People, Reading, StaffWriting, Welcome, Writing};
+use crate::core::auth::guards::{Allowed, People, Reading, Staff, StaffWriting, Welcome, Writing};
 use crate::core::auth::{Actor, Caller, Origin, Visitor};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
@@ -18,7 +19,8 @@ use crate::core::http::ServiceConfig;
 use crate::core::settings;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
-use crate::tickets::{change, drafts, find, list};
+use crate::tickets::rows::TicketRow;
+use crate::tickets::{change, counts, drafts, find, list};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
@@ -32,7 +34,8 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(get_draft)
         .service(save_draft)
         .service(delete_draft)
-        .service(bulk_update);
+        .service(bulk_update)
+        .service(ticket_counts);
 }
 
 /// Who reads: a caller with the read scope, or a guest (whom `tickets` lets in only when the
@@ -322,14 +325,11 @@ async fn set_following(
     follow: bool,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
-    let actor = caller.as_actor();
-    let ticket = state
-        .db(move |conn| {
-            let row = find::find_visible(conn, &actor, &number)?;
-            change::set_following(conn, &actor, &row, follow)?;
-            find::render_one(conn, &actor, row.id)
-        })
-        .await?;
+    let set = move |conn: &mut _, actor: &Actor, row: &TicketRow| {
+        change::set_following(conn, actor, row, follow)?;
+        find::render_one(conn, actor, row.id)
+    };
+    let ticket = find::on_visible(&state, caller.as_actor(), number, set).await?;
     Ok(HttpResponse::Ok().json(ticket))
 }
 
@@ -353,13 +353,7 @@ pub async fn get_draft(
     Allowed(caller, _): Allowed<People>,
     number: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let actor = caller.as_actor();
-    let draft = state
-        .db(move |conn| {
-            let row = find::find_visible(conn, &actor, &number)?;
-            drafts::get(conn, &actor, &row)
-        })
-        .await?;
+    let draft = find::on_visible(&state, caller.as_actor(), number.into_inner(), drafts::get).await?;
     Ok(draft_response(draft))
 }
 
@@ -385,14 +379,9 @@ pub async fn save_draft(
     number: web::Path<String>,
     body: JsonBody<Draft>,
 ) -> ApiResult<HttpResponse> {
-    let actor = caller.as_actor();
     let body = body.0;
-    let draft = state
-        .db(move |conn| {
-            let row = find::find_visible(conn, &actor, &number)?;
-            drafts::save(conn, &actor, &row, &body)
-        })
-        .await?;
+    let save = move |conn: &mut _, actor: &_, row: &_| drafts::save(conn, actor, row, &body);
+    let draft = find::on_visible(&state, caller.as_actor(), number.into_inner(), save).await?;
     Ok(draft_response(draft))
 }
 
@@ -414,13 +403,7 @@ pub async fn delete_draft(
     Allowed(caller, _): Allowed<People>,
     number: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let actor = caller.as_actor();
-    state
-        .db(move |conn| {
-            let row = find::find_visible(conn, &actor, &number)?;
-            drafts::delete(conn, &actor, &row)
-        })
-        .await?;
+    find::on_visible(&state, caller.as_actor(), number.into_inner(), drafts::delete).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -456,4 +439,24 @@ pub async fn bulk_update(
     let body = body.0;
     let updated = state.db(move |conn| change::bulk_update(conn, &actor, &body, &origin)).await?;
     Ok(HttpResponse::Ok().json(BulkResult { updated }))
+}
+
+/// The desk side bar's counts of open tickets (open and pending states): in all, assigned to you,
+/// unassigned, followed by you, per queue, and what each of your saved views lists (its own
+/// status filter, or the open states). Kept until something changes, so cheap to ask often.
+#[utoipa::path(
+    tag = "tickets",
+    responses(
+        (status = 200, description = "The counts", body = TicketCounts),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Not an agent, or the key lacks the read scope", body = ApiErrorBody),
+    ),
+    security(("api_key" = ["read"]), ("bearer" = ["agent"]))
+)]
+#[get("/api/counts.json")]
+pub async fn ticket_counts(state: web::Data<AppState>, Staff(caller): Staff) -> ApiResult<HttpResponse> {
+    let actor = caller.as_actor();
+    let app = state.clone();
+    let counts = state.db(move |conn| counts::counts(conn, &app.counts, &actor)).await?;
+    Ok(HttpResponse::Ok().json(counts))
 }

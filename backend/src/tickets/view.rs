@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use shared::catalog::StatusState;
 use shared::tickets::{
     Assignee, Attachment, EntryType, NameParts, ThreadEntry, ThreadMessage, Ticket, TicketUser, UserName,
 };
@@ -63,6 +65,12 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, viewer:
         Some(user_id) => super::drafts::marked(conn, user_id, ids)?,
         None => Default::default(),
     };
+    // What an agent has read (crate::notifications); others have no unread state.
+    let reads = match viewer.user_id().filter(|_| agent_view) {
+        Some(user_id) => Some(crate::notifications::reads::read_at(conn, user_id, ids)?),
+        None => None,
+    };
+    let read_at = |ticket_id: i64| reads.as_ref().map(|r| r.get(&ticket_id).copied());
     Ok(rows
         .into_iter()
         .map(|(t, user, status, priority, queue, topic)| Ticket {
@@ -99,9 +107,30 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, viewer:
             version: t.version,
             held: t.held,
             draft: drafts.contains(&t.id),
+            unread: unread_since(read_at(t.id), Some(t.updated_at)),
+            unread_message: unread_since(read_at(t.id), t.last_message_at),
+            waiting_for: waiting_for(status_state(&status), t.last_message_at, t.last_response_at),
             threads: threads.remove(&t.id).unwrap_or_default(),
         })
         .collect())
+}
+
+/// Whether something at `changed` is news to an agent who last read the ticket at `read`
+/// (`Some(None)`: never; `None`: not an agent, who has no unread state).
+fn unread_since(read: Option<Option<NaiveDateTime>>, changed: Option<NaiveDateTime>) -> bool {
+    match (read, changed) {
+        (Some(read), Some(changed)) => read.is_none_or(|read| changed > read),
+        _ => false,
+    }
+}
+
+/// Whose turn it is on an active ticket: the customer's when an agent answered after their last
+/// message.
+fn waiting_for(state: StatusState, message: Option<NaiveDateTime>, response: Option<NaiveDateTime>) -> Option<String> {
+    state.is_active().then(|| {
+        let answered = response.is_some_and(|r| message.is_none_or(|m| r > m));
+        if answered { "customer" } else { "agent" }.to_owned()
+    })
 }
 
 fn load_threads(

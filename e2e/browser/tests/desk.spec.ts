@@ -375,6 +375,16 @@ test('at 390 px the home page, the list and the ticket fit the screen', async ({
   await page.goto('/desk/tickets');
   await expect(page.getByTestId('ticket-row').first()).toBeVisible();
   expect(await overflow()).toBeLessThanOrEqual(0);
+  // The filters but the search, and the side bar's lists, fold behind buttons: the first ticket
+  // is on the first screen.
+  const first = await page.getByTestId('ticket-row').first().boundingBox();
+  expect(first && first.y + first.height <= 844, `the first row ends at ${first && first.y + first.height}`).toBeTruthy();
+  await expect(page.getByLabel('Status', { exact: true })).toBeHidden();
+  await page.getByRole('button', { name: 'Filters' }).click();
+  await expect(page.getByLabel('Status', { exact: true })).toBeVisible();
+  await expect(page.getByTestId('side-mine')).toBeHidden();
+  await page.getByRole('button', { name: 'Lists and views' }).click();
+  await expect(page.getByTestId('side-mine')).toBeVisible();
 
   await page.goto(`/desk/tickets/${number}`);
   await expect(page.getByTestId('ticket-number')).toHaveText(number);

@@ -97,19 +97,19 @@ test('an open list shows new tickets and replies as they come, marked until open
   const number = (await filed.json()).ticket_number as string;
   const row = page.getByTestId('ticket-row').filter({ hasText: `Printer ${stamp}` });
   await expect(row).toBeVisible();
-  await expect(row.getByTestId('unseen')).toHaveCount(1);
+  await expect(row.getByTestId('unread-message')).toHaveCount(1);
   await snap(page, 'desk-live-list');
 
   // Opened, it is seen; her reply marks it again, without a reload.
   await row.locator('.ticket-subject').click();
   await expect(page.getByTestId('ticket-number')).toHaveText(number);
   await page.goBack();
-  await expect(row.getByTestId('unseen')).toHaveCount(0);
+  await expect(row.getByTestId('unread-message')).toHaveCount(0);
   const replied = await page.request.put(`/api/tickets.json/${number}`, {
     headers: dana,
     data: { message: 'Still blank' },
   });
   expect(replied.status(), await replied.text()).toBe(200);
-  await expect(row.getByTestId('unseen')).toHaveCount(1);
+  await expect(row.getByTestId('unread-message')).toHaveCount(1);
   expect(problems).toEqual([]);
 });

@@ -3,7 +3,7 @@
 //!
 //! 1. seeds a fresh SQLite data folder with `oxidesk seed --tickets N` (timed) and creates an API key;
 //! 2. starts `oxidesk serve` on a free loopback port;
-//! 3. drives the scenarios with `wrk` (create, get, list, search, the desk list, search by customer, sign-in), sampling the server's RSS every
+//! 3. drives the scenarios with `wrk` (create, get, list, search, the desk list, counts, search by customer, sign-in), sampling the server's RSS every
 //!    200 ms while each runs;
 //! 4. prints a Markdown table of the figures next to the budgets.
 //!
@@ -26,7 +26,7 @@ usage: bench [--tickets N] [--seconds S] [--connections C] [--only NAME]…
   --tickets N      tickets to seed before measuring (default 100000)
   --seconds S      duration of each scenario (default 15)
   --connections C  concurrent connections wrk keeps open (default 32)
-  --only NAME      run only this scenario (create, get, list, search, \"desk list\", live,
+  --only NAME      run only this scenario (create, get, list, search, \"desk list\", counts, live,
                    \"search customer\", sign-in); may be given more than once
 environment:
   OXIDESK_BIN      the server binary to measure (default <workspace>/target/release/oxidesk)";
@@ -225,7 +225,18 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
         .and_then(|t| t.pointer("/user/fullname")?.as_str().map(str::to_owned))
         .ok_or_else(|| format!("no customer in the first page: {}", first.body))?;
     println!("- tickets in the database: {}", first.total.as_deref().unwrap_or("?"));
-    println!("- get scenario reads {number}; search by customer looks for {customer:?}\n");
+    println!("- get scenario reads {number}; search by customer looks for {customer:?}");
+    // The side bar's counts are computed on the first ask after a change and kept until the next
+    // one (the "counts" scenario measures the kept answer): this is what a change costs.
+    for ask in ["first ask: computed", "second ask: kept"] {
+        let started = Instant::now();
+        let counts = preflight(&http, &key, "GET", &format!("{base}/api/counts.json"), None)?;
+        if counts.status != 200 {
+            return Err(format!("GET /api/counts.json answered {}: {}", counts.status, counts.body));
+        }
+        println!("- counts at this size, {ask}: {:.1} ms", started.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!();
 
     // 4. The scenarios.
     let scenarios = [
@@ -267,6 +278,15 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
             name: "desk list",
             method: "GET",
             path: "/api/tickets.json?status=open,pending&sort=customer".into(),
+            script: None,
+            budget: Budget::MaxP99Ms(10.0),
+            connections: None,
+        },
+        // The side bar's counts beside every list (issue 14), as kept between changes.
+        Scenario {
+            name: "counts",
+            method: "GET",
+            path: "/api/counts.json".into(),
             script: None,
             budget: Budget::MaxP99Ms(10.0),
             connections: None,

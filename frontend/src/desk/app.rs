@@ -27,15 +27,15 @@ use crate::admin::topics::TopicsPage;
 use crate::admin::users::UsersPage;
 use crate::admin::AdminHome;
 use crate::bulk_bar::BulkBar;
-use crate::saved_views::SavedViews;
+use crate::side_bar::SideBar;
 use crate::ticket_sidebar::staff_side;
 
 const ADMIN: AccessLevel = AccessLevel::Administrator;
 const USER_MANAGER: AccessLevel = AccessLevel::UserManager;
 
-/// Saved views and bulk changes, which the portal's list does not have.
+/// The side bar (counts, saved views) and bulk changes, which the portal's list does not have.
 const TOOLS: DeskTools = DeskTools {
-    saved_views: |filter| view! { <SavedViews filter/> }.into_any(),
+    side_bar: |filter| view! { <SideBar filter/> }.into_any(),
     bulk_bar: |rows, selected, catalog, on_done| view! { <BulkBar rows selected catalog on_done/> }.into_any(),
     live: crate::watch::list_live,
 };
@@ -43,7 +43,6 @@ const TOOLS: DeskTools = DeskTools {
 /// The desk's pages by path, matched by `ui::route` as the portal's are (a memo of the page, so a
 /// new query string keeps the page).
 pub fn routes() -> AnyView {
-    crate::live::Live::provide();
     let page = Memo::new(move |_| {
         let path = route::path();
         let path = path.trim_end_matches('/');

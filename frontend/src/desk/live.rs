@@ -2,8 +2,7 @@
 //! `fetch` so that it carries the same Bearer token as every other request), reconnecting after
 //! a pause that doubles up to half a minute, resuming after the last event it saw. What arrives
 //! lands in signals the pages watch: the newest ticket event (the list reads itself again, the
-//! open ticket too), who has which ticket open (`presence`), and the tickets someone else changed
-//! since this agent last opened them (`ui::pages::ticket_list::Unseen`, the list's bold rows).
+//! open ticket too, the bell counts again) and who has which ticket open (`presence`).
 
 use std::collections::BTreeMap;
 
@@ -12,10 +11,31 @@ use leptos::prelude::*;
 use shared::live::{Present, TicketEvent, TicketPresence};
 use shared::ApiErrorBody;
 use ui::api::ApiError;
-use ui::pages::ticket_list::Unseen;
 use ui::session::Session;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
+
+/// Changes arriving together are acted on once, this long after the first.
+const SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// `run` once, a moment after the first of a burst of calls (a bulk change's many events); not
+/// at all if the page that asked is gone by then.
+pub fn settled(run: impl Fn() + Copy + 'static) -> impl Fn() + Copy + 'static {
+    let waiting = StoredValue::new(false);
+    move || {
+        if waiting.try_get_value() == Some(false) {
+            waiting.set_value(true);
+            set_timeout(
+                move || {
+                    if waiting.try_set_value(false).is_none() {
+                        run();
+                    }
+                },
+                SETTLE,
+            );
+        }
+    }
+}
 
 /// The shortest and the longest pause before connecting again.
 const FIRST_PAUSE_MS: i32 = 1_000;
@@ -48,16 +68,14 @@ impl Live {
             presence: RwSignal::new(BTreeMap::new()),
             link: RwSignal::new(Link::Connecting),
         };
-        let unseen = Unseen(RwSignal::new(Default::default()));
         provide_context(live);
-        provide_context(unseen);
         let session = Session::get();
         let running = StoredValue::new(false);
         Effect::new(move |_| {
             if session.is_signed_in() && !running.get_value() {
                 running.set_value(true);
                 leptos::task::spawn_local(async move {
-                    run(live, unseen, session).await;
+                    run(live, session).await;
                     running.try_set_value(false);
                 });
             }
@@ -71,7 +89,7 @@ impl Live {
 }
 
 /// Connects, reads until the stream ends, and connects again, for as long as someone is signed in.
-async fn run(live: Live, unseen: Unseen, session: Session) {
+async fn run(live: Live, session: Session) {
     let mut last_id: Option<i64> = None;
     let mut pause = FIRST_PAUSE_MS;
     while untrack(|| session.is_signed_in()) {
@@ -87,7 +105,7 @@ async fn run(live: Live, unseen: Unseen, session: Session) {
                     live.resync.try_update(|n| *n += 1);
                 }
                 pause = FIRST_PAUSE_MS;
-                if read(body, live, unseen, me, &mut last_id, session).await.is_err() {
+                if read(body, live, me, &mut last_id, session).await.is_err() {
                     live.link.try_set(Link::Retrying);
                     sleep(pause).await;
                 }
@@ -119,7 +137,6 @@ async fn open(token: &str, last_id: Option<i64>) -> Result<web_sys::ReadableStre
 async fn read(
     body: web_sys::ReadableStream,
     live: Live,
-    unseen: Unseen,
     me: Option<i64>,
     last_id: &mut Option<i64>,
     session: Session,
@@ -143,7 +160,7 @@ async fn read(
                 if let Some(id) = id {
                     *last_id = Some(id);
                 }
-                hand_on(&name, &data, live, unseen, me);
+                hand_on(&name, &data, live, me);
             }
         }
     }
@@ -164,7 +181,7 @@ fn parse(message: &str) -> Option<(String, Option<i64>, String)> {
     name.map(|n| (n, id, data))
 }
 
-fn hand_on(name: &str, data: &str, live: Live, unseen: Unseen, me: Option<i64>) {
+fn hand_on(name: &str, data: &str, live: Live, me: Option<i64>) {
     match name {
         "ticket" => {
             let Ok(event) = serde_json::from_str::<TicketEvent>(data) else { return };
@@ -172,7 +189,6 @@ fn hand_on(name: &str, data: &str, live: Live, unseen: Unseen, me: Option<i64>) 
                 // Our own change: the page that made it already shows it.
                 return;
             }
-            unseen.0.try_update(|set| set.insert(event.ticket.clone()));
             live.event.try_set(Some(event));
         }
         "presence" => {

@@ -3,15 +3,24 @@
 
 mod admin;
 mod app;
+mod bell;
 mod bulk_bar;
 mod customer_panel;
 mod live;
 mod new_ticket_staff;
 mod saved_views;
 mod setup;
+mod side_bar;
 mod ticket_sidebar;
 mod watch;
 
 fn main() {
-    ui::components::shell::start(ui::paths::DESK, setup::setup_page, app::routes);
+    let chrome = ui::components::shell::Chrome {
+        provide: || {
+            live::Live::provide();
+            bell::Bell::provide();
+        },
+        header: bell::bell,
+    };
+    ui::components::shell::start(ui::paths::DESK, setup::setup_page, app::routes, Some(chrome));
 }

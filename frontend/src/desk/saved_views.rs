@@ -1,8 +1,10 @@
-//! An agent's saved views: named query strings of the ticket list, one click away.
+//! An agent's saved views: named query strings of the ticket list, one click away in the side
+//! bar, with how many tickets each lists.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use shared::catalog::check_catalog_name;
+use shared::notifications::Count;
 use shared::tickets::{SavedView, SavedViewCreate};
 
 use ui::api::{self, ApiError};
@@ -10,8 +12,9 @@ use ui::components::feedback::{focus_field, ErrorNotice, FieldError};
 use ui::pages::ticket_list::ListFilter;
 use ui::session::Session;
 
+/// `counts`: what each view lists; `on_change`: a view was saved or deleted (count again).
 #[component]
-pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
+pub fn SavedViews(filter: Memo<ListFilter>, counts: Signal<Vec<Count>>, on_change: Callback<()>) -> impl IntoView {
     let session = Session::get();
     let views: LocalResource<Result<Vec<SavedView>, ApiError>> =
         LocalResource::new(
@@ -38,6 +41,7 @@ pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
                     adding.set(false);
                     name.set(String::new());
                     views.refetch();
+                    on_change.try_run(());
                     Ok(())
                 }
                 Err(error) => {
@@ -55,6 +59,7 @@ pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
             session.call(|token| async move { api::delete_view(&token, view.id).await }).await?;
             notice.set(Some(format!("View “{}” deleted.", view.name)));
             views.refetch();
+            on_change.try_run(());
             Ok::<(), ApiError>(())
         }
     });
@@ -75,7 +80,7 @@ pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
 
     view! {
         <nav class="saved-views" aria-label="Saved views" data-testid="saved-views">
-            <span class="views-label">"Views:"</span>
+            <h2 class="side-heading">"Views"</h2>
             {move || match views.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(error)) => view! {
@@ -87,7 +92,7 @@ pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
                 }
                 .into_any(),
                 Some(Ok(list)) => view! {
-                    <ul class="views-list">
+                    <ul class="side-list views-list">
                         {list
                             .into_iter()
                             .map(|view| {
@@ -99,13 +104,18 @@ pub fn SavedViews(filter: Memo<ListFilter>) -> impl IntoView {
                                 let query = view.query.trim_start_matches('?').to_owned();
                                 let label = format!("Delete view {}", view.name);
                                 let name = view.name.clone();
+                                let id = view.id;
+                                let count = move || {
+                                    counts.with(|all| all.iter().find(|c| c.id == id).map(|c| c.open.to_string()))
+                                };
                                 view! {
-                                    <li class="chip" data-testid="saved-view">
+                                    <li data-testid="saved-view">
                                         <a
                                             href=href
                                             aria-current=move || (current_query.get() == query).then_some("page")
                                         >
-                                            {name}
+                                            <span class="side-label">{name}</span>" "
+                                            <span class="count">{count}</span>
                                         </a>
                                         <button
                                             type="button"

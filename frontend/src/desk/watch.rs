@@ -1,7 +1,9 @@
 //! What live updates change on screen: the list reads itself again when tickets change; an open
 //! ticket shows new entries as they come and who else has it open or is writing on it — and says
 //! so itself (`PUT …/presence` every 15 s, with `typing` while the draft changes), so that the 409
-//! of two agents answering at once becomes the rare case.
+//! of two agents answering at once becomes the rare case. An open ticket is read (`PUT …/read`):
+//! as it opens and as what arrives is shown, so its row is no longer bold and the bell counts
+//! its notifications out.
 
 use std::time::Duration;
 
@@ -9,38 +11,24 @@ use leptos::prelude::*;
 use shared::live::{PresenceUpdate, TicketEvent};
 use ui::api::{self, Call};
 use ui::pages::ticket::TicketWatch;
-use ui::pages::ticket_list::Unseen;
 use ui::session::Session;
 
-use crate::live::{Link, Live};
+use crate::bell::Bell;
+use crate::live::{settled, Link, Live};
 
 /// How often an open ticket says it is still open (the server forgets it after 45 s).
 const RENEW: Duration = Duration::from_secs(15);
 /// A keystroke says "typing" at most this often (the server counts it for 8 s).
 const TYPING_EVERY_MS: f64 = 3_000.0;
-/// Changes arriving together read the list once.
-const SETTLE: Duration = Duration::from_millis(300);
 
 /// The list's part: read again when tickets change; the stream's state beside the heading.
 pub fn list_live(refresh: Callback<()>) -> AnyView {
     let Some(live) = Live::get() else {
         return ().into_any();
     };
-    let waiting = StoredValue::new(false);
-    let again = move || {
-        if !waiting.get_value() {
-            waiting.set_value(true);
-            set_timeout(
-                move || {
-                    // The list may be gone by now (another page): then there is nothing to read.
-                    if waiting.try_set_value(false).is_none() {
-                        refresh.try_run(());
-                    }
-                },
-                SETTLE,
-            );
-        }
-    };
+    let again = settled(move || {
+        refresh.try_run(());
+    });
     Effect::new(move |first: Option<()>| {
         live.event.track();
         live.resync.track();
@@ -67,19 +55,25 @@ pub fn ticket_watch(w: TicketWatch) -> AnyView {
     };
     let session = Session::get();
     let me = session.user().map(|u| u.id);
-    let unseen = use_context::<Unseen>();
+    let bell = Bell::get();
+    let read = move |number: String| {
+        leptos::task::spawn_local(async move {
+            // Unread stays unread if this fails: the row stays bold, nothing is lost.
+            if session.send(&api::ticket_part_call(&number, "read", Call::put)).await.is_ok() {
+                if let Some(bell) = bell {
+                    bell.count_again();
+                }
+            }
+        });
+    };
 
-    // Someone else changed this ticket: show it as it is now (the draft stays).
+    // Someone else changed this ticket: show it as it is now (the draft stays), and it is read.
     Effect::new(move |_| {
         let Some(event) = live.event.get() else { return };
         if event.ticket == w.number.get_untracked() {
             w.reload.run(());
             w.notice.set(Some(told(&event)));
-            if let Some(unseen) = unseen {
-                unseen.0.update(|set| {
-                    set.remove(&event.ticket);
-                });
-            }
+            read(event.ticket);
         }
     });
     Effect::new(move |first: Option<()>| {
@@ -110,7 +104,8 @@ pub fn ticket_watch(w: TicketWatch) -> AnyView {
             leave(previous);
         }
         if let Some(number) = number.clone() {
-            say(number, false);
+            say(number.clone(), false);
+            read(number);
         }
         open.set_value(number);
     });

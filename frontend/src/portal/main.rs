@@ -10,5 +10,5 @@ mod register;
 mod tickets;
 
 fn main() {
-    ui::components::shell::start("", app::setup_elsewhere, app::routes);
+    ui::components::shell::start("", app::setup_elsewhere, app::routes, None);
 }

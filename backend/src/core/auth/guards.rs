@@ -155,6 +155,13 @@ impl Rule for People {
     const LEVEL: Option<AccessLevel> = Some(AccessLevel::AuthorizedUser);
 }
 
+/// An agent in person, never a key: what is an agent's own (their bell, what they have read).
+pub enum AgentInPerson {}
+impl Rule for AgentInPerson {
+    const SCOPE: Option<Scope> = None;
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::Agent);
+}
+
 /// An agent or above, or a key with the write scope: the osTicket staff's writes, piped mail,
 /// bulk changes.
 pub enum StaffWriting {}

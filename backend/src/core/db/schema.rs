@@ -151,6 +151,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        ticket_id -> BigInt,
+        event_id -> BigInt,
+        reason -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     presence (ticket_id, user_id) {
         ticket_id -> BigInt,
         user_id -> BigInt,
@@ -257,6 +269,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    ticket_reads (user_id, ticket_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
+        read_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     tickets (id) {
         id -> BigInt,
         number -> Text,
@@ -312,6 +332,9 @@ diesel::joinable!(events -> users (actor_user_id));
 diesel::joinable!(help_topics -> queues (queue_id));
 diesel::joinable!(inbound_mail -> thread_entries (entry_id));
 diesel::joinable!(inbound_mail -> tickets (ticket_id));
+diesel::joinable!(notifications -> events (event_id));
+diesel::joinable!(notifications -> tickets (ticket_id));
+diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(outbox -> jobs (job_id));
 diesel::joinable!(outbox -> tickets (ticket_id));
 diesel::joinable!(presence -> tickets (ticket_id));
@@ -325,6 +348,8 @@ diesel::joinable!(ticket_assignees -> tickets (ticket_id));
 diesel::joinable!(ticket_assignees -> users (user_id));
 diesel::joinable!(ticket_followers -> tickets (ticket_id));
 diesel::joinable!(ticket_followers -> users (user_id));
+diesel::joinable!(ticket_reads -> tickets (ticket_id));
+diesel::joinable!(ticket_reads -> users (user_id));
 diesel::joinable!(tickets -> help_topics (topic_id));
 diesel::joinable!(tickets -> priorities (priority_id));
 diesel::joinable!(tickets -> queues (queue_id));
@@ -342,6 +367,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     inbound_mail,
     jobs,
     mail_templates,
+    notifications,
     outbox,
     presence,
     priorities,
@@ -354,6 +380,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     thread_entries,
     ticket_assignees,
     ticket_followers,
+    ticket_reads,
     tickets,
     users,
 );

@@ -189,6 +189,9 @@ pub fn LevelSelect(
                     view! { <option value=n.to_string() selected=move || value.get() == n>{format!("{n} · {}", level.name())}</option> }
                 }).collect_view()}
             </select>
+            <p class="hint level-meaning" data-testid="level-meaning">
+                {move || i16::try_from(value.get()).ok().and_then(|n| AccessLevel::try_from(n).ok()).map(AccessLevel::meaning)}
+            </p>
         </div>
     }
 }

@@ -178,10 +178,8 @@ fn SettingsForm(current: Settings) -> impl IntoView {
                 hint="For accounts that register or first sign in through the directory. 0 waits for a user manager."/>
             <fieldset class="stack" data-testid="capabilities">
                 <legend>"Permissions: the lowest level for each"</legend>
-                <p class="hint">"Uploading files and viewing user details apply now; the others take effect as "
-                    "reports, tasks, clients, custom forms and automation arrive."</p>
                 <div class="grid-2">
-                    {thresholds.with_value(|t| t.iter().map(|(capability, value)| view! {
+                    {thresholds.with_value(|t| t.iter().filter(|(capability, _)| capability.in_use()).map(|(capability, value)| view! {
                         <LevelSelect id=format!("settings-cap-{}", capability.key()) label=capability.label()
                             value=*value max=AccessLevel::Administrator/>
                     }).collect_view())}

@@ -11,8 +11,9 @@ use crate::session::Session;
 use crate::site::Site;
 use crate::task::Task;
 
+/// `tools`: what the app shows beside the signed-in person (the desk's bell).
 #[component]
-pub fn AppHeader() -> impl IntoView {
+pub fn AppHeader(tools: Option<fn() -> AnyView>) -> impl IntoView {
     let session = Session::get();
     let site = Site::get();
     let is_manager =
@@ -54,6 +55,7 @@ pub fn AppHeader() -> impl IntoView {
                         </Show>
                     </nav>
                     <div class="account">
+                        {tools.map(|tools| tools())}
                         <a href=href("/account") class="who" title="Your account" data-testid="current-user" aria-current=current("/account", false)>
                             {move || session.user().map(|u| u.fullname).unwrap_or_default()}
                         </a>

@@ -115,15 +115,6 @@ pub fn TicketPage(
     };
 
     let ctx = TicketContext { ticket: current, catalog, conflict, notice, on_saved };
-    // Opened: no longer changed unseen (the list's bold row).
-    if let Some(unseen) = use_context::<crate::pages::ticket_list::Unseen>() {
-        Effect::new(move |_| {
-            let number = number.get();
-            unseen.0.update(|set| {
-                set.remove(&number);
-            });
-        });
-    }
     let watching = TicketWatch { number, draft, reload: Callback::new(move |()| ticket.reload()), notice };
     let max_upload = Signal::derive(move || catalog.max_upload_bytes());
 

@@ -200,17 +200,13 @@ pub type BulkBarView = fn(Memo<Vec<String>>, RwSignal<BTreeSet<String>>, Catalog
 /// The agents' tools around the list, which only the desk passes in (and links).
 #[derive(Clone, Copy)]
 pub struct DeskTools {
-    pub saved_views: fn(Memo<ListFilter>) -> AnyView,
+    /// Queues, "mine", saved views… with their counts, beside the list.
+    pub side_bar: fn(Memo<ListFilter>) -> AnyView,
     pub bulk_bar: BulkBarView,
     /// Live updates: reads the list again (the callback) when tickets change, and says whether
     /// the stream is up.
     pub live: fn(Callback<()>) -> AnyView,
 }
-
-/// The tickets someone else changed since this agent last opened them here (the desk's live
-/// updates fill it; opening a ticket takes it out): their rows are bold, with a dot.
-#[derive(Clone, Copy)]
-pub struct Unseen(pub RwSignal<BTreeSet<String>>);
 
 #[component]
 pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoView {
@@ -307,8 +303,10 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
                     <a href=href("/tickets/new") class="button">"New ticket"</a>
                 </div>
             </div>
+            <div class="desk-layout" class:with-side=tools.is_some()>
+            {tools.map(|tools| (tools.side_bar)(filter))}
+            <div class="desk-main">
             {tools.map(|tools| (tools.live)(Callback::new(move |()| tickets.refetch())))}
-            {tools.map(|tools| (tools.saved_views)(filter))}
             <Filters filter catalog staff/>
             {tools.map(|tools| {
                 (tools.bulk_bar)(rows, selected, catalog, Callback::new(move |()| tickets.refetch()))
@@ -337,6 +335,8 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
                     .into_any()
                 }
             }}
+            </div>
+            </div>
             <ShortcutsDialog
                 open=help
                 keys=vec![
@@ -406,9 +406,19 @@ fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> imp
 
     let me = Memo::new(move |_| session.user().map(|u| u.id));
     let clear_href = move || ListFilter { sort: filter.get().sort, ..Default::default() }.href();
+    // On a phone the filters but the search fold behind a button (CSS shows it only there), so
+    // the first ticket is on the first screen.
+    let unfolded = RwSignal::new(false);
+    let chosen = move || {
+        let f = filter.get();
+        [!f.status.is_empty(), f.queue.is_some(), f.topic.is_some(), f.priority.is_some(), !f.assignee.is_empty()]
+            .into_iter()
+            .filter(|on| *on)
+            .count()
+    };
 
     view! {
-        <form class="filters desk-filters" role="search" aria-label="Find tickets" on:submit=on_submit>
+        <form class="filters desk-filters" class:unfolded=move || unfolded.get() role="search" aria-label="Find tickets" on:submit=on_submit>
             <div class="field grow">
                 <label for="ticket-search">"Search"</label>
                 <input
@@ -434,6 +444,17 @@ fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> imp
                 />
             </div>
             <button type="submit">"Search"</button>
+            <button
+                type="button"
+                class="secondary filters-toggle"
+                aria-expanded=move || unfolded.get().to_string()
+                on:click=move |_| unfolded.update(|u| *u = !*u)
+            >
+                {move || match chosen() {
+                    0 => "Filters".to_owned(),
+                    n => format!("Filters ({n})"),
+                }}
+            </button>
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select
@@ -726,11 +747,6 @@ fn TicketRow(
         ticket.assigned_to.iter().map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
     };
     let is_current = move || cursor.get() == Some(index);
-    let unseen = use_context::<Unseen>();
-    let changed = {
-        let number = number.clone();
-        move || unseen.is_some_and(|u| u.0.with(|set| set.contains(&number)))
-    };
     let checkbox = staff.then(|| {
         let number = number.clone();
         let toggle = number.clone();
@@ -760,7 +776,7 @@ fn TicketRow(
             id=row_id(index)
             class="ticket-row"
             class:current=is_current
-            class:unseen=changed.clone()
+            class:unread=ticket.unread
             data-testid="ticket-row"
             data-number=number.clone()
             tabindex=move || if cursor.get().unwrap_or(0) == index { "0" } else { "-1" }
@@ -769,11 +785,11 @@ fn TicketRow(
         >
             {checkbox}
             <td class="col-number number" data-label="Number">
-                <Show when=changed.clone()>
-                    <span class="unseen-dot" title="Changed by someone else since you opened it" data-testid="unseen">
-                        <span class="visually-hidden">"Changed: "</span>
+                {ticket.unread_message.then(|| view! {
+                    <span class="unread-dot" title="The customer wrote since you last read it" data-testid="unread-message">
+                        <span class="visually-hidden">"New message: "</span>
                     </span>
-                </Show>
+                })}
                 {number.clone()}
             </td>
             <td class="col-subject">
@@ -790,6 +806,11 @@ fn TicketRow(
             <td class="col-status">
                 <span class=state_class>{ticket.ticket_status}</span>
                 {ticket.held.then(|| view! { " " <super::ticket::HeldBadge/> })}
+                {(ticket.waiting_for.as_deref() == Some("customer")).then(|| view! {
+                    " " <span class="badge waiting" data-testid="waiting">
+                        {if staff { "Waiting for customer" } else { "Waiting for you" }}
+                    </span>
+                })}
             </td>
             <td class="col-priority" data-label="Priority">
                 <span class=priority_class(&ticket.priority)>{ticket.priority.clone()}</span>

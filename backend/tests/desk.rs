@@ -601,6 +601,29 @@ async fn agents_find_tickets_by_number_customer_or_text_and_sort_by_every_column
     assert_eq!(numbers(&app, me, "sort=-subject").await, vec![b.clone(), a.clone(), c.clone()]);
     assert_eq!(numbers(&app, me, "sort=customer").await, vec![a.clone(), c.clone(), b.clone()]);
     assert_eq!(numbers(&app, me, "sort=-customer").await, vec![b.clone(), c.clone(), a.clone()]);
+    // The customer column follows a renamed customer and a ticket given to someone else.
+    let (_, carol_row) = send(&app, "GET", "/api/users.json?q=carol", Auth::Bearer(&admin), None).await;
+    let carol_id = carol_row[0]["id"].as_i64().expect("carol");
+    let (status, _) = send(
+        &app,
+        "PUT",
+        &format!("/api/users.json/{carol_id}"),
+        Auth::Bearer(&admin),
+        Some(json!({"name": "Zoe Zed"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(numbers(&app, me, "sort=customer").await, vec![b.clone(), a.clone(), c.clone()]);
+    let (status, _) = send(
+        &app,
+        "PUT",
+        &format!("/api/tickets.json/{c}"),
+        me,
+        Some(json!({"requester_email": "aaron@example.com", "requester_name": "Aaron Able"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(numbers(&app, me, "sort=customer").await, vec![c.clone(), b.clone(), a.clone()]);
     let set = |number: &String, change: Value| {
         let (path, token, app) = (format!("/api/tickets.json/{number}"), admin.clone(), &app);
         async move {

@@ -314,10 +314,8 @@ impl Sort {
             Sort::Status => {
                 by!(statuses::table.filter(statuses::id.eq(tickets::status_id)).select(statuses::sort).single_value())
             }
-            Sort::Customer => by!(users::table
-                .filter(users::id.eq(tickets::user_id))
-                .select(lower(users::fullname.nullable()))
-                .single_value()),
+            // The customer's name as the database keeps it beside each ticket (lower case).
+            Sort::Customer => by!(tickets::customer_sort),
             Sort::Assignee => {
                 let first = sql::<Nullable<Text>>(
                     "(SELECT min(lower(u.fullname)) FROM ticket_assignees a JOIN users u ON u.id = a.user_id \

@@ -2,8 +2,8 @@
 -- changed after that by someone else is unread to them (bold in the desk), and one a customer
 -- wrote on since has a new message (a dot).
 CREATE TABLE ticket_reads (
-    ticket_id BIGINT NOT NULL REFERENCES tickets (id),
     user_id BIGINT NOT NULL REFERENCES users (id),
+    ticket_id BIGINT NOT NULL REFERENCES tickets (id),
     read_at TIMESTAMP NOT NULL,
     PRIMARY KEY (user_id, ticket_id)
 );

@@ -134,6 +134,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        ticket_id -> BigInt,
+        event_id -> BigInt,
+        reason -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     outbox (id) {
         id -> BigInt,
         kind -> Text,
@@ -147,18 +159,6 @@ diesel::table! {
         refs -> Nullable<Text>,
         ticket_id -> Nullable<BigInt>,
         job_id -> BigInt,
-    }
-}
-
-diesel::table! {
-    notifications (id) {
-        id -> BigInt,
-        user_id -> BigInt,
-        ticket_id -> BigInt,
-        event_id -> BigInt,
-        reason -> Text,
-        created_at -> Timestamp,
-        read_at -> Nullable<Timestamp>,
     }
 }
 
@@ -270,8 +270,8 @@ diesel::table! {
 
 diesel::table! {
     ticket_reads (user_id, ticket_id) {
-        ticket_id -> BigInt,
         user_id -> BigInt,
+        ticket_id -> BigInt,
         read_at -> Timestamp,
     }
 }
@@ -297,6 +297,7 @@ diesel::table! {
         version -> BigInt,
         time_spent -> BigInt,
         held -> Bool,
+        customer_sort -> Text,
     }
 }
 

@@ -90,6 +90,9 @@ async fn users_are_created_with_valid_fields_only() {
         (json!({"name": "Dup", "email": "other@example.com", "username": "AGENT.SMITH"}), "username"),
         (json!({"name": "Lvl", "email": "lvl@example.com", "level": 9}), "level"),
         (json!({"name": "Nm", "email": "nm@example.com", "username": "a b"}), "username"),
+        (json!({"name": "Tz", "email": "tz@example.com", "timezone": "Europe/<b>Berlin"}), "timezone"),
+        (json!({"name": "Tz", "email": "tz@example.com", "timezone": "x".repeat(65)}), "timezone"),
+        (json!({"name": "Tz", "email": "tz@example.com", "timezone": ""}), "timezone"),
     ] {
         let (status, error) = call(&app, "POST", "/api/users.json", &key, Some(body.clone())).await;
         assert_eq!(status, 422, "{body} → {error}");

@@ -1195,3 +1195,56 @@ async fn the_side_bar_counts_open_tickets_and_follows_each_change() {
     }
     let _ = db;
 }
+
+#[actix_web::test]
+async fn agents_sign_their_responses_when_they_ask() {
+    set_up_desk!(db, app, admin, key);
+    let (_, alex) = person(&app, &admin, "alex", 3).await;
+    let (_, carol) = person(&app, &admin, "carol", 1).await;
+    let number = new_ticket(&app, Auth::Bearer(&carol), "Printer jam").await;
+    let a = Auth::Bearer(&alex);
+    let (status, me) =
+        send(&app, "PUT", "/api/users/me.json", a, Some(json!({"signature": "  Alex Agent\nIT desk, ext. 42  "})))
+            .await;
+    assert_eq!((status, me["signature"].as_str()), (200, Some("Alex Agent\nIT desk, ext. 42")), "{me}");
+    for (body, status) in [
+        (json!({"signature": "x".repeat(shared::users::SIGNATURE_MAX_CHARS + 1)}), 422),
+        (json!({"signature": "nul \u{0}"}), 422),
+        (json!({"signature": 5}), 422),
+    ] {
+        let (got, answer) = send(&app, "PUT", "/api/users/me.json", a, Some(body.clone())).await;
+        assert_eq!(got, status, "{body}: {answer}");
+    }
+    let (_, me) = send(&app, "GET", "/api/users/me.json", a, None).await;
+    assert_eq!(me["signature"], "Alex Agent\nIT desk, ext. 42", "a refused change changed nothing");
+
+    let reply = |body: Value, auth| {
+        let (app, path) = (&app, format!("/api/tickets.json/{number}"));
+        async move {
+            let (status, ticket) = send(app, "PUT", &path, auth, Some(body)).await;
+            assert_eq!(status, 200, "{ticket}");
+            let last = ticket["threads"].as_array().expect("thread").last().cloned().expect("an entry");
+            last["body"].as_str().unwrap_or_default().to_owned()
+        }
+    };
+    assert_eq!(
+        reply(json!({"message": "Try tray 2", "signature": true}), a).await,
+        "Try tray 2\n\n-- \nAlex Agent\nIT desk, ext. 42"
+    );
+    assert_eq!(reply(json!({"message": "No signature asked"}), a).await, "No signature asked");
+    assert_eq!(reply(json!({"message": "A note", "type": "note", "signature": true}), a).await, "A note");
+    let html = reply(json!({"message": "<p>Try <b>tray 2</b></p>", "signature": true}), a).await;
+    assert!(html.starts_with("<p>Try <b>tray 2</b></p><p>-- <br>Alex"), "{html}");
+    assert!(html.contains("<br>IT") && !html.contains('\n'), "{html}");
+    // A customer's message and a program's response carry none.
+    assert_eq!(reply(json!({"message": "Thanks", "signature": true}), Auth::Bearer(&carol)).await, "Thanks");
+    assert_eq!(reply(json!({"message": "From a script", "signature": true}), Auth::Key(&key)).await, "From a script");
+    // A signature is text: markup in it stays text in an HTML response.
+    send(&app, "PUT", "/api/users/me.json", a, Some(json!({"signature": "<script>alert(1)</script>"}))).await;
+    let html = reply(json!({"message": "<p>Signed</p>", "signature": true}), a).await;
+    assert!(html.contains("&lt;script&gt;") && !html.contains("<script"), "{html}");
+    // An empty signature is none.
+    send(&app, "PUT", "/api/users/me.json", a, Some(json!({"signature": ""}))).await;
+    assert_eq!(reply(json!({"message": "Plain", "signature": true}), a).await, "Plain");
+    let _ = db;
+}

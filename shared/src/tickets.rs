@@ -87,6 +87,9 @@ pub struct TicketUser {
     pub lastname: String,
     pub email: String,
     pub phone: String,
+    /// Their time zone where known (IANA, `Europe/Berlin`): the desk shows their local time.
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -299,6 +302,11 @@ pub struct TicketUpdate {
     /// `response` (default for agents) or `note` (internal, agents only).
     #[serde(default, rename = "type")]
     pub entry_type: Option<String>,
+    /// Add your signature (`PUT /api/users/me.json`) below the response (agents' responses; a
+    /// note or a customer's message has none).
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub signature: Option<bool>,
     #[serde(default)]
     pub attachments: Vec<AttachmentUpload>,
     /// The version you last saw; a stale one gets 409 and changes nothing.

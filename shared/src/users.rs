@@ -30,6 +30,9 @@ pub struct User {
     /// Mail about tickets (new tickets, replies, status changes). Account mail (confirmation,
     /// password reset) is sent regardless.
     pub email_notifications: bool,
+    /// Plain text added below the person's responses when they choose (`signature` on a reply).
+    #[serde(default)]
+    pub signature: String,
 }
 
 /// Body of `POST /api/users.json` (and osTicket's `POST /api/scp/users.json`).
@@ -93,13 +96,20 @@ pub struct UserUpdate {
 /// Body of `PUT /api/users/me.json`: what people change about their own account.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[cfg_attr(feature = "openapi", schema(example = json!({"email_notifications": false})))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"email_notifications": false, "signature": "Alex Agent\nIT desk, ext. 42"})))]
 pub struct ProfileUpdate {
     /// Mail about tickets on or off.
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
     pub email_notifications: Option<bool>,
+    /// Your signature (plain text, at most 2,000 characters; empty for none), added below a
+    /// response that asks for it.
+    #[serde(default)]
+    pub signature: Option<String>,
 }
+
+/// The longest signature, in characters.
+pub const SIGNATURE_MAX_CHARS: usize = 2000;
 
 /// Body of `PUT /api/users.json/{id}/password`: an administrator (or user manager) sets a new
 /// password; the user's sessions end.

@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 use serde_json::json;
+use shared::users::{ProfileUpdate, SIGNATURE_MAX_CHARS};
 use shared::validate::{Email, PersonName, Username};
 use shared::AccessLevel;
 
@@ -458,16 +459,32 @@ pub fn record_login(conn: &mut AnyConnection, user: &mut UserRow, ip: Option<&st
     Ok(())
 }
 
-/// Turns the person's ticket mail on or off (account mail always comes).
-pub fn set_email_notifications(
+/// What people change about their own account: ticket mail on or off (account mail always
+/// comes), and their signature. Absent fields keep their value.
+pub fn update_profile(
     conn: &mut AnyConnection,
     user: &UserRow,
-    on: bool,
+    update: &ProfileUpdate,
     ip: Option<&str>,
 ) -> ApiResult<UserRow> {
-    diesel::update(users::table.find(user.id))
-        .set((users::email_notifications.eq(on), users::updated_at.eq(chrono::Utc::now().naive_utc())))
-        .execute(conn)?;
+    let signature = match update.signature.as_deref().map(str::trim) {
+        Some(s) if s.chars().count() > SIGNATURE_MAX_CHARS => {
+            return Err(ApiError::field("signature", format!("must be at most {SIGNATURE_MAX_CHARS} characters")))
+        }
+        Some(s) if s.contains('\0') => return Err(ApiError::field("signature", "must not contain NUL characters")),
+        other => other,
+    };
+    let now = chrono::Utc::now().naive_utc();
+    if let Some(on) = update.email_notifications {
+        diesel::update(users::table.find(user.id))
+            .set((users::email_notifications.eq(on), users::updated_at.eq(now)))
+            .execute(conn)?;
+    }
+    if let Some(signature) = signature {
+        diesel::update(users::table.find(user.id))
+            .set((users::signature.eq(signature), users::updated_at.eq(now)))
+            .execute(conn)?;
+    }
     audit::record(
         conn,
         Some(&Actor::User(user.clone())),
@@ -476,7 +493,8 @@ pub fn set_email_notifications(
             action: "user.profile",
             target_type: "user",
             target_id: user.id.to_string(),
-            detail: json!({"email_notifications": on}),
+            // What changed, never the signature's text.
+            detail: json!({"email_notifications": update.email_notifications, "signature": signature.is_some()}),
         },
     )?;
     find_user(conn, user.id)

@@ -289,7 +289,8 @@ pub async fn me(caller: Caller) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(user_view(user)))
 }
 
-/// Change one's own account: for now whether ticket mail comes (account mail always does).
+/// Change one's own account: whether ticket mail comes (account mail always does), and one's
+/// signature.
 #[utoipa::path(
     tag = "auth", request_body = ProfileUpdate,
     responses(
@@ -308,13 +309,11 @@ pub async fn update_me(
 ) -> ApiResult<HttpResponse> {
     let user = caller.user().ok_or(ApiError::NotFound("user"))?.clone();
     let ip = caller.ip.map(|i| i.to_string());
-    let Some(notifications) = body.0.email_notifications else {
+    let update = body.0;
+    if update.email_notifications.is_none() && update.signature.is_none() {
         return Ok(HttpResponse::Ok().json(user_view(&user)));
-    };
-    let updated = state
-        .db(move |conn| {
-            write_tx(conn, |conn| rules::set_email_notifications(conn, &user, notifications, ip.as_deref()))
-        })
-        .await?;
+    }
+    let updated =
+        state.db(move |conn| write_tx(conn, |conn| rules::update_profile(conn, &user, &update, ip.as_deref()))).await?;
     Ok(HttpResponse::Ok().json(user_view(&updated)))
 }

@@ -51,6 +51,7 @@ pub fn user_view(u: &UserRow) -> User {
         last_login: u.last_login_at.map(timestamp),
         email_confirmed: u.email_confirmed_at.is_some(),
         email_notifications: u.email_notifications,
+        signature: u.signature.clone(),
     }
 }
 
@@ -201,6 +202,9 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
     if let Err(e) = check_phone(&phone) {
         errors.insert("phone".into(), e);
     }
+    if let Some(Err(e)) = body.timezone.as_deref().map(check_timezone) {
+        errors.insert("timezone".into(), e);
+    }
     let (Some(email), Some(name)) = (email, name) else {
         return Err(ApiError::InvalidFields(errors));
     };
@@ -238,6 +242,16 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
 fn check_phone(phone: &str) -> Result<(), String> {
     if phone.chars().count() > 64 || phone.chars().any(char::is_control) {
         return Err("must be one line of at most 64 characters".into());
+    }
+    Ok(())
+}
+
+/// An IANA time zone's name as written (`Europe/Berlin`, `UTC`): the desk shows the person's
+/// local time with it. Whether the zone exists is the browser's to know (an unknown one shows no time).
+fn check_timezone(zone: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+');
+    if zone.is_empty() || zone.len() > 64 || !zone.chars().all(allowed) {
+        return Err("must be a time zone's name, such as Europe/Berlin".into());
     }
     Ok(())
 }

@@ -571,6 +571,10 @@ fn check_update(
         return Err(ApiError::InvalidFields(errors));
     }
     let uploads = limits.uploads(actor, &body.attachments)?;
+    let message = match (entry_type, body.signature) {
+        (EntryType::R, Some(true)) => message.map(|text| content::signed(text, actor)),
+        _ => message,
+    };
     let message = match (message, has_message) {
         (Some(text), _) => Some((entry_type, text, uploads)),
         // Attachments alone: keep them with a short entry so they have a place in the thread.

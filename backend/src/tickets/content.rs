@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use shared::tickets::AttachmentUpload;
 use shared::validate::MessageBody;
 
+use crate::core::auth::Actor;
 use crate::core::error::{ApiError, ApiResult};
 
 /// A body ready to store: HTML is sanitised; text is kept as written.
@@ -41,6 +42,19 @@ pub fn parse_body(field: &str, raw: &str) -> ApiResult<Body> {
     } else {
         Ok(Body { text, format: "text" })
     }
+}
+
+/// The body with the actor's signature below it (as mail does: after a `-- ` line); unchanged
+/// when they have none.
+pub fn signed(body: Body, actor: &Actor) -> Body {
+    let Some(signature) = actor.user().map(|u| u.signature.trim()).filter(|s| !s.is_empty()) else {
+        return body;
+    };
+    let text = match body.format {
+        "html" => format!("{}<p>-- <br>{}</p>", body.text, ammonia::clean_text(signature).replace("&#10;", "<br>")),
+        _ => format!("{}\n\n-- \n{signature}", body.text),
+    };
+    Body { text, ..body }
 }
 
 fn looks_like_html(text: &str) -> bool {

@@ -92,6 +92,7 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, viewer:
                 lastname: user.lastname,
                 email: user.email,
                 phone: user.phone,
+                timezone: user.timezone.filter(|z| !z.trim().is_empty()),
             },
             source: t.source,
             due_timestamp: t.due_at.map(timestamp),

@@ -34,6 +34,12 @@ test('the bell counts an assignment and a mention, and clears as the agent reads
   expect(filed.status(), await filed.text()).toBe(201);
   const number = (await filed.json()).ticket_number as string;
 
+  // Her signature, which her responses carry when she leaves "Add my signature" ticked.
+  await bea.goto('/desk/account');
+  await bea.getByLabel('Your signature').fill('Bea Bell\nScanner team, ext. 42');
+  await bea.getByRole('button', { name: 'Save signature' }).click();
+  await expect(bea.getByText('Signature saved.')).toBeVisible();
+
   await bea.goto('/desk/tickets');
   const bell = bea.getByTestId('bell');
   await expect(bell).toHaveAccessibleName('Notifications');
@@ -70,8 +76,12 @@ test('the bell counts an assignment and a mention, and clears as the agent reads
   await expect(bea.getByTestId('ticket-number')).toHaveText(number);
   await expect(bea.getByTestId('bell-count')).toHaveCount(0);
   await bea.getByLabel('Message', { exact: true }).fill('Please clean the scanner glass');
+  await expect(bea.getByLabel('Add my signature')).toBeChecked();
   await bea.getByRole('button', { name: 'Send response' }).click();
   await expect(bea.getByTestId('reply-done')).toHaveText('Reply sent.');
+  await expect(bea.getByTestId('thread-entry').filter({ hasText: 'Please clean the scanner glass' })).toContainText(
+    'Scanner team, ext. 42',
+  );
   await bea.getByRole('link', { name: '← All tickets' }).click();
   await expect(row).not.toHaveClass(/unread/);
   await expect(row.getByTestId('waiting')).toHaveText('Waiting for customer');

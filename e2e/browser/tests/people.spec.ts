@@ -19,6 +19,12 @@ test('an agent opens a ticket for a new customer by email, then gives it to one 
   // A customer to find by name, with an older ticket of her own.
   const carolName = `Carol Castle${stamp}`;
   const carolEmail = `carol-${stamp}@example.com`;
+  // Carol is known, with her time zone: the panel shows her local time.
+  const carol = await page.request.post('/api/users.json', {
+    headers: auth,
+    data: { name: carolName, email: carolEmail, timezone: 'Asia/Tokyo' },
+  });
+  expect(carol.status(), await carol.text()).toBe(201);
   const made = await page.request.post('/api/tickets.json', {
     headers: auth,
     data: { email: carolEmail, name: carolName, subject: `Carol's laptop ${stamp}`, message: 'The fan is loud' },
@@ -58,6 +64,7 @@ test('an agent opens a ticket for a new customer by email, then gives it to one 
   await expect(panel.getByTestId('customer-email')).toHaveText(noraEmail);
   await expect(panel.getByTestId('customer-last-wrote')).toContainText('Last wrote');
   await expect(panel.getByText('No other open tickets.')).toBeVisible();
+  await expect(panel.getByTestId('customer-time')).toHaveCount(0);
 
   // Wrong person: give it to Carol, found by her name.
   await panel.getByRole('button', { name: 'Change customer' }).click();
@@ -70,6 +77,7 @@ test('an agent opens a ticket for a new customer by email, then gives it to one 
   await picker.press('Enter');
   await panel.getByRole('button', { name: 'Save customer' }).click();
   await expect(panel.getByTestId('customer-name')).toHaveText(carolName);
+  await expect(panel.getByTestId('customer-time')).toHaveText(/^Their time: \d{1,2}:\d{2}.* \(Asia\/Tokyo\)$/);
   await expect(page.getByTestId('thread')).toContainText(`Requester changed from Nora New to ${carolName}`);
   // Her other ticket is in the panel now, open.
   await expect(panel.getByTestId('customer-open')).toContainText(`Carol's laptop ${stamp}`);

@@ -80,7 +80,9 @@ const PATHS: [&str; 17] = [
 fn page_view(route: &str) -> AnyView {
     match route {
         "/" => view! { <RequireSignIn><HomePage/></RequireSignIn> }.into_any(),
-        "/account" => view! { <RequireSignIn><AccountPage/></RequireSignIn> }.into_any(),
+        "/account" => {
+            view! { <RequireSignIn><AccountPage extra=crate::signature::signature_form/></RequireSignIn> }.into_any()
+        }
         "/tickets" => view! { <RequireSignIn><TicketListPage tools=TOOLS/></RequireSignIn> }.into_any(),
         "/tickets/new" => view! {
             <RequireSignIn><NewTicketPage extra=crate::new_ticket_staff::staff_fields/></RequireSignIn>

@@ -175,7 +175,9 @@ pub fn BulkBar(
                     }}
                 </span>
             </div>
-            <div class="bulk-row" class:inactive=none_selected>
+            // The actions only once something is selected: the bar stays one line otherwise.
+            <Show when=move || !none_selected()>
+            <div class="bulk-row">
                 <form class="bulk-form" on:submit=on_assign>
                     <label for="bulk-assignee">"Assign to"</label>
                     <select
@@ -225,6 +227,7 @@ pub fn BulkBar(
                     "Close…"
                 </button>
             </div>
+            </Show>
             {move || choice_error.get().map(|message| view! {
                 <p class="field-error" role="alert">{message}</p>
             })}

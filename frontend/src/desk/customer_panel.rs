@@ -64,6 +64,9 @@ pub fn CustomerPanel(ctx: TicketContext) -> impl IntoView {
                             <p class="person-name" data-testid="customer-name">{c.fullname}</p>
                             <p><a href=mailto data-testid="customer-email">{c.email}</a></p>
                             {(!c.phone.is_empty()).then(|| view! { <p data-testid="customer-phone">{c.phone}</p> })}
+                            {c.timezone.and_then(|zone| local_time(&zone).map(|time| view! {
+                                <p class="muted" data-testid="customer-time">{format!("Their time: {time} ({zone})")}</p>
+                            }))}
                         </div>
                     </div>
                 }
@@ -180,4 +183,21 @@ fn ChangeRequester(ctx: TicketContext) -> impl IntoView {
         </Show>
         {action_error(action)}
     }
+}
+
+/// The time now in a time zone, as the reader writes times ("14:05"); None for a zone the
+/// browser does not know.
+fn local_time(zone: &str) -> Option<String> {
+    use js_sys::{Function, Reflect};
+    use wasm_bindgen::{JsCast, JsValue};
+    let options = js_sys::Object::new();
+    for (key, value) in [("timeZone", zone), ("hour", "2-digit"), ("minute", "2-digit")] {
+        Reflect::set(&options, &key.into(), &value.into()).ok()?;
+    }
+    let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
+    let make: Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
+    // An unknown zone throws a RangeError, which `construct` returns as an error.
+    let format = Reflect::construct(&make, &js_sys::Array::of2(&JsValue::UNDEFINED, &options)).ok()?;
+    let write: Function = Reflect::get(&format, &"format".into()).ok()?.dyn_into().ok()?;
+    write.call1(&format, &js_sys::Date::new_0()).ok()?.as_string()
 }

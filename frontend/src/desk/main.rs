@@ -11,6 +11,7 @@ mod new_ticket_staff;
 mod saved_views;
 mod setup;
 mod side_bar;
+mod signature;
 mod ticket_sidebar;
 mod watch;
 

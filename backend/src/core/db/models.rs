@@ -29,6 +29,8 @@ pub struct UserRow {
     pub last_login_at: Option<NaiveDateTime>,
     pub email_confirmed_at: Option<NaiveDateTime>,
     pub email_notifications: bool,
+    /// Plain text added below the person's responses when they choose.
+    pub signature: String,
 }
 
 #[derive(Debug, Insertable)]

@@ -319,6 +319,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamp>,
         email_confirmed_at -> Nullable<Timestamp>,
         email_notifications -> Bool,
+        signature -> Text,
     }
 }
 

@@ -15,7 +15,7 @@ use crate::components::attachments::{human_size, read_data_url, to_uploads, Pick
 use crate::components::catalog::Catalog;
 use crate::components::draft_sync::DraftSync;
 use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
-use crate::components::form::ResolutionField;
+use crate::components::form::{CheckField, ResolutionField};
 use crate::session::Session;
 use crate::task::Task;
 use crate::text::local;
@@ -83,6 +83,9 @@ pub fn Composer(
     let sync = DraftSync::new();
     // "Send and set status" (agents): none keeps the ticket's status.
     let then_status = RwSignal::new(None::<i64>);
+    // An agent with a signature adds it below responses unless they untick it.
+    let has_signature = Memo::new(move |_| session.user().is_some_and(|u| !u.signature.trim().is_empty()));
+    let with_signature = RwSignal::new(true);
     let resolution = RwSignal::new(String::new());
     let resolution_error = RwSignal::new(None::<String>);
     let current_status = Memo::new(move |_| ticket.with(|t| t.as_ref().map(|t| (t.status_id, t.status_state))));
@@ -224,6 +227,11 @@ pub fn Composer(
             attachments,
             version: ticket.with_untracked(|t| t.as_ref().map(|t| t.version)),
             status_id: then_status.get_untracked().filter(|_| is_staff.get_untracked()),
+            signature: (is_staff.get_untracked()
+                && !note
+                && has_signature.get_untracked()
+                && with_signature.get_untracked())
+            .then_some(true),
             resolution: Some(resolution_text).filter(|r| closes.get_untracked() && !r.is_empty()),
             ..Default::default()
         };
@@ -385,6 +393,9 @@ pub fn Composer(
                     {move || file_errors.get().into_iter().map(|e| view! { <p class="field-error">{e}</p> }).collect_view()}
                 </div>
             </div>
+            <Show when=move || is_staff.get() && has_signature.get() && draft.mode.get() == ReplyMode::Reply>
+                <CheckField id="reply-signature" label="Add my signature" checked=with_signature/>
+            </Show>
             <Show when=move || is_staff.get()>
                 <div class="field then-status">
                     <label for="reply-status">"Then set the status"</label>

@@ -30,8 +30,9 @@ fn check_new_password(checks: &mut Checks, key: &str, id: &str, confirm_id: &str
     }
 }
 
+/// `extra`: what the app adds to the page (the desk: the agent's signature).
 #[component]
-pub fn AccountPage() -> impl IntoView {
+pub fn AccountPage(#[prop(optional)] extra: Option<fn() -> AnyView>) -> impl IntoView {
     let session = Session::get();
     let current = RwSignal::new(String::new());
     let new_password = RwSignal::new(String::new());
@@ -79,6 +80,7 @@ pub fn AccountPage() -> impl IntoView {
                 </dl>
             })}
             {mail_choice()}
+            {extra.map(|extra| extra())}
             <h2>"Change your password"</h2>
             <p class="muted">"Other browsers where you are signed in will be signed out."</p>
             <form class="stack" on:submit=on_submit novalidate data-testid="password-form">
@@ -109,7 +111,9 @@ fn mail_choice() -> impl IntoView {
     let save = Task::<()>::new();
     let start_save = move |on: bool| {
         save.run(async move {
-            let user = session.read(api::update_me(&ProfileUpdate { email_notifications: Some(on) })).await?;
+            let user = session
+                .read(api::update_me(&ProfileUpdate { email_notifications: Some(on), ..Default::default() }))
+                .await?;
             session.set_user(user);
             Ok(())
         })

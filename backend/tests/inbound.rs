@@ -722,3 +722,31 @@ async fn over_imap_forged_mail_is_a_marked_note_and_the_agents_token_a_response(
     assert_eq!(last_two, [("R".to_owned(), false), ("R".to_owned(), false)], "{t}");
     assert_eq!(mailed_ids(&st, "carla@example.com").len(), sent_before + 2);
 }
+
+/// Someone copied on a ticket answers the desk's mail to them: their message joins the thread,
+/// verified by their own reply token; once taken off the ticket, their mail no longer joins it.
+#[actix_web::test]
+async fn people_copied_on_a_ticket_answer_it_by_mail() {
+    let db = test_db();
+    let (app, st, admin, _, number) = trust_desk(&db, |_| {}).await;
+    let key = api_key(&st, "read,write");
+    let path = format!("/api/tickets.json/{number}");
+    let cc = json!({"cc": ["Dan Dee <dan@example.com>"], "message": "Dan, can you confirm?"});
+    assert_eq!(send(&app, "PUT", &path, Auth::Bearer(&admin), Some(cc)).await.0, 200);
+    let to_dan = mailed_ids(&st, "dan@example.com").pop().expect("Dan gets the response");
+    let reply = answer("Dan Dee <dan@example.com>", &number, "dan1@example.com", &in_reply_to(&to_dan), "Confirmed.");
+    let (_, piped) = pipe(&app, &key, &reply).await;
+    assert_eq!(piped["outcome"], "reply", "{piped}");
+    let last = entries(&ticket(&app, &admin, &number).await).pop().unwrap();
+    assert_eq!(
+        (last["type"].as_str(), last["poster"].as_str(), last["body"].as_str(), last.get("unverified")),
+        (Some("M"), Some("Dan Dee"), Some("Confirmed."), None),
+        "{last}"
+    );
+
+    assert_eq!(send(&app, "PUT", &path, Auth::Bearer(&admin), Some(json!({"cc": []}))).await.0, 200);
+    let again = answer("dan@example.com", &number, "dan2@example.com", &in_reply_to(&to_dan), "Me again.");
+    let (_, piped) = pipe(&app, &key, &again).await;
+    assert_ne!(piped["outcome"], "reply", "{piped}");
+    assert_eq!(entries(&ticket(&app, &admin, &number).await).pop().unwrap()["body"], "Confirmed.");
+}

@@ -368,6 +368,135 @@ async fn ticket_mail_reaches_the_right_people_threaded_on_the_ticket() {
     assert_eq!(outbox_rows(&app, &admin).await.len(), rows.len());
 }
 
+/// The people copied on a ticket (CC) hear what its customer hears, read it and answer it, and
+/// change nothing else; a response's blind copies reach their addresses and only agents see them.
+#[actix_web::test]
+async fn copied_people_hear_read_and_answer_and_blind_copies_stay_hidden() {
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let admin = first_admin(&app).await;
+    plain_smtp(&app, &admin).await;
+    let sink = servers::plain_sink();
+    let (customer_address, carl_address, bea_address, boss_address) =
+        (servers::address("customer"), servers::address("carl"), servers::address("bea"), servers::address("boss"));
+    let (_, agent) = person(&app, &admin, "agent", &servers::address("agent"), 3).await;
+    let (_, customer) = person(&app, &admin, "customer", &customer_address, 1).await;
+    let (carl_id, carl) = person(&app, &admin, "carl", &carl_address, 1).await;
+
+    // Bad lists are refused, naming the field, and open nothing.
+    let opened =
+        |cc: Value| json!({"email": customer_address, "subject": "VPN down", "message": "Since noon.", "cc": cc});
+    for (cc, why) in [
+        (json!(["not an address"]), "an entry that is no address"),
+        (json!(["Bea <bea@example.com"]), "an unclosed <"),
+        (json!((0..21).map(|i| format!("p{i}@example.com")).collect::<Vec<_>>()), "more than 20"),
+    ] {
+        let (status, err) = send(&app, "POST", "/api/tickets.json", Auth::Bearer(&agent), Some(opened(cc))).await;
+        assert_eq!((status, err["error"]["fields"]["cc"].is_string()), (422, true), "{why}: {err}");
+    }
+    let (status, _) = send(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        Auth::Bearer(&customer),
+        Some(json!({"subject": "Mine", "message": "m", "cc": [bea_address]})),
+    )
+    .await;
+    assert_eq!(status, 403, "customers do not copy people");
+    assert_eq!(outbox_rows(&app, &admin).await.len(), 0);
+
+    // Opened by an agent copying an account and a new address (twice): both get the receipt.
+    let cc = json!([carl_address, format!("Bea Lee <{bea_address}>"), bea_address.to_uppercase()]);
+    let (status, t) = send(&app, "POST", "/api/tickets.json", Auth::Bearer(&agent), Some(opened(cc))).await;
+    assert_eq!(status, 201, "{t}");
+    let number = t["ticket_number"].as_str().unwrap().to_owned();
+    let path = format!("/api/tickets.json/{number}");
+    let names: Vec<&str> = t["cc"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Bea Lee", "carl Person"]);
+    deliver(&st).await;
+    for address in [&customer_address, &carl_address, &bea_address] {
+        assert!(header(&only(&sink, address), "Subject").contains("VPN down"), "{address}");
+    }
+
+    // A response blind-copied to the boss: customer, Bea, Carl and the boss each get their own.
+    let (status, err) = send(
+        &app,
+        "PUT",
+        &path,
+        Auth::Bearer(&agent),
+        Some(json!({"message": "Looking.", "type": "note", "bcc": [boss_address]})),
+    )
+    .await;
+    assert_eq!((status, err["error"]["fields"]["bcc"].is_string()), (422, true), "a note has no blind copies: {err}");
+    let (status, err) =
+        send(&app, "PUT", &path, Auth::Bearer(&agent), Some(json!({"message": "Looking.", "bcc": ["boss"]}))).await;
+    assert_eq!((status, err["error"]["fields"]["bcc"].is_string()), (422, true), "{err}");
+    let (status, _) = send(
+        &app,
+        "PUT",
+        &path,
+        Auth::Bearer(&agent),
+        Some(json!({"message": "Restarted the VPN gateway.", "bcc": [boss_address]})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    deliver(&st).await;
+    for address in [&customer_address, &carl_address, &bea_address, &boss_address] {
+        let got = servers::received(&sink, address);
+        let last = parse(got.last().unwrap()).body_text(0).unwrap().to_string();
+        assert!(last.contains("Restarted the VPN gateway."), "{address}: {last}");
+        let to = header(got.last().unwrap(), "To");
+        assert!(to.contains(address.as_str()) && !to.contains(','), "one address per mail: {to}");
+    }
+    let last_response =
+        |t: &Value| t["threads"].as_array().unwrap().iter().rfind(|e| e["type"] == "R").cloned().unwrap();
+    let (_, seen_by_agent) = send(&app, "GET", &path, Auth::Bearer(&agent), None).await;
+    assert_eq!(last_response(&seen_by_agent)["bcc"], json!([boss_address]));
+    let (_, seen_by_customer) = send(&app, "GET", &path, Auth::Bearer(&customer), None).await;
+    assert!(last_response(&seen_by_customer).get("bcc").is_none(), "{seen_by_customer}");
+
+    // Carl reads it and answers it, in the list too, but changes nothing else.
+    let (status, list) = send(&app, "GET", "/api/tickets.json", Auth::Bearer(&carl), None).await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().map(|t| t.len()), Some(1), "{list}");
+    let (status, _) =
+        send(&app, "PUT", &path, Auth::Bearer(&carl), Some(json!({"message": "Works for me now."}))).await;
+    assert_eq!(status, 200);
+    let (_, now) = send(&app, "GET", &path, Auth::Bearer(&carl), None).await;
+    let last = now["threads"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["type"].as_str(), last["user_id"].as_i64()), (Some("M"), Some(carl_id)), "{last}");
+    let version = now["version"].as_i64();
+    for change in [json!({"status_id": 3, "resolution": "fine"}), json!({"cc": []}), json!({"priority": "High"})] {
+        let (status, _) = send(&app, "PUT", &path, Auth::Bearer(&carl), Some(change.clone())).await;
+        assert_eq!(status, 403, "{change}");
+    }
+    assert_eq!(send(&app, "DELETE", &path, Auth::Bearer(&carl), Some(json!({"resolution": "x"}))).await.0, 403);
+
+    // The same list again changes nothing; taking Carl off is an E entry, and he no longer reads it.
+    let (_, before) = send(&app, "GET", &path, Auth::Bearer(&agent), None).await;
+    assert_eq!(before["version"].as_i64(), version);
+    let same = json!({"cc": [bea_address, carl_address]});
+    assert_eq!(send(&app, "PUT", &path, Auth::Bearer(&agent), Some(same)).await.0, 200);
+    let (_, after) = send(&app, "GET", &path, Auth::Bearer(&agent), None).await;
+    assert_eq!(after["version"], before["version"], "nothing changed, nothing written");
+    assert_eq!(send(&app, "PUT", &path, Auth::Bearer(&agent), Some(json!({"cc": [bea_address]}))).await.0, 200);
+    let (_, after) = send(&app, "GET", &path, Auth::Bearer(&agent), None).await;
+    let said = after["threads"].as_array().unwrap().last().unwrap()["body"].as_str().unwrap().to_owned();
+    assert_eq!(said, "CC removed carl Person by agent Person");
+    assert_eq!(send(&app, "GET", &path, Auth::Bearer(&carl), None).await.0, 404);
+    let (_, list) = send(&app, "GET", "/api/tickets.json", Auth::Bearer(&carl), None).await;
+    assert_eq!(list.as_array().map(|t| t.len()), Some(0), "{list}");
+
+    // A status change reaches Bea, not Carl any more.
+    let (carl_had, bea_had) =
+        (servers::received(&sink, &carl_address).len(), servers::received(&sink, &bea_address).len());
+    assert_eq!(send(&app, "DELETE", &path, Auth::Bearer(&agent), Some(json!({"resolution": "Fixed"}))).await.0, 204);
+    deliver(&st).await;
+    assert_eq!(servers::received(&sink, &carl_address).len(), carl_had);
+    assert_eq!(servers::received(&sink, &bea_address).len(), bea_had + 1);
+}
+
 /// A message with a tracking image and a link whose text names another site, quoted in the
 /// receipt the desk mails its customer: neither the outbox row nor the mail that reaches the SMTP
 /// server carries the image or the misleading text, in its HTML or its text part; the links show

@@ -177,6 +177,9 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("A2", a2_a_bell_for_customers_and_programs),
         ("A3", a3_mentions_that_name_nobody),
         ("A4", a4_another_agents_counts),
+        ("W1", w1_a_customer_copies_people),
+        ("W2", w2_hostile_copies),
+        ("W3", w3_a_copied_person_oversteps),
     ]
 }
 
@@ -198,11 +201,9 @@ fn every_attack_in_the_doc_has_a_case() {
     let documented: BTreeSet<String> = documented.into_iter().collect();
     assert_eq!(documented, coded, "the attack list of docs/security.md and the cases of attacks.rs differ");
     for id in &coded {
-        assert!(
-            ["X", "S", "J", "B", "P", "C", "F", "N", "M", "K", "R", "G", "L", "E", "H", "O", "T", "D", "V", "A"]
-                .contains(&theme(id)),
-            "{id}: no test runs this theme"
-        );
+        // Each theme needs its #[test] calling `run` (a case listed but never run proves nothing).
+        let runner = format!("run(\"{}\");", theme(id));
+        assert!(include_str!("attacks.rs").contains(&runner), "{id}: no test runs this theme");
     }
     assert!(coded.len() >= 40, "the issue asks for at least 40 attacks");
 }
@@ -233,6 +234,16 @@ fn v_the_event_stream() {
 #[test]
 fn d_drafts_and_requesters() {
     run("D");
+}
+
+#[test]
+fn w_people_copied_on_tickets() {
+    run("W");
+}
+
+#[test]
+fn a_the_bell_and_counts() {
+    run("A");
 }
 
 #[test]
@@ -2877,6 +2888,76 @@ fn d5_a_hostile_requester(w: &World) {
     });
 }
 
+fn w1_a_customer_copies_people(w: &World) {
+    w.creates_nothing(|| {
+        w.leaves(&w.olga_ticket, || {
+            w.leaves(&w.alice_ticket, || {
+                let alice = w.path(&w.alice_ticket);
+                for body in [
+                    json!({"cc": [w.olga.email]}),
+                    json!({"cc": ["someone.new@example.com"]}),
+                    json!({"cc": []}),
+                    json!({"message": "Copy my boss", "bcc": ["boss@example.com"]}),
+                ] {
+                    w.s.put_json(&alice, &w.alice_auth, &body).expect_error(403, "forbidden");
+                }
+                // Copying herself onto Olga's ticket: it does not exist for her.
+                let body = json!({"cc": [w.alice.email]});
+                w.s.put_json(&w.path(&w.olga_ticket), &w.alice_auth, &body).expect_error(404, "not_found");
+            });
+        });
+        let body = json!({"subject": "Mine", "message": "m", "cc": [w.olga.email]});
+        w.s.post_json("/api/tickets.json", &w.alice_auth, &body).expect_error(403, "forbidden");
+    });
+}
+
+fn w2_hostile_copies(w: &World) {
+    w.creates_nothing(|| {
+        w.leaves(&w.alice_ticket, || {
+            let path = w.path(&w.alice_ticket);
+            // U+043E: a Cyrillic о in Olga's address.
+            let look_alike = w.olga.email.replacen('o', "\u{43e}", 1);
+            let many: Vec<String> = (0..21).map(|i| format!("p{i}@example.com")).collect();
+            for (body, field) in [
+                (json!({"cc": [format!("{}\r\nBcc: everyone@example.com", w.olga.email)]}), "cc"),
+                (json!({"cc": [look_alike]}), "cc"),
+                (json!({"cc": ["New\r\nPerson <new.person@example.com>"]}), "cc"),
+                (json!({"cc": many}), "cc"),
+                (json!({"message": "Internal", "type": "note", "bcc": [w.olga.email]}), "bcc"),
+                (json!({"message": "Hi", "bcc": ["everyone@example.com\r\nX-Evil: 1"]}), "bcc"),
+            ] {
+                w.s.put_json(&path, &w.agent, &body).expect_invalid_fields(&[field]);
+            }
+        });
+    });
+}
+
+fn w3_a_copied_person_oversteps(w: &World) {
+    let alice = w.path(&w.alice_ticket);
+    let body = json!({"cc": [w.olga.email], "message": "Olga, please confirm.", "bcc": ["auditor@example.com"]});
+    w.s.put_json(&alice, &w.agent, &body).expect(200);
+    // Olga reads and answers; she sees nobody's blind copy.
+    let seen = w.s.get(&alice, &w.olga_auth).expect(200).json();
+    assert!(!seen.to_string().contains("auditor@example.com"), "{seen}");
+    w.s.put_json(&alice, &w.olga_auth, &json!({"message": "Confirmed."})).expect(200);
+    w.leaves(&w.alice_ticket, || {
+        for body in [
+            json!({"status_id": 3, "resolution": "Done"}),
+            json!({"priority": "Urgent"}),
+            json!({"cc": [w.olga.email, "friend@example.com"]}),
+            json!({"requester_email": w.olga.email}),
+        ] {
+            w.s.put_json(&alice, &w.olga_auth, &body).expect_error(403, "forbidden");
+        }
+        w.s.delete_json(&alice, &w.olga_auth, &json!({"resolution": "Mine now"})).expect_error(403, "forbidden");
+    });
+    assert!(!w.s.get(&alice, &w.alice_auth).expect(200).json().to_string().contains("auditor@example.com"));
+    // Taken off, she no longer reads it.
+    w.s.put_json(&alice, &w.agent, &json!({"cc": []})).expect(200);
+    w.s.get(&alice, &w.olga_auth).expect_error(404, "not_found");
+    w.s.put_json(&alice, &w.olga_auth, &json!({"message": "Still here?"})).expect_error(404, "not_found");
+}
+
 fn open_stream(w: &World, auth: &Auth, headers: &[(&str, &str)]) -> Resp {
     w.s.send(Method::GET, "/api/events", auth, headers, None, None)
 }
@@ -2944,11 +3025,11 @@ fn v5_presence_from_someone_not_an_agent(w: &World) {
 
 /// A second agent for the bell's cases (once per world), signed in.
 fn bea(w: &World) -> (i64, Auth) {
-    let person = match w.s.get("/api/users.json?q=bea_bell", &w.admin).json()[0]["id"].as_i64() {
+    let person = match w.s.get("/api/users.json?q=bea-bell", &w.admin).json()[0]["id"].as_i64() {
         Some(id) => id,
-        None => w.s.create_person(&w.admin, "bea_bell", 3, Some(PASSWORD)).id,
+        None => w.s.create_person(&w.admin, "bea-bell", 3, Some(PASSWORD)).id,
     };
-    (person, Auth::Bearer(w.s.login_token("bea_bell", PASSWORD)))
+    (person, Auth::Bearer(w.s.login_token("bea-bell", PASSWORD)))
 }
 
 /// How many unread notifications the bell of `auth` counts.
@@ -2993,13 +3074,13 @@ fn a3_mentions_that_name_nobody(w: &World) {
     let (_, bea_auth) = bea(w);
     let before = unread(w, &bea_auth);
     // A customer cannot summon an agent; an address is not a mention; a response mentions nobody.
-    w.s.put_json(&w.path(&w.alice_ticket), &w.alice_auth, &json!({"message": "@bea_bell answer me"})).expect(200);
-    let note = json!({"message": "Wrote to bea_bell@example.com and @nobody_here", "type": "note"});
+    w.s.put_json(&w.path(&w.alice_ticket), &w.alice_auth, &json!({"message": "@bea-bell answer me"})).expect(200);
+    let note = json!({"message": "Wrote to bea-bell@example.com and @nobody-here", "type": "note"});
     w.s.put_json(&w.path(&w.alice_ticket), &w.agent, &note).expect(200);
-    w.s.put_json(&w.path(&w.alice_ticket), &w.agent, &json!({"message": "Asked @bea_bell"})).expect(200);
+    w.s.put_json(&w.path(&w.alice_ticket), &w.agent, &json!({"message": "Asked @bea-bell"})).expect(200);
     assert_eq!(unread(w, &bea_auth), before, "Bea was told of what does not mention her");
     // A note that names her does.
-    let note = json!({"message": "@bea_bell can you take this?", "type": "note"});
+    let note = json!({"message": "@bea-bell can you take this?", "type": "note"});
     w.s.put_json(&w.path(&w.alice_ticket), &w.agent, &note).expect(200);
     assert_eq!(unread(w, &bea_auth), before + 1);
     let latest = w.s.get("/api/notifications.json?per_page=1", &bea_auth).json();

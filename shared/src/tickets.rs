@@ -75,8 +75,24 @@ pub struct Ticket {
     /// yet; null once resolved or closed.
     #[serde(default)]
     pub waiting_for: Option<String>,
+    /// The people copied on the ticket besides its customer (osTicket's collaborators): they
+    /// get its customer mail, read it in the portal and may answer it.
+    #[serde(default)]
+    pub cc: Vec<Participant>,
     pub threads: Vec<ThreadEntry>,
 }
+
+/// Someone copied on a ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Participant {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+}
+
+/// The most people a ticket copies (`cc`), or one response blind-copies (`bcc`).
+pub const CC_MAX: usize = 20;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -163,6 +179,9 @@ pub struct ThreadEntry {
     /// confirmed the sender). Absent otherwise, and always for customers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unverified: Option<String>,
+    /// Only for agents, only on responses sent with blind copies: the addresses they went to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bcc: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -272,6 +291,10 @@ pub struct TicketCreate {
     pub status_id: Option<i64>,
     #[serde(default)]
     pub resolution: Option<String>,
+    /// Agents only: copy these people on the ticket (`bea@example.com` or `Bea Lee
+    /// <bea@example.com>`; an address nobody has yet becomes a customer). At most 20.
+    #[serde(default)]
+    pub cc: Option<Vec<String>>,
 }
 
 /// Who a request acts as, when an impersonating API key speaks for a user.
@@ -344,6 +367,14 @@ pub struct TicketUpdate {
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 1, maximum = 1440))]
     pub time_spent: Option<i64>,
+    /// Replace the people copied on the ticket (agents only; the same forms as on create, at
+    /// most 20; `[]` copies nobody).
+    #[serde(default)]
+    pub cc: Option<Vec<String>>,
+    /// Blind-copy this response to these addresses (agents' responses only, at most 20): each gets
+    /// the customer's mail of it; only agents see where it went.
+    #[serde(default)]
+    pub bcc: Option<Vec<String>>,
 }
 
 /// The most minutes one update may record.

@@ -121,6 +121,43 @@ impl PersonName {
     }
 }
 
+/// One address as people write it in a "To" or "Cc" field: `bea@example.com`,
+/// `Bea Lee <bea@example.com>` or `"Lee, Bea" <bea@example.com>`.
+pub fn mailbox(value: &str) -> Result<(Email, Option<PersonName>), String> {
+    let value = value.trim();
+    match value.rsplit_once('<') {
+        Some((name, rest)) => {
+            let address = rest.strip_suffix('>').ok_or("is missing the closing >")?;
+            let name = name.trim().trim_matches('"').trim();
+            let name = if name.is_empty() { None } else { Some(PersonName::parse(name)?) };
+            Ok((Email::parse(address)?, name))
+        }
+        None => Ok((Email::parse(value)?, None)),
+    }
+}
+
+/// Splits what someone typed into a "Cc" field into its addresses: at commas, semicolons and
+/// line ends outside quotes and angle brackets (`"Lee, Bea" <bea@example.com>` is one).
+pub fn address_list(value: &str) -> Vec<String> {
+    let (mut list, mut current) = (Vec::new(), String::new());
+    let (mut quoted, mut angled) = (false, false);
+    for c in value.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '<' if !quoted => angled = true,
+            '>' if !quoted => angled = false,
+            ',' | ';' | '\n' if !quoted && !angled => {
+                list.push(std::mem::take(&mut current));
+                continue;
+            }
+            _ => {}
+        }
+        current.push(c);
+    }
+    list.push(current);
+    list.into_iter().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect()
+}
+
 impl MessageBody {
     pub fn parse(value: &str) -> Result<Self, String> {
         if value.trim().is_empty() {
@@ -161,6 +198,27 @@ pub fn check_password(value: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn address_lists_split_outside_quotes_and_brackets() {
+        assert_eq!(
+            address_list("a@example.com, \"Lee, Bea\" <bea@example.com>;\nCarl <c@example.com>,, "),
+            ["a@example.com", "\"Lee, Bea\" <bea@example.com>", "Carl <c@example.com>"]
+        );
+        assert!(address_list("  ").is_empty());
+    }
+
+    #[test]
+    fn mailboxes_take_a_name_or_none() {
+        let (email, name) = mailbox(" Bea Lee <Bea@Example.com> ").unwrap();
+        assert_eq!((email.as_str(), name.unwrap().as_str()), ("bea@example.com", "Bea Lee"));
+        let (email, name) = mailbox("\"Lee, Bea\" <bea@example.com>").unwrap();
+        assert_eq!((email.as_str(), name.unwrap().as_str()), ("bea@example.com", "Lee, Bea"));
+        assert!(mailbox("bea@example.com").unwrap().1.is_none());
+        assert!(mailbox("Bea <bea@example.com").is_err());
+        assert!(mailbox("Bea <not an address>").is_err());
+        assert!(mailbox("").is_err());
+    }
 
     #[test]
     fn subjects() {

@@ -291,7 +291,13 @@ fn decide(
     let body = body(parsed, &uploads.1);
     let message_id = Some(parsed.message_id.as_str());
     if let Some(ticket) = ticket_answered(conn, parsed, &stored)? {
-        if let Some(user) = sender.as_ref().filter(|u| u.id == ticket.user_id || level_of(u).is_staff()) {
+        // Its customer, an agent, or someone copied on it answers on the ticket.
+        let agent = sender.as_ref().is_some_and(|u| u.id != ticket.user_id && level_of(u).is_staff());
+        let copied = match &sender {
+            Some(u) if !agent && u.id != ticket.user_id => crate::tickets::cc::is_copied(conn, ticket.id, u.id)?,
+            _ => false,
+        };
+        if let Some(user) = sender.as_ref().filter(|u| u.id == ticket.user_id || agent || copied) {
             let actor = Actor::User(user.clone());
             let domain = super::thread::domain(&stored);
             let keys = trust::Keys {
@@ -302,7 +308,7 @@ fn decide(
             let proof = trust::proof(parsed, &ticket.number, user.id, &keys);
             // A verified agent answers the customer; an unverified one only tells the other agents.
             // The customer adds a message either way.
-            let (kind, unverified) = match (user.id != ticket.user_id, &proof) {
+            let (kind, unverified) = match (agent, &proof) {
                 (true, Some(_)) => (EntryType::R, None),
                 (true, None) => (EntryType::N, Some(trust::AGENT_UNVERIFIED)),
                 (false, Some(_)) => (EntryType::M, None),

@@ -3,8 +3,9 @@
 //! failures and opt-outs independent and never shows one person another's address.
 //!
 //! Recipients (NodePoint's rule, "the ticket author and users assigned", plus followers and the
-//! queue's address as osTicket's department alerts): customers hear of their ticket's creation,
-//! of agents' responses and of status changes; the ticket's agents (assignees and followers; the
+//! queue's address as osTicket's department alerts): customers, and the people copied on their
+//! ticket, hear of its creation, of agents' responses (and a response's blind copies go to its
+//! `bcc` addresses) and of status changes; the ticket's agents (assignees and followers; the
 //! queue's address for a ticket nobody looks after yet) hear of everything, internal notes
 //! included. Nobody is told of their own action (but customers get the receipt of the ticket they
 //! opened); people who turned notifications off, disabled
@@ -22,7 +23,7 @@ use crate::catalog::rows::QueueRow;
 use crate::core::auth::{level_of, Actor};
 use crate::core::db::models::UserRow;
 use crate::core::db::schema::{
-    priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users,
+    priorities, queues, statuses, thread_entries, ticket_assignees, ticket_cc, ticket_followers, tickets, users,
 };
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
@@ -50,10 +51,12 @@ enum Event<'a> {
     },
 }
 
-/// A thread entry's body as stored: `format` is "text" or "html".
+/// A thread entry's body as stored: `format` is "text" or "html"; `bcc` where a response was
+/// blind-copied.
 struct Message {
     text: String,
     format: String,
+    bcc: Vec<String>,
 }
 
 /// Mail's consumer of the rules' events (features.rs): each ticket event becomes mail to the
@@ -113,9 +116,11 @@ pub fn on_event(conn: &mut AnyConnection, emitted: &Emitted<'_>) -> ApiResult<()
 /// The thread entry an event names by `entry_id`.
 fn entry(conn: &mut AnyConnection, payload: &serde_json::Value) -> ApiResult<Message> {
     let id = payload["entry_id"].as_i64().unwrap_or_default();
-    let (text, format) =
-        thread_entries::table.find(id).select((thread_entries::body, thread_entries::format)).first(conn)?;
-    Ok(Message { text, format })
+    let (text, format, bcc): (String, String, Option<String>) = thread_entries::table
+        .find(id)
+        .select((thread_entries::body, thread_entries::format, thread_entries::bcc))
+        .first(conn)?;
+    Ok(Message { text, format, bcc: bcc.as_deref().map(crate::tickets::cc::bcc_list).unwrap_or_default() })
 }
 
 /// Someone to mail: a user, or a bare address (a queue's).
@@ -127,6 +132,10 @@ struct Recipient {
 impl Recipient {
     fn user(u: &UserRow) -> Recipient {
         Recipient { person: Person { name: u.fullname.clone(), email: u.email.clone() }, user: Some(u.clone()) }
+    }
+
+    fn address(name: &str, email: &str) -> Recipient {
+        Recipient { user: None, person: Person { name: name.to_owned(), email: email.to_owned() } }
     }
 }
 
@@ -151,6 +160,8 @@ fn message_parts(body: &Message) -> (String, String) {
 struct TicketContext {
     ticket: TicketRow,
     customer: UserRow,
+    /// The people copied on it (`tickets::cc`), who hear what its customer hears.
+    copied: Vec<UserRow>,
     agents: Vec<UserRow>,
     queue: QueueRow,
     facts: TicketFacts,
@@ -174,6 +185,13 @@ fn load(conn: &mut AnyConnection, ticket_id: i64, public_url: &str) -> ApiResult
         .into_iter()
         .filter(|u| level_of(u).is_staff())
         .collect();
+    let copied: Vec<UserRow> = users::table
+        .filter(
+            users::id.eq_any(ticket_cc::table.filter(ticket_cc::ticket_id.eq(ticket_id)).select(ticket_cc::user_id)),
+        )
+        .order(users::id)
+        .select(UserRow::as_select())
+        .load(conn)?;
     let facts = TicketFacts {
         url: format!("{public_url}/tickets/{}", ticket.number),
         number: ticket.number.clone(),
@@ -183,7 +201,7 @@ fn load(conn: &mut AnyConnection, ticket_id: i64, public_url: &str) -> ApiResult
         queue: queue.name.clone(),
         customer: Person { name: customer.fullname.clone(), email: customer.email.clone() },
     };
-    Ok(TicketContext { ticket, customer, agents, queue, facts })
+    Ok(TicketContext { ticket, customer, copied, agents, queue, facts })
 }
 
 /// Queues the mail a ticket event sends (inside the caller's transaction).
@@ -201,21 +219,19 @@ fn ticket(
     // The queue's address stands in for agents while nobody looks after the ticket.
     let agents_or_queue = || -> Vec<Recipient> {
         match (ctx.agents.is_empty(), ctx.queue.email.as_deref().filter(|e| !e.trim().is_empty())) {
-            (true, Some(address)) => vec![Recipient {
-                user: None,
-                person: Person { name: ctx.queue.name.clone(), email: address.to_owned() },
-            }],
+            (true, Some(address)) => vec![Recipient::address(&ctx.queue.name, address)],
             _ => agents().collect(),
         }
     };
-    let customer = || Recipient::user(&ctx.customer);
+    // The customer's side: the customer and the people copied on the ticket.
+    let customers = || std::iter::once(&ctx.customer).chain(&ctx.copied).map(Recipient::user);
     let mut message = None;
     let mut status = None;
     let mut assignees = None;
     let plan: Vec<(Kind, Recipient)> = match event {
         Event::Created { body } => {
             message = Some(message_parts(body));
-            let mut plan = vec![(Kind::CreatedCustomer, customer())];
+            let mut plan: Vec<_> = customers().map(|r| (Kind::CreatedCustomer, r)).collect();
             plan.extend(agents_or_queue().into_iter().map(|r| (Kind::CreatedAgent, r)));
             plan
         }
@@ -224,7 +240,8 @@ fn ticket(
             match kind {
                 EntryType::M => agents_or_queue().into_iter().map(|r| (Kind::ReplyAgent, r)).collect(),
                 EntryType::R => {
-                    let mut plan = vec![(Kind::ReplyCustomer, customer())];
+                    let blind = body.bcc.iter().map(|email| Recipient::address("", email));
+                    let mut plan: Vec<_> = customers().chain(blind).map(|r| (Kind::ReplyCustomer, r)).collect();
                     plan.extend(agents().map(|r| (Kind::ReplyAgent, r)));
                     plan
                 }
@@ -234,7 +251,7 @@ fn ticket(
         }
         Event::Status { from, to } => {
             status = Some((from.to_owned(), to.to_owned()));
-            std::iter::once(customer()).chain(agents()).map(|r| (Kind::Status, r)).collect()
+            customers().chain(agents()).map(|r| (Kind::Status, r)).collect()
         }
         Event::Assigned { added, all } => {
             assignees = Some(all.iter().map(|u| u.fullname.as_str()).collect::<Vec<_>>().join(", "));
@@ -247,6 +264,7 @@ fn ticket(
     for (kind, recipient) in plan {
         let address = recipient.person.email.trim().to_lowercase();
         // The receipt of a new ticket goes to its customer even when they opened it themselves.
+        // (One mail per person: a copied person's mail shows nobody else's address.)
         let is_actor =
             kind != Kind::CreatedCustomer && recipient.user.as_ref().is_some_and(|u| Some(u.id) == actor.user_id());
         let unwanted = recipient.user.as_ref().is_some_and(|u| !wants_ticket_mail(u));

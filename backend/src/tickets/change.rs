@@ -11,6 +11,7 @@ use shared::catalog::StatusState;
 use shared::tickets::{BulkUpdate, EntryType, TicketUpdate, BULK_MAX_TICKETS, TIME_SPENT_MAX_MINUTES};
 use shared::validate::{Email, PersonName, Subject};
 
+use super::cc::{self, Address};
 use super::content::{self, Body, Upload};
 use super::create::{attach, find_or_create_customer, held, insert_entry, Limits};
 use crate::catalog::rows::StatusRow;
@@ -18,7 +19,7 @@ use crate::catalog::rules::{self as catalog, status_state, TicketSettings};
 use crate::core::audit::{self, AuditEvent};
 use crate::core::auth::{find_by_login, level_of, Actor, Origin};
 use crate::core::db::models::UserRow;
-use crate::core::db::schema::{ticket_assignees, ticket_followers, tickets, users};
+use crate::core::db::schema::{thread_entries, ticket_assignees, ticket_followers, tickets, users};
 use crate::core::db::{write_tx, AnyConnection};
 use crate::core::error::{collect, ApiError, ApiResult};
 use crate::core::events::{self, Event};
@@ -63,8 +64,24 @@ pub(super) fn require_can_act(actor: &Actor, ticket: &TicketRow) -> ApiResult<()
     if actor.is_staff() || is_owner(actor, ticket) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("You may view this ticket but not change it".into()))
+        Err(cannot_change())
     }
+}
+
+/// Who may write on a ticket (a message, a draft of one): whoever may change it, and the
+/// people copied on it (`cc`), who answer but change nothing else.
+pub(super) fn require_can_write(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow) -> ApiResult<()> {
+    if actor.is_staff() || is_owner(actor, ticket) {
+        return Ok(());
+    }
+    match actor.user_id() {
+        Some(me) if cc::is_copied(conn, ticket.id, me)? => Ok(()),
+        _ => Err(cannot_change()),
+    }
+}
+
+fn cannot_change() -> ApiError {
+    ApiError::Forbidden("You may view this ticket but not change it".into())
 }
 
 /// May this actor reopen the ticket? Agents always; its customer within the auto-close window
@@ -200,6 +217,10 @@ struct CheckedUpdate {
     /// Minutes of work to record.
     time_added: Option<i64>,
     requester: Option<NewRequester>,
+    /// The people to copy from now on, when that changes.
+    cc: Option<Vec<Address>>,
+    /// Where the response is blind-copied.
+    bcc: Vec<Address>,
 }
 
 impl CheckedUpdate {
@@ -212,6 +233,7 @@ impl CheckedUpdate {
             && self.assignees.is_none()
             && self.time_added.is_none()
             && self.requester.is_none()
+            && self.cc.is_none()
             && c.priority_id.is_none()
             && c.subject.is_none()
             && c.topic_id.is_none()
@@ -228,7 +250,7 @@ pub fn update_ticket(
     limits: &Limits,
     origin: &Origin,
 ) -> ApiResult<()> {
-    require_can_act(actor, ticket)?;
+    require_can_write(conn, actor, ticket)?;
     let expected = body.version.unwrap_or(ticket.version);
     if expected != ticket.version {
         // Checked here too, before attachments are stored: a stale request leaves nothing behind.
@@ -304,6 +326,8 @@ pub(crate) fn post_from_mail(
         assignees: None,
         time_added: None,
         requester: None,
+        cc: None,
+        bcc: Vec::new(),
     };
     apply_update(conn, actor, ticket, ticket.version, checked, origin, now)?
         .ok_or_else(|| ApiError::Internal("a mail message left no thread entry".into()))
@@ -320,7 +344,7 @@ fn apply_update(
     origin: &Origin,
     now: NaiveDateTime,
 ) -> ApiResult<Option<i64>> {
-    let CheckedUpdate { message, changes, transition, assignees, time_added, requester } = checked;
+    let CheckedUpdate { message, changes, transition, assignees, time_added, requester, cc, bcc } = checked;
     let fields: Vec<&str> = [
         ("subject", changes.subject.is_some()),
         ("priority", changes.priority_id.is_some()),
@@ -334,6 +358,10 @@ fn apply_update(
     if !fields.is_empty() {
         // No thread entry (the ticket shows its fields), but those watching hear of it.
         emit(conn, origin, actor, ticket, "ticket.update", json!({"fields": fields}))?;
+    }
+    if let Some(list) = cc {
+        // Before the message: a response goes to the people copied as it is sent.
+        copy_to(conn, actor, ticket, &list, origin, now)?;
     }
     let mut told_customer = false;
     let mut entry_id = None;
@@ -355,6 +383,9 @@ fn apply_update(
             now,
         )?;
         attach(conn, entry, uploads)?;
+        if let Some(stored) = cc::bcc_stored(&bcc) {
+            diesel::update(thread_entries::table.find(entry)).set(thread_entries::bcc.eq(stored)).execute(conn)?;
+        }
         if let Some(user_id) = actor.user_id() {
             // Sent: the draft it was written in is done with.
             super::drafts::discard(conn, ticket.id, user_id)?;
@@ -426,6 +457,31 @@ fn give_to(
     emit(conn, origin, actor, ticket, "ticket.requester", json!({"from": ticket.user_id, "to": owner.id}))
 }
 
+/// Makes `list` the people copied on the ticket: an E entry names who came and went.
+fn copy_to(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    list: &[Address],
+    origin: &Origin,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
+    let people = cc::people(conn, actor, ticket.user_id, list)?;
+    let (added, removed) = cc::replace(conn, ticket.id, &people)?;
+    if added.is_empty() && removed.is_empty() {
+        return Ok(());
+    }
+    let said = [("added", &added), ("removed", &removed)]
+        .into_iter()
+        .filter(|(_, names)| !names.is_empty())
+        .map(|(what, names)| format!("{what} {}", names.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ");
+    event(conn, ticket, "CC Changed", format!("CC {said} by {}", actor.display_name()), now)?;
+    let ids: Vec<i64> = people.iter().map(|u| u.id).collect();
+    emit(conn, origin, actor, ticket, "ticket.cc", json!({"cc": ids}))
+}
+
 /// An E entry: something happened to the ticket, told in one line.
 fn event(conn: &mut AnyConnection, ticket: &TicketRow, title: &str, text: String, now: NaiveDateTime) -> ApiResult<()> {
     insert_entry(
@@ -459,7 +515,9 @@ fn check_update(
         || body.subject.is_some()
         || body.assignee_ids.is_some()
         || body.requester_email.is_some()
-        || body.time_spent.is_some();
+        || body.time_spent.is_some()
+        || body.cc.is_some()
+        || body.bcc.is_some();
     if field_change && !staff {
         return Err(ApiError::Forbidden("Only agents can change a ticket's fields".into()));
     }
@@ -538,6 +596,21 @@ fn check_update(
         None => None,
     }
     .flatten();
+    let cc = match &body.cc {
+        Some(given) => match collect(&mut errors, cc::parse_list("cc", given)) {
+            Some(list) if cc::differs(conn, ticket.id, ticket.user_id, &list)? => Some(list),
+            _ => None,
+        },
+        None => None,
+    };
+    let bcc = match &body.bcc {
+        Some(given) if !given.is_empty() && (entry_type != EntryType::R || !has_message) => {
+            errors.insert("bcc".into(), "only goes with a response (a reply to the customer)".into());
+            Vec::new()
+        }
+        Some(given) => collect(&mut errors, cc::parse_list("bcc", given)).unwrap_or_default(),
+        None => Vec::new(),
+    };
     let time_added = body.time_spent;
     if let Some(minutes) = time_added {
         if (1..=TIME_SPENT_MAX_MINUTES).contains(&minutes) {
@@ -586,7 +659,7 @@ fn check_update(
         Some(EntryType::R) => changes.last_response_at = Some(Some(now)),
         _ => {}
     }
-    Ok(CheckedUpdate { message, changes, transition, assignees, time_added, requester })
+    Ok(CheckedUpdate { message, changes, transition, assignees, time_added, requester, cc, bcc })
 }
 
 /// The customer `requester_email` names, unless it is the ticket's own (nothing changes).

@@ -86,6 +86,8 @@ struct OpenedWith {
     status_id: Option<i64>,
     resolution: Option<String>,
     assignee_ids: Option<Vec<i64>>,
+    /// The people to copy (`cc`), written with the ticket so that its first mail reaches them.
+    cc: Vec<super::cc::Address>,
 }
 
 /// Creates the ticket and returns its id and number.
@@ -160,15 +162,20 @@ fn check(
             }
         },
     };
-    let opened_with = OpenedWith {
+    let cc = body.cc.as_deref().unwrap_or_default();
+    let mut opened_with = OpenedWith {
         status_id: body.status_id,
         resolution: body.resolution.clone(),
         assignee_ids: body.assignee_ids.clone(),
+        cc: Vec::new(),
     };
-    if opened_with.status_id.is_some() || opened_with.assignee_ids.is_some() {
+    if opened_with.status_id.is_some() || opened_with.assignee_ids.is_some() || !cc.is_empty() {
         if !actor.is_staff() {
-            return Err(ApiError::Forbidden("Only agents can assign a ticket or choose its status".into()));
+            return Err(ApiError::Forbidden(
+                "Only agents can assign a ticket, choose its status or copy people".into(),
+            ));
         }
+        opened_with.cc = collect(&mut errors, super::cc::parse_list("cc", cc)).unwrap_or_default();
         if let Some(ids) = &opened_with.assignee_ids {
             collect(&mut errors, super::change::agents(conn, ids));
         }
@@ -305,12 +312,16 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
         now,
     )?;
     attach(conn, entry_id, &c.uploads)?;
+    if !c.opened_with.cc.is_empty() {
+        let people = super::cc::people(conn, actor, owner.id, &c.opened_with.cc)?;
+        super::cc::replace(conn, id, &people)?;
+    }
     let payload = json!({
         "ticket_id": id, "entry_id": entry_id, "subject": c.subject.as_str(), "user_id": owner.id, "source": c.source,
     });
     let event = Event { kind: "ticket.create", target_type: "ticket", target_id: number.clone(), payload };
     events::emit(conn, &origin.events, actor, origin.ip.as_deref(), event)?;
-    let OpenedWith { status_id, resolution, assignee_ids } = c.opened_with;
+    let OpenedWith { status_id, resolution, assignee_ids, .. } = c.opened_with;
     if status_id.is_some() || assignee_ids.is_some() {
         let update = TicketUpdate { status_id, resolution, assignee_ids, ..Default::default() };
         super::change::apply_initial(conn, actor, id, &update, origin)?;

@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use shared::tickets::Draft;
 use shared::validate::MESSAGE_MAX_BYTES;
 
-use super::change::require_can_act;
+use super::change::require_can_write;
 use crate::core::auth::Actor;
 use crate::core::db::schema::drafts;
 use crate::core::db::{write_tx, AnyConnection};
@@ -24,7 +24,7 @@ fn writer(actor: &Actor) -> ApiResult<i64> {
 
 /// Your draft on the ticket, if you have one. Only those who may write on the ticket keep one.
 pub fn get(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow) -> ApiResult<Option<Draft>> {
-    require_can_act(actor, ticket)?;
+    require_can_write(conn, actor, ticket)?;
     let user_id = writer(actor)?;
     let row: Option<(String, String, chrono::NaiveDateTime)> = drafts::table
         .find((ticket.id, user_id))
@@ -41,7 +41,7 @@ pub fn get(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow) -> ApiRe
 /// Keeps the draft (replacing the one before), or discards it when its text is empty. Returns
 /// what was kept.
 pub fn save(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow, draft: &Draft) -> ApiResult<Option<Draft>> {
-    require_can_act(actor, ticket)?;
+    require_can_write(conn, actor, ticket)?;
     let user_id = writer(actor)?;
     let entry_type = entry_type(actor, draft.entry_type.as_deref())?;
     if draft.message.len() > MESSAGE_MAX_BYTES {
@@ -77,7 +77,7 @@ pub fn save(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow, draft: 
 
 /// Discards your draft on the ticket (nothing to do when there is none).
 pub fn delete(conn: &mut AnyConnection, actor: &Actor, ticket: &TicketRow) -> ApiResult<()> {
-    require_can_act(actor, ticket)?;
+    require_can_write(conn, actor, ticket)?;
     discard(conn, ticket.id, writer(actor)?)
 }
 

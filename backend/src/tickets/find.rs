@@ -30,8 +30,9 @@ where
         .await
 }
 
-/// The ticket with this number, if the actor may see it. A customer asking for someone else's
-/// ticket gets the same 404 as for a number that does not exist.
+/// The ticket with this number, if the actor may see it: their own, one they are copied on, or
+/// any when they see all. A customer asking for someone else's ticket gets the same 404 as for
+/// a number that does not exist.
 pub fn find_visible(conn: &mut AnyConnection, actor: &Actor, number: &str) -> ApiResult<TicketRow> {
     let number = number.trim();
     let mut row = by_number(conn, number)?;
@@ -42,8 +43,12 @@ pub fn find_visible(conn: &mut AnyConnection, actor: &Actor, number: &str) -> Ap
     }
     // A held ticket (tickets::create) is the staff's until its customer proves the address.
     let row = row.filter(|t| !t.held || actor.is_staff());
+    let theirs = match (&row, actor.user_id()) {
+        (Some(t), Some(me)) => t.user_id == me || (!actor.sees_all_tickets() && super::cc::is_copied(conn, t.id, me)?),
+        _ => false,
+    };
     match row {
-        Some(t) if Some(t.user_id) == actor.user_id() => Ok(t),
+        Some(t) if theirs => Ok(t),
         row if sees_all(conn, actor)? => row.ok_or(ApiError::NotFound("ticket")),
         _ if matches!(actor, Actor::Guest) => Err(sign_in_to_read()),
         _ => Err(ApiError::NotFound("ticket")),
@@ -84,20 +89,25 @@ pub fn render_one(conn: &mut AnyConnection, actor: &Actor, id: i64) -> ApiResult
 /// An attachment, for whoever may read its ticket (the visibility setting included) and its
 /// entry (internal notes' files are the staff's); anyone else gets the 404 of a missing one.
 pub fn visible_attachment(conn: &mut AnyConnection, actor: &Actor, id: i64) -> ApiResult<AttachmentRow> {
-    let found: Option<(AttachmentRow, i64, bool, String)> = attachments::table
+    let found: Option<(AttachmentRow, i64, i64, bool, String)> = attachments::table
         .inner_join(thread_entries::table.on(thread_entries::id.eq(attachments::entry_id)))
         .inner_join(tickets::table.on(tickets::id.eq(thread_entries::ticket_id)))
         .filter(attachments::id.eq(id))
-        .select((AttachmentRow::as_select(), tickets::user_id, tickets::held, thread_entries::entry_type))
+        .select((AttachmentRow::as_select(), tickets::id, tickets::user_id, tickets::held, thread_entries::entry_type))
         .first(conn)
         .optional()?;
     let sees_all = found.is_some() && sees_all(conn, actor)?;
+    let copied = match (&found, actor.user_id()) {
+        (Some((_, ticket, ..)), Some(me)) if !sees_all => super::cc::is_copied(conn, *ticket, me)?,
+        _ => false,
+    };
     found
-        .filter(|(_, owner, held, entry_type)| {
-            let sees_ticket = (sees_all || actor.user_id() == Some(*owner)) && (!held || actor.is_staff());
+        .filter(|(_, _, owner, held, entry_type)| {
+            let theirs = actor.user_id() == Some(*owner) || copied;
+            let sees_ticket = (sees_all || theirs) && (!held || actor.is_staff());
             let sees_entry = actor.is_staff() || entry_type != EntryType::N.as_str();
             sees_ticket && sees_entry
         })
-        .map(|(a, _, _, _)| a)
+        .map(|(a, ..)| a)
         .ok_or(ApiError::NotFound("attachment"))
 }

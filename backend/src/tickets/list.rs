@@ -9,7 +9,7 @@ use shared::tickets::{Ticket, TicketListQuery};
 
 use super::find::{sign_in_to_read, visible_to};
 use crate::core::auth::{lower, Actor};
-use crate::core::db::schema::{priorities, statuses, ticket_assignees, ticket_followers, tickets, users};
+use crate::core::db::schema::{priorities, statuses, ticket_assignees, ticket_cc, ticket_followers, tickets, users};
 use crate::core::db::{search, AnyConnection, Engine};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::settings;
@@ -116,7 +116,9 @@ impl Filters {
     fn query(&self) -> tickets::BoxedQuery<'static, crate::core::db::MultiBackend> {
         let mut q = tickets::table.into_boxed();
         if let Some(owner) = self.owner {
-            q = q.filter(tickets::user_id.eq(owner));
+            // Their own tickets and those they are copied on.
+            let copied = ticket_cc::table.filter(ticket_cc::user_id.eq(owner)).select(ticket_cc::ticket_id);
+            q = q.filter(tickets::user_id.eq(owner).or(tickets::id.eq_any(copied)));
         }
         if !self.staff {
             q = q.filter(tickets::held.eq(false));

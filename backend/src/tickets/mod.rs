@@ -1,9 +1,10 @@
 //! The ticket core: who may see which ticket (`find`), the list (`list`), creating one (`create`), changing it
-//! (`change`), what it looks like in the API (`view`), bodies and attachments (`content`), and
+//! (`change`), the people copied on it (`cc`), what it looks like in the API (`view`), bodies and attachments (`content`), and
 //! its HTTP endpoints (`routes`, `attachments`). Rules take a connection and an actor, never a
 //! request, so tests call them without HTTP.
 
 pub mod attachments;
+pub mod cc;
 pub mod change;
 pub mod content;
 pub mod counts;

@@ -68,6 +68,8 @@ pub struct EntryRow {
     pub message_id: Option<String>,
     /// Why the sender of this mail is not verified (`mail::trust`).
     pub unverified: Option<String>,
+    /// Where a response was blind-copied (`tickets::cc`).
+    pub bcc: Option<String>,
 }
 
 #[derive(Debug, Insertable)]

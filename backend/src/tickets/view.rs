@@ -61,6 +61,7 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, viewer:
     let mut threads = if with_threads { load_threads(conn, ids, agent_view)? } else { HashMap::new() };
     let mut assignees = load_assignees(conn, ids, agent_view)?;
     let mut followers = load_followers(conn, ids, agent_view)?;
+    let mut cc = super::cc::of_tickets(conn, ids)?;
     let drafts = match viewer.user_id() {
         Some(user_id) => super::drafts::marked(conn, user_id, ids)?,
         None => Default::default(),
@@ -111,6 +112,7 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, viewer:
             unread: unread_since(read_at(t.id), Some(t.updated_at)),
             unread_message: unread_since(read_at(t.id), t.last_message_at),
             waiting_for: waiting_for(status_state(&status), t.last_message_at, t.last_response_at),
+            cc: cc.remove(&t.id).unwrap_or_default(),
             threads: threads.remove(&t.id).unwrap_or_default(),
         })
         .collect())
@@ -197,6 +199,7 @@ fn entry_view(e: EntryRow, agent_view: bool) -> ThreadEntry {
         user_name,
         attachments: Vec::new(),
         unverified: e.unverified.filter(|_| agent_view),
+        bcc: e.bcc.as_deref().filter(|_| agent_view).map(super::cc::bcc_list),
     }
 }
 

@@ -166,3 +166,64 @@ test('an agent sends a response and resolves the ticket in one step', async ({ b
   await expect(page.getByRole('button', { name: 'Send response' })).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('an agent copies people on a new ticket, changes who is copied, blind-copies a response; the copied read it', async ({ browser }) => {
+  test.setTimeout(120_000);
+  const problems: string[] = [];
+  const page = await newPerson(browser, problems, 'agent');
+  await signIn(page, adminUser, adminPassword);
+  const auth = await bearer(page);
+  // Bea has an account (she reads the ticket in the portal); Ola's address is new.
+  const bea = { username: `bea${stamp}`, password: `pw-bea-${stamp}-long-enough`, email: `bea-${stamp}@example.com` };
+  const made = await page.request.post('/api/users.json', {
+    headers: auth,
+    data: { ...bea, name: 'Bea Copied', level: 1 },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const olaEmail = `ola-${stamp}@example.com`;
+
+  await page.goto('/desk/tickets/new');
+  const customer = page.getByLabel('Customer', { exact: true });
+  await customer.fill(`cora-${stamp}@example.com`);
+  await customer.press('Enter');
+  const cc = page.getByLabel('CC', { exact: true });
+  // A typo is caught before anything is sent, naming the entry.
+  await cc.fill(`${bea.email}, ola at example`);
+  await page.getByLabel('Subject', { exact: true }).fill(`Shared drive ${stamp}`);
+  await page.getByLabel('Message', { exact: true }).fill('The team cannot open the shared drive.');
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(page.getByText('CC: “ola at example” is not a valid email address.')).toBeVisible();
+  await cc.fill(`${bea.email}, "Nordmann, Ola" <${olaEmail}>`);
+  await page.getByRole('button', { name: 'Create ticket' }).click();
+  await expect(page.getByTestId('ticket-subject')).toHaveText(`Shared drive ${stamp}`);
+  await expect(page.getByTestId('ticket-cc')).toHaveText('Bea Copied, Nordmann, Ola');
+  const number = (await page.getByTestId('ticket-number').innerText()).trim();
+
+  // The response's Cc shows who is copied; Ola is taken off, and the boss gets a blind copy.
+  const replyCc = page.getByLabel('Cc', { exact: true });
+  await expect(replyCc).toHaveValue(`Bea Copied <${bea.email}>, "Nordmann, Ola" <${olaEmail}>`);
+  await replyCc.fill(`Bea Copied <${bea.email}>`);
+  await page.getByLabel('Bcc', { exact: true }).fill(`boss-${stamp}@example.com`);
+  await page.getByLabel('Message', { exact: true }).fill('Permissions are fixed; please try again.');
+  await page.getByRole('button', { name: 'Send response' }).click();
+  await expect(page.getByTestId('reply-done')).toHaveText('Reply sent.');
+  await expect(page.getByTestId('ticket-cc')).toHaveText('Bea Copied');
+  await expect(page.getByTestId('thread')).toContainText('CC removed Nordmann, Ola by');
+  await expect(page.getByTestId('entry-bcc')).toHaveText(`Bcc: boss-${stamp}@example.com`);
+  await expect(page.getByLabel('Bcc', { exact: true })).toHaveValue('');
+  await expect(replyCc).toHaveValue(`Bea Copied <${bea.email}>`);
+  await snap(page, 'desk-ticket-copies');
+
+  // Bea reads it in the portal and answers; she never sees the blind copy.
+  const portal = await newPerson(browser, problems, 'bea');
+  await signIn(portal, bea.username, bea.password);
+  await portal.goto(`/tickets/${number}`);
+  await expect(portal.getByTestId('ticket-subject')).toHaveText(`Shared drive ${stamp}`);
+  await expect(portal.getByTestId('thread')).toContainText('Permissions are fixed');
+  await expect(portal.getByTestId('entry-bcc')).toHaveCount(0);
+  await expect(portal.getByText(`boss-${stamp}`)).toHaveCount(0);
+  await portal.getByLabel('Message', { exact: true }).fill('Works now, thank you.');
+  await portal.getByRole('button', { name: 'Send reply' }).click();
+  await expect(portal.getByTestId('thread')).toContainText('Works now, thank you.');
+  expect(problems).toEqual([]);
+});

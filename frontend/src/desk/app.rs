@@ -90,7 +90,8 @@ fn page_view(route: &str) -> AnyView {
         .into_any(),
         "/tickets/:number" => view! {
             <RequireSignIn>
-                <TicketPage side=staff_side catalog=Catalog::load watch=crate::watch::ticket_watch/>
+                <TicketPage side=staff_side catalog=Catalog::load watch=crate::watch::ticket_watch
+                    reply_extra=crate::copies::reply_copies/>
             </RequireSignIn>
         }
         .into_any(),

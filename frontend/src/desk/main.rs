@@ -5,6 +5,7 @@ mod admin;
 mod app;
 mod bell;
 mod bulk_bar;
+mod copies;
 mod customer_panel;
 mod live;
 mod new_ticket_staff;

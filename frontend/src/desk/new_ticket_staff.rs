@@ -1,18 +1,20 @@
 //! The agents' part of the new-ticket form (osTicket's "new ticket on behalf", Zammad's phone
 //! ticket): whom the ticket is for — found by name or address, or a new address — and how they got
-//! in touch, above the form's own fields; its queue, assignee, status (with the resolution a
+//! in touch, and who else is copied, above the form's own fields; its queue, assignee, status (with the resolution a
 //! closing one needs) and priority below them.
 
 use leptos::prelude::*;
 use shared::tickets::TicketCreate;
-use shared::validate::PersonName;
+use shared::validate::{address_list, PersonName};
 use ui::api::ApiError;
 use ui::components::catalog::Catalog;
 use ui::components::feedback::{ErrorNotice, FieldError};
-use ui::components::form::{Checks, FieldErrors, ResolutionField};
+use ui::components::form::{Checks, FieldErrors, ResolutionField, TextField};
 use ui::components::person_picker::{Person, PersonPicker};
 use ui::pages::new_ticket::FormExtra;
 use ui::session::Session;
+
+use crate::copies::checked_list;
 
 /// Preselected when the desk has it; otherwise the server's default applies.
 const DEFAULT_PRIORITY: &str = "Normal";
@@ -28,6 +30,9 @@ struct StaffChoices {
     catalog: Catalog,
     requester: RwSignal<Option<Person>>,
     requester_error: RwSignal<Option<String>>,
+    /// Who else is copied (`copies`).
+    cc: RwSignal<String>,
+    cc_errors: RwSignal<FieldErrors>,
     source: RwSignal<String>,
     queue: RwSignal<Option<i64>>,
     assignee: RwSignal<Option<i64>>,
@@ -43,6 +48,8 @@ impl StaffChoices {
             catalog: Catalog::load(),
             requester: RwSignal::new(None),
             requester_error: RwSignal::new(None),
+            cc: RwSignal::new(String::new()),
+            cc_errors: RwSignal::new(FieldErrors::new()),
             source: RwSignal::new("Phone".into()),
             queue: RwSignal::new(None),
             assignee: RwSignal::new(None),
@@ -66,6 +73,8 @@ impl FormExtra for StaffChoices {
         view! {
             <PersonPicker id=REQUESTER_ID label="Customer" chosen=staff.requester error=staff.requester_error/>
             <p class="hint">"Search by name or address, or type a new address. Left empty, the ticket is yours."</p>
+            <TextField id="ticket-cc" name="cc" label="CC" value=staff.cc errors=staff.cc_errors
+                hint="Others to keep informed: they get the ticket's mail and may answer. Separate addresses with commas."/>
             <div class="field">
                 <label for="ticket-source">"Came in by"</label>
                 <select id="ticket-source" on:change=move |ev| staff.source.set(event_target_value(&ev))>
@@ -92,6 +101,11 @@ impl FormExtra for StaffChoices {
                 ok = false;
             }
         }
+        if let Err(reason) = checked_list(&self.cc.get_untracked()) {
+            self.cc_errors.set(FieldErrors::from([("cc".to_owned(), format!("CC: {reason}."))]));
+            checks.fail("cc", "ticket-cc", String::new());
+            ok = false;
+        }
         if untrack(|| self.closes()) && self.resolution.get_untracked().trim().is_empty() {
             self.resolution_error.set(Some("A ticket opened resolved or closed needs a resolution.".into()));
             checks.fail("resolution", "ticket-resolution", String::new());
@@ -105,6 +119,7 @@ impl FormExtra for StaffChoices {
             ticket.name = Some(person.name).filter(|n| !person.known && !n.trim().is_empty());
             ticket.email = Some(person.email);
         }
+        ticket.cc = Some(address_list(&self.cc.get_untracked())).filter(|list| !list.is_empty());
         ticket.source = Some(self.source.get_untracked());
         ticket.queue_id = self.queue.get_untracked();
         ticket.priority = self.priority.get_untracked().map(|id| id.to_string());
@@ -119,6 +134,9 @@ impl FormExtra for StaffChoices {
         let fields = error.fields();
         if let Some(reason) = fields.get("email").or_else(|| fields.get("name")) {
             self.requester_error.set(Some(format!("The customer's address or name {reason}.")));
+        }
+        if let Some(reason) = fields.get("cc") {
+            self.cc_errors.set(FieldErrors::from([("cc".to_owned(), format!("CC {reason}."))]));
         }
         if let Some(reason) = fields.get("resolution") {
             self.resolution_error.set(Some(format!("Resolution {reason}.")));

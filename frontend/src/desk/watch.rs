@@ -196,6 +196,7 @@ fn told(event: &TicketEvent) -> String {
         "ticket.status" => "changed the status",
         "ticket.assign" => "changed the assignees",
         "ticket.requester" => "changed the customer",
+        "ticket.cc" => "changed who is copied",
         "ticket.update" => "changed the ticket's fields",
         "ticket.time" => "recorded time",
         _ => "changed the ticket",

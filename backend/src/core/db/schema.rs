@@ -251,11 +251,19 @@ diesel::table! {
         updated_at -> Nullable<Timestamp>,
         message_id -> Nullable<Text>,
         unverified -> Nullable<Text>,
+        bcc -> Nullable<Text>,
     }
 }
 
 diesel::table! {
     ticket_assignees (ticket_id, user_id) {
+        ticket_id -> BigInt,
+        user_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    ticket_cc (ticket_id, user_id) {
         ticket_id -> BigInt,
         user_id -> BigInt,
     }
@@ -348,6 +356,8 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(thread_entries -> tickets (ticket_id));
 diesel::joinable!(ticket_assignees -> tickets (ticket_id));
 diesel::joinable!(ticket_assignees -> users (user_id));
+diesel::joinable!(ticket_cc -> tickets (ticket_id));
+diesel::joinable!(ticket_cc -> users (user_id));
 diesel::joinable!(ticket_followers -> tickets (ticket_id));
 diesel::joinable!(ticket_followers -> users (user_id));
 diesel::joinable!(ticket_reads -> tickets (ticket_id));
@@ -381,6 +391,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     statuses,
     thread_entries,
     ticket_assignees,
+    ticket_cc,
     ticket_followers,
     ticket_reads,
     tickets,

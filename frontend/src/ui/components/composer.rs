@@ -10,7 +10,7 @@ use shared::tickets::{Ticket, TicketUpdate};
 use shared::validate::MessageBody;
 use wasm_bindgen::JsCast;
 
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::components::attachments::{human_size, read_data_url, to_uploads, PickedFile};
 use crate::components::catalog::Catalog;
 use crate::components::draft_sync::DraftSync;
@@ -55,6 +55,22 @@ impl Draft {
     }
 }
 
+/// What the desk adds to an agent's response (`desk::copies`: who is copied, blind copies),
+/// drawn below the message. The portal adds nothing, and carries none of it.
+pub trait ReplyExtra {
+    fn view(&self) -> AnyView;
+    /// The browser-side checks; false when one failed (it shows its own message).
+    fn check(&self) -> bool;
+    fn fill(&self, update: &mut TicketUpdate);
+    /// The server's 422 about these fields, shown by them.
+    fn show_server_errors(&self, error: &ApiError);
+    /// The response went: start afresh.
+    fn sent(&self);
+}
+
+/// Makes the desk's [`ReplyExtra`] for the ticket as shown.
+pub type MakeReplyExtra = fn(Memo<Option<Ticket>>) -> Box<dyn ReplyExtra>;
+
 /// The id of the message field, which `r` and `n` focus.
 pub const MESSAGE_ID: &str = "reply-message";
 
@@ -72,9 +88,13 @@ pub fn Composer(
     conflict: RwSignal<bool>,
     /// After a successful post: reload the ticket.
     on_posted: Callback<()>,
+    /// The desk's additions to a response, made with the ticket (which they read).
+    extra: Option<MakeReplyExtra>,
 ) -> impl IntoView {
     let session = Session::get();
     let is_staff = Memo::new(move |_| session.is_staff());
+    let extra = StoredValue::new_local(extra.filter(|_| session.is_staff()).map(|make| make(ticket)));
+    let response = move || is_staff.get() && draft.mode.get() == ReplyMode::Reply;
     let message_error = RwSignal::new(None::<String>);
     let file_errors = RwSignal::new(Vec::<String>::new());
     let reading = RwSignal::new(0usize);
@@ -138,6 +158,7 @@ pub fn Composer(
                     sync.state.try_set(None);
                     then_status.try_set(None);
                     resolution.try_set(String::new());
+                    extra.try_with_value(|e| e.iter().for_each(|e| e.sent()));
                     sent_notice.try_set(Some(if update.entry_type.as_deref() == Some("note") {
                         "Internal note added."
                     } else {
@@ -156,6 +177,7 @@ pub fn Composer(
                     if let Some(reason) = error.fields().get("resolution") {
                         resolution_error.try_set(Some(format!("Resolution {reason}.")));
                     }
+                    extra.try_with_value(|e| e.iter().for_each(|e| e.show_server_errors(&error)));
                     Err(error)
                 }
             }
@@ -217,10 +239,13 @@ pub fn Composer(
             focus_field("reply-resolution");
             return;
         }
+        let note = is_staff.get_untracked() && draft.mode.get_untracked() == ReplyMode::Note;
+        if !note && !extra.with_value(|e| e.iter().all(|e| e.check())) {
+            return;
+        }
         message_error.set(None);
         let attachments = draft.files.with_untracked(|files| to_uploads(files));
-        let note = is_staff.get_untracked() && draft.mode.get_untracked() == ReplyMode::Note;
-        let update = TicketUpdate {
+        let mut update = TicketUpdate {
             message: Some(body.into_inner()),
             // Customers have one kind of reply; the server decides what it is.
             entry_type: is_staff.get_untracked().then(|| if note { "note" } else { "response" }.to_owned()),
@@ -235,6 +260,9 @@ pub fn Composer(
             resolution: Some(resolution_text).filter(|r| closes.get_untracked() && !r.is_empty()),
             ..Default::default()
         };
+        if !note {
+            extra.with_value(|e| e.iter().for_each(|e| e.fill(&mut update)));
+        }
         send(number.get_untracked(), update);
     };
 
@@ -393,8 +421,11 @@ pub fn Composer(
                     {move || file_errors.get().into_iter().map(|e| view! { <p class="field-error">{e}</p> }).collect_view()}
                 </div>
             </div>
-            <Show when=move || is_staff.get() && has_signature.get() && draft.mode.get() == ReplyMode::Reply>
+            <Show when=move || response() && has_signature.get()>
                 <CheckField id="reply-signature" label="Add my signature" checked=with_signature/>
+            </Show>
+            <Show when=response>
+                {move || extra.with_value(|e| e.as_ref().map(|e| e.view()))}
             </Show>
             <Show when=move || is_staff.get()>
                 <div class="field then-status">

@@ -306,6 +306,7 @@ mod tests {
             last_login: None,
             email_confirmed: false,
             email_notifications: true,
+            signature: String::new(),
         }
     }
 

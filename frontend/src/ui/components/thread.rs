@@ -70,6 +70,10 @@ fn Entry(entry: ThreadEntry, terms: Vec<String>) -> impl IntoView {
                 {entry.title.clone().filter(|t| !t.is_empty()).map(|title| view! {
                     <p class="entry-title"><Marked text=title terms=terms.clone()/></p>
                 })}
+                // Agents only, as the API tells nobody else.
+                {entry.bcc.clone().map(|bcc| view! {
+                    <p class="muted entry-bcc" data-testid="entry-bcc">"Bcc: "{bcc.join(", ")}</p>
+                })}
                 {match is_html.then(|| message_html::render(&entry.body, false, &terms)).flatten() {
                     Some(shown) => view! { <HtmlBody stored=entry.body.clone() shown terms/> }.into_any(),
                     None => view! { <div class="entry-body"><Marked text=body terms/></div> }.into_any(),

@@ -6,7 +6,7 @@ use shared::tickets::Ticket;
 
 use crate::api;
 use crate::components::catalog::Catalog;
-use crate::components::composer::{Composer, Draft, ReplyMode, MESSAGE_ID};
+use crate::components::composer::{Composer, Draft, MakeReplyExtra, ReplyMode, MESSAGE_ID};
 use crate::components::feedback::{focus_field, ErrorNotice, Loading};
 use crate::components::shortcuts::{focus_id, use_shortcuts, ShortcutsButton, ShortcutsDialog};
 use crate::components::thread::Thread;
@@ -40,6 +40,9 @@ pub fn TicketPage(
     /// The desk's live updates of the open ticket.
     #[prop(optional)]
     watch: Option<fn(TicketWatch) -> AnyView>,
+    /// The desk's additions to an agent's response (who is copied).
+    #[prop(optional)]
+    reply_extra: Option<MakeReplyExtra>,
 ) -> impl IntoView {
     let session = Session::get();
     // The app's routes send `/tickets/<number>` here.
@@ -170,6 +173,7 @@ pub fn TicketPage(
                             draft
                             max_upload
                             conflict
+                            extra=reply_extra
                             on_posted=Callback::new(move |()| {
                                 // Read back what was stored, in the server's order.
                                 ticket.reload();
@@ -216,6 +220,10 @@ fn TicketFacts(ticket: Ticket) -> impl IntoView {
                 <div><dt>"Queue"</dt><dd>{ticket.department}</dd></div>
                 {ticket.topic.map(|topic| view! { <div><dt>"Topic"</dt><dd>{topic}</dd></div> })}
                 <div><dt>"From"</dt><dd>{ticket.user.fullname}</dd></div>
+                {(!ticket.cc.is_empty()).then(|| {
+                    let names = ticket.cc.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
+                    view! { <div><dt>"Copied"</dt><dd data-testid="ticket-cc">{names}</dd></div> }
+                })}
                 <div><dt>"Assigned"</dt><dd data-testid="ticket-assigned">{assigned}</dd></div>
                 <div><dt>"Created"</dt><dd><When value=ticket.create_timestamp/></dd></div>
                 {ticket.resolution.filter(|r| !r.is_empty()).map(|r| view! {

@@ -1,0 +1,2 @@
+ALTER TABLE thread_entries DROP COLUMN bcc;
+DROP TABLE ticket_cc;

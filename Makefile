@@ -8,7 +8,7 @@ BIN_RELEASE := $(TARGET_DIR)/release/oxidesk
 BIN_DEBUG := $(TARGET_DIR)/debug/oxidesk
 DATA_DIR ?= data
 
-.PHONY: run build spa test test-lint test-unit test-postgres test-browser test-fuzz test-deny test-schema schema openapi bench bench-ui clean-data
+.PHONY: run build spa test test-lint test-unit test-postgres test-browser test-browser-postgres test-fuzz test-deny test-schema schema openapi bench bench-ui clean-data
 
 ## make run: build everything in release and serve on 127.0.0.1:8080 with SQLite in ./data
 run: build
@@ -48,6 +48,7 @@ test:
 	$(MAKE) test-unit
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
+	$(MAKE) test-browser-postgres
 
 ## The LDAP tests need the test directory of scripts/ldap.sh (a private slapd on 127.0.0.1:3389),
 ## the mail tests the SMTP sinks and dovecot of scripts/mail.sh (127.0.0.1:10025… and 10143/10993).
@@ -62,6 +63,12 @@ test-postgres:
 test-browser:
 	ldap=$$(scripts/ldap.sh) && mail=$$(scripts/mail.sh) && \
 		OXIDESK_LDAP_URL=$$ldap OXIDESK_MAIL_TEST_DIR=$$mail e2e/browser/run.sh $(BIN_DEBUG)
+
+## The desk's stories again on PostgreSQL, with a replica serving each story's second person (the
+## live updates, the bell, people and drafts, finding tickets), as issue 14 asks.
+test-browser-postgres:
+	mail=$$(scripts/mail.sh) && BROWSER_DATABASE_URL=$$(scripts/postgres.sh) OXIDESK_MAIL_TEST_DIR=$$mail \
+		e2e/browser/run.sh $(BIN_DEBUG) tests/live.spec.ts tests/bell.spec.ts tests/people.spec.ts tests/find.spec.ts tests/desk.spec.ts
 
 ## Schemathesis against /api/openapi.json of the debug binary (about 2 minutes; docs/architecture.md).
 test-fuzz:

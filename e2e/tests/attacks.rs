@@ -31,6 +31,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("X11", x11_the_web_apps_content_security_policy),
         ("X12", x12_personal_data_kept_by_a_cache),
         ("X13", x13_html_without_a_policy),
+        ("X14", x14_script_in_markdown),
         ("S1", s1_or_true_in_the_search),
         ("S2", s2_or_true_in_the_email_filter),
         ("S3", s3_sql_in_the_user_filter),
@@ -528,6 +529,16 @@ fn x4_javascript_link(w: &World) {
         &["javascript", "alert"],
     );
     assert!(body.contains("click") && body.contains("again"), "{body}");
+}
+
+fn x14_script_in_markdown(w: &World) {
+    let path = w.path(&w.alice_ticket);
+    let markdown = "**Hi** <script>alert(1)</script>\n[click](javascript:alert(2)) <img src=x onerror=alert(3)>\n\n<iframe src=\"https://evil.example/\"></iframe>";
+    let r = w.s.put_json(&path, &w.agent, &json!({"message": markdown, "format": "markdown"}));
+    r.expect(200);
+    let last = threads(&r.json()).last().cloned().expect("an entry");
+    let body = clean_html(&last, &["<script", "javascript", "onerror", "alert", "<iframe", "evil.example"]);
+    assert!(body.contains("<strong>Hi</strong>") && body.contains("click"), "{body}");
 }
 
 fn x5_svg_iframe_and_style(w: &World) {

@@ -10,6 +10,7 @@ pub mod error;
 pub mod jobs;
 pub mod live;
 pub mod mail;
+pub mod markdown;
 pub mod notifications;
 pub mod search;
 pub mod settings;

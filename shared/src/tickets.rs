@@ -330,6 +330,10 @@ pub struct TicketUpdate {
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
     pub signature: Option<bool>,
+    /// How `message` is written: `text` (the default; markup in it is kept as sanitised HTML) or
+    /// `markdown` (stored as the sanitised HTML it stands for; a line break stays a line break).
+    #[serde(default)]
+    pub format: Option<String>,
     #[serde(default)]
     pub attachments: Vec<AttachmentUpload>,
     /// The version you last saw; a stale one gets 409 and changes nothing.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Timestamp};
 
 use crate::core::db::schema::{notifications, ticket_reads};
 use crate::core::db::AnyConnection;
@@ -12,16 +13,16 @@ use crate::core::error::ApiResult;
 
 /// The agent has read the ticket as of `at`, and every notification of it.
 pub fn mark(conn: &mut AnyConnection, user_id: i64, ticket_id: i64, at: NaiveDateTime) -> ApiResult<()> {
-    let mine = ticket_reads::table.find((user_id, ticket_id));
-    if diesel::update(mine).set(ticket_reads::read_at.eq(at)).execute(conn)? == 0 {
-        diesel::insert_into(ticket_reads::table)
-            .values((
-                ticket_reads::user_id.eq(user_id),
-                ticket_reads::ticket_id.eq(ticket_id),
-                ticket_reads::read_at.eq(at),
-            ))
-            .execute(conn)?;
-    }
+    // One statement, the same on both engines: two tabs (or replicas) reading the ticket at once
+    // both succeed, where "update, else insert" lets the second insert fail on PostgreSQL.
+    diesel::sql_query(
+        "INSERT INTO ticket_reads (user_id, ticket_id, read_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id, ticket_id) DO UPDATE SET read_at = excluded.read_at",
+    )
+    .bind::<BigInt, _>(user_id)
+    .bind::<BigInt, _>(ticket_id)
+    .bind::<Timestamp, _>(at)
+    .execute(conn)?;
     diesel::update(
         notifications::table
             .filter(notifications::user_id.eq(user_id))

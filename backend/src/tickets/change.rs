@@ -544,8 +544,17 @@ fn check_update(
 
     let mut errors = BTreeMap::new();
     let mut changes = TicketChanges::default();
+    let markdown = match body.format.as_deref().map(str::trim) {
+        None | Some("" | "text") => false,
+        Some("markdown") => true,
+        Some(_) => {
+            errors.insert("format".into(), "use text or markdown".into());
+            false
+        }
+    };
+    let parse = if markdown { content::parse_markdown } else { content::parse_body };
     let message = if has_message {
-        match content::parse_body("message", body.message.as_deref().unwrap_or("")) {
+        match parse("message", body.message.as_deref().unwrap_or("")) {
             Ok(text) => Some(text),
             Err(ApiError::InvalidFields(f)) => {
                 errors.extend(f);

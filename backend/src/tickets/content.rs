@@ -44,6 +44,17 @@ pub fn parse_body(field: &str, raw: &str) -> ApiResult<Body> {
     }
 }
 
+/// A Markdown message (`"format": "markdown"`): kept as the sanitised HTML it stands for
+/// (`shared::markdown`), which every reader and mail then shows as any HTML message.
+pub fn parse_markdown(field: &str, raw: &str) -> ApiResult<Body> {
+    let text = MessageBody::parse(raw).map_err(|e| ApiError::field(field, e))?.into_inner();
+    let clean = ammonia::clean(&shared::markdown::to_html(&text));
+    if clean.trim().is_empty() {
+        return Err(ApiError::field(field, "must not be empty once unsafe HTML is removed"));
+    }
+    Ok(Body { text: clean, format: "html" })
+}
+
 /// The body with the actor's signature below it (as mail does: after a `-- ` line); unchanged
 /// when they have none.
 pub fn signed(body: Body, actor: &Actor) -> Body {

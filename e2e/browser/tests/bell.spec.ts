@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { bearer, newPerson, signIn, snap } from './support';
+import { bearer, newPerson, replicaURL, signIn, snap } from './support';
 
 // Issue 14: the bell counts an assignment and clears; a note that names an agent tells them; the
 // side bar counts open tickets (mine, per queue, per view) and follows changes without a reload;
@@ -24,7 +24,7 @@ test('the bell counts an assignment and a mention, and clears as the agent reads
   });
   expect(made.status(), await made.text()).toBe(201);
   const beaId = (await made.json()).id as number;
-  const bea = await newPerson(browser, problems, 'bea');
+  const bea = await newPerson(browser, problems, 'bea', replicaURL);
   await signIn(bea, beaLogin, beaPassword);
 
   const filed = await admin.request.post('/api/tickets.json', {

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { bearer, newPerson, signIn, snap } from './support';
+import { bearer, newPerson, replicaURL, signIn, snap } from './support';
 
 // Issue 14, "see what changes while you work": two agents on one ticket see each other viewing and
 // typing; one sends, and the other's thread shows it without a reload; a new ticket and a
@@ -23,7 +23,7 @@ test('two agents on one ticket see each other viewing and typing, and each other
     data: { username: beaLogin, name: 'Bea Colleague', email: `${beaLogin}@example.com`, password: beaPassword, level: 3 },
   });
   expect(made.status(), await made.text()).toBe(201);
-  const bea = await newPerson(browser, problems, 'bea');
+  const bea = await newPerson(browser, problems, 'bea', replicaURL);
   await signIn(bea, beaLogin, beaPassword);
   const ticket = await alex.request.post('/api/tickets.json', {
     headers: auth,
@@ -81,7 +81,7 @@ test('an open list shows new tickets and replies as they come, marked until open
   });
   expect(made.status(), await made.text()).toBe(201);
   // Her own browser context: signing in sets her refresh cookie there, not the agent's.
-  const her = await newPerson(browser, problems, 'dana');
+  const her = await newPerson(browser, problems, 'dana', replicaURL);
   const signedIn = await her.request.post('/api/auth/login.json', { data: { username: login, password } });
   const dana = { Authorization: `Bearer ${(await signedIn.json()).access_token}`, Accept: 'application/json' };
 
@@ -89,7 +89,7 @@ test('an open list shows new tickets and replies as they come, marked until open
   await expect(page.getByTestId('live-state')).toHaveText('Live: changes show as they happen.');
   await expect(page.getByTestId('ticket-row')).toHaveCount(0);
 
-  const filed = await page.request.post('/api/tickets.json', {
+  const filed = await her.request.post('/api/tickets.json', {
     headers: dana,
     data: { subject: `Printer ${stamp}`, message: 'It prints blank pages' },
   });
@@ -105,7 +105,7 @@ test('an open list shows new tickets and replies as they come, marked until open
   await expect(page.getByTestId('ticket-number')).toHaveText(number);
   await page.goBack();
   await expect(row.getByTestId('unread-message')).toHaveCount(0);
-  const replied = await page.request.put(`/api/tickets.json/${number}`, {
+  const replied = await her.request.put(`/api/tickets.json/${number}`, {
     headers: dana,
     data: { message: 'Still blank' },
   });

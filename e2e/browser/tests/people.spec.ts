@@ -1,4 +1,4 @@
-import { test, expect } from '@playwright/test';
+import { test, expect, type Browser, type Page } from '@playwright/test';
 import { bearer, newPerson, signIn, snap } from './support';
 
 // Issue 14, "open a ticket for someone", "know who is asking" and "write replies that don't get
@@ -9,6 +9,20 @@ import { bearer, newPerson, signIn, snap } from './support';
 const adminUser = process.env.OXIDESK_ADMIN_USER ?? 'admin';
 const adminPassword = process.env.OXIDESK_ADMIN_PASSWORD ?? '';
 const stamp = Date.now().toString(36);
+
+/** The administrator, signed in as an agent, on a new ticket filed for `name` at `email`. */
+async function agentOnNewTicket(
+  browser: Browser,
+  problems: string[],
+  ticket: { email: string; name: string; subject: string; message: string },
+): Promise<Page> {
+  const page = await newPerson(browser, problems, 'agent');
+  await signIn(page, adminUser, adminPassword);
+  const made = await page.request.post('/api/tickets.json', { headers: await bearer(page), data: ticket });
+  expect(made.status(), await made.text()).toBe(201);
+  await page.goto(`/desk/tickets/${(await made.json()).ticket_number}`);
+  return page;
+}
 
 test('an agent opens a ticket for a new customer by email, then gives it to one found by name', async ({ browser }) => {
   test.setTimeout(120_000);
@@ -141,15 +155,9 @@ test('a draft survives a reload, is marked in the list, and ends when sent', asy
 
 test('an agent sends a response and resolves the ticket in one step', async ({ browser }) => {
   const problems: string[] = [];
-  const page = await newPerson(browser, problems, 'agent');
-  await signIn(page, adminUser, adminPassword);
-  const auth = await bearer(page);
-  const made = await page.request.post('/api/tickets.json', {
-    headers: auth,
-    data: { email: `sol-${stamp}@example.com`, name: 'Sol Solved', subject: `One step ${stamp}`, message: 'Mouse is dead' },
+  const page = await agentOnNewTicket(browser, problems, {
+    email: `sol-${stamp}@example.com`, name: 'Sol Solved', subject: `One step ${stamp}`, message: 'Mouse is dead',
   });
-  expect(made.status(), await made.text()).toBe(201);
-  await page.goto(`/desk/tickets/${(await made.json()).ticket_number}`);
   await page.getByLabel('Message', { exact: true }).fill('A new mouse is on its way');
   await page.getByLabel('Then set the status').selectOption({ label: 'Resolved' });
   const send = page.getByRole('button', { name: 'Send and set Resolved' });
@@ -225,5 +233,51 @@ test('an agent copies people on a new ticket, changes who is copied, blind-copie
   await portal.getByLabel('Message', { exact: true }).fill('Works now, thank you.');
   await portal.getByRole('button', { name: 'Send reply' }).click();
   await expect(portal.getByTestId('thread')).toContainText('Works now, thank you.');
+  expect(problems).toEqual([]);
+});
+
+test('a pasted screenshot is attached, and pictures show in the thread', async ({ browser }) => {
+  const problems: string[] = [];
+  const page = await agentOnNewTicket(browser, problems, {
+    email: `pia-${stamp}@example.com`, name: 'Pia Picture', subject: `Error dialog ${stamp}`, message: 'See the error',
+  });
+  const message = page.getByLabel('Message', { exact: true });
+  await message.fill('This is what I see:');
+  // A 2×2 red PNG on the clipboard, as a screenshot tool puts it there.
+  await message.evaluate((field) => {
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==';
+    const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+    field.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  await expect(page.getByTestId('chosen-file')).toContainText('image.png');
+  await expect(message).toHaveValue('This is what I see:');
+  await page.getByRole('button', { name: 'Send response' }).click();
+  await expect(page.getByTestId('reply-done')).toHaveText('Reply sent.');
+  const picture = page.getByTestId('entry-image');
+  await expect(picture).toBeVisible();
+  await expect(picture).toHaveAttribute('alt', 'Preview of image.png');
+  expect(await picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
+  expect(problems).toEqual([]);
+});
+
+test('an agent writes a response in Markdown, previews it, and the thread shows it formatted', async ({ browser }) => {
+  const problems: string[] = [];
+  const page = await agentOnNewTicket(browser, problems, {
+    email: `max-${stamp}@example.com`, name: 'Max Markdown', subject: `Steps ${stamp}`, message: 'How do I reset it?',
+  });
+  await page.getByLabel('Message', { exact: true }).fill('**Reset** it like this:\n\n1. Hold the button\n2. Wait for `READY`');
+  await page.getByLabel('Format with Markdown').check();
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const preview = page.getByTestId('markdown-preview');
+  await expect(preview.locator('strong')).toHaveText('Reset');
+  await expect(preview.locator('ol li')).toHaveCount(2);
+  await page.getByRole('button', { name: 'Send response' }).click();
+  await expect(page.getByTestId('reply-done')).toHaveText('Reply sent.');
+  await expect(preview).toHaveCount(0);
+  const entry = page.getByTestId('thread-entry').filter({ hasText: 'Hold the button' });
+  await expect(entry.locator('strong')).toHaveText('Reset');
+  await expect(entry.locator('code')).toHaveText('READY');
   expect(problems).toEqual([]);
 });

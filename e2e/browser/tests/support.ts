@@ -30,6 +30,12 @@ export function watch(page: Page, problems: string[], who: string, options: { al
 }
 
 /** A person of their own: a fresh browser context (own cookies, own session). */
+/**
+ * A second server on the same database (PostgreSQL runs of run.sh), else undefined (the first one):
+ * the live stories put their second person there, so what they see must travel between replicas.
+ */
+export const replicaURL: string | undefined = process.env.OXIDESK_REPLICA_URL;
+
 export async function newPerson(browser: Browser, problems: string[], who: string, baseURL?: string): Promise<Page> {
   const context = await browser.newContext(baseURL ? { baseURL } : {});
   const page = await context.newPage();

@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use shared::AccessLevel;
 use ui::components::catalog::Catalog;
+use ui::components::composer::MakeReplyExtra;
 use ui::components::require_sign_in::{RequireLevel, RequireSignIn};
 use ui::pages::account::AccountPage;
 use ui::pages::home::HomePage;
@@ -77,6 +78,9 @@ const PATHS: [&str; 17] = [
     "/admin/jobs",
 ];
 
+/// What agents' replies have beyond the portal's.
+const REPLY_EXTRAS: &[MakeReplyExtra] = &[crate::markdown::markdown_choice, crate::copies::reply_copies];
+
 fn page_view(route: &str) -> AnyView {
     match route {
         "/" => view! { <RequireSignIn><HomePage/></RequireSignIn> }.into_any(),
@@ -91,7 +95,7 @@ fn page_view(route: &str) -> AnyView {
         "/tickets/:number" => view! {
             <RequireSignIn>
                 <TicketPage side=staff_side catalog=Catalog::load watch=crate::watch::ticket_watch
-                    reply_extra=crate::copies::reply_copies/>
+                    reply_extras=REPLY_EXTRAS/>
             </RequireSignIn>
         }
         .into_any(),

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use shared::tickets::{Participant, Ticket, TicketUpdate, CC_MAX};
 use shared::validate::{address_list, mailbox};
 use ui::api::ApiError;
-use ui::components::composer::ReplyExtra;
+use ui::components::composer::{Draft, ReplyExtra, ReplyMode};
 use ui::components::form::{show_server_errors, Checks, FieldErrors, TextField};
 
 /// The addresses in a field, each checked; the message says which one is wrong.
@@ -43,10 +43,11 @@ fn written(people: &[Participant]) -> String {
         .join(", ")
 }
 
-/// The composer's additions for agents (`ReplyExtra`).
-pub fn reply_copies(ticket: Memo<Option<Ticket>>) -> Box<dyn ReplyExtra> {
+/// The composer's Cc and Bcc, on responses (`ReplyExtra`).
+pub fn reply_copies(ticket: Memo<Option<Ticket>>, draft: Draft) -> Box<dyn ReplyExtra> {
     let copies = ReplyCopies {
         ticket,
+        draft,
         cc: RwSignal::new(String::new()),
         bcc: RwSignal::new(String::new()),
         shown: StoredValue::new(String::new()),
@@ -66,6 +67,7 @@ pub fn reply_copies(ticket: Memo<Option<Ticket>>) -> Box<dyn ReplyExtra> {
 #[derive(Clone, Copy)]
 struct ReplyCopies {
     ticket: Memo<Option<Ticket>>,
+    draft: Draft,
     cc: RwSignal<String>,
     bcc: RwSignal<String>,
     /// What the field last showed of the ticket: text still equal to it is not the agent's.
@@ -75,19 +77,24 @@ struct ReplyCopies {
 
 impl ReplyExtra for ReplyCopies {
     fn view(&self) -> AnyView {
-        let (cc, bcc, errors) = (self.cc, self.bcc, self.errors);
+        let (cc, bcc, errors, mode) = (self.cc, self.bcc, self.errors, self.draft.mode);
         view! {
-            <div class="copies" data-testid="reply-copies">
-                <TextField id="reply-cc" name="cc" label="Cc" value=cc errors
-                    hint="Kept on the ticket: they get its responses and may answer. Separate addresses with commas."/>
-                <TextField id="reply-bcc" name="bcc" label="Bcc" value=bcc errors
-                    hint="This response only; nobody but agents sees where it went."/>
-            </div>
+            <Show when=move || mode.get() == ReplyMode::Reply>
+                <div class="copies" data-testid="reply-copies">
+                    <TextField id="reply-cc" name="cc" label="Cc" value=cc errors
+                        hint="Kept on the ticket: they get its responses and may answer. Separate addresses with commas."/>
+                    <TextField id="reply-bcc" name="bcc" label="Bcc" value=bcc errors
+                        hint="This response only; nobody but agents sees where it went."/>
+                </div>
+            </Show>
         }
         .into_any()
     }
 
-    fn check(&self) -> bool {
+    fn check(&self, note: bool) -> bool {
+        if note {
+            return true;
+        }
         let mut checks = Checks::default();
         for (key, id, label, field) in [("cc", "reply-cc", "Cc", self.cc), ("bcc", "reply-bcc", "Bcc", self.bcc)] {
             if let Err(reason) = checked_list(&field.get_untracked()) {
@@ -97,7 +104,10 @@ impl ReplyExtra for ReplyCopies {
         checks.finish(self.errors)
     }
 
-    fn fill(&self, update: &mut TicketUpdate) {
+    fn fill(&self, update: &mut TicketUpdate, note: bool) {
+        if note {
+            return;
+        }
         let wanted = address_list(&self.cc.get_untracked());
         let now: Vec<String> = self.ticket.with_untracked(|t| {
             t.as_ref().map(|t| t.cc.iter().map(|p| p.email.to_lowercase()).collect()).unwrap_or_default()

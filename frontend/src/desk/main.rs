@@ -8,6 +8,7 @@ mod bulk_bar;
 mod copies;
 mod customer_panel;
 mod live;
+mod markdown;
 mod new_ticket_staff;
 mod saved_views;
 mod setup;

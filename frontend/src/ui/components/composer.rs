@@ -1,10 +1,10 @@
 //! Writing on a ticket: a reply the customer sees or (agents only) an internal note, with files
-//! chosen by the picker or dropped onto the form. The draft lives in the page's [`Draft`], so a
-//! reload of the ticket (after a conflict, say) keeps the text and the chosen files; its text is
-//! also kept on the server as it is typed ([`DraftSync`]), for a reload of the page or another
-//! device, and restored when the ticket opens.
+//! chosen by the picker, dropped onto the form or pasted (a screenshot) into the message. The
+//! draft lives in the page's [`Draft`], so a reload of the ticket (after a conflict, say) keeps
+//! the text and the chosen files; its text is also kept on the server as it is typed
+//! ([`DraftSync`]), for a reload of the page or another device, and restored when the ticket opens.
 
-use leptos::ev::{DragEvent, SubmitEvent};
+use leptos::ev::{ClipboardEvent, DragEvent, SubmitEvent};
 use leptos::prelude::*;
 use shared::tickets::{Ticket, TicketUpdate};
 use shared::validate::MessageBody;
@@ -55,21 +55,22 @@ impl Draft {
     }
 }
 
-/// What the desk adds to an agent's response (`desk::copies`: who is copied, blind copies),
-/// drawn below the message. The portal adds nothing, and carries none of it.
+/// What the desk adds to what agents write (`desk::copies`: who is copied and blind copies on a
+/// response; `desk::markdown`: Markdown with a preview), drawn below the message. The portal adds
+/// nothing, and carries none of it.
 pub trait ReplyExtra {
     fn view(&self) -> AnyView;
     /// The browser-side checks; false when one failed (it shows its own message).
-    fn check(&self) -> bool;
-    fn fill(&self, update: &mut TicketUpdate);
+    fn check(&self, note: bool) -> bool;
+    fn fill(&self, update: &mut TicketUpdate, note: bool);
     /// The server's 422 about these fields, shown by them.
     fn show_server_errors(&self, error: &ApiError);
     /// The response went: start afresh.
     fn sent(&self);
 }
 
-/// Makes the desk's [`ReplyExtra`] for the ticket as shown.
-pub type MakeReplyExtra = fn(Memo<Option<Ticket>>) -> Box<dyn ReplyExtra>;
+/// Makes one of the desk's [`ReplyExtra`]s for the ticket as shown and what is being written.
+pub type MakeReplyExtra = fn(Memo<Option<Ticket>>, Draft) -> Box<dyn ReplyExtra>;
 
 /// The id of the message field, which `r` and `n` focus.
 pub const MESSAGE_ID: &str = "reply-message";
@@ -88,12 +89,14 @@ pub fn Composer(
     conflict: RwSignal<bool>,
     /// After a successful post: reload the ticket.
     on_posted: Callback<()>,
-    /// The desk's additions to a response, made with the ticket (which they read).
-    extra: Option<MakeReplyExtra>,
+    /// The desk's additions for agents.
+    extras: &'static [MakeReplyExtra],
 ) -> impl IntoView {
     let session = Session::get();
     let is_staff = Memo::new(move |_| session.is_staff());
-    let extra = StoredValue::new_local(extra.filter(|_| session.is_staff()).map(|make| make(ticket)));
+    let extras: Vec<Box<dyn ReplyExtra>> =
+        if session.is_staff() { extras.iter().map(|make| make(ticket, draft)).collect() } else { Vec::new() };
+    let extras = StoredValue::new_local(extras);
     let response = move || is_staff.get() && draft.mode.get() == ReplyMode::Reply;
     let message_error = RwSignal::new(None::<String>);
     let file_errors = RwSignal::new(Vec::<String>::new());
@@ -158,7 +161,7 @@ pub fn Composer(
                     sync.state.try_set(None);
                     then_status.try_set(None);
                     resolution.try_set(String::new());
-                    extra.try_with_value(|e| e.iter().for_each(|e| e.sent()));
+                    extras.try_with_value(|e| e.iter().for_each(|e| e.sent()));
                     sent_notice.try_set(Some(if update.entry_type.as_deref() == Some("note") {
                         "Internal note added."
                     } else {
@@ -177,7 +180,7 @@ pub fn Composer(
                     if let Some(reason) = error.fields().get("resolution") {
                         resolution_error.try_set(Some(format!("Resolution {reason}.")));
                     }
-                    extra.try_with_value(|e| e.iter().for_each(|e| e.show_server_errors(&error)));
+                    extras.try_with_value(|e| e.iter().for_each(|e| e.show_server_errors(&error)));
                     Err(error)
                 }
             }
@@ -240,7 +243,9 @@ pub fn Composer(
             return;
         }
         let note = is_staff.get_untracked() && draft.mode.get_untracked() == ReplyMode::Note;
-        if !note && !extra.with_value(|e| e.iter().all(|e| e.check())) {
+        // Every check runs (each shows its own message).
+        let checked: Vec<bool> = extras.with_value(|e| e.iter().map(|e| e.check(note)).collect());
+        if checked.contains(&false) {
             return;
         }
         message_error.set(None);
@@ -260,9 +265,7 @@ pub fn Composer(
             resolution: Some(resolution_text).filter(|r| closes.get_untracked() && !r.is_empty()),
             ..Default::default()
         };
-        if !note {
-            extra.with_value(|e| e.iter().for_each(|e| e.fill(&mut update)));
-        }
+        extras.with_value(|e| e.iter().for_each(|e| e.fill(&mut update, note)));
         send(number.get_untracked(), update);
     };
 
@@ -364,6 +367,16 @@ pub fn Composer(
                         sent_notice.set(None);
                         keep();
                     }
+                    on:paste=move |ev: ClipboardEvent| {
+                        // A pasted picture (a screenshot) is attached, as a dropped file is; text
+                        // pasted with a picture (from a word processor) stays text.
+                        let Some(data) = ev.clipboard_data() else { return };
+                        let text = data.get_data("text/plain").unwrap_or_default();
+                        if let Some(files) = data.files().filter(|f| f.length() > 0 && text.is_empty()) {
+                            ev.prevent_default();
+                            add_files(Some(files));
+                        }
+                    }
                 ></textarea>
                 <FieldError id="reply-message-error" message=message_error.into()/>
             </div>
@@ -385,7 +398,7 @@ pub fn Composer(
                     }
                 />
                 <p class="hint" id="reply-files-help">
-                    "Or drop files onto this form."
+                    "Or drop files onto this form, or paste a picture into the message."
                     {move || max_upload.get().map(|limit| format!(" Up to {} each.", human_size(limit as f64)))}
                 </p>
                 {move || (reading.get() > 0).then(|| view! {
@@ -424,9 +437,7 @@ pub fn Composer(
             <Show when=move || response() && has_signature.get()>
                 <CheckField id="reply-signature" label="Add my signature" checked=with_signature/>
             </Show>
-            <Show when=response>
-                {move || extra.with_value(|e| e.as_ref().map(|e| e.view()))}
-            </Show>
+            {extras.with_value(|e| e.iter().map(|e| e.view()).collect_view())}
             <Show when=move || is_staff.get()>
                 <div class="field then-status">
                     <label for="reply-status">"Then set the status"</label>

@@ -135,6 +135,8 @@ fn AttachmentItem(file: Attachment) -> impl IntoView {
     let pending = download.pending();
     let label = format!("Download {name}");
     let size = human_size(file.size as f64);
+    let previewed = PREVIEWED_TYPES.contains(&file.content_type.as_str()) && file.size <= PREVIEW_MAX_BYTES;
+    let (preview_href, preview_name, preview_type) = (file.href.clone(), name.clone(), file.content_type.clone());
     view! {
         <li data-testid="entry-file">
             <button
@@ -150,17 +152,59 @@ fn AttachmentItem(file: Attachment) -> impl IntoView {
             </button>
             <span class="muted">{move || if pending.get() { "downloading…".to_owned() } else { size.clone() }}</span>
             {move || download.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
+            {previewed.then(|| view! { <ImagePreview href=preview_href name=preview_name content_type=preview_type/> })}
         </li>
     }
 }
 
-/// Hands bytes to the browser as a download.
-pub fn save_as(bytes: &[u8], name: &str, content_type: &str) -> Result<(), JsValue> {
+/// Pictures a browser shows safely as an `<img>` (not SVG, which is a document), up to this size.
+const PREVIEWED_TYPES: [&str; 4] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+const PREVIEW_MAX_BYTES: i64 = 5 * 1024 * 1024;
+
+/// A picture attached to an entry, shown small (a click opens it full size in place). It is read
+/// with the session, as the API wants its token, into an object URL that goes with the page.
+#[component]
+fn ImagePreview(href: String, name: String, content_type: String) -> impl IntoView {
+    let session = Session::get();
+    let url = RwSignal::new(None::<String>);
+    let large = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        let Ok(call) = api::download_attachment(&href) else { return };
+        let Ok(answer) = session.send(&call).await else { return };
+        let Ok(made) = object_url(&answer.bytes, &content_type) else { return };
+        // The page may be gone by now: then the URL goes at once.
+        if url.try_set(Some(made.clone())).is_some() {
+            let _ = web_sys::Url::revoke_object_url(&made);
+        }
+    });
+    on_cleanup(move || {
+        if let Some(Some(made)) = url.try_get_untracked() {
+            let _ = web_sys::Url::revoke_object_url(&made);
+        }
+    });
+    let alt = format!("Preview of {name}");
+    view! {
+        {move || url.get().map(|src| view! {
+            <button type="button" class="image-preview" class:large=move || large.get()
+                aria-expanded=move || large.get().to_string() on:click=move |_| large.update(|l| *l = !*l)>
+                <img src=src alt=alt.clone() data-testid="entry-image"/>
+            </button>
+        })}
+    }
+}
+
+/// An object URL for bytes of this type (revoked by whoever made it).
+fn object_url(bytes: &[u8], content_type: &str) -> Result<String, JsValue> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(content_type);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    web_sys::Url::create_object_url_with_blob(&blob)
+}
+
+/// Hands bytes to the browser as a download.
+pub fn save_as(bytes: &[u8], name: &str, content_type: &str) -> Result<(), JsValue> {
+    let url = object_url(bytes, content_type)?;
     let link: web_sys::HtmlAnchorElement = document().create_element("a")?.dyn_into()?;
     link.set_href(&url);
     link.set_download(name);

@@ -40,9 +40,9 @@ pub fn TicketPage(
     /// The desk's live updates of the open ticket.
     #[prop(optional)]
     watch: Option<fn(TicketWatch) -> AnyView>,
-    /// The desk's additions to an agent's response (who is copied).
+    /// The desk's additions to what an agent writes (who is copied, Markdown).
     #[prop(optional)]
-    reply_extra: Option<MakeReplyExtra>,
+    reply_extras: &'static [MakeReplyExtra],
 ) -> impl IntoView {
     let session = Session::get();
     // The app's routes send `/tickets/<number>` here.
@@ -173,7 +173,7 @@ pub fn TicketPage(
                             draft
                             max_upload
                             conflict
-                            extra=reply_extra
+                            extras=reply_extras
                             on_posted=Callback::new(move |()| {
                                 // Read back what was stored, in the server's order.
                                 ticket.reload();

@@ -107,6 +107,7 @@ fn admin_create(config: &Config, username: &str, email: &str, name: Option<&str>
                 password_hash: Some(&hash),
                 notes: "",
                 timezone: None,
+                language: None,
                 email_confirmed: true,
             },
             None,

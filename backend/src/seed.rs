@@ -158,6 +158,7 @@ fn people(
                 password_hash: None,
                 notes: "",
                 timezone: None,
+                language: None,
                 created_at: now,
                 updated_at: now,
                 email_confirmed_at: Some(now),

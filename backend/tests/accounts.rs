@@ -93,6 +93,10 @@ async fn users_are_created_with_valid_fields_only() {
         (json!({"name": "Tz", "email": "tz@example.com", "timezone": "Europe/<b>Berlin"}), "timezone"),
         (json!({"name": "Tz", "email": "tz@example.com", "timezone": "x".repeat(65)}), "timezone"),
         (json!({"name": "Tz", "email": "tz@example.com", "timezone": ""}), "timezone"),
+        (json!({"name": "Lg", "email": "lg@example.com", "language": "German"}), "language"),
+        (json!({"name": "Lg", "email": "lg@example.com", "language": "de_DE"}), "language"),
+        (json!({"name": "Lg", "email": "lg@example.com", "language": "<b>de"}), "language"),
+        (json!({"name": "Lg", "email": "lg@example.com", "language": ""}), "language"),
     ] {
         let (status, error) = call(&app, "POST", "/api/users.json", &key, Some(body.clone())).await;
         assert_eq!(status, 422, "{body} → {error}");
@@ -114,6 +118,27 @@ async fn users_are_created_with_valid_fields_only() {
     let (status, list) = call(&app, "GET", "/api/users.json?q=smith", &key, None).await;
     assert_eq!(status, 200);
     assert_eq!(list.as_array().unwrap().len(), 1, "only the one valid user exists");
+    // Where a person lives and what they read: set on create, changed or cleared later.
+    let body =
+        json!({"name": "Jürgen Kunde", "email": "jk@example.com", "timezone": "Europe/Berlin", "language": "de-AT"});
+    let (status, made) = call(&app, "POST", "/api/users.json", &key, Some(body)).await;
+    assert_eq!(
+        (status, made["timezone"].as_str(), made["language"].as_str()),
+        (201, Some("Europe/Berlin"), Some("de-AT"))
+    );
+    let path = format!("/api/users.json/{}", made["id"]);
+    let (status, changed) = call(&app, "PUT", &path, &key, Some(json!({"language": "pt-BR", "timezone": ""}))).await;
+    assert_eq!(
+        (status, changed["language"].as_str(), changed["timezone"].is_null()),
+        (200, Some("pt-BR"), true),
+        "{changed}"
+    );
+    for body in [json!({"language": "português"}), json!({"timezone": "Mars/Olympus Mons"})] {
+        let (status, error) = call(&app, "PUT", &path, &key, Some(body.clone())).await;
+        assert_eq!(status, 422, "{body} → {error}");
+    }
+    let (_, unchanged) = call(&app, "GET", &path, &key, None).await;
+    assert_eq!((unchanged["language"].as_str(), unchanged["timezone"].is_null()), (Some("pt-BR"), true));
     // A person's passwords are checked: too short, or osTicket's example, one of the most common.
     let admin = first_admin(&app).await;
     for password in ["short", "thepassword"] {

@@ -91,6 +91,7 @@ fn person(st: &AppState, username: &str, level: AccessLevel) -> (i64, Auth) {
             password_hash: Some(&hash),
             notes: "",
             timezone: None,
+            language: None,
             email_confirmed: true,
         },
         None,

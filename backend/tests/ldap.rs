@@ -98,6 +98,7 @@ fn local_user(st: &AppState, username: Option<&str>, email: &str, level: AccessL
             password_hash: hash.as_deref(),
             notes: "",
             timezone: None,
+            language: None,
             email_confirmed: true,
         },
         None,

@@ -106,6 +106,9 @@ pub struct TicketUser {
     /// Their time zone where known (IANA, `Europe/Berlin`): the desk shows their local time.
     #[serde(default)]
     pub timezone: Option<String>,
+    /// The language they read (BCP 47, `de`, `pt-BR`) where known.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -166,12 +169,16 @@ pub struct ThreadEntry {
     pub source: String,
     pub title: Option<String>,
     pub body: String,
+    /// osTicket's copy of the body. (The web app never reads it, nor `user_name`: its WASM skips
+    /// both, which spares the portal their decoders.)
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub message: ThreadMessage,
     /// text, html or markdown.
     pub format: String,
     pub created: String,
     pub updated: Option<String>,
     pub staff_name: Option<String>,
+    #[cfg_attr(target_arch = "wasm32", serde(skip_deserializing))]
     pub user_name: Option<UserName>,
     pub attachments: Vec<Attachment>,
     /// Only for agents (level 3 and up), only on mail whose sender the desk could not verify:
@@ -184,7 +191,7 @@ pub struct ThreadEntry {
     pub bcc: Option<Vec<String>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ThreadMessage {
     pub body: String,

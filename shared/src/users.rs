@@ -33,6 +33,10 @@ pub struct User {
     /// Plain text added below the person's responses when they choose (`signature` on a reply).
     #[serde(default)]
     pub signature: String,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// Body of `POST /api/users.json` (and osTicket's `POST /api/scp/users.json`).
@@ -61,8 +65,12 @@ pub struct UserCreate {
     /// Accepted for osTicket compatibility and kept with the user.
     #[serde(default)]
     pub notes: Option<String>,
+    /// Their time zone (IANA, `Europe/Berlin`): the desk shows their local time.
     #[serde(default)]
     pub timezone: Option<String>,
+    /// The language they read (BCP 47, `de`, `pt-BR`): the desk shows it.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// Body of `PUT /api/users.json/{id}`: absent fields keep their value. Level 0 disables the
@@ -91,6 +99,12 @@ pub struct UserUpdate {
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
     pub email_notifications: Option<bool>,
+    /// Their time zone (IANA, `Europe/Berlin`); `""` clears it.
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// The language they read (BCP 47, `de`, `pt-BR`); `""` clears it.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// Body of `PUT /api/users/me.json`: what people change about their own account.

@@ -25,6 +25,7 @@ pub struct NewUserInput<'a> {
     pub password_hash: Option<&'a str>,
     pub notes: &'a str,
     pub timezone: Option<&'a str>,
+    pub language: Option<&'a str>,
     /// False only for accounts people make for themselves: their address is unproven.
     pub email_confirmed: bool,
 }
@@ -94,6 +95,7 @@ pub fn insert_user(
             email_confirmed_at: input.email_confirmed.then_some(now),
             notes: input.notes,
             timezone: input.timezone,
+            language: input.language,
             created_at: now,
             updated_at: now,
         })
@@ -150,6 +152,7 @@ pub fn create_directory_user(
             password_hash: None,
             notes: "Created on first sign-in through LDAP",
             timezone: None,
+            language: None,
             // The directory vouches for its people; there is no link for them to open.
             email_confirmed: true,
         },
@@ -223,6 +226,9 @@ pub struct UserChanges {
     pub level: Option<AccessLevel>,
     pub email_confirmed: Option<bool>,
     pub email_notifications: Option<bool>,
+    /// `Some(None)` clears it.
+    pub timezone: Option<Option<String>>,
+    pub language: Option<Option<String>>,
 }
 
 #[derive(AsChangeset)]
@@ -238,6 +244,8 @@ struct UserChangeset<'a> {
     // Some(None) clears it: diesel writes NULL for an inner None.
     email_confirmed_at: Option<Option<chrono::NaiveDateTime>>,
     email_notifications: Option<bool>,
+    timezone: Option<Option<&'a str>>,
+    language: Option<Option<&'a str>>,
     updated_at: chrono::NaiveDateTime,
 }
 
@@ -254,6 +262,8 @@ impl<'a> UserChangeset<'a> {
             level: changes.level.map(i16::from),
             email_confirmed_at: changes.email_confirmed.map(|yes| yes.then(|| chrono::Utc::now().naive_utc())),
             email_notifications: changes.email_notifications,
+            timezone: changes.timezone.as_ref().map(Option::as_deref),
+            language: changes.language.as_ref().map(Option::as_deref),
             updated_at: chrono::Utc::now().naive_utc(),
         }
     }
@@ -323,6 +333,8 @@ fn changed_fields(changes: &UserChanges) -> Vec<&'static str> {
         ("level", changes.level.is_some()),
         ("email_confirmed", changes.email_confirmed.is_some()),
         ("email_notifications", changes.email_notifications.is_some()),
+        ("timezone", changes.timezone.is_some()),
+        ("language", changes.language.is_some()),
     ]
     .into_iter()
     .filter_map(|(f, set)| set.then_some(f))

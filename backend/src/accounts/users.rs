@@ -52,6 +52,8 @@ pub fn user_view(u: &UserRow) -> User {
         email_confirmed: u.email_confirmed_at.is_some(),
         email_notifications: u.email_notifications,
         signature: u.signature.clone(),
+        timezone: u.timezone.clone(),
+        language: u.language.clone(),
     }
 }
 
@@ -205,6 +207,9 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
     if let Some(Err(e)) = body.timezone.as_deref().map(check_timezone) {
         errors.insert("timezone".into(), e);
     }
+    if let Some(Err(e)) = body.language.as_deref().map(check_language) {
+        errors.insert("language".into(), e);
+    }
     let (Some(email), Some(name)) = (email, name) else {
         return Err(ApiError::InvalidFields(errors));
     };
@@ -213,7 +218,7 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
     }
     let hash = body.password.as_deref().map(password::hash).transpose()?;
     let notes = body.notes.unwrap_or_default();
-    let timezone = body.timezone;
+    let (timezone, language) = (body.timezone, body.language);
     let ip = caller.ip.map(|i| i.to_string());
     state
         .db(move |conn| {
@@ -230,6 +235,7 @@ async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult
                         password_hash: hash.as_deref(),
                         notes: &notes,
                         timezone: timezone.as_deref(),
+                        language: language.as_deref(),
                         email_confirmed: true,
                     },
                     ip.as_deref(),
@@ -254,6 +260,27 @@ fn check_timezone(zone: &str) -> Result<(), String> {
         return Err("must be a time zone's name, such as Europe/Berlin".into());
     }
     Ok(())
+}
+
+/// A language as BCP 47 writes it (`de`, `pt-BR`, `zh-Hant-TW`): the desk names it.
+fn check_language(tag: &str) -> Result<(), String> {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let primary_ok = (2..=3).contains(&primary.len()) && primary.chars().all(|c| c.is_ascii_alphabetic());
+    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    if tag.len() > 35 || !primary_ok || !rest_ok {
+        return Err("must be a language tag, such as de or pt-BR".into());
+    }
+    Ok(())
+}
+
+/// A field that `""` clears: `Some(None)`; otherwise the value, checked.
+fn clearable(value: Option<String>, check: fn(&str) -> Result<(), String>) -> Result<Option<Option<String>>, String> {
+    match value.map(|v| v.trim().to_owned()) {
+        None => Ok(None),
+        Some(v) if v.is_empty() => Ok(Some(None)),
+        Some(v) => check(&v).map(|()| Some(Some(v))),
+    }
 }
 
 /// One user: for those who may view user details (agents by default; keys with the read
@@ -313,6 +340,8 @@ fn check_update(body: UserUpdate) -> ApiResult<UserChanges> {
         changes.email_confirmed = Some(confirmed);
     }
     changes.email_notifications = body.email_notifications;
+    field("timezone", clearable(body.timezone, check_timezone).map(|z| changes.timezone = z));
+    field("language", clearable(body.language, check_language).map(|l| changes.language = l));
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }

@@ -71,6 +71,7 @@ fn create_account(
             password_hash: Some(password_hash),
             notes: "",
             timezone: None,
+            language: None,
             email_confirmed,
         },
         ip,

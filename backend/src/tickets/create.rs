@@ -417,6 +417,7 @@ pub(crate) fn find_or_create_customer(
         password_hash: None,
         notes: "",
         timezone: None,
+        language: None,
         // Someone else gave the address: it is confirmed when its owner sets a password.
         email_confirmed: false,
     };

@@ -94,6 +94,7 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, viewer:
                 email: user.email,
                 phone: user.phone,
                 timezone: user.timezone.filter(|z| !z.trim().is_empty()),
+                language: user.language.filter(|l| !l.trim().is_empty()),
             },
             source: t.source,
             due_timestamp: t.due_at.map(timestamp),

@@ -355,6 +355,29 @@ test('a saved view keeps a filter one click away; filters live in the URL', asyn
   expect(problems).toEqual([]);
 });
 
+test('compact rows fit more tickets on a screen, and the choice stays after a reload', async ({ page, request }) => {
+  const problems = watchProblems(page);
+  const api = await Api.signIn(request);
+  await api.createTicket(`Density ${marker('d')}`);
+  await signIn(page);
+  await page.goto('/desk/tickets');
+  const row = page.getByTestId('ticket-row').first();
+  await expect(row).toBeVisible();
+  const comfortable = (await row.boundingBox())?.height ?? 0;
+  const toggle = page.getByRole('button', { name: 'Compact rows' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  const compact = (await row.boundingBox())?.height ?? 0;
+  expect(compact, `compact ${compact} px, comfortable ${comfortable} px`).toBeLessThan(comfortable);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Compact rows' })).toHaveAttribute('aria-pressed', 'true');
+  expect(await page.evaluate(() => document.documentElement.dataset.density)).toBe('compact');
+  await page.getByRole('button', { name: 'Compact rows' }).click();
+  expect(await page.evaluate(() => document.documentElement.dataset.density)).toBeUndefined();
+  expect(problems).toEqual([]);
+});
+
 test('at 390 px the home page, the list and the ticket fit the screen', async ({ page, request }) => {
   const problems = watchProblems(page);
   const api = await Api.signIn(request);

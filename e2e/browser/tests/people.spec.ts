@@ -36,7 +36,7 @@ test('an agent opens a ticket for a new customer by email, then gives it to one 
   // Carol is known, with her time zone: the panel shows her local time.
   const carol = await page.request.post('/api/users.json', {
     headers: auth,
-    data: { name: carolName, email: carolEmail, timezone: 'Asia/Tokyo' },
+    data: { name: carolName, email: carolEmail, timezone: 'Asia/Tokyo', language: 'ja' },
   });
   expect(carol.status(), await carol.text()).toBe(201);
   const made = await page.request.post('/api/tickets.json', {
@@ -79,6 +79,7 @@ test('an agent opens a ticket for a new customer by email, then gives it to one 
   await expect(panel.getByTestId('customer-last-wrote')).toContainText('Last wrote');
   await expect(panel.getByText('No other open tickets.')).toBeVisible();
   await expect(panel.getByTestId('customer-time')).toHaveCount(0);
+  await expect(panel.getByTestId('customer-language')).toHaveCount(0);
 
   // Wrong person: give it to Carol, found by her name.
   await panel.getByRole('button', { name: 'Change customer' }).click();
@@ -92,6 +93,7 @@ test('an agent opens a ticket for a new customer by email, then gives it to one 
   await panel.getByRole('button', { name: 'Save customer' }).click();
   await expect(panel.getByTestId('customer-name')).toHaveText(carolName);
   await expect(panel.getByTestId('customer-time')).toHaveText(/^Their time: \d{1,2}:\d{2}.* \(Asia\/Tokyo\)$/);
+  await expect(panel.getByTestId('customer-language')).toHaveText('Reads Japanese (ja)');
   await expect(page.getByTestId('thread')).toContainText(`Requester changed from Nora New to ${carolName}`);
   // Her other ticket is in the panel now, open.
   await expect(panel.getByTestId('customer-open')).toContainText(`Carol's laptop ${stamp}`);

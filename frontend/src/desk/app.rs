@@ -39,6 +39,7 @@ const TOOLS: DeskTools = DeskTools {
     side_bar: |filter| view! { <SideBar filter/> }.into_any(),
     bulk_bar: |rows, selected, catalog, on_done| view! { <BulkBar rows selected catalog on_done/> }.into_any(),
     live: crate::watch::list_live,
+    page_actions: crate::density::density_toggle,
 };
 
 /// The desk's pages by path, matched by `ui::route` as the portal's are (a memo of the page, so a

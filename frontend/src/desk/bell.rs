@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use shared::notifications::{Notification, NotificationsMarked, NotificationsRead};
 use ui::api::{ApiError, Call};
 use ui::components::feedback::ErrorNotice;
+use ui::components::icon::Icon;
 use ui::paths::href;
 use ui::session::Session;
 use ui::text::When;
@@ -131,10 +132,7 @@ pub fn bell() -> AnyView {
                         }
                     }
                 >
-                    <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false">
-                        <path d="M6 9a6 6 0 0 1 12 0c0 6 3 8 3 8H3s3-2 3-8" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"/>
-                        <path d="M10 21a2 2 0 0 0 4 0" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"/>
-                    </svg>
+                    <Icon name="bell"/>
                     {move || (unread() > 0).then(|| view! {
                         <span class="bell-count" data-testid="bell-count">{unread()}</span>
                     })}

@@ -67,6 +67,11 @@ pub fn CustomerPanel(ctx: TicketContext) -> impl IntoView {
                             {c.timezone.and_then(|zone| local_time(&zone).map(|time| view! {
                                 <p class="muted" data-testid="customer-time">{format!("Their time: {time} ({zone})")}</p>
                             }))}
+                            {c.language.map(|tag| view! {
+                                <p class="muted" data-testid="customer-language">
+                                    {format!("Reads {}", language_name(&tag).map(|name| format!("{name} ({tag})")).unwrap_or(tag))}
+                                </p>
+                            })}
                         </div>
                     </div>
                 }
@@ -188,16 +193,29 @@ fn ChangeRequester(ctx: TicketContext) -> impl IntoView {
 /// The time now in a time zone, as the reader writes times ("14:05"); None for a zone the
 /// browser does not know.
 fn local_time(zone: &str) -> Option<String> {
+    let options = [("timeZone", zone), ("hour", "2-digit"), ("minute", "2-digit")];
+    intl("DateTimeFormat", &options, "format", &js_sys::Date::new_0())
+}
+
+/// A language's name in the agent's own language ("German" for `de`); None for a tag the
+/// browser does not know.
+fn language_name(tag: &str) -> Option<String> {
+    intl("DisplayNames", &[("type", "language")], "of", &tag.into()).filter(|name| name != tag)
+}
+
+/// `new Intl.<kind>(undefined, options).<method>(argument)`, in the reader's own locale: None
+/// where the browser refuses (an unknown zone or tag throws, which `construct` and `call1`
+/// return as errors).
+fn intl(kind: &str, options: &[(&str, &str)], method: &str, argument: &wasm_bindgen::JsValue) -> Option<String> {
     use js_sys::{Function, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
-    let options = js_sys::Object::new();
-    for (key, value) in [("timeZone", zone), ("hour", "2-digit"), ("minute", "2-digit")] {
-        Reflect::set(&options, &key.into(), &value.into()).ok()?;
+    let given = js_sys::Object::new();
+    for (key, value) in options {
+        Reflect::set(&given, &(*key).into(), &(*value).into()).ok()?;
     }
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let make: Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
-    // An unknown zone throws a RangeError, which `construct` returns as an error.
-    let format = Reflect::construct(&make, &js_sys::Array::of2(&JsValue::UNDEFINED, &options)).ok()?;
-    let write: Function = Reflect::get(&format, &"format".into()).ok()?.dyn_into().ok()?;
-    write.call1(&format, &js_sys::Date::new_0()).ok()?.as_string()
+    let make: Function = Reflect::get(&intl, &kind.into()).ok()?.dyn_into().ok()?;
+    let made = Reflect::construct(&make, &js_sys::Array::of2(&JsValue::UNDEFINED, &given)).ok()?;
+    let call: Function = Reflect::get(&made, &method.into()).ok()?.dyn_into().ok()?;
+    call.call1(&made, argument).ok()?.as_string()
 }

@@ -7,6 +7,7 @@ mod bell;
 mod bulk_bar;
 mod copies;
 mod customer_panel;
+mod density;
 mod live;
 mod markdown;
 mod new_ticket_staff;
@@ -20,6 +21,7 @@ mod watch;
 fn main() {
     let chrome = ui::components::shell::Chrome {
         provide: || {
+            density::restore();
             live::Live::provide();
             bell::Bell::provide();
         },

@@ -8,6 +8,7 @@ use shared::tickets::{TicketUpdate, TIME_SPENT_MAX_MINUTES};
 use shared::validate::MessageBody;
 use ui::components::feedback::{focus_field, ErrorNotice, FieldError};
 use ui::components::form::ResolutionField;
+use ui::components::icon::Icon;
 use ui::components::ticket_actions::{action_error, change_action, version, Change, TicketContext};
 use ui::session::Session;
 
@@ -108,6 +109,7 @@ fn Assignees(ctx: TicketContext) -> impl IntoView {
                         }
                     }
                 >
+                    <Icon name="user-plus"/>
                     "Assign to me"
                 </button>
             </Show>
@@ -177,6 +179,7 @@ fn Following(ctx: TicketContext) -> impl IntoView {
                     action.dispatch(Change::Follow(!following.get_untracked()));
                 }
             >
+                <Icon name="eye"/>
                 {move || match (pending.get(), following.get()) {
                     (true, _) => "Saving…",
                     (false, true) => "Unfollow",

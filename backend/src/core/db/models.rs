@@ -31,6 +31,8 @@ pub struct UserRow {
     pub email_notifications: bool,
     /// Plain text added below the person's responses when they choose.
     pub signature: String,
+    /// The language they read, a BCP 47 tag (`de`, `pt-BR`), where known.
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Insertable)]
@@ -46,6 +48,7 @@ pub struct NewUser<'a> {
     pub password_hash: Option<&'a str>,
     pub notes: &'a str,
     pub timezone: Option<&'a str>,
+    pub language: Option<&'a str>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub email_confirmed_at: Option<NaiveDateTime>,

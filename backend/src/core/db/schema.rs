@@ -328,6 +328,7 @@ diesel::table! {
         email_confirmed_at -> Nullable<Timestamp>,
         email_notifications -> Bool,
         signature -> Text,
+        language -> Nullable<Text>,
     }
 }
 

@@ -16,6 +16,7 @@ use crate::components::catalog::Catalog;
 use crate::components::draft_sync::DraftSync;
 use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
 use crate::components::form::{CheckField, ResolutionField};
+use crate::components::icon::Icon;
 use crate::session::Session;
 use crate::task::Task;
 use crate::text::local;
@@ -381,7 +382,7 @@ pub fn Composer(
                 <FieldError id="reply-message-error" message=message_error.into()/>
             </div>
             <div class="field attachments">
-                <label for="reply-files">"Attach files"</label>
+                <label for="reply-files"><Icon name="paperclip"/>"Attach files"</label>
                 <input
                     id="reply-files"
                     type="file"
@@ -423,7 +424,7 @@ pub fn Composer(
                                             }
                                         })
                                     >
-                                        "×"
+                                        <Icon name="x"/>
                                     </button>
                                 </li>
                             }

@@ -7,6 +7,7 @@ pub mod composer;
 pub mod draft_sync;
 pub mod feedback;
 pub mod form;
+pub mod icon;
 pub mod marked;
 pub mod person_picker;
 pub mod require_sign_in;

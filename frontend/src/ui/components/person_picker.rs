@@ -307,6 +307,8 @@ mod tests {
             email_confirmed: false,
             email_notifications: true,
             signature: String::new(),
+            timezone: None,
+            language: None,
         }
     }
 

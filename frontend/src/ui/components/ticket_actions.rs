@@ -9,6 +9,7 @@ use shared::tickets::{Ticket, TicketTransition, TicketUpdate};
 use crate::api::{self, ApiError};
 use crate::components::catalog::Catalog;
 use crate::components::feedback::ErrorNotice;
+use crate::components::icon::Icon;
 use crate::session::Session;
 use crate::task::Task;
 
@@ -126,6 +127,7 @@ pub fn CustomerActions(ctx: TicketContext) -> impl IntoView {
                             }));
                         }
                     >
+                        <Icon name="rotate-ccw"/>
                         {move || if pending.get() { "Reopening…" } else { "Reopen ticket" }}
                     </button>
                 }
@@ -143,6 +145,7 @@ pub fn CustomerActions(ctx: TicketContext) -> impl IntoView {
                         }));
                     }
                 >
+                    <Icon name="circle-check"/>
                     {move || if pending.get() { "Closing…" } else { "Close ticket" }}
                 </button>
             </Show>

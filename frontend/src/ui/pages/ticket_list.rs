@@ -206,6 +206,8 @@ pub struct DeskTools {
     /// Live updates: reads the list again (the callback) when tickets change, and says whether
     /// the stream is up.
     pub live: fn(Callback<()>) -> AnyView,
+    /// Beside "New ticket": how the list is shown (its density).
+    pub page_actions: fn() -> AnyView,
 }
 
 #[component]
@@ -299,6 +301,7 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
             <div class="page-head">
                 <h1 id="tickets-heading">{heading}</h1>
                 <div class="page-actions">
+                    {tools.map(|tools| (tools.page_actions)())}
                     <ShortcutsButton open=help/>
                     <a href=href("/tickets/new") class="button">"New ticket"</a>
                 </div>

@@ -270,6 +270,10 @@ test('an agent writes a response in Markdown, previews it, and the thread shows 
     email: `max-${stamp}@example.com`, name: 'Max Markdown', subject: `Steps ${stamp}`, message: 'How do I reset it?',
   });
   await page.getByLabel('Message', { exact: true }).fill('**Reset** it like this:\n\n1. Hold the button\n2. Wait for `READY`');
+  // Nobody is copied: Cc and Bcc wait behind their button.
+  await expect(page.getByLabel('Cc', { exact: true })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Cc / Bcc' }).click();
+  await expect(page.getByLabel('Cc', { exact: true })).toHaveValue('');
   await page.getByLabel('Format with Markdown').check();
   await page.getByRole('button', { name: 'Preview' }).click();
   const preview = page.getByTestId('markdown-preview');

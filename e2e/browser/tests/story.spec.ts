@@ -37,6 +37,10 @@ test('from registration to resolution: customer, agent and administrator', async
   await create.getByLabel('Password').fill(agentPassword);
   await create.getByLabel('Access level').selectOption('3');
   await create.getByRole('button', { name: 'Add user' }).click();
+  // Among many users (the other stories add theirs), the new one is found by a search.
+  await expect(create.getByLabel('User name')).toHaveValue('');
+  await admin.getByLabel('Search', { exact: true }).fill(agentName);
+  await admin.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(admin.getByTestId('admin-row').filter({ hasText: agentName })).toBeVisible();
   await snap(admin, 'admin-users');
 

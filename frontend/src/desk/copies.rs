@@ -52,12 +52,17 @@ pub fn reply_copies(ticket: Memo<Option<Ticket>>, draft: Draft) -> Box<dyn Reply
         bcc: RwSignal::new(String::new()),
         shown: StoredValue::new(String::new()),
         errors: RwSignal::new(FieldErrors::new()),
+        open: RwSignal::new(false),
     };
-    // The field shows the ticket's participants as they are, unless the agent is changing them.
+    // The field shows the ticket's participants as they are, unless the agent is changing them;
+    // the fields are open while anyone is copied (else behind "Cc / Bcc", as in a mail program).
     Effect::new(move |_| {
         let now = ticket.with(|t| t.as_ref().map(|t| written(&t.cc))).unwrap_or_default();
         if copies.cc.get_untracked() == copies.shown.get_value() {
             copies.cc.set(now.clone());
+        }
+        if !now.is_empty() {
+            copies.open.set(true);
         }
         copies.shown.set_value(now);
     });
@@ -73,13 +78,20 @@ struct ReplyCopies {
     /// What the field last showed of the ticket: text still equal to it is not the agent's.
     shown: StoredValue<String>,
     errors: RwSignal<FieldErrors>,
+    /// The fields are shown.
+    open: RwSignal<bool>,
 }
 
 impl ReplyExtra for ReplyCopies {
     fn view(&self) -> AnyView {
-        let (cc, bcc, errors, mode) = (self.cc, self.bcc, self.errors, self.draft.mode);
+        let (cc, bcc, errors, mode, open) = (self.cc, self.bcc, self.errors, self.draft.mode, self.open);
         view! {
-            <Show when=move || mode.get() == ReplyMode::Reply>
+            <Show when=move || mode.get() == ReplyMode::Reply && !open.get()>
+                <button type="button" class="secondary" data-testid="reply-copies-open" on:click=move |_| open.set(true)>
+                    "Cc / Bcc"
+                </button>
+            </Show>
+            <Show when=move || mode.get() == ReplyMode::Reply && open.get()>
                 <div class="copies" data-testid="reply-copies">
                     <TextField id="reply-cc" name="cc" label="Cc" value=cc errors
                         hint="Kept on the ticket: they get its responses and may answer. Separate addresses with commas."/>

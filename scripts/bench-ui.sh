@@ -15,23 +15,7 @@ for wasm in "$ROOT"/frontend/dist/*.wasm "$ROOT"/frontend/dist/desk/*.wasm; do
   echo "release WASM $(basename "$wasm"): $(stat -c %s "$wasm") bytes, $(gzip -9 -c "$wasm" | wc -c) bytes gzip -9, $(brotli -q 11 -c "$wasm" | wc -c) bytes brotli"
 done
 
-DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-bench-ui.XXXXXX")
-SERVER_PID=""
-cleanup() {
-  stop_server "$SERVER_PID"
-  rm -rf "$DATA_DIR"
-}
-trap cleanup EXIT
-
-export OXIDESK_ADMIN_USER=admin
-export OXIDESK_ADMIN_PASSWORD="bench-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
-"$BINARY" --data-dir "$DATA_DIR" admin create --username admin --email admin@example.com
-"$BINARY" --data-dir "$DATA_DIR" seed --tickets "$TICKETS"
-PORT=$(free_port)
-export OXIDESK_URL="http://127.0.0.1:$PORT"
-"$BINARY" serve --bind "127.0.0.1:$PORT" --data-dir "$DATA_DIR" >"$DATA_DIR/server.log" 2>&1 &
-SERVER_PID=$!
-wait_healthy "$OXIDESK_URL" "$SERVER_PID" "$DATA_DIR/server.log"
+serve_seeded "$BINARY" "$TICKETS"
 cd "$ROOT/e2e/browser"
 [ -d node_modules/@playwright/test ] || PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund
 node bench/list-page.mjs

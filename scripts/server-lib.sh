@@ -36,3 +36,22 @@ wait_healthy() {
   tail -n 50 "$3" >&2
   exit 1
 }
+
+# serve_seeded BINARY TICKETS: a fresh data folder (DATA_DIR) with an administrator
+# (OXIDESK_ADMIN_USER and OXIDESK_ADMIN_PASSWORD, exported) and TICKETS seeded tickets, served on a
+# free port (OXIDESK_URL, exported; the server's pid in SERVER_PID). Both go when the script exits.
+serve_seeded() {
+  DATA_DIR=$(mktemp -d "${TMPDIR:-/tmp}/oxidesk-seeded.XXXXXX")
+  SERVER_PID=""
+  trap 'stop_server "$SERVER_PID"; rm -rf "$DATA_DIR"' EXIT
+  export OXIDESK_ADMIN_USER=admin
+  export OXIDESK_ADMIN_PASSWORD="seeded-$(od -An -N8 -tx8 /dev/urandom | tr -d ' ')"
+  "$1" --data-dir "$DATA_DIR" admin create --username admin --email admin@example.com
+  "$1" --data-dir "$DATA_DIR" seed --tickets "$2"
+  local port
+  port=$(free_port)
+  export OXIDESK_URL="http://127.0.0.1:$port"
+  "$1" serve --bind "127.0.0.1:$port" --data-dir "$DATA_DIR" >"$DATA_DIR/server.log" 2>&1 &
+  SERVER_PID=$!
+  wait_healthy "$OXIDESK_URL" "$SERVER_PID" "$DATA_DIR/server.log"
+}

@@ -23,7 +23,7 @@ use crate::catalog::rows::QueueRow;
 use crate::core::auth::{level_of, Actor};
 use crate::core::db::models::UserRow;
 use crate::core::db::schema::{
-    priorities, queues, statuses, thread_entries, ticket_assignees, ticket_cc, ticket_followers, tickets, users,
+    priorities, queues, statuses, thread_entries, ticket_assignees, ticket_followers, tickets, users,
 };
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiResult;
@@ -185,13 +185,7 @@ fn load(conn: &mut AnyConnection, ticket_id: i64, public_url: &str) -> ApiResult
         .into_iter()
         .filter(|u| level_of(u).is_staff())
         .collect();
-    let copied: Vec<UserRow> = users::table
-        .filter(
-            users::id.eq_any(ticket_cc::table.filter(ticket_cc::ticket_id.eq(ticket_id)).select(ticket_cc::user_id)),
-        )
-        .order(users::id)
-        .select(UserRow::as_select())
-        .load(conn)?;
+    let copied = crate::tickets::cc::accounts(conn, ticket_id)?;
     let facts = TicketFacts {
         url: format!("{public_url}/tickets/{}", ticket.number),
         number: ticket.number.clone(),

@@ -73,12 +73,18 @@ pub fn people(conn: &mut AnyConnection, actor: &Actor, owner: i64, list: &[Addre
 }
 
 /// The user ids copied on a ticket, in order.
-pub fn ids(conn: &mut AnyConnection, ticket_id: i64) -> ApiResult<Vec<i64>> {
+fn ids(conn: &mut AnyConnection, ticket_id: i64) -> ApiResult<Vec<i64>> {
     Ok(ticket_cc::table
         .filter(ticket_cc::ticket_id.eq(ticket_id))
         .select(ticket_cc::user_id)
         .order(ticket_cc::user_id)
         .load(conn)?)
+}
+
+/// The people copied on a ticket, as accounts (whom `mail::notify` tells what its customer hears).
+pub fn accounts(conn: &mut AnyConnection, ticket_id: i64) -> ApiResult<Vec<UserRow>> {
+    let copied = ticket_cc::table.filter(ticket_cc::ticket_id.eq(ticket_id)).select(ticket_cc::user_id);
+    Ok(users::table.filter(users::id.eq_any(copied)).order(users::id).select(UserRow::as_select()).load(conn)?)
 }
 
 /// Is this person copied on the ticket?

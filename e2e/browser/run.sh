@@ -106,7 +106,7 @@ fi
 
 mkdir -p screenshots
 status=0
-npx playwright test "$@" || status=$?
+npx playwright test "$@" 2>&1 | tee "$DATA_DIR/playwright.log" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- server log (last 50 lines) ---" >&2
   tail -n 50 "$DATA_DIR/server.log" >&2
@@ -116,5 +116,8 @@ if [ "$status" -ne 0 ]; then
     echo "--- replica log (last 50 lines) ---" >&2
     tail -n 50 "$REPLICA_DIR/server.log" >&2
   fi
+  # Playwright's summary again, last, where a short look at the output finds it.
+  echo "--- what failed ---" >&2
+  sed -n '/^  [0-9]* failed/,$p' "$DATA_DIR/playwright.log" >&2
 fi
 exit "$status"

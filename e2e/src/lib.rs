@@ -412,6 +412,21 @@ impl TestServer {
         (&head == b"HTTP/1.1 200").then_some(socket)
     }
 
+    /// Whether a stream held by [`TestServer::hold_stream`] says `event: bye` within ten seconds.
+    pub fn says_bye(socket: &mut TcpStream) -> bool {
+        use std::io::Read;
+        socket.set_read_timeout(Some(std::time::Duration::from_secs(10))).expect("a read timeout");
+        let mut heard = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = socket.read(&mut buf) {
+            heard.extend_from_slice(&buf[..n]);
+            if heard.windows(10).any(|w| w == b"event: bye") {
+                return true;
+            }
+        }
+        false
+    }
+
     pub fn data_dir(&self) -> &Path {
         self.data_dir.path()
     }

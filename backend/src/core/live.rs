@@ -3,19 +3,19 @@
 //! and how many streams each holder has open. The poller itself — what it reads — is the live
 //! feature's; this is only the meeting point, so that the state the core carries names no feature.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use shared::live::{Present, TicketEvent, TicketPresence};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, Notify};
 
 use crate::core::error::{ApiError, ApiResult};
 
 /// Messages a slow stream may fall behind before it is told to reload instead.
 const BACKLOG: usize = 1024;
-/// Streams one person (or key, or address) may hold, and the process altogether.
-pub const STREAMS_PER_HOLDER: u32 = 32;
-pub const STREAMS_MAX: u32 = 2000;
+/// Streams one person (or key) may hold, and the process altogether.
+pub const STREAMS_PER_HOLDER: usize = 32;
+pub const STREAMS_MAX: usize = 2000;
 
 pub type Sender = broadcast::Sender<Arc<Live>>;
 pub type Receiver = broadcast::Receiver<Arc<Live>>;
@@ -39,8 +39,16 @@ struct Inner {
     sender: Option<Sender>,
     /// Who has a ticket open, as last read: a new stream starts from it.
     presence: Presence,
-    streams: HashMap<String, u32>,
-    total: u32,
+    /// Each holder's open streams, oldest first.
+    streams: HashMap<String, VecDeque<Held>>,
+    total: usize,
+    next_id: u64,
+}
+
+/// An open stream as the hub knows it: told through `end` when a newer one takes its place.
+struct Held {
+    id: u64,
+    end: Arc<Notify>,
 }
 
 #[derive(Clone, Default)]
@@ -50,18 +58,22 @@ pub struct Hub(Arc<Mutex<Inner>>);
 pub struct Permit {
     hub: Hub,
     holder: String,
+    id: u64,
+    /// Wakes when a newer stream of the same holder took this one's place: the stream ends.
+    pub ended: Arc<Notify>,
 }
 
 impl Drop for Permit {
     fn drop(&mut self) {
         let mut inner = self.hub.lock();
-        inner.total = inner.total.saturating_sub(1);
-        if let Some(n) = inner.streams.get_mut(&self.holder) {
-            *n -= 1;
-            if *n == 0 {
-                inner.streams.remove(&self.holder);
-            }
+        let Some(held) = inner.streams.get_mut(&self.holder) else { return };
+        // A stream ended by a newer one gave its place back then.
+        let Some(at) = held.iter().position(|h| h.id == self.id) else { return };
+        held.remove(at);
+        if held.is_empty() {
+            inner.streams.remove(&self.holder);
         }
+        inner.total -= 1;
     }
 }
 
@@ -70,16 +82,30 @@ impl Hub {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A place for one more stream of `holder`, or 429 when they (or the process) hold enough.
+    /// A place for one more stream of `holder`, or 429 when the process holds enough. A holder
+    /// holding enough already has their oldest stream ended instead: a closed tab's stream is
+    /// only noticed at its next heartbeat, and someone reloading a page should not be refused
+    /// for the streams they left behind.
     pub fn admit(&self, holder: String) -> ApiResult<Permit> {
         let mut inner = self.lock();
-        let mine = inner.streams.get(&holder).copied().unwrap_or(0);
-        if mine >= STREAMS_PER_HOLDER || inner.total >= STREAMS_MAX {
+        let inner = &mut *inner;
+        let held = inner.streams.entry(holder.clone()).or_default();
+        if held.len() >= STREAMS_PER_HOLDER {
+            if let Some(oldest) = held.pop_front() {
+                oldest.end.notify_one();
+                inner.total -= 1;
+            }
+        } else if inner.total >= STREAMS_MAX {
+            if held.is_empty() {
+                inner.streams.remove(&holder);
+            }
             return Err(ApiError::RateLimited { retry_after: 5 });
         }
-        inner.streams.insert(holder.clone(), mine + 1);
+        inner.next_id += 1;
+        let (id, ended) = (inner.next_id, Arc::new(Notify::new()));
+        held.push_back(Held { id, end: ended.clone() });
         inner.total += 1;
-        Ok(Permit { hub: self.clone(), holder })
+        Ok(Permit { hub: self.clone(), holder, id, ended })
     }
 
     /// What happens from now on, and who has which ticket open now; and, when nobody was

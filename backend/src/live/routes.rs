@@ -39,8 +39,8 @@ const LIFETIME: Duration = Duration::from_secs(300);
 /// a [`TicketPresence`] when who has a ticket open changes, and at the start for every ticket
 /// open now. The `id:` of a ticket event, sent back as `Last-Event-ID`, resumes after it (up to
 /// 500 events). `event: reload` says the stream fell behind: read again what is shown. A stream
-/// ends after five minutes (`event: bye`); reconnect. Each person, key or address holds at most
-/// 32 streams (429 beyond).
+/// ends after five minutes (`event: bye`); reconnect. Each person or key holds at most 32 streams:
+/// a 33rd ends their oldest (`event: bye`). 429 when the server holds all it can.
 #[utoipa::path(
     tag = "live",
     params(("Last-Event-ID" = Option<i64>, Header, description = "Resume after this event")),
@@ -49,7 +49,7 @@ const LIFETIME: Duration = Duration::from_secs(300);
         (status = 400, description = "A Last-Event-ID that is not an event id", body = ApiErrorBody),
         (status = 401, body = ApiErrorBody),
         (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
-        (status = 429, description = "Too many streams open", body = ApiErrorBody),
+        (status = 429, description = "The server holds all the streams it can", body = ApiErrorBody),
     ),
     security(("api_key" = ["read"]), ("bearer" = ["authorized_user"]))
 )]
@@ -96,7 +96,7 @@ pub async fn events(
         next_beat: now + HEARTBEAT,
         ends: now + LIFETIME,
         ended: false,
-        _permit: permit,
+        permit,
     };
     let body = futures_util::stream::unfold(stream, |mut s| async move {
         s.next().await.map(|chunk| (Ok::<_, Infallible>(chunk), s))
@@ -156,10 +156,15 @@ struct Stream {
     next_beat: Instant,
     ends: Instant,
     ended: bool,
-    _permit: Permit,
+    permit: Permit,
 }
 
 impl Stream {
+    fn end(&mut self) {
+        self.ended = true;
+        self.pending.push_back(Bytes::from_static(b"event: bye\ndata: {}\n\n"));
+    }
+
     async fn next(&mut self) -> Option<Bytes> {
         loop {
             if let Some(chunk) = self.pending.pop_front() {
@@ -186,10 +191,9 @@ impl Stream {
                     self.next_beat = Instant::now() + HEARTBEAT;
                     self.pending.push_back(Bytes::from_static(b": keep-alive\n\n"));
                 }
-                () = tokio::time::sleep_until(self.ends) => {
-                    self.ended = true;
-                    self.pending.push_back(Bytes::from_static(b"event: bye\ndata: {}\n\n"));
-                }
+                // Its time is up, or a newer stream of the same person took its place.
+                () = tokio::time::sleep_until(self.ends) => self.end(),
+                () = self.permit.ended.notified() => self.end(),
             }
         }
     }

@@ -310,6 +310,12 @@ async fn real_world_mime_samples_become_readable_tickets() {
         for f in files {
             assert!(names.contains(f), "{sample}: {f} in {names:?}");
         }
+        // A picture shown in the HTML keeps its place: the body names it, the file says its name.
+        if sample.starts_with("mixed-related") {
+            assert!(body.contains(r#"<img src="cid:logo@firma.test""#), "{body}");
+            let logo = first["attachments"].as_array().unwrap().iter().find(|f| f["filename"] == "logo.png").unwrap();
+            assert_eq!(logo["content_id"], "logo@firma.test", "{logo}");
+        }
     }
     // An HTML-only Outlook reply keeps the answer as sanitised HTML without the quoted mail.
     let (_, piped) = pipe(&app, &key, &fixture("outlook-html-only-reply-divrplyfwdmsg.eml")).await;

@@ -550,6 +550,73 @@ async fn mailed_html_carries_no_remote_image_and_no_misleading_link() {
 }
 
 #[actix_web::test]
+async fn a_response_mails_its_pictures_in_their_place_and_its_files_attached() {
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let admin = first_admin(&app).await;
+    plain_smtp(&app, &admin).await;
+    let sink = servers::plain_sink();
+    let customer = servers::address("picturecustomer");
+    let key = common::api_key(&st, "read,write");
+    let number = ticket_for(&app, &key, &customer).await;
+    deliver(&st).await;
+    let path = format!("/api/tickets.json/{number}");
+    let (_, before) = send(&app, "GET", &path, Auth::Bearer(&admin), None).await;
+    let png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==";
+
+    // A picture the response does not carry: refused by name, nothing written or mailed.
+    for (message, files) in [
+        ("See ![shot](cid:pasted-1.png)", json!([])),
+        ("See ![shot](cid:pasted-1.png)", json!([{"pasted-2.png": png}])),
+        (r#"<p>See <img src="cid:logo@x"></p>"#, json!([{"logo.png": png}])),
+    ] {
+        let format = if message.starts_with('<') { "text" } else { "markdown" };
+        let body = json!({"message": message, "format": format, "attachments": files});
+        let (status, err) = send(&app, "PUT", &path, Auth::Bearer(&admin), Some(body)).await;
+        assert_eq!(status, 422, "{err}");
+        assert!(
+            err["error"]["fields"]["message"].as_str().unwrap().contains("not one of the message's attachments"),
+            "{err}"
+        );
+    }
+    let (_, unchanged) = send(&app, "GET", &path, Auth::Bearer(&admin), None).await;
+    assert_eq!(unchanged["threads"], before["threads"]);
+
+    let body = json!({
+        "message": "It looks like this:\n![Pasted picture](cid:pasted-1.png)\nThe log is attached.",
+        "format": "markdown",
+        "attachments": [{"pasted-1.png": png}, {"log.txt": "data:text/plain;base64,U3RhY2sgdHJhY2U="}],
+    });
+    let (status, t) = send(&app, "PUT", &path, Auth::Bearer(&admin), Some(body)).await;
+    assert_eq!(status, 200, "{t}");
+    let last = t["threads"].as_array().unwrap().iter().rev().find(|e| e["type"] == "R").unwrap().clone();
+    assert!(last["body"].as_str().unwrap().contains(r#"<img src="cid:pasted-1.png" alt="Pasted picture">"#), "{last}");
+    let files: Vec<(&str, &Value)> = last["attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["filename"].as_str().unwrap(), &f["content_id"]))
+        .collect();
+    assert_eq!(files, [("pasted-1.png", &json!("pasted-1.png")), ("log.txt", &Value::Null)]);
+
+    assert_eq!(deliver(&st).await.done, 1);
+    let raw = servers::received(&sink, &customer).pop().unwrap();
+    let mail = parse(&raw);
+    assert!(mail.body_html(0).unwrap().contains(r#"src="cid:pasted-1.png""#));
+    let parts: Vec<(Option<&str>, Option<&str>, Vec<u8>)> = {
+        use mail_parser::MimeHeaders;
+        mail.attachments().map(|a| (a.attachment_name(), a.content_id(), a.contents().to_vec())).collect()
+    };
+    assert_eq!(parts.len(), 2, "{parts:?}");
+    assert_eq!((parts[0].0, parts[0].1), (Some("pasted-1.png"), Some("pasted-1.png")));
+    assert!(parts[0].2.starts_with(b"\x89PNG"));
+    assert_eq!((parts[1].0, parts[1].1, parts[1].2.as_slice()), (Some("log.txt"), None, b"Stack trace".as_slice()));
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.contains("multipart/related") && text.contains("multipart/mixed"), "{text}");
+}
+
+#[actix_web::test]
 async fn mail_survives_an_smtp_outage_and_arrives_once() {
     let db = test_db();
     // Long enough that "not due yet" holds on a loaded machine, short enough to wait for.

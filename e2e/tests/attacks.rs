@@ -32,6 +32,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("X12", x12_personal_data_kept_by_a_cache),
         ("X13", x13_html_without_a_policy),
         ("X14", x14_script_in_markdown),
+        ("X15", x15_pictures_that_are_not_the_message_s),
         ("S1", s1_or_true_in_the_search),
         ("S2", s2_or_true_in_the_email_filter),
         ("S3", s3_sql_in_the_user_filter),
@@ -539,6 +540,35 @@ fn x14_script_in_markdown(w: &World) {
     let last = threads(&r.json()).last().cloned().expect("an entry");
     let body = clean_html(&last, &["<script", "javascript", "onerror", "alert", "<iframe", "evil.example"]);
     assert!(body.contains("<strong>Hi</strong>") && body.contains("click"), "{body}");
+}
+
+fn x15_pictures_that_are_not_the_message_s(w: &World) {
+    let png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGP4z8DwHwAFAAH/iZk9HQAAAABJRU5ErkJggg==";
+    let path = w.path(&w.alice_ticket);
+    // A picture of another ticket's, or a name made to differ from the file's only once cleaned.
+    w.leaves(&w.alice_ticket, || {
+        for (message, files) in [
+            (r#"<p>Look <img src="cid:payroll.pdf"></p>"#, json!([])),
+            (
+                r#"<p>Look <img src="cid:a%0D%0ABcc:%20x@evil.test.png"></p>"#,
+                json!([{"a\r\nBcc: x@evil.test.png": png}]),
+            ),
+        ] {
+            w.s.put_json(&path, &w.alice_auth, &json!({"message": message, "attachments": files}))
+                .expect_invalid_fields(&["message"]);
+        }
+    });
+    // Its own picture stays in place, and only what a picture may carry comes with it.
+    let r = w.s.put_json(
+        &path,
+        &w.alice_auth,
+        &json!({"message": r#"<p>Mine <img src="cid:mine.png" onerror="alert(1)"></p>"#, "attachments": [{"mine.png": png}]}),
+    );
+    r.expect(200);
+    let last = threads(&r.json()).last().cloned().expect("an entry");
+    let body = clean_html(&last, &["onerror", "alert"]);
+    assert!(body.contains(r#"<img src="cid:mine.png">"#), "{body}");
+    assert_eq!(last["attachments"][0]["content_id"], "mine.png", "{last}");
 }
 
 fn x5_svg_iframe_and_style(w: &World) {

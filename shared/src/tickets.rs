@@ -230,6 +230,10 @@ pub struct Attachment {
     pub sha256: String,
     /// Where to download it (with the same credentials).
     pub href: String,
+    /// The name the message's HTML shows it by, as a picture in its text (`<img src="cid:…">`):
+    /// a mail's inline part, or a file named by `cid:` and its file name when it was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<String>,
 }
 
 /// An osTicket attachment: one object mapping a file name to an RFC 2397 data URL,

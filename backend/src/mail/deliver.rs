@@ -3,19 +3,22 @@
 //! the server gets it (`Round::handing_over`), so a mail that may have arrived is never sent again
 //! on its own (`core::jobs` has the other guarantees).
 
+use std::path::Path;
+
 use diesel::prelude::*;
 
 use super::fetch::extra_ca;
 use super::outbox::{self as outbox_mail, Payload, Secret};
 use super::settings::{self as mail_settings, Smtp};
-use super::smtp::{self, Outgoing, SendError};
+use super::smtp::{self, MailFile, Outgoing, SendError};
 use crate::accounts::tokens;
 use crate::config::Config;
-use crate::core::db::schema::{outbox, users};
+use crate::core::db::schema::{attachments, outbox, users};
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiError;
 use crate::core::jobs::{Claimed, Failure, JobFuture, Kind, Round};
 use crate::core::settings::Stored;
+use crate::tickets::content::blob_path;
 
 /// Mail taken per round: one SMTP session sends them all.
 const BATCH: i64 = 20;
@@ -50,10 +53,11 @@ struct Queued {
     message_id: Option<String>,
     in_reply_to: Option<String>,
     refs: Option<String>,
+    entry_id: Option<i64>,
 }
 
-/// The job's mail, with its secret issued now when it carries one.
-fn load(conn: &mut AnyConnection, job: &Claimed) -> Result<Queued, Failure> {
+/// The job's mail, with its secret issued now when it carries one, and the files it carries.
+fn load(conn: &mut AnyConnection, job: &Claimed, files_dir: &Path) -> Result<(Queued, Vec<MailFile>), Failure> {
     let retry = |e: ApiError| Failure::Retry(e.to_string());
     let Ok(Payload { mail, secret }) = serde_json::from_str::<Payload>(&job.payload) else {
         return Err(Failure::Permanent(format!("no mail for payload {}", job.payload)));
@@ -68,7 +72,31 @@ fn load(conn: &mut AnyConnection, job: &Claimed) -> Result<Queued, Failure> {
     if let Some(secret) = secret {
         reveal(conn, &mut queued, secret)?;
     }
-    Ok(queued)
+    let files = match queued.entry_id {
+        Some(entry) => files(conn, entry, files_dir).map_err(retry)?,
+        None => Vec::new(),
+    };
+    Ok((queued, files))
+}
+
+/// The files of the thread entry a mail shows, read from the attachment store. A file missing
+/// from the store (removed by hand) is left out rather than holding the mail back for ever.
+fn files(conn: &mut AnyConnection, entry: i64, dir: &Path) -> Result<Vec<MailFile>, ApiError> {
+    let rows: Vec<(String, String, String, Option<String>)> = attachments::table
+        .filter(attachments::entry_id.eq(entry))
+        .order(attachments::id)
+        .select((attachments::filename, attachments::content_type, attachments::sha256, attachments::content_id))
+        .load(conn)?;
+    let mut files = Vec::new();
+    for (filename, content_type, sha256, content_id) in rows {
+        match std::fs::read(blob_path(dir, &sha256)) {
+            Ok(bytes) => files.push(MailFile { filename, content_type, content_id, bytes }),
+            Err(e) => {
+                tracing::warn!(%filename, error = %e, "an attachment is missing from the store: mailed without it")
+            }
+        }
+    }
+    Ok(files)
 }
 
 /// Issues the account mail's token and puts it where the stored text holds
@@ -96,14 +124,15 @@ async fn deliver(round: Round, jobs: Vec<Claimed>) {
     };
     let config: &Config = round.config();
     let (ca, timeout) = (extra_ca(&config.mail), config.mail.timeout);
+    let files_dir = config.attachments_dir();
     // One connection for the round; once the server cannot be reached, the rest of the round
     // waits too instead of each mail trying.
     let mut session: Option<smtp::Session> = None;
     let mut unreachable: Option<String> = None;
     for job in jobs {
         let loaded = {
-            let job = job.clone();
-            round.db(move |conn| Ok(load(conn, &job))).await
+            let (job, dir) = (job.clone(), files_dir.clone());
+            round.db(move |conn| Ok(load(conn, &job, &dir))).await
         };
         let mail = match loaded {
             Ok(Ok(mail)) => mail,
@@ -147,7 +176,7 @@ async fn send(
     server: &Smtp,
     session: &mut smtp::Session,
     job: &Claimed,
-    mail: Queued,
+    (mail, files): (Queued, Vec<MailFile>),
 ) -> Result<(), SendError> {
     let id = mail.id;
     let outgoing = Outgoing {
@@ -159,6 +188,7 @@ async fn send(
         message_id: mail.message_id.unwrap_or_else(|| format!("<outbox.{id}@oxidesk.invalid>")),
         in_reply_to: mail.in_reply_to,
         references: mail.refs,
+        files,
     };
     let (envelope, bytes) = smtp::format(server, &outgoing)?;
     session

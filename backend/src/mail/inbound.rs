@@ -247,6 +247,7 @@ fn uploads(conn: &mut AnyConnection, parsed: &Parsed, ctx: &Context) -> ApiResul
             content_type: a.content_type.clone(),
             sha256: hex::encode(Sha256::digest(&a.bytes)),
             bytes: a.bytes.clone(),
+            content_id: a.content_id.clone(),
         });
     }
     Ok(Uploads(kept, dropped))

@@ -52,8 +52,9 @@ enum Event<'a> {
 }
 
 /// A thread entry's body as stored: `format` is "text" or "html"; `bcc` where a response was
-/// blind-copied.
+/// blind-copied. The mail showing it carries its files.
 struct Message {
+    entry_id: i64,
     text: String,
     format: String,
     bcc: Vec<String>,
@@ -120,7 +121,12 @@ fn entry(conn: &mut AnyConnection, payload: &serde_json::Value) -> ApiResult<Mes
         .find(id)
         .select((thread_entries::body, thread_entries::format, thread_entries::bcc))
         .first(conn)?;
-    Ok(Message { text, format, bcc: bcc.as_deref().map(crate::tickets::cc::bcc_list).unwrap_or_default() })
+    Ok(Message {
+        entry_id: id,
+        text,
+        format,
+        bcc: bcc.as_deref().map(crate::tickets::cc::bcc_list).unwrap_or_default(),
+    })
 }
 
 /// Someone to mail: a user, or a bare address (a queue's).
@@ -220,17 +226,20 @@ fn ticket(
     // The customer's side: the customer and the people copied on the ticket.
     let customers = || std::iter::once(&ctx.customer).chain(&ctx.copied).map(Recipient::user);
     let mut message = None;
+    let mut entry_id = None;
     let mut status = None;
     let mut assignees = None;
     let plan: Vec<(Kind, Recipient)> = match event {
         Event::Created { body } => {
             message = Some(message_parts(body));
+            entry_id = Some(body.entry_id);
             let mut plan: Vec<_> = customers().map(|r| (Kind::CreatedCustomer, r)).collect();
             plan.extend(agents_or_queue().into_iter().map(|r| (Kind::CreatedAgent, r)));
             plan
         }
         Event::Entry { kind, body } => {
             message = Some(message_parts(body));
+            entry_id = Some(body.entry_id);
             match kind {
                 EntryType::M => agents_or_queue().into_iter().map(|r| (Kind::ReplyAgent, r)).collect(),
                 EntryType::R => {
@@ -294,6 +303,7 @@ fn ticket(
                 in_reply_to: Some(&in_reply_to),
                 references: Some(&references),
                 ticket_id: Some(ctx.ticket.id),
+                entry_id,
             },
         )?;
     }
@@ -362,6 +372,7 @@ pub fn account(
         in_reply_to: None,
         references: None,
         ticket_id: None,
+        entry_id: None,
     };
     match link {
         AccountLink::Token(secret) => outbox::queue_secret(conn, mail, secret)?,

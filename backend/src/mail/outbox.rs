@@ -33,6 +33,8 @@ pub struct Mail<'a> {
     pub in_reply_to: Option<&'a str>,
     pub references: Option<&'a str>,
     pub ticket_id: Option<i64>,
+    /// The thread entry the mail shows, whose files it carries (read when it is sent).
+    pub entry_id: Option<i64>,
 }
 
 /// Stands in the stored mail where its secret link token goes: the outbox, the jobs list and the
@@ -72,6 +74,7 @@ fn queue_with(conn: &mut AnyConnection, mail: Mail<'_>, secret: Option<Secret>) 
             outbox::in_reply_to.eq(mail.in_reply_to),
             outbox::refs.eq(mail.references),
             outbox::ticket_id.eq(mail.ticket_id),
+            outbox::entry_id.eq(mail.entry_id),
             outbox::job_id.eq(job),
             outbox::created_at.eq(chrono::Utc::now().naive_utc()),
         ))

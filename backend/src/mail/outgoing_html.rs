@@ -16,7 +16,6 @@
 
 use std::cell::RefCell;
 use std::io;
-use std::sync::LazyLock;
 
 use html5ever::serialize::{HtmlSerializer, SerializeOpts, Serializer};
 use html5ever::tendril::StrTendril;
@@ -32,19 +31,11 @@ pub struct Mailed {
 
 /// The HTML of a stored message made safe to mail from the desk's address, and its text part.
 pub fn for_mail(stored: &str) -> Mailed {
-    let clean = SANITIZER.clean(stored).to_string();
+    let clean = crate::tickets::content::sanitize(stored);
     let html = serialize(&rewrite(tokens(&clean)));
     let text = mail_parser::decoders::html::html_to_text(&html).trim().to_owned();
     Mailed { html, text }
 }
-
-/// ammonia's default policy (as when the message was stored) plus `cid:` images, which inbound
-/// mail keeps and which load nothing.
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let mut builder = ammonia::Builder::default();
-    builder.add_url_schemes(["cid"]);
-    builder
-});
 
 /// What the tokenizer saw, as far as the rewriting needs it.
 #[derive(Debug)]

@@ -14,7 +14,6 @@ use mail_parser::decoders::html::html_to_text;
 use mail_parser::decoders::quoted_printable::quoted_printable_decode;
 use mail_parser::{Encoding, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders, PartType};
 use sha2::{Digest, Sha256};
-use std::sync::LazyLock;
 
 /// First line of every notification we send. Everything from this line on in a reply is our own
 /// quoted notification, so it is the most reliable place to cut a reply.
@@ -460,14 +459,16 @@ fn is_forward(subject: &str) -> bool {
     FORWARD_PREFIXES.iter().any(|p| lower.starts_with(p))
 }
 
-/// Picks the body: real text/plain parts first, else the real HTML parts (trimmed and sanitised).
-/// mail-parser synthesises the missing alternative (HTML→text for HTML-only mail), so the part's
-/// real type is checked instead of trusting `body_text`.
+/// Picks the body: real text/plain parts first, else the real HTML parts (trimmed and sanitised);
+/// but the HTML when it shows pictures the mail carries (`cid:`, a pasted screenshot), which the
+/// text can only name. mail-parser synthesises the missing alternative (HTML→text for HTML-only
+/// mail), so the part's real type is checked instead of trusting `body_text`.
 fn extract_body(msg: &Message<'_>, forward: bool) -> (Body, String) {
     let plain = real_parts(msg, &msg.text_body, |b| matches!(b, PartType::Text(_)));
     let html = real_parts(msg, &msg.html_body, |b| matches!(b, PartType::Html(_)));
+    let pictures = html.as_deref().is_some_and(|h| !crate::tickets::content::inline_pictures(h).is_empty());
     match (plain, html) {
-        (Some(text), html) if html.is_none() || !text.trim().is_empty() => text_body(&text, forward),
+        (Some(text), html) if !pictures && (html.is_none() || !text.trim().is_empty()) => text_body(&text, forward),
         (_, Some(html)) => html_body(&html, forward),
         _ => (Body::default(), String::new()),
     }
@@ -733,7 +734,7 @@ fn signature_line(lines: &[&str]) -> Option<usize> {
 // ---------------------------------------------------------------------------------------------
 
 /// Removes quoted history from an HTML reply and sanitises it (ammonia's default policy plus
-/// `cid:` image URLs, see `SANITIZER`).
+/// `cid:` image URLs, see `tickets::content::sanitize`).
 /// Everything from the first of these on is dropped: `<div id="appendonsend">`,
 /// `<div id="divRplyFwdMsg">` (Outlook), `<hr id="stopSpelling">` (old Outlook/Hotmail), and the
 /// text [`REPLY_MARKER`]. These elements are removed with their content: `<blockquote
@@ -751,19 +752,9 @@ pub fn trim_quoted_html(html: &str) -> String {
     }
 }
 
-/// ammonia's default policy (what `ammonia::clean` uses: no scripts, styles, event handlers,
-/// forms or unsafe URLs) plus the `cid:` URL scheme. Without it ammonia drops `src="cid:…"`, and
-/// inline images could never be shown; a `cid:` URL loads nothing by itself, the caller rewrites
-/// it to the stored attachment's URL (see [`Attachment::content_id`]).
-static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
-    let mut builder = ammonia::Builder::default();
-    builder.add_url_schemes(["cid"]);
-    builder
-});
-
 /// Sanitised HTML without the whitespace left over from the removed `<head>`.
 fn sanitize(html: &str) -> String {
-    SANITIZER.clean(html).to_string().trim().to_string()
+    crate::tickets::content::sanitize(html).trim().to_string()
 }
 
 /// One HTML tag found by the scanner: byte range, lowercase name, raw attribute text.
@@ -1185,8 +1176,12 @@ mod tests {
     fn mixed_with_inline_png_and_rfc2231_pdf() {
         let p = ok(fixture!("mixed-related-inline-png-pdf-rfc2231.eml"));
         assert_eq!(p.message_id, "CAF=abc123+XyZ@mail.firma.test");
-        assert_eq!(p.body.text, "Anbei die Rechnung. Der Fehler sieht so aus:\n[image: logo.png]\n\nAnna");
-        assert!(!p.body.html);
+        // The HTML, which shows the picture in its place (the text only names it).
+        assert_eq!(
+            p.body.text,
+            r#"<div>Anbei die Rechnung. Der Fehler sieht so aus:<br><img src="cid:logo@firma.test" alt="logo.png"></div><div>Anna</div>"#
+        );
+        assert!(p.body.html);
         assert_eq!(p.attachments.len(), 2);
 
         let png = &p.attachments[0];

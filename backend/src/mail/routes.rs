@@ -195,6 +195,7 @@ pub async fn send_test_mail(
         message_id,
         in_reply_to: None,
         references: None,
+        files: Vec::new(),
     };
     let config = &state.config.mail;
     // Someone waits for the answer: a server that does not answer is reported after 15 seconds.

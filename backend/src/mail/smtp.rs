@@ -10,8 +10,9 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use lettre::address::Envelope;
+use lettre::message::header::ContentType;
 use lettre::message::header::{HeaderName, HeaderValue};
-use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, AsyncTokioStream, Certificate, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt, Rset};
@@ -37,6 +38,24 @@ pub struct Outgoing {
     pub in_reply_to: Option<String>,
     /// Space-separated, with angle brackets.
     pub references: Option<String>,
+    /// The files of the message the mail shows.
+    pub files: Vec<MailFile>,
+}
+
+/// A file a mail carries: shown in its place when the HTML names it (`cid:…`), attached otherwise.
+#[derive(Clone)]
+pub struct MailFile {
+    pub filename: String,
+    pub content_type: String,
+    pub content_id: Option<String>,
+    pub bytes: Vec<u8>,
+}
+
+/// Names and sizes, not the bytes.
+impl std::fmt::Debug for MailFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}, {} bytes)", self.filename, self.content_type, self.bytes.len())
+    }
 }
 
 /// Why a mail did not leave, and so what happens to it.
@@ -85,12 +104,48 @@ pub fn format(smtp: &Smtp, mail: &Outgoing) -> Result<(Envelope, Vec<u8>), SendE
     if let Some(refs) = &mail.references {
         builder = builder.references(refs.clone());
     }
-    let message = match &mail.html {
-        Some(html) => builder.multipart(MultiPart::alternative_plain_html(mail.text.clone(), html.clone())),
-        None => builder.singlepart(SinglePart::plain(mail.text.clone())),
+    let message = match (&mail.html, mail.files.is_empty()) {
+        (None, true) => builder.singlepart(SinglePart::plain(mail.text.clone())),
+        _ => builder.multipart(body(mail)),
     }
     .map_err(|e| SendError::Permanent(format!("the mail cannot be written: {e}")))?;
     Ok((message.envelope().clone(), message.formatted()))
+}
+
+/// The text and HTML (`multipart/alternative`), with the pictures the HTML shows beside it
+/// (`multipart/related`, each part named by its Content-ID) and the other files after it
+/// (`multipart/mixed`).
+fn body(mail: &Outgoing) -> MultiPart {
+    let kind = |file: &MailFile| {
+        ContentType::parse(&file.content_type)
+            .unwrap_or_else(|_| ContentType::parse("application/octet-stream").expect("a valid type"))
+    };
+    // A Content-ID is a header: a name that would not be a plain one (from someone's mail) makes
+    // the file an attachment like the others.
+    let plain = |id: &str| id.len() <= 200 && id.chars().all(|c| c.is_ascii_graphic() && !"<>\"\\()[],;:".contains(c));
+    let shown = |file: &MailFile| match (&file.content_id, &mail.html) {
+        (Some(id), Some(html)) => plain(id) && html.contains(&format!("cid:{id}")),
+        _ => false,
+    };
+    let mut body = match &mail.html {
+        Some(html) => MultiPart::alternative_plain_html(mail.text.clone(), html.clone()),
+        None => MultiPart::mixed().singlepart(SinglePart::plain(mail.text.clone())),
+    };
+    let (inline, attached): (Vec<_>, Vec<_>) = mail.files.iter().partition(|f| shown(f));
+    if !inline.is_empty() {
+        body = inline.into_iter().fold(MultiPart::related().multipart(body), |related, file| {
+            let id = file.content_id.clone().unwrap_or_default();
+            related.singlepart(
+                Attachment::new_inline_with_name(id, file.filename.clone()).body(file.bytes.clone(), kind(file)),
+            )
+        });
+    }
+    if !attached.is_empty() {
+        body = attached.into_iter().fold(MultiPart::mixed().multipart(body), |mixed, file| {
+            mixed.singlepart(Attachment::new(file.filename.clone()).body(file.bytes.clone(), kind(file)))
+        });
+    }
+    body
 }
 
 /// A display name as a quoted string, so commas and angle brackets in a site name stay text.
@@ -386,6 +441,7 @@ mod tests {
             message_id: "<TCK-1.abc@example.com>".into(),
             in_reply_to: Some("<x@client>".into()),
             references: Some("<TCK-1@example.com> <x@client>".into()),
+            files: Vec::new(),
         };
         let (envelope, bytes) = format(&smtp(), &mail).unwrap();
         let parsed = mail_parser::MessageParser::default().parse(&bytes).unwrap();
@@ -416,7 +472,61 @@ mod tests {
             message_id: "<a@b>".into(),
             in_reply_to: None,
             references: None,
+            files: Vec::new(),
         };
         assert!(matches!(format(&smtp(), &mail), Err(SendError::Permanent(_))));
+    }
+
+    #[test]
+    fn pictures_go_in_their_place_and_other_files_after() {
+        use mail_parser::MimeHeaders;
+        let file = |name: &str, kind: &str, id: Option<&str>| MailFile {
+            filename: name.into(),
+            content_type: kind.into(),
+            content_id: id.map(Into::into),
+            bytes: name.as_bytes().to_vec(),
+        };
+        let mail = Outgoing {
+            to: "jane@example.com".into(),
+            subject: "Screens".into(),
+            text: "See".into(),
+            html: Some("<p>See <img src=\"cid:pasted-1.png\"><img src=\"cid:a>\r\nBcc: x@evil.test\"></p>".into()),
+            message_id: "<a@b>".into(),
+            in_reply_to: None,
+            references: None,
+            files: vec![
+                file("pasted-1.png", "image/png", Some("pasted-1.png")),
+                file("log.txt", "text/plain", None),
+                // Named, but not shown by this HTML: attached; so is one whose name is no header.
+                file("logo.gif", "image/gif", Some("logo@x")),
+                file("evil.png", "image/png", Some("a>\r\nBcc: x@evil.test")),
+            ],
+        };
+        let (_, bytes) = format(&smtp(), &mail).unwrap();
+        let parsed = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        let parts: Vec<(Option<&str>, Option<&str>, bool)> = parsed
+            .attachments()
+            .map(|a| (a.attachment_name(), a.content_id(), a.content_disposition().is_some_and(|d| d.is_inline())))
+            .collect();
+        assert_eq!(
+            parts,
+            vec![
+                (Some("pasted-1.png"), Some("pasted-1.png"), true),
+                (Some("log.txt"), None, false),
+                (Some("logo.gif"), None, false),
+                (Some("evil.png"), None, false)
+            ]
+        );
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(parsed.bcc().is_none(), "{text}");
+        for kind in ["multipart/mixed", "multipart/related", "multipart/alternative"] {
+            assert!(text.contains(kind), "{kind} missing in\n{text}");
+        }
+        // Text only, one file: mixed.
+        let plain = Outgoing { html: None, files: vec![file("log.txt", "text/plain", None)], ..mail };
+        let (_, bytes) = format(&smtp(), &plain).unwrap();
+        let parsed = mail_parser::MessageParser::default().parse(&bytes).unwrap();
+        assert_eq!(parsed.body_text(0).as_deref(), Some("See"));
+        assert_eq!(parsed.attachments().filter_map(|a| a.attachment_name()).collect::<Vec<_>>(), vec!["log.txt"]);
     }
 }

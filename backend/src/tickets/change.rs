@@ -652,7 +652,10 @@ fn check_update(
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }
-    let uploads = limits.uploads(actor, &body.attachments)?;
+    let mut uploads = limits.uploads(actor, &body.attachments)?;
+    if let Some(message) = &message {
+        content::link_pictures("message", message, &mut uploads)?;
+    }
     let message = match (entry_type, body.signature) {
         (EntryType::R, Some(true)) => message.map(|text| content::signed(text, actor)),
         _ => message,

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -34,7 +35,7 @@ pub fn parse_body(field: &str, raw: &str) -> ApiResult<Body> {
     };
     let text = MessageBody::parse(&text).map_err(|e| ApiError::field(field, e))?.into_inner();
     if declared_html || looks_like_html(&text) {
-        let clean = ammonia::clean(&text);
+        let clean = sanitize(&text);
         if clean.trim().is_empty() {
             return Err(ApiError::field(field, "must not be empty once unsafe HTML is removed"));
         }
@@ -48,11 +49,68 @@ pub fn parse_body(field: &str, raw: &str) -> ApiResult<Body> {
 /// (`shared::markdown`), which every reader and mail then shows as any HTML message.
 pub fn parse_markdown(field: &str, raw: &str) -> ApiResult<Body> {
     let text = MessageBody::parse(raw).map_err(|e| ApiError::field(field, e))?.into_inner();
-    let clean = ammonia::clean(&shared::markdown::to_html(&text));
+    let clean = sanitize(&shared::markdown::to_html(&text));
     if clean.trim().is_empty() {
         return Err(ApiError::field(field, "must not be empty once unsafe HTML is removed"));
     }
     Ok(Body { text: clean, format: "html" })
+}
+
+/// ammonia's default policy (no scripts, styles, event handlers, forms or unsafe URLs) plus `cid:`
+/// images: a picture that travels with its message (a mail's inline part, or a file attached to the
+/// same message, by its name; see [`link_pictures`]). A `cid:` address loads nothing by itself; the
+/// readers show the attachment it names, the mail carries it as an inline part.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(policy);
+
+fn policy<'a>() -> ammonia::Builder<'a> {
+    let mut builder = ammonia::Builder::default();
+    builder.add_url_schemes(["cid"]);
+    builder
+}
+
+/// HTML as it may be stored and mailed.
+pub fn sanitize(html: &str) -> String {
+    SANITIZER.clean(html).to_string()
+}
+
+/// The names of the pictures an HTML body shows from its own attachments (`<img src="cid:…">`),
+/// percent-decoded, in order.
+pub fn inline_pictures(html: &str) -> Vec<String> {
+    let found = Arc::new(Mutex::new(Vec::new()));
+    let mut builder = policy();
+    let into = found.clone();
+    builder.attribute_filter(move |element, attribute, value| {
+        let cid = value.trim().get(..4).is_some_and(|scheme| scheme.eq_ignore_ascii_case("cid:"));
+        if element == "img" && attribute == "src" && cid {
+            let name = percent_encoding::percent_decode_str(&value.trim()[4..]).decode_utf8_lossy().into_owned();
+            into.lock().unwrap_or_else(|e| e.into_inner()).push(name);
+        }
+        Some(value.into())
+    });
+    builder.clean(html);
+    let names = found.lock().unwrap_or_else(|e| e.into_inner());
+    names.clone()
+}
+
+/// Names each attached file the body shows as a picture (`<img src="cid:screenshot.png">`, by the
+/// file's exact name) with that name, so the readers and the mail put it in its place. A picture that
+/// names none of the message's files is a 422 on `field`: the message would show a hole.
+pub fn link_pictures(field: &str, body: &Body, uploads: &mut [Upload]) -> ApiResult<()> {
+    if body.format != "html" {
+        return Ok(());
+    }
+    for name in inline_pictures(&body.text) {
+        // By the exact name: a file's name is already safe (`safe_filename`), so the name that
+        // becomes its content id, and a mail's Content-ID, is too.
+        let Some(upload) = uploads.iter_mut().find(|u| u.filename == name) else {
+            return Err(ApiError::field(
+                field,
+                format!("shows the picture cid:{name}, which is not one of the message's attachments"),
+            ));
+        };
+        upload.content_id = Some(name);
+    }
+    Ok(())
 }
 
 /// The body with the actor's signature below it (as mail does: after a `-- ` line); unchanged
@@ -109,6 +167,8 @@ pub struct Upload {
     pub content_type: String,
     pub bytes: Vec<u8>,
     pub sha256: String,
+    /// The name the message's HTML shows it by (`cid:…`), when it is shown inside the message.
+    pub content_id: Option<String>,
 }
 
 /// Files one message may carry: each becomes a file on disk and a row, so thousands of tiny ones
@@ -154,6 +214,7 @@ pub fn decode_uploads(list: &[AttachmentUpload], max_bytes: usize) -> ApiResult<
                 content_type: decoded.mime,
                 sha256: hex::encode(Sha256::digest(&decoded.bytes)),
                 bytes: decoded.bytes,
+                content_id: None,
             });
         }
     }
@@ -257,5 +318,30 @@ mod tests {
         assert_eq!(safe_filename("..\\..\\boot.ini").as_deref(), Some("boot.ini"));
         assert_eq!(safe_filename("a\r\nb\".txt").as_deref(), Some("ab.txt"));
         assert_eq!(safe_filename("../.."), None);
+    }
+
+    #[test]
+    fn pictures_in_the_text_are_the_message_s_own_files() {
+        let png = |name: &str| AttachmentUpload::from([(name.into(), "data:image/png;base64,iVBORw0K".into())]);
+        let body =
+            parse_markdown("message", "See ![screen](cid:pasted-1.png) and ![two](<cid:my%20shot.png>)").unwrap();
+        assert!(body.text.contains(r#"<img src="cid:pasted-1.png" alt="screen">"#), "{}", body.text);
+        assert_eq!(inline_pictures(&body.text), ["pasted-1.png", "my shot.png"]);
+        let mut uploads = decode_uploads(&[png("pasted-1.png"), png("my shot.png"), png("other.png")], 1000).unwrap();
+        link_pictures("message", &body, &mut uploads).unwrap();
+        let ids: Vec<_> = uploads.iter().map(|u| u.content_id.as_deref()).collect();
+        assert_eq!(ids, [Some("pasted-1.png"), Some("my shot.png"), None]);
+
+        // A picture the message does not carry, in Markdown or HTML, is refused by name.
+        let mut only_other = decode_uploads(&[png("other.png")], 1000).unwrap();
+        let err = link_pictures("message", &body, &mut only_other).unwrap_err();
+        assert!(matches!(&err, ApiError::InvalidFields(f) if f["message"].contains("cid:pasted-1.png")), "{err:?}");
+        let html = parse_body("message", r#"<p>Hi <IMG SRC="CID:logo@x"></p>"#).unwrap();
+        assert!(link_pictures("message", &html, &mut []).is_err());
+        // Text never names a picture, nor does a link or a remote image.
+        let text = parse_body("message", "cid:pasted-1.png").unwrap();
+        assert!(link_pictures("message", &text, &mut []).is_ok());
+        let others = parse_body("message", r#"<a href="cid:x">x</a><img src="https://e.test/cid:x">"#).unwrap();
+        assert_eq!(inline_pictures(&others.text), Vec::<String>::new());
     }
 }

@@ -210,7 +210,10 @@ fn check(
         return Err(ApiError::InvalidFields(errors));
     }
     // Size limits last: a 413 only once the rest is known to be valid.
-    let uploads = limits.uploads(actor, &body.attachments)?;
+    let mut uploads = limits.uploads(actor, &body.attachments)?;
+    if let Ok(message) = &message {
+        content::link_pictures("message", message, &mut uploads)?;
+    }
     match (subject, message, requester, source, topic, queue_id, priority_id) {
         (Ok(subject), Ok(body), Some(requester), Some(source), Some(topic), Some(queue_id), Some(priority_id)) => {
             Ok(Checked {
@@ -373,6 +376,7 @@ pub(crate) fn attach(conn: &mut AnyConnection, entry_id: i64, uploads: &[Upload]
                 attachments::content_type.eq(&u.content_type),
                 attachments::size.eq(u.bytes.len() as i64),
                 attachments::sha256.eq(&u.sha256),
+                attachments::content_id.eq(&u.content_id),
             ))
             .execute(conn)?;
     }

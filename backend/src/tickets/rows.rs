@@ -96,4 +96,5 @@ pub struct AttachmentRow {
     pub content_type: String,
     pub size: i64,
     pub sha256: String,
+    pub content_id: Option<String>,
 }

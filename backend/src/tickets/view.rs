@@ -164,6 +164,7 @@ fn load_threads(
                 content_type: a.content_type,
                 size: a.size,
                 sha256: a.sha256,
+                content_id: a.content_id,
             });
         }
     }

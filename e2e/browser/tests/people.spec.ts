@@ -238,29 +238,52 @@ test('an agent copies people on a new ticket, changes who is copied, blind-copie
   expect(problems).toEqual([]);
 });
 
-test('a pasted screenshot is attached, and pictures show in the thread', async ({ browser }) => {
+test('a pasted screenshot goes where it was pasted: in the preview, the thread, and attached', async ({ browser }) => {
   const problems: string[] = [];
   const page = await agentOnNewTicket(browser, problems, {
     email: `pia-${stamp}@example.com`, name: 'Pia Picture', subject: `Error dialog ${stamp}`, message: 'See the error',
   });
   const message = page.getByLabel('Message', { exact: true });
-  await message.fill('This is what I see:');
-  // A 2×2 red PNG on the clipboard, as a screenshot tool puts it there.
-  await message.evaluate((field) => {
+  await message.fill('This is what I see:\nDoes that help?');
+  // The cursor after the first line; a 2×2 red PNG on the clipboard, as a screenshot tool puts it.
+  await message.evaluate((field: HTMLTextAreaElement) => {
+    field.focus();
+    field.setSelectionRange(20, 20);
     const png = 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==';
     const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
     const data = new DataTransfer();
     data.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
     field.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
   });
-  await expect(page.getByTestId('chosen-file')).toContainText('image.png');
-  await expect(message).toHaveValue('This is what I see:');
+  await expect(page.getByTestId('chosen-file')).toContainText('pasted-1.png');
+  await expect(message).toHaveValue('This is what I see:\n![Pasted picture](cid:pasted-1.png)Does that help?');
+  await expect(page.getByLabel('Format with Markdown')).toBeChecked();
+  await page.getByRole('button', { name: 'Preview' }).click();
+  const previewed = page.getByTestId('markdown-preview').getByRole('img', { name: 'Pasted picture' });
+  await expect(previewed).toHaveAttribute('src', /^data:image\/png/);
   await page.getByRole('button', { name: 'Send response' }).click();
   await expect(page.getByTestId('reply-done')).toHaveText('Reply sent.');
-  const picture = page.getByTestId('entry-image');
-  await expect(picture).toBeVisible();
-  await expect(picture).toHaveAttribute('alt', 'Preview of image.png');
-  expect(await picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
+
+  // In the thread the picture stands in its text, read with the session; the other files list.
+  const entry = page.getByTestId('thread-entry').filter({ hasText: 'Does that help?' });
+  const picture = entry.getByRole('img', { name: 'Pasted picture' });
+  await expect(picture).toHaveAttribute('src', /^blob:/);
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
+  await expect(entry.getByTestId('entry-image')).toHaveCount(0);
+  await snap(page, 'desk-pasted-picture');
+
+  // A picture only attached (pasted while writing plain text in the portal, or chosen) shows below.
+  await message.fill('The log of it');
+  await page.getByLabel('Format with Markdown').uncheck();
+  await page.locator('#reply-files').setInputFiles({
+    name: 'dialog.png', mimeType: 'image/png',
+    buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGP4z8AARAwQCgAf7gP9i18U1AAAAABJRU5ErkJggg==', 'base64'),
+  });
+  await page.getByRole('button', { name: 'Send response' }).click();
+  await expect(page.getByTestId('reply-done')).toHaveText('Reply sent.');
+  const attached = page.getByTestId('thread-entry').filter({ hasText: 'The log of it' }).getByTestId('entry-image');
+  await expect(attached).toHaveAttribute('alt', 'Preview of dialog.png');
+  await expect.poll(() => attached.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
   expect(problems).toEqual([]);
 });
 

@@ -1,13 +1,17 @@
 //! Markdown in what agents write (responses and notes): "Format with Markdown" sends the message
 //! as Markdown (`"format": "markdown"`; the server keeps the sanitised HTML it stands for), and
-//! "Preview" shows it as the thread will, through the thread's own safe copy of HTML.
+//! "Preview" shows it as the thread will, through the thread's own safe copy of HTML. A pasted
+//! picture goes where it was pasted, as `![Pasted picture](cid:pasted-1.png)` (the attached file's
+//! name), and turns Markdown on.
 
 use leptos::prelude::*;
 use shared::tickets::{Ticket, TicketUpdate};
 use ui::api::ApiError;
-use ui::components::composer::{Draft, ReplyExtra};
+use ui::components::composer::{Draft, ReplyExtra, MESSAGE_ID};
 use ui::components::form::CheckField;
 use ui::message_html;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlTextAreaElement;
 
 /// The composer's Markdown choice and preview (`ReplyExtra`).
 pub fn markdown_choice(_ticket: Memo<Option<Ticket>>, draft: Draft) -> Box<dyn ReplyExtra> {
@@ -24,9 +28,12 @@ struct MarkdownChoice {
 impl ReplyExtra for MarkdownChoice {
     fn view(&self) -> AnyView {
         let Self { draft, on, preview } = *self;
+        // Pasted pictures show from the files being attached, by their names.
         let shown = move || {
             let html = shared::markdown::to_html(&draft.message.get());
-            message_html::render(&html, false, &[]).map(|s| s.html).unwrap_or_default()
+            let pictures: Vec<(String, String)> =
+                draft.files.with(|files| files.iter().map(|f| (f.name.clone(), f.data_url.clone())).collect());
+            message_html::render(&html, false, &[], &pictures).map(|s| s.html).unwrap_or_default()
         };
         view! {
             <div class="markdown-choice">
@@ -62,4 +69,24 @@ impl ReplyExtra for MarkdownChoice {
     fn sent(&self) {
         self.preview.set(false);
     }
+
+    /// In its place, as Markdown: which this message now is.
+    fn pasted_picture(&self, name: &str) {
+        self.on.set(true);
+        insert_at_cursor(&format!("![Pasted picture](cid:{name})"), self.draft);
+    }
+}
+
+/// Puts text where the message's cursor is (over what is selected), the cursor after it.
+fn insert_at_cursor(text: &str, draft: Draft) {
+    let field = document().get_element_by_id(MESSAGE_ID).and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok());
+    let Some(field) = field else {
+        draft.message.update(|m| m.push_str(text));
+        return;
+    };
+    let start = field.selection_start().ok().flatten().unwrap_or(0);
+    let _ = field.set_range_text(text);
+    let after = start + text.encode_utf16().count() as u32;
+    let _ = field.set_selection_range(after, after);
+    draft.message.set(field.value());
 }

@@ -8,7 +8,9 @@
 //! target on hover), images from `data:image/…`, tables, lists, quotes, headings, emphasis. An image
 //! from elsewhere would tell its sender who read the message and when, so it is the text
 //! `[image: host]` until the reader presses "Show remote images" for that message; then it
-//! loads without a referrer. The Content-Security-Policy (`core/http/spa.rs`) allows `https:`
+//! loads without a referrer. A picture of the message's own (`cid:name`, one of its attachments)
+//! shows from where the caller has it (`pictures`: an object URL of the attachment, read with the
+//! session, or a data URL of a file being written), and is `[image]` until then. The Content-Security-Policy (`core/http/spa.rs`) allows `https:`
 //! images for that second step and still refuses `http:` ones, scripts, frames and objects.
 
 use wasm_bindgen::JsCast;
@@ -20,13 +22,16 @@ pub struct Shown {
     pub remote_images: usize,
 }
 
+/// The pictures of a message's own, by their `cid:` name: where each shows from.
+pub type Pictures = [(String, String)];
+
 /// The message rendered for the page, a search's words marked in its text; None when the browser
 /// cannot parse it (the caller shows its text instead).
-pub fn render(stored: &str, show_remote_images: bool, terms: &[String]) -> Option<Shown> {
+pub fn render(stored: &str, show_remote_images: bool, terms: &[String], pictures: &Pictures) -> Option<Shown> {
     let document = DomParser::new().ok()?.parse_from_string(stored, SupportedType::TextHtml).ok()?;
     let body = document.body()?;
     let copy = document.create_element("div").ok()?;
-    let mut walk = Walk { document: &document, show_remote_images, remote_images: 0, terms };
+    let mut walk = Walk { document: &document, show_remote_images, remote_images: 0, terms, pictures };
     walk.children(&body, &copy);
     Some(Shown { html: copy.inner_html(), remote_images: walk.remote_images })
 }
@@ -92,6 +97,7 @@ struct Walk<'a> {
     show_remote_images: bool,
     remote_images: usize,
     terms: &'a [String],
+    pictures: &'a Pictures,
 }
 
 impl Walk<'_> {
@@ -179,7 +185,9 @@ impl Walk<'_> {
         let lower = src.to_ascii_lowercase();
         let remote = if lower.starts_with("//") { Some(format!("https:{src}")) } else { None }
             .or_else(|| (lower.starts_with("https:") || lower.starts_with("http:")).then(|| src.clone()));
-        let inline = lower.starts_with("data:image/");
+        let own = lower.strip_prefix("cid:").map(|_| cid_name(&src[4..]));
+        let own = own.and_then(|name| self.pictures.iter().find(|(n, _)| *n == name)).map(|(_, at)| at.clone());
+        let inline = lower.starts_with("data:image/") || own.is_some();
         if let Some(url) = &remote {
             self.remote_images += 1;
             if !self.show_remote_images {
@@ -190,11 +198,11 @@ impl Walk<'_> {
                 return Some(placeholder.into());
             }
         } else if !inline {
-            // `cid:`, relative and other addresses show nothing in the page.
+            // A picture of its own not at hand (yet), relative and other addresses show nothing.
             return Some(self.document.create_text_node("[image]").into());
         }
         let copy = self.document.create_element("img").ok()?;
-        let _ = copy.set_attribute("src", remote.as_deref().unwrap_or(&src));
+        let _ = copy.set_attribute("src", own.as_deref().or(remote.as_deref()).unwrap_or(&src));
         // The sender learns neither the desk's address nor the ticket's.
         let _ = copy.set_attribute("referrerpolicy", "no-referrer");
         for name in ["alt", "width", "height"] {
@@ -206,4 +214,9 @@ impl Walk<'_> {
         }
         Some(copy.into())
     }
+}
+
+/// A `cid:` address's name as the attachment carries it (`my%20shot.png` is `my shot.png`).
+pub fn cid_name(encoded: &str) -> String {
+    js_sys::decode_uri_component(encoded.trim()).map(String::from).unwrap_or_else(|_| encoded.trim().to_owned())
 }

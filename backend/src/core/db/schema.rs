@@ -41,6 +41,7 @@ diesel::table! {
         content_type -> Text,
         size -> BigInt,
         sha256 -> Text,
+        content_id -> Nullable<Text>,
     }
 }
 
@@ -159,6 +160,7 @@ diesel::table! {
         refs -> Nullable<Text>,
         ticket_id -> Nullable<BigInt>,
         job_id -> BigInt,
+        entry_id -> Nullable<BigInt>,
     }
 }
 
@@ -347,6 +349,7 @@ diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(notifications -> tickets (ticket_id));
 diesel::joinable!(notifications -> users (user_id));
 diesel::joinable!(outbox -> jobs (job_id));
+diesel::joinable!(outbox -> thread_entries (entry_id));
 diesel::joinable!(outbox -> tickets (ticket_id));
 diesel::joinable!(presence -> tickets (ticket_id));
 diesel::joinable!(presence -> users (user_id));

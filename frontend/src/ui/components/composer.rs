@@ -68,6 +68,9 @@ pub trait ReplyExtra {
     fn show_server_errors(&self, error: &ApiError);
     /// The response went: start afresh.
     fn sent(&self);
+    /// A picture was pasted into the message and attached as `name`: `desk::markdown` puts it in
+    /// its place (`![…](cid:name)`); otherwise it is attached only.
+    fn pasted_picture(&self, _name: &str) {}
 }
 
 /// Makes one of the desk's [`ReplyExtra`]s for the ticket as shown and what is being written.
@@ -189,7 +192,10 @@ pub fn Composer(
     };
     let pending = post.pending();
 
-    let add_files = move |list: Option<web_sys::FileList>| {
+    // Pasted pictures are named pasted-1.png, pasted-2.png, … (a browser calls each image.png),
+    // so that the text can show each by its name.
+    let pasted = StoredValue::new(0u32);
+    let add_files = move |list: Option<web_sys::FileList>, paste: bool| {
         let Some(list) = list else { return };
         let limit = max_upload.get_untracked();
         let mut rejected = Vec::new();
@@ -197,7 +203,7 @@ pub fn Composer(
             let Some(file) = list.get(index) else {
                 continue;
             };
-            let name = file.name();
+            let mut name = file.name();
             let size = file.size();
             if let Some(limit) = limit.filter(|limit| size > *limit as f64) {
                 rejected.push(format!(
@@ -207,7 +213,13 @@ pub fn Composer(
                 ));
                 continue;
             }
-            read_file(file, draft, reading, file_errors);
+            if paste && file.type_().starts_with("image/") {
+                pasted.update_value(|n| *n += 1);
+                let extension = file.type_().trim_start_matches("image/").replace(['+', '.'], "");
+                name = format!("pasted-{}.{extension}", pasted.get_value());
+                extras.with_value(|e| e.iter().for_each(|e| e.pasted_picture(&name)));
+            }
+            read_file(file, name, draft, reading, file_errors);
         }
         file_errors.set(rejected);
     };
@@ -310,7 +322,7 @@ pub fn Composer(
             on:drop=move |ev: DragEvent| {
                 ev.prevent_default();
                 dragging.set(false);
-                add_files(ev.data_transfer().and_then(|d| d.files()));
+                add_files(ev.data_transfer().and_then(|d| d.files()), false);
             }
             data-testid="reply-form"
         >
@@ -375,7 +387,8 @@ pub fn Composer(
                         let text = data.get_data("text/plain").unwrap_or_default();
                         if let Some(files) = data.files().filter(|f| f.length() > 0 && text.is_empty()) {
                             ev.prevent_default();
-                            add_files(Some(files));
+                            add_files(Some(files), true);
+                            keep();
                         }
                     }
                 ></textarea>
@@ -392,7 +405,7 @@ pub fn Composer(
                         let input: Option<web_sys::HtmlInputElement> =
                             ev.target().and_then(|t| t.dyn_into().ok());
                         if let Some(input) = input {
-                            add_files(input.files());
+                            add_files(input.files(), false);
                             // Cleared, so choosing the same file again is noticed.
                             input.set_value("");
                         }
@@ -508,10 +521,9 @@ pub fn Composer(
 }
 
 /// Reads one file into a data URL and adds it to the draft when done.
-fn read_file(file: web_sys::File, draft: Draft, reading: RwSignal<usize>, errors: RwSignal<Vec<String>>) {
+fn read_file(file: web_sys::File, name: String, draft: Draft, reading: RwSignal<usize>, errors: RwSignal<Vec<String>>) {
     reading.update(|n| *n += 1);
     leptos::task::spawn_local(async move {
-        let name = file.name();
         match read_data_url(&file).await {
             Ok(data_url) => {
                 draft.files.try_update(|files| files.push(PickedFile { name, size: file.size(), data_url }));

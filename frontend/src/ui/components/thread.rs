@@ -46,6 +46,12 @@ fn Entry(entry: ThreadEntry, terms: Vec<String>) -> impl IntoView {
         .into_any();
     }
 
+    // The message's own pictures show in its text, the other files below it.
+    let shown_inline = |file: &Attachment| {
+        is_html && file.content_id.as_ref().is_some_and(|id| entry.body.contains(&format!("cid:{id}")))
+    };
+    let (pictures, attached): (Vec<Attachment>, Vec<Attachment>) =
+        entry.attachments.iter().cloned().partition(shown_inline);
     let (class, label) = match entry.entry_type {
         EntryType::M => ("entry entry-message", "Message"),
         EntryType::R => ("entry entry-response", "Response"),
@@ -74,13 +80,13 @@ fn Entry(entry: ThreadEntry, terms: Vec<String>) -> impl IntoView {
                 {entry.bcc.clone().map(|bcc| view! {
                     <p class="muted entry-bcc" data-testid="entry-bcc">"Bcc: "{bcc.join(", ")}</p>
                 })}
-                {match is_html.then(|| message_html::render(&entry.body, false, &terms)).flatten() {
-                    Some(shown) => view! { <HtmlBody stored=entry.body.clone() shown terms/> }.into_any(),
+                {match is_html.then(|| message_html::render(&entry.body, false, &terms, &[])).flatten() {
+                    Some(shown) => view! { <HtmlBody stored=entry.body.clone() shown terms pictures/> }.into_any(),
                     None => view! { <div class="entry-body"><Marked text=body terms/></div> }.into_any(),
                 }}
-                {(!entry.attachments.is_empty()).then(|| view! {
+                {(!attached.is_empty()).then(|| view! {
                     <ul class="entry-files" aria-label="Attachments">
-                        {entry.attachments.into_iter().map(|file| view! { <AttachmentItem file/> }).collect_view()}
+                        {attached.into_iter().map(|file| view! { <AttachmentItem file/> }).collect_view()}
                     </ul>
                 })}
             </article>
@@ -92,13 +98,34 @@ fn Entry(entry: ThreadEntry, terms: Vec<String>) -> impl IntoView {
 /// An HTML message as HTML (`message_html`): remote images wait for the reader's click, which
 /// holds for this message only and lasts until the page is left.
 #[component]
-fn HtmlBody(stored: String, shown: message_html::Shown, terms: Vec<String>) -> impl IntoView {
+fn HtmlBody(
+    stored: String,
+    shown: message_html::Shown,
+    terms: Vec<String>,
+    pictures: Vec<Attachment>,
+) -> impl IntoView {
     let show_remote = RwSignal::new(false);
     let remote_images = shown.remote_images;
     let first = shown.html;
-    let html = move || match show_remote.get() {
-        false => first.clone(),
-        true => message_html::render(&stored, true, &terms).map(|s| s.html).unwrap_or_else(|| first.clone()),
+    // The message's own pictures, each read with the session into an object URL as it comes.
+    let loaded = RwSignal::new(Vec::<(String, String)>::new());
+    for file in pictures {
+        let name = file.content_id.clone().unwrap_or_default();
+        load_picture(file.href, file.content_type, move |url| {
+            loaded.try_update(|list| list.push((name, url.clone()))).is_none().then_some(url)
+        });
+    }
+    on_cleanup(move || {
+        for (_, url) in loaded.try_get_untracked().unwrap_or_default() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    });
+    let html = move || match (show_remote.get(), loaded.with(Vec::is_empty)) {
+        (false, true) => first.clone(),
+        (show, _) => loaded
+            .with(|pictures| message_html::render(&stored, show, &terms, pictures))
+            .map(|s| s.html)
+            .unwrap_or_else(|| first.clone()),
     };
     view! {
         <div class="entry-body entry-html" inner_html=html></div>
@@ -165,18 +192,9 @@ const PREVIEW_MAX_BYTES: i64 = 5 * 1024 * 1024;
 /// with the session, as the API wants its token, into an object URL that goes with the page.
 #[component]
 fn ImagePreview(href: String, name: String, content_type: String) -> impl IntoView {
-    let session = Session::get();
     let url = RwSignal::new(None::<String>);
     let large = RwSignal::new(false);
-    leptos::task::spawn_local(async move {
-        let Ok(call) = api::download_attachment(&href) else { return };
-        let Ok(answer) = session.send(&call).await else { return };
-        let Ok(made) = object_url(&answer.bytes, &content_type) else { return };
-        // The page may be gone by now: then the URL goes at once.
-        if url.try_set(Some(made.clone())).is_some() {
-            let _ = web_sys::Url::revoke_object_url(&made);
-        }
-    });
+    load_picture(href, content_type, move |made| url.try_set(Some(made.clone())).map(|_| made));
     on_cleanup(move || {
         if let Some(Some(made)) = url.try_get_untracked() {
             let _ = web_sys::Url::revoke_object_url(&made);
@@ -191,6 +209,20 @@ fn ImagePreview(href: String, name: String, content_type: String) -> impl IntoVi
             </button>
         })}
     }
+}
+
+/// Reads an attachment with the session into an object URL and hands it to `keep`, which gives it
+/// back when the page is gone by now (then the URL goes at once).
+fn load_picture(href: String, content_type: String, keep: impl FnOnce(String) -> Option<String> + 'static) {
+    let session = Session::get();
+    leptos::task::spawn_local(async move {
+        let Ok(call) = api::download_attachment(&href) else { return };
+        let Ok(answer) = session.send(&call).await else { return };
+        let Ok(made) = object_url(&answer.bytes, &content_type) else { return };
+        if let Some(unkept) = keep(made) {
+            let _ = web_sys::Url::revoke_object_url(&unkept);
+        }
+    });
 }
 
 /// An object URL for bytes of this type (revoked by whoever made it).

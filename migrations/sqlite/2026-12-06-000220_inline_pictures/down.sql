@@ -1,0 +1,2 @@
+ALTER TABLE outbox DROP COLUMN entry_id;
+ALTER TABLE attachments DROP COLUMN content_id;

@@ -1284,3 +1284,99 @@ async fn agents_write_in_markdown_and_get_safe_html() {
     assert_eq!((last["body"].as_str(), last["format"].as_str()), (Some("*not* markdown"), Some("text")));
     let _ = (db, key);
 }
+
+/// Deleting a ticket (`POST /api/tickets.json/{number}/delete`): refused below the threshold and
+/// to keys without the admin scope (the ticket as it was); then gone with its thread, people and
+/// the files no other message shares; audited; its number never given again; the threshold is the
+/// administrator's to lower.
+#[actix_web::test]
+async fn a_ticket_is_deleted_for_good_by_those_allowed_and_its_number_never_returns() {
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let admin = set_up(&app).await;
+    let (_, agent) = person(&app, &admin, "agent", 3).await;
+    let (_, carol) = person(&app, &admin, "carol", 1).await;
+    let (writer, keeper) = (api_key(&st, "read,write"), api_key(&st, "read,write,admin"));
+    let shared = json!({"shared.txt": "data:text/plain;base64,U2hhcmVk"});
+    let mut numbers = Vec::new();
+    for subject in ["First", "Second"] {
+        let body = json!({"email": "carol@example.com", "subject": subject, "message": "m", "attachments": [shared]});
+        let (status, t) = send(&app, "POST", "/api/tickets.json", Auth::Bearer(&admin), Some(body)).await;
+        assert_eq!(status, 201, "{t}");
+        numbers.push(t["ticket_number"].as_str().unwrap().to_owned());
+    }
+    let path = |n: &str| format!("/api/tickets.json/{n}");
+    let first = &numbers[0];
+    let note = json!({"message": "Internal", "type": "note", "attachments": [{"only.txt": "data:text/plain;base64,T25seQ=="}], "cc": ["dora@example.com"]});
+    let (status, t) = send(&app, "PUT", &path(first), Auth::Bearer(&admin), Some(note)).await;
+    assert_eq!(status, 200, "{t}");
+    send(&app, "PUT", &format!("{}/follow", path(first)), Auth::Bearer(&agent), None).await;
+    send(&app, "PUT", &format!("{}/draft", path(first)), Auth::Bearer(&admin), Some(json!({"message": "half"}))).await;
+    let files: Vec<String> = t["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["attachments"].as_array().cloned().unwrap_or_default())
+        .map(|a| a["sha256"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(files.len(), 2);
+    let stored = |sha: &str| oxidesk::tickets::content::blob_path(&st.config.attachments_dir(), sha).exists();
+    assert!(files.iter().all(|sha| stored(sha)));
+
+    let delete = |n: &str| format!("{}/delete", path(n));
+    for (auth, status) in
+        [(Auth::Nobody, 401), (Auth::Bearer(&carol), 403), (Auth::Bearer(&agent), 403), (Auth::Key(&writer), 403)]
+    {
+        let (got, body) = send(&app, "POST", &delete(first), auth, None).await;
+        assert_eq!(got, status, "{body}");
+    }
+    let (status, _) = send(&app, "POST", &delete("TCK-999999"), Auth::Bearer(&admin), None).await;
+    assert_eq!(status, 404);
+    let (status, still) = send(&app, "GET", &path(first), Auth::Bearer(&admin), None).await;
+    assert_eq!(
+        (status, still["threads"].clone(), still["followers"].as_array().map(Vec::len)),
+        (200, t["threads"].clone(), Some(1))
+    );
+
+    let (status, _) = send(&app, "POST", &delete(first), Auth::Bearer(&admin), None).await;
+    assert_eq!(status, 204);
+    assert_eq!(send(&app, "GET", &path(first), Auth::Bearer(&admin), None).await.0, 404);
+    assert_eq!(send(&app, "POST", &delete(first), Auth::Bearer(&admin), None).await.0, 404);
+    assert_eq!(common::audit_count(&st, "ticket.delete"), 1);
+    // The shared file stays for the second ticket; the note's own is gone.
+    let shared_sha = &files[0];
+    assert!(stored(shared_sha) && !stored(&files[1]), "{files:?}");
+    let (_, second) = send(&app, "GET", &path(&numbers[1]), Auth::Bearer(&admin), None).await;
+    let href = second["threads"][0]["attachments"][0]["href"].as_str().unwrap().to_owned();
+    assert_eq!(send(&app, "GET", &href, Auth::Bearer(&admin), None).await.0, 200);
+    let (_, list) = send(&app, "GET", "/api/tickets.json?status=all", Auth::Bearer(&admin), None).await;
+    assert!(!list.to_string().contains(first.as_str()), "{list}");
+
+    // The newest ticket deleted by a key with the admin scope: the next number is still new.
+    let (status, _) = send(&app, "POST", &delete(&numbers[1]), Auth::Key(&keeper), None).await;
+    assert_eq!(status, 204);
+    let (_, third) = send(
+        &app,
+        "POST",
+        "/api/tickets.json",
+        Auth::Bearer(&admin),
+        Some(json!({"email": "carol@example.com", "subject": "Third", "message": "m"})),
+    )
+    .await;
+    let digits = |n: &str| n.trim_start_matches(|c: char| !c.is_ascii_digit()).parse::<i64>().unwrap();
+    let third = third["ticket_number"].as_str().unwrap().to_owned();
+    assert!(digits(&third) > digits(&numbers[1]), "{third} after {}", numbers[1]);
+
+    // The administrator lowers the threshold: agents may delete.
+    let (status, _) = send(
+        &app,
+        "PUT",
+        "/api/settings.json",
+        Auth::Bearer(&admin),
+        Some(json!({"capabilities": {"delete_tickets": 3}})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(send(&app, "POST", &delete(&third), Auth::Bearer(&agent), None).await.0, 204);
+}

@@ -358,7 +358,7 @@ async fn capability_thresholds_are_set_by_the_administrator_and_enforced() {
     let (_, settings) = send(&app, "GET", "/api/settings.json", Auth::Nobody, None).await;
     assert_eq!(settings["capabilities"]["upload_files"], 1);
     assert_eq!(settings["capabilities"]["view_user_details"], 3);
-    assert_eq!(settings["capabilities"].as_object().unwrap().len(), 9, "{settings}");
+    assert_eq!(settings["capabilities"].as_object().unwrap().len(), 10, "{settings}");
     assert_eq!(settings["new_user_level"], 1);
 
     let (status, err) = send(

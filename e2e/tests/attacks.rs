@@ -33,6 +33,9 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("X13", x13_html_without_a_policy),
         ("X14", x14_script_in_markdown),
         ("X15", x15_pictures_that_are_not_the_message_s),
+        ("Y1", y1_guessing_passwords_through_django_helpdesk),
+        ("Y2", y2_a_customer_acting_as_an_agent_through_django_helpdesk),
+        ("Y3", y3_sql_and_markup_in_django_helpdesk_s_forms),
         ("S1", s1_or_true_in_the_search),
         ("S2", s2_or_true_in_the_email_filter),
         ("S3", s3_sql_in_the_user_filter),
@@ -331,6 +334,11 @@ fn k_key_scopes_and_networks() {
 #[test]
 fn r_password_reset() {
     run("R");
+}
+
+#[test]
+fn y_other_products_apis() {
+    run("Y");
 }
 
 /// A server with an administrator, an agent, two customers with a ticket each (Olga's with an
@@ -3136,4 +3144,102 @@ fn a4_another_agents_counts(w: &World) {
     assert!(!counts.text.contains("Bea's secret"), "the agent's counts show Bea's view: {}", counts.text);
     w.s.get("/api/counts.json", &w.alice_auth).expect_error(403, "forbidden");
     w.s.get("/api/counts.json", &Auth::None).expect_error(401, "unauthorized");
+}
+
+/// A django-helpdesk method posted as its clients do: a form.
+fn django(s: &TestServer, method: &str, fields: &[(&str, &str)]) -> Resp {
+    let body = serde_urlencoded::to_string(fields).expect("a form").into_bytes();
+    s.send(
+        Method::POST,
+        &format!("/api/{method}/"),
+        &Auth::None,
+        &[],
+        Some("application/x-www-form-urlencoded"),
+        Some(body),
+    )
+}
+
+fn y1_guessing_passwords_through_django_helpdesk(_: &World) {
+    // Its own server: the guesses lock the account for every way in, sign-in included.
+    let s = TestServer::start_with_config("failed_sign_ins_per_account = 5\n");
+    let admin = s.admin_auth();
+    s.create_person(&admin, "susan", 3, Some(PASSWORD));
+    for _ in 0..5 {
+        let r = django(&s, "list_queues", &[("user", "susan"), ("password", "fido")]);
+        assert_eq!((r.status, r.text.as_str()), (403, "Invalid username or password"));
+    }
+    let r = django(&s, "list_queues", &[("user", "susan"), ("password", PASSWORD)]);
+    assert_eq!(r.status, 429, "{}", r.text);
+    assert!(r.header("retry-after").and_then(|v| v.parse::<u64>().ok()).is_some_and(|s| (1..=900).contains(&s)));
+    s.login("susan", PASSWORD).expect_error(429, "rate_limited");
+}
+
+fn y2_a_customer_acting_as_an_agent_through_django_helpdesk(w: &World) {
+    let alice = [("user", "alice"), ("password", PASSWORD)];
+    let with = |extra: &[(&'static str, &str)]| -> Vec<(&'static str, String)> {
+        alice.iter().chain(extra).map(|(k, v)| (*k, v.to_string())).collect()
+    };
+    let call = |method: &str, fields: Vec<(&'static str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        django(&w.s, method, &fields)
+    };
+    let (own, olgas) = (w.alice_ticket.as_str(), w.olga_ticket.as_str());
+    w.leaves(own, || {
+        w.leaves(olgas, || {
+            for (method, extra) in [
+                ("hold_ticket", vec![("ticket", own)]),
+                ("resolve", vec![("ticket", own), ("resolution", "mine now")]),
+                ("add_followup", vec![("ticket", own), ("message", "a note"), ("public", "n")]),
+                ("delete_ticket", vec![("ticket", own), ("confirm", "y")]),
+                ("find_user", vec![("username", "olga")]),
+            ] {
+                let r = call(method, with(&extra));
+                assert_eq!(r.status, 403, "{method}: {}", r.text);
+            }
+            for (method, extra) in [
+                ("hold_ticket", vec![("ticket", olgas)]),
+                ("add_followup", vec![("ticket", olgas), ("message", "hello"), ("public", "y")]),
+                ("delete_ticket", vec![("ticket", olgas), ("confirm", "y")]),
+            ] {
+                let r = call(method, with(&extra));
+                assert_eq!((r.status, r.text.as_str()), (404, "Invalid ticket ID"), "{method}");
+            }
+        });
+    });
+}
+
+fn y3_sql_and_markup_in_django_helpdesk_s_forms(w: &World) {
+    for (user, password) in [("root' --", "x"), ("alice", "' OR '1'='1"), ("' OR 1=1 --", "' OR 1=1 --")] {
+        let r = django(&w.s, "list_queues", &[("user", user), ("password", password)]);
+        assert_eq!(r.status, 403, "{user}: {}", r.text);
+    }
+    let agent = [("user", "agent"), ("password", PASSWORD)];
+    let with = |extra: &[(&'static str, &'static str)]| -> Vec<(&'static str, &'static str)> {
+        agent.iter().chain(extra).copied().collect()
+    };
+    let r = django(&w.s, "find_user", &with(&[("username", "' OR '1'='1")]));
+    assert_eq!((r.status, r.text.as_str()), (404, "Invalid username provided"));
+    for ticket in ["1 OR 1=1", "1; DROP TABLE tickets", "-1"] {
+        let r = django(&w.s, "hold_ticket", &with(&[("ticket", ticket)]));
+        assert_eq!((r.status, r.text.as_str()), (404, "Invalid ticket ID"), "{ticket}");
+    }
+    w.creates_nothing(|| {
+        let r = django(&w.s, "create_ticket", &with(&[("queue", "1 OR 1=1"), ("title", "x")]));
+        assert_eq!(r.status, 404, "{}", r.text);
+    });
+    // A title is text: markup stays text, in the list and in the thread.
+    let r = django(
+        &w.s,
+        "create_ticket",
+        &with(&[
+            ("queue", "1"),
+            ("title", "<script>alert(1)</script>"),
+            ("body", "It broke"),
+            ("submitter_email", "alice@example.com"),
+        ]),
+    );
+    assert_eq!(r.status, 200, "{}", r.text);
+    let t = w.s.ticket(&format!("TCK-{}", r.text), &w.staff);
+    assert_eq!(t["subject"], "<script>alert(1)</script>");
+    assert_ne!(threads(&t)[0]["format"], "html", "{t}");
 }

@@ -31,10 +31,12 @@ pub enum Capability {
     AddClientEvents,
     /// Configure automation modules.
     ConfigureAutomation,
+    /// Delete tickets for good, with their thread and files.
+    DeleteTickets,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 9] = [
+    pub const ALL: [Capability; 10] = [
         Capability::UploadFiles,
         Capability::ModifyPastChanges,
         Capability::CustomForms,
@@ -44,6 +46,7 @@ impl Capability {
         Capability::ViewClientDetails,
         Capability::AddClientEvents,
         Capability::ConfigureAutomation,
+        Capability::DeleteTickets,
     ];
 
     pub fn key(self) -> &'static str {
@@ -57,13 +60,14 @@ impl Capability {
             Capability::ViewClientDetails => "view_client_details",
             Capability::AddClientEvents => "add_client_events",
             Capability::ConfigureAutomation => "configure_automation",
+            Capability::DeleteTickets => "delete_tickets",
         }
     }
 
     /// Whether the desk has what the capability allows yet: the settings page shows only these
     /// (the others wait for their modules; their stored thresholds are kept).
     pub fn in_use(self) -> bool {
-        matches!(self, Capability::UploadFiles | Capability::ViewUserDetails)
+        matches!(self, Capability::UploadFiles | Capability::ViewUserDetails | Capability::DeleteTickets)
     }
 
     pub fn parse(key: &str) -> Option<Capability> {
@@ -82,6 +86,7 @@ impl Capability {
             Capability::ViewClientDetails => "Can view client details",
             Capability::AddClientEvents => "Can add client events",
             Capability::ConfigureAutomation => "Can configure automation",
+            Capability::DeleteTickets => "Can delete tickets",
         }
     }
 
@@ -93,7 +98,7 @@ impl Capability {
             Capability::ViewUserDetails => AccessLevel::Agent,
             Capability::CustomForms | Capability::AssignTasks => AccessLevel::ProjectManager,
             Capability::ModifyPastChanges | Capability::AddClientEvents => AccessLevel::UserManager,
-            Capability::ConfigureAutomation => AccessLevel::Administrator,
+            Capability::ConfigureAutomation | Capability::DeleteTickets => AccessLevel::Administrator,
         }
     }
 
@@ -159,7 +164,7 @@ impl Visibility {
     "rows_per_page": 25, "confirm_registrations": true, "new_user_level": 1,
     "capabilities": {"upload_files": 1, "modify_past_changes": 5, "custom_forms": 4, "view_reports": 2,
         "assign_tasks": 4, "view_user_details": 3, "view_client_details": 2, "add_client_events": 5,
-        "configure_automation": 6},
+        "configure_automation": 6, "delete_tickets": 6},
     "setup_needed": false
 })))]
 pub struct Settings {

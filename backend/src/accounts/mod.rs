@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod addresses;
+pub mod credentials;
 pub mod directory;
 pub mod rules;
 pub mod signin;

@@ -3,19 +3,15 @@
 
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use serde_json::json;
 use shared::auth::{LoginRequest, LoginResponse};
 use shared::users::{ProfileUpdate, User};
 use shared::ApiErrorBody;
 
 use super::users::user_view;
-use crate::accounts::directory::{self, Verdict};
-use crate::accounts::rules;
 use crate::accounts::tokens::mail_confirmation;
-use crate::core::audit::{self, AuditEvent};
-use crate::core::auth::lockout::Account;
+use crate::accounts::{credentials, rules};
 use crate::core::auth::sessions::{self, EndReason, Started};
-use crate::core::auth::{bearer_token, find_by_login, level_of, password, Caller};
+use crate::core::auth::{bearer_token, Caller};
 use crate::core::db::models::UserRow;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
@@ -24,7 +20,6 @@ use crate::core::http::client::{client_ip, is_https};
 use crate::core::http::ServiceConfig;
 use crate::core::settings::Stored;
 use crate::core::state::AppState;
-use shared::AccessLevel;
 
 pub const REFRESH_COOKIE: &str = "oxidesk_refresh";
 pub const DEVICE_COOKIE: &str = "oxidesk_device";
@@ -90,7 +85,6 @@ enum SignIn {
     Started(UserRow, Started),
     /// A registered account whose address is not confirmed yet: a new link was mailed.
     Unconfirmed,
-    Refused,
 }
 
 /// Sign in with a user name (or email) and password.
@@ -113,9 +107,6 @@ pub async fn login(
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let ip = client_ip(&req);
-    if let Some(ip) = ip {
-        state.login_limiter.check(ip)?;
-    }
     let LoginRequest { username, password: given } = body.0;
     if username.trim().is_empty() || given.is_empty() {
         return Err(ApiError::InvalidFields(
@@ -129,74 +120,23 @@ pub async fn login(
     let ttl_days = state.config.refresh_token_ttl_days;
     let ip_text = ip.map(|i| i.to_string());
     let public_url = state.config.public_url.clone();
-
-    // An account that failed too often waits for unknown devices (core::auth::lockout), before
-    // any password is tried; the device its owner signed in from before is let through.
-    let login_text = username.clone();
-    let local = state.db(move |conn| find_by_login(conn, &login_text)).await?;
-    let account = local.as_ref().map_or_else(|| Account::unknown(&username), |u| Account::User(u.id));
     let device = req.cookie(DEVICE_COOKIE).and_then(|c| state.jwt.device_user(c.value()));
-    let known_device = matches!(account, Account::User(id) if device == Some(id));
-    if !known_device {
-        if let Some(retry_after) = state.lockout.locked(&account) {
-            return Err(ApiError::RateLimited { retry_after });
-        }
-    }
-
-    // LDAP: `Some` when the directory decides (it may create the user); `None` leaves the local
-    // password to decide. See accounts::directory.
-    let directory = directory::check_login(&state, &username, &given, ip_text.clone()).await?;
-    let signed_in = match directory {
-        Some(Verdict::Bound(id)) => Some(id),
-        Some(Verdict::Refused) => None,
-        None => {
-            // Off the database's threads, one hash per core at a time (core::auth::password).
-            let user = local.as_ref().map(|u| (u.id, u.password_hash.clone()));
-            web::block(move || match user {
-                Some((id, Some(hash))) => password::verify(&hash, &given).then_some(id),
-                _ => {
-                    password::verify_dummy(&given);
-                    None
-                }
-            })
-            .await?
-        }
-    };
+    let user = credentials::check(&state, ip, &username, given, device).await?;
     let outcome = state
         .db(move |conn| {
-            let user = signed_in.map(|id| rules::find_user(conn, id)).transpose()?;
-            let user = user.filter(|u| level_of(u) != AccessLevel::Disabled);
             let stored = Stored::read(conn)?;
-            match user {
-                Some(user)
-                    if user.email_confirmed_at.is_none()
-                        && stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS) =>
-                {
-                    write_tx(conn, |conn| {
-                        mail_confirmation(conn, &user, &public_url)?;
-                        Ok(SignIn::Unconfirmed)
-                    })
-                }
-                Some(mut user) => write_tx(conn, |conn| {
-                    rules::record_login(conn, &mut user, ip_text.as_deref())?;
-                    let started = sessions::start(conn, user.id, ttl_days)?;
-                    Ok(SignIn::Started(user, started))
-                }),
-                None => {
-                    audit::record(
-                        conn,
-                        None,
-                        ip_text.as_deref(),
-                        AuditEvent {
-                            action: "auth.login_failed",
-                            target_type: "user",
-                            target_id: username.chars().take(254).collect(),
-                            detail: json!({}),
-                        },
-                    )?;
-                    Ok(SignIn::Refused)
-                }
+            if user.email_confirmed_at.is_none() && stored.flag(&crate::core::settings::CONFIRM_REGISTRATIONS) {
+                return write_tx(conn, |conn| {
+                    mail_confirmation(conn, &user, &public_url)?;
+                    Ok(SignIn::Unconfirmed)
+                });
             }
+            let mut user = user;
+            write_tx(conn, |conn| {
+                rules::record_login(conn, &mut user, ip_text.as_deref())?;
+                let started = sessions::start(conn, user.id, ttl_days)?;
+                Ok(SignIn::Started(user, started))
+            })
         })
         .await?;
     match outcome {
@@ -209,12 +149,6 @@ pub async fn login(
         }
         SignIn::Unconfirmed => {
             Err(ApiError::Forbidden("Confirm your email address first: we have mailed you a new link".into()))
-        }
-        SignIn::Refused => {
-            if !known_device {
-                state.lockout.failed(account);
-            }
-            Err(ApiError::Unauthorized("Wrong user name or password".into()))
         }
     }
 }

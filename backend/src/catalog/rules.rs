@@ -51,6 +51,22 @@ pub fn status(conn: &mut AnyConnection, id: i64, field: &str) -> ApiResult<Statu
         .ok_or_else(|| ApiError::field(field, "no status has this id"))
 }
 
+/// The first status (by position) in a state: the pending "On hold", the resolved "Resolved".
+pub fn first_status_in(conn: &mut AnyConnection, state: StatusState) -> ApiResult<StatusRow> {
+    statuses::table
+        .filter(statuses::state.eq(state.as_str()))
+        .order((statuses::sort, statuses::id))
+        .select(StatusRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::field("status_id", format!("no status is in the {} state", state.as_str())))
+}
+
+/// The priorities from the lowest to the highest (by position).
+pub fn priorities_by_rank(conn: &mut AnyConnection) -> ApiResult<Vec<PriorityRow>> {
+    Ok(priorities::table.order((priorities::sort, priorities::id)).select(PriorityRow::as_select()).load(conn)?)
+}
+
 /// A priority by id ("3") or name ("High", any case).
 pub fn priority(conn: &mut AnyConnection, given: &str) -> ApiResult<PriorityRow> {
     let given = given.trim();

@@ -1,11 +1,13 @@
 //! Other products' APIs over the same rules: each parses the other product's request, calls the
 //! feature's rules and renders the other product's answer. osTicket's ticket API is Oxidesk's own
-//! (tickets::routes); its staff endpoints under /api/scp/ are here.
+//! (tickets::routes); its staff endpoints under /api/scp/ are here, and django-helpdesk's method
+//! API (`/api/<method>/`).
 
+pub mod django_helpdesk;
 pub mod osticket;
 
 use crate::core::http::ServiceConfig;
 
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.configure(osticket::routes);
+    cfg.configure(osticket::routes).configure(django_helpdesk::routes);
 }

@@ -225,7 +225,7 @@ pub async fn set_presence(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// You left the ticket.
+/// You left the ticket (a ticket deleted meanwhile is left too).
 #[utoipa::path(
     tag = "live",
     params(("number" = String, Path, description = "Ticket number")),
@@ -243,6 +243,11 @@ pub async fn clear_presence(
     Allowed(caller, _): Allowed<People>,
     number: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    find::on_visible(&state, caller.as_actor(), number.into_inner(), presence::clear).await?;
-    Ok(HttpResponse::NoContent().finish())
+    let actor = caller.as_actor();
+    let staff = actor.is_staff();
+    match find::on_visible(&state, actor, number.into_inner(), presence::clear).await {
+        // An agent leaving a ticket just deleted (agents see every ticket: this tells nothing).
+        Err(ApiError::NotFound(_)) if staff => Ok(HttpResponse::NoContent().finish()),
+        other => other.map(|()| HttpResponse::NoContent().finish()),
+    }
 }

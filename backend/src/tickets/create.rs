@@ -282,24 +282,29 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
         None => catalog::first_queue(conn)?,
     };
     let placeholder = format!("new-{}", rand_suffix());
-    let id: i64 = diesel::insert_into(tickets::table)
-        .values(NewTicket {
-            number: &placeholder,
-            subject: c.subject.as_str(),
-            user_id: owner.id,
-            status_id: catalog::OPEN_STATUS_ID,
-            priority_id: c.priority_id,
-            queue_id,
-            topic_id: c.topic_id,
-            source: &c.source,
-            due_at: Some(now + chrono::Duration::hours(settings.sla_hours)),
-            last_message_at: Some(now),
-            created_at: now,
-            updated_at: now,
-            held,
-        })
-        .returning(tickets::id)
-        .get_result(conn)?;
+    let new_ticket = NewTicket {
+        number: &placeholder,
+        subject: c.subject.as_str(),
+        user_id: owner.id,
+        status_id: catalog::OPEN_STATUS_ID,
+        priority_id: c.priority_id,
+        queue_id,
+        topic_id: c.topic_id,
+        source: &c.source,
+        due_at: Some(now + chrono::Duration::hours(settings.sla_hours)),
+        last_message_at: Some(now),
+        created_at: now,
+        updated_at: now,
+        held,
+    };
+    // Above every id a deleted ticket had, so that no number is given twice (tickets::delete).
+    let id: i64 = match super::delete::next_id(conn)? {
+        Some(id) => diesel::insert_into(tickets::table)
+            .values((tickets::id.eq(id), new_ticket))
+            .returning(tickets::id)
+            .get_result(conn)?,
+        None => diesel::insert_into(tickets::table).values(new_ticket).returning(tickets::id).get_result(conn)?,
+    };
     let number = format!("{}{}", settings.prefix, settings.number_start + id);
     diesel::update(tickets::table.find(id)).set(tickets::number.eq(&number)).execute(conn)?;
     let entry_id = insert_entry(

@@ -9,6 +9,7 @@ pub mod change;
 pub mod content;
 pub mod counts;
 pub mod create;
+pub mod delete;
 pub mod drafts;
 pub mod find;
 pub mod list;

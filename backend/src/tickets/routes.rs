@@ -9,7 +9,7 @@ use shared::tickets::{
 use shared::ApiErrorBody;
 
 use crate::core::auth::apikeys::Scope;
-use crate::core::auth::guards::{Allowed, People, Reading, Staff, StaffWriting, Welcome, Writing};
+use crate::core::auth::guards::{Allowed, DeletingTickets, People, Reading, Staff, StaffWriting, Welcome, Writing};
 use crate::core::auth::{Actor, Caller, Origin, Visitor};
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
@@ -20,7 +20,7 @@ use crate::core::settings;
 use crate::core::state::AppState;
 use crate::tickets::create::Limits;
 use crate::tickets::rows::TicketRow;
-use crate::tickets::{change, counts, drafts, find, list};
+use crate::tickets::{change, counts, delete, drafts, find, list};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_tickets)
@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(update_ticket)
         .service(close_ticket)
         .service(reopen_ticket)
+        .service(delete_ticket)
         .service(follow_ticket)
         .service(unfollow_ticket)
         .service(get_draft)
@@ -273,6 +274,39 @@ pub async fn reopen_ticket(
         })
         .await?;
     Ok(HttpResponse::Ok().json(ticket))
+}
+
+/// Delete a ticket for good: its thread, its files, who was assigned, following and copied, its
+/// drafts and notifications. The audit log keeps a `ticket.delete` row; its number is never given
+/// again. For people at the "delete tickets" threshold (administrators by default; Admin ›
+/// Settings) and keys with the admin scope. (`DELETE /api/tickets.json/{number}` closes, as in
+/// osTicket.)
+#[utoipa::path(
+    tag = "tickets",
+    params(("number" = String, Path, description = "Ticket number (or its digits)")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 401, body = ApiErrorBody),
+        (status = 403, description = "Below the threshold, or a key without the admin scope", body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody),
+    ),
+    security(("api_key" = ["admin"]), ("bearer" = ["administrator"]))
+)]
+#[post("/api/tickets.json/{number}/delete")]
+pub async fn delete_ticket(
+    state: web::Data<AppState>,
+    Allowed(caller, _): Allowed<DeletingTickets>,
+    number: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let files = state.config.attachments_dir();
+    state
+        .db(move |conn| {
+            let actor = caller.as_actor();
+            let row = find::find_visible(conn, &actor, &number)?;
+            delete::delete_ticket(conn, &actor, &row, &files, &caller.origin(None))
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Follow a ticket: it shows on your home page (and, with mail, you hear of its changes).

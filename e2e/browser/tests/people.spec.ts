@@ -310,3 +310,37 @@ test('an agent writes a response in Markdown, previews it, and the thread shows 
   await expect(entry.locator('code')).toHaveText('READY');
   expect(problems).toEqual([]);
 });
+
+test('an administrator deletes a ticket for good from its page; an agent is not offered it', async ({ browser }) => {
+  const problems: string[] = [];
+  const page = await agentOnNewTicket(browser, problems, {
+    email: `del-${stamp}@example.com`, name: 'Dell Eted', subject: `Spam ${stamp}`, message: 'Buy cheap watches',
+  });
+  const number = (await page.getByTestId('ticket-number').textContent())?.trim() ?? '';
+  const side = page.getByTestId('ticket-side');
+  await side.getByRole('button', { name: `Delete ticket ${number}` }).click();
+  await expect(side.getByText(`Delete ticket ${number}?`)).toBeVisible();
+  await side.getByRole('button', { name: 'Cancel' }).click();
+  await side.getByRole('button', { name: `Delete ticket ${number}` }).click();
+  await side.getByRole('button', { name: 'Yes, delete' }).click();
+  await expect(page).toHaveURL(/\/desk\/$/);
+  const gone = await page.request.get(`/api/tickets.json/${number}`, { headers: await bearer(page) });
+  expect(gone.status()).toBe(404);
+
+  // An agent (below the threshold, administrators by default) sees no Delete.
+  const agentName = `agent-del-${stamp}`;
+  const made = await page.request.post('/api/users.json', {
+    headers: await bearer(page),
+    data: { username: agentName, name: 'Del Agent', email: `${agentName}@example.com`, level: 3, password: 'a long agent passphrase' },
+  });
+  expect(made.status(), await made.text()).toBe(201);
+  const ticket = await page.request.post('/api/tickets.json', {
+    headers: await bearer(page), data: { email: `del2-${stamp}@example.com`, subject: `Kept ${stamp}`, message: 'Stays' },
+  });
+  const agent = await newPerson(browser, problems, 'del-agent');
+  await signIn(agent, agentName, 'a long agent passphrase');
+  await agent.goto(`/desk/tickets/${(await ticket.json()).ticket_number}`);
+  await expect(agent.getByTestId('ticket-side').getByRole('heading', { name: 'Assignees' })).toBeVisible();
+  await expect(agent.getByRole('button', { name: /^Delete ticket/ })).toHaveCount(0);
+  expect(problems).toEqual([]);
+});

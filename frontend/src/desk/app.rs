@@ -80,7 +80,12 @@ const PATHS: [&str; 17] = [
 ];
 
 /// What agents' replies have beyond the portal's.
-const REPLY_EXTRAS: &[MakeReplyExtra] = &[crate::markdown::markdown_choice, crate::copies::reply_copies];
+const REPLY_EXTRAS: &[MakeReplyExtra] = &[
+    crate::signature::reply_signature,
+    crate::markdown::markdown_choice,
+    crate::copies::reply_copies,
+    crate::then_status::then_status,
+];
 
 fn page_view(route: &str) -> AnyView {
     match route {

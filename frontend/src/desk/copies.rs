@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use shared::tickets::{Participant, Ticket, TicketUpdate, CC_MAX};
 use shared::validate::{address_list, mailbox};
 use ui::api::ApiError;
+use ui::components::catalog::Catalog;
 use ui::components::composer::{Draft, ReplyExtra, ReplyMode};
 use ui::components::form::{show_server_errors, Checks, FieldErrors, TextField};
 
@@ -44,7 +45,7 @@ fn written(people: &[Participant]) -> String {
 }
 
 /// The composer's Cc and Bcc, on responses (`ReplyExtra`).
-pub fn reply_copies(ticket: Memo<Option<Ticket>>, draft: Draft) -> Box<dyn ReplyExtra> {
+pub fn reply_copies(ticket: Memo<Option<Ticket>>, draft: Draft, _catalog: Catalog) -> Box<dyn ReplyExtra> {
     let copies = ReplyCopies {
         ticket,
         draft,

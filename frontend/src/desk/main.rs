@@ -7,6 +7,7 @@ mod bell;
 mod bulk_bar;
 mod copies;
 mod customer_panel;
+mod delete_ticket;
 mod density;
 mod live;
 mod markdown;
@@ -15,6 +16,7 @@ mod saved_views;
 mod setup;
 mod side_bar;
 mod signature;
+mod then_status;
 mod ticket_sidebar;
 mod watch;
 

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use shared::tickets::{Ticket, TicketUpdate};
 use ui::api::ApiError;
+use ui::components::catalog::Catalog;
 use ui::components::composer::{Draft, ReplyExtra, MESSAGE_ID};
 use ui::components::form::CheckField;
 use ui::message_html;
@@ -14,8 +15,13 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 
 /// The composer's Markdown choice and preview (`ReplyExtra`).
-pub fn markdown_choice(_ticket: Memo<Option<Ticket>>, draft: Draft) -> Box<dyn ReplyExtra> {
-    Box::new(MarkdownChoice { draft, on: RwSignal::new(false), preview: RwSignal::new(false) })
+pub fn markdown_choice(_ticket: Memo<Option<Ticket>>, draft: Draft, _catalog: Catalog) -> Box<dyn ReplyExtra> {
+    Box::new(MarkdownChoice {
+        draft,
+        on: RwSignal::new(false),
+        preview: RwSignal::new(false),
+        pasted: StoredValue::new(0),
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -23,11 +29,13 @@ struct MarkdownChoice {
     draft: Draft,
     on: RwSignal<bool>,
     preview: RwSignal<bool>,
+    /// Pictures pasted so far.
+    pasted: StoredValue<u32>,
 }
 
 impl ReplyExtra for MarkdownChoice {
     fn view(&self) -> AnyView {
-        let Self { draft, on, preview } = *self;
+        let Self { draft, on, preview, .. } = *self;
         // Pasted pictures show from the files being attached, by their names.
         let shown = move || {
             let html = shared::markdown::to_html(&draft.message.get());
@@ -70,10 +78,15 @@ impl ReplyExtra for MarkdownChoice {
         self.preview.set(false);
     }
 
-    /// In its place, as Markdown: which this message now is.
-    fn pasted_picture(&self, name: &str) {
+    /// In its place, as Markdown, which this message now is; named pasted-1.png, pasted-2.png, …
+    /// (a browser calls every pasted picture image.png), so that the text shows each by its name.
+    fn pasted_picture(&self, content_type: &str) -> Option<String> {
+        let extension = content_type.strip_prefix("image/")?.replace(['+', '.'], "");
+        self.pasted.update_value(|n| *n += 1);
+        let name = format!("pasted-{}.{extension}", self.pasted.get_value());
         self.on.set(true);
         insert_at_cursor(&format!("![Pasted picture](cid:{name})"), self.draft);
+        Some(name)
     }
 }
 

@@ -1,12 +1,16 @@
-//! The agent's signature on their account page: plain text the composer adds below a response
-//! ("Add my signature"), saved with `PUT /api/users/me.json`.
+//! The agent's signature: written on their account page (plain text, saved with
+//! `PUT /api/users/me.json`), added below a response unless they untick "Add my signature" in the
+//! composer (a `ReplyExtra`; the server adds it: `"signature": true`).
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use shared::tickets::{Ticket, TicketUpdate};
 use shared::users::{ProfileUpdate, SIGNATURE_MAX_CHARS};
-use ui::api;
+use ui::api::{self, ApiError};
+use ui::components::catalog::Catalog;
+use ui::components::composer::{Draft, ReplyExtra, ReplyMode};
 use ui::components::feedback::ErrorNotice;
-use ui::components::form::{show_server_errors, FieldErrors, TextArea};
+use ui::components::form::{show_server_errors, CheckField, FieldErrors, TextArea};
 use ui::session::Session;
 use ui::task::Task;
 
@@ -50,4 +54,42 @@ pub fn signature_form() -> AnyView {
         </form>
     }
     .into_any()
+}
+
+/// The composer's "Add my signature", on responses of an agent who has one.
+pub fn reply_signature(_ticket: Memo<Option<Ticket>>, draft: Draft, _catalog: Catalog) -> Box<dyn ReplyExtra> {
+    let session = Session::get();
+    let has = Memo::new(move |_| session.user().is_some_and(|u| !u.signature.trim().is_empty()));
+    Box::new(ReplySignature { draft, has, checked: RwSignal::new(true) })
+}
+
+#[derive(Clone, Copy)]
+struct ReplySignature {
+    draft: Draft,
+    has: Memo<bool>,
+    checked: RwSignal<bool>,
+}
+
+impl ReplyExtra for ReplySignature {
+    fn view(&self) -> AnyView {
+        let Self { draft, has, checked } = *self;
+        view! {
+            <Show when=move || has.get() && draft.mode.get() == ReplyMode::Reply>
+                <CheckField id="reply-signature" label="Add my signature" checked/>
+            </Show>
+        }
+        .into_any()
+    }
+
+    fn check(&self, _note: bool) -> bool {
+        true
+    }
+
+    fn fill(&self, update: &mut TicketUpdate, note: bool) {
+        update.signature = (!note && self.has.get_untracked() && self.checked.get_untracked()).then_some(true);
+    }
+
+    fn show_server_errors(&self, _error: &ApiError) {}
+
+    fn sent(&self) {}
 }

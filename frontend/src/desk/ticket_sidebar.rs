@@ -1,5 +1,5 @@
 //! The agents' side panel of a ticket: the customer (`customer_panel`), the assignees, following,
-//! status and the other fields, and time spent. (Close and reopen for customers, and the plumbing every change goes through, are
+//! status and the other fields, time spent, and deleting it (`delete_ticket`). (Close and reopen for customers, and the plumbing every change goes through, are
 //! `ui`'s `ticket_actions`.)
 
 use leptos::ev::SubmitEvent;
@@ -13,6 +13,7 @@ use ui::components::ticket_actions::{action_error, change_action, version, Chang
 use ui::session::Session;
 
 use crate::customer_panel::CustomerPanel;
+use crate::delete_ticket::DeleteTicket;
 
 /// The panel, as the ticket page draws it.
 pub fn staff_side(ctx: TicketContext) -> AnyView {
@@ -23,6 +24,7 @@ pub fn staff_side(ctx: TicketContext) -> AnyView {
             <Following ctx/>
             <Properties ctx/>
             <TimeSpent ctx/>
+            <DeleteTicket ctx/>
         </aside>
     }
     .into_any()

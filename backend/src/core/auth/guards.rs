@@ -170,6 +170,14 @@ impl Rule for StaffWriting {
     const LEVEL: Option<AccessLevel> = Some(AccessLevel::Agent);
 }
 
+/// An agent or above, or a key with the admin scope: deleting tickets (`tickets::delete` then asks
+/// the "delete tickets" threshold, administrators by default).
+pub enum DeletingTickets {}
+impl Rule for DeletingTickets {
+    const SCOPE: Option<Scope> = Some(Scope::Admin);
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::Agent);
+}
+
 /// A user manager or above, or a key with the write scope (which adds customers only).
 pub enum AddingUsers {}
 impl Rule for AddingUsers {

@@ -15,7 +15,6 @@ use crate::components::attachments::{human_size, read_data_url, to_uploads, Pick
 use crate::components::catalog::Catalog;
 use crate::components::draft_sync::DraftSync;
 use crate::components::feedback::{focus_field, ErrorNotice, FieldError};
-use crate::components::form::{CheckField, ResolutionField};
 use crate::components::icon::Icon;
 use crate::session::Session;
 use crate::task::Task;
@@ -56,9 +55,10 @@ impl Draft {
     }
 }
 
-/// What the desk adds to what agents write (`desk::copies`: who is copied and blind copies on a
-/// response; `desk::markdown`: Markdown with a preview), drawn below the message. The portal adds
-/// nothing, and carries none of it.
+/// What the desk adds to what agents write (`desk::signature`: "Add my signature";
+/// `desk::markdown`: Markdown with a preview; `desk::copies`: who is copied and blind copies on
+/// a response; `desk::then_status`: the status to set with it), drawn below the message. The
+/// portal adds nothing, and carries none of it.
 pub trait ReplyExtra {
     fn view(&self) -> AnyView;
     /// The browser-side checks; false when one failed (it shows its own message).
@@ -68,13 +68,21 @@ pub trait ReplyExtra {
     fn show_server_errors(&self, error: &ApiError);
     /// The response went: start afresh.
     fn sent(&self);
-    /// A picture was pasted into the message and attached as `name`: `desk::markdown` puts it in
-    /// its place (`![…](cid:name)`); otherwise it is attached only.
-    fn pasted_picture(&self, _name: &str) {}
+    /// A picture of this type was pasted into the message: the name to attach it as, when it
+    /// goes in its place (`desk::markdown`: `pasted-1.png`, with `![…](cid:pasted-1.png)` where
+    /// it was pasted). None attaches it only, under the browser's name.
+    fn pasted_picture(&self, _content_type: &str) -> Option<String> {
+        None
+    }
+    /// The status the message will set, by name, for the send button ("Send and set Resolved").
+    fn then_status(&self) -> Option<String> {
+        None
+    }
 }
 
-/// Makes one of the desk's [`ReplyExtra`]s for the ticket as shown and what is being written.
-pub type MakeReplyExtra = fn(Memo<Option<Ticket>>, Draft) -> Box<dyn ReplyExtra>;
+/// Makes one of the desk's [`ReplyExtra`]s for the ticket as shown, what is being written, and
+/// what the desk picks from.
+pub type MakeReplyExtra = fn(Memo<Option<Ticket>>, Draft, Catalog) -> Box<dyn ReplyExtra>;
 
 /// The id of the message field, which `r` and `n` focus.
 pub const MESSAGE_ID: &str = "reply-message";
@@ -82,9 +90,9 @@ pub const MESSAGE_ID: &str = "reply-message";
 #[component]
 pub fn Composer(
     number: Memo<String>,
-    /// The ticket as shown: its version (sent back) and status (what "send and set" starts from).
+    /// The ticket as shown: its version (sent back), and for the desk's extras.
     ticket: Memo<Option<Ticket>>,
-    /// The statuses an agent may set with the reply.
+    /// What the desk's extras pick from (the statuses of "send and set").
     catalog: Catalog,
     draft: Draft,
     /// The largest file the server takes, when known.
@@ -99,29 +107,14 @@ pub fn Composer(
     let session = Session::get();
     let is_staff = Memo::new(move |_| session.is_staff());
     let extras: Vec<Box<dyn ReplyExtra>> =
-        if session.is_staff() { extras.iter().map(|make| make(ticket, draft)).collect() } else { Vec::new() };
+        if session.is_staff() { extras.iter().map(|make| make(ticket, draft, catalog)).collect() } else { Vec::new() };
     let extras = StoredValue::new_local(extras);
-    let response = move || is_staff.get() && draft.mode.get() == ReplyMode::Reply;
     let message_error = RwSignal::new(None::<String>);
     let file_errors = RwSignal::new(Vec::<String>::new());
     let reading = RwSignal::new(0usize);
     let dragging = RwSignal::new(false);
     let sent_notice = RwSignal::new(None::<&'static str>);
     let sync = DraftSync::new();
-    // "Send and set status" (agents): none keeps the ticket's status.
-    let then_status = RwSignal::new(None::<i64>);
-    // An agent with a signature adds it below responses unless they untick it.
-    let has_signature = Memo::new(move |_| session.user().is_some_and(|u| !u.signature.trim().is_empty()));
-    let with_signature = RwSignal::new(true);
-    let resolution = RwSignal::new(String::new());
-    let resolution_error = RwSignal::new(None::<String>);
-    let current_status = Memo::new(move |_| ticket.with(|t| t.as_ref().map(|t| (t.status_id, t.status_state))));
-    let closes = Memo::new(move |_| {
-        let Some((now, state)) = current_status.get() else { return false };
-        then_status.get().is_some_and(|to| {
-            to != now && state.is_active() && catalog.status_state(to).is_some_and(|s| !s.is_active())
-        })
-    });
     // What the server keeps the draft as: agents choose, a customer's is a message.
     let entry_type = move || {
         is_staff.get_untracked().then(|| match draft.mode.get_untracked() {
@@ -163,8 +156,6 @@ pub fn Composer(
                     draft.clear();
                     sync.discard(number);
                     sync.state.try_set(None);
-                    then_status.try_set(None);
-                    resolution.try_set(String::new());
                     extras.try_with_value(|e| e.iter().for_each(|e| e.sent()));
                     sent_notice.try_set(Some(if update.entry_type.as_deref() == Some("note") {
                         "Internal note added."
@@ -181,9 +172,6 @@ pub fn Composer(
                     if let Some(reason) = error.fields().get("message") {
                         message_error.try_set(Some(format!("Message {reason}.")));
                     }
-                    if let Some(reason) = error.fields().get("resolution") {
-                        resolution_error.try_set(Some(format!("Resolution {reason}.")));
-                    }
                     extras.try_with_value(|e| e.iter().for_each(|e| e.show_server_errors(&error)));
                     Err(error)
                 }
@@ -192,9 +180,6 @@ pub fn Composer(
     };
     let pending = post.pending();
 
-    // Pasted pictures are named pasted-1.png, pasted-2.png, … (a browser calls each image.png),
-    // so that the text can show each by its name.
-    let pasted = StoredValue::new(0u32);
     let add_files = move |list: Option<web_sys::FileList>, paste: bool| {
         let Some(list) = list else { return };
         let limit = max_upload.get_untracked();
@@ -213,11 +198,10 @@ pub fn Composer(
                 ));
                 continue;
             }
-            if paste && file.type_().starts_with("image/") {
-                pasted.update_value(|n| *n += 1);
-                let extension = file.type_().trim_start_matches("image/").replace(['+', '.'], "");
-                name = format!("pasted-{}.{extension}", pasted.get_value());
-                extras.with_value(|e| e.iter().for_each(|e| e.pasted_picture(&name)));
+            if paste {
+                if let Some(named) = extras.with_value(|e| e.iter().find_map(|e| e.pasted_picture(&file.type_()))) {
+                    name = named;
+                }
             }
             read_file(file, name, draft, reading, file_errors);
         }
@@ -249,12 +233,6 @@ pub fn Composer(
                 return;
             }
         }
-        let resolution_text = resolution.get_untracked().trim().to_owned();
-        if closes.get_untracked() && resolution_text.is_empty() {
-            resolution_error.set(Some("A resolution is needed to leave the open states.".into()));
-            focus_field("reply-resolution");
-            return;
-        }
         let note = is_staff.get_untracked() && draft.mode.get_untracked() == ReplyMode::Note;
         // Every check runs (each shows its own message).
         let checked: Vec<bool> = extras.with_value(|e| e.iter().map(|e| e.check(note)).collect());
@@ -269,13 +247,6 @@ pub fn Composer(
             entry_type: is_staff.get_untracked().then(|| if note { "note" } else { "response" }.to_owned()),
             attachments,
             version: ticket.with_untracked(|t| t.as_ref().map(|t| t.version)),
-            status_id: then_status.get_untracked().filter(|_| is_staff.get_untracked()),
-            signature: (is_staff.get_untracked()
-                && !note
-                && has_signature.get_untracked()
-                && with_signature.get_untracked())
-            .then_some(true),
-            resolution: Some(resolution_text).filter(|r| closes.get_untracked() && !r.is_empty()),
             ..Default::default()
         };
         extras.with_value(|e| e.iter().for_each(|e| e.fill(&mut update, note)));
@@ -283,9 +254,8 @@ pub fn Composer(
     };
 
     let as_note = move || is_staff.get() && draft.mode.get() == ReplyMode::Note;
-    let status_name = move |id: i64| catalog.statuses().into_iter().find(|s| s.id == id).map(|s| s.name);
     let submit_label = move || {
-        let then = then_status.get().and_then(status_name);
+        let then = extras.with_value(|e| e.iter().find_map(|e| e.then_status()));
         match (pending.get(), is_staff.get(), draft.mode.get(), then) {
             (true, ..) => "Sending…".to_owned(),
             (false, true, ReplyMode::Note, None) => "Add internal note".to_owned(),
@@ -448,45 +418,7 @@ pub fn Composer(
                     {move || file_errors.get().into_iter().map(|e| view! { <p class="field-error">{e}</p> }).collect_view()}
                 </div>
             </div>
-            <Show when=move || response() && has_signature.get()>
-                <CheckField id="reply-signature" label="Add my signature" checked=with_signature/>
-            </Show>
             {extras.with_value(|e| e.iter().map(|e| e.view()).collect_view())}
-            <Show when=move || is_staff.get()>
-                <div class="field then-status">
-                    <label for="reply-status">"Then set the status"</label>
-                    <select
-                        id="reply-status"
-                        on:change=move |ev| {
-                            let chosen = event_target_value(&ev).parse::<i64>().ok();
-                            then_status.set(chosen.filter(|id| Some(*id) != current_status.get_untracked().map(|c| c.0)));
-                            resolution_error.set(None);
-                        }
-                    >
-                        <option value="" prop:selected=move || then_status.get().is_none()>
-                            {move || match current_status.get().and_then(|(id, _)| status_name(id)) {
-                                Some(name) => format!("Keep it {name}"),
-                                None => "Keep it as it is".to_owned(),
-                            }}
-                        </option>
-                        {move || {
-                            let now = current_status.get().map(|c| c.0);
-                            catalog
-                                .statuses()
-                                .into_iter()
-                                .filter(|s| Some(s.id) != now)
-                                .map(|s| {
-                                    let id = s.id;
-                                    view! { <option value=id.to_string() prop:selected=move || then_status.get() == Some(id)>{s.name}</option> }
-                                })
-                                .collect_view()
-                        }}
-                    </select>
-                </div>
-                <Show when=move || closes.get()>
-                    <ResolutionField id="reply-resolution" value=resolution error=resolution_error/>
-                </Show>
-            </Show>
             {move || post.value().get().and_then(Result::err).filter(|e| e.status() != Some(409)).map(|error| view! {
                 <ErrorNotice error/>
             })}

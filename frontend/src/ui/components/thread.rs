@@ -111,9 +111,11 @@ fn HtmlBody(
     let loaded = RwSignal::new(Vec::<(String, String)>::new());
     for file in pictures {
         let name = file.content_id.clone().unwrap_or_default();
-        load_picture(file.href, file.content_type, move |url| {
-            loaded.try_update(|list| list.push((name, url.clone()))).is_none().then_some(url)
-        });
+        load_picture(
+            file.href,
+            file.content_type,
+            Box::new(move |url| loaded.try_update(|list| list.push((name, url.clone()))).is_none().then_some(url)),
+        );
     }
     on_cleanup(move || {
         for (_, url) in loaded.try_get_untracked().unwrap_or_default() {
@@ -194,7 +196,7 @@ const PREVIEW_MAX_BYTES: i64 = 5 * 1024 * 1024;
 fn ImagePreview(href: String, name: String, content_type: String) -> impl IntoView {
     let url = RwSignal::new(None::<String>);
     let large = RwSignal::new(false);
-    load_picture(href, content_type, move |made| url.try_set(Some(made.clone())).map(|_| made));
+    load_picture(href, content_type, Box::new(move |made| url.try_set(Some(made.clone())).map(|_| made)));
     on_cleanup(move || {
         if let Some(Some(made)) = url.try_get_untracked() {
             let _ = web_sys::Url::revoke_object_url(&made);
@@ -213,7 +215,8 @@ fn ImagePreview(href: String, name: String, content_type: String) -> impl IntoVi
 
 /// Reads an attachment with the session into an object URL and hands it to `keep`, which gives it
 /// back when the page is gone by now (then the URL goes at once).
-fn load_picture(href: String, content_type: String, keep: impl FnOnce(String) -> Option<String> + 'static) {
+/// (One function for both callers: the portal's WASM carries its future once.)
+fn load_picture(href: String, content_type: String, keep: Box<dyn FnOnce(String) -> Option<String>>) {
     let session = Session::get();
     leptos::task::spawn_local(async move {
         let Ok(call) = api::download_attachment(&href) else { return };

@@ -85,6 +85,10 @@ pub enum ApikeyCommand {
         /// Refuse the key after this date (2027-06-30, through that day UTC) or RFC 3339 moment.
         #[arg(long)]
         expires: Option<String>,
+        /// Keep this key of another product's scripts (NodePoint's, ITFlow's) instead of making
+        /// one: 20 to 128 letters, digits, -, _ or .
+        #[arg(long)]
+        secret: Option<String>,
     },
     /// List keys (never their secrets).
     List,

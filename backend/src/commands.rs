@@ -128,7 +128,7 @@ fn apikey(config: &Config, command: ApikeyCommand) -> CommandResult {
     let mut conn = pool.get()?;
     let now = chrono::Utc::now().naive_utc();
     match command {
-        ApikeyCommand::Create { name, scopes, allow_ip, expires } => {
+        ApikeyCommand::Create { name, scopes, allow_ip, expires, secret } => {
             let name = name.trim().to_owned();
             if name.is_empty() || name.len() > 100 {
                 return Err("--name must be 1 to 100 characters".into());
@@ -138,7 +138,14 @@ fn apikey(config: &Config, command: ApikeyCommand) -> CommandResult {
             let expires_at =
                 expires.as_deref().map(apikeys::parse_expiry).transpose().map_err(|e| format!("--expires: {e}"))?;
             let spec = apikeys::KeySpec { name: &name, scopes: &scopes, networks: &networks, expires_at };
-            let (row, secret) = apikeys::insert(&mut conn, spec)?;
+            let key = match secret.as_deref() {
+                None => apikeys::generate(),
+                Some(kept) => {
+                    shared::apikeys::check_imported_secret(kept).map_err(|e| format!("--secret {e}"))?;
+                    apikeys::imported(kept).ok_or("--secret is not a key to keep")?
+                }
+            };
+            let (row, secret) = apikeys::insert(&mut conn, spec, key)?;
             eprintln!("API key {} \"{}\" created with scopes {}. It is shown only now:", row.id, row.name, row.scopes);
             println!("{secret}");
         }

@@ -772,6 +772,44 @@ async fn administrators_create_list_and_revoke_api_keys() {
     assert_eq!(audit_count(&st, "apikey.revoke"), 1);
 }
 
+/// A key another product's scripts send (NodePoint's write key here) is kept as it is: they run
+/// unchanged. Only a long key of plain characters is kept, and none two could be mistaken for.
+#[actix_web::test]
+async fn a_key_of_another_products_scripts_is_kept_as_it_is() {
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let (_, admin) = person(&st, "admin", AccessLevel::Administrator);
+    let nodepoint = "c5BT44108cYxBRHOYLnykazACsjkkQP3";
+    let body = |secret: &str| json!({"name": "nodepoint", "scopes": ["read", "write"], "secret": secret});
+    for bad in [
+        "short-key",
+        "has a space in it 123456",
+        "oxk_abcdefgh_abcdefghijklmnopqrstuvwxyz012345",
+        &"x".repeat(129),
+        "ünïcödé-ünïcödé-ünïcödé",
+    ] {
+        expect_fields(&send(&app, "POST", "/api/apikeys.json", &admin, Some(body(bad))).await, &["secret"]);
+    }
+    let (status, created) = send(&app, "POST", "/api/apikeys.json", &admin, Some(body(nodepoint))).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!((created["secret"].as_str(), created["key"]["prefix"].as_str()), (Some(nodepoint), Some("~c5BT4410")));
+    // The same first eight characters could not be told apart: refused.
+    let (status, _) =
+        send(&app, "POST", "/api/apikeys.json", &admin, Some(body("c5BT4410-another-key-entirely"))).await;
+    assert_eq!(status, 409);
+    let (_, list) = send(&app, "GET", "/api/apikeys.json", &admin, None).await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+
+    let kept = Auth::Key(nodepoint.to_owned());
+    assert_eq!(send(&app, "GET", "/api/tickets.json", &kept, None).await.0, 200);
+    let near = Auth::Key("c5BT44108cYxBRHOYLnykazACsjkkQP4".to_owned());
+    expect_error(&send(&app, "GET", "/api/tickets.json", &near, None).await, 401, "unauthorized");
+    let id = created["key"]["id"].as_i64().unwrap();
+    assert_eq!(send(&app, "DELETE", &format!("/api/apikeys.json/{id}"), &admin, None).await.0, 204);
+    expect_error(&send(&app, "GET", "/api/tickets.json", &kept, None).await, 401, "unauthorized");
+}
+
 #[actix_web::test]
 async fn every_admin_route_is_documented() {
     let doc: Value = serde_json::from_str(&oxidesk::openapi::json()).unwrap();

@@ -36,6 +36,9 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("Y1", y1_guessing_passwords_through_django_helpdesk),
         ("Y2", y2_a_customer_acting_as_an_agent_through_django_helpdesk),
         ("Y3", y3_sql_and_markup_in_django_helpdesk_s_forms),
+        ("Y4", y4_a_key_in_the_url_beyond_nodepoint),
+        ("Y5", y5_nodepoint_s_from_user_for_someone_else),
+        ("Y6", y6_a_read_key_writes_and_guesses_through_nodepoint),
         ("S1", s1_or_true_in_the_search),
         ("S2", s2_or_true_in_the_email_filter),
         ("S3", s3_sql_in_the_user_filter),
@@ -134,6 +137,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("K15", k15_a_key_moves_an_account_to_its_own_address),
         ("K16", k16_a_key_reroutes_the_account_mail),
         ("K17", k17_a_key_makes_a_user_manager),
+        ("K18", k18_a_kept_key_that_is_weak_ours_or_ambiguous),
         ("R1", r1_a_reset_token_used_twice),
         ("G1", g1_a_visitor_writes_as_an_account),
         ("G2", g2_a_stranger_registers_an_address_first),
@@ -1778,6 +1782,31 @@ fn k10_a_guessed_secret(w: &World) {
     }
 }
 
+fn k18_a_kept_key_that_is_weak_ours_or_ambiguous(w: &World) {
+    let keep = |secret: &str| {
+        w.s.post_json("/api/apikeys.json", &w.admin, &json!({"name": "kept", "scopes": ["read"], "secret": secret}))
+    };
+    let before = w.s.get("/api/apikeys.json", &w.admin).json().as_array().map(Vec::len);
+    for weak in [
+        "password123",
+        "oxk_abcdefgh_0123456789abcdefghijklmnopqrstuv",
+        "0qvG4DkOz8NZnkuh\r\nX-Evil: 1",
+        "' OR '1'='1' OR 'x'='x",
+    ] {
+        keep(weak).expect_invalid_fields(&["secret"]);
+    }
+    keep("k18kept-0123456789abcdefghij").expect(201);
+    keep("k18kept-another-key-0123456789").expect_error(409, "conflict");
+    assert_eq!(w.s.get("/api/apikeys.json", &w.admin).json().as_array().map(Vec::len), before.map(|n| n + 1));
+    // Only the whole key opens: its first characters, a near miss, more characters do not.
+    for guess in
+        ["k18kept-0123456789abcdefghiJ", "k18kept-0123456789abcdefgh", "k18kept-0123456789abcdefghijk", "k18kept-"]
+    {
+        w.s.get("/api/tickets.json", &Auth::key(guess)).expect_error(401, "unauthorized");
+    }
+    w.s.get("/api/tickets.json", &Auth::key("k18kept-0123456789abcdefghij")).expect(200);
+}
+
 fn k11_acting_as_a_disabled_user(w: &World) {
     let gone = w.s.create_person(&w.admin, "gone", 1, None);
     w.s.put_json(&format!("/api/users.json/{}", gone.id), &w.admin, &json!({"level": 0})).expect(200);
@@ -3242,4 +3271,121 @@ fn y3_sql_and_markup_in_django_helpdesk_s_forms(w: &World) {
     let t = w.s.ticket(&format!("TCK-{}", r.text), &w.staff);
     assert_eq!(t["subject"], "<script>alert(1)</script>");
     assert_ne!(threads(&t)[0]["format"], "html", "{t}");
+}
+
+/// A NodePoint call (GET), its answer as JSON (NodePoint answers 200 whatever happened).
+fn nodepoint(w: &World, query: &[(&str, &str)]) -> Value {
+    let query = serde_urlencoded::to_string(query).expect("a query");
+    let r = w.s.get(&format!("/nodepoint/?{query}"), &Auth::None);
+    assert_eq!(r.status, 200, "{}", r.text);
+    serde_json::from_str(&r.text).expect("NodePoint's JSON")
+}
+
+fn y4_a_key_in_the_url_beyond_nodepoint(w: &World) {
+    // NodePoint's scripts put the key in the URL, on NodePoint's API only: elsewhere it is no key.
+    let key = w.s.apikey("y4", "read,write", None).key;
+    assert_eq!(nodepoint(w, &[("api", "list_users"), ("key", &key)])["status"], "OK");
+    for path in [format!("/api/tickets.json?key={key}"), format!("/api/tickets.json?api=list_users&key={key}")] {
+        w.s.get(&path, &Auth::None).expect_error(401, "unauthorized");
+    }
+}
+
+fn y5_nodepoint_s_from_user_for_someone_else(w: &World) {
+    let write = w.s.apikey("y5-write", "read,write", None).key;
+    let impersonating = w.s.apikey("y5-imp", "read,write,impersonate", None).key;
+    let add = |key: &str, from: &str| {
+        nodepoint(
+            w,
+            &[
+                ("api", "add_ticket"),
+                ("key", key),
+                ("product_id", "1"),
+                ("release_id", "1"),
+                ("title", "As someone"),
+                ("description", "x"),
+                ("from_user", from),
+            ],
+        )
+    };
+    w.creates_nothing(|| {
+        // The setting is off (NodePoint's default): nobody is acted as.
+        assert_eq!(add(&impersonating, "olga")["message"], "User impersonation is not on.");
+    });
+    w.s.put_json("/api/settings.json", &w.admin, &json!({"api_impersonation": true})).expect(200);
+    let gone = w.s.create_person(&w.admin, "y5-gone", 1, None);
+    w.s.put_json(&format!("/api/users.json/{}", gone.id), &w.admin, &json!({"level": 0})).expect(200);
+    w.creates_nothing(|| {
+        assert_eq!(add(&write, "olga")["status"], "ERR_INVALID_KEY", "a key without the impersonate scope");
+        assert_eq!(add(&impersonating, "y5-gone")["message"], "Invalid 'from_user' value.", "a disabled user");
+        assert_eq!(add(&impersonating, "nobody-here")["message"], "Invalid 'from_user' value.");
+    });
+    // Acting as Alice, the key has her rights only: Olga's ticket is not hers to see or change.
+    w.leaves(&w.olga_ticket, || {
+        let olgas: String = w.olga_ticket.chars().filter(char::is_ascii_digit).collect();
+        let r = nodepoint(
+            w,
+            &[
+                ("api", "update_ticket"),
+                ("key", &impersonating),
+                ("id", &olgas),
+                ("status", "Closed"),
+                ("from_user", "alice"),
+            ],
+        );
+        assert_eq!(
+            (r["status"].as_str(), r["message"].as_str()),
+            (Some("ERR_INVALID_ID"), Some("Ticket not found.")),
+            "{r}"
+        );
+    });
+    w.s.put_json("/api/settings.json", &w.admin, &json!({"api_impersonation": false})).expect(200);
+}
+
+fn y6_a_read_key_writes_and_guesses_through_nodepoint(w: &World) {
+    let read = w.s.apikey("y6-read", "read", None).key;
+    let number: String = w.alice_ticket.chars().filter(char::is_ascii_digit).collect();
+    w.leaves(&w.alice_ticket, || {
+        for query in [
+            vec![("api", "add_comment"), ("key", read.as_str()), ("id", number.as_str()), ("comment", "sneaky")],
+            vec![("api", "update_ticket"), ("key", read.as_str()), ("id", number.as_str()), ("status", "Closed")],
+            vec![("api", "assign_ticket"), ("key", read.as_str()), ("id", number.as_str()), ("user", "agent")],
+        ] {
+            assert_eq!(nodepoint(w, &query)["status"], "ERR_INVALID_KEY", "{query:?}");
+        }
+    });
+    w.creates_nothing(|| {
+        let r = nodepoint(
+            w,
+            &[
+                ("api", "add_user"),
+                ("key", &read),
+                ("user", "y6user"),
+                ("password", "secret1"),
+                ("email", "y6@example.com"),
+            ],
+        );
+        assert_eq!(r["status"], "ERR_INVALID_KEY");
+    });
+    // verify_password counts toward the account's lockout like a sign-in (its own server).
+    let s = TestServer::start_with_config("failed_sign_ins_per_account = 3\n");
+    let admin = s.admin_auth();
+    s.create_person(&admin, "susan", 3, Some(PASSWORD));
+    let key = s.apikey("reader", "read", None).key;
+    let verify = |password: &str| {
+        let query = serde_urlencoded::to_string([
+            ("api", "verify_password"),
+            ("key", key.as_str()),
+            ("user", "susan"),
+            ("password", password),
+        ])
+        .unwrap();
+        let r = s.get(&format!("/nodepoint/?{query}"), &Auth::None);
+        serde_json::from_str::<Value>(&r.text).unwrap()
+    };
+    for _ in 0..3 {
+        assert_eq!(verify("wrong")["message"], "Invalid credentials.");
+    }
+    let locked = verify(PASSWORD);
+    assert!(locked["message"].as_str().unwrap().starts_with("Too many attempts"), "{locked}");
+    s.login("susan", PASSWORD).expect_error(429, "rate_limited");
 }

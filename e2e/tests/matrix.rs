@@ -274,6 +274,12 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
             }
             post("/api/scp/tickets/reply.json", body)
         }),
+        // NodePoint's API: the key in `key`; every answer is 200 (its status inside says why).
+        ("GET /nodepoint/", "-", |_, c| get(&format!("/nodepoint/?api=list_users&key={}", c.key()))),
+        ("POST /nodepoint/", "-", |_, c| {
+            let form = serde_urlencoded::to_string([("api", "list_users"), ("key", c.key())]).unwrap();
+            Req { form: Some(form), ..bare(Method::POST, "/nodepoint/") }
+        }),
         // django-helpdesk's methods: the person's own password in the form (keys are nobody).
         ("POST /api/create_ticket/", "-", |_, c| django(c, "create_ticket", &[("queue", "1"), ("title", "Matrix")])),
         ("POST /api/list_queues/", "-", |_, c| django(c, "list_queues", &[])),
@@ -357,6 +363,14 @@ struct Caller {
 }
 
 impl Caller {
+    /// The caller's API key, or nothing (people).
+    fn key(&self) -> &str {
+        match &self.auth {
+            Auth::Key(k) => k,
+            _ => "",
+        }
+    }
+
     /// The body, naming the impersonated customer when this caller impersonates.
     fn acting(&self, mut body: Value) -> Value {
         if let Some(customer) = &self.acting {

@@ -195,6 +195,10 @@ pub struct Settings {
     /// confirmation and reset links wait in the outbox: an administrator confirms registrations.
     #[serde(default)]
     pub mail_ready: bool,
+    /// NodePoint's "Allow user impersonation": `from_user` on its API acts as that person (with a
+    /// key of the impersonate scope). Off by default.
+    #[serde(default)]
+    pub api_impersonation: bool,
 }
 
 impl Settings {
@@ -214,6 +218,7 @@ impl Settings {
             capabilities: Capability::ALL.into_iter().map(|c| (c, c.default_level())).collect(),
             setup_needed: true,
             mail_ready: false,
+            api_impersonation: false,
         }
     }
 }
@@ -254,6 +259,9 @@ pub struct SettingsUpdate {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, i64>>, example = json!({"upload_files": 3})))]
     pub capabilities: Option<BTreeMap<String, i64>>,
+    #[serde(default, deserialize_with = "lenient::opt_bool")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<bool>))]
+    pub api_impersonation: Option<bool>,
 }
 
 /// Body of `POST /api/setup.json`: the first administrator and the basic settings. Accepted only

@@ -19,23 +19,29 @@ use crate::core::db::models::UserRow;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::state::AppState;
 
-/// The person these credentials open, or `401` (`429` while the address or the account waits,
-/// `503` when the directory does not answer). `device` is the person the caller's browser signed
-/// in as before (its device cookie), whom a lockout lets through.
-pub async fn check(
-    state: &AppState,
-    ip: Option<IpAddr>,
-    username: &str,
-    given: String,
-    device: Option<i64>,
-) -> ApiResult<UserRow> {
-    // No name or no password is no attempt: nothing to limit, count or audit.
+/// The person these credentials open, counted against the limit per address; or `401` (`429`
+/// while the address or the account waits, `503` when the directory does not answer). No name
+/// or no password is no attempt: nothing to limit, count or audit.
+pub async fn check(state: &AppState, ip: Option<IpAddr>, username: &str, given: String) -> ApiResult<UserRow> {
     if username.trim().is_empty() || given.is_empty() {
         return Err(ApiError::Unauthorized("Wrong user name or password".into()));
     }
     if let Some(ip) = ip {
         state.login_limiter.check(ip)?;
     }
+    verify(state, ip, username, given, None).await
+}
+
+/// [`check`] without the limit per address, which the sign-in page applies before it reads the
+/// form (a form with nothing in it counts there too). `device` is the person the caller's
+/// browser signed in as before (its device cookie), whom a lockout lets through.
+pub async fn verify(
+    state: &AppState,
+    ip: Option<IpAddr>,
+    username: &str,
+    given: String,
+    device: Option<i64>,
+) -> ApiResult<UserRow> {
     let ip_text = ip.map(|i| i.to_string());
     // An account that failed too often waits for unknown devices (core::auth::lockout), before
     // any password is tried; the device its owner signed in from before is let through.

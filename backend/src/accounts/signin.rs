@@ -107,6 +107,9 @@ pub async fn login(
     body: JsonBody<LoginRequest>,
 ) -> ApiResult<HttpResponse> {
     let ip = client_ip(&req);
+    if let Some(ip) = ip {
+        state.login_limiter.check(ip)?;
+    }
     let LoginRequest { username, password: given } = body.0;
     if username.trim().is_empty() || given.is_empty() {
         return Err(ApiError::InvalidFields(
@@ -121,7 +124,7 @@ pub async fn login(
     let ip_text = ip.map(|i| i.to_string());
     let public_url = state.config.public_url.clone();
     let device = req.cookie(DEVICE_COOKIE).and_then(|c| state.jwt.device_user(c.value()));
-    let user = credentials::check(&state, ip, &username, given, device).await?;
+    let user = credentials::verify(&state, ip, &username, given, device).await?;
     let outcome = state
         .db(move |conn| {
             let stored = Stored::read(conn)?;

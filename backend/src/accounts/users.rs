@@ -151,7 +151,7 @@ pub async fn create_user_osticket(
     Ok(HttpResponse::Created().json(OsTicketUser { name: user.fullname, email: user.email, phone: user.phone }))
 }
 
-async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult<UserRow> {
+pub(crate) async fn create(state: &AppState, caller: Caller, body: UserCreate) -> ApiResult<UserRow> {
     caller.require(Scope::Write)?;
     let actor = caller.as_actor();
     let level = match body.level {

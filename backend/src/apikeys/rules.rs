@@ -25,6 +25,8 @@ pub struct CheckedKey {
     scopes: Vec<apikeys::Scope>,
     networks: Vec<ipnet::IpNet>,
     expires_at: Option<chrono::NaiveDateTime>,
+    /// A key kept from another product, else None (a new one is made).
+    secret: Option<String>,
 }
 
 fn key_view(row: ApiKeyRow) -> ApiKey {
@@ -64,9 +66,13 @@ pub fn check(body: ApiKeyCreate) -> ApiResult<CheckedKey> {
         None => Some(None),
         Some(e) => apikeys::parse_expiry(e).map(Some).map_err(|e| errors.insert("expires".into(), e)).ok(),
     };
+    let secret = body.secret.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    if let Some(Err(e)) = secret.as_deref().map(shared::apikeys::check_imported_secret) {
+        errors.insert("secret".into(), e);
+    }
     match (scopes, networks, expires_at) {
         (Some(scopes), Some(networks), Some(expires_at)) if errors.is_empty() => {
-            Ok(CheckedKey { name, scopes, networks, expires_at })
+            Ok(CheckedKey { name, scopes, networks, expires_at, secret })
         }
         _ => Err(ApiError::InvalidFields(errors)),
     }
@@ -76,13 +82,25 @@ pub fn check(body: ApiKeyCreate) -> ApiResult<CheckedKey> {
 /// which cannot be shown again.
 pub fn create(conn: &mut AnyConnection, admin: &Admin, key: CheckedKey) -> ApiResult<ApiKeyCreated> {
     let spec = KeySpec { name: &key.name, scopes: &key.scopes, networks: &key.networks, expires_at: key.expires_at };
-    let (row, secret) = apikeys::insert(conn, spec)?;
+    let new = match &key.secret {
+        None => apikeys::generate(),
+        Some(secret) => {
+            let new = apikeys::imported(secret).ok_or_else(|| ApiError::field("secret", "is not a key to keep"))?;
+            // A kept key is found by its first characters: two alike could not be told apart.
+            let taken = api_keys::table.filter(api_keys::prefix.eq(&new.prefix)).count().get_result::<i64>(conn)? > 0;
+            if taken {
+                return Err(ApiError::Conflict("A key beginning with the same 8 characters is kept already".into()));
+            }
+            new
+        }
+    };
+    let (row, secret) = apikeys::insert(conn, spec, new)?;
     admin.audit(
         conn,
         "apikey.create",
         "apikey",
         row.id,
-        json!({"name": row.name, "scopes": row.scopes, "allow_ip": row.allow_ip}),
+        json!({"name": row.name, "scopes": row.scopes, "allow_ip": row.allow_ip, "kept": key.secret.is_some()}),
     )?;
     Ok(ApiKeyCreated { key: key_view(row), secret })
 }

@@ -323,7 +323,7 @@ async fn run(
     // The seed's curl sends `user`; its list of fields says `username` (find_user's own field).
     let login = Some(given("user")).filter(|u| !u.is_empty()).unwrap_or_else(|| given("username"));
     let ip = client_ip(req);
-    let user = credentials::check(&state, ip, &login, given("password"), None).await?;
+    let user = credentials::check(&state, ip, &login, given("password")).await?;
     let actor = Actor::User(user);
     let origin = Origin { ip: ip.map(|ip| ip.to_string()), channel: "API", events: state.events.clone() };
     let (method, app) = (method.to_owned(), state.clone());

@@ -33,6 +33,8 @@ pub const ALLOW_REGISTRATIONS: Setting<bool> = Setting { key: "allow_registratio
 pub const ALLOW_GUEST_TICKETS: Setting<bool> = Setting { key: "allow_guest_tickets", default: false };
 /// Self-registered accounts wait for their address to be confirmed (on unless turned off).
 pub const CONFIRM_REGISTRATIONS: Setting<bool> = Setting { key: "confirm_registrations", default: true };
+/// NodePoint's "Allow user impersonation": its API's `from_user` acts as that person.
+pub const API_IMPERSONATION: Setting<bool> = Setting { key: "api_impersonation", default: false };
 pub const MAX_UPLOAD_BYTES: Setting<i64> = Setting { key: "max_upload_bytes", default: 10 * 1024 * 1024 };
 pub const ROWS_PER_PAGE: Setting<i64> = Setting { key: "rows_per_page", default: 25 };
 pub const NEW_USER_LEVEL: Setting<AccessLevel> =

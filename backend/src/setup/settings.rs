@@ -31,6 +31,7 @@ pub fn load(conn: &mut AnyConnection) -> ApiResult<Settings> {
         capabilities: s.capabilities(),
         setup_needed: !admin_exists(conn)?,
         mail_ready: crate::mail::settings::smtp(&s).is_some(),
+        api_impersonation: s.flag(&keys::API_IMPERSONATION),
     })
 }
 
@@ -96,6 +97,9 @@ pub fn check(update: &SettingsUpdate, max_upload_ceiling: i64) -> ApiResult<Vec<
     }
     if let Some(v) = update.confirm_registrations {
         field(keys::CONFIRM_REGISTRATIONS.key, Ok(v.to_string()));
+    }
+    if let Some(v) = update.api_impersonation {
+        field(keys::API_IMPERSONATION.key, Ok(v.to_string()));
     }
     if let Some(v) = update.new_user_level {
         let ok = NEW_USER_LEVELS

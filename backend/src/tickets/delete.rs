@@ -40,10 +40,7 @@ pub fn delete_ticket(
     files: &Path,
     origin: &Origin,
 ) -> ApiResult<()> {
-    let threshold = Stored::read(conn)?.threshold(Capability::DeleteTickets);
-    if !actor.is_staff() || !actor.reaches(threshold) {
-        return Err(ApiError::Forbidden(format!("Deleting tickets needs the {} level or higher", threshold.name())));
-    }
+    require_right(conn, actor)?;
     let gone = write_tx(conn, |conn| remove(conn, actor, ticket, origin))?;
     // After the commit: a file is removed only when no row names its content any more (files are
     // stored once per content, so another message may share it).
@@ -54,6 +51,16 @@ pub fn delete_ticket(
                 tracing::warn!(%sha, error = %e, "a deleted ticket's file could not be removed");
             }
         }
+    }
+    Ok(())
+}
+
+/// Whether the actor may delete tickets: agents at the "delete tickets" threshold (keys, whose
+/// scope the route checks, pass).
+pub fn require_right(conn: &mut AnyConnection, actor: &Actor) -> ApiResult<()> {
+    let threshold = Stored::read(conn)?.threshold(Capability::DeleteTickets);
+    if !actor.is_staff() || !actor.reaches(threshold) {
+        return Err(ApiError::Forbidden(format!("Deleting tickets needs the {} level or higher", threshold.name())));
     }
     Ok(())
 }

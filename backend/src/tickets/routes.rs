@@ -302,6 +302,8 @@ pub async fn delete_ticket(
     state
         .db(move |conn| {
             let actor = caller.as_actor();
+            // The right first: whether a ticket exists is no business of those who may not delete.
+            delete::require_right(conn, &actor)?;
             let row = find::find_visible(conn, &actor, &number)?;
             delete::delete_ticket(conn, &actor, &row, &files, &caller.origin(None))
         })

@@ -140,6 +140,18 @@ test('first run, administration, registration, a customer ticket and a guest tic
     }
   }).toPass();
 
+  // A key another product's scripts send (NodePoint's read key) is kept as it is.
+  await admin.getByTestId('create-form').getByLabel('Name').fill('nodepoint');
+  const kept = admin.getByLabel('Existing key (optional)');
+  await kept.fill('too short');
+  await admin.getByRole('button', { name: 'Create key' }).click();
+  await expect(admin.getByText(/Existing key must be 20 to 128/)).toBeVisible();
+  await kept.fill('0qvG4DkOz8NZnkuhn4aczck7r3qQVYS4');
+  await admin.getByRole('button', { name: 'Create key' }).click();
+  await expect(admin.getByLabel('Secret')).toHaveValue('0qvG4DkOz8NZnkuhn4aczck7r3qQVYS4');
+  await admin.getByTestId('api-key-secret').getByRole('button', { name: 'I have saved it' }).click();
+  await expect(admin.getByTestId('admin-row').filter({ hasText: 'nodepoint' })).toContainText('0qvG4DkO…');
+
   // --- Settings: site name, notice, a small upload limit. -------------------------------------
   await adminNav(admin).getByRole('link', { name: 'Settings' }).click();
   await admin.getByLabel('Site name').fill('ACME IT Desk');
@@ -147,6 +159,9 @@ test('first run, administration, registration, a customer ticket and a guest tic
   await admin.getByLabel('Maximum upload (MB)').fill('1');
   // Registrations sign in at once here (the confirmation link is the main story's).
   await admin.getByLabel('Confirm registrations by email').uncheck();
+  // NodePoint's "Allow user impersonation" for its API's from_user: off until turned on.
+  await expect(admin.getByLabel("Allow user impersonation (NodePoint's API)")).not.toBeChecked();
+  await admin.getByLabel("Allow user impersonation (NodePoint's API)").check();
   // Each level picker says what the level means; permissions of modules not built yet are hidden.
   const details = admin.getByLabel('Can view user details');
   await details.selectOption('6');
@@ -159,6 +174,7 @@ test('first run, administration, registration, a customer ticket and a guest tic
   await admin.reload();
   await expect(details).toHaveValue('3');
   await expect(admin.getByLabel('Confirm registrations by email')).not.toBeChecked();
+  await expect(admin.getByLabel("Allow user impersonation (NodePoint's API)")).toBeChecked();
   await expect(admin.getByTestId('site-name')).toHaveText('ACME IT Desk');
   await expect(admin.getByTestId('site-notice')).toContainText('Maintenance on Friday 18:00');
   await expect(admin).toHaveTitle('ACME IT Desk');

@@ -1,6 +1,7 @@
-//! API keys for programs: `oxk_<prefix>_<secret>`. Only the SHA-256 of a key is stored (a random
-//! 190-bit secret needs no slow hash); the prefix finds the row and the hashes are compared in
-//! constant time.
+//! API keys for programs: `oxk_<prefix>_<secret>`, or a key another product's scripts send, kept
+//! by an administrator (`imported`: its first 8 characters are its prefix, marked `~`). Only the
+//! SHA-256 of a key is stored (a random 190-bit secret needs no slow hash); the prefix finds the
+//! row and the hashes are compared in constant time.
 
 use std::net::IpAddr;
 
@@ -104,6 +105,16 @@ pub struct NewKey {
     pub hash: String,
 }
 
+/// A kept key's prefix: `~` and its first 8 characters (an Oxidesk key's prefix has no `~`).
+fn imported_prefix(secret: &str) -> Option<String> {
+    (secret.len() >= 20 && secret.is_ascii() && !secret.starts_with("oxk_")).then(|| format!("~{}", &secret[..8]))
+}
+
+/// A key of another product's, checked by `shared::apikeys::check_imported_secret`.
+pub fn imported(secret: &str) -> Option<NewKey> {
+    Some(NewKey { prefix: imported_prefix(secret)?, hash: sha256_hex(secret), secret: secret.to_owned() })
+}
+
 pub fn generate() -> NewKey {
     let mut rng = rand::thread_rng();
     let prefix: String = (&mut rng).sample_iter(Alphanumeric).take(8).map(char::from).collect();
@@ -137,9 +148,12 @@ pub struct KeySpec<'a> {
     pub expires_at: Option<NaiveDateTime>,
 }
 
-/// Generates a key and stores it (hashed); returns the stored row and the secret to show once.
-pub fn insert(conn: &mut AnyConnection, spec: KeySpec<'_>) -> Result<(ApiKeyRow, String), diesel::result::Error> {
-    let key = generate();
+/// Stores the key (hashed); returns the stored row and the secret to show once.
+pub fn insert(
+    conn: &mut AnyConnection,
+    spec: KeySpec<'_>,
+    key: NewKey,
+) -> Result<(ApiKeyRow, String), diesel::result::Error> {
     let scopes = spec.scopes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",");
     let allow =
         (!spec.networks.is_empty()).then(|| spec.networks.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(","));
@@ -215,11 +229,15 @@ pub fn fingerprint(presented: &str) -> String {
 
 /// The stored key matching `presented` (compared in constant time), if any.
 pub fn lookup(conn: &mut AnyConnection, presented: &str) -> Result<Option<KeyRecord>, diesel::result::Error> {
-    let Some(prefix) = presented.strip_prefix("oxk_").and_then(|rest| rest.split('_').next()) else {
+    let prefix = match presented.strip_prefix("oxk_") {
+        Some(rest) => rest.split('_').next().map(str::to_owned),
+        None => imported_prefix(presented),
+    };
+    let Some(prefix) = prefix else {
         return Ok(None);
     };
     let row: Option<ApiKeyRow> = api_keys::table
-        .filter(api_keys::prefix.eq(prefix))
+        .filter(api_keys::prefix.eq(&prefix))
         .select(ApiKeyRow::as_select())
         .get_result(conn)
         .optional()?;

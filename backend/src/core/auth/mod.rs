@@ -277,6 +277,36 @@ pub fn bearer_token(req: &HttpRequest) -> Option<String> {
         .map(|t| t.trim().to_owned())
 }
 
+/// The caller a presented API key stands for (from the cache of checked keys, else the
+/// database): 401 for a key that is unknown, revoked or expired, 403 from an address it may not
+/// be used from. Also for the layers that take the key elsewhere than `X-API-Key` (NodePoint's
+/// `key` parameter).
+pub async fn key_caller(state: &AppState, key: String, ip: Option<IpAddr>) -> ApiResult<Caller> {
+    let fingerprint = apikeys::fingerprint(&key);
+    let record = match state.keys.get(&fingerprint) {
+        Some(record) => Some(record),
+        None => {
+            let record = state.db(move |conn| Ok(apikeys::lookup(conn, &key)?)).await?;
+            if let Some(record) = &record {
+                state.keys.put(fingerprint, record.clone());
+            }
+            record
+        }
+    };
+    let key =
+        record.ok_or(KeyRejection::Unknown).and_then(|record| record.check(ip)).map_err(
+            |rejection| match rejection {
+                KeyRejection::Unknown => ApiError::Unauthorized("Invalid API key".into()),
+                KeyRejection::Revoked => ApiError::Unauthorized("This API key was revoked".into()),
+                KeyRejection::Expired => ApiError::Unauthorized("This API key has expired".into()),
+                KeyRejection::AddressNotAllowed => {
+                    ApiError::Forbidden("This API key may not be used from your address".into())
+                }
+            },
+        )?;
+    Ok(Caller { credential: Credential::Key(key), ip, events: state.events.clone() })
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
@@ -289,29 +319,7 @@ impl FromRequest for Caller {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("app state missing".into()))?;
             if let Some(key) = key {
-                let fingerprint = apikeys::fingerprint(&key);
-                let record = match state.keys.get(&fingerprint) {
-                    Some(record) => Some(record),
-                    None => {
-                        let record = state.db(move |conn| Ok(apikeys::lookup(conn, &key)?)).await?;
-                        if let Some(record) = &record {
-                            state.keys.put(fingerprint, record.clone());
-                        }
-                        record
-                    }
-                };
-                let key =
-                    record.ok_or(KeyRejection::Unknown).and_then(|record| record.check(ip)).map_err(|rejection| {
-                        match rejection {
-                            KeyRejection::Unknown => ApiError::Unauthorized("Invalid API key".into()),
-                            KeyRejection::Revoked => ApiError::Unauthorized("This API key was revoked".into()),
-                            KeyRejection::Expired => ApiError::Unauthorized("This API key has expired".into()),
-                            KeyRejection::AddressNotAllowed => {
-                                ApiError::Forbidden("This API key may not be used from your address".into())
-                            }
-                        }
-                    })?;
-                return Ok(Caller { credential: Credential::Key(key), ip, events: state.events.clone() });
+                return key_caller(&state, key, ip).await;
             }
             let Some(token) = bearer else {
                 return Err(ApiError::Unauthorized(

@@ -49,6 +49,8 @@ pub fn ApiKeysPage() -> impl IntoView {
     let allow_ip = RwSignal::new(String::new());
     // A date from the date picker (YYYY-MM-DD); the key works through that day.
     let expires = RwSignal::new(String::new());
+    // A key another product's scripts send, kept as it is (empty: a new key is made).
+    let kept = RwSignal::new(String::new());
     let errors = RwSignal::new(FieldErrors::new());
     let fresh = RwSignal::new(None::<ApiKeyCreated>);
 
@@ -66,6 +68,7 @@ pub fn ApiKeysPage() -> impl IntoView {
                     name.set(String::new());
                     allow_ip.set(String::new());
                     expires.set(String::new());
+                    kept.set(String::new());
                     fresh.set(Some(created));
                     list.refetch();
                     Ok(())
@@ -96,12 +99,17 @@ pub fn ApiKeysPage() -> impl IntoView {
         if !ip.is_empty() {
             checks.check("allow_ip", "key-new-ip", "Allowed network", check_cidr(&ip));
         }
+        let secret = kept.get_untracked().trim().to_owned();
+        if !secret.is_empty() {
+            checks.check("secret", "key-new-secret", "Existing key", shared::apikeys::check_imported_secret(&secret));
+        }
         if checks.finish(errors) {
             create.dispatch(ApiKeyCreate {
                 name: key_name.trim().to_owned(),
                 scopes,
                 allow_ip: (!ip.is_empty()).then_some(ip),
                 expires: Some(expires.get_untracked()).filter(|e| !e.is_empty()),
+                secret: Some(secret).filter(|s| !s.is_empty()),
             });
         }
     };
@@ -122,6 +130,8 @@ pub fn ApiKeysPage() -> impl IntoView {
                         hint="Only requests from this address or CIDR network are accepted, e.g. 192.0.2.0/24."/>
                     <TextField id="key-new-expires" name="expires" label="Expires (optional)" value=expires errors
                         input_type="date" hint="The key works through this day (UTC), then is refused."/>
+                    <TextField id="key-new-secret" name="secret" label="Existing key (optional)" value=kept errors
+                        hint="Keep the key another product's scripts send (NodePoint's, ITFlow's), so they run unchanged."/>
                 </div>
                 <fieldset class="choice" aria-describedby="key-new-scopes-error">
                     <legend>"Scopes"</legend>
@@ -234,7 +244,11 @@ fn KeyRow(key: ApiKey, changed: Callback<()>) -> impl IntoView {
     view! {
         <tr data-testid="admin-row" class:inactive=is_revoked>
             <td data-label="Name">{key.name.clone()}</td>
-            <td data-label="Key"><code>{format!("oxk_{}_…", key.prefix)}</code></td>
+            // A kept key (another product's) shows its first characters; the prefix marks it `~`.
+            <td data-label="Key"><code>{match key.prefix.strip_prefix('~') {
+                Some(start) => format!("{start}…"),
+                None => format!("oxk_{}_…", key.prefix),
+            }}</code></td>
             <td data-label="Scopes">{key.scopes.join(", ")}</td>
             <td data-label="Network">{key.allow_ip.clone().unwrap_or_else(|| "any".into())}</td>
             <td data-label="Created">{timestamp(&key.created)}</td>

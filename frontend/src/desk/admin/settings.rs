@@ -71,6 +71,7 @@ fn SettingsForm(current: Settings) -> impl IntoView {
     let upload_mb = RwSignal::new(format_mb(current.max_upload_bytes));
     let rows = RwSignal::new(current.rows_per_page.to_string());
     let confirm = RwSignal::new(current.confirm_registrations);
+    let impersonation = RwSignal::new(current.api_impersonation);
     let new_level = RwSignal::new(i64::from(i16::from(current.new_user_level)));
     // One signal per capability, in the order NodePoint's settings page lists them.
     let thresholds: Vec<(Capability, RwSignal<i64>)> = Capability::ALL
@@ -151,6 +152,7 @@ fn SettingsForm(current: Settings) -> impl IntoView {
             max_upload_bytes: upload,
             rows_per_page: per_page,
             confirm_registrations: Some(confirm.get_untracked()),
+            api_impersonation: Some(impersonation.get_untracked()),
             new_user_level: Some(new_level.get_untracked()),
             capabilities: Some(
                 thresholds.with_value(|t| t.iter().map(|(c, v)| (c.key().to_owned(), v.get_untracked())).collect()),
@@ -173,6 +175,8 @@ fn SettingsForm(current: Settings) -> impl IntoView {
                 hint="Visitors may file a ticket with only their name and email address."/>
             <CheckField id="settings-confirm" label="Confirm registrations by email" checked=confirm
                 hint="New accounts sign in once they open the link mailed to them."/>
+            <CheckField id="settings-impersonation" label="Allow user impersonation (NodePoint's API)" checked=impersonation
+                hint="from_user acts as that person, for keys with the impersonate scope (docs/compat.md)."/>
             <LevelSelect id="settings-new-level" label="New users' access level" value=new_level
                 max=NEW_USER_LEVELS[NEW_USER_LEVELS.len() - 1]
                 hint="For accounts that register or first sign in through the directory. 0 waits for a user manager."/>

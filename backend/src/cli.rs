@@ -86,7 +86,7 @@ pub enum ApikeyCommand {
         #[arg(long)]
         expires: Option<String>,
         /// Keep this key of another product's scripts (NodePoint's, ITFlow's) instead of making
-        /// one: 20 to 128 letters, digits, -, _ or .
+        /// one: 20 to 256 letters, digits, -, _ or .
         #[arg(long)]
         secret: Option<String>,
     },

@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
         (name = "tickets", description = "Tickets, their threads, topics and queues (osTicket's API)"),
         (name = "osticket-staff", description = "osTicket's staff endpoints under /api/scp/"),
         (name = "django-helpdesk", description = "django-helpdesk's method API: a form with the person's own user and password, text answers (docs/compat.md)"),
+        (name = "itflow", description = "ITFlow's API v1 for tickets and replies: the key in `api_key`, ITFlow's answers (docs/compat.md)"),
         (name = "nodepoint", description = "NodePoint's JSON API: `?api=<command>&key=<key>`, every answer 200 with NodePoint's status inside (docs/compat.md)"),
         (name = "auth", description = "Signing in and out"),
         (name = "workflow", description = "Statuses and priorities"),

@@ -19,6 +19,11 @@ const NOT_OPERATIONS: &[(&str, &str)] = &[
     ("/api/docs/{_:.*}", "the Swagger UI's files"),
     (PROBE, "this test's probe"),
     ("/", "NodePoint's API where NodePoint was installed (a GET asking ?api=, any POST): /nodepoint/'s operations"),
+    ("/itflow/api/v1/tickets/read.php", "ITFlow's API where ITFlow was installed: /api/v1/'s operations"),
+    ("/itflow/api/v1/tickets/create.php", "ITFlow's API where ITFlow was installed"),
+    ("/itflow/api/v1/tickets/resolve.php", "ITFlow's API where ITFlow was installed"),
+    ("/itflow/api/v1/ticket_replies/read.php", "ITFlow's API where ITFlow was installed"),
+    ("/itflow/api/v1/ticket_replies/create.php", "ITFlow's API where ITFlow was installed"),
     // django-helpdesk's methods without the slash and under /helpdesk/ (aliases of the
     // documented `/api/<method>/`), and the text 405 of every other method on them.
     (
@@ -305,10 +310,11 @@ async fn every_guard_demands_what_its_operation_documents() {
             let (status, answer) = send(&app, &method, &uri, auth, body).await;
             calls += 1;
             let refused = status == 401 || status == 403 || refused_otherwise(&method, &path, caller.kind, status);
-            // django-helpdesk's methods take the person's own password in their form: they admit
-            // none of these callers, who send none.
-            let in_form = operation["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "django-helpdesk"));
-            let admitted = !in_form && admits(&requirements, caller.kind);
+            // django-helpdesk's methods take the person's own password in their form, ITFlow's the
+            // key in `api_key`: they admit none of these callers, who send neither.
+            let own_credentials =
+                operation["tags"].as_array().is_some_and(|t| t.iter().any(|t| t == "django-helpdesk" || t == "itflow"));
+            let admitted = !own_credentials && admits(&requirements, caller.kind);
             if refused == admitted {
                 mismatches.push(format!(
                     "{method} {path} as {:?}: documented {}, answered {status} {answer}",

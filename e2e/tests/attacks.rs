@@ -39,6 +39,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("Y4", y4_a_key_in_the_url_beyond_nodepoint),
         ("Y5", y5_nodepoint_s_from_user_for_someone_else),
         ("Y6", y6_a_read_key_writes_and_guesses_through_nodepoint),
+        ("Y7", y7_a_read_key_writes_through_itflow),
         ("S1", s1_or_true_in_the_search),
         ("S2", s2_or_true_in_the_email_filter),
         ("S3", s3_sql_in_the_user_filter),
@@ -3388,4 +3389,32 @@ fn y6_a_read_key_writes_and_guesses_through_nodepoint(w: &World) {
     let locked = verify(PASSWORD);
     assert!(locked["message"].as_str().unwrap().starts_with("Too many attempts"), "{locked}");
     s.login("susan", PASSWORD).expect_error(429, "rate_limited");
+}
+
+fn y7_a_read_key_writes_through_itflow(w: &World) {
+    let read = w.s.apikey("y7-read", "read", None).key;
+    let number: String = w.alice_ticket.chars().filter(char::is_ascii_digit).collect();
+    let post = |path: &str, auth: &Auth, body: Value| {
+        w.s.send(Method::POST, path, auth, &[], Some("application/json"), Some(body.to_string().into_bytes()))
+    };
+    w.creates_nothing(|| {
+        w.leaves(&w.alice_ticket, || {
+            for (path, body) in [
+                ("/api/v1/tickets/create.php", json!({"ticket_subject": "Sneaky"})),
+                ("/api/v1/tickets/resolve.php", json!({"ticket_id": number})),
+                ("/api/v1/ticket_replies/create.php", json!({"ticket_id": number, "ticket_reply": "Sneaky"})),
+            ] {
+                let mut with_key = body.clone();
+                with_key["api_key"] = json!(read);
+                let r = post(path, &Auth::None, with_key);
+                assert_eq!(
+                    (r.status, r.json()["message"].as_str()),
+                    (403, Some("This API key lacks the write scope.")),
+                    "{path}"
+                );
+                let r = post(path, &w.agent, body);
+                assert_eq!((r.status, r.text.as_str()), (401, ""), "{path}: a token is no key here");
+            }
+        });
+    });
 }

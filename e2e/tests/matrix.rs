@@ -280,6 +280,26 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
             let form = serde_urlencoded::to_string([("api", "list_users"), ("key", c.key())]).unwrap();
             Req { form: Some(form), ..bare(Method::POST, "/nodepoint/") }
         }),
+        // ITFlow's API: the key in `api_key` (people send none: 401).
+        ("GET /api/v1/tickets/read.php", "-", |_, c| get(&format!("/api/v1/tickets/read.php?api_key={}", c.key()))),
+        ("POST /api/v1/tickets/create.php", "-", |_, c| {
+            post("/api/v1/tickets/create.php", json!({"api_key": c.key(), "ticket_subject": "Matrix"}))
+        }),
+        ("POST /api/v1/tickets/resolve.php", "other's", |f, c| {
+            let id: String = f.fresh_ticket(&f.olga, false).chars().filter(char::is_ascii_digit).collect();
+            post("/api/v1/tickets/resolve.php", json!({"api_key": c.key(), "ticket_id": id}))
+        }),
+        ("GET /api/v1/ticket_replies/read.php", "other's", |f, c| {
+            let id: String = f.other_ticket.chars().filter(char::is_ascii_digit).collect();
+            get(&format!("/api/v1/ticket_replies/read.php?api_key={}&ticket_id={id}", c.key()))
+        }),
+        ("POST /api/v1/ticket_replies/create.php", "other's", |f, c| {
+            let id: String = f.other_ticket.chars().filter(char::is_ascii_digit).collect();
+            post(
+                "/api/v1/ticket_replies/create.php",
+                json!({"api_key": c.key(), "ticket_id": id, "ticket_reply": "A reply"}),
+            )
+        }),
         // django-helpdesk's methods: the person's own password in the form (keys are nobody).
         ("POST /api/create_ticket/", "-", |_, c| django(c, "create_ticket", &[("queue", "1"), ("title", "Matrix")])),
         ("POST /api/list_queues/", "-", |_, c| django(c, "list_queues", &[])),

@@ -43,8 +43,8 @@ pub struct ApiKeyCreate {
     /// the future. Absent: the key never expires.
     #[serde(default)]
     pub expires: Option<String>,
-    /// Keep a key another product's scripts send (NodePoint's and ITFlow's are 32 letters and
-    /// digits), so that they run unchanged: 20 to 128 letters, digits, `-`, `_` or `.`, not
+    /// Keep a key another product's scripts send (NodePoint's are 32 letters and digits,
+    /// ITFlow's 156), so that they run unchanged: 20 to 256 letters, digits, `-`, `_` or `.`, not
     /// beginning with `oxk_`. Absent: a new key is made.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
@@ -54,8 +54,8 @@ pub struct ApiKeyCreate {
 /// is not one.
 pub fn check_imported_secret(secret: &str) -> Result<(), String> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
-    if !(20..=128).contains(&secret.len()) || !secret.chars().all(allowed) {
-        return Err("must be 20 to 128 letters, digits, -, _ or .".into());
+    if !(20..=256).contains(&secret.len()) || !secret.chars().all(allowed) {
+        return Err("must be 20 to 256 letters, digits, -, _ or .".into());
     }
     if secret.starts_with("oxk_") {
         return Err("is one of Oxidesk's own keys: leave it empty to make a new one".into());

@@ -434,7 +434,7 @@ fn ticket_command(
             // A ticket needs a customer: the person acted as, else NodePoint's own "api" account.
             let email = match &actor {
                 Actor::User(u) => u.email.clone(),
-                _ => api_customer(conn, &actor)?,
+                _ => super::api_customer(conn, &actor)?,
             };
             let request = TicketCreate {
                 subject: Some(required(params, "title")?.to_owned()),
@@ -521,24 +521,6 @@ fn ticket_command(
         }
         _ => Err(Refusal("Invalid 'api' value. See the manual for valid values.".into(), "ERR_INVALID_API")),
     }
-}
-
-/// The customer of the tickets the key files without `from_user`: an account named `api`, as
-/// NodePoint's own acting user, made on first use.
-fn api_customer(conn: &mut AnyConnection, actor: &Actor) -> Result<String, Refusal> {
-    const ADDRESS: &str = "api@nodepoint.localhost";
-    if find_by_login(conn, ADDRESS)?.is_none() {
-        let email = shared::validate::Email::parse(ADDRESS).map_err(|e| Refusal(e, "ERR_INTERNAL"))?;
-        let name = shared::validate::PersonName::parse("NodePoint API").map_err(|e| Refusal(e, "ERR_INTERNAL"))?;
-        let made = create::find_or_create_customer(conn, actor, &email, Some(&name), "")?;
-        // Nobody reads that address: it gets no ticket mail. It is `api`, as NodePoint's own
-        // acting user, unless someone has that user name.
-        let named = find_by_login(conn, "api")?.is_none().then_some("api");
-        diesel::update(users_table::table.find(made.id))
-            .set((users_table::email_notifications.eq(false), users_table::username.eq(named)))
-            .execute(conn)?;
-    }
-    Ok(ADDRESS.to_owned())
 }
 
 /// show_ticket as NodePoint writes it: `status` twice (`OK`, then the ticket's), so that a

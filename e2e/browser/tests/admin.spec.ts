@@ -145,7 +145,7 @@ test('first run, administration, registration, a customer ticket and a guest tic
   const kept = admin.getByLabel('Existing key (optional)');
   await kept.fill('too short');
   await admin.getByRole('button', { name: 'Create key' }).click();
-  await expect(admin.getByText(/Existing key must be 20 to 128/)).toBeVisible();
+  await expect(admin.getByText(/Existing key must be 20 to 256/)).toBeVisible();
   await kept.fill('0qvG4DkOz8NZnkuhn4aczck7r3qQVYS4');
   await admin.getByRole('button', { name: 'Create key' }).click();
   await expect(admin.getByLabel('Secret')).toHaveValue('0qvG4DkOz8NZnkuhn4aczck7r3qQVYS4');

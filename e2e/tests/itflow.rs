@@ -168,6 +168,7 @@ fn bad_keys_methods_and_fields_get_itflows_answers_and_change_nothing() {
     );
     let put = d.s.send(Method::PUT, "/itflow/api/v1/tickets/read.php", &Auth::None, &[], None, None);
     failed(&put, 405, "Can only send GET requests to this endpoint.");
+    assert_eq!(put.header("allow").as_deref(), Some("GET"));
 
     let insert_failed = "Auth success but insert query failed, ensure ALL required variables are provided (and aren't duplicates where applicable) and database schema is up-to-date. Turn on error logging and look for 'undefined index'.";
     let update_failed = "Auth success but update query failed/returned no results. Ensure ALL required variables are provided and database schema is up-to-date. Most likely cause: non-existent module ID (i.e. bad contact ID/ticket ID/etc) or no rows changed.";

@@ -7,7 +7,7 @@
 //! ITFlow's message, a key without the scope 403, the other method 405; other failures 200 with
 //! `"success":"False"` and a message, as ITFlow. docs/compat.md says what maps to what.
 
-use actix_web::http::StatusCode;
+use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use diesel::prelude::*;
 use serde_json::{json, Map, Value};
@@ -96,12 +96,15 @@ fn failure(message: &str) -> HttpResponse {
 async fn other_method(req: HttpRequest) -> HttpResponse {
     let path = req.path().trim_start_matches("/itflow");
     let reads = ENDPOINTS.iter().any(|e| path.ends_with(e.path) && e.method == Scope::Read);
-    let message = if reads {
-        "Can only send GET requests to this endpoint."
+    let (allow, message) = if reads {
+        ("GET", "Can only send GET requests to this endpoint.")
     } else {
-        "Can only send POST requests to this endpoint."
+        ("POST", "Can only send POST requests to this endpoint.")
     };
-    answer(StatusCode::METHOD_NOT_ALLOWED, json!({"success": "False", "message": message}))
+    let mut refused = answer(StatusCode::METHOD_NOT_ALLOWED, json!({"success": "False", "message": message}));
+    // RFC 9110 wants the methods a 405 is for (ITFlow sends none).
+    refused.headers_mut().insert(header::ALLOW, header::HeaderValue::from_static(allow));
+    refused
 }
 
 async fn alias(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> HttpResponse {

@@ -28,7 +28,7 @@ use crate::core::http::ServiceConfig;
 use crate::core::settings::Stored;
 use crate::core::state::AppState;
 use crate::tickets::create::{self, Limits};
-use crate::tickets::{change, delete, find};
+use crate::tickets::{delete, find};
 
 /// The methods, as django-helpdesk names them (its `api_public_<method>`): for the aliases.
 const METHODS: &str =
@@ -387,13 +387,13 @@ fn dispatch(
                 _ => None,
             };
             if let Some(status_id) = to {
-                update(
+                super::change(
                     conn,
                     state,
                     actor,
-                    origin,
                     &ticket,
-                    TicketUpdate { status_id: Some(status_id), ..Default::default() },
+                    &TicketUpdate { status_id: Some(status_id), ..Default::default() },
+                    origin,
                 )?;
             }
             Ok(ok())
@@ -415,13 +415,13 @@ fn dispatch(
                 (_, false) => Some("note".to_owned()),
                 (false, true) => None,
             };
-            update(
+            super::change(
                 conn,
                 state,
                 actor,
-                origin,
                 &ticket,
-                TicketUpdate { message: Some(message), entry_type, ..Default::default() },
+                &TicketUpdate { message: Some(message), entry_type, ..Default::default() },
+                origin,
             )?;
             Ok(ok())
         }
@@ -434,7 +434,7 @@ fn dispatch(
             let status_id = catalog::first_status_in(conn, StatusState::Resolved)?.id;
             let change =
                 TicketUpdate { status_id: Some(status_id), resolution: Some(resolution), ..Default::default() };
-            update(conn, state, actor, origin, &ticket, change)?;
+            super::change(conn, state, actor, &ticket, &change, origin)?;
             Ok(ok())
         }
         _ => Err(Refusal::bad("Unknown method")),
@@ -455,19 +455,6 @@ fn ticket(
         ApiError::NotFound(_) => Refusal::no_ticket(),
         other => other.into(),
     })
-}
-
-fn update(
-    conn: &mut AnyConnection,
-    state: &AppState,
-    actor: &Actor,
-    origin: &Origin,
-    ticket: &crate::tickets::rows::TicketRow,
-    change: TicketUpdate,
-) -> Result<(), Refusal> {
-    let limits = Limits::read(state, conn)?;
-    change::update_ticket(conn, actor, ticket, &change, &limits, origin)?;
-    Ok(())
 }
 
 fn create(
@@ -532,8 +519,7 @@ fn create(
         other => other.into(),
     })?;
     // The ticket's id as django-helpdesk answers it: here, its number's digits (which `ticket` takes).
-    let digits: String = number.chars().filter(char::is_ascii_digit).collect();
-    Ok((PLAIN, digits))
+    Ok((PLAIN, super::digits(&number)))
 }
 
 /// django's form error for a value not among a field's choices.

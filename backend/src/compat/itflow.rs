@@ -9,22 +9,21 @@
 
 use actix_web::http::{header, StatusCode};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use diesel::prelude::*;
 use serde_json::{json, Map, Value};
 use shared::catalog::StatusState;
 use shared::tickets::{EntryType, Ticket, TicketCreate, TicketListQuery, TicketUpdate, TIME_SPENT_MAX_MINUTES};
 
+use super::digits;
 use crate::catalog::rules as catalog;
 use crate::core::auth::apikeys::Scope;
 use crate::core::auth::{key_caller, Actor, Caller, Origin};
-use crate::core::db::schema::users;
 use crate::core::db::AnyConnection;
 use crate::core::error::ApiError;
 use crate::core::http::client::client_ip;
 use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
 use crate::tickets::create::{self, Limits};
-use crate::tickets::{change, find, list};
+use crate::tickets::find;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(read_tickets)
@@ -357,8 +356,7 @@ fn endpoint(
                 resolution: Some("Resolved through ITFlow's API".into()),
                 ..Default::default()
             };
-            let limits = Limits::read(state, conn).map_err(db)?;
-            change::update_ticket(conn, &actor, &ticket, &change, &limits, origin).map_err(db)?;
+            super::change(conn, state, &actor, &ticket, &change, origin).map_err(db)?;
             Ok(json!({"success": "True", "count": 1}))
         }
         "ticket_replies/read.php" => {
@@ -376,12 +374,11 @@ fn endpoint(
                     .into_iter()
                     .collect(),
             };
-            let names = agent_names(conn).map_err(db)?;
             let data: Vec<Value> = tickets
                 .iter()
                 .flat_map(|t| t.threads.iter().filter(|e| e.entry_type != EntryType::E).map(move |e| (t, e)))
                 .filter(|(_, e)| reply_id == 0 || e.id == reply_id)
-                .map(|(t, e)| reply_row(t, e, &names))
+                .map(|(t, e)| reply_row(t, e))
                 .filter(|r| {
                     kind.as_deref()
                         .is_none_or(|k| r["ticket_reply_type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case(k)))
@@ -414,8 +411,7 @@ fn endpoint(
                 resolution,
                 ..Default::default()
             };
-            let limits = Limits::read(state, conn).map_err(db)?;
-            change::update_ticket(conn, &actor, &ticket, &change, &limits, origin).map_err(|e| match e {
+            super::change(conn, state, &actor, &ticket, &change, origin).map_err(|e| match e {
                 ApiError::InvalidFields(f) => f.iter().map(|(k, v)| format!("{k} {v}.")).collect::<Vec<_>>().join(" "),
                 other => db(other),
             })?;
@@ -439,41 +435,15 @@ fn paging(params: &Map<String, Value>) -> (i64, i64) {
     (limit.max(0), number(params, "offset").max(0))
 }
 
-/// The tickets by their numbers, `limit` from `offset`, every state.
+/// The tickets by their numbers, `limit` from `offset`, every state, with their threads.
 fn page(conn: &mut AnyConnection, actor: &Actor, limit: i64, offset: i64) -> Result<Vec<Ticket>, ApiError> {
-    let mut found = Vec::new();
-    let mut skip = offset;
-    let mut page = 1;
-    while (found.len() as i64) < limit && page <= 1000 {
-        let query = TicketListQuery {
-            status: Some("open,pending,resolved,closed".into()),
-            sort: Some("number".into()),
-            page: Some(page),
-            per_page: Some(list::MAX_PER_PAGE),
-            ..Default::default()
-        };
-        let tickets = list::list(conn, actor, &query)?.tickets;
-        let full = tickets.len() as i64 == list::MAX_PER_PAGE;
-        for t in tickets {
-            if skip > 0 {
-                skip -= 1;
-            } else if (found.len() as i64) < limit {
-                found.push(t);
-            }
-        }
-        if !full {
-            break;
-        }
-        page += 1;
-    }
-    // A list page leaves out the threads: the tickets as one reads them.
-    found
-        .into_iter()
-        .map(|t| {
-            let row = find::find_visible(conn, actor, &t.ticket_number)?;
-            find::render_one(conn, actor, row.id)
-        })
-        .collect()
+    let query = TicketListQuery {
+        status: Some("open,pending,resolved,closed".into()),
+        sort: Some("number".into()),
+        threads: Some(true),
+        ..Default::default()
+    };
+    super::tickets(conn, actor, query, offset, limit)
 }
 
 fn visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> Option<crate::tickets::rows::TicketRow> {
@@ -525,16 +495,6 @@ fn worked(text: &str) -> Result<i64, String> {
     }
 }
 
-/// User ids to names, for `ticket_reply_by_name`.
-fn agent_names(conn: &mut AnyConnection) -> Result<std::collections::HashMap<String, i64>, ApiError> {
-    let rows: Vec<(i64, String)> = users::table.select((users::id, users::fullname)).load(conn)?;
-    Ok(rows.into_iter().map(|(id, name)| (name, id)).collect())
-}
-
-fn digits(number: &str) -> String {
-    number.chars().filter(char::is_ascii_digit).collect()
-}
-
 /// A date as ITFlow's MySQL writes it: `2024-05-01 13:45:00`.
 fn mysql(rfc3339: Option<&str>) -> Value {
     rfc3339
@@ -580,13 +540,14 @@ fn ticket_row(t: &Ticket) -> Value {
 }
 
 /// A thread entry as ITFlow's `ticket_replies` row.
-fn reply_row(t: &Ticket, e: &shared::tickets::ThreadEntry, names: &std::collections::HashMap<String, i64>) -> Value {
+fn reply_row(t: &Ticket, e: &shared::tickets::ThreadEntry) -> Value {
     let kind = match e.entry_type {
         EntryType::N => "Internal",
         EntryType::R => "Public",
         _ => "Client",
     };
-    let by = e.staff_id.or(e.user_id).or_else(|| names.get(&e.poster).copied()).unwrap_or(0);
+    // The person who wrote it (0 for a program: ITFlow's keys were always someone).
+    let by = e.staff_id.or(e.user_id).unwrap_or(0);
     json!({
         "ticket_reply_id": e.id.to_string(),
         "ticket_reply": e.body,

@@ -9,12 +9,17 @@ pub mod nodepoint;
 pub mod osticket;
 
 use diesel::prelude::*;
+use shared::tickets::{Ticket, TicketListQuery, TicketUpdate};
 
-use crate::core::auth::{find_by_login, Actor};
+use crate::core::auth::{find_by_login, Actor, Origin};
 use crate::core::db::schema::users;
 use crate::core::db::AnyConnection;
 use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::ServiceConfig;
+use crate::core::state::AppState;
+use crate::tickets::create::Limits;
+use crate::tickets::list::{self, MAX_PER_PAGE};
+use crate::tickets::rows::TicketRow;
 
 /// The customer of the tickets a program files through another product's API for nobody in
 /// particular (NodePoint's without `from_user`, ITFlow's without a contact): an account `api`, as
@@ -32,6 +37,52 @@ pub(crate) fn api_customer(conn: &mut AnyConnection, actor: &Actor) -> ApiResult
             .execute(conn)?;
     }
     Ok(ADDRESS.to_owned())
+}
+
+/// A ticket's number as the other products' ids: its digits (`TCK-1042` → `1042`), which every
+/// layer's `id` / `ticket` / `ticket_id` takes back.
+pub(crate) fn digits(number: &str) -> String {
+    number.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// A change through the native rule, with the desk's upload limits.
+pub(crate) fn change(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    actor: &Actor,
+    ticket: &TicketRow,
+    update: &TicketUpdate,
+    origin: &Origin,
+) -> ApiResult<()> {
+    let limits = Limits::read(state, conn)?;
+    crate::tickets::change::update_ticket(conn, actor, ticket, update, &limits, origin)
+}
+
+/// The tickets a list query finds, `skip` of them left out and at most `take` kept, read a page
+/// of the native list at a time (the products' lists are not paged as ours).
+pub(crate) fn tickets(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    query: TicketListQuery,
+    skip: i64,
+    take: i64,
+) -> ApiResult<Vec<Ticket>> {
+    let mut found = Vec::new();
+    let mut page = skip / MAX_PER_PAGE + 1;
+    let mut skip = skip % MAX_PER_PAGE;
+    while (found.len() as i64) < take {
+        let query = TicketListQuery { page: Some(page), per_page: Some(MAX_PER_PAGE), ..query.clone() };
+        let tickets = list::list(conn, actor, &query)?.tickets;
+        let full = tickets.len() as i64 == MAX_PER_PAGE;
+        let room = usize::try_from(take).unwrap_or(0).saturating_sub(found.len());
+        found.extend(tickets.into_iter().skip(usize::try_from(skip).unwrap_or(0)).take(room));
+        if !full {
+            break;
+        }
+        skip = 0;
+        page += 1;
+    }
+    Ok(found)
 }
 
 pub fn configure(cfg: &mut ServiceConfig) {

@@ -18,6 +18,7 @@ use shared::tickets::{EntryType, Ticket, TicketCreate, TicketListQuery, TicketUp
 use shared::users::UserCreate;
 use shared::AccessLevel;
 
+use super::digits;
 use crate::accounts::{credentials, rules as accounts, users};
 use crate::catalog::rules as catalog;
 use crate::core::auth::apikeys::Scope;
@@ -30,7 +31,7 @@ use crate::core::http::ServiceConfig;
 use crate::core::settings::{Stored, API_IMPERSONATION};
 use crate::core::state::AppState;
 use crate::tickets::create::{self, Limits};
-use crate::tickets::{change, find, list};
+use crate::tickets::find;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(nodepoint_get).service(nodepoint_post);
@@ -211,6 +212,9 @@ impl From<diesel::result::Error> for Refusal {
 
 type Params = HashMap<String, String>;
 
+/// Tickets `list_tickets` answers at most (NodePoint answered all).
+const LIST_MAX: i64 = 10_000;
+
 /// A parameter as NodePoint tests them: empty and `0` are missing.
 fn given<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
     params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty() && *v != "0")
@@ -354,36 +358,31 @@ fn ticket_command(
         }
         "list_tickets" => {
             let queue = required(params, "product_id")?.parse::<i64>().unwrap_or(0);
-            let mut items = Vec::new();
             // Closed tickets are left out, as NodePoint's "hide closed tickets" (on by default).
-            for page in 1..=100 {
-                let query = TicketListQuery {
-                    queue: Some(queue),
-                    status: Some("open,pending,resolved".into()),
-                    sort: Some("number".into()),
-                    page: Some(page),
-                    per_page: Some(list::MAX_PER_PAGE),
-                    ..Default::default()
-                };
-                let found = match list::list(conn, &key, &query) {
-                    Ok(found) => found,
-                    // A queue that does not exist has no tickets (NodePoint does not ask).
-                    Err(ApiError::InvalidFields(_)) => break,
-                    Err(e) => return Err(e.into()),
-                };
-                let full = found.tickets.len() as i64 == list::MAX_PER_PAGE;
-                items.extend(found.tickets.into_iter().map(|t| {
+            let query = TicketListQuery {
+                queue: Some(queue),
+                status: Some("open,pending,resolved".into()),
+                sort: Some("number".into()),
+                threads: Some(false),
+                ..Default::default()
+            };
+            let found = match super::tickets(conn, &key, query, 0, LIST_MAX) {
+                Ok(found) => found,
+                // A queue that does not exist has no tickets (NodePoint does not ask).
+                Err(ApiError::InvalidFields(_)) => Vec::new(),
+                Err(e) => return Err(e.into()),
+            };
+            let items = found
+                .into_iter()
+                .map(|t| {
                     vec![
                         ("id", digits(&t.ticket_number)),
                         ("product_id", t.queue_id.to_string()),
                         ("release_id", String::new()),
                         ("title", t.subject),
                     ]
-                }));
-                if !full {
-                    break;
-                }
-            }
+                })
+                .collect();
             Ok(json("Tickets list.", "OK", vec![("tickets", Value::List(items))]))
         }
         "show_ticket" => {
@@ -485,8 +484,7 @@ fn ticket_command(
                 time_spent: minutes,
                 ..Default::default()
             };
-            let limits = Limits::read(state, conn)?;
-            change::update_ticket(conn, &actor, &ticket, &change, &limits, origin)?;
+            super::change(conn, state, &actor, &ticket, &change, origin)?;
             Ok(json("Ticket updated.", "OK", Vec::new()))
         }
         "assign_ticket" => {
@@ -503,8 +501,7 @@ fn ticket_command(
                 ids.push(agent.id);
             }
             let change = TicketUpdate { assignee_ids: Some(ids), ..Default::default() };
-            let limits = Limits::read(state, conn)?;
-            change::update_ticket(conn, &actor, &ticket, &change, &limits, origin)?;
+            super::change(conn, state, &actor, &ticket, &change, origin)?;
             Ok(json("Ticket updated.", "OK", Vec::new()))
         }
         "add_comment" => {
@@ -515,8 +512,7 @@ fn ticket_command(
                 entry_type: Some("response".into()),
                 ..Default::default()
             };
-            let limits = Limits::read(state, conn)?;
-            change::update_ticket(conn, &key, &ticket, &change, &limits, origin)?;
+            super::change(conn, state, &key, &ticket, &change, origin)?;
             Ok(json("Comment added.", "OK", Vec::new()))
         }
         _ => Err(Refusal("Invalid 'api' value. See the manual for valid values.".into(), "ERR_INVALID_API")),
@@ -572,11 +568,6 @@ fn plain(body: &str, format: &str) -> String {
     } else {
         body.to_owned()
     }
-}
-
-/// `TCK-1042` → `1042`: NodePoint's ids were numbers; `id` takes either.
-fn digits(number: &str) -> String {
-    number.chars().filter(char::is_ascii_digit).collect()
 }
 
 /// Minutes as NodePoint's hours: `90` → `1.5`.

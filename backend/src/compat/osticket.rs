@@ -15,8 +15,7 @@ use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::JsonBody;
 use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
-use crate::tickets::create::Limits;
-use crate::tickets::{change, find, list};
+use crate::tickets::{find, list};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(staff_tickets).service(client_tickets).service(ticket_info).service(staff_reply).service(ticket_index);
@@ -199,10 +198,7 @@ pub async fn staff_reply(
             };
             // As on create: only a program names the address; a person is recorded by their own.
             let origin = caller.origin(body.ip_address.clone().filter(|_| caller.user().is_none()));
-            {
-                let limits = Limits::read(&st, conn)?;
-                change::update_ticket(conn, &actor, &row, &update, &limits, &origin)
-            }
+            super::change(conn, &st, &actor, &row, &update, &origin)
         })
         .await
         .map_err(|e| {

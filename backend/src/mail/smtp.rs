@@ -116,10 +116,11 @@ pub fn format(smtp: &Smtp, mail: &Outgoing) -> Result<(Envelope, Vec<u8>), SendE
 /// (`multipart/related`, each part named by its Content-ID) and the other files after it
 /// (`multipart/mixed`).
 fn body(mail: &Outgoing) -> MultiPart {
-    let kind = |file: &MailFile| {
-        ContentType::parse(&file.content_type)
-            .unwrap_or_else(|_| ContentType::parse("application/octet-stream").expect("a valid type"))
-    };
+    // A stored type that does not parse goes as what it is to a mail client: bytes.
+    let typed = mail.files.iter().filter_map(|file| {
+        let kind = ContentType::parse(&file.content_type).or_else(|_| ContentType::parse("application/octet-stream"));
+        kind.ok().map(|kind| (file, kind))
+    });
     // A Content-ID is a header: a name that would not be a plain one (from someone's mail) makes
     // the file an attachment like the others.
     let plain = |id: &str| id.len() <= 200 && id.chars().all(|c| c.is_ascii_graphic() && !"<>\"\\()[],;:".contains(c));
@@ -131,18 +132,17 @@ fn body(mail: &Outgoing) -> MultiPart {
         Some(html) => MultiPart::alternative_plain_html(mail.text.clone(), html.clone()),
         None => MultiPart::mixed().singlepart(SinglePart::plain(mail.text.clone())),
     };
-    let (inline, attached): (Vec<_>, Vec<_>) = mail.files.iter().partition(|f| shown(f));
+    let (inline, attached): (Vec<_>, Vec<_>) = typed.partition(|(f, _)| shown(f));
     if !inline.is_empty() {
-        body = inline.into_iter().fold(MultiPart::related().multipart(body), |related, file| {
+        body = inline.into_iter().fold(MultiPart::related().multipart(body), |related, (file, kind)| {
             let id = file.content_id.clone().unwrap_or_default();
-            related.singlepart(
-                Attachment::new_inline_with_name(id, file.filename.clone()).body(file.bytes.clone(), kind(file)),
-            )
+            related
+                .singlepart(Attachment::new_inline_with_name(id, file.filename.clone()).body(file.bytes.clone(), kind))
         });
     }
     if !attached.is_empty() {
-        body = attached.into_iter().fold(MultiPart::mixed().multipart(body), |mixed, file| {
-            mixed.singlepart(Attachment::new(file.filename.clone()).body(file.bytes.clone(), kind(file)))
+        body = attached.into_iter().fold(MultiPart::mixed().multipart(body), |mixed, (file, kind)| {
+            mixed.singlepart(Attachment::new(file.filename.clone()).body(file.bytes.clone(), kind))
         });
     }
     body

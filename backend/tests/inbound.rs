@@ -60,15 +60,6 @@ fn entries(t: &Value) -> Vec<Value> {
     t["threads"].as_array().unwrap().iter().filter(|e| e["type"] != "E").cloned().collect()
 }
 
-async fn allow_guests(
-    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
-    admin: &str,
-) {
-    let (status, _) =
-        send(app, "PUT", "/api/settings.json", Auth::Bearer(admin), Some(json!({"allow_guest_tickets": true}))).await;
-    assert_eq!(status, 200);
-}
-
 #[actix_web::test]
 async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     let db = test_db();
@@ -116,11 +107,11 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     );
     assert_eq!(entries(&t)[0]["body"], "It smokes.", "the signature is cut");
 
-    // The same mail again (an MTA retrying): the same answer, nothing new.
+    // The same mail again (an MTA retrying): 200 with the same ticket, nothing new.
     let (status, again) = pipe(&app, &key, &first).await;
     assert_eq!(
         (status, again["ticket"].as_str(), again["duplicate"].as_bool()),
-        (201, Some(number.as_str()), Some(true))
+        (200, Some(number.as_str()), Some(true))
     );
     assert_eq!(entries(&ticket(&app, &admin, &number).await).len(), 1);
 
@@ -164,13 +155,8 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
     let marks: Vec<bool> = entries(&t).iter().map(|e| e["unverified"].is_string()).collect();
     assert_eq!(marks, [false, false, true], "{t}");
 
-    // Someone else naming the ticket does not join it: with guest tickets off, nothing happens.
-    let stranger =
-        mail("mallory@evil.test", &format!("Re: [{number}] Printer on fire"), "evil@evil.test", "", "Wire me money.");
-    let (status, piped) = pipe(&app, &key, &stranger).await;
-    assert_eq!((status, piped["outcome"].as_str(), piped["ticket"].as_str()), (201, Some("ignored"), None), "{piped}");
-    // With guest tickets on, a stranger's mail opens a ticket of its own.
-    allow_guests(&app, &admin).await;
+    // Someone else naming the ticket does not join it: piped (osTicket's rule: the key vouches
+    // for the mail, whoever wrote it), a stranger's mail opens a ticket of its own.
     let stranger = mail(
         "Mallory <mallory@evil.test>",
         &format!("Re: [{number}] Printer on fire"),
@@ -178,9 +164,14 @@ async fn piped_mail_opens_a_ticket_once_and_replies_thread_onto_it() {
         "",
         "Hello?",
     );
-    let (_, piped) = pipe(&app, &key, &stranger).await;
-    assert_eq!(piped["outcome"], "ticket", "{piped}");
+    let (status, piped) = pipe(&app, &key, &stranger).await;
+    assert_eq!((status, piped["outcome"].as_str()), (201, Some("ticket")), "{piped}");
     assert_ne!(piped["ticket"].as_str(), Some(number.as_str()));
+    let theirs = ticket(&app, &admin, piped["ticket"].as_str().unwrap()).await;
+    assert_eq!(
+        (theirs["user"]["email"].as_str(), theirs["user"]["fullname"].as_str()),
+        (Some("mallory@evil.test"), Some("Mallory"))
+    );
 
     // An agent's mail that only names the ticket proves nothing (anyone can write a From): it is an
     // internal note marked unverified, and the customer hears nothing of it.
@@ -230,7 +221,6 @@ async fn auto_replies_bounces_and_lists_create_nothing_and_tell_nobody() {
     let st = state(&db);
     let app = app(st.clone()).await;
     let admin = first_admin(&app).await;
-    allow_guests(&app, &admin).await;
     let key = api_key(&st, "read,write");
     let (_, before) = send(&app, "GET", "/api/outbox.json", Auth::Bearer(&admin), None).await;
     for sample in [
@@ -243,7 +233,7 @@ async fn auto_replies_bounces_and_lists_create_nothing_and_tell_nobody() {
         let (status, piped) = pipe(&app, &key, &fixture(sample)).await;
         assert_eq!(
             (status, piped["outcome"].as_str(), piped["ticket"].as_str()),
-            (201, Some("auto"), None),
+            (202, Some("auto"), None),
             "{sample}: {piped}"
         );
     }
@@ -274,7 +264,6 @@ async fn real_world_mime_samples_become_readable_tickets() {
     let st = state(&db);
     let app = app(st.clone()).await;
     let admin = first_admin(&app).await;
-    allow_guests(&app, &admin).await;
     let key = api_key(&st, "read,write");
     // (sample, subject, a piece of the first message, attachment names)
     let long_line = "0123456789".repeat(1000);
@@ -331,13 +320,19 @@ async fn unreadable_mail_is_quarantined_kept_retried_and_discarded() {
     let app = app(st.clone()).await;
     let admin = first_admin(&app).await;
     let key = api_key(&st, "read,write");
-    for sample in ["binary-garbage.eml", "from-without-at.eml"] {
-        let (status, piped) = pipe(&app, &key, &fixture(sample)).await;
-        assert_eq!((status, piped["outcome"].as_str()), (201, Some("quarantined")), "{sample}: {piped}");
-    }
+    // Bytes that are no mail at all are the caller's mistake: 400, and nothing is kept.
+    let (status, refused) = pipe(&app, &key, &fixture("binary-garbage.eml")).await;
+    assert_eq!(status, 400, "{refused}");
+    // A mail that cannot be handled is kept aside: 202, not 201 (no ticket was made).
+    let (status, piped) = pipe(&app, &key, &fixture("from-without-at.eml")).await;
+    assert_eq!(
+        (status, piped["outcome"].as_str(), piped["ticket"].as_str()),
+        (202, Some("quarantined"), None),
+        "{piped}"
+    );
     let (status, list) =
         send(&app, "GET", "/api/mail/inbound.json?outcome=quarantined", Auth::Bearer(&admin), None).await;
-    assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(2)), "{list}");
+    assert_eq!((status, list.as_array().map(Vec::len)), (200, Some(1)), "{list}");
     let id = list[0]["id"].as_i64().unwrap();
     assert!(list[0]["reason"].as_str().unwrap().contains("sender"), "{list}");
     assert_eq!(list[0]["size"].as_i64(), Some(fixture("from-without-at.eml").len() as i64));
@@ -361,7 +356,6 @@ async fn unreadable_mail_is_quarantined_kept_retried_and_discarded() {
     assert_eq!(send(&app, "DELETE", &format!("/api/mail/inbound.json/{id}"), Auth::Bearer(&admin), None).await.0, 404);
 
     // Handled mail is a log line: it is neither kept nor discarded.
-    allow_guests(&app, &admin).await;
     let (_, piped) = pipe(&app, &key, &mail("ok@example.com", "Fine", "fine@example.com", "", "Hello")).await;
     let (_, list) = send(&app, "GET", "/api/mail/inbound.json?outcome=ticket", Auth::Bearer(&admin), None).await;
     assert_eq!(list[0]["ticket"], piped["ticket"], "{list}");
@@ -390,6 +384,8 @@ async fn the_pipe_refuses_bad_callers_and_bodies() {
     assert_eq!(pipe(&app, &read, &raw).await.0, 403);
     assert_eq!(pipe(&app, "not-a-key", &raw).await.0, 401);
     assert_eq!(pipe(&app, &write, b"  \r\n").await.0, 400);
+    assert_eq!(pipe(&app, &write, b"Just some words, no header block.\r\n").await.0, 400);
+    assert_eq!(pipe(&app, &write, b"{\"subject\": \"json\"}").await.0, 400);
     assert_eq!(pipe(&app, &write, &vec![b'a'; 3 << 20]).await.0, 413);
     let (status, customer) = send(
         &app,
@@ -481,7 +477,6 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     let st = state_with(&db, |c| c.mail.ca_file = Some(servers::cert()));
     let app = app(st.clone()).await;
     let admin = first_admin(&app).await;
-    allow_guests(&app, &admin).await;
     let mailbox = Mailbox::new();
     let (status, err) = send(&app, "POST", "/api/mail/imap-test.json", Auth::Bearer(&admin), None).await;
     assert_eq!(status, 409, "no server yet: {err}");
@@ -530,6 +525,29 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     let (_, tickets) = send(&app, "GET", "/api/tickets.json?per_page=100", Auth::Bearer(&admin), None).await;
     assert_eq!(tickets.as_array().map(Vec::len), Some(3));
 
+    // With the mailbox taking known people's mail only, a stranger's is logged as ignored; a
+    // customer's still opens a ticket.
+    let (status, _) =
+        send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"imap_senders": "known"})))
+            .await;
+    assert_eq!(status, 200);
+    mailbox.deliver(&mail("stranger@example.com", "Let me in", "imap-stranger@example.com", "", "Hi"));
+    mailbox.deliver(&mail("user1@example.com", "Problem again", "imap-known@example.com", "", "Help"));
+    assert_eq!(fetch(&st).await.unwrap().handled, 2);
+    let (_, log) = send(&app, "GET", "/api/mail/inbound.json?per_page=2", Auth::Bearer(&admin), None).await;
+    let mut outcomes: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["sender"].as_str().unwrap(), m["outcome"].as_str().unwrap()))
+        .collect();
+    outcomes.sort();
+    assert_eq!(outcomes, [("stranger@example.com", "ignored"), ("user1@example.com", "ticket")]);
+    let (status, bad) =
+        send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"imap_senders": "friends"})))
+            .await;
+    assert_eq!((status, bad["error"]["fields"]["imap_senders"].is_string()), (422, true), "{bad}");
+
     // Without a processed folder, handled mail stays in the inbox, marked read.
     send(
         &app,
@@ -542,7 +560,7 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     mailbox.deliver(&mail("user9@example.com", "Problem 9", "imap9@example.com", "", "Help"));
     assert_eq!(fetch(&st).await.unwrap().handled, 1);
     assert_eq!(fetch(&st).await.unwrap().handled, 0, "read mail is not fetched again");
-    assert_eq!(mailbox.processed(), 6);
+    assert_eq!(mailbox.processed(), 8);
 }
 
 /// A mail answering ticket `number` by its subject, with these headers (references, results).

@@ -40,6 +40,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("Y5", y5_nodepoint_s_from_user_for_someone_else),
         ("Y6", y6_a_read_key_writes_and_guesses_through_nodepoint),
         ("Y7", y7_a_read_key_writes_through_itflow),
+        ("Y8", y8_hostile_osticket_xml),
         ("S1", s1_or_true_in_the_search),
         ("S2", s2_or_true_in_the_email_filter),
         ("S3", s3_sql_in_the_user_filter),
@@ -157,6 +158,7 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("E6", e6_sending_a_mail_twice),
         ("E7", e7_the_mail_jobs_without_the_right),
         ("E8", e8_a_template_that_writes_gigabytes),
+        ("E9", e9_piping_what_is_no_mail),
         ("H1", h1_a_tracking_image_in_mailed_html),
         ("H2", h2_a_link_that_names_another_site),
         ("H3", h3_a_look_alike_host_in_a_link),
@@ -2270,6 +2272,28 @@ fn e2_template_injection(w: &World) {
     assert_eq!(w.s.get("/api/mail/templates.json", &w.admin).json(), before);
 }
 
+fn e9_piping_what_is_no_mail(w: &World) {
+    let logged = w.s.get("/api/mail/inbound.json?per_page=1", &w.admin).total_count();
+    w.creates_nothing(|| {
+        for body in
+            ["", "Hello, no headers here.\r\n", "{\"subject\": \"json\"}", "<ticket><subject>x</subject></ticket>"]
+        {
+            pipe(w, &w.staff, body).expect_error(400, "bad_request");
+        }
+        let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+        let r = w.s.send(
+            Method::POST,
+            "/api/tickets.email",
+            &w.staff,
+            &[],
+            Some("application/octet-stream"),
+            Some(garbage),
+        );
+        r.expect_error(400, "bad_request");
+    });
+    assert_eq!(w.s.get("/api/mail/inbound.json?per_page=1", &w.admin).total_count(), logged, "nothing kept");
+}
+
 fn e8_a_template_that_writes_gigabytes(w: &World) {
     let path = "/api/mail/templates.json/ticket.reply.customer";
     let huge = json!({"subject": "Reply", "body_text": "{{ 'x' * 50000000 }}"});
@@ -2316,7 +2340,10 @@ fn e3_a_strangers_mail_joins_a_ticket(w: &World) {
         );
         let r = pipe(w, &w.staff, &raw);
         r.expect(201);
-        assert_eq!((r.json()["outcome"].as_str(), r.json()["ticket"].as_str()), (Some("ignored"), None), "{}", r.text);
+        let theirs = r.json()["ticket"].as_str().unwrap_or_default().to_owned();
+        assert_eq!(r.json()["outcome"], "ticket", "{}", r.text);
+        assert_ne!(&theirs, number, "a ticket of Mallory's own, not Olga's");
+        assert_eq!(w.s.ticket(&theirs, &w.staff)["user"]["email"], "mallory@evil.test");
     });
 }
 
@@ -2328,7 +2355,7 @@ fn e4_a_mail_loop(w: &World) {
             for (id, header) in [("e4a", "X-Loop: oxidesk"), ("e4b", "Auto-Submitted: auto-replied")] {
                 let raw = format!("From: olga@example.com\r\nSubject: Re: [{number}] x\r\nMessage-ID: <{id}@example.com>\r\n{header}\r\n\r\nOut of office.\r\n");
                 let r = pipe(w, &w.staff, &raw);
-                r.expect(201);
+                r.expect(202);
                 assert_eq!(r.json()["outcome"], "auto", "{}", r.text);
             }
         });
@@ -3389,6 +3416,37 @@ fn y6_a_read_key_writes_and_guesses_through_nodepoint(w: &World) {
     let locked = verify(PASSWORD);
     assert!(locked["message"].as_str().unwrap().starts_with("Too many attempts"), "{locked}");
     s.login("susan", PASSWORD).expect_error(429, "rate_limited");
+}
+
+fn y8_hostile_osticket_xml(w: &World) {
+    let xml = |auth: &Auth, content_type: &str, body: &str| {
+        w.s.send(Method::POST, "/api/tickets.xml", auth, &[], Some(content_type), Some(body.as_bytes().to_vec()))
+    };
+    let read = w.s.apikey("y8-read", "read", None).auth();
+    let valid =
+        "<ticket><name>Eve</name><email>eve@evil.test</email><subject>y8</subject><message>Hi</message></ticket>";
+    let xxe = r#"<?xml version="1.0"?><!DOCTYPE ticket [<!ENTITY x SYSTEM "file:///etc/passwd">]><ticket><name>Eve</name><email>eve@evil.test</email><subject>&x;</subject><message>Hi</message></ticket>"#;
+    let laughs = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE t [<!ENTITY a "{}">{}]><ticket><subject>&j;</subject></ticket>"#,
+        "a".repeat(10),
+        (b'b'..=b'j')
+            .map(|c| format!(r#"<!ENTITY {} "{}">"#, c as char, format!("&{};", (c - 1) as char).repeat(10)))
+            .collect::<String>()
+    );
+    let many = format!("<ticket>{}</ticket>", "<x/>".repeat(20_000));
+    open_the_desk(w, json!({"allow_guest_tickets": true}));
+    w.creates_nothing(|| {
+        for body in [xxe, laughs.as_str(), many.as_str(), "<ticket><name>x</ticket>", "<tickets/>", ""] {
+            xml(&w.staff, "application/xml", body).expect_error(400, "bad_request");
+        }
+        xml(&read, "application/xml", valid).expect_error(403, "forbidden");
+        // A page of another site can post a form or text, never XML, without asking first.
+        for content_type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"] {
+            xml(&Auth::None, content_type, valid).expect_error(415, "unsupported_media_type");
+        }
+    });
+    open_the_desk(w, json!({"allow_guest_tickets": false}));
+    xml(&Auth::None, "application/xml", valid).expect_error(401, "unauthorized");
 }
 
 fn y7_a_read_key_writes_through_itflow(w: &World) {

@@ -121,14 +121,14 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
             bare(Method::POST, "/api/mail/inbound.json/999999999/retry")
         }),
         ("DELETE /api/mail/inbound.json/{id}", "-", |_, _| bare(Method::DELETE, "/api/mail/inbound.json/999999999")),
-        // A mail from a stranger: with guest tickets off it is taken and ignored.
+        // A mail from a stranger: piped, it opens their ticket (osTicket's rule).
         ("POST /api/tickets.email", "-", |f, _| {
             let raw = format!(
                 "From: {}\r\nSubject: Matrix\r\nMessage-ID: <{}@matrix.test>\r\n\r\nHello\r\n",
                 f.email("piper"),
                 f.unique("pipe")
             );
-            post("/api/tickets.email", json!(raw))
+            Req { raw: Some((raw, "message/rfc822")), ..bare(Method::POST, "/api/tickets.email") }
         }),
         ("GET /api/users.json", "-", |_, _| get("/api/users.json")),
         ("POST /api/users.json", "-", |f, _| {
@@ -184,6 +184,9 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         ("GET /api/tickets.json", "-", |_, _| get("/api/tickets.json")),
         ("POST /api/tickets.json", "-", |_, c| {
             post("/api/tickets.json", c.acting(json!({"name": "Walk In", "email": "walk-in@example.com", "subject": "Matrix ticket", "message": "Filed by the matrix"})))
+        }),
+        ("POST /api/tickets.xml", "-", |_, c| {
+            xml("/api/tickets.xml", c.acting(json!({"name": "Walk In", "email": "walk-in@example.com", "subject": "Matrix XML ticket", "message": "Filed by the matrix"})))
         }),
         ("GET /api/tickets.json/{number}", "other's", |f, _| get(&ticket_path(&f.other_ticket))),
         ("GET /api/tickets.json/{number}", "own", |f, c| get(&ticket_path(&f.own_ticket(c).0))),
@@ -278,7 +281,7 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
         ("GET /nodepoint/", "-", |_, c| get(&format!("/nodepoint/?api=list_users&key={}", c.key()))),
         ("POST /nodepoint/", "-", |_, c| {
             let form = serde_urlencoded::to_string([("api", "list_users"), ("key", c.key())]).unwrap();
-            Req { form: Some(form), ..bare(Method::POST, "/nodepoint/") }
+            Req { raw: Some((form, FORM)), ..bare(Method::POST, "/nodepoint/") }
         }),
         // ITFlow's API: the key in `api_key` (people send none: 401).
         ("GET /api/v1/tickets/read.php", "-", |_, c| get(&format!("/api/v1/tickets/read.php?api_key={}", c.key()))),
@@ -327,13 +330,13 @@ struct Req {
     method: Method,
     path: String,
     body: Option<Value>,
-    /// A form body instead (django-helpdesk's methods).
-    form: Option<String>,
+    /// A body of another type instead, with its Content-Type (django-helpdesk's forms, mail, XML).
+    raw: Option<(String, &'static str)>,
     headers: Vec<(String, String)>,
 }
 
 fn bare(method: Method, path: &str) -> Req {
-    Req { method, path: path.to_owned(), body: None, form: None, headers: Vec::new() }
+    Req { method, path: path.to_owned(), body: None, raw: None, headers: Vec::new() }
 }
 
 /// A django-helpdesk method called by the caller's person with their password (nobody's for a key).
@@ -342,7 +345,20 @@ fn django(c: &Caller, method: &str, fields: &[(&str, &str)]) -> Req {
     let mut all = vec![("user", user), ("password", if user.is_empty() { "" } else { PASSWORD })];
     all.extend_from_slice(fields);
     let form = serde_urlencoded::to_string(&all).expect("a form");
-    Req { form: Some(form), ..bare(Method::POST, &format!("/api/{method}/")) }
+    Req { raw: Some((form, FORM)), ..bare(Method::POST, &format!("/api/{method}/")) }
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+/// osTicket's XML create: a flat JSON object as `<ticket>` elements.
+fn xml(path: &str, fields: Value) -> Req {
+    let elements: String = fields
+        .as_object()
+        .expect("an object")
+        .iter()
+        .map(|(k, v)| format!("<{k}>{}</{k}>", v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+        .collect();
+    Req { raw: Some((format!("<ticket>{elements}</ticket>"), "application/xml")), ..bare(Method::POST, path) }
 }
 
 fn get(path: &str) -> Req {
@@ -621,8 +637,8 @@ fn every_cell_of_the_authorization_matrix_holds() {
                 cell.parse().unwrap_or_else(|_| panic!("{} ({}) × {column}: {cell:?} is not a status", row[0], row[1]));
             let req = build(&fx, caller);
             let headers: Vec<(&str, &str)> = req.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            let (body, content_type) = match (&req.form, &req.body) {
-                (Some(form), _) => (Some(form.clone().into_bytes()), Some("application/x-www-form-urlencoded")),
+            let (body, content_type) = match (&req.raw, &req.body) {
+                (Some((raw, content_type)), _) => (Some(raw.clone().into_bytes()), Some(*content_type)),
                 (None, Some(b)) => (Some(serde_json::to_vec(b).unwrap()), Some("application/json")),
                 (None, None) => (None, None),
             };

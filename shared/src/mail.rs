@@ -75,6 +75,36 @@ impl MailSecurity {
     }
 }
 
+/// Who may open a ticket by writing to the IMAP mailbox (replies to tickets are taken from
+/// their people whatever this says). Mail piped by a program is always taken, as in osTicket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum MailSenders {
+    /// Anyone: an unknown address becomes a customer (osTicket, Zammad and FreeScout do this).
+    #[default]
+    Anyone,
+    /// Only people who have an account; other mail is logged as ignored.
+    Known,
+}
+
+impl MailSenders {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailSenders::Anyone => "anyone",
+            MailSenders::Known => "known",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MailSenders> {
+        match s {
+            "anyone" => Some(MailSenders::Anyone),
+            "known" => Some(MailSenders::Known),
+            _ => None,
+        }
+    }
+}
+
 /// The mail settings (administrators only: they hold the servers and accounts). Passwords are
 /// never shown, only whether one is set.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -84,7 +114,7 @@ impl MailSecurity {
     "smtp_password_set": true, "from_address": "helpdesk@example.com", "from_name": "ACME IT",
     "imap_enabled": true, "imap_host": "imap.example.com", "imap_port": 993, "imap_security": "tls",
     "imap_user": "helpdesk", "imap_password_set": true, "imap_folder": "INBOX", "imap_processed_folder": "Processed",
-    "imap_poll_seconds": 60
+    "imap_poll_seconds": 60, "imap_senders": "anyone"
 })))]
 pub struct MailSettings {
     /// Empty: no mail is sent (it waits in the outbox).
@@ -108,6 +138,8 @@ pub struct MailSettings {
     /// Where handled mail is moved; empty: it stays in the folder, marked as read.
     pub imap_processed_folder: String,
     pub imap_poll_seconds: i64,
+    /// Who may open tickets by mail to the mailbox.
+    pub imap_senders: MailSenders,
 }
 
 /// Body of `PUT /api/mail/settings.json`: absent fields keep their value. A password of `""`
@@ -157,6 +189,10 @@ pub struct MailSettingsUpdate {
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 10, maximum = 3600))]
     pub imap_poll_seconds: Option<i64>,
+    /// `anyone` or `known`.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "known"))]
+    pub imap_senders: Option<String>,
 }
 
 pub const POLL_SECONDS: std::ops::RangeInclusive<i64> = 10..=3600;

@@ -1,12 +1,13 @@
 //! Other products' APIs over the same rules: each parses the other product's request, calls the
 //! feature's rules and renders the other product's answer. osTicket's ticket API is Oxidesk's own
-//! (tickets::routes); its staff endpoints under /api/scp/ are here, django-helpdesk's method API
+//! (tickets::routes); its XML create and its staff endpoints under /api/scp/ are here, django-helpdesk's method API
 //! (`/api/<method>/`), NodePoint's (`/nodepoint/?api=`) and ITFlow's (`/api/v1/…`).
 
 pub mod django_helpdesk;
 pub mod itflow;
 pub mod nodepoint;
 pub mod osticket;
+pub mod osticket_xml;
 
 use diesel::prelude::*;
 use shared::tickets::{Ticket, TicketListQuery, TicketUpdate};
@@ -87,6 +88,7 @@ pub(crate) fn tickets(
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.configure(osticket::routes)
+        .configure(osticket_xml::routes)
         .configure(django_helpdesk::routes)
         .configure(nodepoint::routes)
         .configure(itflow::routes);

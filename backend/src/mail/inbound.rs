@@ -13,12 +13,14 @@
 //! the customer, an unverified one an internal note marked unverified; a customer's unverified
 //! reply joins their ticket marked unverified to the agents.
 //!
-//! Senders: known users (not disabled) open tickets; unknown senders only when guest tickets are
-//! allowed (ITFlow's rule; client domains join this rule when the desk has clients).
+//! Senders: known users (not disabled) open tickets. An unknown sender becomes a customer when
+//! the mail was piped by a program (osTicket: the key that may write vouches for it) or when the
+//! mailbox takes anyone's mail (`imap_senders`, the default as in osTicket, Zammad and FreeScout);
+//! with `known` their mail is logged as ignored.
 
 use diesel::prelude::*;
 use sha2::{Digest, Sha256};
-use shared::mail::InboundMail;
+use shared::mail::{InboundMail, MailSenders};
 use shared::tickets::EntryType;
 use shared::validate::{Email, PersonName, Subject, SUBJECT_MAX_CHARS};
 use shared::AccessLevel;
@@ -333,7 +335,7 @@ fn decide(
     }
     let (actor, requester) = match sender {
         Some(user) => (Actor::User(user), None),
-        None if stored.flag(&crate::core::settings::ALLOW_GUEST_TICKETS) => {
+        None if record.source == Source::Pipe || super::settings::imap_senders(&stored) == MailSenders::Anyone => {
             let email = Email::parse(&parsed.from.address).map_err(|e| ApiError::field("from", e));
             let Ok(email) = email else {
                 return record.write(
@@ -353,7 +355,7 @@ fn decide(
                 "ignored",
                 None,
                 None,
-                Some("unknown sender, and guest tickets are off (Admin › Settings)"),
+                Some("unknown sender, and the mailbox takes known people's mail only (Admin › Mail)"),
             )
         }
     };

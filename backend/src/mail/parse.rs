@@ -196,6 +196,22 @@ pub fn parse(raw: &[u8]) -> Result<Parsed, Malformed> {
 // Headers
 // ---------------------------------------------------------------------------------------------
 
+/// Whether the bytes begin as a mail does: a header field (`Name: value`), after the `From `
+/// envelope line an MTA may put before it (mbox). Checks the first line or two only. The name
+/// must look as mail software writes them (a letter, then letters, digits, `-` or `_`): RFC 5322
+/// allows more, which would let a JSON or XML body pass for a mail.
+pub fn has_headers(raw: &[u8]) -> bool {
+    let mut lines = raw.split(|&b| b == b'\n');
+    let first = lines.next().unwrap_or_default();
+    let line = if first.starts_with(b"From ") { lines.next().unwrap_or_default() } else { first };
+    line.iter().position(|&b| b == b':').is_some_and(|colon| {
+        let name = line[..colon].trim_ascii_end();
+        name.first().is_some_and(u8::is_ascii_alphabetic)
+            && name.len() <= 100
+            && name.iter().all(|&b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
 /// RFC 5322 field name: printable ASCII without ':' (and not absurdly long). mail-parser turns
 /// binary garbage into one "header" whose name is the whole blob, so "has headers" needs this.
 fn is_field_name(name: &str) -> bool {
@@ -1115,6 +1131,18 @@ mod tests {
             Ok(p) => p,
             Err(e) => panic!("expected a parsed message, got {e}"),
         }
+    }
+
+    #[test]
+    fn a_mail_begins_with_a_header_field() {
+        assert!(has_headers(&mail("", "Hi")));
+        assert!(has_headers(b"From kim@example.test Tue Nov 24 10:00:00 2026\nReturn-Path: <kim@example.test>\n"));
+        assert!(has_headers(b"X-Odd-But-Fine :value\r\n\r\n"));
+        for no in [&b""[..], b"Just words, no header block.", b"{\"subject\": \"json\"}", b": no name", b"Two words: x"]
+        {
+            assert!(!has_headers(no), "{:?}", String::from_utf8_lossy(no));
+        }
+        assert!(!has_headers(fixture!("binary-garbage.eml")));
     }
 
     /// A minimal message with the given extra headers and a text/plain body.

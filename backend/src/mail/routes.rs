@@ -17,14 +17,14 @@ use crate::core::auth::guards::{Admin, AdministratorInPerson, Allowed};
 use crate::core::auth::Caller;
 use crate::core::db::write_tx;
 use crate::core::error::{ApiError, ApiResult};
-use crate::core::http::body::JsonBody;
+use crate::core::http::body::{JsonBody, RawBody};
 use crate::core::http::paging::{check_page, one_of, page_response};
 use crate::core::http::ServiceConfig;
 use crate::core::settings::{self, Stored};
 use crate::core::state::AppState;
 use crate::mail::inbound::{self, Source};
 use crate::mail::templates::{self, Kind};
-use crate::mail::{fetch, imap, outbox, settings as mail_settings, smtp, thread};
+use crate::mail::{fetch, imap, outbox, parse, settings as mail_settings, smtp, thread};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(list_outbox)
@@ -466,18 +466,26 @@ pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::
 
 /// osTicket's email piping: the whole mail (RFC 822) as the request body, whatever its
 /// Content-Type, from an MTA with an API key (write scope). It becomes a ticket or a reply exactly
-/// as mail fetched over IMAP does; the same mail posted again changes nothing. The answer is 201
-/// whenever the mail was taken — also when it was an auto-reply, an ignored sender or quarantined
-/// (`X-Oxidesk-Outcome` says which), so that osTicket's pipe scripts never make the MTA retry or
-/// bounce it — with the ticket number as text, or JSON when the client accepts it.
+/// as mail fetched over IMAP does, except that any sender may open a ticket (osTicket's rule: the
+/// key vouches for the mail). 201: a ticket or a reply was made; 202: the mail was taken but made
+/// nothing (an auto-reply, a disabled sender) or could not be handled and waits in quarantine
+/// (`X-Oxidesk-Outcome` says which); 200: the same mail came before, answered with its ticket
+/// again and nothing changed. The body is the ticket number as text, or the outcome as JSON when
+/// the client accepts it.
 #[utoipa::path(
     tag = "tickets",
     request_body(content = String, description = "The raw mail, whatever the Content-Type (osTicket's pipe scripts send text/plain, curl sends application/x-www-form-urlencoded, message/rfc822 is fine too)", content_type = "text/plain"),
     responses(
-        (status = 201, description = "Taken: the ticket number as text/plain (empty when no ticket), or the outcome with `Accept: application/json`",
+        (status = 201, description = "A ticket or a reply was made: its ticket number as text/plain, or the outcome with `Accept: application/json`",
          content((String = "text/plain", example = "TCK-1042"), (PipedMail = "application/json")),
-         headers(("X-Oxidesk-Outcome" = String, description = "ticket, reply, auto, ignored or quarantined"))),
-        (status = 400, description = "The body is empty", body = ApiErrorBody),
+         headers(("X-Oxidesk-Outcome" = String, description = "ticket or reply"))),
+        (status = 200, description = "The same mail was piped before: nothing changed; its ticket number (empty when it made none)",
+         content((String = "text/plain", example = "TCK-1042"), (PipedMail = "application/json")),
+         headers(("X-Oxidesk-Outcome" = String, description = "what the mail became the first time"))),
+        (status = 202, description = "Taken, but no ticket: an auto-reply, an ignored sender, or quarantined for an administrator (Admin › Mail)",
+         content((String = "text/plain", example = ""), (PipedMail = "application/json")),
+         headers(("X-Oxidesk-Outcome" = String, description = "auto, ignored or quarantined"))),
+        (status = 400, description = "The body is not a mail: empty, or no header block", body = ApiErrorBody),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
         (status = 413, body = ApiErrorBody),
         (status = 503, description = "The database does not answer: the MTA should try again", body = ApiErrorBody),
@@ -488,31 +496,32 @@ pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::
 pub async fn pipe_mail(
     state: web::Data<AppState>,
     caller: Caller,
-    payload: web::Payload,
+    body: RawBody,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     caller.require(Scope::Write)?;
     if !caller.as_actor().is_staff() {
         return Err(ApiError::Forbidden("Only agents and programs pipe mail into the desk".into()));
     }
-    // As large as a ticket with its attachments may be.
-    let limit = state.config.max_json_bytes();
-    let body = payload
-        .to_bytes_limited(limit)
-        .await
-        .map_err(|_| ApiError::PayloadTooLarge(format!("A mail may be at most {} MiB", limit >> 20)))?
-        .map_err(crate::core::http::limits::body_error)?;
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::BadRequest("The body must be a mail (RFC 822)".into()));
+    // Bytes that are no mail at all are the caller's mistake, not a mail to keep.
+    if body.is_blank() || !parse::has_headers(&body.bytes) {
+        return Err(ApiError::BadRequest(
+            "The body must be a mail (RFC 822): header fields, a blank line, the body".into(),
+        ));
     }
     let ctx = inbound::Context::new(&state.config, state.events.clone());
-    let handled = state.db(move |conn| inbound::take(conn, &body, Source::Pipe, &ctx)).await.map_err(|e| match e {
+    let raw = body.bytes;
+    let handled = state.db(move |conn| inbound::take(conn, &raw, Source::Pipe, &ctx)).await.map_err(|e| match e {
         ApiError::Internal(detail) => {
             ApiError::Unavailable(format!("The mail could not be stored now; try again ({detail})"))
         }
         other => other,
     })?;
-    let mut response = HttpResponse::Created();
+    let mut response = match (handled.duplicate, handled.outcome.as_str()) {
+        (true, _) => HttpResponse::Ok(),
+        (false, "ticket" | "reply") => HttpResponse::Created(),
+        (false, _) => HttpResponse::Accepted(),
+    };
     response.insert_header(("X-Oxidesk-Outcome", handled.outcome.clone()));
     if crate::tickets::routes::accepts_json(&req) {
         Ok(response.json(PipedMail { outcome: handled.outcome, ticket: handled.ticket, duplicate: handled.duplicate }))

@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use shared::mail::{check_host, MailSecurity, MailSettings, MailSettingsUpdate, MAIL_FIELD_MAX_CHARS, POLL_SECONDS};
+use shared::mail::{
+    check_host, MailSecurity, MailSenders, MailSettings, MailSettingsUpdate, MAIL_FIELD_MAX_CHARS, POLL_SECONDS,
+};
 use shared::validate::Email;
 
 use crate::config::OutboundConfig;
@@ -26,6 +28,7 @@ pub const SMTP_SECURITY: Setting<&str> = Setting { key: "smtp_security", default
 pub const IMAP_SECURITY: Setting<&str> = Setting { key: "imap_security", default: "" };
 pub const IMAP_ENABLED: Setting<bool> = Setting { key: "imap_enabled", default: false };
 pub const IMAP_POLL_SECONDS: Setting<i64> = Setting { key: "imap_poll_seconds", default: 60 };
+pub const IMAP_SENDERS: Setting<&str> = Setting { key: "imap_senders", default: "anyone" };
 /// The ports' defaults follow the security chosen (see `port`).
 pub const SMTP_PORT: &str = "smtp_port";
 pub const IMAP_PORT: &str = "imap_port";
@@ -93,6 +96,7 @@ pub fn view(stored: &Stored) -> MailSettings {
         imap_folder: stored.text(&IMAP_FOLDER),
         imap_processed_folder: stored.text(&IMAP_PROCESSED_FOLDER),
         imap_poll_seconds: stored.num(&IMAP_POLL_SECONDS),
+        imap_senders: imap_senders(stored),
     }
 }
 
@@ -134,6 +138,11 @@ pub fn imap_server(stored: &Stored) -> Option<Imap> {
         processed_folder: Some(v.imap_processed_folder).filter(|f| !f.is_empty()),
         poll_seconds: u64::try_from(v.imap_poll_seconds).unwrap_or(60),
     })
+}
+
+/// Who may open tickets by mail to the mailbox.
+pub fn imap_senders(stored: &Stored) -> MailSenders {
+    MailSenders::parse(&stored.text(&IMAP_SENDERS)).unwrap_or_default()
 }
 
 /// The addresses the desk sends from and reads: mail from them is our own (a loop), and mail
@@ -237,6 +246,11 @@ pub fn check(update: &MailSettingsUpdate) -> ApiResult<Vec<(String, String)>> {
             Err(format!("must be {} to {} seconds", POLL_SECONDS.start(), POLL_SECONDS.end()))
         };
         field(IMAP_POLL_SECONDS.key, ok);
+    }
+    if let Some(v) = &update.imap_senders {
+        let senders =
+            MailSenders::parse(v.trim()).map(|s| s.as_str().to_owned()).ok_or_else(|| "use anyone or known".to_owned());
+        field(IMAP_SENDERS.key, senders);
     }
     if errors.is_empty() {
         Ok(values)

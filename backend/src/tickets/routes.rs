@@ -105,8 +105,17 @@ pub async fn create_ticket(
     body: JsonBody<TicketCreate>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let body = body.0;
-    let wants_json = accepts_json(&req);
+    file_ticket(state, visitor, body.0, &req).await
+}
+
+/// osTicket's create, whatever the body's format was (JSON here, XML in `compat::osticket_xml`).
+pub(crate) async fn file_ticket(
+    state: web::Data<AppState>,
+    visitor: Visitor,
+    body: TicketCreate,
+    req: &HttpRequest,
+) -> ApiResult<HttpResponse> {
+    let wants_json = accepts_json(req);
     // osTicket's `ip` names the customer's address when a website files the ticket for them.
     let given_ip =
         body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned);
@@ -117,10 +126,10 @@ pub async fn create_ticket(
         }
         None => {
             // Guests share the sign-in budget per address: both are anonymous attempts.
-            if let Some(ip) = client_ip(&req) {
+            if let Some(ip) = client_ip(req) {
                 state.login_limiter.check(ip)?;
             }
-            Origin { ip: client_ip(&req).map(|ip| ip.to_string()), channel: "Web", events: state.events.clone() }
+            Origin { ip: client_ip(req).map(|ip| ip.to_string()), channel: "Web", events: state.events.clone() }
         }
     };
     let st = state.clone();

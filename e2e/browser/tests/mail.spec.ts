@@ -275,6 +275,7 @@ test.describe('needs the inbound API', () => {
   test('incoming mail: the IMAP test, then an unreadable mail quarantined, tried again and discarded', async ({ browser }) => {
     const problems: string[] = [];
     deliver(`From: broken\r\nTo: support@desk.test\r\nSubject: no sender ${stamp}\r\nMessage-ID: <noat-${stamp}@example.test>\r\n\r\nWho am I?\r\n`);
+    deliver(`From: stranger-${stamp}@example.test\r\nTo: support@desk.test\r\nSubject: let me in ${stamp}\r\nMessage-ID: <stranger-${stamp}@example.test>\r\n\r\nHello?\r\n`);
     const admin = await signedInAdmin(browser, problems);
     await admin.goto('/desk/admin/mail');
     const imap = admin.getByRole('region', { name: 'Incoming (IMAP)' });
@@ -293,6 +294,9 @@ test.describe('needs the inbound API', () => {
     await expect(imap.locator('#mail-imap_poll_seconds-error')).toContainText('10 to 3600');
     await imap.getByLabel('Check every (seconds)').fill('10');
     await imap.getByLabel('Fetch mail from this mailbox').check();
+    // Only people with an account open tickets by mail: the stranger's is logged as ignored.
+    await expect(imap.getByLabel('Who may open tickets by mail')).toHaveValue('anyone');
+    await imap.getByLabel('Who may open tickets by mail').selectOption('known');
     await imap.getByRole('button', { name: 'Save' }).click();
     await expect(imap.getByText('Saved.')).toBeVisible();
     await imap.getByRole('button', { name: 'Test IMAP connection' }).click();
@@ -326,6 +330,16 @@ test.describe('needs the inbound API', () => {
     await kept.getByRole('button', { name: 'Yes, discard' }).click();
     await expect(admin.getByTestId('inbound-mail')).toHaveCount(0);
     await expect(admin.getByText('Nothing here.')).toBeVisible();
+
+    await admin.getByLabel('Outcome').selectOption('ignored');
+    const ignored = admin.getByTestId('inbound-mail').filter({ hasText: `stranger-${stamp}@example.test` });
+    await expect(ignored.getByTestId('mail-problem')).toContainText("known people's mail only");
+
+    // Back to anyone, for the stories after this one.
+    await admin.goto('/desk/admin/mail');
+    await imap.getByLabel('Who may open tickets by mail').selectOption('anyone');
+    await imap.getByRole('button', { name: 'Save' }).click();
+    await expect(imap.getByText('Saved.')).toBeVisible();
 
     const provokedHere = /status of 422.*\/api\/mail\/settings\.json/;
     expect(problems.filter((p) => !provokedHere.test(p))).toEqual([]);

@@ -25,6 +25,51 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for JsonBody<T> {
     type Future = Pin<Box<dyn Future<Output = Result<JsonBody<T>, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let raw = RawBody::from_request(req, payload);
+        Box::pin(async move {
+            let RawBody { bytes, content_type } = raw.await?;
+            if bytes.iter().all(u8::is_ascii_whitespace) {
+                return Ok(JsonBody(T::default()));
+            }
+            // A body is JSON only when it says so: one without a type is refused like one of
+            // another type, so no request that a page of another site can make reads as JSON.
+            match content_type {
+                Some(ct) if is_json(&ct) => parse(&bytes).map(JsonBody),
+                Some(ct) => Err(ApiError::UnsupportedMediaType(format!(
+                    "Send JSON with Content-Type: application/json (got {ct:?})"
+                ))),
+                None => Err(ApiError::UnsupportedMediaType(
+                    "Send JSON with Content-Type: application/json (the request has no Content-Type)".into(),
+                )),
+            }
+        })
+    }
+}
+
+/// A body of any type (a mail, osTicket's XML), read whole within the same bound as JSON bodies.
+pub struct RawBody {
+    pub bytes: web::Bytes,
+    /// The Content-Type header as sent (`"invalid"` when it is not text).
+    pub content_type: Option<String>,
+}
+
+impl RawBody {
+    /// Whether the body is empty or only whitespace.
+    pub fn is_blank(&self) -> bool {
+        self.bytes.iter().all(u8::is_ascii_whitespace)
+    }
+
+    /// The media type without parameters, in lower case (`""` when none was sent).
+    pub fn essence(&self) -> String {
+        self.content_type.as_deref().unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    }
+}
+
+impl FromRequest for RawBody {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<RawBody, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
         let limit = req.app_data::<web::Data<AppState>>().map(|s| s.config.max_json_bytes()).unwrap_or(2 * 1024 * 1024);
         let content_type = req.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap_or("invalid").to_owned());
         let declared_length = req
@@ -45,20 +90,7 @@ impl<T: DeserializeOwned + Default + 'static> FromRequest for JsonBody<T> {
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            if bytes.iter().all(u8::is_ascii_whitespace) {
-                return Ok(JsonBody(T::default()));
-            }
-            // A body is JSON only when it says so: one without a type is refused like one of
-            // another type, so no request that a page of another site can make reads as JSON.
-            match content_type {
-                Some(ct) if is_json(&ct) => parse(&bytes).map(JsonBody),
-                Some(ct) => Err(ApiError::UnsupportedMediaType(format!(
-                    "Send JSON with Content-Type: application/json (got {ct:?})"
-                ))),
-                None => Err(ApiError::UnsupportedMediaType(
-                    "Send JSON with Content-Type: application/json (the request has no Content-Type)".into(),
-                )),
-            }
+            Ok(RawBody { bytes: bytes.freeze(), content_type })
         })
     }
 }

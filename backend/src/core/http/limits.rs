@@ -45,14 +45,6 @@ pub fn read_error(e: PayloadError) -> ApiError {
     }
 }
 
-/// The same for a body read whole by actix (`web::Payload::to_bytes_limited`).
-pub fn body_error(e: actix_web::Error) -> ApiError {
-    match e.as_error::<PayloadError>() {
-        Some(PayloadError::Io(io)) if io.kind() == std::io::ErrorKind::TimedOut => ApiError::Timeout(format!("{io}")),
-        _ => ApiError::BadRequest(format!("Could not read the request body: {e}")),
-    }
-}
-
 /// The body, ended with a time-out error when it pauses or lasts too long.
 struct Timed {
     inner: Payload,

@@ -7,14 +7,14 @@
 //! request each.
 
 use leptos::prelude::*;
-use shared::mail::{MailCheck, MailSecurity, MailSettings};
+use shared::mail::{MailCheck, MailSecurity, MailSenders, MailSettings};
 
 use super::AdminLayout;
 use ui::api::mail;
 use ui::components::form::{CheckField, Checks, FieldErrors, TextField};
 use ui::crud::{load, send_action, show_loaded, ActionError};
 
-/// (API field, label, hint). The input follows from the name: `…_security` is a choice,
+/// (API field, label, hint). The input follows from the name: `…_security` and `…_senders` are choices,
 /// `…_enabled` and `…_remove` check boxes, `…_password` hidden, `…_port` and `…_seconds` numbers.
 type Spec = (&'static str, &'static str, &'static str);
 
@@ -40,6 +40,11 @@ const IMAP: &[Spec] = &[
     ("imap_folder", "Folder", "Where new mail arrives, usually INBOX."),
     ("imap_processed_folder", "Move handled mail to (optional)", "Empty: it stays in the folder, marked as read."),
     ("imap_poll_seconds", "Check every (seconds)", "10 to 3600."),
+    (
+        "imap_senders",
+        "Who may open tickets by mail",
+        "Replies to a ticket are taken from its people either way. Mail piped by a program (osTicket's /api/tickets.email) opens tickets for anyone.",
+    ),
 ];
 
 /// One server's section: its heading, the prefix of its fields' names, its fields, and its
@@ -109,6 +114,7 @@ impl Values {
             ("imap_folder", s.imap_folder),
             ("imap_processed_folder", s.imap_processed_folder),
             ("imap_poll_seconds", s.imap_poll_seconds.to_string()),
+            ("imap_senders", s.imap_senders.as_str().to_owned()),
         ];
         let flags = [
             ("imap_enabled", s.imap_enabled),
@@ -250,6 +256,20 @@ fn section(server: &'static Server, values: Values) -> AnyView {
     .into_any()
 }
 
+/// The options of a setting that is a choice: (value, name).
+fn choices(key: &str) -> Option<Vec<(&'static str, &'static str)>> {
+    if key.ends_with("_security") {
+        Some(vec![("none", "None"), ("starttls", "STARTTLS"), ("tls", "TLS")])
+    } else if key.ends_with("_senders") {
+        Some(vec![
+            (MailSenders::Anyone.as_str(), "Anyone (a new address becomes a customer)"),
+            (MailSenders::Known.as_str(), "Only people who have an account"),
+        ])
+    } else {
+        None
+    }
+}
+
 /// One setting, drawn as its name says (see [`Spec`]).
 fn setting_field(spec: Spec, values: Values, errors: RwSignal<FieldErrors>) -> AnyView {
     let (key, label, hint) = spec;
@@ -265,22 +285,28 @@ fn setting_field(spec: Spec, values: Values, errors: RwSignal<FieldErrors>) -> A
         .into_any();
     }
     let value = values.text(key);
-    if key.ends_with("_security") {
+    if let Some(options) = choices(key) {
+        let hint_id = format!("{id}-hint");
+        let described = (!hint.is_empty()).then(|| hint_id.clone());
+        let hint = (!hint.is_empty()).then(|| view! { <p class="hint" id=hint_id>{hint}</p> });
         return view! {
             <div class="field">
                 <label for=id.clone()>{label}</label>
-                <select id=id on:change=move |ev| {
+                {hint}
+                <select id=id aria-describedby=described on:change=move |ev| {
+                    let to = event_target_value(&ev);
                     // A port still at the old security's usual one follows the new one's; a port
                     // typed on purpose stays.
-                    let to = event_target_value(&ev);
-                    let port = values.text(&format!("{prefix}_port"));
-                    if port.get_untracked().trim() == usual_port(prefix, &value.get_untracked()).to_string() {
-                        port.set(usual_port(prefix, &to).to_string());
+                    if key.ends_with("_security") {
+                        let port = values.text(&format!("{prefix}_port"));
+                        if port.get_untracked().trim() == usual_port(prefix, &value.get_untracked()).to_string() {
+                            port.set(usual_port(prefix, &to).to_string());
+                        }
                     }
                     value.set(to);
                 }>
-                    {[("none", "None"), ("starttls", "STARTTLS"), ("tls", "TLS")].into_iter().map(|(security, name)| view! {
-                        <option value=security selected=move || value.with(|v| v == security)>{name}</option>
+                    {options.into_iter().map(|(option, name)| view! {
+                        <option value=option selected=move || value.with(|v| v == option)>{name}</option>
                     }).collect_view()}
                 </select>
             </div>

@@ -8,7 +8,9 @@ use utoipa_actix_web::AppExt;
 use crate::core::events::Consumer;
 use crate::core::http::ServiceConfig;
 use crate::core::jobs::Kind;
-use crate::{accounts, apikeys, catalog, compat, core, jobs, live, mail, notifications, setup, tickets, views};
+use crate::{
+    accounts, apikeys, catalog, clients, compat, core, jobs, live, mail, notifications, setup, tickets, views,
+};
 
 pub struct Feature {
     /// Registers the module's handlers, each with `cfg.service(handler)`: its route and its
@@ -28,6 +30,7 @@ pub const FEATURES: &[Feature] = &[
     Feature { configure: mail::configure },
     Feature { configure: tickets::configure },
     Feature { configure: catalog::configure },
+    Feature { configure: clients::configure },
     Feature { configure: apikeys::configure },
     Feature { configure: compat::configure },
     Feature { configure: setup::configure },

@@ -16,6 +16,7 @@ pub mod startup;
 pub mod accounts;
 pub mod apikeys;
 pub mod catalog;
+pub mod clients;
 pub mod compat;
 pub mod jobs;
 pub mod live;

@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
     ),
     tags(
         (name = "tickets", description = "Tickets, their threads, topics and queues (osTicket's API)"),
+        (name = "clients", description = "Clients (organisations), their contacts and their timeline of events"),
         (name = "osticket-staff", description = "osTicket's staff endpoints under /api/scp/"),
         (name = "django-helpdesk", description = "django-helpdesk's method API: a form with the person's own user and password, text answers (docs/compat.md)"),
         (name = "itflow", description = "ITFlow's API v1 for tickets and replies: the key in `api_key`, ITFlow's answers (docs/compat.md)"),

@@ -212,6 +212,8 @@ fn ticket(
             created_at: created,
             updated_at: updated,
             held: false,
+            client_id: None,
+            contact_id: None,
         })
         .returning(tickets::id)
         .get_result(conn)?;

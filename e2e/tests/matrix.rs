@@ -130,6 +130,31 @@ fn rows() -> Vec<(&'static str, &'static str, Build)> {
             );
             Req { raw: Some((raw, "message/rfc822")), ..bare(Method::POST, "/api/tickets.email") }
         }),
+        // Clients: reading at "can view client details" (L2), changing at L5 or a write key, events
+        // at "can add client events" (L5).
+        ("GET /api/clients.json", "-", |_, _| get("/api/clients.json")),
+        ("POST /api/clients.json", "-", |f, _| post("/api/clients.json", json!({"name": f.unique("Client ")}))),
+        ("GET /api/clients.json/{id}", "-", |f, _| get(&format!("/api/clients.json/{}", f.client))),
+        ("PUT /api/clients.json/{id}", "-", |f, _| {
+            put(&format!("/api/clients.json/{}", f.client), json!({"notes": f.unique("Noted ")}))
+        }),
+        ("GET /api/clients.json/{id}/contacts", "-", |f, _| get(&format!("/api/clients.json/{}/contacts", f.client))),
+        ("POST /api/clients.json/{id}/contacts", "-", |f, _| {
+            post(
+                &format!("/api/clients.json/{}/contacts", f.client),
+                json!({"name": "New Contact", "email": f.email("contact")}),
+            )
+        }),
+        ("PUT /api/clients.json/{id}/contacts/{contact_id}", "-", |f, _| {
+            put(&format!("/api/clients.json/{}/contacts/{}", f.client, f.contact), json!({"title": f.unique("Title ")}))
+        }),
+        ("DELETE /api/clients.json/{id}/contacts/{contact_id}", "-", |f, _| {
+            bare(Method::DELETE, &format!("/api/clients.json/{}/contacts/{}", f.client, f.fresh_contact()))
+        }),
+        ("GET /api/clients.json/{id}/events", "-", |f, _| get(&format!("/api/clients.json/{}/events", f.client))),
+        ("POST /api/clients.json/{id}/events", "-", |f, _| {
+            post(&format!("/api/clients.json/{}/events", f.client), json!({"kind": "Call", "summary": "Matrix call"}))
+        }),
         ("GET /api/users.json", "-", |_, _| get("/api/users.json")),
         ("POST /api/users.json", "-", |f, _| {
             post("/api/users.json", json!({"name": "New Person", "email": f.email("new")}))
@@ -434,6 +459,9 @@ struct Fx {
     owned: BTreeMap<i64, (String, i64)>,
     /// Catalog entries the PUT rows rename, by resource.
     spare: BTreeMap<&'static str, i64>,
+    /// A client and one of its contacts.
+    client: i64,
+    contact: i64,
     counter: Cell<u32>,
 }
 
@@ -474,6 +502,14 @@ impl Fx {
     }
 
     /// A customer the PUT rows change.
+    /// A new contact of the fixture client (for a row that removes one).
+    fn fresh_contact(&self) -> i64 {
+        let body = json!({"name": self.unique("Leaving ")});
+        let r = self.s.post_json(&format!("/api/clients.json/{}/contacts", self.client), &self.admin, &body);
+        r.expect(201);
+        r.json()["id"].as_i64().unwrap()
+    }
+
     fn fresh_user(&self) -> i64 {
         self.s.create_person(&self.admin, &self.unique("victim"), 1, None).id
     }
@@ -550,6 +586,13 @@ fn fixtures() -> (Fx, Vec<Caller>) {
         .map(|resource| (resource, create_catalog(&s, &admin, resource, &format!("Spare {resource}"))))
         .collect();
 
+    let r = s.post_json("/api/clients.json", &admin, &json!({"name": "Matrix Client"}));
+    r.expect(201);
+    let client = r.json()["id"].as_i64().unwrap();
+    let r = s.post_json(&format!("/api/clients.json/{client}/contacts"), &admin, &json!({"name": "Matrix Contact"}));
+    r.expect(201);
+    let contact = r.json()["id"].as_i64().unwrap();
+
     let callers = COLUMNS
         .iter()
         .map(|(name, who)| {
@@ -573,6 +616,8 @@ fn fixtures() -> (Fx, Vec<Caller>) {
         users,
         owned,
         spare,
+        client,
+        contact,
         counter: Cell::new(0),
     };
     (fx, callers)

@@ -6,6 +6,7 @@ pub mod access;
 pub mod apikeys;
 pub mod auth;
 pub mod catalog;
+pub mod clients;
 pub mod error;
 pub mod jobs;
 pub mod live;

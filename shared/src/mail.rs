@@ -86,6 +86,10 @@ pub enum MailSenders {
     Anyone,
     /// Only people who have an account; other mail is logged as ignored.
     Known,
+    /// People who have an account, and anyone at a client's mail domain (ITFlow's rule): they
+    /// become a contact of that client.
+    #[serde(rename = "known_and_clients")]
+    KnownAndClients,
 }
 
 impl MailSenders {
@@ -93,6 +97,7 @@ impl MailSenders {
         match self {
             MailSenders::Anyone => "anyone",
             MailSenders::Known => "known",
+            MailSenders::KnownAndClients => "known_and_clients",
         }
     }
 
@@ -100,6 +105,7 @@ impl MailSenders {
         match s {
             "anyone" => Some(MailSenders::Anyone),
             "known" => Some(MailSenders::Known),
+            "known_and_clients" => Some(MailSenders::KnownAndClients),
             _ => None,
         }
     }
@@ -189,7 +195,7 @@ pub struct MailSettingsUpdate {
     #[serde(default, deserialize_with = "lenient::opt_i64")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = 10, maximum = 3600))]
     pub imap_poll_seconds: Option<i64>,
-    /// `anyone` or `known`.
+    /// `anyone`, `known` or `known_and_clients`.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "known"))]
     pub imap_senders: Option<String>,

@@ -67,7 +67,14 @@ impl Capability {
     /// Whether the desk has what the capability allows yet: the settings page shows only these
     /// (the others wait for their modules; their stored thresholds are kept).
     pub fn in_use(self) -> bool {
-        matches!(self, Capability::UploadFiles | Capability::ViewUserDetails | Capability::DeleteTickets)
+        matches!(
+            self,
+            Capability::UploadFiles
+                | Capability::ViewUserDetails
+                | Capability::DeleteTickets
+                | Capability::ViewClientDetails
+                | Capability::AddClientEvents
+        )
     }
 
     pub fn parse(key: &str) -> Option<Capability> {

@@ -79,6 +79,12 @@ pub struct Ticket {
     /// get its customer mail, read it in the portal and may answer it.
     #[serde(default)]
     pub cc: Vec<Participant>,
+    /// The client (organisation) the ticket is for, and its contact there (ITFlow's "Client &
+    /// Contact"); customers see only their own client's name.
+    #[serde(default)]
+    pub client: Option<crate::clients::Named>,
+    #[serde(default)]
+    pub contact: Option<crate::clients::Named>,
     pub threads: Vec<ThreadEntry>,
 }
 
@@ -306,6 +312,16 @@ pub struct TicketCreate {
     /// <bea@example.com>`; an address nobody has yet becomes a customer). At most 20.
     #[serde(default)]
     pub cc: Option<Vec<String>>,
+    /// Agents and keys: the client the ticket is for (not a closed one). A customer's ticket takes
+    /// their own client.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub client_id: Option<i64>,
+    /// Agents and keys: a contact of that client (default: the customer when they are one,
+    /// else the client's primary contact).
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub contact_id: Option<i64>,
 }
 
 /// Who a request acts as, when an impersonating API key speaks for a user.
@@ -390,6 +406,14 @@ pub struct TicketUpdate {
     /// the customer's mail of it; only agents see where it went.
     #[serde(default)]
     pub bcc: Option<Vec<String>>,
+    /// Agents: the ticket's client (`0` removes it, and its contact).
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub client_id: Option<i64>,
+    /// Agents: its contact, of the ticket's client (`0` removes it).
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>))]
+    pub contact_id: Option<i64>,
 }
 
 /// The most minutes one update may record.
@@ -442,15 +466,18 @@ pub struct TicketListQuery {
     /// Only tickets the caller follows.
     #[serde(default, deserialize_with = "lenient::opt_bool")]
     pub followed: Option<bool>,
+    /// Only the tickets of this client.
+    #[serde(default, deserialize_with = "lenient::opt_i64")]
+    pub client: Option<i64>,
     /// Search: tickets whose subject and thread have every word (notes only for agents), tickets
     /// of customers whose name or email address has every word, and the ticket whose number it
     /// is (`TCK-1042`, `#1042`, `1042`).
     #[serde(default)]
     pub q: Option<String>,
-    /// `number` (= `created`), `updated`, `priority`, `subject`, `status`, `customer`, `assignee`,
-    /// `due` or `message` (when the customer last wrote); prefix `-` for descending. Default
-    /// `-updated`. Ties go by number; tickets with no assignee, due time or message come last
-    /// either way.
+    /// `number` (= `created`), `updated`, `priority`, `subject`, `status`, `customer`, `client`,
+    /// `assignee`, `due` or `message` (when the customer last wrote); prefix `-` for descending.
+    /// Default `-updated`. Ties go by number; tickets with no client, assignee, due time or
+    /// message come last either way.
     #[serde(default)]
     pub sort: Option<String>,
     /// 1-based page number.

@@ -101,6 +101,8 @@ pub fn insert_user(
         })
         .returning(users::id)
         .get_result(conn)?;
+    // A contact written for this address (a client's person without an account yet) is theirs.
+    crate::clients::contacts::claim(conn, id, email.as_str())?;
     audit::record(
         conn,
         actor,

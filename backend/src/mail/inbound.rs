@@ -158,6 +158,18 @@ fn handle(conn: &mut AnyConnection, raw: &[u8], source: Source, ctx: &Context) -
     }
 }
 
+/// Whether an unknown sender's mail opens a ticket: always piped (the key vouches for it), and
+/// over IMAP as the mailbox's setting says — anyone, or those at a client's mail domain.
+fn may_open(conn: &mut AnyConnection, source: Source, stored: &Stored, address: &str) -> ApiResult<bool> {
+    Ok(match (source, super::settings::imap_senders(stored)) {
+        (Source::Pipe, _) | (Source::Imap, MailSenders::Anyone) => true,
+        (Source::Imap, MailSenders::Known) => false,
+        (Source::Imap, MailSenders::KnownAndClients) => {
+            crate::clients::directory::by_domain(conn, address)?.is_some_and(|c| !c.is_closed())
+        }
+    })
+}
+
 /// The outcome of a mail handled before, if it was.
 fn earlier(conn: &mut AnyConnection, message_id: &str) -> ApiResult<Option<Handled>> {
     let row: Option<(i64, String, Option<i64>)> = inbound_mail::table
@@ -335,7 +347,7 @@ fn decide(
     }
     let (actor, requester) = match sender {
         Some(user) => (Actor::User(user), None),
-        None if record.source == Source::Pipe || super::settings::imap_senders(&stored) == MailSenders::Anyone => {
+        None if may_open(conn, record.source, &stored, &parsed.from.address)? => {
             let email = Email::parse(&parsed.from.address).map_err(|e| ApiError::field("from", e));
             let Ok(email) = email else {
                 return record.write(
@@ -355,7 +367,7 @@ fn decide(
                 "ignored",
                 None,
                 None,
-                Some("unknown sender, and the mailbox takes known people's mail only (Admin › Mail)"),
+                Some("unknown sender, and the mailbox does not take their mail (Admin › Mail › Who may open tickets by mail)"),
             )
         }
     };

@@ -248,8 +248,9 @@ pub fn check(update: &MailSettingsUpdate) -> ApiResult<Vec<(String, String)>> {
         field(IMAP_POLL_SECONDS.key, ok);
     }
     if let Some(v) = &update.imap_senders {
-        let senders =
-            MailSenders::parse(v.trim()).map(|s| s.as_str().to_owned()).ok_or_else(|| "use anyone or known".to_owned());
+        let senders = MailSenders::parse(v.trim())
+            .map(|s| s.as_str().to_owned())
+            .ok_or_else(|| "use anyone, known or known_and_clients".to_owned());
         field(IMAP_SENDERS.key, senders);
     }
     if errors.is_empty() {

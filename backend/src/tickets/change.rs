@@ -76,6 +76,13 @@ pub(super) fn require_can_write(conn: &mut AnyConnection, actor: &Actor, ticket:
     }
     match actor.user_id() {
         Some(me) if cc::is_copied(conn, ticket.id, me)? => Ok(()),
+        // Their client's technical contact answers its tickets (ITFlow).
+        Some(me)
+            if ticket.client_id.is_some()
+                && crate::clients::tickets::technical_client(conn, me)? == ticket.client_id =>
+        {
+            Ok(())
+        }
         _ => Err(cannot_change()),
     }
 }
@@ -221,6 +228,8 @@ struct CheckedUpdate {
     cc: Option<Vec<Address>>,
     /// Where the response is blind-copied.
     bcc: Vec<Address>,
+    /// The ticket's new client and contact, when they change.
+    client: Option<crate::clients::tickets::Change>,
 }
 
 impl CheckedUpdate {
@@ -234,6 +243,7 @@ impl CheckedUpdate {
             && self.time_added.is_none()
             && self.requester.is_none()
             && self.cc.is_none()
+            && self.client.is_none()
             && c.priority_id.is_none()
             && c.subject.is_none()
             && c.topic_id.is_none()
@@ -328,6 +338,7 @@ pub(crate) fn post_from_mail(
         requester: None,
         cc: None,
         bcc: Vec::new(),
+        client: None,
     };
     apply_update(conn, actor, ticket, ticket.version, checked, origin, now)?
         .ok_or_else(|| ApiError::Internal("a mail message left no thread entry".into()))
@@ -344,7 +355,7 @@ fn apply_update(
     origin: &Origin,
     now: NaiveDateTime,
 ) -> ApiResult<Option<i64>> {
-    let CheckedUpdate { message, changes, transition, assignees, time_added, requester, cc, bcc } = checked;
+    let CheckedUpdate { message, changes, transition, assignees, time_added, requester, cc, bcc, client } = checked;
     let fields: Vec<&str> = [
         ("subject", changes.subject.is_some()),
         ("priority", changes.priority_id.is_some()),
@@ -424,6 +435,9 @@ fn apply_update(
     if let Some(to) = requester {
         give_to(conn, actor, ticket, to, origin, now)?;
     }
+    if let Some(change) = client {
+        set_client(conn, actor, ticket, change, origin, now)?;
+    }
     if let Some(minutes) = time_added {
         event(conn, ticket, "Time Spent", format!("{minutes} min recorded by {}", actor.display_name()), now)?;
         emit(conn, origin, actor, ticket, "ticket.time", json!({"minutes": minutes}))?;
@@ -455,6 +469,29 @@ fn give_to(
     let text = format!("Requester changed from {before} to {} by {}", owner.fullname, actor.display_name());
     event(conn, ticket, "Requester Changed", text, now)?;
     emit(conn, origin, actor, ticket, "ticket.requester", json!({"from": ticket.user_id, "to": owner.id}))
+}
+
+/// Gives the ticket another client and contact (or none): an E entry says which.
+fn set_client(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    ticket: &TicketRow,
+    change: crate::clients::tickets::Change,
+    origin: &Origin,
+    now: NaiveDateTime,
+) -> ApiResult<()> {
+    let client_id = change.client.as_ref().map(|c| c.id);
+    let contact_id = change.contact.as_ref().map(|c| c.id);
+    diesel::update(tickets::table.find(ticket.id))
+        .set((tickets::client_id.eq(client_id), tickets::contact_id.eq(contact_id)))
+        .execute(conn)?;
+    let text = match (&change.client, &change.contact) {
+        (Some(client), Some(contact)) => format!("Client set to {} (contact {})", client.name, contact.name),
+        (Some(client), None) => format!("Client set to {} (no contact)", client.name),
+        (None, _) => "Client removed".to_owned(),
+    };
+    event(conn, ticket, "Client Changed", format!("{text} by {}", actor.display_name()), now)?;
+    emit(conn, origin, actor, ticket, "ticket.client", json!({"client_id": client_id, "contact_id": contact_id}))
 }
 
 /// Makes `list` the people copied on the ticket: an E entry names who came and went.
@@ -517,7 +554,9 @@ fn check_update(
         || body.requester_email.is_some()
         || body.time_spent.is_some()
         || body.cc.is_some()
-        || body.bcc.is_some();
+        || body.bcc.is_some()
+        || body.client_id.is_some()
+        || body.contact_id.is_some();
     if field_change && !staff {
         return Err(ApiError::Forbidden("Only agents can change a ticket's fields".into()));
     }
@@ -620,6 +659,20 @@ fn check_update(
         Some(given) => collect(&mut errors, cc::parse_list("bcc", given)).unwrap_or_default(),
         None => Vec::new(),
     };
+    let client = match (body.client_id, body.contact_id) {
+        (None, None) => None,
+        (client_id, contact_id) => collect(
+            &mut errors,
+            crate::clients::tickets::check_change(
+                conn,
+                ticket.user_id,
+                (ticket.client_id, ticket.contact_id),
+                client_id,
+                contact_id,
+            ),
+        )
+        .flatten(),
+    };
     let time_added = body.time_spent;
     if let Some(minutes) = time_added {
         if (1..=TIME_SPENT_MAX_MINUTES).contains(&minutes) {
@@ -671,7 +724,7 @@ fn check_update(
         Some(EntryType::R) => changes.last_response_at = Some(Some(now)),
         _ => {}
     }
-    Ok(CheckedUpdate { message, changes, transition, assignees, time_added, requester, cc, bcc })
+    Ok(CheckedUpdate { message, changes, transition, assignees, time_added, requester, cc, bcc, client })
 }
 
 /// The customer `requester_email` names, unless it is the ticket's own (nothing changes).

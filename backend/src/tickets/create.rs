@@ -14,6 +14,7 @@ use shared::AccessLevel;
 use super::content::{self, Body, Upload};
 use crate::accounts::rules::{can_sign_in, insert_user, NewUserInput};
 use crate::catalog::rules as catalog;
+use crate::clients::tickets::Chosen;
 use crate::core::auth::{find_by_login, Actor, Origin};
 use crate::core::db::models::UserRow;
 use crate::core::db::schema::{attachments, thread_entries, tickets};
@@ -77,6 +78,8 @@ struct Checked {
     source: String,
     uploads: Vec<Upload>,
     opened_with: OpenedWith,
+    /// The client and contact an agent chose (else the customer's own decide).
+    client: Chosen,
 }
 
 /// What an agent sets as the ticket is opened (checked with the rest, written right after the
@@ -169,10 +172,11 @@ fn check(
         assignee_ids: body.assignee_ids.clone(),
         cc: Vec::new(),
     };
-    if opened_with.status_id.is_some() || opened_with.assignee_ids.is_some() || !cc.is_empty() {
+    let names_client = body.client_id.is_some() || body.contact_id.is_some();
+    if opened_with.status_id.is_some() || opened_with.assignee_ids.is_some() || !cc.is_empty() || names_client {
         if !actor.is_staff() {
             return Err(ApiError::Forbidden(
-                "Only agents can assign a ticket, choose its status or copy people".into(),
+                "Only agents can assign a ticket, choose its status or client, or copy people".into(),
             ));
         }
         opened_with.cc = collect(&mut errors, super::cc::parse_list("cc", cc)).unwrap_or_default();
@@ -206,6 +210,7 @@ fn check(
         Some(p) => collect(&mut errors, catalog::priority(conn, p).map(|p| p.id)),
         None => Some(catalog::DEFAULT_PRIORITY_ID),
     };
+    let client = crate::clients::tickets::check_chosen(conn, body.client_id, body.contact_id, &mut errors)?;
     if !errors.is_empty() {
         return Err(ApiError::InvalidFields(errors));
     }
@@ -226,6 +231,7 @@ fn check(
                 source,
                 uploads,
                 opened_with,
+                client,
             })
         }
         _ => Err(ApiError::Internal("validation passed without values".into())),
@@ -259,6 +265,7 @@ pub(crate) fn insert_from_mail(
         source: "Email".into(),
         uploads,
         opened_with: OpenedWith::default(),
+        client: Chosen::default(),
     };
     insert(conn, actor, checked, origin)
 }
@@ -272,6 +279,7 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
             find_or_create_customer(conn, actor, &email, name.as_ref(), &phone)?
         }
     };
+    let (client_id, contact_id) = crate::clients::tickets::for_new_ticket(conn, &owner, c.client)?;
     let held = held(actor, &owner);
     if held && matches!(actor, Actor::Guest) && owner.email_confirmed_at.is_some() {
         // The owner proves it was them (or ignores it): the link's confirmation releases it.
@@ -296,6 +304,8 @@ fn insert(conn: &mut AnyConnection, actor: &Actor, c: Checked, origin: &Origin) 
         created_at: now,
         updated_at: now,
         held,
+        client_id,
+        contact_id,
     };
     // Above every id a deleted ticket had, so that no number is given twice (tickets::delete).
     let id: i64 = match super::delete::next_id(conn)? {

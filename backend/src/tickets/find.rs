@@ -44,7 +44,13 @@ pub fn find_visible(conn: &mut AnyConnection, actor: &Actor, number: &str) -> Ap
     // A held ticket (tickets::create) is the staff's until its customer proves the address.
     let row = row.filter(|t| !t.held || actor.is_staff());
     let theirs = match (&row, actor.user_id()) {
-        (Some(t), Some(me)) => t.user_id == me || (!actor.sees_all_tickets() && super::cc::is_copied(conn, t.id, me)?),
+        (Some(t), Some(me)) => {
+            t.user_id == me
+                || (!actor.sees_all_tickets()
+                    && (super::cc::is_copied(conn, t.id, me)?
+                        || (t.client_id.is_some()
+                            && crate::clients::tickets::technical_client(conn, me)? == t.client_id)))
+        }
         _ => false,
     };
     match row {

@@ -65,6 +65,9 @@ struct Filters {
     priority: Option<i64>,
     assignee: Option<Assigned>,
     followed_by: Option<i64>,
+    client: Option<i64>,
+    /// The client whose every ticket the owner sees (their technical contact's).
+    technical: Option<i64>,
     wanted: Option<Wanted>,
     engine: Engine,
 }
@@ -96,8 +99,15 @@ impl Filters {
             Some(true) => Some(me(actor, "followed")?),
             _ => None,
         };
+        let owner = (!everyone).then(|| actor.user_id().unwrap_or(-1));
+        let technical = match owner {
+            Some(me) => crate::clients::tickets::technical_client(conn, me)?,
+            None => None,
+        };
         Ok(Filters {
-            owner: (!everyone).then(|| actor.user_id().unwrap_or(-1)),
+            owner,
+            technical,
+            client: query.client,
             staff: actor.is_staff(),
             user_id: query.user_id,
             email: query.email.as_deref().map(crate::core::auth::stored_form),
@@ -118,7 +128,15 @@ impl Filters {
         if let Some(owner) = self.owner {
             // Their own tickets and those they are copied on.
             let copied = ticket_cc::table.filter(ticket_cc::user_id.eq(owner)).select(ticket_cc::ticket_id);
-            q = q.filter(tickets::user_id.eq(owner).or(tickets::id.eq_any(copied)));
+            let mine = tickets::user_id.eq(owner).or(tickets::id.eq_any(copied));
+            q = match self.technical {
+                // A technical contact sees all their client's tickets too.
+                Some(client) => q.filter(mine.or(tickets::client_id.eq(client).assume_not_null())),
+                None => q.filter(mine),
+            };
+        }
+        if let Some(client) = self.client {
+            q = q.filter(tickets::client_id.eq(client));
         }
         if !self.staff {
             q = q.filter(tickets::held.eq(false));
@@ -272,6 +290,8 @@ enum Sort {
     Status,
     /// The customer's name.
     Customer,
+    /// The client's name; tickets without a client last either way.
+    Client,
     /// The first assignee's name; unassigned tickets last either way.
     Assignee,
     /// The due time; tickets without one last either way.
@@ -281,7 +301,7 @@ enum Sort {
 }
 
 const SORTS: &str =
-    "use number, created, updated, priority, subject, status, customer, assignee, due or message, with - for descending";
+    "use number, created, updated, priority, subject, status, customer, client, assignee, due or message, with - for descending";
 
 type Page<'a> = diesel::dsl::Select<tickets::BoxedQuery<'a, crate::core::db::MultiBackend>, tickets::id>;
 
@@ -318,6 +338,11 @@ impl Sort {
             }
             // The customer's name as the database keeps it beside each ticket (lower case).
             Sort::Customer => by!(tickets::customer_sort),
+            Sort::Client => {
+                empty_last!(sql::<Nullable<Text>>(
+                    "(SELECT lower(c.name) FROM clients c WHERE c.id = tickets.client_id)"
+                ))
+            }
             Sort::Assignee => {
                 let first = sql::<Nullable<Text>>(
                     "(SELECT min(lower(u.fullname)) FROM ticket_assignees a JOIN users u ON u.id = a.user_id \
@@ -349,6 +374,7 @@ fn parse_sort(sort: Option<&str>) -> ApiResult<(Sort, bool)> {
         "subject" => Sort::Subject,
         "status" => Sort::Status,
         "customer" => Sort::Customer,
+        "client" => Sort::Client,
         "assignee" => Sort::Assignee,
         "due" => Sort::Due,
         "message" => Sort::Message,

@@ -30,6 +30,8 @@ pub struct TicketRow {
     pub time_spent: i64,
     /// Filed for an address its account has not proven: its customer does not see it yet.
     pub held: bool,
+    pub client_id: Option<i64>,
+    pub contact_id: Option<i64>,
 }
 
 #[derive(Debug, Insertable)]
@@ -48,6 +50,8 @@ pub struct NewTicket<'a> {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub held: bool,
+    pub client_id: Option<i64>,
+    pub contact_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -10,6 +10,8 @@ use shared::tickets::{
     Assignee, Attachment, EntryType, NameParts, ThreadEntry, ThreadMessage, Ticket, TicketUser, UserName,
 };
 
+use shared::clients::Named;
+
 use crate::catalog::rows::{PriorityRow, QueueRow, StatusRow, TopicRow};
 use crate::catalog::rules::status_state;
 use crate::core::auth::Actor;
@@ -72,6 +74,12 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, viewer:
         None => None,
     };
     let read_at = |ticket_id: i64| reads.as_ref().map(|r| r.get(&ticket_id).copied());
+    let client_ids: Vec<i64> = rows.iter().filter_map(|r| r.0.client_id).collect();
+    let contact_ids: Vec<i64> = rows.iter().filter_map(|r| r.0.contact_id).collect();
+    let (clients, contacts) = crate::clients::tickets::names(conn, &client_ids, &contact_ids)?;
+    let named = |id: Option<i64>, names: &HashMap<i64, String>| {
+        id.and_then(|id| names.get(&id).map(|name| Named { id, name: name.clone() }))
+    };
     Ok(rows
         .into_iter()
         .map(|(t, user, status, priority, queue, topic)| Ticket {
@@ -114,6 +122,8 @@ pub fn render(conn: &mut AnyConnection, ids: &[i64], with_threads: bool, viewer:
             unread_message: unread_since(read_at(t.id), t.last_message_at),
             waiting_for: waiting_for(status_state(&status), t.last_message_at, t.last_response_at),
             cc: cc.remove(&t.id).unwrap_or_default(),
+            client: named(t.client_id, &clients),
+            contact: named(t.contact_id, &contacts),
             threads: threads.remove(&t.id).unwrap_or_default(),
         })
         .collect())

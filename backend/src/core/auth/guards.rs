@@ -185,6 +185,14 @@ impl Rule for AddingUsers {
     const LEVEL: Option<AccessLevel> = Some(AccessLevel::UserManager);
 }
 
+/// A user manager or above (NodePoint: "can edit clients"), or a key with the write scope (as
+/// NodePoint's `add_client` takes its write key): the clients directory and its contacts.
+pub enum ChangingClients {}
+impl Rule for ChangingClients {
+    const SCOPE: Option<Scope> = Some(Scope::Write);
+    const LEVEL: Option<AccessLevel> = Some(AccessLevel::UserManager);
+}
+
 /// A user manager or above, or a key with the admin scope: changes to users.
 pub enum ChangingUsers {}
 impl Rule for ChangingUsers {

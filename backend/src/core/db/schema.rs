@@ -60,6 +60,56 @@ diesel::table! {
 }
 
 diesel::table! {
+    client_domains (domain) {
+        domain -> Text,
+        client_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    client_events (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        kind -> Text,
+        summary -> Text,
+        notes -> Text,
+        happened_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    clients (id) {
+        id -> BigInt,
+        name -> Text,
+        status -> Text,
+        email -> Text,
+        phone -> Text,
+        address -> Text,
+        website -> Text,
+        notes -> Text,
+        primary_contact_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    contacts (id) {
+        id -> BigInt,
+        client_id -> BigInt,
+        user_id -> Nullable<BigInt>,
+        name -> Text,
+        email -> Text,
+        phone -> Text,
+        title -> Text,
+        technical -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     drafts (ticket_id, user_id) {
         ticket_id -> BigInt,
         user_id -> BigInt,
@@ -308,6 +358,8 @@ diesel::table! {
         time_spent -> BigInt,
         held -> Bool,
         customer_sort -> Text,
+        client_id -> Nullable<BigInt>,
+        contact_id -> Nullable<BigInt>,
     }
 }
 
@@ -338,6 +390,11 @@ diesel::joinable!(account_tokens -> users (user_id));
 diesel::joinable!(attachments -> thread_entries (entry_id));
 diesel::joinable!(audit_log -> api_keys (actor_key_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(client_domains -> clients (client_id));
+diesel::joinable!(client_events -> clients (client_id));
+diesel::joinable!(client_events -> users (user_id));
+diesel::joinable!(contacts -> clients (client_id));
+diesel::joinable!(contacts -> users (user_id));
 diesel::joinable!(drafts -> tickets (ticket_id));
 diesel::joinable!(drafts -> users (user_id));
 diesel::joinable!(events -> api_keys (actor_key_id));
@@ -366,6 +423,8 @@ diesel::joinable!(ticket_followers -> tickets (ticket_id));
 diesel::joinable!(ticket_followers -> users (user_id));
 diesel::joinable!(ticket_reads -> tickets (ticket_id));
 diesel::joinable!(ticket_reads -> users (user_id));
+diesel::joinable!(tickets -> clients (client_id));
+diesel::joinable!(tickets -> contacts (contact_id));
 diesel::joinable!(tickets -> help_topics (topic_id));
 diesel::joinable!(tickets -> priorities (priority_id));
 diesel::joinable!(tickets -> queues (queue_id));
@@ -377,6 +436,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     attachments,
     audit_log,
+    client_domains,
+    client_events,
+    clients,
+    contacts,
     drafts,
     events,
     help_topics,

@@ -106,6 +106,7 @@ pub fn merge_list_query(query: TicketListQuery, body: TicketListQuery) -> Ticket
         priority: query.priority.or(body.priority),
         assignee: query.assignee.or(body.assignee),
         followed: query.followed.or(body.followed),
+        client: query.client.or(body.client),
         q: query.q.or(body.q),
         sort: query.sort.or(body.sort),
         page: query.page.or(body.page),

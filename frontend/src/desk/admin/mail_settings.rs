@@ -264,6 +264,7 @@ fn choices(key: &str) -> Option<Vec<(&'static str, &'static str)>> {
         Some(vec![
             (MailSenders::Anyone.as_str(), "Anyone (a new address becomes a customer)"),
             (MailSenders::Known.as_str(), "Only people who have an account"),
+            (MailSenders::KnownAndClients.as_str(), "People who have an account, and anyone at a client's mail domain"),
         ])
     } else {
         None

@@ -7,6 +7,8 @@
 //! key (or, with `from_user`, as that person: NodePoint's "allow user impersonation" setting and
 //! the key's impersonate scope). docs/compat.md says what maps to what.
 
+mod clients;
+
 use std::collections::HashMap;
 
 use actix_web::{get, guard, post, web, HttpRequest, HttpResponse};
@@ -140,14 +142,14 @@ async fn answer(state: web::Data<AppState>, req: &HttpRequest, params: HashMap<S
 }
 
 /// A value of NodePoint's JSON: a string, or a list of objects of strings.
-enum Value {
+pub(super) enum Value {
     Text(String),
     List(Vec<Vec<(&'static str, String)>>),
 }
 
 /// NodePoint's JSON as it writes it: one key per line, `message` and `status` first, every value
 /// a string (escaped properly here, which NodePoint did not always do).
-fn json(message: &str, status: &str, data: Vec<(&'static str, Value)>) -> String {
+pub(super) fn json(message: &str, status: &str, data: Vec<(&'static str, Value)>) -> String {
     let text = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into());
     let mut lines = vec![format!(" \"message\": {}", text(message)), format!(" \"status\": {}", text(status))];
     for (key, value) in data {
@@ -170,14 +172,14 @@ fn json(message: &str, status: &str, data: Vec<(&'static str, Value)>) -> String
 }
 
 /// NodePoint's error answer.
-struct Refusal(String, &'static str);
+pub(super) struct Refusal(String, &'static str);
 
 impl Refusal {
-    fn missing(name: &str) -> Refusal {
+    pub(super) fn missing(name: &str) -> Refusal {
         Refusal(format!("Missing '{name}' argument."), "ERR_MISSING_ARGUMENT")
     }
 
-    fn invalid(name: &str) -> Refusal {
+    pub(super) fn invalid(name: &str) -> Refusal {
         Refusal(format!("Invalid '{name}' value."), "ERR_INVALID_ARGUMENT")
     }
 
@@ -210,17 +212,17 @@ impl From<diesel::result::Error> for Refusal {
     }
 }
 
-type Params = HashMap<String, String>;
+pub(super) type Params = HashMap<String, String>;
 
 /// Tickets `list_tickets` answers at most (NodePoint answered all).
 const LIST_MAX: i64 = 10_000;
 
 /// A parameter as NodePoint tests them: empty and `0` are missing.
-fn given<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
+pub(super) fn given<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
     params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty() && *v != "0")
 }
 
-fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Refusal> {
+pub(super) fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str, Refusal> {
     given(params, name).ok_or_else(|| Refusal::missing(name))
 }
 
@@ -236,6 +238,10 @@ fn command(name: &str) -> Option<(Scope, &'static [&'static str])> {
         "add_ticket" => (Scope::Write, &["title", "description", "product_id", "release_id"]),
         "update_ticket" | "assign_ticket" => (Scope::Write, &["id"]),
         "add_comment" => (Scope::Write, &["comment", "id"]),
+        // list_events and add_event check client_id (and type) after the key, as NodePoint.
+        "list_clients" | "list_events" => (Scope::Read, &[]),
+        "add_event" => (Scope::Write, &["summary"]),
+        "add_client" => (Scope::Write, &["status", "name", "contact"]),
         _ => return None,
     })
 }
@@ -317,7 +323,7 @@ async fn add_user(state: &AppState, caller: Caller, params: &Params) -> Result<S
 
 /// Whom a write acts as: the key, or with `from_user` that person (the setting and the key's
 /// impersonate scope allowing).
-fn acting(conn: &mut AnyConnection, caller: &Caller, params: &Params) -> Result<Actor, Refusal> {
+pub(super) fn acting(conn: &mut AnyConnection, caller: &Caller, params: &Params) -> Result<Actor, Refusal> {
     let Some(name) = given(params, "from_user") else { return Ok(caller.as_actor()) };
     if !Stored::read(conn)?.flag(&API_IMPERSONATION) {
         return Err(Refusal("User impersonation is not on.".into(), "ERR_INVALID_ARGUMENT"));
@@ -339,6 +345,9 @@ fn ticket_command(
     name: &str,
     params: &Params,
 ) -> Result<String, Refusal> {
+    if let Some(answer) = clients::command(conn, caller, name, params) {
+        return answer;
+    }
     let key = caller.as_actor();
     match name {
         "list_users" => {
@@ -581,7 +590,7 @@ fn hours(minutes: i64) -> String {
 }
 
 /// NodePoint's dates (Perl's `localtime` as text, here in UTC): `Sun Sep  9 01:46:40 2001`.
-fn ctime(at: NaiveDateTime) -> String {
+pub(super) fn ctime(at: NaiveDateTime) -> String {
     at.format("%a %b %e %H:%M:%S %Y").to_string()
 }
 

@@ -547,6 +547,34 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
         send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"imap_senders": "friends"})))
             .await;
     assert_eq!((status, bad["error"]["fields"]["imap_senders"].is_string()), (422, true), "{bad}");
+    // Known people and clients' domains (ITFlow): a stranger at a client's domain opens a ticket
+    // for that client and becomes its contact; one elsewhere is still ignored.
+    let (_, acme) = send(
+        &app,
+        "POST",
+        "/api/clients.json",
+        Auth::Bearer(&admin),
+        Some(json!({"name": "Acme", "domains": ["acme.example"]})),
+    )
+    .await;
+    let senders = json!({"imap_senders": "known_and_clients"});
+    assert_eq!(send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(senders)).await.0, 200);
+    mailbox.deliver(&mail("Ed Acme <ed@acme.example>", "Printer", "imap-acme@acme.example", "", "Jammed"));
+    mailbox.deliver(&mail("eve@elsewhere.example", "Hello", "imap-eve@elsewhere.example", "", "Hi"));
+    assert_eq!(fetch(&st).await.unwrap().handled, 2);
+    let (_, log) = send(&app, "GET", "/api/mail/inbound.json?per_page=2", Auth::Bearer(&admin), None).await;
+    let mut outcomes: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["sender"].as_str().unwrap(), m["outcome"].as_str().unwrap()))
+        .collect();
+    outcomes.sort();
+    assert_eq!(outcomes, [("ed@acme.example", "ticket"), ("eve@elsewhere.example", "ignored")]);
+    let number = log.as_array().unwrap().iter().find(|m| m["outcome"] == "ticket").unwrap()["ticket"].clone();
+    let (_, t) =
+        send(&app, "GET", &format!("/api/tickets.json/{}", number.as_str().unwrap()), Auth::Bearer(&admin), None).await;
+    assert_eq!((&t["client"]["id"], &t["contact"]["name"]), (&acme["id"], &json!("Ed Acme")), "{t}");
 
     // Without a processed folder, handled mail stays in the inbox, marked read.
     send(
@@ -560,7 +588,7 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     mailbox.deliver(&mail("user9@example.com", "Problem 9", "imap9@example.com", "", "Help"));
     assert_eq!(fetch(&st).await.unwrap().handled, 1);
     assert_eq!(fetch(&st).await.unwrap().handled, 0, "read mail is not fetched again");
-    assert_eq!(mailbox.processed(), 8);
+    assert_eq!(mailbox.processed(), 10);
 }
 
 /// A mail answering ticket `number` by its subject, with these headers (references, results).

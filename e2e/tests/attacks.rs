@@ -158,6 +158,13 @@ fn cases() -> Vec<(&'static str, Case)> {
         ("E6", e6_sending_a_mail_twice),
         ("E7", e7_the_mail_jobs_without_the_right),
         ("E8", e8_a_template_that_writes_gigabytes),
+        ("U1", u1_a_customer_reads_the_clients),
+        ("U2", u2_a_customer_picks_a_client),
+        ("U3", u3_a_technical_contact_reaches_another_client),
+        ("U4", u4_a_contact_of_another_client),
+        ("U5", u5_one_domain_for_two_clients),
+        ("U6", u6_markup_and_injection_in_client_fields),
+        ("U7", u7_a_closed_client_takes_a_ticket),
         ("E9", e9_piping_what_is_no_mail),
         ("H1", h1_a_tracking_image_in_mailed_html),
         ("H2", h2_a_link_that_names_another_site),
@@ -341,6 +348,11 @@ fn k_key_scopes_and_networks() {
 #[test]
 fn r_password_reset() {
     run("R");
+}
+
+#[test]
+fn u_clients_and_their_people() {
+    run("U");
 }
 
 #[test]
@@ -2292,6 +2304,166 @@ fn e9_piping_what_is_no_mail(w: &World) {
         r.expect_error(400, "bad_request");
     });
     assert_eq!(w.s.get("/api/mail/inbound.json?per_page=1", &w.admin).total_count(), logged, "nothing kept");
+}
+
+/// A client made by the administrator; its id.
+fn client(w: &World, body: Value) -> i64 {
+    let r = w.s.post_json("/api/clients.json", &w.admin, &body);
+    r.expect(201);
+    r.json()["id"].as_i64().unwrap()
+}
+
+/// How many clients exist.
+fn client_count(w: &World) -> i64 {
+    w.s.get("/api/clients.json?per_page=1", &w.staff).total_count()
+}
+
+fn u1_a_customer_reads_the_clients(w: &World) {
+    let id = client(w, json!({"name": "U1 Corp"}));
+    for path in [
+        "/api/clients.json".to_owned(),
+        format!("/api/clients.json/{id}"),
+        format!("/api/clients.json/{id}/contacts"),
+        format!("/api/clients.json/{id}/events"),
+    ] {
+        w.s.get(&path, &w.alice_auth).expect_error(403, "forbidden");
+        w.s.get(&path, &Auth::None).expect_error(401, "unauthorized");
+    }
+}
+
+fn u2_a_customer_picks_a_client(w: &World) {
+    let id = client(w, json!({"name": "U2 Corp"}));
+    w.creates_nothing(|| {
+        w.create(&w.alice_auth, json!({"subject": "u2", "message": "m", "client_id": id}))
+            .expect_error(403, "forbidden");
+    });
+    w.leaves(&w.alice_ticket, || {
+        for body in [json!({"client_id": id}), json!({"contact_id": 1}), json!({"client_id": 0})] {
+            w.s.put_json(&w.path(&w.alice_ticket), &w.alice_auth, &body).expect_error(403, "forbidden");
+        }
+    });
+    let r = w.s.post_json(&format!("/api/clients.json/{id}/contacts"), &w.alice_auth, &json!({"user_id": w.alice.id}));
+    r.expect_error(403, "forbidden");
+}
+
+fn u3_a_technical_contact_reaches_another_client(w: &World) {
+    let a = client(w, json!({"name": "U3 Alpha"}));
+    let b = client(w, json!({"name": "U3 Beta"}));
+    w.s.post_json(
+        &format!("/api/clients.json/{a}/contacts"),
+        &w.admin,
+        &json!({"user_id": w.alice.id, "technical": true}),
+    )
+    .expect(201);
+    w.s.post_json(&format!("/api/clients.json/{b}/contacts"), &w.admin, &json!({"user_id": w.olga.id})).expect(201);
+    w.s.put_json(&w.path(&w.olga_ticket), &w.staff, &json!({"client_id": b})).expect(200);
+    w.leaves(&w.olga_ticket, || {
+        w.s.get(&w.path(&w.olga_ticket), &w.alice_auth).expect_error(404, "not_found");
+        w.s.put_json(&w.path(&w.olga_ticket), &w.alice_auth, &json!({"message": "Mine now"}))
+            .expect_error(404, "not_found");
+        assert!(
+            !numbers_of(w, &w.alice_auth).contains(&w.olga_ticket),
+            "Beta's ticket is not in Alpha's contact's list"
+        );
+    });
+}
+
+fn u4_a_contact_of_another_client(w: &World) {
+    let a = client(w, json!({"name": "U4 Alpha"}));
+    let b = client(w, json!({"name": "U4 Beta"}));
+    let r = w.s.post_json(&format!("/api/clients.json/{b}/contacts"), &w.admin, &json!({"name": "Beta's Bob"}));
+    r.expect(201);
+    let bob = r.json()["id"].as_i64().unwrap();
+    w.leaves(&w.alice_ticket, || {
+        let r = w.s.put_json(&w.path(&w.alice_ticket), &w.staff, &json!({"client_id": a, "contact_id": bob}));
+        assert!(r.expect_error(422, "invalid_fields")["error"]["fields"]["contact_id"].is_string(), "{}", r.text);
+    });
+    w.creates_nothing(|| {
+        let body =
+            json!({"email": "u4@example.com", "subject": "s", "message": "m", "client_id": a, "contact_id": bob});
+        w.create(&w.staff, body).expect_error(422, "invalid_fields");
+    });
+    // Nor through another client's path.
+    w.s.put_json(&format!("/api/clients.json/{a}/contacts/{bob}"), &w.admin, &json!({"title": "x"}))
+        .expect_error(404, "not_found");
+    w.s.send(Method::DELETE, &format!("/api/clients.json/{a}/contacts/{bob}"), &w.admin, &[], None, None)
+        .expect_error(404, "not_found");
+}
+
+fn u5_one_domain_for_two_clients(w: &World) {
+    client(w, json!({"name": "U5 Owner", "domains": ["u5.example"]}));
+    let before = client_count(w);
+    for domains in [json!(["u5.example"]), json!(["U5.Example"]), json!(["@u5.example."])] {
+        let r = w.s.post_json("/api/clients.json", &w.admin, &json!({"name": "U5 Thief", "domains": domains}));
+        assert!(r.expect_error(422, "invalid_fields")["error"]["fields"]["domains"]
+            .as_str()
+            .unwrap()
+            .contains("U5 Owner"));
+    }
+    let other = client(w, json!({"name": "U5 Other"}));
+    w.s.put_json(&format!("/api/clients.json/{other}"), &w.admin, &json!({"domains": ["u5.example"]}))
+        .expect_error(422, "invalid_fields");
+    assert_eq!(client_count(w), before + 1, "only U5 Other was made");
+    assert_eq!(w.s.get(&format!("/api/clients.json/{other}"), &w.admin).json()["domains"], json!([]));
+}
+
+fn u6_markup_and_injection_in_client_fields(w: &World) {
+    let before = client_count(w);
+    for (body, name) in [
+        (json!({"name": "Evil", "website": "javascript:alert(1)"}), "website"),
+        (json!({"name": "Evil", "domains": ["*.evil.test"]}), "domains"),
+        (json!({"name": "Evil", "phone": "1\r\nBcc: x@y"}), "phone"),
+        (json!({"name": "Evil\r\nX-Injected: 1"}), "name"),
+        (json!({"name": "Evil", "status": "Paid' OR '1'='1"}), "status"),
+    ] {
+        let r = w.s.post_json("/api/clients.json", &w.admin, &body);
+        assert!(r.expect_error(422, "invalid_fields")["error"]["fields"][name].is_string(), "{name}: {}", r.text);
+    }
+    assert_eq!(client_count(w), before);
+    let script = "<script>alert(document.cookie)</script>";
+    let id = client(w, json!({"name": script}));
+    let r = w.s.get(&format!("/api/clients.json/{id}"), &w.admin);
+    assert_eq!(
+        (r.json()["name"].as_str(), r.content_type().as_str()),
+        (Some(script), "application/json"),
+        "kept as text"
+    );
+    // Search is by words: quotes and wildcards are no query language.
+    let search = |q: &str| {
+        let r = w.s.get(&format!("/api/clients.json?{}", serde_urlencoded::to_string([("q", q)]).unwrap()), &w.admin);
+        r.expect(200);
+        r.total_count()
+    };
+    assert_eq!(search("' OR 'zz'='zz' --"), 0);
+    assert_eq!(search("zz%"), 0);
+    let all = client_count(w);
+    for q in ["%", "_", "\\", "' --"] {
+        assert_eq!(search(q), all, "{q:?} has no word: it narrows nothing, widens nothing");
+    }
+}
+
+fn u7_a_closed_client_takes_a_ticket(w: &World) {
+    let id = client(w, json!({"name": "U7 Closed", "status": "Closed", "domains": ["u7.example"]}));
+    let r = w.s.post_json(
+        &format!("/api/clients.json/{id}/contacts"),
+        &w.admin,
+        &json!({"name": "Carl", "email": "carl@u7.example"}),
+    );
+    r.expect(201);
+    w.creates_nothing(|| {
+        let body = json!({"email": "walk-in@example.com", "subject": "s", "message": "m", "client_id": id});
+        let r = w.create(&w.staff, body);
+        assert!(r.expect_error(422, "invalid_fields")["error"]["fields"]["client_id"]
+            .as_str()
+            .unwrap()
+            .contains("closed"));
+    });
+    let before = w.s.ticket_total(&w.staff);
+    let raw = "From: Carl <carl@u7.example>\r\nSubject: Help\r\nMessage-ID: <u7@u7.example>\r\n\r\nHello\r\n";
+    let r = pipe(w, &w.staff, raw);
+    r.expect(202);
+    assert_eq!(r.json()["outcome"], "quarantined", "{}", r.text);
+    assert_eq!(w.s.ticket_total(&w.staff), before, "no ticket for a closed client");
 }
 
 fn e8_a_template_that_writes_gigabytes(w: &World) {

@@ -177,9 +177,13 @@ fn bad_keys_methods_and_fields_get_itflows_answers_and_change_nothing() {
         ("/api/v1/tickets/create.php", json!({"api_key": k}), insert_failed.to_owned()),
         (
             "/api/v1/tickets/create.php",
-            json!({"api_key": k, "ticket_subject": "x", "client_id": 3}),
-            "client_id names a client, contact or asset: they do not exist here yet (send 0 or leave it out)."
-                .to_owned(),
+            json!({"api_key": k, "ticket_subject": "x", "client_id": 999}),
+            "client_id no such client.".to_owned(),
+        ),
+        (
+            "/api/v1/tickets/create.php",
+            json!({"api_key": k, "ticket_subject": "x", "ticket_asset_id": 3}),
+            "ticket_asset_id names an asset: assets do not exist here yet (send 0 or leave it out).".to_owned(),
         ),
         (
             "/api/v1/tickets/create.php",
@@ -213,4 +217,43 @@ fn bad_keys_methods_and_fields_get_itflows_answers_and_change_nothing() {
 
     d.s.assert_unchanged(&format!("TCK-{id}"), &d.admin, &before, "refused calls");
     assert_eq!(d.s.ticket_total(&d.admin), total);
+}
+
+/// ITFlow's client and contact on tickets: stored, read back, and a change for another client
+/// refused as ITFlow refuses it.
+#[test]
+fn tickets_carry_their_client_and_contact() {
+    let d = desk();
+    let k = d.key.as_str();
+    let client = d.s.post_json("/api/clients.json", &d.admin, &json!({"name": "Acme Corp"}));
+    client.expect(201);
+    let client_id = client.json()["id"].as_i64().unwrap();
+    let contact = d.s.post_json(
+        &format!("/api/clients.json/{client_id}/contacts"),
+        &d.admin,
+        &json!({"name": "Ann Lee", "email": "ann@acme.example"}),
+    );
+    contact.expect(201);
+    let contact_id = contact.json()["id"].as_i64().unwrap();
+    let made = ok(&post(
+        &d.s,
+        "/api/v1/tickets/create.php",
+        json!({"api_key": k, "ticket_subject": "Printer", "client_id": client_id, "ticket_contact_id": contact_id}),
+    ));
+    let id = made["data"][0]["insert_id"].as_i64().unwrap();
+    let read = ok(&get(&d.s, "/api/v1/tickets/read.php", &[("api_key", k), ("ticket_id", &id.to_string())]));
+    let row = &read["data"][0];
+    assert_eq!(
+        (row["ticket_client_id"].as_str(), row["ticket_contact_id"].as_str()),
+        (Some(client_id.to_string().as_str()), Some(contact_id.to_string().as_str())),
+        "{row}"
+    );
+    // The contact asked: the ticket is theirs (an account made for their address).
+    let ticket = d.s.get(&format!("/api/tickets.json/{id}"), &d.admin).json();
+    assert_eq!(ticket["user"]["email"], "ann@acme.example", "{ticket}");
+    // Another client's id changes nothing; the ticket's own resolves it.
+    let other =
+        post(&d.s, "/api/v1/tickets/resolve.php", json!({"api_key": k, "ticket_id": id, "client_id": client_id + 1}));
+    assert_eq!(other.json()["success"], "False", "{}", other.text);
+    ok(&post(&d.s, "/api/v1/tickets/resolve.php", json!({"api_key": k, "ticket_id": id, "client_id": client_id})));
 }

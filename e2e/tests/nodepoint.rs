@@ -367,3 +367,129 @@ fn bad_keys_and_arguments_get_nodepoints_errors_and_change_nothing() {
     d.s.assert_unchanged(&format!("TCK-{id}"), &d.admin, &before, "refused calls");
     assert_eq!(d.s.ticket_total(&d.admin), total);
 }
+
+/// The client commands (manual §5.15–5.18): a client with its contact, its events, and their
+/// bad inputs in NodePoint's order and words.
+#[test]
+fn client_commands_answer_as_nodepoint() {
+    let d = desk();
+    let added = get(
+        &d.s,
+        &with_key(
+            WRITE_KEY,
+            &[
+                ("api", "add_client"),
+                ("name", "Acme Corp"),
+                ("status", "paid"),
+                ("contact", "Ann Lee"),
+                ("notes", "Key account"),
+            ],
+        ),
+    );
+    refused(&added, "OK", "Client added.");
+    let list = get(&d.s, &with_key(READ_KEY, &[("api", "list_clients")]));
+    refused(&list, "OK", "Clients list.");
+    let acme = &list["clients"][0];
+    assert_eq!(
+        (acme["name"].as_str(), acme["status"].as_str(), acme["contact"].as_str(), acme["notes"].as_str()),
+        (Some("Acme Corp"), Some("Paid"), Some("Ann Lee"), Some("Key account")),
+        "{list}"
+    );
+    let id = acme["id"].as_str().unwrap().to_owned();
+    // The desk sees the same client, its contact the primary one.
+    let client = d.s.get(&format!("/api/clients.json/{id}"), &d.admin).json();
+    assert_eq!(client["primary_contact"]["name"], "Ann Lee");
+
+    let event = post(
+        &d.s,
+        "/nodepoint/",
+        &with_key(
+            WRITE_KEY,
+            &[
+                ("api", "add_event"),
+                ("client_id", &id),
+                ("type", "Phone call"),
+                ("summary", "Renewal"),
+                ("notes", "Two seats"),
+            ],
+        ),
+    );
+    assert_eq!(event["status"], "OK", "{event}");
+    assert!(event["message"].as_str().unwrap().starts_with("Event "), "{event}");
+    let events = get(&d.s, &with_key(READ_KEY, &[("api", "list_events"), ("client_id", &id)]));
+    refused(&events, "OK", "Events list.");
+    let e = &events["events"][0];
+    assert_eq!(
+        (e["user"].as_str(), e["type"].as_str(), e["summary"].as_str(), e["notes"].as_str()),
+        (Some("api"), Some("Call"), Some("Renewal"), Some("Two seats")),
+        "{events}"
+    );
+    let date: Vec<&str> = e["date"].as_str().unwrap().split_whitespace().collect();
+    assert!(date.len() == 5 && date[4].len() == 4 && date[3].matches(':').count() == 2, "ctime: {e}");
+    // An unknown client has no events, as in NodePoint.
+    let none = get(&d.s, &with_key(READ_KEY, &[("api", "list_events"), ("client_id", "999999")]));
+    assert_eq!(none["events"].as_array().map(Vec::len), Some(0), "{none}");
+
+    // Bad inputs, in NodePoint's order: nothing is written.
+    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+        (
+            vec![("api", "add_client"), ("name", "X"), ("contact", "Y")],
+            "ERR_MISSING_ARGUMENT",
+            "Missing 'status' argument.",
+        ),
+        (
+            vec![("api", "add_client"), ("status", "Closed"), ("name", "X"), ("contact", "Y"), ("key", WRITE_KEY)],
+            "ERR_INVALID_ARGUMENT",
+            "Invalid 'status' value. Must be one of: Prospect, Contact, Supplier, Paid, Unpaid.",
+        ),
+        (
+            vec![("api", "add_client"), ("status", "Paid"), ("contact", "Y"), ("key", WRITE_KEY)],
+            "ERR_MISSING_ARGUMENT",
+            "Missing 'name' argument.",
+        ),
+        (
+            vec![("api", "add_client"), ("status", "Paid"), ("name", "X"), ("contact", "Y"), ("key", READ_KEY)],
+            "ERR_INVALID_KEY",
+            "Invalid 'key' value.",
+        ),
+        (vec![("api", "list_events"), ("key", READ_KEY)], "ERR_MISSING_ARGUMENT", "Missing 'client_id' argument."),
+        (vec![("api", "list_clients")], "ERR_MISSING_ARGUMENT", "Missing 'key' argument."),
+        (
+            vec![("api", "add_event"), ("client_id", "1"), ("type", "Call"), ("key", WRITE_KEY)],
+            "ERR_MISSING_ARGUMENT",
+            "Missing 'summary' argument.",
+        ),
+        (
+            vec![("api", "add_event"), ("summary", "S"), ("type", "Call"), ("key", WRITE_KEY)],
+            "ERR_MISSING_ARGUMENT",
+            "Missing 'client_id' argument.",
+        ),
+        (
+            vec![("api", "add_event"), ("summary", "S"), ("client_id", &id), ("key", WRITE_KEY)],
+            "ERR_MISSING_ARGUMENT",
+            "Missing 'type' argument.",
+        ),
+        (
+            vec![("api", "add_event"), ("summary", "S"), ("client_id", "999999"), ("type", "Call"), ("key", WRITE_KEY)],
+            "ERR_INVALID_ID",
+            "Client not found.",
+        ),
+        (
+            vec![("api", "add_event"), ("summary", "S"), ("client_id", &id), ("type", "Call"), ("key", READ_KEY)],
+            "ERR_INVALID_KEY",
+            "Invalid 'key' value.",
+        ),
+    ];
+    for (params, status, message) in cases {
+        refused(&get(&d.s, &params), status, message);
+    }
+    let telegram = get(
+        &d.s,
+        &with_key(WRITE_KEY, &[("api", "add_event"), ("summary", "S"), ("client_id", &id), ("type", "Telegram")]),
+    );
+    assert_eq!(telegram["status"], "ERR_INVALID_ARGUMENT", "{telegram}");
+    let after = get(&d.s, &with_key(READ_KEY, &[("api", "list_clients")]));
+    assert_eq!(after["clients"].as_array().map(Vec::len), Some(1));
+    let events = get(&d.s, &with_key(READ_KEY, &[("api", "list_events"), ("client_id", &id)]));
+    assert_eq!(events["events"].as_array().map(Vec::len), Some(1));
+}

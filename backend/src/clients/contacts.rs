@@ -34,6 +34,12 @@ pub fn of_user(conn: &mut AnyConnection, user_id: i64) -> ApiResult<Option<Conta
     Ok(contacts::table.filter(contacts::user_id.eq(user_id)).select(ContactRow::as_select()).first(conn).optional()?)
 }
 
+/// A contact's address, when it exists and has one.
+pub fn address(conn: &mut AnyConnection, id: i64) -> ApiResult<Option<String>> {
+    let email: Option<String> = contacts::table.find(id).select(contacts::email).first(conn).optional()?;
+    Ok(email.filter(|e| !e.is_empty()))
+}
+
 /// A new account takes the contact written for its address, if there is one.
 pub fn claim(conn: &mut AnyConnection, user_id: i64, email: &str) -> ApiResult<()> {
     diesel::update(

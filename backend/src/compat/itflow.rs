@@ -307,11 +307,16 @@ fn endpoint(
             Ok(json!({"success": "True", "count": data.len(), "data": data}))
         }
         "tickets/create.php" => {
-            for field in ["client_id", "ticket_contact_id", "ticket_asset_id"] {
-                if number(params, field) != 0 {
-                    return Err(format!("{field} names a client, contact or asset: they do not exist here yet (send 0 or leave it out)."));
-                }
+            if number(params, "ticket_asset_id") != 0 {
+                return Err("ticket_asset_id names an asset: assets do not exist here yet (send 0 or leave it out).".into());
             }
+            let client_id = Some(number(params, "client_id")).filter(|id| *id != 0);
+            let contact_id = Some(number(params, "ticket_contact_id")).filter(|id| *id != 0);
+            // The contact is who asks (ITFlow's requester): their address, else the api account.
+            let contact_email = match contact_id {
+                Some(id) => crate::clients::contacts::address(conn, id).map_err(db)?,
+                None => None,
+            };
             let subject = text(params, "ticket_subject").ok_or(INSERT_FAILED)?;
             let assignee = match number(params, "ticket_assigned_to") {
                 0 => None,
@@ -326,9 +331,14 @@ fn endpoint(
             let request = TicketCreate {
                 subject: Some(subject.clone()),
                 message: Some(text(params, "ticket_details").unwrap_or(subject)),
-                email: Some(super::api_customer(conn, &actor).map_err(db)?),
+                email: Some(match contact_email {
+                    Some(email) => email,
+                    None => super::api_customer(conn, &actor).map_err(db)?,
+                }),
                 priority: Some(priority.into()),
                 assignee_ids: assignee,
+                client_id,
+                contact_id,
                 source: Some("API".into()),
                 ..Default::default()
             };
@@ -343,7 +353,7 @@ fn endpoint(
         }
         "tickets/resolve.php" => {
             let ticket = visible(conn, &actor, number(params, "ticket_id")).ok_or(UPDATE_FAILED)?;
-            if number(params, "client_id") != 0 {
+            if !of_client(&ticket, number(params, "client_id")) {
                 return Err(UPDATE_FAILED.into());
             }
             let current = catalog::status(conn, ticket.status_id, "ticket_status").map_err(db)?;
@@ -392,7 +402,7 @@ fn endpoint(
         "ticket_replies/create.php" => {
             let ticket = visible(conn, &actor, number(params, "ticket_id")).ok_or(INSERT_FAILED)?;
             let reply = text(params, "ticket_reply").ok_or(INSERT_FAILED)?;
-            if number(params, "client_id") != 0 {
+            if !of_client(&ticket, number(params, "client_id")) {
                 return Err(INSERT_FAILED.into());
             }
             // ITFlow: anything but Public is Internal.
@@ -533,10 +543,15 @@ fn ticket_row(t: &Ticket) -> Value {
         "ticket_archived_at": Value::Null,
         "ticket_created_by": s("0".into()),
         "ticket_assigned_to": s(t.assigned_to.first().map(|a| a.id.to_string()).unwrap_or_else(|| "0".into())),
-        "ticket_client_id": s("0".into()),
-        "ticket_contact_id": s("0".into()),
+        "ticket_client_id": s(t.client.as_ref().map_or(0, |c| c.id).to_string()),
+        "ticket_contact_id": s(t.contact.as_ref().map_or(0, |c| c.id).to_string()),
         "ticket_asset_id": s("0".into()),
     })
+}
+
+/// ITFlow's `client_id` on a change: 0 (any), or the ticket's own client.
+fn of_client(ticket: &crate::tickets::rows::TicketRow, client_id: i64) -> bool {
+    client_id == 0 || ticket.client_id == Some(client_id)
 }
 
 /// A thread entry as ITFlow's `ticket_replies` row.
@@ -561,7 +576,7 @@ fn reply_row(t: &Ticket, e: &shared::tickets::ThreadEntry) -> Value {
         "ticket_prefix": t.ticket_number.trim_end_matches(|c: char| c.is_ascii_digit()),
         "ticket_number": digits(&t.ticket_number),
         "ticket_subject": t.subject,
-        "ticket_client_id": "0",
+        "ticket_client_id": t.client.as_ref().map_or(0, |c| c.id).to_string(),
         "ticket_reply_by_name": e.poster,
     })
 }

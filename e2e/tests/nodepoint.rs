@@ -431,7 +431,8 @@ fn client_commands_answer_as_nodepoint() {
     assert_eq!(none["events"].as_array().map(Vec::len), Some(0), "{none}");
 
     // Bad inputs, in NodePoint's order: nothing is written.
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![("api", "add_client"), ("name", "X"), ("contact", "Y")],
             "ERR_MISSING_ARGUMENT",

@@ -472,8 +472,8 @@ pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::
 /// bounce it — with the ticket number as text, or JSON when the client accepts it.
 #[utoipa::path(
     tag = "tickets",
-    request_body(description = "The raw mail (RFC 822), taken whatever the Content-Type: osTicket's pipe scripts send text/plain, curl application/x-www-form-urlencoded",
-                 content((inline(crate::core::http::Binary) = "message/rfc822"), (inline(crate::core::http::Binary) = "application/octet-stream"))),
+    request_body(content = inline(crate::core::http::Binary), content_type = "application/octet-stream",
+                 description = "The raw mail (RFC 822), taken whatever the Content-Type: message/rfc822, text/plain (osTicket's pipe scripts), application/x-www-form-urlencoded (curl)"),
     responses(
         (status = 201, description = "Taken: the ticket number as text/plain (empty when no ticket), or the outcome with `Accept: application/json`",
          content((String = "text/plain", example = "TCK-1042"), (PipedMail = "application/json")),

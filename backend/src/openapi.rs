@@ -42,7 +42,7 @@ pub struct ApiDoc;
 
 /// The whole document: the title and tags above, the operations of every registered handler
 /// (features::register, the registration the app serves), then the parts written once for all
-/// of them (security schemes, the answers of input parsing).
+/// of them (security schemes, access lines, the answers of input parsing, optional bodies).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(crate::features::operations());

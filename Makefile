@@ -8,7 +8,7 @@ BIN_RELEASE := $(TARGET_DIR)/release/oxidesk
 BIN_DEBUG := $(TARGET_DIR)/debug/oxidesk
 DATA_DIR ?= data
 
-.PHONY: run build spa test test-lint test-unit test-postgres test-browser test-browser-postgres test-fuzz test-deny test-schema schema openapi bench bench-ui clean-data
+.PHONY: run build spa test test-lint test-unit test-postgres test-browser test-browser-postgres test-fuzz test-client test-deny test-schema schema openapi bench bench-ui clean-data
 
 ## make run: build everything in release and serve on 127.0.0.1:8080 with SQLite in ./data
 run: build
@@ -36,7 +36,8 @@ $(SPA_STAMP): $(SPA_SOURCES)
 	@mkdir -p $(dir $@) && touch $@
 
 ## make test: every suite — unit, integration and e2e on SQLite, again on PostgreSQL, browser,
-## schema fuzzing of the API, the dependency policy, and the diesel schema against both migration sets.
+## schema fuzzing of the API, a generated client's story, the dependency policy, and the diesel
+## schema against both migration sets.
 test:
 	scripts/tools.sh test
 	$(MAKE) test-schema
@@ -45,6 +46,7 @@ test:
 	$(MAKE) test-lint
 	$(MAKE) test-deny
 	$(MAKE) test-fuzz
+	$(MAKE) test-client
 	$(MAKE) test-unit
 	$(MAKE) test-postgres
 	$(MAKE) test-browser
@@ -73,6 +75,11 @@ test-browser-postgres:
 ## Schemathesis against /api/openapi.json of the debug binary (about 2 minutes; docs/architecture.md).
 test-fuzz:
 	scripts/schemathesis.sh $(BIN_DEBUG)
+
+## A Python client generated from the committed openapi/openapi.json by openapi-python-client (every
+## generator warning fatal) runs the seed-003 osTicket story against the debug binary (about 10 s).
+test-client:
+	scripts/generated-client.sh $(BIN_DEBUG)
 
 ## rustfmt (rustfmt.toml) and clippy with every warning an error, over every crate and its tests.
 test-lint:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Oxidesk needs, skipping whatever is already there at the right
 # version. Every tool comes from a package registry (crates.io, PyPI, npm, Debian); nothing is downloaded
-# from anywhere else. Usage: scripts/tools.sh build|test|fuzz|bench|schema
+# from anywhere else. Usage: scripts/tools.sh build|test|fuzz|client|bench|schema
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,8 @@ BINARYEN_VERSION="132"
 CARGO_DENY_VERSION="0.20.2"
 SCHEMATHESIS_VERSION="4.32.5"
 SCHEMATHESIS_VENV="$TOOLS_DIR/schemathesis-venv"
+OPENAPI_PYTHON_CLIENT_VERSION="0.29.1"
+OPENAPI_PYTHON_CLIENT_VENV="$TOOLS_DIR/openapi-python-client-venv"
 DIESEL_CLI_VERSION="2.3.14"   # the diesel version of Cargo.lock (diesel_cli 2.3.x needs rustc 1.86+)
 export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
@@ -103,6 +105,22 @@ schemathesis_tool() {
   "$SCHEMATHESIS_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==${SCHEMATHESIS_VERSION}"
 }
 
+# openapi-python-client (PyPI) in its own virtualenv, for scripts/generated-client.sh. The client it
+# generates needs httpx and attrs, which the generator itself depends on: its venv runs the story.
+client_tool() {
+  local gen="$OPENAPI_PYTHON_CLIENT_VENV/bin/openapi-python-client"
+  if "$gen" --version 2>/dev/null | grep -q "version: ${OPENAPI_PYTHON_CLIENT_VERSION}$"; then return 0; fi
+  need_cmd python3 "install Python 3.11 or later"
+  if [ ! -x "$OPENAPI_PYTHON_CLIENT_VENV/bin/pip" ]; then
+    rm -rf "$OPENAPI_PYTHON_CLIENT_VENV"
+    python3 -m venv "$OPENAPI_PYTHON_CLIENT_VENV" 2>/dev/null ||
+      { apt_install python3-venv; python3 -m venv "$OPENAPI_PYTHON_CLIENT_VENV"; }
+  fi
+  say "pip install openapi-python-client==${OPENAPI_PYTHON_CLIENT_VERSION}"
+  "$OPENAPI_PYTHON_CLIENT_VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "openapi-python-client==${OPENAPI_PYTHON_CLIENT_VERSION}"
+}
+
 # The test mail servers (scripts/mail.sh): an SMTP sink and an IMAP server, and openssl for their
 # certificate. On a systemd host the package also starts a system dovecot on 143/993; the tests'
 # own instance uses other ports.
@@ -114,6 +132,7 @@ test_tools() {
   build_tools
   deny_tool
   schemathesis_tool
+  client_tool
   diesel_tool
   apt_install chromium postgresql curl slapd ldap-utils
   mail_servers
@@ -128,7 +147,8 @@ case "${1:-build}" in
   build) build_tools ;;
   test) test_tools ;;
   fuzz) schemathesis_tool ;;
+  client) client_tool ;;
   schema) diesel_tool ;;
   bench) build_tools; apt_install wrk; mail_servers ;;
-  *) echo "usage: $0 build|test|fuzz|bench|schema" >&2; exit 2 ;;
+  *) echo "usage: $0 build|test|fuzz|client|bench|schema" >&2; exit 2 ;;
 esac

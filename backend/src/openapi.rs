@@ -3,8 +3,9 @@
 
 use shared::AccessLevel;
 use utoipa::openapi::path::ParameterIn;
+use utoipa::openapi::schema::{Schema, SchemaType, Type};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, Required, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -42,13 +43,14 @@ pub struct ApiDoc;
 
 /// The whole document: the title and tags above, the operations of every registered handler
 /// (features::register, the registration the app serves), then the parts written once for all
-/// of them (security schemes, the answers of input parsing).
+/// of them (security schemes, access lines, the answers of input parsing, optional bodies).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut document = ApiDoc::openapi();
     document.merge(crate::features::operations());
     SecuritySchemes.modify(&mut document);
     AccessLines.modify(&mut document);
     InputErrors.modify(&mut document);
+    OptionalBodies.modify(&mut document);
     document
 }
 
@@ -217,6 +219,39 @@ impl Modify for InputErrors {
             }
         }
     }
+}
+
+/// A body that may be left out (`request_body(content = Option<T>)`, the way utoipa leaves out
+/// `required`) is not a body that may be `null`: the server reads no body as `{}` and refuses a
+/// JSON `null`. utoipa writes the Option as `oneOf: [null, T]`; this keeps `T`, so that generated
+/// clients offer an optional `T` rather than a nullable one.
+struct OptionalBodies;
+
+impl Modify for OptionalBodies {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten()
+            {
+                let Some(body) = operation.request_body.as_mut() else { continue };
+                if body.required == Some(Required::True) {
+                    continue;
+                }
+                for content in body.content.values_mut() {
+                    if let Some(RefOr::T(Schema::OneOf(one_of))) = &content.schema {
+                        let mut others = one_of.items.iter().filter(|schema| !is_null(schema));
+                        if let (Some(only), None) = (others.next(), others.next()) {
+                            content.schema = Some(only.clone());
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_null(schema: &RefOr<Schema>) -> bool {
+    matches!(schema, RefOr::T(Schema::Object(object)) if object.schema_type == SchemaType::Type(Type::Null))
 }
 
 pub fn json() -> String {

@@ -170,3 +170,57 @@ async fn only_keys_name_the_address_a_ticket_came_from() {
         .unwrap();
     assert_eq!(ips, [Some("203.0.113.7".to_owned()), Some("192.0.2.44".to_owned())]);
 }
+
+/// `?format=` chooses what the create answers, whatever `Accept` says; without it `Accept` does,
+/// so that osTicket's scripts (neither) keep getting the bare number. A wrong value is a 422
+/// naming `format` that files nothing.
+#[actix_web::test]
+async fn the_create_answer_is_what_format_asks_for() {
+    use actix_web::test::{call_service, read_body, TestRequest};
+    use oxidesk::core::db::schema::tickets;
+    let db = test_db();
+    let st = state(&db);
+    let app = app(st.clone()).await;
+    let key = api_key(&st, "read,write");
+    let create = |query: &str, accept: Option<&str>| {
+        let req = TestRequest::post()
+            .uri(&format!("/api/tickets.json{query}"))
+            .insert_header(("X-API-Key", key.clone()))
+            .set_json(json!({"email": "dee@example.com", "subject": "Printer", "message": "Jammed"}));
+        match accept {
+            Some(accept) => req.insert_header(("Accept", accept)).to_request(),
+            None => req.to_request(),
+        }
+    };
+    for (query, accept, json_back) in [
+        ("", None, false),
+        ("", Some("application/json"), true),
+        ("?format=json", None, true),
+        ("?format=json", Some("text/plain"), true),
+        ("?format=text", Some("application/json"), false),
+    ] {
+        let resp = call_service(&app, create(query, accept)).await;
+        assert_eq!(resp.status().as_u16(), 201, "{query} {accept:?}");
+        let content_type = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        let body = read_body(resp).await;
+        let number = if json_back {
+            assert!(content_type.starts_with("application/json"), "{query} {accept:?}: {content_type}");
+            let ticket: serde_json::Value = serde_json::from_slice(&body).expect("a JSON ticket");
+            assert_eq!(ticket["subject"], "Printer", "{ticket}");
+            ticket["ticket_number"].as_str().expect("ticket_number").to_owned()
+        } else {
+            assert!(content_type.starts_with("text/plain"), "{query} {accept:?}: {content_type}");
+            String::from_utf8(body.to_vec()).expect("text")
+        };
+        assert!(number.starts_with("TCK-"), "{query} {accept:?}: {number:?}");
+    }
+    for bad in ["xml", "JSON", ""] {
+        let resp = call_service(&app, create(&format!("?format={bad}"), Some("application/json"))).await;
+        assert_eq!(resp.status().as_u16(), 422, "format={bad}");
+        let error: serde_json::Value = serde_json::from_slice(&read_body(resp).await).expect("an error body");
+        assert_eq!(error["error"]["code"], "invalid_fields", "{error}");
+        assert!(error["error"]["fields"]["format"].as_str().is_some_and(|m| m.contains("json or text")), "{error}");
+    }
+    let filed: i64 = tickets::table.count().get_result(&mut conn(&st)).unwrap();
+    assert_eq!(filed, 5, "a wrong format files nothing");
+}

@@ -308,7 +308,9 @@ fn endpoint(
         }
         "tickets/create.php" => {
             if number(params, "ticket_asset_id") != 0 {
-                return Err("ticket_asset_id names an asset: assets do not exist here yet (send 0 or leave it out).".into());
+                return Err(
+                    "ticket_asset_id names an asset: assets do not exist here yet (send 0 or leave it out).".into()
+                );
             }
             let client_id = Some(number(params, "client_id")).filter(|id| *id != 0);
             let contact_id = Some(number(params, "ticket_contact_id")).filter(|id| *id != 0);

@@ -12,7 +12,7 @@
 use actix_web::{post, web, HttpRequest, HttpResponse};
 use base64::Engine as _;
 use serde_json::{Map, Value};
-use shared::tickets::{Ticket, TicketCreate};
+use shared::tickets::{CreatedFormat, Ticket, TicketCreate, TicketCreateQuery};
 use shared::ApiErrorBody;
 
 use crate::core::auth::guards::{Welcome, Writing};
@@ -20,6 +20,7 @@ use crate::core::error::{ApiError, ApiResult};
 use crate::core::http::body::{self, RawBody};
 use crate::core::http::ServiceConfig;
 use crate::core::state::AppState;
+use crate::tickets::routes::{created_format, file_ticket};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(create_from_xml);
@@ -32,19 +33,19 @@ const MAX_NODES: u32 = 10_000;
 /// as the JSON create. With credentials any Content-Type is read (osTicket's scripts send
 /// several); without, only an XML one, so that no form of another site can file a ticket.
 #[utoipa::path(
-    tag = "tickets",
-    request_body(content = String, content_type = "application/xml",
+    tag = "tickets", params(TicketCreateQuery),
+    request_body(content = inline(crate::core::http::Binary), content_type = "application/xml",
         description = "osTicket's `<ticket>` document: fields as attributes or child elements, `<message type=\"text/html\">`, `<attachments><file name=\"a.txt\" type=\"text/plain\" encoding=\"base64\">…</file></attachments>`",
         example = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ticket alert=\"true\" autorespond=\"true\" source=\"API\">\n  <name>Angry User</name>\n  <email>api@example.com</email>\n  <subject>Testing API</subject>\n  <message type=\"text/plain\"><![CDATA[Message content here]]></message>\n</ticket>"),
     responses(
-        (status = 201, description = "Created: the ticket number as text/plain, or the ticket with `Accept: application/json`",
-         content((String = "text/plain", example = "TCK-1042"), (Ticket = "application/json"))),
+        (status = 201, description = "Created: the ticket with `?format=json` (or `Accept: application/json`), else its number as text/plain",
+         content((Ticket = "application/json"), (String = "text/plain", example = "TCK-1042"))),
         (status = 400, description = "Not an osTicket XML document (the parser's error and where)", body = ApiErrorBody),
         (status = 401, description = "No or bad credentials (or none, unless guest tickets are allowed)", body = ApiErrorBody),
         (status = 403, description = "The key lacks the write (or impersonate) scope", body = ApiErrorBody),
         (status = 413, description = "An attachment or the body is too large", body = ApiErrorBody),
         (status = 415, description = "Without credentials the body must say it is XML", body = ApiErrorBody),
-        (status = 422, description = "Missing or invalid fields", body = ApiErrorBody),
+        (status = 422, description = "Missing or invalid fields, or a `format` other than json or text", body = ApiErrorBody),
         (status = 429, description = "Too many guest tickets from this address", body = ApiErrorBody),
     ),
     security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]), ())
@@ -53,6 +54,7 @@ const MAX_NODES: u32 = 10_000;
 pub async fn create_from_xml(
     state: web::Data<AppState>,
     Welcome(visitor, _): Welcome<Writing>,
+    answer: web::Query<TicketCreateQuery>,
     body: RawBody,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
@@ -63,8 +65,9 @@ pub async fn create_from_xml(
             body.content_type.as_deref().unwrap_or("nothing")
         )));
     }
+    let wants_json = created_format(&answer, &req)? == CreatedFormat::Json;
     let ticket = ticket_from_xml(&body.bytes)?;
-    crate::tickets::routes::file_ticket(state, visitor, ticket, &req).await
+    file_ticket(state, visitor, ticket, wants_json, &req).await
 }
 
 /// osTicket's `<ticket>` document as the JSON create's body.

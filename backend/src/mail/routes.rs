@@ -395,7 +395,7 @@ pub async fn list_inbound(
     tag = "mail",
     params(("id" = i64, Path, description = "The mail's id")),
     responses(
-        (status = 200, description = "The mail", content_type = "message/rfc822", body = String),
+        (status = 200, description = "The mail", content_type = "message/rfc822", body = inline(crate::core::http::Binary)),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody),
         (status = 409, description = "Not quarantined: only quarantined mail is kept", body = ApiErrorBody),
     ),
@@ -474,7 +474,8 @@ pub async fn discard_inbound(state: web::Data<AppState>, admin: Admin, id: web::
 /// the client accepts it.
 #[utoipa::path(
     tag = "tickets",
-    request_body(content = String, description = "The raw mail, whatever the Content-Type (osTicket's pipe scripts send text/plain, curl sends application/x-www-form-urlencoded, message/rfc822 is fine too)", content_type = "text/plain"),
+    request_body(content = inline(crate::core::http::Binary), content_type = "application/octet-stream",
+                 description = "The raw mail (RFC 822), taken whatever the Content-Type: message/rfc822, text/plain (osTicket's pipe scripts), application/x-www-form-urlencoded (curl)"),
     responses(
         (status = 201, description = "A ticket or a reply was made: its ticket number as text/plain, or the outcome with `Accept: application/json`",
          content((String = "text/plain", example = "TCK-1042"), (PipedMail = "application/json")),

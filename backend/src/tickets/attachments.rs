@@ -7,7 +7,7 @@ use shared::ApiErrorBody;
 use crate::core::auth::apikeys::Scope;
 use crate::core::auth::Caller;
 use crate::core::error::ApiResult;
-use crate::core::http::ServiceConfig;
+use crate::core::http::{Binary, ServiceConfig};
 use crate::core::state::AppState;
 use crate::tickets::content::blob_path;
 use crate::tickets::find;
@@ -21,7 +21,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     tag = "tickets",
     params(("id" = i64, Path, description = "Attachment id")),
     responses(
-        (status = 200, description = "The file", content_type = "application/octet-stream"),
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = inline(Binary)),
         (status = 401, body = ApiErrorBody),
         (status = 403, description = "The key lacks the read scope", body = ApiErrorBody),
         (status = 404, description = "No such attachment, or not yours", body = ApiErrorBody),

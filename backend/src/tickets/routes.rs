@@ -4,7 +4,8 @@ use actix_web::http::header;
 use actix_web::{delete, get, post, put, web, HttpRequest, HttpResponse};
 use shared::notifications::TicketCounts;
 use shared::tickets::{
-    ActingAs, BulkResult, BulkUpdate, Draft, Ticket, TicketCreate, TicketListQuery, TicketTransition, TicketUpdate,
+    ActingAs, BulkResult, BulkUpdate, CreatedFormat, Draft, Ticket, TicketCreate, TicketCreateQuery, TicketListQuery,
+    TicketTransition, TicketUpdate,
 };
 use shared::ApiErrorBody;
 
@@ -79,21 +80,24 @@ pub async fn list_tickets(
     Ok(page_response(&req, page_number, page.per_page, page.total, &page.tickets))
 }
 
-/// Open a ticket (osTicket's create). Answers the ticket number as text, or the ticket as JSON
-/// when the request accepts application/json. Without credentials (a guest, when the settings
-/// allow guest tickets) `name` and `email` say who files it.
+/// Open a ticket (osTicket's create). Answers the ticket as JSON with `format=json` (or, without
+/// `format`, when the request accepts application/json), else its number as text, as osTicket
+/// does. Without credentials (a guest, when the settings allow guest tickets) `name` and `email`
+/// say who files it.
 #[utoipa::path(
     tag = "tickets",
+    params(TicketCreateQuery),
     request_body = TicketCreate,
     responses(
-        (status = 201, description = "Created: the ticket number as text/plain, or the ticket with `Accept: application/json`",
-         content((String = "text/plain", example = "TCK-1042"), (Ticket = "application/json"))),
+        // JSON first: generators take the first media type as the answer's type.
+        (status = 201, description = "Created: the ticket with `format=json` (or `Accept: application/json`), else its number as text/plain",
+         content((Ticket = "application/json"), (String = "text/plain", example = "TCK-1042"))),
         (status = 400, description = "Malformed JSON", body = ApiErrorBody),
         (status = 401, description = "No or bad credentials (or none, unless guest tickets are allowed)", body = ApiErrorBody),
         (status = 403, description = "The key lacks the write (or impersonate) scope", body = ApiErrorBody),
         (status = 413, description = "An attachment or the body is too large", body = ApiErrorBody),
         (status = 415, description = "The body is not JSON", body = ApiErrorBody),
-        (status = 422, description = "Missing or invalid fields", body = ApiErrorBody),
+        (status = 422, description = "Missing or invalid fields, or a `format` other than json or text", body = ApiErrorBody),
         (status = 429, description = "Too many guest tickets from this address", body = ApiErrorBody),
     ),
     security(("api_key" = ["write"]), ("bearer" = ["authorized_user"]), ())
@@ -102,20 +106,23 @@ pub async fn list_tickets(
 pub async fn create_ticket(
     state: web::Data<AppState>,
     Welcome(visitor, _): Welcome<Writing>,
+    answer: web::Query<TicketCreateQuery>,
     body: JsonBody<TicketCreate>,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    file_ticket(state, visitor, body.0, &req).await
+    let wants_json = created_format(&answer, &req)? == CreatedFormat::Json;
+    file_ticket(state, visitor, body.0, wants_json, &req).await
 }
 
-/// osTicket's create, whatever the body's format was (JSON here, XML in `compat::osticket_xml`).
+/// osTicket's create, whatever the body's format was (JSON here, XML in `compat::osticket_xml`):
+/// the ticket as JSON when `wants_json`, else its number.
 pub(crate) async fn file_ticket(
     state: web::Data<AppState>,
     visitor: Visitor,
     body: TicketCreate,
+    wants_json: bool,
     req: &HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let wants_json = accepts_json(req);
     // osTicket's `ip` names the customer's address when a website files the ticket for them.
     let given_ip =
         body.ip.as_deref().map(str::trim).filter(|ip| ip.parse::<std::net::IpAddr>().is_ok()).map(str::to_owned);
@@ -153,6 +160,16 @@ pub(crate) async fn file_ticket(
         Some(ticket) => response.json(ticket),
         None => response.content_type("text/plain; charset=utf-8").body(number),
     })
+}
+
+/// `format` decides; without it the Accept header does, so that osTicket's scripts (neither)
+/// keep getting the bare number.
+pub(crate) fn created_format(answer: &TicketCreateQuery, req: &HttpRequest) -> ApiResult<CreatedFormat> {
+    match answer.format.as_deref() {
+        Some(given) => CreatedFormat::parse(given).map_err(|problem| ApiError::field("format", problem)),
+        None if accepts_json(req) => Ok(CreatedFormat::Json),
+        None => Ok(CreatedFormat::Text),
+    }
 }
 
 /// osTicket's clients get text (a ticket number); clients that accept JSON get JSON.
@@ -228,7 +245,8 @@ pub async fn update_ticket(
 #[utoipa::path(
     tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
-    request_body(content = TicketTransition, description = "Optional: who acts, the version you saw, a resolution"),
+    // Option<_> marks the body optional: without one the ticket is closed as the caller.
+    request_body(content = Option<TicketTransition>, description = "Optional: who acts, the version you saw, a resolution"),
     responses(
         (status = 204, description = "Closed"),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
@@ -258,7 +276,8 @@ pub async fn close_ticket(
 #[utoipa::path(
     tag = "tickets",
     params(("number" = String, Path, description = "Ticket number")),
-    request_body(content = TicketTransition, description = "Optional: who acts and the version you saw"),
+    // Option<_> marks the body optional: without one the ticket is reopened as the caller.
+    request_body(content = Option<TicketTransition>, description = "Optional: who acts and the version you saw"),
     responses(
         (status = 200, description = "The reopened ticket", body = Ticket),
         (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),

@@ -1,6 +1,7 @@
 //! What every feature's HTTP layer shares: the JSON body extractor (`body`), paging (`paging`),
 //! the web app (`spa`), the health check, the registration of routes with their documentation
-//! (`ServiceConfig`), and the 405 answer for unsupported methods (`refuse_other_methods`).
+//! (`ServiceConfig`), the 405 answer for unsupported methods (`refuse_other_methods`), and the
+//! documented schema of raw bytes (`Binary`).
 
 pub mod body;
 pub mod client;
@@ -20,6 +21,14 @@ use crate::core::error::ApiError;
 /// so no route goes undocumented and no operation unserved. Re-exported so that features do not
 /// name the crate; never call its `route` (that registers a route without a document).
 pub use utoipa_actix_web::service_config::ServiceConfig;
+
+// In the OpenAPI document, a body that is bytes of its own media type (a mail, an attachment):
+// `type: string, format: binary`, which generators turn into a file or bytes, not text or JSON.
+// Documentation only (`inline(Binary)` in an annotation): handlers read and send the bytes. Line
+// comments, not doc comments: utoipa would copy a doc comment into every body's schema.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct Binary(pub Vec<u8>);
 
 /// Gives every documented path a last resource that answers any method its handlers did not
 /// take with a JSON 405 naming the allowed ones, in its message and in the `Allow` header that

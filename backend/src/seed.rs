@@ -1,5 +1,8 @@
-//! `oxidesk seed --tickets N`: realistic demo data — customers, agents, and tickets with threads of
-//! messages, responses, notes and events, spread over the last year. Used for demos and benchmarks.
+//! `oxidesk seed --tickets N`: realistic demo data — customers, agents, clients (two customers
+//! each as their contacts, with a few events), and tickets with threads of messages, responses,
+//! notes and events, spread over the last year. Used for demos and benchmarks.
+
+use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -11,7 +14,9 @@ use rand::{Rng, SeedableRng};
 use crate::catalog::rules::ticket_settings;
 use crate::commands::CommandResult;
 use crate::core::db::models::NewUser;
-use crate::core::db::schema::{thread_entries, ticket_assignees, tickets, users};
+use crate::core::db::schema::{
+    client_domains, client_events, clients, contacts, thread_entries, ticket_assignees, tickets, users,
+};
 use crate::core::db::{write_tx, AnyConnection, DbPool};
 use crate::tickets::rows::{NewEntry, NewTicket};
 
@@ -89,6 +94,7 @@ pub fn run(pool: &DbPool, count: u64) -> CommandResult {
     let now = chrono::Utc::now().naive_utc();
     let run_id: u32 = rng.gen();
     let (customers, agents) = write_tx(&mut conn, |conn| people(conn, &mut rng, run_id, now, count))?;
+    let clients = write_tx(&mut conn, |conn| organisations(conn, &mut rng, run_id, now, &customers))?;
     let settings = ticket_settings(&mut conn)?;
     let bar = ProgressBar::new(count);
     bar.set_style(
@@ -101,7 +107,7 @@ pub fn run(pool: &DbPool, count: u64) -> CommandResult {
         let batch = (count - done).min(2000);
         write_tx(&mut conn, |conn| {
             for i in 0..batch {
-                ticket(conn, &mut rng, &customers, &agents, now, run_id, done + i)?;
+                ticket(conn, &mut rng, &customers, &agents, &clients, now, run_id, done + i)?;
             }
             Ok::<_, diesel::result::Error>(())
         })?;
@@ -118,7 +124,12 @@ pub fn run(pool: &DbPool, count: u64) -> CommandResult {
     ))
     .execute(&mut conn)?;
     bar.finish();
-    eprintln!("seeded {count} tickets for {} customers and {} agents", customers.len(), agents.len());
+    eprintln!(
+        "seeded {count} tickets for {} customers of {} clients and {} agents",
+        customers.len(),
+        customers.len().div_ceil(2),
+        agents.len()
+    );
     Ok(())
 }
 
@@ -174,11 +185,88 @@ fn people(
     Ok(made)
 }
 
+const TRADES: &[&str] = &["Logistics", "Dental", "Bakery", "Architects", "Law Firm", "Garage", "Clinic", "School"];
+const CLIENT_STATUSES: &[&str] = &["Paid", "Paid", "Paid", "Unpaid", "Prospect", "Contact", "Supplier", "Closed"];
+const EVENTS: &[(&str, &str)] = &[
+    ("Call", "Quarterly check-in call"),
+    ("Email", "Sent the renewal offer"),
+    ("Meeting", "On-site visit: network review"),
+    ("Note", "Prefers to be called in the morning"),
+];
+
+/// A client per two customers, who are its contacts (the first its primary contact), with a mail
+/// domain and two events each: the customer's client and contact, by customer id.
+fn organisations(
+    conn: &mut AnyConnection,
+    rng: &mut StdRng,
+    run_id: u32,
+    now: NaiveDateTime,
+    customers: &[(i64, String)],
+) -> Result<HashMap<i64, (i64, i64)>, diesel::result::Error> {
+    let mut of_customer = HashMap::new();
+    for (n, pair) in customers.chunks(2).enumerate() {
+        let last = LAST.choose(rng).copied().unwrap_or("Smith");
+        let trade = TRADES.choose(rng).copied().unwrap_or("Services");
+        let client: i64 = diesel::insert_into(clients::table)
+            .values((
+                clients::name.eq(format!("{last} {trade} {n}")),
+                clients::status.eq(CLIENT_STATUSES.choose(rng).copied().unwrap_or("Paid")),
+                clients::phone.eq(format!("+1 555 {:04}", n % 10_000)),
+                clients::notes.eq(""),
+                clients::created_at.eq(now),
+                clients::updated_at.eq(now),
+            ))
+            .returning(clients::id)
+            .get_result(conn)?;
+        diesel::insert_into(client_domains::table)
+            .values((
+                client_domains::domain.eq(format!("c{n}-{run_id:08x}.example")),
+                client_domains::client_id.eq(client),
+            ))
+            .execute(conn)?;
+        for (i, (customer, name)) in pair.iter().enumerate() {
+            let email: String = users::table.find(customer).select(users::email).first(conn)?;
+            let contact: i64 = diesel::insert_into(contacts::table)
+                .values((
+                    contacts::client_id.eq(client),
+                    contacts::user_id.eq(customer),
+                    contacts::name.eq(name),
+                    contacts::email.eq(email),
+                    contacts::technical.eq(i == 0),
+                    contacts::created_at.eq(now),
+                ))
+                .returning(contacts::id)
+                .get_result(conn)?;
+            if i == 0 {
+                diesel::update(clients::table.find(client))
+                    .set(clients::primary_contact_id.eq(contact))
+                    .execute(conn)?;
+            }
+            of_customer.insert(*customer, (client, contact));
+        }
+        for (kind, summary) in EVENTS.choose_multiple(rng, 2) {
+            diesel::insert_into(client_events::table)
+                .values((
+                    client_events::client_id.eq(client),
+                    client_events::kind.eq(kind),
+                    client_events::summary.eq(summary),
+                    client_events::notes.eq(""),
+                    client_events::happened_at.eq(now - Duration::days(rng.gen_range(0..365))),
+                    client_events::created_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(of_customer)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn ticket(
     conn: &mut AnyConnection,
     rng: &mut StdRng,
     customers: &[(i64, String)],
     agents: &[(i64, String)],
+    clients: &HashMap<i64, (i64, i64)>,
     now: NaiveDateTime,
     run_id: u32,
     n: u64,
@@ -212,8 +300,8 @@ fn ticket(
             created_at: created,
             updated_at: updated,
             held: false,
-            client_id: None,
-            contact_id: None,
+            client_id: clients.get(&customer).map(|c| c.0),
+            contact_id: clients.get(&customer).map(|c| c.1),
         })
         .returning(tickets::id)
         .get_result(conn)?;

@@ -3,7 +3,7 @@
 //!
 //! 1. seeds a fresh SQLite data folder with `oxidesk seed --tickets N` (timed) and creates an API key;
 //! 2. starts `oxidesk serve` on a free loopback port;
-//! 3. drives the scenarios with `wrk` (create, get, list, search, the desk list, counts, search by customer, sign-in), sampling the server's RSS every
+//! 3. drives the scenarios with `wrk` (create, get, list, search, the desk list, counts, search by customer, the clients directory, its search, a client's tickets, sign-in), sampling the server's RSS every
 //!    200 ms while each runs;
 //! 4. prints a Markdown table of the figures next to the budgets.
 //!
@@ -27,7 +27,8 @@ usage: bench [--tickets N] [--seconds S] [--connections C] [--only NAME]…
   --seconds S      duration of each scenario (default 15)
   --connections C  concurrent connections wrk keeps open (default 32)
   --only NAME      run only this scenario (create, get, list, search, \"desk list\", counts, live,
-                   \"search customer\", sign-in); may be given more than once
+                   \"search customer\", clients, \"clients search\", \"client tickets\", sign-in);
+                   may be given more than once
 environment:
   OXIDESK_BIN      the server binary to measure (default <workspace>/target/release/oxidesk)";
 
@@ -224,6 +225,11 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
         .as_ref()
         .and_then(|t| t.pointer("/user/fullname")?.as_str().map(str::to_owned))
         .ok_or_else(|| format!("no customer in the first page: {}", first.body))?;
+    // The client scenario lists this ticket's client's tickets (every seeded customer has one).
+    let client = first_ticket
+        .as_ref()
+        .and_then(|t| t.pointer("/client/id")?.as_i64())
+        .ok_or_else(|| format!("no client on the first ticket: {}", first.body))?;
     println!("- tickets in the database: {}", first.total.as_deref().unwrap_or("?"));
     println!("- get scenario reads {number}; search by customer looks for {customer:?}");
     // The side bar's counts are computed on the first ask after a change and kept until the next
@@ -297,6 +303,32 @@ fn run(options: &Options, wrk: &Path) -> Result<(), String> {
             path: format!("/api/tickets.json?q={}", customer.replace(' ', "%20")),
             script: None,
             budget: Budget::MaxP99Ms(50.0),
+            connections: None,
+        },
+        // Issue 16: the clients directory (a page by name, with each client's domains, primary
+        // contact and open tickets), its search, and a client's tickets (the client page).
+        Scenario {
+            name: "clients",
+            method: "GET",
+            path: "/api/clients.json".into(),
+            script: None,
+            budget: Budget::MaxP99Ms(10.0),
+            connections: None,
+        },
+        Scenario {
+            name: "clients search",
+            method: "GET",
+            path: "/api/clients.json?q=logistics".into(),
+            script: None,
+            budget: Budget::MaxP99Ms(50.0),
+            connections: None,
+        },
+        Scenario {
+            name: "client tickets",
+            method: "GET",
+            path: format!("/api/tickets.json?client={client}&threads=false"),
+            script: None,
+            budget: Budget::MaxP99Ms(10.0),
             connections: None,
         },
         // Sixteen guessers at once (issue 13): memory must stay within the budget while the

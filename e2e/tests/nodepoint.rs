@@ -396,6 +396,9 @@ fn client_commands_answer_as_nodepoint() {
         "{list}"
     );
     let id = acme["id"].as_str().unwrap().to_owned();
+    // At the site's root too, where NodePoint was installed (issue 16's "done when").
+    let root = d.s.send(Method::GET, &format!("/?api=list_clients&key={READ_KEY}"), &Auth::None, &[], None, None);
+    assert_eq!(parsed(&root)["clients"], list["clients"]);
     // The desk sees the same client, its contact the primary one.
     let client = d.s.get(&format!("/api/clients.json/{id}"), &d.admin).json();
     assert_eq!(client["primary_contact"]["name"], "Ann Lee");

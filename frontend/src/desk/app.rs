@@ -4,6 +4,7 @@
 //! level on top.
 
 use leptos::prelude::*;
+use shared::settings::Capability;
 use shared::AccessLevel;
 use ui::components::catalog::Catalog;
 use ui::components::composer::MakeReplyExtra;
@@ -28,6 +29,9 @@ use crate::admin::topics::TopicsPage;
 use crate::admin::users::UsersPage;
 use crate::admin::AdminHome;
 use crate::bulk_bar::BulkBar;
+use crate::clients::list::{ClientsPage, NewClientPage};
+use crate::clients::page::ClientPage;
+use crate::clients::{threshold, EDIT_LEVEL};
 use crate::side_bar::SideBar;
 use crate::ticket_sidebar::staff_side;
 
@@ -53,17 +57,20 @@ pub fn routes() -> AnyView {
             _ if path.strip_prefix("/tickets/").is_some_and(|n| !n.is_empty() && !n.contains('/')) => {
                 "/tickets/:number"
             }
+            "/clients/new" => "/clients/new",
+            _ if path.strip_prefix("/clients/").is_some_and(|n| n.parse::<i64>().is_ok()) => "/clients/:id",
             _ => PATHS.iter().copied().find(|p| p.trim_end_matches('/') == path).unwrap_or(""),
         }
     });
     (move || page_view(page.get())).into_any()
 }
 
-const PATHS: [&str; 17] = [
+const PATHS: [&str; 18] = [
     "/",
     "/account",
     "/tickets",
     "/tickets/new",
+    "/clients",
     "/admin",
     "/admin/users",
     "/admin/settings",
@@ -105,6 +112,15 @@ fn page_view(route: &str) -> AnyView {
             </RequireSignIn>
         }
         .into_any(),
+        // The directory's threshold is a setting ("Can view client details"), read as the page opens.
+        "/clients" => {
+            view! { <RequireLevel min=threshold(Capability::ViewClientDetails)><ClientsPage/></RequireLevel> }
+                .into_any()
+        }
+        "/clients/new" => view! { <RequireLevel min=EDIT_LEVEL><NewClientPage/></RequireLevel> }.into_any(),
+        "/clients/:id" => {
+            view! { <RequireLevel min=threshold(Capability::ViewClientDetails)><ClientPage/></RequireLevel> }.into_any()
+        }
         "/admin" => view! { <RequireLevel min=USER_MANAGER><AdminHome/></RequireLevel> }.into_any(),
         "/admin/users" => view! { <RequireLevel min=USER_MANAGER><UsersPage/></RequireLevel> }.into_any(),
         "/admin/settings" => view! { <RequireLevel min=ADMIN><SettingsPage/></RequireLevel> }.into_any(),

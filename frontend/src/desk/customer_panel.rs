@@ -105,7 +105,7 @@ pub fn CustomerPanel(ctx: TicketContext) -> impl IntoView {
 }
 
 #[component]
-fn TicketLinks(tickets: Vec<Ticket>, empty: &'static str, testid: &'static str) -> impl IntoView {
+pub(crate) fn TicketLinks(tickets: Vec<Ticket>, empty: &'static str, testid: &'static str) -> impl IntoView {
     if tickets.is_empty() {
         return view! { <p class="muted">{empty}</p> }.into_any();
     }

@@ -5,6 +5,7 @@ mod admin;
 mod app;
 mod bell;
 mod bulk_bar;
+mod clients;
 mod copies;
 mod customer_panel;
 mod delete_ticket;
@@ -17,6 +18,7 @@ mod setup;
 mod side_bar;
 mod signature;
 mod then_status;
+mod ticket_client;
 mod ticket_sidebar;
 mod watch;
 

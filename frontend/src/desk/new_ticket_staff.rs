@@ -1,9 +1,11 @@
 //! The agents' part of the new-ticket form (osTicket's "new ticket on behalf", Zammad's phone
 //! ticket): whom the ticket is for — found by name or address, or a new address — and how they got
-//! in touch, and who else is copied, above the form's own fields; its queue, assignee, status (with the resolution a
-//! closing one needs) and priority below them.
+//! in touch, who else is copied, and the client and contact it is for (`?client=<id>` chooses the
+//! client, as the client page's "New ticket for this client" does), above the form's own fields;
+//! its queue, assignee, status (with the resolution a closing one needs) and priority below them.
 
 use leptos::prelude::*;
+use shared::clients::{Client, ClientStatus, Named};
 use shared::tickets::TicketCreate;
 use shared::validate::{address_list, PersonName};
 use ui::api::ApiError;
@@ -14,6 +16,8 @@ use ui::components::person_picker::{Person, PersonPicker};
 use ui::pages::new_ticket::FormExtra;
 use ui::session::Session;
 
+use crate::clients::picker::ClientContactFields;
+use crate::clients::{calls, may_view};
 use crate::copies::checked_list;
 
 /// Preselected when the desk has it; otherwise the server's default applies.
@@ -33,6 +37,11 @@ struct StaffChoices {
     /// Who else is copied (`copies`).
     cc: RwSignal<String>,
     cc_errors: RwSignal<FieldErrors>,
+    /// The client and its contact (shown to those who may read the clients directory).
+    may_pick_client: Memo<bool>,
+    client: RwSignal<Option<Named>>,
+    contact: RwSignal<Option<i64>>,
+    client_error: RwSignal<Option<String>>,
     source: RwSignal<String>,
     queue: RwSignal<Option<i64>>,
     assignee: RwSignal<Option<i64>>,
@@ -44,12 +53,18 @@ struct StaffChoices {
 
 impl StaffChoices {
     fn new() -> Self {
+        let client = RwSignal::new(None);
+        preselect_client(client);
         StaffChoices {
             catalog: Catalog::load(),
             requester: RwSignal::new(None),
             requester_error: RwSignal::new(None),
             cc: RwSignal::new(String::new()),
             cc_errors: RwSignal::new(FieldErrors::new()),
+            may_pick_client: may_view(),
+            client,
+            contact: RwSignal::new(None),
+            client_error: RwSignal::new(None),
             source: RwSignal::new("Phone".into()),
             queue: RwSignal::new(None),
             assignee: RwSignal::new(None),
@@ -75,6 +90,10 @@ impl FormExtra for StaffChoices {
             <p class="hint">"Search by name or address, or type a new address. Left empty, the ticket is yours."</p>
             <TextField id="ticket-cc" name="cc" label="CC" value=staff.cc errors=staff.cc_errors
                 hint="Others to keep informed: they get the ticket's mail and may answer. Separate addresses with commas."/>
+            <Show when=move || staff.may_pick_client.get()>
+                <ClientContactFields ids=("ticket-client", "ticket-contact") client=staff.client contact=staff.contact
+                    error=staff.client_error/>
+            </Show>
             <div class="field">
                 <label for="ticket-source">"Came in by"</label>
                 <select id="ticket-source" on:change=move |ev| staff.source.set(event_target_value(&ev))>
@@ -120,6 +139,10 @@ impl FormExtra for StaffChoices {
             ticket.email = Some(person.email);
         }
         ticket.cc = Some(address_list(&self.cc.get_untracked())).filter(|list| !list.is_empty());
+        if let Some(client) = self.client.get_untracked() {
+            ticket.client_id = Some(client.id);
+            ticket.contact_id = self.contact.get_untracked();
+        }
         ticket.source = Some(self.source.get_untracked());
         ticket.queue_id = self.queue.get_untracked();
         ticket.priority = self.priority.get_untracked().map(|id| id.to_string());
@@ -134,6 +157,9 @@ impl FormExtra for StaffChoices {
         let fields = error.fields();
         if let Some(reason) = fields.get("email").or_else(|| fields.get("name")) {
             self.requester_error.set(Some(format!("The customer's address or name {reason}.")));
+        }
+        if let Some(reason) = fields.get("client_id").or_else(|| fields.get("contact_id")) {
+            self.client_error.set(Some(format!("The client or contact {reason}.")));
         }
         if let Some(reason) = fields.get("cc") {
             self.cc_errors.set(FieldErrors::from([("cc".to_owned(), format!("CC {reason}."))]));
@@ -218,4 +244,19 @@ fn Handling(staff: StaffChoices, errors: RwSignal<FieldErrors>) -> impl IntoView
             {move || catalog.agents_error().map(|error| view! { <ErrorNotice error/> })}
         </fieldset>
     }
+}
+
+/// `?client=<id>`: that client, unless it is closed (it takes no new tickets).
+fn preselect_client(client: RwSignal<Option<Named>>) {
+    let Some(id) = untrack(|| ui::route::query_value("client")).and_then(|v| v.trim().parse::<i64>().ok()) else {
+        return;
+    };
+    let session = Session::get();
+    leptos::task::spawn_local(async move {
+        if let Ok(found) = session.read::<Client>(calls::get(id)).await {
+            if found.status != ClientStatus::Closed && client.try_get_untracked().is_some_and(|c| c.is_none()) {
+                client.try_set(Some(Named { id: found.id, name: found.name }));
+            }
+        }
+    });
 }

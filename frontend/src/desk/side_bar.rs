@@ -1,7 +1,8 @@
 //! The list's side bar: open tickets in all, mine, unassigned and followed, per queue, and the
 //! agent's saved views, each with its count (`GET /api/counts.json`, which the server keeps
-//! until something changes, so asking on every change the live stream tells of is cheap). On a
-//! phone it folds behind a button, so the first ticket shows on the first screen.
+//! until something changes, so asking on every change the live stream tells of is cheap); and
+//! the way to the clients directory. On a phone it folds behind a button, so the first ticket
+//! shows on the first screen.
 
 use leptos::prelude::*;
 use shared::notifications::TicketCounts;
@@ -46,6 +47,7 @@ pub fn SideBar(filter: Memo<ListFilter>) -> impl IntoView {
     }
     let current = Memo::new(move |_| filter.get().query_string());
     let unfolded = RwSignal::new(false);
+    let may_view_clients = crate::clients::may_view();
     let entry = move |label: String, query: String, count: Signal<Option<i64>>, testid: &'static str| {
         let link = if query.is_empty() { href("/tickets") } else { href(&format!("/tickets?{query}")) };
         view! {
@@ -88,6 +90,12 @@ pub fn SideBar(filter: Memo<ListFilter>) -> impl IntoView {
                     }}
                 </ul>
                 {move || failed.get().map(|error| view! { <ErrorNotice error/> })}
+                <Show when=move || may_view_clients.get()>
+                    <h2 class="side-heading">"Directory"</h2>
+                    <ul class="side-list">
+                        <li><a href=href("/clients") data-testid="side-clients"><span class="side-label">"Clients"</span></a></li>
+                    </ul>
+                </Show>
                 <SavedViews
                     filter
                     counts=Signal::derive(move || counts.with(|c| c.as_ref().map(|c| c.views.clone()).unwrap_or_default()))

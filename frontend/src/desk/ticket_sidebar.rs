@@ -1,6 +1,7 @@
-//! The agents' side panel of a ticket: the customer (`customer_panel`), the assignees, following,
-//! status and the other fields, time spent, and deleting it (`delete_ticket`). (Close and reopen for customers, and the plumbing every change goes through, are
-//! `ui`'s `ticket_actions`.)
+//! The agents' side panel of a ticket: the customer (`customer_panel`), the client and contact
+//! (`ticket_client`), the assignees, following, status and the other fields, time spent, and
+//! deleting it (`delete_ticket`). (Close and reopen for customers, and the plumbing every change
+//! goes through, are `ui`'s `ticket_actions`.)
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -14,12 +15,14 @@ use ui::session::Session;
 
 use crate::customer_panel::CustomerPanel;
 use crate::delete_ticket::DeleteTicket;
+use crate::ticket_client::ClientPanel;
 
 /// The panel, as the ticket page draws it.
 pub fn staff_side(ctx: TicketContext) -> AnyView {
     view! {
         <aside class="ticket-side" aria-label="Ticket actions" data-testid="ticket-side">
             <CustomerPanel ctx/>
+            <ClientPanel ctx/>
             <Assignees ctx/>
             <Following ctx/>
             <Properties ctx/>

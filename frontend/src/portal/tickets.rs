@@ -1,6 +1,7 @@
 //! `/tickets` in the portal: "My tickets", a plain list a customer searches and narrows by state.
 //! (The agents' list, with its filters, sorting, bulk changes and keyboard, is the desk's.) The
 //! filter lives in the URL's query string, so reload, back and the home page's "See all" links work.
+//! A client's technical contact also sees the client's other tickets here, each with who filed it.
 
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -88,13 +89,13 @@ pub fn MyTicketsPage() -> impl IntoView {
                 Some(Ok(page)) if page.tickets.is_empty() => {
                     view! { <p class="muted" data-testid="no-tickets">"No tickets match."</p> }.into_any()
                 }
-                Some(Ok(page)) => list(page, pairs.get_untracked()).into_any(),
+                Some(Ok(page)) => list(page, pairs.get_untracked(), session.user().map(|u| u.id)).into_any(),
             }}
         </section>
     }
 }
 
-fn list(page: DeskPage, pairs: Vec<(String, String)>) -> impl IntoView {
+fn list(page: DeskPage, pairs: Vec<(String, String)>, me: Option<i64>) -> impl IntoView {
     let current = pairs.iter().find(|(k, _)| k == "page").and_then(|(_, v)| v.parse::<u64>().ok()).unwrap_or(1);
     let pages = page.pages.max(1);
     let at = |n: u64| {
@@ -115,7 +116,7 @@ fn list(page: DeskPage, pairs: Vec<(String, String)>) -> impl IntoView {
                     <th scope="col">"Updated"</th>
                 </tr>
             </thead>
-            <tbody>{page.tickets.into_iter().map(row).collect_view()}</tbody>
+            <tbody>{page.tickets.into_iter().map(|t| row(t, me)).collect_view()}</tbody>
         </table>
         <nav class="pager" aria-label="Pages">
             {(current > 1).then(|| view! { <a href=href(&at(current - 1)) rel="prev">"Previous"</a> })}
@@ -125,13 +126,17 @@ fn list(page: DeskPage, pairs: Vec<(String, String)>) -> impl IntoView {
     }
 }
 
-fn row(ticket: Ticket) -> impl IntoView {
+fn row(ticket: Ticket, me: Option<i64>) -> impl IntoView {
     let state_class = format!("badge state-{}", ticket.status_state.as_str());
     view! {
         <tr class="ticket-row" data-testid="ticket-row" data-number=ticket.ticket_number.clone()>
             <td class="col-number number" data-label="Number">{ticket.ticket_number.clone()}</td>
             <td class="col-subject">
                 <a href=href(&format!("/tickets/{}", ticket.ticket_number)) class="ticket-subject">{ticket.subject}</a>
+                // A client's technical contact sees their colleagues' tickets too.
+                {(Some(ticket.user.id) != me).then(|| view! {
+                    <span class="requester" data-testid="filed-by">{format!("Filed by {}", ticket.user.fullname)}</span>
+                })}
             </td>
             <td class="col-status"><span class=state_class>{ticket.ticket_status}</span></td>
             <td class="col-updated" data-label="Updated"><When value=ticket.updated_timestamp.clone()/></td>

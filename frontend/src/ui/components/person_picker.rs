@@ -14,6 +14,42 @@ use crate::api;
 use crate::components::feedback::focus_field;
 use crate::session::Session;
 
+/// A search-as-you-type list's keys: the arrows move through what was found (and open the list),
+/// Enter picks the active one (not submitting the form), Escape closes the list.
+pub fn list_keys<T: Clone + Send + Sync + 'static>(
+    ev: &KeyboardEvent,
+    found: RwSignal<Vec<T>>,
+    active: RwSignal<Option<usize>>,
+    open: RwSignal<bool>,
+    pick: impl Fn(T),
+) {
+    let count = found.with(Vec::len);
+    match ev.key().as_str() {
+        "ArrowDown" if count > 0 => {
+            ev.prevent_default();
+            open.set(true);
+            active.set(Some(active.get_untracked().map_or(0, |i| (i + 1) % count)));
+        }
+        "ArrowUp" if count > 0 => {
+            ev.prevent_default();
+            open.set(true);
+            active.set(Some(active.get_untracked().map_or(count - 1, |i| (i + count - 1) % count)));
+        }
+        "Enter" if open.get_untracked() && count > 0 => {
+            ev.prevent_default();
+            let index = active.get_untracked().unwrap_or(0);
+            if let Some(item) = found.with_untracked(|f| f.get(index).cloned()) {
+                pick(item);
+            }
+        }
+        "Escape" if open.get_untracked() => {
+            ev.prevent_default();
+            open.set(false);
+        }
+        _ => {}
+    }
+}
+
 /// How many people a search suggests.
 const SUGGESTIONS: usize = 8;
 /// How long typing must pause before the search runs.
@@ -132,34 +168,7 @@ pub fn PersonPicker(
         }
     };
 
-    let on_keydown = move |ev: KeyboardEvent| {
-        let count = found.with(Vec::len);
-        match ev.key().as_str() {
-            "ArrowDown" if count > 0 => {
-                ev.prevent_default();
-                open.set(true);
-                active.set(Some(active.get_untracked().map_or(0, |i| (i + 1) % count)));
-            }
-            "ArrowUp" if count > 0 => {
-                ev.prevent_default();
-                open.set(true);
-                active.set(Some(active.get_untracked().map_or(count - 1, |i| (i + count - 1) % count)));
-            }
-            "Enter" if open.get_untracked() && count > 0 => {
-                // Picking, not submitting the form.
-                ev.prevent_default();
-                let index = active.get_untracked().unwrap_or(0);
-                if let Some(s) = found.with_untracked(|f| f.get(index).cloned()) {
-                    pick(s);
-                }
-            }
-            "Escape" if open.get_untracked() => {
-                ev.prevent_default();
-                open.set(false);
-            }
-            _ => {}
-        }
-    };
+    let on_keydown = move |ev: KeyboardEvent| list_keys(&ev, found, active, open, pick);
 
     let described = error_id.clone();
     view! {

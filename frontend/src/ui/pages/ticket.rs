@@ -220,6 +220,7 @@ fn TicketFacts(ticket: Ticket) -> impl IntoView {
                 <div><dt>"Queue"</dt><dd>{ticket.department}</dd></div>
                 {ticket.topic.map(|topic| view! { <div><dt>"Topic"</dt><dd>{topic}</dd></div> })}
                 <div><dt>"From"</dt><dd>{ticket.user.fullname}</dd></div>
+                {ticket.client.map(|c| view! { <div><dt>"Client"</dt><dd data-testid="fact-client">{c.name}</dd></div> })}
                 {(!ticket.cc.is_empty()).then(|| {
                     let names = ticket.cc.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ");
                     view! { <div><dt>"Copied"</dt><dd data-testid="ticket-cc">{names}</dd></div> }

@@ -24,7 +24,7 @@ use crate::text::{priority_class, When};
 const STATES: [StatusState; 4] = [StatusState::Open, StatusState::Pending, StatusState::Resolved, StatusState::Closed];
 
 /// Sort keys the server knows, with how each is offered.
-const SORTS: [(&str, &str); 18] = [
+const SORTS: [(&str, &str); 20] = [
     ("-updated", "Recently updated"),
     ("updated", "Least recently updated"),
     ("-created", "Newest first"),
@@ -39,6 +39,8 @@ const SORTS: [(&str, &str); 18] = [
     ("-status", "Status, last to first"),
     ("customer", "Customer, A to Z"),
     ("-customer", "Customer, Z to A"),
+    ("client", "Client, A to Z"),
+    ("-client", "Client, Z to A"),
     ("assignee", "Assignee, A to Z"),
     ("-assignee", "Assignee, Z to A"),
     ("due", "Due soonest first"),
@@ -66,6 +68,8 @@ pub struct ListFilter {
     pub assignee: String,
     pub followed: bool,
     pub user_id: Option<i64>,
+    /// Only the tickets of this client (the client page's "see all").
+    pub client: Option<i64>,
     /// One of [`SORTS`]; empty for the default.
     pub sort: String,
     pub page: i64,
@@ -89,6 +93,7 @@ impl ListFilter {
             assignee,
             followed: query.get("followed").is_some_and(|f| matches!(f.as_str(), "true" | "1" | "yes")),
             user_id: id("user_id"),
+            client: id("client"),
             sort,
             page: id("page").filter(|p| *p >= 1).unwrap_or(1),
         }
@@ -106,6 +111,7 @@ impl ListFilter {
             ("assignee", self.assignee.clone()),
             ("followed", if self.followed { "true".into() } else { String::new() }),
             ("user_id", self.user_id.map(|v| v.to_string()).unwrap_or_default()),
+            ("client", self.client.map(|v| v.to_string()).unwrap_or_default()),
             ("sort", self.sort.clone()),
         ];
         if with_page && self.page > 1 {
@@ -258,6 +264,15 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
         });
     });
 
+    // The filtered client's name, as its tickets give it (for the filter's chip).
+    let client_name = Memo::new(move |_| {
+        let id = filter.get().client?;
+        tickets
+            .get()
+            .and_then(|(_, result)| result.ok())
+            .and_then(|page| page.tickets.into_iter().find_map(|t| t.client.filter(|c| c.id == id).map(|c| c.name)))
+    });
+
     let help = RwSignal::new(false);
     use_shortcuts(help, move |key, event| {
         let count = rows.with_untracked(Vec::len);
@@ -310,7 +325,7 @@ pub fn TicketListPage(#[prop(optional)] tools: Option<DeskTools>) -> impl IntoVi
             {tools.map(|tools| (tools.side_bar)(filter))}
             <div class="desk-main">
             {tools.map(|tools| (tools.live)(Callback::new(move |()| tickets.refetch())))}
-            <Filters filter catalog staff/>
+            <Filters filter catalog staff client_name/>
             {tools.map(|tools| {
                 (tools.bulk_bar)(rows, selected, catalog, Callback::new(move |()| tickets.refetch()))
             })}
@@ -369,7 +384,12 @@ fn target_is_body(event: &web_sys::KeyboardEvent) -> bool {
 
 /// Search, filters and sorting. Selects apply at once; the search waits for Enter or the button.
 #[component]
-fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> impl IntoView {
+fn Filters(
+    filter: Memo<ListFilter>,
+    catalog: Catalog,
+    staff: Memo<bool>,
+    client_name: Memo<Option<String>>,
+) -> impl IntoView {
     let session = Session::get();
     let go = Callback::new(move |target: ListFilter| {
         route::navigate_with(&target.href(), false, false);
@@ -624,6 +644,16 @@ fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> imp
                         </span>
                     }
                 });
+                let client = current.client.map(|id| {
+                    let name = client_name.get().unwrap_or_else(|| format!("#{id}"));
+                    let without = current.changed(|f| f.client = None).href();
+                    view! {
+                        <span class="chip" data-testid="client-filter">
+                            {format!("Client: {name}")}
+                            <a href=href(&without) aria-label="Remove the client filter">"×"</a>
+                        </span>
+                    }
+                });
                 let followed = (current.followed && !staff.get()).then(|| {
                     let without = current.changed(|f| f.followed = false).href();
                     view! {
@@ -635,6 +665,7 @@ fn Filters(filter: Memo<ListFilter>, catalog: Catalog, staff: Memo<bool>) -> imp
                 });
                 view! {
                     {creator}
+                    {client}
                     {followed}
                     {current.is_filtered().then(|| view! {
                         <a href=href(&clear_href()) class="clear-filters">"Clear filters"</a>
@@ -679,6 +710,7 @@ fn TicketTable(
                     <SortHeader filter=filter.clone() key="number" label="Number"/>
                     <SortHeader filter=filter.clone() key="subject" label="Subject"/>
                     {staff.then(|| view! { <SortHeader filter=filter.clone() key="customer" label="Customer"/> })}
+                    {staff.then(|| view! { <SortHeader filter=filter.clone() key="client" label="Client"/> })}
                     <SortHeader filter=filter.clone() key="status" label="Status"/>
                     <SortHeader filter=filter.clone() key="priority" label="Priority"/>
                     {staff.then(|| view! { <SortHeader filter=filter.clone() key="assignee" label="Assignees"/> })}
@@ -805,6 +837,10 @@ fn TicketRow(
                 <td class="col-customer" data-label="Customer" title=ticket.user.email.clone()>
                     <Marked text=ticket.user.fullname terms=terms.clone()/>
                 </td>
+            })}
+            {staff.then(|| match ticket.client {
+                Some(client) => view! { <td class="col-client" data-label="Client" data-testid="row-client">{client.name}</td> }.into_any(),
+                None => view! { <td class="col-client"></td> }.into_any(),
             })}
             <td class="col-status">
                 <span class=state_class>{ticket.ticket_status}</span>

@@ -101,8 +101,11 @@ pub fn insert_user(
         })
         .returning(users::id)
         .get_result(conn)?;
-    // A contact written for this address (a client's person without an account yet) is theirs.
-    crate::clients::contacts::claim(conn, id, email.as_str())?;
+    // A contact written for this address (a client's person without an account yet) is theirs;
+    // contacts are customers, so an agent's new account claims none.
+    if !input.level.is_staff() {
+        crate::clients::contacts::claim(conn, id, email.as_str())?;
+    }
     audit::record(
         conn,
         actor,

@@ -534,15 +534,8 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     mailbox.deliver(&mail("stranger@example.com", "Let me in", "imap-stranger@example.com", "", "Hi"));
     mailbox.deliver(&mail("user1@example.com", "Problem again", "imap-known@example.com", "", "Help"));
     assert_eq!(fetch(&st).await.unwrap().handled, 2);
-    let (_, log) = send(&app, "GET", "/api/mail/inbound.json?per_page=2", Auth::Bearer(&admin), None).await;
-    let mut outcomes: Vec<(&str, &str)> = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| (m["sender"].as_str().unwrap(), m["outcome"].as_str().unwrap()))
-        .collect();
-    outcomes.sort();
-    assert_eq!(outcomes, [("stranger@example.com", "ignored"), ("user1@example.com", "ticket")]);
+    let log = latest_mail(&app, &admin, 2).await;
+    assert_eq!(senders_and_outcomes(&log), [("stranger@example.com", "ignored"), ("user1@example.com", "ticket")]);
     let (status, bad) =
         send(&app, "PUT", "/api/mail/settings.json", Auth::Bearer(&admin), Some(json!({"imap_senders": "friends"})))
             .await;
@@ -562,15 +555,8 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     mailbox.deliver(&mail("Ed Acme <ed@acme.example>", "Printer", "imap-acme@acme.example", "", "Jammed"));
     mailbox.deliver(&mail("eve@elsewhere.example", "Hello", "imap-eve@elsewhere.example", "", "Hi"));
     assert_eq!(fetch(&st).await.unwrap().handled, 2);
-    let (_, log) = send(&app, "GET", "/api/mail/inbound.json?per_page=2", Auth::Bearer(&admin), None).await;
-    let mut outcomes: Vec<(&str, &str)> = log
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| (m["sender"].as_str().unwrap(), m["outcome"].as_str().unwrap()))
-        .collect();
-    outcomes.sort();
-    assert_eq!(outcomes, [("ed@acme.example", "ticket"), ("eve@elsewhere.example", "ignored")]);
+    let log = latest_mail(&app, &admin, 2).await;
+    assert_eq!(senders_and_outcomes(&log), [("ed@acme.example", "ticket"), ("eve@elsewhere.example", "ignored")]);
     let number = log.as_array().unwrap().iter().find(|m| m["outcome"] == "ticket").unwrap()["ticket"].clone();
     let (_, t) =
         send(&app, "GET", &format!("/api/tickets.json/{}", number.as_str().unwrap()), Auth::Bearer(&admin), None).await;
@@ -589,6 +575,28 @@ async fn the_imap_fetcher_turns_a_mailbox_into_tickets_once() {
     assert_eq!(fetch(&st).await.unwrap().handled, 1);
     assert_eq!(fetch(&st).await.unwrap().handled, 0, "read mail is not fetched again");
     assert_eq!(mailbox.processed(), 10);
+}
+
+/// The mail log's latest `n` entries.
+async fn latest_mail(
+    app: &impl Service<actix_http::Request, Response = ServiceResponse, Error = actix_web::Error>,
+    admin: &str,
+    n: usize,
+) -> Value {
+    let path = format!("/api/mail/inbound.json?per_page={n}");
+    send(app, "GET", &path, Auth::Bearer(admin), None).await.1
+}
+
+/// (sender, outcome) of each entry of a mail log page, in order of sender.
+fn senders_and_outcomes(log: &Value) -> Vec<(&str, &str)> {
+    let mut pairs: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["sender"].as_str().unwrap(), m["outcome"].as_str().unwrap()))
+        .collect();
+    pairs.sort();
+    pairs
 }
 
 /// A mail answering ticket `number` by its subject, with these headers (references, results).
